@@ -1,0 +1,11 @@
+// Entry of dist/jitp.mjs.
+import { run } from './main.js';
+
+const code = await run(process.argv.slice(2), {
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  env: process.env,
+  cwd: process.cwd(),
+  interactive: Boolean(process.stderr.isTTY),
+});
+process.exitCode = code;

@@ -1,0 +1,69 @@
+// The contract every command file implements. Commands return data; only main.ts
+// prints and exits, so every command behaves the same under --json and in tests.
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  /** Shown in --help. Keep it one line. */
+  description: string;
+  /** Placeholder shown in --help, e.g. `<dur>`. */
+  arg?: string;
+}
+
+export interface CommandSpec {
+  /** Full command path as typed after `jitp`, e.g. `claim acquire`. */
+  name: string;
+  summary: string;
+  /** One usage line, e.g. `jitp claim acquire <issue> [--paths <p>…] [--ttl <dur>]`. */
+  usage: string;
+  /** Longer help text: what it does, the --json shape, exit codes. */
+  help?: string;
+  options?: Record<string, OptionSpec>;
+  /** Allowed positional count; defaults to any. */
+  positionals?: { min?: number; max?: number; names?: string };
+  run(ctx: CommandContext): Promise<CommandResult>;
+}
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+export interface CommandContext {
+  args: ParsedArgs;
+  /** Directory the command acts on (`-C <dir>`, else process.cwd()). */
+  cwd: string;
+  json: boolean;
+  env: NodeJS.ProcessEnv;
+  /** Progress for long operations: goes to stderr, never into --json stdout. */
+  progress(line: string): void;
+  /** Plain informational line to stderr (warnings that must not pollute stdout). */
+  warn(line: string): void;
+  /** True when stderr is a terminal (progress may redraw). */
+  interactive: boolean;
+}
+
+export interface CommandResult {
+  /** Defaults to 0. Use EXIT from core/errors. */
+  exitCode?: number;
+  /** Printed (pretty, stable key order as built) with --json. */
+  json?: unknown;
+  /** Printed without --json. */
+  text?: string;
+}
+
+// Small helpers so command files stay thin.
+export const str = (v: ParsedArgs['values'][string]): string | undefined =>
+  typeof v === 'string' ? v : Array.isArray(v) ? v[v.length - 1] : undefined;
+export const list = (v: ParsedArgs['values'][string]): string[] =>
+  Array.isArray(v) ? v.flatMap(splitList) : typeof v === 'string' ? splitList(v) : [];
+export const flag = (v: ParsedArgs['values'][string]): boolean => v === true;
+// `--paths a,b --paths c` and `--paths "a b"` both mean [a,b,c]; commas are rare in paths
+// but not impossible, so `\,` escapes one.
+function splitList(s: string): string[] {
+  return s
+    .split(/(?<!\\),|\s+/)
+    .map((x) => x.replace(/\\,/g, ','))
+    .filter((x) => x.length > 0);
+}

@@ -1,0 +1,21 @@
+// Command registry: full command path -> lazy module. Lazy so `jitp claim list` does not
+// load the planner, the merge queue or the hook code. Each module exports `command`.
+import type { CommandSpec } from '../command.js';
+
+type Loader = () => Promise<{ command: CommandSpec }>;
+
+export const commands: Record<string, Loader> = {
+  // -- foundation
+  version: () => import('./version.js'),
+  config: () => import('./config.js'),
+
+  // -- claims (issue: lease store)
+
+  // -- hooks
+
+  // -- issues and planning
+
+  // -- prompts, commits, verify
+
+  // -- worktrees, merge, spawn, status
+};

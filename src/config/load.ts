@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { CONFIG_FILE, configSchema, type Config } from './schema.js';
+import { EXIT, JitpError } from '../core/errors.js';
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file read, or null when defaults only. */
+  file: string | null;
+  /** Dotted key -> where its value came from: `default` or the file path. */
+  origin: Record<string, string>;
+}
+
+function flatKeys(obj: unknown, prefix = ''): string[] {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return [prefix];
+  return Object.entries(obj as Record<string, unknown>).flatMap(([k, v]) => flatKeys(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/** Reads `<root>/.jit-parallel.yaml` (or `JITP_CONFIG`); invalid config is an error naming key and file. */
+export function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const file = env.JITP_CONFIG ? env.JITP_CONFIG : join(root, CONFIG_FILE);
+  let raw: unknown = {};
+  let found = false;
+  try {
+    const text = readFileSync(file, 'utf8');
+    found = true;
+    raw = parseYaml(text) ?? {};
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code !== 'ENOENT') {
+      throw new JitpError('E_CONFIG', EXIT.CONFIG, `cannot read ${file}: ${err.message.split('\n')[0]}`, {
+        hint: `fix the YAML in ${file}, or move it away to use the defaults (\`jitp config\` shows them)`,
+      });
+    }
+    if (env.JITP_CONFIG) {
+      throw new JitpError('E_CONFIG', EXIT.CONFIG, `JITP_CONFIG names ${file}, which does not exist`, {
+        hint: 'unset JITP_CONFIG or point it at an existing file',
+      });
+    }
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new JitpError('E_CONFIG', EXIT.CONFIG, `invalid ${first.path.join('.') || 'configuration'} in ${file}: ${first.message}`, {
+      hint: `edit ${file}; \`jitp config\` lists every key with its default`,
+      details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+    });
+  }
+  const fromFile = new Set(found ? flatKeys(raw) : []);
+  const origin: Record<string, string> = {};
+  for (const key of flatKeys(parsed.data)) origin[key] = fromFile.has(key) ? file : 'default';
+  return { config: parsed.data, file: found ? file : null, origin };
+}

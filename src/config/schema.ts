@@ -1,0 +1,81 @@
+// The one configuration file, `.jit-parallel.yaml` at the repository root. Every key is
+// optional; defaults live here and nowhere else.
+import { z } from 'zod';
+
+export const CONFIG_FILE = '.jit-parallel.yaml';
+
+/** Durations accept seconds (number) or `90s`, `30m`, `2h`. */
+export const duration = z.union([
+  z.number().int().positive(),
+  z
+    .string()
+    .regex(/^\d+\s*[smh]?$/, 'a duration such as 90s, 30m or 2h')
+    .transform((s) => {
+      const m = /^(\d+)\s*([smh]?)$/.exec(s)!;
+      const n = Number(m[1]);
+      return m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : n;
+    }),
+]);
+
+export const configSchema = z
+  .object({
+    /** Edit-time enforcement: strict denies unheld files, extend adds them to the lease, warn only warns, off disables. */
+    policy: z.enum(['strict', 'extend', 'warn', 'off']).default('extend'),
+    /** What hooks do when the store or their input cannot be read. */
+    failure: z.enum(['open', 'closed']).default('open'),
+    /** Default lease TTL in seconds. */
+    ttl: duration.default(1800),
+    /** Issue source: auto picks .jit/ when present, else task files. */
+    source: z.enum(['auto', 'jit', 'tasks']).default('auto'),
+    tasksDir: z.string().default('.jit-parallel/tasks'),
+    /** Git remote for cross-machine leases; null keeps leases local. */
+    remote: z.string().nullable().default(null),
+    remoteMirrorMaxAge: duration.default(60),
+    plan: z
+      .object({
+        hotFiles: z.array(z.string()).default([]),
+        ignore: z.array(z.string()).default([]),
+        historyDepth: z.number().int().min(0).max(100_000).default(500),
+        maxFilesPerIssue: z.number().int().positive().default(40),
+        maxParallel: z.number().int().positive().max(64).default(4),
+      })
+      .strict()
+      .default({}),
+    test: z.object({ command: z.string().nullable().default(null) }).strict().default({}),
+    commit: z
+      .object({
+        coAuthor: z.string().nullable().default('Claude <noreply@anthropic.com>'),
+        conventional: z.boolean().default(false),
+      })
+      .strict()
+      .default({}),
+    worktree: z
+      .object({
+        /** Folder for worktrees; `{repo}` is the repository folder's name. Relative to the repo root. */
+        dir: z.string().default('../{repo}.worktrees'),
+        /** Branch template: {short}, {slug}, {id}, {base}. */
+        branch: z.string().default('jit/{short}-{slug}'),
+        include: z.array(z.string()).default([]),
+        postCreate: z.string().nullable().default(null),
+        base: z.string().default('HEAD'),
+      })
+      .strict()
+      .default({}),
+    merge: z
+      .object({
+        strategy: z.enum(['consolidated', 'individual']).default('consolidated'),
+        test: z.string().nullable().default(null),
+      })
+      .strict()
+      .default({}),
+    spawn: z
+      .object({
+        maxParallel: z.number().int().positive().max(64).default(4),
+        agentCmd: z.string().nullable().default(null),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type Config = z.output<typeof configSchema>;

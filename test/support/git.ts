@@ -1,0 +1,70 @@
+// Real git repositories in temp dirs for tests.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+export const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...GIT_ENV },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trimEnd();
+}
+
+export function tempDir(prefix = 'jitp-'): string {
+  // realpath: macOS /var -> /private/var would otherwise differ from what git prints.
+  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+}
+
+export interface TempRepo {
+  root: string;
+  write(rel: string, content: string): void;
+  commit(message: string): string;
+  git(...args: string[]): string;
+  /** Adds a linked worktree at <tmp>/<name> on a new branch and returns its path. */
+  addWorktree(name: string, branch?: string): string;
+  cleanup(): void;
+}
+
+export function makeRepo(files: Record<string, string> = { 'README.md': '# test\n' }): TempRepo {
+  const base = tempDir();
+  const root = join(base, 'repo');
+  mkdirSync(root);
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, 'config', 'user.name', 'Test');
+  git(root, 'config', 'user.email', 'test@example.com');
+  git(root, 'config', 'commit.gpgsign', 'false');
+  const repo: TempRepo = {
+    root,
+    write(rel, content) {
+      const p = join(root, rel);
+      mkdirSync(dirname(p), { recursive: true });
+      writeFileSync(p, content);
+    },
+    commit(message) {
+      git(root, 'add', '-A');
+      git(root, 'commit', '-q', '--allow-empty', '-m', message);
+      return git(root, 'rev-parse', 'HEAD');
+    },
+    git: (...args) => git(root, ...args),
+    addWorktree(name, branch = `wt-${name}`) {
+      const p = join(base, name);
+      git(root, 'worktree', 'add', '-q', '-b', branch, p);
+      return p;
+    },
+    cleanup: () => rmSync(base, { recursive: true, force: true }),
+  };
+  for (const [rel, content] of Object.entries(files)) repo.write(rel, content);
+  repo.commit('initial');
+  return repo;
+}
