@@ -64,6 +64,13 @@ export interface LeaseStore {
   release(ref: LeaseRef, reason?: string): Promise<Lease>;
   /** Admin: removes any lease, recorded with who and why. */
   evict(leaseId: string, by: string, reason: string): Promise<Lease>;
+  /**
+   * Binds a Claude Code sub-agent (`agent_id` from hook input) to a lease, after checking the
+   * secret from its prompt's binding line. Idempotent. Recorded in lease.meta.claudeAgentIds.
+   */
+  bind(leaseId: string, secret: string, claudeAgentId: string): Promise<Lease>;
+  /** Appends an event to the log without changing leases (sub-agent start/stop, warnings). */
+  note(event: { type: string; by: string; issueId?: string; leaseId?: string; [k: string]: unknown }): Promise<void>;
 }
 
 export const isLive = (lease: Lease, nowMs: number = Date.now()): boolean => Date.parse(lease.expiresAt) > nowMs;
