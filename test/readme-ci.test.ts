@@ -1,0 +1,31 @@
+// The README promises two commands; CI must run exactly the test one, so a missing
+// install step fails in CI before it fails at a user's desk.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { ROOT } from './support/paths.js';
+
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const ci = readFileSync(join(ROOT, '.ci/run'), 'utf8');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+
+function commandAfter(heading: RegExp): string {
+  const at = readme.search(heading);
+  expect(at, `README has a paragraph matching ${heading}`).toBeGreaterThanOrEqual(0);
+  const block = /```\n([^\n]+)\n```/.exec(readme.slice(at));
+  expect(block, 'a fenced one-line command follows it').not.toBeNull();
+  return block![1]!.trim();
+}
+
+test("CI runs exactly the README's test command", () => {
+  const testCmd = commandAfter(/^Run the tests:/m);
+  const ciLines = ci.split('\n').filter((l) => l.trim() && !l.startsWith('#') && !/^(set|cd) /.test(l));
+  expect(ciLines).toEqual([testCmd]);
+});
+
+test("the README's main-job command names a script that exists", () => {
+  const demo = commandAfter(/^Set up and run the main job/m);
+  const script = /npm run (\S+)/.exec(demo)?.[1];
+  expect(script).toBeDefined();
+  expect(pkg.scripts[script!]).toBeDefined();
+});
