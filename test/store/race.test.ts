@@ -1,12 +1,9 @@
 // Real processes racing over one store: exactly one holder per issue at any moment, no lost
 // update; the same workload without the lock must be caught by the same checks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { tempDir } from '../support/git.js';
-import { readSnapshotSync } from '../../src/store/local/snapshot-read.js';
-import { readLog } from '../../src/store/local/event-log.js';
-import { bundleWorker, checkOverlaps, runWorker, touch } from './support/race.js';
+import { bundleWorker, raceRun } from './support/race.js';
 
 let base: string;
 let worker: string;
@@ -16,28 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-export async function race(mode: 'store' | 'nolock', procs: number, iters: number, issues: string[]) {
-  const dir = join(base, `${mode}-${procs}x${iters}-${Math.random().toString(36).slice(2)}`);
-  const storeDir = join(dir, 'store');
-  mkdirSync(storeDir, { recursive: true });
-  const go = join(dir, 'go');
-  const runs = Array.from({ length: procs }, (_, i) =>
-    runWorker(worker, [mode, storeDir, `agent:p${i}`, String(iters), issues.join(','), join(dir, `side-${i}.txt`), go]),
-  );
-  setTimeout(() => touch(go), 300);
-  const results = await Promise.all(runs);
-  const { holds, overlaps } = checkOverlaps(dir);
-  let version = -1;
-  let logVersions: number[] = [];
-  try {
-    version = readSnapshotSync(storeDir).version;
-    logVersions = readLog(join(storeDir, 'events.jsonl')).events.map((e) => e.version);
-  } catch {
-    version = -1; // the no-lock control may leave a store the checks below reject anyway
-  }
-  const commits = results.reduce((n, r) => n + r.grants + r.releases, 0);
-  return { results, holds, overlaps, version, commits, logVersions };
-}
+const race = (mode: 'store' | 'nolock', procs: number, iters: number, issues: string[]) => raceRun(base, worker, mode, procs, iters, issues);
 
 describe('races between real processes', () => {
   it('16 processes x 100 acquire/release on 3 issues: one holder at a time, no lost update', async () => {

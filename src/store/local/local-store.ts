@@ -81,7 +81,7 @@ export class LocalLeaseStore implements LeaseStore {
       const fd = openLog(join(this.storeDir, EVENTS_FILE));
       let logSize: number;
       try {
-        logSize = appendEvents(fd, st.logSize, res.events);
+        logSize = appendEvents(fd, st.logSize, st.version, res.events);
       } finally {
         closeSync(fd);
       }

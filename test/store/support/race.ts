@@ -2,7 +2,9 @@
 // processes), run N of them, and check the side files for overlapping holds.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readSnapshotSync } from '../../../src/store/local/snapshot-read.js';
+import { readLog } from '../../../src/store/local/event-log.js';
 import { join } from 'node:path';
 import { ROOT } from '../../support/paths.js';
 
@@ -85,3 +87,27 @@ export function checkOverlaps(dir: string): { holds: Hold[]; overlaps: Array<[Ho
 }
 
 export const touch = (f: string) => writeFileSync(f, '');
+
+export async function raceRun(base: string, worker: string, mode: 'store' | 'nolock', procs: number, iters: number, issues: string[]) {
+  const dir = join(base, `${mode}-${procs}x${iters}-${Math.random().toString(36).slice(2)}`);
+  const storeDir = join(dir, 'store');
+  mkdirSync(storeDir, { recursive: true });
+  const go = join(dir, 'go');
+  const runs = Array.from({ length: procs }, (_, i) =>
+    runWorker(worker, [mode, storeDir, `agent:p${i}`, String(iters), issues.join(','), join(dir, `side-${i}.txt`), go]),
+  );
+  setTimeout(() => touch(go), 300);
+  const results = await Promise.all(runs);
+  const { holds, overlaps } = checkOverlaps(dir);
+  let version = -1;
+  let logVersions: number[] = [];
+  try {
+    version = readSnapshotSync(storeDir).version;
+    logVersions = readLog(join(storeDir, 'events.jsonl')).events.map((e) => e.version);
+  } catch {
+    version = -1; // the no-lock control may leave a store the checks below reject anyway
+  }
+  const commits = results.reduce((n, r) => n + r.grants + r.releases, 0);
+  return { results, holds, overlaps, version, commits, logVersions };
+}
+
