@@ -134,6 +134,13 @@ describe('jitp claim (CLI)', () => {
     const esc = await jitp(wt2, ['claim', 'acquire', 'T-3', '--paths', join(wt1, 'src/b.ts'), '--agent', 'agent:bob']);
     expect(esc.code).toBe(2);
     expect(esc.stderr).toContain('escapes the repository');
+    // From the main checkout, for another worktree: relative paths are relative to that worktree's top.
+    const other = await jitp(r.root, ['claim', 'acquire', 'T-4', '--worktree', wt2, '--paths', 'lib/z.ts', '--agent', 'agent:carol', '--json']);
+    expect(other.json().lease).toMatchObject({ worktree: wt2, branch: 'feature-2', paths: ['lib/z.ts'] });
+    // From a subfolder, relative paths are relative to it.
+    mkdirSync(join(wt1, 'pkg', 'sub'), { recursive: true });
+    const sub = await jitp(join(wt1, 'pkg', 'sub'), ['claim', 'acquire', 'T-5', '--paths', 'x.ts,../y/*.ts', '--agent', 'agent:dave', '--json']);
+    expect(sub.json().lease.paths).toEqual(['pkg/sub/x.ts', 'pkg/y/*.ts']);
   });
 
   it('doctor: reports a corrupt state (exit 1), --repair rebuilds it from the log (exit 0)', async () => {
