@@ -45,7 +45,7 @@ async function runOnce(mode: 'store' | 'floor', procs: number, env: NodeJS.Proce
   return (iters * procs) / secs; // acquire+release pairs per second (floor: pairs of lock cycles)
 }
 
-const reps = Number(process.env.JITP_BENCH_REPS ?? 2);
+const reps = Number(process.env.JITP_BENCH_REPS ?? 3);
 const rows: string[] = [];
 console.log(`jitp bench:claims — ${PAIRS_TOTAL} acquire+release pairs per run, best of ${reps}; store dir under ${base}`);
 console.log('store = real acquire+release (data fsync + folder fsync after unlock); store-nodirsync = same without the');

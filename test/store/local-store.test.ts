@@ -128,3 +128,23 @@ describe('local store', () => {
     expect(existsSync(join(dir, 'lock'))).toBe(false);
   });
 });
+
+describe('local store: file-system failures', () => {
+  it('an unwritable event log is a clear E_STORE naming the folder, and the state is unchanged', async () => {
+    const r = makeRepo();
+    try {
+      const s = openLocalStore(discoverRepo(r.root)!);
+      await s.acquire({ issueId: 'i1', agentId: 'agent:a', paths: [] });
+      const before = readSnapshotSync(s.storeDir);
+      // A folder where the log should be: open() fails with EISDIR even for root.
+      const { renameSync, mkdirSync } = await import('node:fs');
+      renameSync(join(s.storeDir, 'events.jsonl'), join(s.storeDir, 'events.moved'));
+      mkdirSync(join(s.storeDir, 'events.jsonl'));
+      await expect(s.acquire({ issueId: 'i2', agentId: 'agent:a', paths: [] })).rejects.toMatchObject({ code: 'E_STORE', exitCode: 5, message: expect.stringContaining(s.storeDir) });
+      expect(readSnapshotSync(s.storeDir)).toEqual(before);
+      expect(existsSync(join(s.storeDir, 'lock'))).toBe(false);
+    } finally {
+      r.cleanup();
+    }
+  });
+});

@@ -44,6 +44,17 @@ export function ensureStoreDir(storeDir: string): void {
   }
 }
 
+/** File-system failures (ENOSPC, EACCES, EIO…) become E_STORE naming the folder; rule errors pass through. */
+function asStoreError(e: unknown, storeDir: string): unknown {
+  if (e instanceof JitpError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (!err || typeof err.code !== 'string') return e;
+  return new JitpError('E_STORE', EXIT.STORE, `cannot update the lease store in ${storeDir}: ${err.code} ${err.message}`, {
+    hint: `check free space and permissions of ${storeDir}; nothing was committed unless \`jitp claim list\` shows it; \`jitp doctor\` checks the store`,
+    cause: e,
+  });
+}
+
 export class LocalLeaseStore implements LeaseStore {
   readonly storeDir: string;
   private readonly ttl: number;
@@ -97,6 +108,8 @@ export class LocalLeaseStore implements LeaseStore {
       writeStateFile(this.storeDir, next, { dirFsync: false });
       committed = true;
       return res;
+    } catch (e) {
+      throw asStoreError(e, this.storeDir);
     } finally {
       lock.release();
       // Durability of the rename (folder fsync) outside the lock: other processes already see
