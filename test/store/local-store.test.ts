@@ -148,3 +148,27 @@ describe('local store: file-system failures', () => {
     }
   });
 });
+
+describe('local store: lock ownership', () => {
+  it('a writer whose lock was taken over while it held it commits nothing', () => {
+    const r = makeRepo();
+    try {
+      const s = openLocalStore(discoverRepo(r.root)!);
+      s.acquireSync({ issueId: 'i1', agentId: 'agent:a', paths: [] });
+      const before = readSnapshotSync(s.storeDir);
+      const lockFile = join(s.storeDir, 'lock');
+      expect(() =>
+        s.transact('test', (snap) => {
+          // As if a recoverer judged us ancient and someone else now holds the lock.
+          writeFileSync(lockFile, JSON.stringify({ pid: process.pid, host: hostname(), nonce: 'someone-else', acquiredAt: new Date().toISOString() }));
+          return { snapshot: { ...snap, version: snap.version + 1, leases: [] }, events: [], changed: true, value: null };
+        }),
+      ).toThrow(/lost the lease store lock/);
+      expect(readSnapshotSync(s.storeDir)).toEqual(before);
+      // ...and leaves the other holder's lock alone.
+      expect(JSON.parse(readFileSync(lockFile, 'utf8')).nonce).toBe('someone-else');
+    } finally {
+      r.cleanup();
+    }
+  });
+});

@@ -42,6 +42,16 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
+/** The nonce in a lock file (one read, no stat), or undefined. */
+export function lockNonce(file: string): string | undefined {
+  try {
+    const n = (JSON.parse(readFileSync(file, 'utf8')) as LockHolder).nonce;
+    return typeof n === 'string' ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function readHolder(file: string): { holder?: LockHolder; raw?: string; mtimeMs?: number } {
   let raw: string;
   let mtimeMs: number;
@@ -192,10 +202,12 @@ export function acquireLock(dir: string, opts: LockOptions = {}): HeldLock {
           nonce: rec.nonce,
           release() {
             crashPoint('before-unlock');
+            // Only our own lock: if a recoverer judged us ancient, the lock there now is someone else's.
+            if (lockNonce(file) !== rec.nonce) return;
             try {
               unlinkSync(file);
             } catch {
-              /* removed by a recoverer that judged us ancient: nothing left to release */
+              /* removed meanwhile: nothing left to release */
             }
           },
         };
