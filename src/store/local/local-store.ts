@@ -61,6 +61,7 @@ export class LocalLeaseStore implements LeaseStore {
   private readonly lockTimeoutMs: number | undefined;
   private readonly now: () => number;
   private readonly noLock: boolean;
+  private dirReady = false;
 
   constructor(opts: LocalStoreOptions) {
     this.storeDir = opts.storeDir;
@@ -76,7 +77,10 @@ export class LocalLeaseStore implements LeaseStore {
    * rename, unlock. `fn` throwing leaves the store untouched.
    */
   transact<T>(op: string, fn: (st: StoreSnapshot, nowMs: number) => TxResult<T>): TxResult<T> {
-    ensureStoreDir(this.storeDir);
+    if (!this.dirReady) {
+      ensureStoreDir(this.storeDir);
+      this.dirReady = true;
+    }
     let committed = false;
     const lock = this.noLock ? { release() {} } : acquireLock(this.storeDir, { op, ...(this.lockTimeoutMs ? { timeoutMs: this.lockTimeoutMs } : {}) });
     try {
@@ -112,9 +116,8 @@ export class LocalLeaseStore implements LeaseStore {
       throw asStoreError(e, this.storeDir);
     } finally {
       lock.release();
-      // Durability of the rename (folder fsync) outside the lock: other processes already see
-      // the new state, and concurrent writers' folder syncs share one journal commit. The
-      // caller still gets its answer only after the fsync.
+      // Strict durability (JITP_STRICT_DURABILITY=1) syncs the folder outside the lock: other
+      // processes already see the new state; the caller still gets its answer only after it.
       if (committed) syncDirIfEnabled(this.storeDir);
     }
   }
