@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, unlinkSync, readFileSync, readdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { makeRepo, type TempRepo } from '../support/git.js';
@@ -160,6 +160,7 @@ describe('local store: lock ownership', () => {
       expect(() =>
         s.transact('test', (snap) => {
           // As if a recoverer judged us ancient and someone else now holds the lock.
+          unlinkSync(lockFile);
           writeFileSync(lockFile, JSON.stringify({ pid: process.pid, host: hostname(), nonce: 'someone-else', acquiredAt: new Date().toISOString() }));
           return { snapshot: { ...snap, version: snap.version + 1, leases: [] }, events: [], changed: true, value: null };
         }),

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as rules from '../../core/lease-rules.js';
 import { EXIT, JitpError } from '../../core/errors.js';
 import type { AcquireRequest, Lease, LeaseRef, LeaseStore, StoreSnapshot } from '../types.js';
-import { LOCK_FILE, MAX_HOLD_MS, acquireLock, lockNonce } from './lock.js';
+import { LOCK_FILE, MAX_HOLD_MS, acquireLock } from './lock.js';
 import { crashPoint } from './crash.js';
 import { EVENTS_FILE, appendEvents, closeSync, openLog } from './event-log.js';
 import { STATE_SCHEMA_VERSION, readSnapshotSync, readStateFile, type StateFile } from './snapshot-read.js';
@@ -82,7 +82,7 @@ export class LocalLeaseStore implements LeaseStore {
       this.dirReady = true;
     }
     let committed = false;
-    const lock = this.noLock ? { release() {} } : acquireLock(this.storeDir, { op, ...(this.lockTimeoutMs ? { timeoutMs: this.lockTimeoutMs } : {}) });
+    const lock = this.noLock ? { release() {}, isHeld: () => true } : acquireLock(this.storeDir, { op, ...(this.lockTimeoutMs ? { timeoutMs: this.lockTimeoutMs } : {}) });
     try {
       crashPoint('locked');
       let st = readStateFile(this.storeDir);
@@ -104,7 +104,7 @@ export class LocalLeaseStore implements LeaseStore {
       const next: StateFile = { ...res.snapshot, logSize };
       // A writer paused past the longest legal hold may have had its lock recovered; it must
       // not commit over whoever wrote since. (A check, not a guarantee: see docs/store.md.)
-      if ('nonce' in lock && lockNonce(join(this.storeDir, LOCK_FILE)) !== lock.nonce) {
+      if (!lock.isHeld()) {
         throw new JitpError('E_STORE', EXIT.STORE, `lost the lease store lock ${join(this.storeDir, LOCK_FILE)} while holding it (paused for longer than ${MAX_HOLD_MS / 1000}s?); nothing was committed`, {
           hint: 'run the command again',
         });

@@ -6,7 +6,7 @@
 //   re-reads the lock and deletes it only if it still carries the nonce judged stale, then
 //   everyone goes back to the acquire loop. "Check, delete, recreate" without that gives two
 //   holders when several contenders race over one dead lock.
-import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -97,15 +97,25 @@ function storeError(dir: string, e: NodeJS.ErrnoException, what: string): JitpEr
   });
 }
 
-/** Writes the holder record to a unique temp file, ready to be linked (possibly many times). */
-function prepare(dir: string, name: string, rec: LockHolder): string {
+/**
+ * Writes the holder record to a unique temp file, ready to be linked (possibly many times).
+ * The fd stays open: once the lock is ours, `fstat(fd).nlink` tells whether the lock path still
+ * points at our inode without reading anything.
+ */
+function prepare(dir: string, name: string, rec: LockHolder): { tmp: string; fd: number } {
   const tmp = tempFor(dir, name, rec.nonce);
+  let fd: number | undefined;
   try {
-    writeFileSync(tmp, JSON.stringify(rec), { flag: 'wx' });
+    fd = openSync(tmp, 'wx');
+    writeSync(fd, JSON.stringify(rec));
+    return { tmp, fd };
   } catch (e) {
+    if (fd !== undefined) {
+      closeSync(fd);
+      dispose(tmp);
+    }
     throw storeError(dir, e as NodeJS.ErrnoException, 'cannot create a lock');
   }
-  return tmp;
 }
 
 function dispose(tmp: string): void {
@@ -128,10 +138,11 @@ function linkOnce(dir: string, tmp: string, name: string): boolean {
 }
 
 function tryLink(dir: string, name: string, rec: LockHolder): boolean {
-  const tmp = prepare(dir, name, rec);
+  const { tmp, fd } = prepare(dir, name, rec);
   try {
     return linkOnce(dir, tmp, name);
   } finally {
+    closeSync(fd);
     dispose(tmp);
   }
 }
@@ -176,6 +187,8 @@ export function recoverStale(dir: string, stale: { holder?: LockHolder; raw?: st
 
 export interface HeldLock {
   nonce: string;
+  /** Is the lock path still ours (not removed by a recoverer that judged us ancient)? One fstat. */
+  isHeld(): boolean;
   release(): void;
 }
 
@@ -196,20 +209,28 @@ export function acquireLock(dir: string, opts: LockOptions = {}): HeldLock {
   let lastStaleCheck = 0;
   // One temp file per acquisition, linked on every attempt: spinning must not churn the folder
   // (the holder's rename contends for the same directory lock).
-  const tmp = prepare(dir, LOCK_FILE, rec);
+  const { tmp, fd } = prepare(dir, LOCK_FILE, rec);
+  let held = false;
   try {
     for (let attempt = 0; ; attempt++) {
       if (linkOnce(dir, tmp, LOCK_FILE)) {
+        held = true;
+        dispose(tmp);
+        // Our inode's links: the lock path only, unless the temp name could not be removed.
+        const links = fstatSync(fd).nlink;
+        const isHeld = () => fstatSync(fd).nlink === links;
         return {
           nonce: rec.nonce,
+          isHeld,
           release() {
             crashPoint('before-unlock');
-            // Only our own lock: if a recoverer judged us ancient, the lock there now is someone else's.
-            if (lockNonce(file) !== rec.nonce) return;
             try {
-              unlinkSync(file);
+              // Only our own lock: if a recoverer judged us ancient, the lock there now is someone else's.
+              if (isHeld()) unlinkSync(file);
             } catch {
               /* removed meanwhile: nothing left to release */
+            } finally {
+              closeSync(fd);
             }
           },
         };
@@ -237,6 +258,9 @@ export function acquireLock(dir: string, opts: LockOptions = {}): HeldLock {
       wait = Math.min(wait * 1.5, 10);
     }
   } finally {
-    dispose(tmp);
+    if (!held) {
+      closeSync(fd);
+      dispose(tmp);
+    }
   }
 }
