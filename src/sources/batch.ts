@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { EXIT, JitpError } from '../core/errors.js';
 import { mapTask } from './task-map.js';
-import { resolveAmong } from './resolve.js';
+import { resolveExact } from './resolve.js';
 import type { Issue, IssueSource, SourceProblem } from './types.js';
 
 export function parseBatchList(text: string, file: string): { issues: Issue[]; problems: SourceProblem[] } {
@@ -74,6 +74,6 @@ export class BatchListSource implements IssueSource {
     return this.load().problems;
   }
   get(idOrPrefix: string): Issue {
-    return resolveAmong(this.list(), idOrPrefix, 1, this.location);
+    return resolveExact(this.list(), idOrPrefix, this.location);
   }
 }

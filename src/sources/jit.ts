@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonErrorLine, mapJitIssue } from './jit-map.js';
-import { resolveAmong } from './resolve.js';
+import { resolveJit } from './resolve.js';
 import type { Issue, IssueSource, SourceProblem } from './types.js';
 
 /** Files above this size are reported, not parsed: a description this big is not an issue. */
@@ -81,6 +81,6 @@ export class JitSource implements IssueSource {
     return this.load().problems;
   }
   get(idOrPrefix: string): Issue {
-    return resolveAmong(this.list(), idOrPrefix, 4, this.location);
+    return resolveJit(this.list(), idOrPrefix);
   }
 }

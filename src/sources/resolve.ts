@@ -1,31 +1,20 @@
-// Id lookup shared by every source: exact id, exact short id, then unique prefix.
-// TODO(store): swap for src/core/issue-ids.ts once h/store lands it.
+// Id lookup for sources, on top of the shared resolver in core/issue-ids (jit: unique uuid
+// prefix of 4+ chars; task files and batch lists: the exact free-form id).
 import { EXIT, JitpError } from '../core/errors.js';
+import { resolveIssueId, validateIssueId } from '../core/issue-ids.js';
+import type { Issue } from './types.js';
 
-export interface Resolvable {
-  id: string;
-  shortId: string;
+export function resolveJit(items: readonly Issue[], query: string): Issue {
+  const id = resolveIssueId(query, items.map((i) => i.id));
+  return items.find((i) => i.id === id)!;
 }
 
-export function resolveAmong<T extends Resolvable>(items: readonly T[], query: string, minPrefix: number, where: string): T {
-  const q = query.trim().toLowerCase();
-  if (!q) throw new JitpError('E_ISSUE_ID', EXIT.USAGE, 'empty issue id', { hint: 'run `jitp issues` to list ids' });
-  const exact = items.find((i) => i.id.toLowerCase() === q || i.shortId.toLowerCase() === q);
-  if (exact) return exact;
-  if (q.length < minPrefix) {
-    throw new JitpError('E_ISSUE_ID', EXIT.NOT_FOUND, `issue id prefix too short: ${query} (at least ${minPrefix} characters)`, {
-      hint: 'run `jitp issues` to list ids',
-    });
-  }
-  const hits = items.filter((i) => i.id.toLowerCase().startsWith(q));
-  if (hits.length === 1) return hits[0]!;
-  if (hits.length === 0) {
-    throw new JitpError('E_ISSUE_NOT_FOUND', EXIT.NOT_FOUND, `no issue matches ${query} in ${where}`, {
-      hint: 'run `jitp issues` to list ids',
-    });
-  }
-  throw new JitpError('E_ISSUE_AMBIGUOUS', EXIT.NOT_FOUND, `issue id ${query} is ambiguous: ${hits.map((h) => h.shortId).slice(0, 10).join(', ')}${hits.length > 10 ? ', …' : ''}`, {
-    hint: `type more characters, e.g. \`${hits[0]!.id.slice(0, Math.max(q.length + 2, 8))}\``,
-    details: { candidates: hits.map((h) => h.id) },
+export function resolveExact(items: readonly Issue[], query: string, where: string): Issue {
+  const q = validateIssueId(query.trim());
+  const hit = items.find((i) => i.id === q) ?? items.find((i) => i.id.toLowerCase() === q.toLowerCase());
+  if (hit) return hit;
+  throw new JitpError('E_NOT_FOUND', EXIT.NOT_FOUND, `no task ${JSON.stringify(query)} in ${where} (${items.length} tasks)`, {
+    hint: 'run `jitp issues` to list ids',
+    details: { input: query },
   });
 }

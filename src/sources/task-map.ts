@@ -1,5 +1,6 @@
 // Pure mapping for task files (`.jit-parallel/tasks/*.md`, front matter + Markdown body)
 // and one-off batch lists (YAML/JSON lists of tasks with instructions and files).
+import { validateIssueId } from '../core/issue-ids.js';
 import { extractAcceptanceCriteria } from './markdown.js';
 import { PRIORITIES, RISK_TIERS, type Issue, type IssueSourceKind, type IssueState, type Priority, type RiskTier, type SourceProblem } from './types.js';
 
@@ -36,8 +37,6 @@ const STATE_WORDS: Record<string, IssueState> = {
   archived: 'archived',
 };
 
-/** Task ids are free-form but must be safe in branch names, file names and prompts. */
-export const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export interface TaskFields {
   /** Fallback id (file stem or list position). */
@@ -55,8 +54,10 @@ export function mapTask(t: TaskFields): { issue?: Issue; problems: SourceProblem
   const bad = (message: string, loaded = true) => problems.push({ file: t.file, message, loaded });
   const d = t.data;
   const rawId = d.id === undefined || d.id === null ? t.fallbackId : String(d.id).trim();
-  if (!TASK_ID.test(rawId)) {
-    bad(`id ${JSON.stringify(rawId).slice(0, 70)} is not usable (letters, digits, . _ -, at most 64, starting with a letter or digit)`, false);
+  try {
+    validateIssueId(rawId);
+  } catch (e) {
+    bad(`${(e as Error).message}; skipped`, false);
     return { problems };
   }
   let state: IssueState = 'ready';

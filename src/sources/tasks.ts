@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import matter from 'gray-matter';
 import { mapTask } from './task-map.js';
-import { resolveAmong } from './resolve.js';
+import { resolveExact } from './resolve.js';
 import type { Issue, IssueSource, SourceProblem } from './types.js';
 
 const MAX_TASK_BYTES = 4 * 1024 * 1024;
@@ -83,6 +83,6 @@ export class TaskFileSource implements IssueSource {
     return this.load().problems;
   }
   get(idOrPrefix: string): Issue {
-    return resolveAmong(this.list(), idOrPrefix, 1, this.location);
+    return resolveExact(this.list(), idOrPrefix, this.location);
   }
 }

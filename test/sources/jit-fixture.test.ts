@@ -42,8 +42,8 @@ describe('jit reader on the real store', () => {
     expect(src.get('003f').id).toBe(full.id);
     expect(src.get('003F9F83').id).toBe(full.id);
     expect(full.documents[0]).toEqual({ path: 'dev/studies/short-hash-implementation-plan.md', label: 'Implementation Plan' });
-    expect(() => src.get('003')).toThrow(/too short/);
-    expect(() => src.get('ffffffff')).toThrow(/no issue matches/);
+    expect(() => src.get('003')).toThrow(/expected a uuid or a prefix of 4\+ hex/);
+    expect(() => src.get('ffffffff')).toThrow(/no jit issue matches/);
   });
 
   it('picks acceptance criteria from real descriptions', () => {
