@@ -7,6 +7,8 @@ export interface Mentions {
   paths: string[];
   /** Identifiers to look up with git grep; `strong` ones were backticked or called `f()`. */
   identifiers: Array<{ name: string; strong: boolean }>;
+  /** `<word> <sub>` pairs from the text, for matching against the project's own CLI name. */
+  commandWords: Array<{ bin: string; sub: string }>;
   /** npm scripts named by `npm run <x>`. */
   npmScripts: string[];
   /** The text asks for a new dependency (npm install x, cargo add, "add a dependency"…). */
@@ -59,7 +61,9 @@ export function extractMentions(text: string): Mentions {
   const paths: string[] = [];
   const pathSet = new Set<string>();
   const idents = new Map<string, boolean>();
-  const addIdent = (name: string, strong: boolean) => {
+  const addIdent = (name: string, strong: boolean, call = false) => {
+    // A plain lowercase word (`list`, `claude`) is English as often as code; only a call names code.
+    if (/^[a-z]+$/.test(name) && !call) return;
     if (name.length < 3 || !IDENT.test(name) || STOP.has(name.toLowerCase()) || WORD_STOP.has(name.toLowerCase())) return;
     if (idents.size >= MAX_IDENTIFIERS && !idents.has(name)) return;
     idents.set(name, (idents.get(name) ?? false) || strong);
@@ -82,7 +86,7 @@ export function extractMentions(text: string): Mentions {
       addPath(span);
       continue;
     }
-    for (const c of span.matchAll(/([A-Za-z_$][\w$]*)\s*\(/g)) addIdent(c[1]!, true);
+    for (const c of span.matchAll(/([A-Za-z_$][\w$]*)\s*\(/g)) addIdent(c[1]!, true, true);
     for (const part of span.split(/::|\.|#/)) {
       const w = part.replace(/\(.*$/, '').trim();
       if (IDENT.test(w)) addIdent(w, true);
@@ -95,10 +99,27 @@ export function extractMentions(text: string): Mentions {
   }
   // Code-like words in prose.
   for (const m of noUrls.matchAll(/\b([A-Za-z_]\w*(?:::[A-Za-z_]\w*)+)/g)) for (const p of m[1]!.split('::')) addIdent(p, true);
-  for (const m of noUrls.matchAll(/\b([A-Za-z_$][\w$]*)\(\)/g)) addIdent(m[1]!, true);
+  for (const m of noUrls.matchAll(/\b([A-Za-z_$][\w$]*)\(\)/g)) addIdent(m[1]!, true, true);
   for (const m of noUrls.matchAll(/\b([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+)\b/g)) addIdent(m[1]!, false);
   for (const m of noUrls.matchAll(/\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b/g)) addIdent(m[1]!, false);
 
+  // Commands the issue defines, not ones it merely refers to ("builds on `jitp claim`"):
+  // a backticked command that opens a heading or a list item, or is written with usage syntax.
+  const commandWords: Array<{ bin: string; sub: string }> = [];
+  const seenCmd = new Set<string>();
+  for (const line of noUrls.split('\n')) {
+    const lead = /^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+)?(?:\*\*)?`([^`]+)`/.exec(line);
+    for (const m of line.matchAll(/`([^`]+)`/g)) {
+      const span = m[1]!;
+      if (!(lead?.[1] === span || /\[--|<[\w…. -]+>|\[<|\.\.\.|…/.test(span))) continue;
+      const w = /^([a-z][\w-]*) ([a-z][\w-]*)(?: ([a-z][\w-]*))?/.exec(span);
+      if (!w) continue;
+      const sub = w[3] ? `${w[2]}-${w[3]}` : w[2]!;
+      if (seenCmd.has(`${w[1]} ${sub}`)) continue;
+      seenCmd.add(`${w[1]} ${sub}`);
+      commandWords.push({ bin: w[1]!, sub });
+    }
+  }
   const npmScripts = [...new Set([...noUrls.matchAll(/\bnpm run ([\w:.-]+)/g)].map((m) => m[1]!))];
   const addsDependency =
     /\b(npm (install|i|add)|yarn add|pnpm add|cargo add|pip install|poetry add|go get|bundle add)\s+[\w@]/i.test(noUrls) ||
@@ -108,6 +129,7 @@ export function extractMentions(text: string): Mentions {
   return {
     paths,
     identifiers: [...idents].map(([name, strong]) => ({ name, strong })),
+    commandWords,
     npmScripts,
     addsDependency,
     repoWide,

@@ -1,0 +1,233 @@
+// Accuracy of `jitp plan` on real history. Usage:
+//   npm run eval:plan [-- <manifest.json>…] [-- --json] [-- --verbose]
+// A manifest names a repository, a base commit, the issues worked in parallel from it (their
+// text) and how to find each one's real change: the merge commit on the integration branch
+// whose subject matches `merge`, else (work in progress) the tip of `branch`. The plan runs
+// on a shared clone checked out at the base; nothing in the evaluated repository is changed.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { run } from '../../src/cli/main.js';
+import { matches } from '../../src/core/globs.js';
+import { extractMentions } from '../../src/plan/mentions.js';
+import { dirOf } from '../../src/plan/classify.js';
+import { allPairs, fileScore, overlapPairs, pairKey, pairScore, pct, ratio, type FileScore, type PairScore } from './metrics.js';
+
+interface ManifestIssue {
+  id: string;
+  text: string;
+  branch?: string;
+  merge?: string;
+}
+interface Manifest {
+  name: string;
+  repo: string;
+  base: string;
+  integration?: string;
+  ignore?: string[];
+  issues: ManifestIssue[];
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const asJson = args.includes('--json');
+const verbose = args.includes('--verbose');
+const manifests = args.filter((a) => !a.startsWith('--'));
+if (!manifests.length) manifests.push(join(here, 'jit-parallel/manifest.json'));
+
+const git = (cwd: string, ...a: string[]): string => execFileSync('git', ['-c', 'core.quotePath=false', ...a], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 }).trimEnd();
+const gitOk = (cwd: string, ...a: string[]): { out: string; code: number } => {
+  try {
+    return { out: git(cwd, ...a), code: 0 };
+  } catch (e) {
+    const err = e as { status?: number; stdout?: string };
+    return { out: String(err.stdout ?? '').trimEnd(), code: err.status ?? 1 };
+  }
+};
+
+/** Issue text as filed: a quoted block (`> `) under a `# issue N` line, or plain Markdown. */
+function readIssue(path: string): { title: string; body: string } {
+  let t = readFileSync(path, 'utf8');
+  const lines = t.split('\n');
+  if (/^# issue \d+/.test(lines[0] ?? '')) t = lines.slice(1).map((l) => l.replace(/^> ?/, '')).join('\n');
+  const title = /^#\s+(.+)$/m.exec(t)?.[1]?.trim() ?? path;
+  return { title, body: t.replace(/^#\s+.+\n/, '') };
+}
+
+interface Truth {
+  tip: string;
+  how: string;
+  files: Set<string>;
+}
+
+function findTruth(repo: string, m: Manifest, tips: Map<string, string>): Map<string, Truth> {
+  const out = new Map<string, Truth>();
+  const merges = m.integration ? gitOk(repo, 'log', '--merges', '--format=%H%x09%P%x09%s', m.integration).out.split('\n').filter(Boolean) : [];
+  for (const is of m.issues) {
+    let tip: string | undefined;
+    let how = '';
+    if (is.merge) {
+      const re = new RegExp(is.merge);
+      const hit = merges.map((l) => l.split('\t')).find((p) => re.test(p[2] ?? ''));
+      if (hit) {
+        tip = hit[1]!.split(' ')[1];
+        how = `merge ${hit[0]!.slice(0, 10)} (${hit[2]})`;
+      }
+    }
+    if (!tip && is.branch) {
+      const r = gitOk(repo, 'rev-parse', '--verify', '-q', `${is.branch}^{commit}`);
+      if (r.code === 0) {
+        tip = r.out;
+        how = `tip of ${is.branch} (not merged yet)`;
+      }
+    }
+    if (tip) tips.set(is.id, tip);
+    out.set(is.id, { tip: tip ?? '', how: how || 'not found', files: new Set() });
+  }
+  // Own work only: the commits on this tip's first-parent chain since the base that are on
+  // no other issue's first-parent chain. Helpers merge each other's branches; commits that
+  // arrive through such a merge sit on a second parent and stay with the issue that made them.
+  const chains = new Map<string, string[]>();
+  for (const [id, tip] of tips) chains.set(id, git(repo, 'rev-list', '--first-parent', '--no-merges', tip, `^${m.base}`).split('\n').filter(Boolean));
+  for (const is of m.issues) {
+    const t = out.get(is.id)!;
+    if (!t.tip) continue;
+    const elsewhere = new Set([...chains].filter(([id]) => id !== is.id).flatMap(([, c]) => c));
+    const own = chains.get(is.id)!.filter((c) => !elsewhere.has(c));
+    if (!own.length) continue;
+    const names = git(repo, 'log', '--no-walk=unsorted', '--no-renames', '--name-only', '--format=', ...own).split('\n').filter(Boolean);
+    for (const f of names) if (!(m.ignore ?? []).some((g) => matches(f, g))) t.files.add(f);
+  }
+  return out;
+}
+
+/** Pairs `git merge-tree --write-tree` reports as conflicting (ignored paths do not count). */
+function mergeTreePairs(repo: string, ids: string[], truth: Map<string, Truth>, ignore: string[]): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i++)
+    for (let j = i + 1; j < ids.length; j++) {
+      const a = truth.get(ids[i]!)!.tip;
+      const b = truth.get(ids[j]!)!.tip;
+      if (!a || !b) continue;
+      const r = gitOk(repo, 'merge-tree', '--write-tree', '--name-only', '--no-messages', a, b);
+      if (r.code === 0) continue;
+      const files = r.out.split('\n').slice(1).filter(Boolean);
+      if (files.some((f) => !ignore.some((g) => matches(f, g)))) out.add(pairKey(ids[i]!, ids[j]!));
+    }
+  return out;
+}
+
+interface PolicyResult {
+  name: string;
+  files: FileScore | null;
+  overlap: PairScore;
+  mergeTree: PairScore;
+}
+
+async function evaluate(manifestPath: string) {
+  const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+  const mdir = dirname(resolve(manifestPath));
+  const repo = resolve(mdir, m.repo);
+  const ignore = m.ignore ?? [];
+  const ids = m.issues.map((i) => i.id);
+  const tips = new Map<string, string>();
+  const truth = findTruth(repo, m, tips);
+  const evalIds = ids.filter((id) => truth.get(id)!.tip);
+  const tmp = mkdtempSync(join(tmpdir(), 'jitp-eval-'));
+  try {
+    const clone = join(tmp, 'repo');
+    git(tmp, 'clone', '-q', '--shared', '--no-checkout', repo, clone);
+    git(clone, 'checkout', '-q', '--detach', m.base);
+    const tasks = m.issues.map((is) => {
+      const { title, body } = readIssue(resolve(mdir, is.text));
+      return { id: is.id, title, instructions: body };
+    });
+    const batchFile = join(tmp, 'batch.yaml');
+    writeFileSync(batchFile, stringify({ tasks }));
+    const cfgFile = join(tmp, 'config.yaml');
+    writeFileSync(cfgFile, stringify({ plan: { ignore } }));
+    let stdout = '';
+    const t0 = performance.now();
+    const code = await run(['plan', '--batch', batchFile, '--json', '-C', clone], {
+      stdout: (s) => (stdout += s),
+      stderr: () => {},
+      env: { ...process.env, JITP_CONFIG: cfgFile },
+      cwd: clone,
+      interactive: false,
+    });
+    const planMs = performance.now() - t0;
+    if (code !== 0) throw new Error(`jitp plan failed (${code}): ${stdout}`);
+    const plan = JSON.parse(stdout) as { issues: Array<{ id: string; files: string[]; tier: string; predicted: Array<{ path: string; reason: string }> }>; conflicts: Array<{ pair: [string, string] }> };
+    const baseFiles = new Set(git(clone, 'ls-files').split('\n'));
+    const baseDirs = new Set([...baseFiles].flatMap((f) => {
+      const out: string[] = [];
+      for (let d = dirOf(f); d; d = dirOf(d)) out.push(d);
+      return out;
+    }));
+
+    const pairs = allPairs(evalIds);
+    const truthOverlap = overlapPairs(new Map(evalIds.map((id) => [id, truth.get(id)!.files])));
+    const truthMerge = mergeTreePairs(repo, evalIds, truth, ignore);
+    const sumFiles = (pred: Map<string, Set<string>>): FileScore =>
+      evalIds.reduce<FileScore>((acc, id) => {
+        const s = fileScore(pred.get(id) ?? new Set(), truth.get(id)!.files);
+        return { tp: acc.tp + s.tp, predicted: acc.predicted + s.predicted, truth: acc.truth + s.truth };
+      }, { tp: 0, predicted: 0, truth: 0 });
+
+    const planFiles = new Map(plan.issues.map((i) => [i.id, new Set(i.files)]));
+    const planPairs = new Set(plan.conflicts.map((c) => pairKey(c.pair[0], c.pair[1])).filter((k) => k.split('|').every((x) => evalIds.includes(x))));
+    const literalFiles = new Map(
+      tasks.map((t) => [
+        t.id,
+        new Set(
+          extractMentions(`${t.title}\n\n${t.instructions}`)
+            .paths.map((p) => p.replace(/\/$/, ''))
+            .filter((p) => baseFiles.has(p) || (!baseDirs.has(p) && (baseDirs.has(dirOf(p)) || dirOf(p) === '') && !p.endsWith('/')))
+            .filter((p) => !ignore.some((g) => matches(p, g))),
+        ),
+      ]),
+    );
+    const policies: PolicyResult[] = [
+      { name: 'jitp plan', files: sumFiles(planFiles), overlap: pairScore(pairs, planPairs, truthOverlap), mergeTree: pairScore(pairs, planPairs, truthMerge) },
+      { name: 'literal paths only', files: sumFiles(literalFiles), overlap: pairScore(pairs, overlapPairs(literalFiles), truthOverlap), mergeTree: pairScore(pairs, overlapPairs(literalFiles), truthMerge) },
+      { name: 'all parallel', files: null, overlap: pairScore(pairs, new Set(), truthOverlap), mergeTree: pairScore(pairs, new Set(), truthMerge) },
+      { name: 'serialise everything', files: null, overlap: pairScore(pairs, new Set(pairs), truthOverlap), mergeTree: pairScore(pairs, new Set(pairs), truthMerge) },
+    ];
+    return { manifest: m.name, repo, base: m.base, planMs, issues: evalIds.map((id) => ({ id, truth: truth.get(id)!.how, truthFiles: [...truth.get(id)!.files].sort(), predicted: [...(planFiles.get(id) ?? [])].sort(), tier: plan.issues.find((i) => i.id === id)?.tier, reasons: plan.issues.find((i) => i.id === id)?.predicted })), pairs: pairs.length, truthOverlap: [...truthOverlap].sort(), truthMergeTree: [...truthMerge].sort(), predictedPairs: [...planPairs].sort(), policies };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const results = [];
+for (const mf of manifests) results.push(await evaluate(mf));
+if (asJson) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+else {
+  for (const r of results) {
+    console.log(`# ${r.manifest}`);
+    console.log(`base ${r.base.slice(0, 10)}, ${r.issues.length} issues, ${r.pairs} pairs, plan took ${r.planMs.toFixed(0)} ms`);
+    for (const i of r.issues) {
+      const t = new Set(i.truthFiles);
+      const hit = i.predicted.filter((p) => t.has(p)).length;
+      console.log(`  issue ${i.id}: ${i.tier}, predicted ${i.predicted.length}, changed ${i.truthFiles.length}, both ${hit}  [truth: ${i.truth}]`);
+      if (verbose) {
+        for (const p of i.reasons ?? []) console.log(`      ${t.has(p.path) ? 'HIT ' : 'miss'} ${p.path} (${p.reason})`);
+        for (const f of i.truthFiles) if (!i.predicted.includes(f)) console.log(`      not predicted: ${f}`);
+      }
+    }
+    console.log(`truth conflicts: ${r.truthOverlap.length}/${r.pairs} pairs share a changed file; ${r.truthMergeTree.length}/${r.pairs} conflict in git merge-tree`);
+    console.log(`predicted conflicts: ${r.predictedPairs.length}/${r.pairs}`);
+    console.log('');
+    console.log('policy                 file recall  file prec | overlap: recall  prec  acc | merge-tree: recall  prec  acc');
+    for (const p of r.policies) {
+      const f = p.files;
+      console.log(
+        `${p.name.padEnd(22)} ${f ? pct(ratio(f.tp, f.truth)) : '    -'}       ${f ? pct(ratio(f.tp, f.predicted)) : '    -'}    |        ${pct(p.overlap.recall)} ${pct(p.overlap.precision)} ${pct(p.overlap.accuracy)} |           ${pct(p.mergeTree.recall)} ${pct(p.mergeTree.precision)} ${pct(p.mergeTree.accuracy)}`,
+      );
+    }
+    console.log('');
+  }
+}
