@@ -111,7 +111,10 @@ export function extractMentions(text: string): Mentions {
     const lead = /^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+)?(?:\*\*)?`([^`]+)`/.exec(line);
     for (const m of line.matchAll(/`([^`]+)`/g)) {
       const span = m[1]!;
-      if (!(lead?.[1] === span || /\[--|<[\w…. -]+>|\[<|\.\.\.|…/.test(span))) continue;
+      // "`tool sync` refreshes the mirror": a command followed by what it does.
+      const after = line.slice(m.index! + m[0].length);
+      const describes = /^\s+(?!is\b|was\b|has\b|does\b|needs\b|uses\b|calls\b)[a-z]+s\b/.test(after);
+      if (!(lead?.[1] === span || describes || /\[--|<[\w…. -]+>|\[<|\.\.\.|…/.test(span))) continue;
       const w = /^([a-z][\w-]*) ([a-z][\w-]*)(?: ([a-z][\w-]*))?/.exec(span);
       if (!w) continue;
       const sub = w[3] ? `${w[2]}-${w[3]}` : w[2]!;
@@ -125,7 +128,10 @@ export function extractMentions(text: string): Mentions {
     /\b(npm (install|i|add)|yarn add|pnpm add|cargo add|pip install|poetry add|go get|bundle add)\s+[\w@]/i.test(noUrls) ||
     /\b(add|new|adds|introduce)\s+(a\s+)?(new\s+)?(runtime\s+|dev\s+)?dependenc(y|ies)\b/i.test(noUrls) ||
     /\b(upgrade|bump|update)\s+(the\s+)?dependenc(y|ies)\b/i.test(noUrls);
-  const repoWide = /\b(repo(sitory)?[- ]wide|across the (whole |entire )?(code ?base|repo(sitory)?)|every file|all files|rename (it )?everywhere|reformat (the|all)|mass rename)\b/i.test(noUrls);
+  // Asked for, not merely named: "a repo-wide rename", "across the whole codebase", "every file".
+  const repoWide =
+    /\b(repo(sitory)?|code ?base)[- ]wide (rename|refactor(ing)?|reformat(ting)?|search[- ]and[- ]replace|migration|upgrade)\b/i.test(noUrls) ||
+    /\b(across|throughout) the (whole |entire )?(code ?base|repo(sitory)?)\b|\b(in|to|touch(es)?|update|change) every (source )?file\b|\brename (it )?everywhere\b|\breformat (the whole|all)\b|\bmass rename\b/i.test(noUrls);
   return {
     paths,
     identifiers: [...idents].map(([name, strong]) => ({ name, strong })),

@@ -55,6 +55,13 @@ describe('mentions', () => {
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(m.identifiers.length).toBeLessThanOrEqual(80);
   });
+  it.each([
+    ['Do a repo-wide rename of Foo to Bar', true],
+    ['Rename it everywhere', true],
+    ['Replace the logger across the whole codebase', true],
+    ['CRITICAL: manifests, lock files, or repo-wide changes', false],
+    ['update all files in src/a', false],
+  ])('repo-wide: %s -> %s', (text, want) => expect(extractMentions(text).repoWide).toBe(want));
   it('takes commands the issue defines, not ones it refers to', () => {
     const m = extractMentions('## `tool plan [<id>]`\nBuilds on `tool claim`.\n- `tool issue done`: marks it');
     expect(m.commandWords.map((c) => c.sub)).toEqual(['plan', 'issue-done']);

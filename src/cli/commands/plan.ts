@@ -50,7 +50,7 @@ Exit codes: 0 ok, 2 bad arguments or a dependency cycle among the selected issue
     }
     const batch = str(ctx.args.values.batch);
     const ids = ctx.args.positionals.flatMap((p) => list(p));
-    const { plan, problems, source } = await runPlan({
+    const { plan, problems, source, timings } = await runPlan({
       root: repo.worktreeRoot,
       config,
       ids,
@@ -60,6 +60,7 @@ Exit codes: 0 ok, 2 bad arguments or a dependency cycle among the selected issue
       holds: readHolds(repo),
       progress: ctx.progress,
     });
+    if (ctx.env.JITP_TIMINGS) ctx.progress(`timings (ms): ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
     for (const p of problems) ctx.warn(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
     const short = new Map(source.list().map((i) => [i.id, i.shortId]));
     const label = (id: string) => short.get(id) ?? id;
