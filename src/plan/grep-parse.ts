@@ -9,6 +9,7 @@ const TOP_VAR = /^(?:export\s+)?(?:pub\s+)?(?:const|let|var|static)\s+(?:mut\s+)
 // A method or arrow/assigned function defined at the start of a line.
 const METHOD = /^\s*(?:(?:export|default|pub(?:\([\w:]+\))?|async|static|public|private|protected|override|readonly|get|set)\s+)*([A-Za-z_$][\w$]*)\s*(?:\([^)]*\)\s*(?::\s*[^={;]+)?\{\s*$|=\s*(?:async\s+)?(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>|:\s*(?:async\s+)?function\b)/;
 const WORD = /[A-Za-z_$][\w$]*/g;
+const COMMENT = /^\s*(\/\/|\/\*|\*(?!\*?\/?\s*$)|--\s|;;|#(?!define|include|if|ifdef|ifndef|pragma|\[|!))/;
 
 export function definedNames(line: string): string[] {
   const out: string[] = [];
@@ -36,6 +37,8 @@ export function parseGrep(out: string, identifiers: ReadonlySet<string>): Map<st
     const line = out.length > 0 ? out.slice(nul + 1, nl) : '';
     pos = nl + 1;
     if (line.length > 2000) continue; // minified or generated text
+    // A name in a code comment is talk about it, not a use (Markdown is prose: kept).
+    if (COMMENT.test(line) && !/\.(md|mdx|rst|txt|adoc)$/i.test(file)) continue;
     const defs = new Set(definedNames(line));
     const seen = new Set<string>();
     for (const w of line.matchAll(WORD)) {

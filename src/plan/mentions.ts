@@ -8,7 +8,7 @@ export interface Mentions {
   /** Identifiers to look up with git grep; `strong` ones were backticked or called `f()`. */
   identifiers: Array<{ name: string; strong: boolean }>;
   /** `<word> <sub>` pairs from the text, for matching against the project's own CLI name. */
-  commandWords: Array<{ bin: string; sub: string }>;
+  commandWords: Array<{ bin: string; sub: string; display: string }>;
   /** npm scripts named by `npm run <x>`. */
   npmScripts: string[];
   /** The text asks for a new dependency (npm install x, cargo add, "add a dependency"…). */
@@ -28,7 +28,8 @@ const MAX_PATHS = 200;
 const STOP = new Set(
   'JavaScript TypeScript GitHub GitLab BitBucket macOS iOS iPadOS YouTube PowerShell LinkedIn WordPress PostgreSQL MySQL MongoDB NodeJS OpenAI ChatGPT PyPI VSCode IntelliJ DevOps OAuth GraphQL WebSocket README TODO FIXME JSON YAML TOML HTML CSS HTTP HTTPS UUID ClaudeCode SemVer CamelCase'.split(' ').map((s) => s.toLowerCase()),
 );
-const WORD_STOP = new Set(['e_g', 'i_e', 'and_or', 'snake_case', 'camel_case']);
+// Words that look like snake_case but are folder names or prose shorthand everywhere.
+const WORD_STOP = new Set(['e_g', 'i_e', 'and_or', 'snake_case', 'camel_case', 'node_modules', '__pycache__', 'site_packages', 'dist_info']);
 
 const EXT = /\.[A-Za-z][A-Za-z0-9]{0,9}$/;
 
@@ -105,7 +106,7 @@ export function extractMentions(text: string): Mentions {
 
   // Commands the issue defines, not ones it merely refers to ("builds on `jitp claim`"):
   // a backticked command that opens a heading or a list item, or is written with usage syntax.
-  const commandWords: Array<{ bin: string; sub: string }> = [];
+  const commandWords: Array<{ bin: string; sub: string; display: string }> = [];
   const seenCmd = new Set<string>();
   for (const line of noUrls.split('\n')) {
     const lead = /^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+)?(?:\*\*)?`([^`]+)`/.exec(line);
@@ -120,7 +121,7 @@ export function extractMentions(text: string): Mentions {
       const sub = w[3] ? `${w[2]}-${w[3]}` : w[2]!;
       if (seenCmd.has(`${w[1]} ${sub}`)) continue;
       seenCmd.add(`${w[1]} ${sub}`);
-      commandWords.push({ bin: w[1]!, sub });
+      commandWords.push({ bin: w[1]!, sub, display: w[0] });
     }
   }
   const npmScripts = [...new Set([...noUrls.matchAll(/\bnpm run ([\w:.-]+)/g)].map((m) => m[1]!))];

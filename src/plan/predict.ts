@@ -169,12 +169,11 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
   const cmdDir = commandsDir(idx, facts);
   if (cmdDir) {
     const bins = new Set(facts.binNames ?? []);
-    for (const { bin, sub } of m.commandWords) {
+    for (const { bin, sub, display: name } of m.commandWords) {
       if (!bins.has(bin)) continue;
-      const name = sub.replace(/-/g, ' ');
       const existing = [...idx.files].filter((f) => dirOf(f) === cmdDir.dir && stemOf(f) === sub);
-      if (existing.length) for (const f of existing) add(f, 'command', `implements \`${bin} ${name}\``);
-      else add(`${cmdDir.dir}/${sub}${cmdDir.ext}`, 'command', `new command \`${bin} ${name}\` in ${cmdDir.dir}/`);
+      if (existing.length) for (const f of existing) add(f, 'command', `implements \`${name}\``);
+      else add(`${cmdDir.dir}/${sub}${cmdDir.ext}`, 'command', `new command \`${name}\` in ${cmdDir.dir}/`);
     }
   }
   // 6. Registries next to new files; manifests for new scripts or dependencies.

@@ -78,6 +78,10 @@ describe('grep parsing', () => {
     ['  parseConfig(a) {', ['parseConfig']],
     ['  parseConfig(a);', []],
   ])('%s defines %j', (line, names) => expect(definedNames(line)).toEqual(names));
+  it('comment lines are not uses (except in prose files)', () => {
+    const out = 'a.ts\0// see foo here\na.py\0# foo\nb.rs\0#[foo]\nc.md\0use foo\nd.ts\0 * foo docs\n';
+    expect(parseGrep(out, new Set(['foo'])).get('foo')!.map((h) => h.file)).toEqual(['b.rs', 'c.md']);
+  });
   it('counts uses and definitions per identifier and file', () => {
     const out = 'a.ts\0export function foo() {\na.ts\0foo(); bar()\nb.ts\0foo()\n';
     const g = parseGrep(out, new Set(['foo', 'bar']));
