@@ -1,6 +1,6 @@
 // Real temp repositories with history: co-change and hot files from real git log, the one
 // batched git grep, the CLI contract, task files, batch lists, leases, hostile input.
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
@@ -171,6 +171,23 @@ describe('jitp issues on the real jit store, with leases', () => {
     expect(plan.json.excluded).toEqual(expect.arrayContaining([{ id: expect.stringMatching(/^f847df3f/), reason: expect.stringMatching(/^held by agent:test until /) }]));
     const held = await jitp(repo.root, 'plan', 'f847', '--json');
     expect(held.json.issues).toEqual([]);
+  });
+
+  it('a corrupt lease store: the plain list still prints, --available and plan refuse', async () => {
+    const r2 = makeRepo();
+    try {
+      cpSync(jitFixture(), join(r2.root, '.jit'), { recursive: true });
+      mkdirSync(join(r2.root, '.git', 'jit-parallel'), { recursive: true });
+      writeFileSync(join(r2.root, '.git', 'jit-parallel', 'state.json'), '{ torn');
+      const all = await jitp(r2.root, 'issues', '--json');
+      expect(all.code).toBe(0);
+      expect(all.json.count).toBe(373);
+      expect(all.err).toMatch(/corrupt.*leases not shown/);
+      expect((await jitp(r2.root, 'issues', '--available', '--json')).code).toBe(5);
+      expect((await jitp(r2.root, 'plan', '--json')).json.error.code).toBe('E_STORE_CORRUPT');
+    } finally {
+      r2.cleanup();
+    }
   });
 
   it('ambiguous and unknown prefixes', async () => {
