@@ -160,7 +160,7 @@ async function evaluate(manifestPath: string) {
     });
     const planMs = performance.now() - t0;
     if (code !== 0) throw new Error(`jitp plan failed (${code}): ${stdout}`);
-    const plan = JSON.parse(stdout) as { issues: Array<{ id: string; files: string[]; tier: string; predicted: Array<{ path: string; reason: string }> }>; conflicts: Array<{ pair: [string, string] }> };
+    const plan = JSON.parse(stdout) as { issues: Array<{ id: string; files: string[]; tier: string; predicted: Array<{ path: string; reason: string }> }>; conflicts: Array<{ pair: [string, string]; files: string[] }> };
     const baseFiles = new Set(git(clone, 'ls-files').split('\n'));
     const baseDirs = new Set([...baseFiles].flatMap((f) => {
       const out: string[] = [];
@@ -196,7 +196,13 @@ async function evaluate(manifestPath: string) {
       { name: 'all parallel', files: null, overlap: pairScore(pairs, new Set(), truthOverlap), mergeTree: pairScore(pairs, new Set(), truthMerge) },
       { name: 'serialise everything', files: null, overlap: pairScore(pairs, new Set(pairs), truthOverlap), mergeTree: pairScore(pairs, new Set(pairs), truthMerge) },
     ];
-    return { manifest: m.name, repo, base: m.base, planMs, issues: evalIds.map((id) => ({ id, truth: truth.get(id)!.how, truthFiles: [...truth.get(id)!.files].sort(), predicted: [...(planFiles.get(id) ?? [])].sort(), tier: plan.issues.find((i) => i.id === id)?.tier, reasons: plan.issues.find((i) => i.id === id)?.predicted })), pairs: pairs.length, truthOverlap: [...truthOverlap].sort(), truthMergeTree: [...truthMerge].sort(), predictedPairs: [...planPairs].sort(), policies };
+    // Caught for the right reason: the conflict names a file both issues really changed.
+    const planConflictFiles = new Map(plan.conflicts.map((c) => [pairKey(c.pair[0], c.pair[1]), c.files]));
+    const explained = [...truthOverlap].filter((k) => {
+      const [a, b] = k.split('|') as [string, string];
+      return (planConflictFiles.get(k) ?? []).some((f) => truth.get(a)!.files.has(f) && truth.get(b)!.files.has(f));
+    });
+    return { manifest: m.name, repo, base: m.base, planMs, explained: explained.length, issues: evalIds.map((id) => ({ id, truth: truth.get(id)!.how, truthFiles: [...truth.get(id)!.files].sort(), predicted: [...(planFiles.get(id) ?? [])].sort(), tier: plan.issues.find((i) => i.id === id)?.tier, reasons: plan.issues.find((i) => i.id === id)?.predicted })), pairs: pairs.length, truthOverlap: [...truthOverlap].sort(), truthMergeTree: [...truthMerge].sort(), predictedPairs: [...planPairs].sort(), policies };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -219,7 +225,7 @@ else {
       }
     }
     console.log(`truth conflicts: ${r.truthOverlap.length}/${r.pairs} pairs share a changed file; ${r.truthMergeTree.length}/${r.pairs} conflict in git merge-tree`);
-    console.log(`predicted conflicts: ${r.predictedPairs.length}/${r.pairs}`);
+    console.log(`predicted conflicts: ${r.predictedPairs.length}/${r.pairs}; of the ${r.truthOverlap.length} real overlaps, ${r.explained} predicted through a file both really changed`);
     console.log('');
     console.log('policy                 file recall  file prec | overlap: recall  prec  acc | merge-tree: recall  prec  acc');
     for (const p of r.policies) {

@@ -79,9 +79,11 @@ export function issueText(issue: Pick<PlanIssue, 'title' | 'description'>): stri
 }
 
 /** Files with a registry in `dir` (index.ts, mod.rs, __init__.py, main.*). */
-function registriesIn(dir: string, idx: RepoIndex): string[] {
+function registriesIn(dir: string, idx: RepoIndex, forFile?: string): string[] {
   const out: string[] = [];
-  for (const name of ['index.ts', 'index.tsx', 'index.js', 'index.mjs', 'mod.rs', 'lib.rs', '__init__.py']) {
+  // A new Rust module is declared with `mod x;` in the crate root too.
+  const names = ['index.ts', 'index.tsx', 'index.js', 'index.mjs', 'mod.rs', 'lib.rs', '__init__.py', ...(forFile?.endsWith('.rs') ? ['main.rs'] : [])];
+  for (const name of names) {
     const p = dir ? `${dir}/${name}` : name;
     if (idx.files.has(p)) out.push(p);
   }
@@ -177,7 +179,7 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
     }
   }
   // 6. Registries next to new files; manifests for new scripts or dependencies.
-  for (const f of [...out.values()]) if (f.isNew) for (const r of registriesIn(dirOf(f.path), idx)) add(r, 'registry', `registry next to new ${f.path}`);
+  for (const f of [...out.values()]) if (f.isNew) for (const r of registriesIn(dirOf(f.path), idx, f.path)) add(r, 'registry', `registry next to new ${f.path}`);
   const newScripts = facts.npmScripts ? m.npmScripts.filter((s) => !facts.npmScripts!.has(s)) : [];
   if (newScripts.length && idx.files.has('package.json')) add('package.json', 'script', `adds npm script ${newScripts.join(', ')}`);
   if (m.addsDependency) {

@@ -112,6 +112,13 @@ describe('prediction', () => {
   ])('%s', (_n, text, want) => {
     expect(kinds(predict(text, F))).toEqual(want);
   });
+  it.each([
+    ['a new Rust module is declared in main.rs', ['src/main.rs', 'src/util.rs'], 'add src/parser.rs', { 'src/parser.rs': 'new', 'src/main.rs': 'registry' }],
+    ['a new Python module next to __init__.py', ['pkg/__init__.py', 'pkg/a.py'], 'add pkg/b.py', { 'pkg/b.py': 'new', 'pkg/__init__.py': 'registry' }],
+    ['main.ts is not a registry for a new TS file', ['src/main.ts'], 'add src/b.ts', { 'src/b.ts': 'new' }],
+  ])('%s', (_n, files, text, want) => {
+    expect(kinds(predict(text, facts(files)))).toEqual(want);
+  });
   it('declared files and globs, refusing paths that leave the repo', () => {
     const p = predict('', F, { declaredFiles: ['src/commands/*.ts', 'docs/new.md', '../outside.ts'] });
     expect(kinds(p)).toEqual({ 'src/commands/run.ts': 'declared', 'src/commands/list.ts': 'declared', 'docs/new.md': 'declared' });

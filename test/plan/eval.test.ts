@@ -57,6 +57,7 @@ describe('plan-eval on a manifest', () => {
       expect(byId['1'].truthFiles).toEqual(['src/auth.ts']);
       expect(byId['3'].truthFiles).toEqual(['src/report.ts']); // a's commit, merged into c, is not c's
       expect(r.truthOverlap).toEqual(['1|2']);
+      expect(r.explained).toBe(1);
       // c carries a's change through its merge, so b and c really conflict in git.
       expect(r.truthMergeTree).toEqual(['1|2', '2|3']);
       const plan = r.policies.find((p: any) => p.name === 'jitp plan');
