@@ -4,8 +4,8 @@
 // text) and how to find each one's real change: the merge commit on the integration branch
 // whose subject matches `merge`, else (work in progress) the tip of `branch`. The plan runs
 // on a shared clone checked out at the base; nothing in the evaluated repository is changed.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { findTruth, git, gitOk, readIssue, type Manifest, type Truth } from './history.js';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,93 +16,12 @@ import { extractMentions } from '../../src/plan/mentions.js';
 import { dirOf } from '../../src/plan/classify.js';
 import { allPairs, fileScore, overlapPairs, pairKey, pairScore, pct, ratio, type FileScore, type PairScore } from './metrics.js';
 
-interface ManifestIssue {
-  id: string;
-  text: string;
-  branch?: string;
-  merge?: string;
-}
-interface Manifest {
-  name: string;
-  repo: string;
-  base: string;
-  integration?: string;
-  ignore?: string[];
-  issues: ManifestIssue[];
-}
-
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
 const verbose = args.includes('--verbose');
 const manifests = args.filter((a) => !a.startsWith('--'));
 if (!manifests.length) manifests.push(join(here, 'jit-parallel/manifest.json'));
-
-const git = (cwd: string, ...a: string[]): string => execFileSync('git', ['-c', 'core.quotePath=false', ...a], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 }).trimEnd();
-const gitOk = (cwd: string, ...a: string[]): { out: string; code: number } => {
-  try {
-    return { out: git(cwd, ...a), code: 0 };
-  } catch (e) {
-    const err = e as { status?: number; stdout?: string };
-    return { out: String(err.stdout ?? '').trimEnd(), code: err.status ?? 1 };
-  }
-};
-
-/** Issue text as filed: a quoted block (`> `) under a `# issue N` line, or plain Markdown. */
-function readIssue(path: string): { title: string; body: string } {
-  let t = readFileSync(path, 'utf8');
-  const lines = t.split('\n');
-  if (/^# issue \d+/.test(lines[0] ?? '')) t = lines.slice(1).map((l) => l.replace(/^> ?/, '')).join('\n');
-  const title = /^#\s+(.+)$/m.exec(t)?.[1]?.trim() ?? path;
-  return { title, body: t.replace(/^#\s+.+\n/, '') };
-}
-
-interface Truth {
-  tip: string;
-  how: string;
-  files: Set<string>;
-}
-
-function findTruth(repo: string, m: Manifest, tips: Map<string, string>): Map<string, Truth> {
-  const out = new Map<string, Truth>();
-  const merges = m.integration ? gitOk(repo, 'log', '--merges', '--format=%H%x09%P%x09%s', m.integration).out.split('\n').filter(Boolean) : [];
-  for (const is of m.issues) {
-    let tip: string | undefined;
-    let how = '';
-    if (is.merge) {
-      const re = new RegExp(is.merge);
-      const hit = merges.map((l) => l.split('\t')).find((p) => re.test(p[2] ?? ''));
-      if (hit) {
-        tip = hit[1]!.split(' ')[1];
-        how = `merge ${hit[0]!.slice(0, 10)} (${hit[2]})`;
-      }
-    }
-    if (!tip && is.branch) {
-      const r = gitOk(repo, 'rev-parse', '--verify', '-q', `${is.branch}^{commit}`);
-      if (r.code === 0) {
-        tip = r.out;
-        how = `tip of ${is.branch} (not merged yet)`;
-      }
-    }
-    if (tip) tips.set(is.id, tip);
-    out.set(is.id, { tip: tip ?? '', how: how || 'not found', files: new Set() });
-  }
-  // Own work only: the commits on this tip's first-parent chain since the base that are on
-  // no other issue's first-parent chain. Helpers merge each other's branches; commits that
-  // arrive through such a merge sit on a second parent and stay with the issue that made them.
-  const chains = new Map<string, string[]>();
-  for (const [id, tip] of tips) chains.set(id, git(repo, 'rev-list', '--first-parent', '--no-merges', tip, `^${m.base}`).split('\n').filter(Boolean));
-  for (const is of m.issues) {
-    const t = out.get(is.id)!;
-    if (!t.tip) continue;
-    const elsewhere = new Set([...chains].filter(([id]) => id !== is.id).flatMap(([, c]) => c));
-    const own = chains.get(is.id)!.filter((c) => !elsewhere.has(c));
-    if (!own.length) continue;
-    const names = git(repo, 'log', '--no-walk=unsorted', '--no-renames', '--name-only', '--format=', ...own).split('\n').filter(Boolean);
-    for (const f of names) if (!(m.ignore ?? []).some((g) => matches(f, g))) t.files.add(f);
-  }
-  return out;
-}
 
 /** Pairs `git merge-tree --write-tree` reports as conflicting (ignored paths do not count). */
 function mergeTreePairs(repo: string, ids: string[], truth: Map<string, Truth>, ignore: string[]): Set<string> {

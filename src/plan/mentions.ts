@@ -46,6 +46,7 @@ export function normalizeMentionedPath(token: string): { path?: string; refused?
   if (segs.includes('..')) return { refused: `${t}: contains ..` };
   if (segs.some((s) => s === '.')) return {};
   if (/^\.[A-Za-z][\w.-]*$/.test(t)) return { path: t }; // dotfiles: .gitattributes, .env
+  if (/^(README|CHANGELOG|CONTRIBUTING|CODEOWNERS|Makefile|Dockerfile|Justfile)$/.test(t)) return { path: t };
   if (!t.includes('/') && !EXT.test(t)) return {};
   // Version numbers (1.2.3), e.g./i.e., domain-like words: need a letter before an extension.
   const last = segs[segs.length - 1] ?? '';
@@ -56,7 +57,7 @@ export function normalizeMentionedPath(token: string): { path?: string; refused?
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 
-export function extractMentions(text: string): Mentions {
+export function extractMentions(text: string, opts: { bins?: readonly string[] } = {}): Mentions {
   const src = text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
   const refused: string[] = [];
   const paths: string[] = [];
@@ -94,6 +95,8 @@ export function extractMentions(text: string): Mentions {
     }
     if (/\s/.test(span)) for (const tok of span.split(/\s+/)) if (tok.includes('/') || EXT.test(tok)) addPath(tok);
   }
+  // Root documents named without an extension ("the README section").
+  for (const m of noUrls.matchAll(/\b(README|CHANGELOG|CONTRIBUTING|CODEOWNERS|Makefile|Dockerfile|Justfile)\b/g)) addPath(m[1]!);
   // Path-like tokens anywhere.
   for (const m of noUrls.matchAll(/[\w@.+~\-/]*[\w@+~\-]\/[\w@.+~\-/]*|[\w@+~\-][\w@.+~\-]*\.[A-Za-z][A-Za-z0-9]{0,9}\b/g)) {
     addPath(m[0]);
@@ -105,26 +108,40 @@ export function extractMentions(text: string): Mentions {
   for (const m of noUrls.matchAll(/\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b/g)) addIdent(m[1]!, false);
 
   // Commands the issue defines, not ones it merely refers to ("builds on `jitp claim`"):
-  // a backticked command that opens a heading or a list item, or is written with usage syntax.
+  // a backticked command that opens a heading or a list item, is written with usage syntax,
+  // or is followed by what it does; and, for the project's own CLI names (`opts.bins`), a
+  // plain `tool sub` in the title or a heading. `tool claim acquire/renew` names two commands.
   const commandWords: Array<{ bin: string; sub: string; display: string }> = [];
   const seenCmd = new Set<string>();
-  for (const line of noUrls.split('\n')) {
+  const addCommand = (span: string) => {
+    const w = /^([a-z][\w-]*) ([a-z][\w-]*)(?: ([a-z][\w-]*(?:\/[a-z][\w-]*)*))?/.exec(span);
+    if (!w) return;
+    for (const third of w[3] ? w[3].split('/') : [undefined]) {
+      const sub = third ? `${w[2]}-${third}` : w[2]!;
+      if (seenCmd.has(`${w[1]} ${sub}`)) continue;
+      seenCmd.add(`${w[1]} ${sub}`);
+      commandWords.push({ bin: w[1]!, sub, display: [w[1], w[2], third].filter(Boolean).join(' ') });
+    }
+  };
+  const bins = (opts.bins ?? []).filter((b) => /^[a-z][\w-]*$/.test(b));
+  const plainCmd = bins.length ? new RegExp(`(?:^|[\\s(,;])((?:${bins.join('|')}) [a-z][\\w-]*(?: [a-z][\\w-]*(?:/[a-z][\\w-]*)*)?)`, 'g') : undefined;
+  noUrls.split('\n').forEach((line, i) => {
     const lead = /^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+)?(?:\*\*)?`([^`]+)`/.exec(line);
     for (const m of line.matchAll(/`([^`]+)`/g)) {
       const span = m[1]!;
       // "`tool sync` refreshes the mirror": a command followed by what it does.
       const after = line.slice(m.index! + m[0].length);
       const describes = /^\s+(?!is\b|was\b|has\b|does\b|needs\b|uses\b|calls\b)[a-z]+s\b/.test(after);
-      if (!(lead?.[1] === span || describes || /\[--|<[\w…. -]+>|\[<|\.\.\.|…/.test(span))) continue;
-      const w = /^([a-z][\w-]*) ([a-z][\w-]*)(?: ([a-z][\w-]*))?/.exec(span);
-      if (!w) continue;
-      const sub = w[3] ? `${w[2]}-${w[3]}` : w[2]!;
-      if (seenCmd.has(`${w[1]} ${sub}`)) continue;
-      seenCmd.add(`${w[1]} ${sub}`);
-      commandWords.push({ bin: w[1]!, sub, display: w[0] });
+      if (lead?.[1] === span || describes || /\[--|<[\w…. -]+>|\[<|\.\.\.|…/.test(span)) addCommand(span);
     }
-  }
-  const npmScripts = [...new Set([...noUrls.matchAll(/\bnpm run ([\w:.-]+)/g)].map((m) => m[1]!))];
+    if (plainCmd && (i === 0 || /^\s*#{1,6}\s/.test(line))) {
+      const plain = line.replace(/`/g, ' ');
+      for (const m of plain.matchAll(plainCmd)) addCommand(m[1]!);
+      // `status --watch` in a title: a subcommand written with its flag, the tool implied.
+      for (const m of plain.matchAll(/(?:^|[\s(,;])([a-z][\w-]*) --[a-z][\w-]*/g)) if (!bins.includes(m[1]!)) addCommand(`${bins[0]} ${m[1]}`);
+    }
+  });
+  const npmScripts = [...new Set([...noUrls.matchAll(/\bnpm run ([\w:.-]*\w)/g)].map((m) => m[1]!))];
   const addsDependency =
     /\b(npm (install|i|add)|yarn add|pnpm add|cargo add|pip install|poetry add|go get|bundle add)\s+[\w@]/i.test(noUrls) ||
     /\b(add|new|adds|introduce)\s+(a\s+)?(new\s+)?(runtime\s+|dev\s+)?dependenc(y|ies)\b/i.test(noUrls) ||

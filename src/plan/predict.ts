@@ -91,7 +91,7 @@ function registriesIn(dir: string, idx: RepoIndex, forFile?: string): string[] {
 }
 
 export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts, opts: Pick<PlanOptions, 'maxFilesPerIssue'>, mentions?: Mentions): Prediction {
-  const m = mentions ?? extractMentions(issueText(issue));
+  const m = mentions ?? extractMentions(issueText(issue), { bins: facts.binNames ?? [] });
   const out = new Map<string, PredictedFile>();
   const ignored = [...m.refused];
   const add = (path: string, kind: ReasonKind, reason: string) => {
@@ -128,7 +128,9 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
       // A named folder gets new files; its registry is where they are wired in.
       for (const r of registriesIn(clean, idx)) add(r, 'registry', `registry of the named folder ${clean}/`);
     } else if (!clean.includes('/')) {
-      const hits = idx.byBase.get(clean.toLowerCase()) ?? [];
+      let hits = idx.byBase.get(clean.toLowerCase()) ?? [];
+      // `README` for README.md: the root file with that stem.
+      if (!hits.length && !clean.includes('.')) hits = (idx.byStem.get(clean.toLowerCase()) ?? []).filter((f) => !f.includes('/'));
       if (hits.length >= 1 && hits.length <= 2) for (const h of hits) add(h, 'named', `named as ${clean}`);
     } else if (!p.endsWith('/') && canBeNew(clean)) add(clean, 'new', `named in the issue; new file under ${dirOf(clean) || '.'}/`);
     else if (!p.endsWith('/')) {

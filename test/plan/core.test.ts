@@ -62,6 +62,14 @@ describe('mentions', () => {
     ['CRITICAL: manifests, lock files, or repo-wide changes', false],
     ['update all files in src/a', false],
   ])('repo-wide: %s -> %s', (text, want) => expect(extractMentions(text).repoWide).toBe(want));
+  it.each([
+    ['tool claim acquire/renew and tool doctor', ['claim-acquire', 'claim-renew', 'doctor']],
+    ['Fix things; status --watch redraws', ['status']],
+    ['Title\nRefer to tool claim in prose and tool other', []],
+    ['Title\n## tool sync', ['sync']],
+  ])('plain commands of the own CLI in titles and headings: %j', (text, subs) => {
+    expect(extractMentions(text, { bins: ['tool'] }).commandWords.map((c) => c.sub)).toEqual(subs);
+  });
   it('takes commands the issue defines, not ones it refers to', () => {
     const m = extractMentions('## `tool plan [<id>]`\nBuilds on `tool claim`.\n- `tool issue done`: marks it');
     expect(m.commandWords.map((c) => c.sub)).toEqual(['plan', 'issue-done']);

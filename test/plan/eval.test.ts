@@ -67,6 +67,16 @@ describe('plan-eval on a manifest', () => {
       expect(literal.overlap).toMatchObject({ tp: 0, fn: 1, tn: 2 });
       const serial = r.policies.find((p: any) => p.name === 'serialise everything');
       expect(serial.overlap.accuracy).toBeCloseTo(1 / 3);
+
+      // Commit level: one own commit per issue, the message as text, planned at its parent.
+      const cout = execFileSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'bench/eval/commit-eval.ts'), join(dir, 'manifest.json'), '--json'], { encoding: 'utf8', cwd: ROOT });
+      const [c] = JSON.parse(cout);
+      expect(c.commits).toBe(3);
+      expect(c.pairs).toBe(3);
+      expect(c.truthConflicts).toBe(1);
+      expect(c.items.map((i: any) => [i.issue, i.subject, i.truth])).toEqual(
+        expect.arrayContaining([['1', 'work on h/a', ['src/auth.ts']], ['3', 'work on h/c', ['src/report.ts']]]),
+      );
     } finally {
       repo.cleanup();
     }
