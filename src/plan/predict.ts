@@ -30,6 +30,8 @@ export interface RepoIndex {
   historyHot: Array<{ path: string; share: number }>;
   cochange: CoChangeIndex;
   ignore: string[];
+  /** Memo for commandsDir (computed once per plan, not per issue). */
+  commands?: { dir: string; ext: string } | null;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
@@ -170,12 +172,13 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
   }
   // 5. Subcommands of the project's own CLI (`jitp plan`): the command's file when the
   // commands folder has one named after it, else a new file there (and its registry below).
-  const cmdDir = commandsDir(idx, facts);
+  if (idx.commands === undefined) idx.commands = commandsDir(idx, facts) ?? null;
+  const cmdDir = idx.commands;
   if (cmdDir) {
     const bins = new Set(facts.binNames ?? []);
     for (const { bin, sub, display: name } of m.commandWords) {
       if (!bins.has(bin)) continue;
-      const existing = [...idx.files].filter((f) => dirOf(f) === cmdDir.dir && stemOf(f) === sub);
+      const existing = (idx.byStem.get(sub.toLowerCase()) ?? []).filter((f) => dirOf(f) === cmdDir.dir);
       if (existing.length) for (const f of existing) add(f, 'command', `implements \`${name}\``);
       else add(`${cmdDir.dir}/${sub}${cmdDir.ext}`, 'command', `new command \`${name}\` in ${cmdDir.dir}/`);
     }
@@ -186,7 +189,9 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
   if (newScripts.length && idx.files.has('package.json')) add('package.json', 'script', `adds npm script ${newScripts.join(', ')}`);
   if (m.addsDependency) {
     for (const man of ['package.json', 'Cargo.toml', 'pyproject.toml', 'go.mod', 'Gemfile', 'composer.json']) if (idx.files.has(man)) add(man, 'manifest', 'adds a dependency');
-    for (const f of idx.files) if (!f.includes('/') && classifyPath(f) === 'lock') add(f, 'manifest', 'adds a dependency (lock file)');
+    for (const base of ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'Cargo.lock', 'go.sum', 'poetry.lock', 'uv.lock', 'Pipfile.lock', 'Gemfile.lock', 'composer.lock']) {
+      if (idx.files.has(base)) add(base, 'manifest', 'adds a dependency (lock file)');
+    }
   }
   // 6. Tests of predicted source files.
   for (const f of [...out.values()]) {
