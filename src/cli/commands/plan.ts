@@ -60,7 +60,7 @@ Exit codes: 0 ok, 2 bad arguments or a dependency cycle among the selected issue
       holds: readHolds(repo),
       progress: ctx.progress,
     });
-    if (ctx.env.JITP_TIMINGS) ctx.progress(`timings (ms): ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
+    if (ctx.env.JITP_TIMINGS) ctx.progress(`timings (ms): ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}; since process start ${performance.now().toFixed(0)}`);
     for (const p of problems) ctx.warn(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
     const short = new Map(source.list().map((i) => [i.id, i.shortId]));
     const label = (id: string) => short.get(id) ?? id;
