@@ -20,7 +20,9 @@ import { fileScore, overlapPairs, pairKey, pairScore, pct, ratio, type FileScore
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
-const manifests = args.filter((a) => !a.startsWith('--'));
+const beforeAt = args.indexOf('--before');
+const before = beforeAt >= 0 ? args[beforeAt + 1] : undefined;
+const manifests = args.filter((a, i) => !a.startsWith('--') && !(beforeAt >= 0 && i === beforeAt + 1));
 if (!manifests.length) manifests.push(join(here, 'jit-parallel/manifest.json'));
 
 interface CommitItem {
@@ -48,7 +50,7 @@ async function evaluate(manifestPath: string) {
   const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
   const repo = resolve(dirname(resolve(manifestPath)), m.repo);
   const ignore = m.ignore ?? [];
-  const truth = findTruth(repo, m, new Map());
+  const truth = findTruth(repo, m, new Map(), before);
   const tmp = mkdtempSync(join(tmpdir(), 'jitp-ceval-'));
   try {
     const clone = join(tmp, 'repo');

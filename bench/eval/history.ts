@@ -45,9 +45,13 @@ export interface Truth {
   own: string[];
 }
 
-export function findTruth(repo: string, m: Manifest, tips: Map<string, string>): Map<string, Truth> {
+/**
+ * `before` (any date git understands) replays the history as it stood then: merges and branch
+ * tips committed later are ignored, so figures can be reproduced while branches move on.
+ */
+export function findTruth(repo: string, m: Manifest, tips: Map<string, string>, before?: string): Map<string, Truth> {
   const out = new Map<string, Truth>();
-  const merges = m.integration ? gitOk(repo, 'log', '--merges', '--format=%H%x09%P%x09%s', m.integration).out.split('\n').filter(Boolean) : [];
+  const merges = m.integration ? gitOk(repo, 'log', '--merges', '--format=%H%x09%P%x09%s', ...(before ? [`--before=${before}`] : []), m.integration).out.split('\n').filter(Boolean) : [];
   for (const is of m.issues) {
     let tip: string | undefined;
     let how = '';
@@ -60,8 +64,8 @@ export function findTruth(repo: string, m: Manifest, tips: Map<string, string>):
       }
     }
     if (!tip && is.branch) {
-      const r = gitOk(repo, 'rev-parse', '--verify', '-q', `${is.branch}^{commit}`);
-      if (r.code === 0) {
+      const r = before ? gitOk(repo, 'rev-list', '-1', '--first-parent', `--before=${before}`, is.branch) : gitOk(repo, 'rev-parse', '--verify', '-q', `${is.branch}^{commit}`);
+      if (r.code === 0 && r.out) {
         tip = r.out;
         how = `tip of ${is.branch} (not merged yet)`;
       }

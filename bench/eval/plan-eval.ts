@@ -20,7 +20,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
 const verbose = args.includes('--verbose');
-const manifests = args.filter((a) => !a.startsWith('--'));
+const beforeAt = args.indexOf('--before');
+const before = beforeAt >= 0 ? args[beforeAt + 1] : undefined;
+const manifests = args.filter((a, i) => !a.startsWith('--') && !(beforeAt >= 0 && i === beforeAt + 1));
 if (!manifests.length) manifests.push(join(here, 'jit-parallel/manifest.json'));
 
 /** Pairs `git merge-tree --write-tree` reports as conflicting (ignored paths do not count). */
@@ -53,7 +55,7 @@ async function evaluate(manifestPath: string) {
   const ignore = m.ignore ?? [];
   const ids = m.issues.map((i) => i.id);
   const tips = new Map<string, string>();
-  const truth = findTruth(repo, m, tips);
+  const truth = findTruth(repo, m, tips, before);
   const evalIds = ids.filter((id) => truth.get(id)!.tip);
   const tmp = mkdtempSync(join(tmpdir(), 'jitp-eval-'));
   try {

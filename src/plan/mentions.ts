@@ -33,6 +33,11 @@ const WORD_STOP = new Set(['e_g', 'i_e', 'and_or', 'snake_case', 'camel_case', '
 
 const EXT = /\.[A-Za-z][A-Za-z0-9]{0,9}$/;
 
+/** English words that are never a subcommand name in "the merge command", "x and y". */
+const FUNCTION_WORDS = new Set(
+  'a an the and or nor with without in into on onto of for to from by via at as is are be been no not its it their our your my all any each every both plus then than when where which that this these those own real new old also only per its some more most other such same'.split(' '),
+);
+
 /** Normalises one path-like token; undefined when it cannot be a repo-relative path. */
 export function normalizeMentionedPath(token: string): { path?: string; refused?: string } {
   let t = token.trim().replace(/^[("'`<[]+/, '').replace(/[)"'`>\],;:!?]+$/, '');
@@ -114,14 +119,23 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
   const commandWords: Array<{ bin: string; sub: string; display: string }> = [];
   const seenCmd = new Set<string>();
   const addCommand = (span: string) => {
-    const w = /^([a-z][\w-]*) ([a-z][\w-]*)(?: ([a-z][\w-]*(?:\/[a-z][\w-]*)*))?/.exec(span);
-    if (!w) return;
-    for (const third of w[3] ? w[3].split('/') : [undefined]) {
+    const w = /^([a-z][\w-]*) ([a-z][a-z0-9-]*)(?: ([a-z][a-z0-9-]*(?:\/[a-z][a-z0-9-]*)*))?/.exec(span);
+    if (!w || FUNCTION_WORDS.has(w[2]!)) return;
+    const thirds = w[3] && !FUNCTION_WORDS.has(w[3].split('/')[0]!) ? w[3].split('/') : [undefined];
+    for (const third of thirds) {
       const sub = third ? `${w[2]}-${third}` : w[2]!;
       if (seenCmd.has(`${w[1]} ${sub}`)) continue;
       seenCmd.add(`${w[1]} ${sub}`);
       commandWords.push({ bin: w[1]!, sub, display: [w[1], w[2], third].filter(Boolean).join(' ') });
     }
+  };
+  /** The last run of words that are not function words: "the merge" -> "merge". */
+  const tail = (words: string): string | undefined => {
+    const ws = words.split(' ');
+    let i = ws.length;
+    while (i > 0 && !FUNCTION_WORDS.has(ws[i - 1]!)) i--;
+    const rest = ws.slice(i);
+    return rest.length ? rest.join(' ') : undefined;
   };
   const bins = (opts.bins ?? []).filter((b) => /^[a-z][\w-]*$/.test(b));
   const plainCmd = bins.length ? new RegExp(`(?:^|[\\s(,;])((?:${bins.join('|')}) [a-z][\\w-]*(?: [a-z][\\w-]*(?:/[a-z][\\w-]*)*)?)`, 'g') : undefined;
@@ -138,7 +152,17 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
       const plain = line.replace(/`/g, ' ');
       for (const m of plain.matchAll(plainCmd)) addCommand(m[1]!);
       // `status --watch` in a title: a subcommand written with its flag, the tool implied.
-      for (const m of plain.matchAll(/(?:^|[\s(,;])([a-z][\w-]*) --[a-z][\w-]*/g)) if (!bins.includes(m[1]!)) addCommand(`${bins[0]} ${m[1]}`);
+      for (const m of plain.matchAll(/(?:^|[\s(,;])((?:[a-z][a-z0-9-]* )?[a-z][a-z0-9-]*) --[a-z][\w-]*/g)) {
+        const t = tail(m[1]!);
+        if (t && !bins.includes(t.split(' ')[0]!)) addCommand(`${bins[0]} ${t}`);
+      }
+      // "prompt/verify/issue done commands": a list of subcommands named as such.
+      for (const m of plain.matchAll(/(?:^|[\s(,;])((?:[a-z][a-z0-9-]*\/)*[a-z][a-z0-9-]*(?: [a-z][a-z0-9-]*)?) (?:sub)?commands?\b/g)) {
+        for (const chunk of m[1]!.split('/')) {
+          const t = tail(chunk);
+          if (t && !bins.includes(t.split(' ')[0]!)) addCommand(`${bins[0]} ${t}`);
+        }
+      }
     }
   });
   const npmScripts = [...new Set([...noUrls.matchAll(/\bnpm run ([\w:.-]*\w)/g)].map((m) => m[1]!))];

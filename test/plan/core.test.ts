@@ -66,6 +66,11 @@ describe('mentions', () => {
     ['tool claim acquire/renew and tool doctor', ['claim-acquire', 'claim-renew', 'doctor']],
     ['Fix things; status --watch redraws', ['status']],
     ['Title\nRefer to tool claim in prose and tool other', []],
+    ['Add prompt/verify/issue done commands', ['prompt', 'verify', 'issue-done']],
+    ['The merge command', ['merge']],
+    ['tool plan and tool issues: x', ['plan', 'issues']],
+    ['claim sync --check: fix refs; documented in --help', ['claim-sync']],
+    ['Own-CLI commands in titles', []],
     ['Title\n## tool sync', ['sync']],
   ])('plain commands of the own CLI in titles and headings: %j', (text, subs) => {
     expect(extractMentions(text, { bins: ['tool'] }).commandWords.map((c) => c.sub)).toEqual(subs);
