@@ -42,6 +42,7 @@ const FUNCTION_WORDS = new Set(
 export function normalizeMentionedPath(token: string): { path?: string; refused?: string } {
   let t = token.trim().replace(/^[("'`<[]+/, '').replace(/[)"'`>\],;:!?]+$/, '');
   t = t.replace(/\.+$/, (m) => (m.length === 1 ? '' : m)); // sentence full stop
+  t = t.trim();
   if (!t || t.length > 400) return {};
   if (/[\0-\x1f]/.test(t)) return { refused: `${JSON.stringify(t).slice(0, 60)}: control characters` };
   if (t.startsWith('~') || t.startsWith('$')) return {};
