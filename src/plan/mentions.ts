@@ -40,9 +40,13 @@ const FUNCTION_WORDS = new Set(
 
 /** Normalises one path-like token; undefined when it cannot be a repo-relative path. */
 export function normalizeMentionedPath(token: string): { path?: string; refused?: string } {
-  let t = token.trim().replace(/^[("'`<[]+/, '').replace(/[)"'`>\],;:!?]+$/, '');
-  t = t.replace(/\.+$/, (m) => (m.length === 1 ? '' : m)); // sentence full stop
-  t = t.trim();
+  // Strip quotes, brackets and sentence punctuation around the token until nothing changes.
+  let t = token;
+  for (let prev = ''; prev !== t; ) {
+    prev = t;
+    t = t.trim().replace(/^[("'`<[]+/, '').replace(/[)"'`>\],;:!?]+$/, '');
+    t = t.replace(/\.+$/, (m) => (m.length === 1 ? '' : m)); // a sentence's full stop
+  }
   if (!t || t.length > 400) return {};
   if (/[\0-\x1f]/.test(t)) return { refused: `${JSON.stringify(t).slice(0, 60)}: control characters` };
   if (t.startsWith('~') || t.startsWith('$')) return {};
