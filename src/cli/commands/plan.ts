@@ -31,7 +31,7 @@ JSON (stable; docs/plan.md):
   Paths are repo-relative POSIX; ids are full ids.
 
 Exit codes: 0 ok, 2 bad arguments or a dependency cycle among the selected issues (named),
-4 unknown or ambiguous id, 7 git failed, 8 invalid configuration.`,
+4 unknown or ambiguous id, 5 lease store unreadable, 7 git failed, 8 invalid configuration.`,
   options: {
     'max-parallel': { type: 'string', arg: '<N>', description: 'At most N issues per batch (default: plan.maxParallel)' },
     format: { type: 'string', arg: '<fmt>', description: 'table (default), mermaid or dot: the conflict graph' },
