@@ -223,6 +223,39 @@ describe('batches', () => {
     const b = planBatches(ids.map((x) => n(x)), conflicts, 4);
     expect(b).toHaveLength(2);
   });
+  it('small selections get the fewest batches possible (brute force agrees)', () => {
+    let s = 11;
+    const r = () => ((s = (s * 48271) % 2147483647) / 2147483647);
+    const tiers = ['GREEN', 'YELLOW', 'RED', 'CRITICAL'] as const;
+    for (let t = 0; t < 60; t++) {
+      const size = 2 + Math.floor(r() * 5);
+      const nodes = Array.from({ length: size }, (_, i) => n(`i${i}`, tiers[Math.floor(r() * 3.3)], i > 0 && r() < 0.25 ? [`i${Math.floor(r() * i)}`] : []));
+      const conflicts: Array<{ pair: [string, string] }> = [];
+      for (let i = 0; i < size; i++) for (let j = i + 1; j < size; j++) if (r() < 0.35) conflicts.push({ pair: [`i${i}`, `i${j}`] });
+      const max = 1 + Math.floor(r() * 3);
+      const got = planBatches(nodes, conflicts, max);
+      // Brute force: every assignment of issues to at most `size` ordered batches.
+      let best = Infinity;
+      const assign = new Array<number>(size).fill(0);
+      const rec = (i: number) => {
+        if (i === size) {
+          const k = Math.max(...assign) + 1;
+          if (k >= best) return;
+          const batches = Array.from({ length: k }, (_, c) => nodes.filter((_, x) => assign[x] === c).map((x) => x.id));
+          if (batches.some((b) => b.length === 0)) return;
+          if (checkBatches(batches, nodes, conflicts, max).length === 0) best = k;
+          return;
+        }
+        for (let c = 0; c < size; c++) {
+          assign[i] = c;
+          rec(i + 1);
+        }
+      };
+      rec(0);
+      expect(got.length).toBe(best);
+      expect(checkBatches(got, nodes, conflicts, max)).toEqual([]);
+    }
+  });
   it('random graphs always satisfy every rule', () => {
     let s = 7;
     const r = () => ((s = (s * 48271) % 2147483647) / 2147483647);
