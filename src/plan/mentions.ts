@@ -8,7 +8,8 @@ export interface Mentions {
   /** Identifiers to look up with git grep; `strong` ones were backticked or called `f()`. */
   identifiers: Array<{ name: string; strong: boolean }>;
   /** `<word> <sub>` pairs from the text, for matching against the project's own CLI name. */
-  commandWords: Array<{ bin: string; sub: string; display: string }>;
+  /** `existingOnly`: evidence enough to name an existing command (`status --watch`), not to create one. */
+  commandWords: Array<{ bin: string; sub: string; display: string; existingOnly?: boolean }>;
   /** npm scripts named by `npm run <x>`. */
   npmScripts: string[];
   /** The text asks for a new dependency (npm install x, cargo add, "add a dependency"…). */
@@ -33,6 +34,8 @@ const WORD_STOP = new Set(['e_g', 'i_e', 'and_or', 'snake_case', 'camel_case', '
 
 const EXT = /\.[A-Za-z][A-Za-z0-9]{0,9}$/;
 
+const COMMAND_NOUNS = new Set(['command', 'commands', 'subcommand', 'subcommands', 'cli', 'option', 'options', 'flag', 'flags']);
+
 /** English words that are never a subcommand name in "the merge command", "x and y". */
 const FUNCTION_WORDS = new Set(
   'a an the and or nor with without in into on onto of for to from by via at as is are be been no not its it their our your my all any each every both plus then than when where which that this these those own real new old also only per its some more most other such same'.split(' '),
@@ -46,12 +49,13 @@ export function normalizeMentionedPath(token: string): { path?: string; refused?
     prev = t;
     t = t.trim().replace(/^[("'`<[]+/, '').replace(/[)"'`>\],;:!?]+$/, '');
     t = t.replace(/\.+$/, (m) => (m.length === 1 ? '' : m)); // a sentence's full stop
+    if (t.startsWith('/')) break; // absolute: refused below, as written
+    t = t.replace(/\/{2,}/g, '/').replace(/^(\.\/)+/, '');
   }
   if (!t || t.length > 400) return {};
   if (/[\0-\x1f]/.test(t)) return { refused: `${JSON.stringify(t).slice(0, 60)}: control characters` };
-  if (t.startsWith('~') || t.startsWith('$')) return {};
   if (t.startsWith('/')) return { refused: `${t}: absolute path` };
-  t = t.replace(/^(\.\/)+/, '').replace(/\/{2,}/g, '/');
+  if (t.startsWith('~') || t.startsWith('$')) return {};
   const segs = t.split('/');
   if (segs.includes('..')) return { refused: `${t}: contains ..` };
   if (segs.some((s) => s === '.')) return {};
@@ -121,17 +125,17 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
   // a backticked command that opens a heading or a list item, is written with usage syntax,
   // or is followed by what it does; and, for the project's own CLI names (`opts.bins`), a
   // plain `tool sub` in the title or a heading. `tool claim acquire/renew` names two commands.
-  const commandWords: Array<{ bin: string; sub: string; display: string }> = [];
+  const commandWords: Array<{ bin: string; sub: string; display: string; existingOnly?: boolean }> = [];
   const seenCmd = new Set<string>();
-  const addCommand = (span: string) => {
+  const addCommand = (span: string, existingOnly = false) => {
     const w = /^([a-z][\w-]*) ([a-z][a-z0-9-]*)(?: ([a-z][a-z0-9-]*(?:\/[a-z][a-z0-9-]*)*))?/.exec(span);
-    if (!w || FUNCTION_WORDS.has(w[2]!)) return;
-    const thirds = w[3] && !FUNCTION_WORDS.has(w[3].split('/')[0]!) ? w[3].split('/') : [undefined];
+    if (!w || FUNCTION_WORDS.has(w[2]!) || COMMAND_NOUNS.has(w[2]!)) return;
+    const thirds = w[3] && !FUNCTION_WORDS.has(w[3].split('/')[0]!) && !COMMAND_NOUNS.has(w[3].split('/')[0]!) ? w[3].split('/') : [undefined];
     for (const third of thirds) {
       const sub = third ? `${w[2]}-${third}` : w[2]!;
       if (seenCmd.has(`${w[1]} ${sub}`)) continue;
       seenCmd.add(`${w[1]} ${sub}`);
-      commandWords.push({ bin: w[1]!, sub, display: [w[1], w[2], third].filter(Boolean).join(' ') });
+      commandWords.push({ bin: w[1]!, sub, display: [w[1], w[2], third].filter(Boolean).join(' '), ...(existingOnly ? { existingOnly } : {}) });
     }
   };
   /** The last run of words that are not function words: "the merge" -> "merge". */
@@ -159,7 +163,7 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
       // `status --watch` in a title: a subcommand written with its flag, the tool implied.
       for (const m of plain.matchAll(/(?:^|[\s(,;])((?:[a-z][a-z0-9-]* )?[a-z][a-z0-9-]*) --[a-z][\w-]*/g)) {
         const t = tail(m[1]!);
-        if (t && !bins.includes(t.split(' ')[0]!)) addCommand(`${bins[0]} ${t}`);
+        if (t && !bins.includes(t.split(' ')[0]!)) addCommand(`${bins[0]} ${t}`, true); // "comma-separated --paths" is no command
       }
       // "prompt/verify/issue done commands": a list of subcommands named as such.
       for (const m of plain.matchAll(/(?:^|[\s(,;])((?:[a-z][a-z0-9-]*\/)*[a-z][a-z0-9-]*(?: [a-z][a-z0-9-]*)?) (?:sub)?commands?\b/g)) {

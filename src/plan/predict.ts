@@ -31,7 +31,7 @@ export interface RepoIndex {
   cochange: CoChangeIndex;
   ignore: string[];
   /** Memo for commandsDir (computed once per plan, not per issue). */
-  commands?: { dir: string; ext: string } | null;
+  commands?: { dir: string; ext: string; stems: string[] } | null;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
@@ -176,11 +176,14 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
   const cmdDir = idx.commands;
   if (cmdDir) {
     const bins = new Set(facts.binNames ?? []);
-    for (const { bin, sub, display: name } of m.commandWords) {
+    for (const { bin, sub, display: name, existingOnly } of m.commandWords) {
       if (!bins.has(bin)) continue;
       const existing = (idx.byStem.get(sub.toLowerCase()) ?? []).filter((f) => dirOf(f) === cmdDir.dir);
+      // `tool claim` when `claim-acquire`, `claim-list`… exist: the group, not a new command.
+      const group = existing.length ? [] : cmdDir.stems.filter((st) => st.startsWith(`${sub}-`));
       if (existing.length) for (const f of existing) add(f, 'command', `implements \`${name}\``);
-      else add(`${cmdDir.dir}/${sub}${cmdDir.ext}`, 'command', `new command \`${name}\` in ${cmdDir.dir}/`);
+      else if (group.length) for (const st of group.slice(0, 12)) add(`${cmdDir.dir}/${st}${cmdDir.ext}`, 'command', `one of the \`${name} …\` commands`);
+      else if (!existingOnly) add(`${cmdDir.dir}/${sub}${cmdDir.ext}`, 'command', `new command \`${name}\` in ${cmdDir.dir}/`);
     }
   }
   // 6. Registries next to new files; manifests for new scripts or dependencies.
@@ -220,7 +223,7 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
 }
 
 /** The folder holding one file per CLI subcommand (`commands/`, `cmd/`, `subcommands/`), if any. */
-export function commandsDir(idx: RepoIndex, facts: RepoFacts): { dir: string; ext: string } | undefined {
+export function commandsDir(idx: RepoIndex, facts: RepoFacts): { dir: string; ext: string; stems: string[] } | undefined {
   if (!facts.binNames?.length) return undefined;
   const counts = new Map<string, Map<string, number>>();
   for (const f of idx.files) {
@@ -233,5 +236,8 @@ export function commandsDir(idx: RepoIndex, facts: RepoFacts): { dir: string; ex
   }
   let best: { dir: string; ext: string; n: number } | undefined;
   for (const [dir, m] of counts) for (const [ext, n] of m) if (n >= 2 && (!best || n > best.n)) best = { dir, ext, n };
-  return best && { dir: best.dir, ext: best.ext };
+  if (!best) return undefined;
+  const { dir, ext } = best;
+  const stems = [...idx.files].filter((f) => dirOf(f) === dir && f.endsWith(ext)).map((f) => baseOf(f).slice(0, -ext.length)).sort();
+  return { dir, ext, stems };
 }

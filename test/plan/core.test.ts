@@ -104,7 +104,7 @@ describe('grep parsing', () => {
 });
 
 describe('prediction', () => {
-  const F = facts(['src/a.ts', 'src/b.ts', 'src/index.ts', 'src/commands/run.ts', 'src/commands/list.ts', 'package.json', 'package-lock.json', 'test/a.test.ts', 'README.md'], {
+  const F = facts(['src/a.ts', 'src/b.ts', 'src/index.ts', 'src/commands/run.ts', 'src/commands/list.ts', 'src/commands/claim-a.ts', 'src/commands/claim-b.ts', 'package.json', 'package-lock.json', 'test/a.test.ts', 'README.md'], {
     parseA: [['src/a.ts', 3, 1], ['src/b.ts', 5, 0]],
     helperB: [['src/b.ts', 4, 0]],
     common: Array.from({ length: 30 }, (_, i) => [`f${i}.ts`, 1, 0] as [string, number, number]),
@@ -119,6 +119,8 @@ describe('prediction', () => {
     ['an identifier everywhere points nowhere', 'fix `common`', {}],
     ['existing CLI command', '## `tool run`', { 'src/commands/run.ts': 'command' }],
     ['new CLI command and its folder has no registry', '## `tool plan [<x>]`', { 'src/commands/plan.ts': 'command' }],
+    ['a flag names an existing command only', '## list --all and status --watch', { 'src/commands/list.ts': 'command' }],
+    ['a command group', '## tool claim commands: better help', { 'src/commands/claim-a.ts': 'command', 'src/commands/claim-b.ts': 'command' }],
     ['npm script', 'add `npm run bench:x`', { 'package.json': 'script' }],
     ['dependency', 'npm install left-pad', { 'package.json': 'manifest', 'package-lock.json': 'manifest' }],
     ['bare file name', 'update README.md', { 'README.md': 'named' }],
@@ -134,7 +136,7 @@ describe('prediction', () => {
   });
   it('declared files and globs, refusing paths that leave the repo', () => {
     const p = predict('', F, { declaredFiles: ['src/commands/*.ts', 'docs/new.md', '../outside.ts'] });
-    expect(kinds(p)).toEqual({ 'src/commands/run.ts': 'declared', 'src/commands/list.ts': 'declared', 'docs/new.md': 'declared' });
+    expect(kinds(p)).toEqual({ 'src/commands/run.ts': 'declared', 'src/commands/list.ts': 'declared', 'src/commands/claim-a.ts': 'declared', 'src/commands/claim-b.ts': 'declared', 'docs/new.md': 'declared' });
     expect(p.ignored.join(' ')).toMatch(/outside/);
   });
   it('respects plan.ignore and maxFilesPerIssue', () => {

@@ -18,7 +18,7 @@ describe('mentions, any input', () => {
         }
         for (const c of m.commandWords) expect(c.sub).toMatch(/^[a-z][a-z0-9-]*$/);
       }),
-      { numRuns: 3000 },
+      { numRuns: 5000 },
     );
   });
   it('normalizeMentionedPath is idempotent on what it accepts', () => {
@@ -27,7 +27,7 @@ describe('mentions, any input', () => {
         const r = normalizeMentionedPath(t);
         if (r.path) expect(normalizeMentionedPath(r.path).path).toBe(r.path);
       }),
-      { numRuns: 3000 },
+      { numRuns: 5000 },
     );
   });
 });
