@@ -12,6 +12,8 @@ export interface Mentions {
   commandWords: Array<{ bin: string; sub: string; display: string; existingOnly?: boolean }>;
   /** npm scripts named by `npm run <x>`. */
   npmScripts: string[];
+  /** `group:name` tokens (`bench:remote`): a script when the manifest has scripts in that group. */
+  scriptLike: string[];
   /** The text asks for a new dependency (npm install x, cargo add, "add a dependency"…). */
   addsDependency: boolean;
   /** The text asks for a repository-wide change (rename everywhere, reformat all…). */
@@ -175,6 +177,7 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
     }
   });
   const npmScripts = [...new Set([...noUrls.matchAll(/\bnpm run ([\w:.-]*\w)/g)].map((m) => m[1]!))];
+  const scriptLike = [...new Set([...noUrls.matchAll(/(?<![\w/.:-])([a-z][\w-]*:[a-z][\w-]*)(?![\w/:])/g)].map((m) => m[1]!))].slice(0, 50);
   const addsDependency =
     /\b(npm (install|i|add)|yarn add|pnpm add|cargo add|pip install|poetry add|go get|bundle add)\s+[\w@]/i.test(noUrls) ||
     /\b(add|new|adds|introduce)\s+(a\s+)?(new\s+)?(runtime\s+|dev\s+)?dependenc(y|ies)\b/i.test(noUrls) ||
@@ -188,6 +191,7 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
     identifiers: [...idents].map(([name, strong]) => ({ name, strong })),
     commandWords,
     npmScripts,
+    scriptLike,
     addsDependency,
     repoWide,
     refused,

@@ -188,7 +188,10 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
   }
   // 6. Registries next to new files; manifests for new scripts or dependencies.
   for (const f of [...out.values()]) if (f.isNew) for (const r of registriesIn(dirOf(f.path), idx, f.path)) add(r, 'registry', `registry next to new ${f.path}`);
-  const newScripts = facts.npmScripts ? m.npmScripts.filter((s) => !facts.npmScripts!.has(s)) : [];
+  const groups = new Set([...(facts.npmScripts ?? [])].filter((s) => s.includes(':')).map((s) => s.slice(0, s.indexOf(':'))));
+  const newScripts = facts.npmScripts
+    ? [...new Set([...m.npmScripts, ...m.scriptLike.filter((s) => groups.has(s.slice(0, s.indexOf(':'))))])].filter((s) => !facts.npmScripts!.has(s))
+    : [];
   if (newScripts.length && idx.files.has('package.json')) add('package.json', 'script', `adds npm script ${newScripts.join(', ')}`);
   if (m.addsDependency) {
     for (const man of ['package.json', 'Cargo.toml', 'pyproject.toml', 'go.mod', 'Gemfile', 'composer.json']) if (idx.files.has(man)) add(man, 'manifest', 'adds a dependency');

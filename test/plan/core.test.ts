@@ -18,7 +18,7 @@ const facts = (files: string[], grep: Record<string, Array<[string, number, numb
   files,
   commits: commits.map((f, i) => ({ hash: `c${i}`, files: f })),
   grep: new Map(Object.entries(grep).map(([k, v]) => [k, v.map(([file, uses, defines]) => ({ file, uses, defines }))])),
-  npmScripts: new Set(['test']),
+  npmScripts: new Set(['test', 'bench:old']),
   binNames: ['tool'],
 });
 const OPTS = { hotFiles: [], ignore: [], maxFilesPerIssue: 40, maxParallel: 4 };
@@ -122,6 +122,8 @@ describe('prediction', () => {
     ['a flag names an existing command only', '## list --all and status --watch', { 'src/commands/list.ts': 'command' }],
     ['a command group', '## tool claim commands: better help', { 'src/commands/claim-a.ts': 'command', 'src/commands/claim-b.ts': 'command' }],
     ['npm script', 'add `npm run bench:x`', { 'package.json': 'script' }],
+    ['a new script in an existing group', 'bench:y figures; labels type:task', { 'package.json': 'script' }],
+    ['an existing script changes nothing', 'npm run bench:old', {}],
     ['dependency', 'npm install left-pad', { 'package.json': 'manifest', 'package-lock.json': 'manifest' }],
     ['bare file name', 'update README.md', { 'README.md': 'named' }],
   ])('%s', (_n, text, want) => {
