@@ -8,8 +8,7 @@ export interface Mentions {
   /** Identifiers to look up with git grep; `strong` ones were backticked or called `f()`. */
   identifiers: Array<{ name: string; strong: boolean }>;
   /** `<word> <sub>` pairs from the text, for matching against the project's own CLI name. */
-  /** `existingOnly`: evidence enough to name an existing command (`status --watch`), not to create one. */
-  commandWords: Array<{ bin: string; sub: string; display: string; existingOnly?: boolean }>;
+  commandWords: Array<{ bin: string; sub: string; display: string }>;
   /** npm scripts named by `npm run <x>`. */
   npmScripts: string[];
   /** `group:name` tokens (`bench:remote`): a script when the manifest has scripts in that group. */
@@ -127,9 +126,9 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
   // a backticked command that opens a heading or a list item, is written with usage syntax,
   // or is followed by what it does; and, for the project's own CLI names (`opts.bins`), a
   // plain `tool sub` in the title or a heading. `tool claim acquire/renew` names two commands.
-  const commandWords: Array<{ bin: string; sub: string; display: string; existingOnly?: boolean }> = [];
+  const commandWords: Array<{ bin: string; sub: string; display: string }> = [];
   const seenCmd = new Set<string>();
-  const addCommand = (span: string, existingOnly = false) => {
+  const addCommand = (span: string) => {
     const w = /^([a-z][\w-]*) ([a-z][a-z0-9-]*)(?: ([a-z][a-z0-9-]*(?:\/[a-z][a-z0-9-]*)*))?/.exec(span);
     if (!w || FUNCTION_WORDS.has(w[2]!) || COMMAND_NOUNS.has(w[2]!)) return;
     const thirds = w[3] && !FUNCTION_WORDS.has(w[3].split('/')[0]!) && !COMMAND_NOUNS.has(w[3].split('/')[0]!) ? w[3].split('/') : [undefined];
@@ -137,7 +136,7 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
       const sub = third ? `${w[2]}-${third}` : w[2]!;
       if (seenCmd.has(`${w[1]} ${sub}`)) continue;
       seenCmd.add(`${w[1]} ${sub}`);
-      commandWords.push({ bin: w[1]!, sub, display: [w[1], w[2], third].filter(Boolean).join(' '), ...(existingOnly ? { existingOnly } : {}) });
+      commandWords.push({ bin: w[1]!, sub, display: [w[1], w[2], third].filter(Boolean).join(' ') });
     }
   };
   /** The last run of words that are not function words: "the merge" -> "merge". */
@@ -165,7 +164,7 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
       // `status --watch` in a title: a subcommand written with its flag, the tool implied.
       for (const m of plain.matchAll(/(?:^|[\s(,;])((?:[a-z][a-z0-9-]* )?[a-z][a-z0-9-]*) --[a-z][\w-]*/g)) {
         const t = tail(m[1]!);
-        if (t && !bins.includes(t.split(' ')[0]!)) addCommand(`${bins[0]} ${t}`, true); // "comma-separated --paths" is no command
+        if (t && !bins.includes(t.split(' ')[0]!)) addCommand(`${bins[0]} ${t}`);
       }
       // "prompt/verify/issue done commands": a list of subcommands named as such.
       for (const m of plain.matchAll(/(?:^|[\s(,;])((?:[a-z][a-z0-9-]*\/)*[a-z][a-z0-9-]*(?: [a-z][a-z0-9-]*)?) (?:sub)?commands?\b/g)) {

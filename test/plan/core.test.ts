@@ -119,7 +119,7 @@ describe('prediction', () => {
     ['an identifier everywhere points nowhere', 'fix `common`', {}],
     ['existing CLI command', '## `tool run`', { 'src/commands/run.ts': 'command' }],
     ['new CLI command and its folder has no registry', '## `tool plan [<x>]`', { 'src/commands/plan.ts': 'command' }],
-    ['a flag names an existing command only', '## list --all and status --watch', { 'src/commands/list.ts': 'command' }],
+    ['a word with a flag in a heading is a command', '## list --all and the status --watch', { 'src/commands/list.ts': 'command', 'src/commands/status.ts': 'command' }],
     ['a command group', '## tool claim commands: better help', { 'src/commands/claim-a.ts': 'command', 'src/commands/claim-b.ts': 'command' }],
     ['npm script', 'add `npm run bench:x`', { 'package.json': 'script' }],
     ['a new script in an existing group', 'bench:y figures; labels type:task', { 'package.json': 'script' }],
