@@ -110,9 +110,10 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
   // 1. Declared files (task front matter, batch list, jit context.files).
   for (const d of issue.declaredFiles) {
     const r = normalizeMentionedPath(d.endsWith('/') ? d.slice(0, -1) : d);
-    const p = r.path ?? (d.includes('..') ? undefined : d.replace(/^\.\//, '').replace(/\/$/, ''));
-    if (!p || d.split('/').includes('..') || d.startsWith('/')) {
-      ignored.push(`${d}: declared path outside the repository`);
+    // Declared names need no extension (`LICENSE`, `bin/tool`), but the same refusals apply.
+    const p = r.refused ? undefined : (r.path ?? d.replace(/^\.\//, '').replace(/\/$/, ''));
+    if (!p || /[\0-\x1f]/.test(p) || p.split('/').includes('..') || p.startsWith('/')) {
+      ignored.push(`${JSON.stringify(d).slice(0, 80)}: declared path outside the repository or not a path`);
       continue;
     }
     if (isGlob(p)) {
@@ -199,7 +200,7 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
       if (idx.files.has(base)) add(base, 'manifest', 'adds a dependency (lock file)');
     }
   }
-  // 6. Tests of predicted source files.
+  // 7. Tests of predicted source files.
   for (const f of [...out.values()]) {
     if (f.isNew || !['named', 'declared', 'defines', 'file-name', 'command'].includes(f.kind)) continue;
     const cls = classifyPath(f.path);
@@ -207,12 +208,12 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
     const t = idx.tests.get(stemOf(f.path).toLowerCase()) ?? [];
     if (t.length >= 1 && t.length <= 2) for (const tf of t) add(tf, 'test', `tests ${f.path}`);
   }
-  // 7. Files that historically change together with the predicted ones.
+  // 8. Files that historically change together with the predicted ones.
   const seeds = [...out.values()].filter((f) => !f.isNew && !['registry', 'manifest', 'script'].includes(f.kind)).map((f) => f.path);
   for (const h of mineCoChange(seeds, idx.cochange)) {
     add(h.path, 'co-change', `changed with ${h.seed} in ${h.together} of its ${h.seedCommits} commits`);
   }
-  // 8. Files edited by most changes.
+  // 9. Files edited by most changes.
   for (const h of idx.historyHot) if (h.share >= ALWAYS_SHARE) add(h.path, 'hot-history', `touched by ${Math.round(h.share * 100)}% of recent commits`);
 
   let files = [...out.values()];

@@ -137,9 +137,9 @@ describe('prediction', () => {
     expect(kinds(predict(text, facts(files)))).toEqual(want);
   });
   it('declared files and globs, refusing paths that leave the repo', () => {
-    const p = predict('', F, { declaredFiles: ['src/commands/*.ts', 'docs/new.md', '../outside.ts'] });
+    const p = predict('', F, { declaredFiles: ['src/commands/*.ts', 'docs/new.md', '../outside.ts', '/etc/passwd', 'src/\u0007bell.ts', 'src/../../x.ts'] });
     expect(kinds(p)).toEqual({ 'src/commands/run.ts': 'declared', 'src/commands/list.ts': 'declared', 'src/commands/claim-a.ts': 'declared', 'src/commands/claim-b.ts': 'declared', 'docs/new.md': 'declared' });
-    expect(p.ignored.join(' ')).toMatch(/outside/);
+    expect(p.ignored).toHaveLength(4);
   });
   it('respects plan.ignore and maxFilesPerIssue', () => {
     const i = issue('x', 'edit src/a.ts src/b.ts README.md') as PlanIssue;
