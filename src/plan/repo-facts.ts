@@ -46,16 +46,36 @@ export function logArgs(depth: number): string[] {
   return ['log', '--no-merges', '--no-renames', `-n${depth}`, '--name-only', '--format=%x1e%H'];
 }
 
-export async function gatherFacts(root: string, identifiers: string[], opts: { historyDepth: number; ignore: string[] }): Promise<RepoFacts & { timings: Record<string, number> }> {
+/** Tracked files and history do not depend on the issues: start them while the source loads. */
+export interface StartedGit {
+  ls: Promise<GitRun>;
+  log: Promise<GitRun>;
+  t0: number;
+  timings: Record<string, number>;
+}
+
+export function startRepoScan(root: string, opts: { historyDepth: number }): StartedGit {
   const t0 = performance.now();
   const timings: Record<string, number> = {};
-  const timed = <T>(name: string, p: Promise<T>) => p.then((v) => ((timings[name] = performance.now() - t0), v));
+  const timed = (name: string, p: Promise<GitRun>) => p.then((v) => ((timings[name] = performance.now() - t0), v));
+  return {
+    t0,
+    timings,
+    ls: timed('ls-files', git(root, ['ls-files', '-z'])),
+    log: opts.historyDepth > 0 ? timed('log', git(root, logArgs(opts.historyDepth))) : Promise.resolve({ stdout: '', code: 0, stderr: '' }),
+  };
+}
+
+export async function gatherFacts(
+  root: string,
+  identifiers: string[],
+  opts: { historyDepth: number; ignore: string[] },
+  started: StartedGit = startRepoScan(root, opts),
+): Promise<RepoFacts & { timings: Record<string, number> }> {
+  const { timings, t0 } = started;
   const ids = [...new Set(identifiers)].filter((s) => /^[A-Za-z_$][\w$]*$/.test(s)).sort();
-  const [ls, log, grep] = await Promise.all([
-    timed('ls-files', git(root, ['ls-files', '-z'])),
-    opts.historyDepth > 0 ? timed('log', git(root, logArgs(opts.historyDepth))) : Promise.resolve({ stdout: '', code: 0, stderr: '' }),
-    ids.length ? timed('grep', git(root, grepArgs(opts.ignore), ids.join('\n') + '\n')) : Promise.resolve({ stdout: '', code: 1, stderr: '' }),
-  ]);
+  const grepP = ids.length ? git(root, grepArgs(opts.ignore), ids.join('\n') + '\n').then((v) => ((timings.grep = performance.now() - t0), v)) : Promise.resolve({ stdout: '', code: 1, stderr: '' });
+  const [ls, log, grep] = await Promise.all([started.ls, started.log, grepP]);
   if (ls.code !== 0) throw fail('ls-files', ls, root);
   // An empty repository has no HEAD: no history is not an error.
   if (log.code !== 0 && !/does not have any commits|bad default revision/.test(log.stderr)) throw fail('log', log, root);

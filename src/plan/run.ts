@@ -4,7 +4,7 @@ import type { Hold } from '../sources/available.js';
 import { openIssueSource } from '../sources/detect.js';
 import type { Issue, IssueSource, SourceProblem } from '../sources/types.js';
 import { buildPlan, identifiersOf, type PlanResult } from './plan.js';
-import { gatherFacts } from './repo-facts.js';
+import { gatherFacts, startRepoScan } from './repo-facts.js';
 import { selectIssues } from './select.js';
 
 export interface RunPlanOptions {
@@ -28,6 +28,10 @@ export interface RunPlanResult {
 
 export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
   const t0 = performance.now();
+  const started = startRepoScan(o.root, { historyDepth: o.config.plan.historyDepth });
+  // Settle the early git runs even when the source throws, so no rejection goes unhandled.
+  started.ls.catch(() => {});
+  started.log.catch(() => {});
   const source = openIssueSource({ root: o.root, config: o.config, ...(o.batch ? { batch: o.batch } : {}), cwd: o.cwd ?? o.root });
   const all = source.list();
   const requested: Issue[] | null = o.ids.length ? [...new Map(o.ids.map((q) => source.get(q)).map((i) => [i.id, i])).values()] : null;
@@ -37,7 +41,7 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
   const idents = identifiersOf(selected);
   // The tracker's own data (issue files mention every identifier) is never a prediction.
   const ignore = [...trackerGlobs(o.config), ...o.config.plan.ignore];
-  const facts = await gatherFacts(o.root, idents, { historyDepth: o.config.plan.historyDepth, ignore });
+  const facts = await gatherFacts(o.root, idents, { historyDepth: o.config.plan.historyDepth, ignore }, started);
   const t2 = performance.now();
   const plan = buildPlan(selected, excluded, facts, {
     hotFiles: o.config.plan.hotFiles,
