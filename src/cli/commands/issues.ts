@@ -19,7 +19,8 @@ that no live lease holds (jit's own \`query available\` ignores leases).
 
 JSON: {"source":"jit|tasks|batch","location":path,"count":n,
        "issues":[{"id","shortId","title","state","priority","labels":[…],"dependencies":[…],
-                  "assignee","declaredFiles":[…],"declaredRisk","file","available",
+                  "assignee","declaredFiles":[…],"declaredRisk","documents":[{"path","label"?,"commit"?}],
+                  "acceptanceCriteria":[…],"file","available",
                   "unavailableReason"?}],
        "problems":[{"file","line"?,"message","loaded"}]}
 
@@ -65,6 +66,8 @@ Exit codes: 0 ok, 2 unreadable batch list, 5 lease store unreadable (with --avai
         assignee: i.assignee,
         declaredFiles: i.declaredFiles,
         declaredRisk: i.declaredRisk,
+        documents: i.documents,
+        acceptanceCriteria: i.acceptanceCriteria,
         file: i.file,
         available: a.available,
         ...(a.reason ? { unavailableReason: a.reason } : {}),
