@@ -81,6 +81,17 @@ describe('plan on a real repository with history', () => {
     expect(r.json.excluded).toEqual([]);
   });
 
+  it('jitp issues lists task files with criteria and availability', async () => {
+    const r = await jitp(repo.root, 'issues', '--json');
+    expect(r.json.source).toBe('tasks');
+    const by = Object.fromEntries(r.json.issues.map((i: any) => [i.id, i]));
+    expect(by.auth).toMatchObject({ title: 'Fix login', acceptanceCriteria: ['trims'], declaredFiles: ['src/auth/login.ts'], available: true });
+    expect(by.tax).toMatchObject({ available: false, unavailableReason: 'blocked by auth (ready)' });
+    const av = await jitp(repo.root, 'issues', '--available');
+    expect(av.out).toMatch(/^auth /m);
+    expect(av.out).not.toMatch(/^tax /m);
+  });
+
   it('plan.ignore and plan.hotFiles from the config file', async () => {
     writeFileSync(join(repo.root, '.jit-parallel.yaml'), 'plan:\n  ignore: [CHANGELOG.md]\n  hotFiles: ["src/billing/**"]\n');
     try {
