@@ -36,7 +36,7 @@ export function renderTable(plan: PlanResult, label: (id: string) => string): st
     for (const e of plan.excluded) lines.push(`  ${label(e.id)}: ${e.reason}`);
     lines.push(
       '  To include one: make it ready (jit: `jit issue update <id> --state ready`; task file: `state: ready`),',
-      '  finish or add what blocks it, or see who holds it with `jitp claim status <id>`.',
+      '  finish or add what blocks it, or see who holds it with `jitp claim status --issue <id>`.',
     );
   }
   return lines.join('\n');
