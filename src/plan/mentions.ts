@@ -8,7 +8,9 @@ export interface Mentions {
   /** Identifiers to look up with git grep; `strong` ones were backticked or called `f()`. */
   identifiers: Array<{ name: string; strong: boolean }>;
   /** `<word> <sub>` pairs from the text, for matching against the project's own CLI name. */
-  commandWords: Array<{ bin: string; sub: string; display: string }>;
+  /** `existingOnly`: named without the tool (`status --watch`, `prompt/verify commands`): enough to
+   *  name an existing command, not to create one (`explicit --worktree` is no command). */
+  commandWords: Array<{ bin: string; sub: string; display: string; existingOnly?: boolean }>;
   /** npm scripts named by `npm run <x>`. */
   npmScripts: string[];
   /** `group:name` tokens (`bench:remote`): a script when the manifest has scripts in that group. */
@@ -126,9 +128,9 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
   // a backticked command that opens a heading or a list item, is written with usage syntax,
   // or is followed by what it does; and, for the project's own CLI names (`opts.bins`), a
   // plain `tool sub` in the title or a heading. `tool claim acquire/renew` names two commands.
-  const commandWords: Array<{ bin: string; sub: string; display: string }> = [];
+  const commandWords: Array<{ bin: string; sub: string; display: string; existingOnly?: boolean }> = [];
   const seenCmd = new Set<string>();
-  const addCommand = (span: string) => {
+  const addCommand = (span: string, existingOnly = false) => {
     const w = /^([a-z][\w-]*) ([a-z][a-z0-9-]*)(?: ([a-z][a-z0-9-]*(?:\/[a-z][a-z0-9-]*)*))?/.exec(span);
     if (!w || FUNCTION_WORDS.has(w[2]!) || COMMAND_NOUNS.has(w[2]!)) return;
     const thirds = w[3] && !FUNCTION_WORDS.has(w[3].split('/')[0]!) && !COMMAND_NOUNS.has(w[3].split('/')[0]!) ? w[3].split('/') : [undefined];
@@ -136,7 +138,7 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
       const sub = third ? `${w[2]}-${third}` : w[2]!;
       if (seenCmd.has(`${w[1]} ${sub}`)) continue;
       seenCmd.add(`${w[1]} ${sub}`);
-      commandWords.push({ bin: w[1]!, sub, display: [w[1], w[2], third].filter(Boolean).join(' ') });
+      commandWords.push({ bin: w[1]!, sub, display: [w[1], w[2], third].filter(Boolean).join(' '), ...(existingOnly ? { existingOnly } : {}) });
     }
   };
   /** The last run of words that are not function words: "the merge" -> "merge". */
@@ -162,15 +164,22 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
       const plain = line.replace(/`/g, ' ');
       for (const m of plain.matchAll(plainCmd)) addCommand(m[1]!);
       // `status --watch` in a title: a subcommand written with its flag, the tool implied.
+      // Without the tool's name, only a phrase that starts a list item may create a command:
+      // "…, status --watch" does, "follow an explicit --worktree" only names an existing one.
+      const startsItem = (m: RegExpMatchArray, t: string) => {
+        const start = m.index! + m[0].indexOf(m[1]!);
+        return t === m[1] && (start === 0 || /(^|[,;:(])$/.test(plain.slice(0, start).trimEnd()));
+      };
       for (const m of plain.matchAll(/(?:^|[\s(,;])((?:[a-z][a-z0-9-]* )?[a-z][a-z0-9-]*) --[a-z][\w-]*/g)) {
         const t = tail(m[1]!);
-        if (t && !bins.includes(t.split(' ')[0]!)) addCommand(`${bins[0]} ${t}`);
+        if (t && !bins.includes(t.split(' ')[0]!)) addCommand(`${bins[0]} ${t}`, !startsItem(m, t));
       }
       // "prompt/verify/issue done commands": a list of subcommands named as such.
       for (const m of plain.matchAll(/(?:^|[\s(,;])((?:[a-z][a-z0-9-]*\/)*[a-z][a-z0-9-]*(?: [a-z][a-z0-9-]*)?) (?:sub)?commands?\b/g)) {
+        const item = startsItem(m, tail(m[1]!) ?? '');
         for (const chunk of m[1]!.split('/')) {
           const t = tail(chunk);
-          if (t && !bins.includes(t.split(' ')[0]!)) addCommand(`${bins[0]} ${t}`);
+          if (t && !bins.includes(t.split(' ')[0]!)) addCommand(`${bins[0]} ${t}`, !item);
         }
       }
     }

@@ -177,14 +177,14 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
   const cmdDir = idx.commands;
   if (cmdDir) {
     const bins = new Set(facts.binNames ?? []);
-    for (const { bin, sub, display: name } of m.commandWords) {
+    for (const { bin, sub, display: name, existingOnly } of m.commandWords) {
       if (!bins.has(bin)) continue;
       const existing = (idx.byStem.get(sub.toLowerCase()) ?? []).filter((f) => dirOf(f) === cmdDir.dir);
       // `tool claim` when `claim-acquire`, `claim-list`… exist: the group, not a new command.
       const group = existing.length ? [] : cmdDir.stems.filter((st) => st.startsWith(`${sub}-`));
       if (existing.length) for (const f of existing) add(f, 'command', `implements \`${name}\``);
       else if (group.length) for (const st of group.slice(0, 12)) add(`${cmdDir.dir}/${st}${cmdDir.ext}`, 'command', `one of the \`${name} …\` commands`);
-      else add(`${cmdDir.dir}/${sub}${cmdDir.ext}`, 'command', `new command \`${name}\` in ${cmdDir.dir}/`);
+      else if (!existingOnly) add(`${cmdDir.dir}/${sub}${cmdDir.ext}`, 'command', `new command \`${name}\` in ${cmdDir.dir}/`);
     }
   }
   // 6. Registries next to new files; manifests for new scripts or dependencies.
