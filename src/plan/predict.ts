@@ -142,6 +142,12 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
       if (hits.length === 1) add(hits[0]!, 'named', `named as ${clean}`);
     }
   }
+  // A word of the title that is the name of exactly one document ("Benchmarks: …" and
+  // docs/benchmarks.md): titles name the area they change.
+  for (const w of new Set((issue.title.match(/[A-Za-z][A-Za-z-]{4,}/g) ?? []).map((x) => x.toLowerCase()))) {
+    const docs = (idx.byStem.get(w) ?? []).filter((f) => classifyPath(f) === 'doc' && /\.(md|mdx|rst|adoc)$/i.test(f));
+    if (docs.length === 1) add(docs[0]!, 'named', `the title names ${docs[0]}`);
+  }
   // 3. Linked documents.
   for (const d of issue.documents) {
     const r = normalizeMentionedPath(d.path);

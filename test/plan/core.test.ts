@@ -139,7 +139,13 @@ describe('prediction', () => {
   ])('%s', (_n, files, text, want) => {
     expect(kinds(predict(text, facts(files)))).toEqual(want);
   });
-  it('declared files and globs, refusing paths that leave the repo', () => {
+  it('a title word that names one document predicts it', () => {
+    const f = facts(['docs/benchmarks.md', 'docs/setup.md', 'guide/setup.md', 'src/benchmarks.ts']);
+    const i = (title: string) => predictIssue({ ...(issue('x', '') as PlanIssue), title }, buildIndex(f, OPTS), f, OPTS);
+    expect(kinds(i('Benchmarks: faster runs'))).toEqual({ 'docs/benchmarks.md': 'named' });
+    expect(kinds(i('Setup: two docs share the name'))).toEqual({});
+  });
+    it('declared files and globs, refusing paths that leave the repo', () => {
     const p = predict('', F, { declaredFiles: ['src/commands/*.ts', 'docs/new.md', '../outside.ts', '/etc/passwd', 'src/\u0007bell.ts', 'src/../../x.ts'] });
     expect(kinds(p)).toEqual({ 'src/commands/run.ts': 'declared', 'src/commands/list.ts': 'declared', 'src/commands/claim-a.ts': 'declared', 'src/commands/claim-b.ts': 'declared', 'docs/new.md': 'declared' });
     expect(p.ignored).toHaveLength(4);
