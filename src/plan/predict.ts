@@ -11,6 +11,8 @@ import type { PlanIssue, PlanOptions, PredictedFile, Prediction, ReasonKind, Rep
 export const HOT_SHARE = 0.2;
 /** ...and at least this share is predicted for every issue (it is edited by most changes). */
 export const ALWAYS_SHARE = 0.5;
+/** npm script names people group with a colon (`test:unit`, `bench:merge`). */
+const COMMON_SCRIPT_GROUPS = ['test', 'bench', 'lint', 'build', 'eval', 'demo', 'dev', 'start', 'watch', 'format', 'typecheck', 'release', 'docs', 'e2e', 'coverage'];
 /** History needs this many commits before shares mean anything. */
 export const MIN_HISTORY = 20;
 /** Identifiers found in more files than this are too common to point anywhere. */
@@ -195,7 +197,8 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
   }
   // 6. Registries next to new files; manifests for new scripts or dependencies.
   for (const f of [...out.values()]) if (f.isNew) for (const r of registriesIn(dirOf(f.path), idx, f.path)) add(r, 'registry', `registry next to new ${f.path}`);
-  const groups = new Set([...(facts.npmScripts ?? [])].filter((s) => s.includes(':')).map((s) => s.slice(0, s.indexOf(':'))));
+  // Script groups: the manifest's own (`bench:` next to `bench:hook`) and the usual npm ones.
+  const groups = new Set([...COMMON_SCRIPT_GROUPS, ...[...(facts.npmScripts ?? [])].filter((s) => s.includes(':')).map((s) => s.slice(0, s.indexOf(':')))]);
   const newScripts = facts.npmScripts
     ? [...new Set([...m.npmScripts, ...m.scriptLike.filter((s) => groups.has(s.slice(0, s.indexOf(':'))))])].filter((s) => !facts.npmScripts!.has(s))
     : [];

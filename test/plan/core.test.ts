@@ -127,6 +127,8 @@ describe('prediction', () => {
     ['npm script', 'add `npm run bench:x`', { 'package.json': 'script' }],
     ['a new script in an existing group', 'bench:y figures; labels type:task', { 'package.json': 'script' }],
     ['an existing script changes nothing', 'npm run bench:old', {}],
+    ['a script in a usual group', 'test:e2e runs in CI now', { 'package.json': 'script' }],
+    ['a label is no script', 'labels type:task and epic:auth', {}],
     ['dependency', 'npm install left-pad', { 'package.json': 'manifest', 'package-lock.json': 'manifest' }],
     ['bare file name', 'update README.md', { 'README.md': 'named' }],
   ])('%s', (_n, text, want) => {
