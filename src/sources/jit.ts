@@ -1,9 +1,10 @@
 // The jit store reader: `.jit/issues/*.json` read directly (no `jit` binary). jit writes
 // each file by temp + rename, so a reader that never locks sees whole files.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonErrorLine, mapJitIssue } from './jit-map.js';
 import { resolveJit } from './resolve.js';
+import { readIssueFile } from './safe-read.js';
 import type { Issue, IssueSource, SourceProblem } from './types.js';
 
 /** Files above this size are reported, not parsed: a description this big is not an issue. */
@@ -25,18 +26,12 @@ export function readJitStore(root: string, jitDir = '.jit'): { issues: Issue[]; 
   const seen = new Map<string, string>();
   for (const name of names) {
     const rel = `${jitDir}/issues/${name}`;
-    let text: string;
-    try {
-      const buf = readFileSync(join(dir, name));
-      if (buf.length > MAX_ISSUE_BYTES) {
-        problems.push({ file: rel, message: `file is ${buf.length} bytes (limit ${MAX_ISSUE_BYTES}); skipped`, loaded: false });
-        continue;
-      }
-      text = buf.toString('utf8');
-    } catch (e) {
-      problems.push({ file: rel, message: `cannot read: ${(e as Error).message}`, loaded: false });
+    const read = readIssueFile(join(dir, name), root, MAX_ISSUE_BYTES);
+    if ('problem' in read) {
+      problems.push({ file: rel, message: read.problem, loaded: false });
       continue;
     }
+    const text = read.text;
     let obj: unknown;
     try {
       obj = JSON.parse(text);

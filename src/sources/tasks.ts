@@ -1,10 +1,11 @@
 // Task files for teams without jit: `<tasksDir>/*.md`, gray-matter front matter
 // (id, title, state, depends_on, files, risk) plus a Markdown body.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import matter from 'gray-matter';
 import { mapTask } from './task-map.js';
 import { resolveExact } from './resolve.js';
+import { readIssueFile } from './safe-read.js';
 import type { Issue, IssueSource, SourceProblem } from './types.js';
 
 const MAX_TASK_BYTES = 4 * 1024 * 1024;
@@ -29,18 +30,12 @@ export function readTaskDir(root: string, tasksDir: string): { issues: Issue[]; 
   const seen = new Map<string, string>();
   for (const name of names) {
     const rel = `${tasksDir.replace(/\/+$/, '')}/${name}`;
-    let text: string;
-    try {
-      const buf = readFileSync(join(root, tasksDir, name));
-      if (buf.length > MAX_TASK_BYTES) {
-        problems.push({ file: rel, message: `file is ${buf.length} bytes (limit ${MAX_TASK_BYTES}); skipped`, loaded: false });
-        continue;
-      }
-      text = buf.toString('utf8');
-    } catch (e) {
-      problems.push({ file: rel, message: `cannot read: ${(e as Error).message}`, loaded: false });
+    const read = readIssueFile(join(root, tasksDir, name), root, MAX_TASK_BYTES);
+    if ('problem' in read) {
+      problems.push({ file: rel, message: read.problem, loaded: false });
       continue;
     }
+    const text = read.text;
     let parsed: { data: Record<string, unknown>; content: string };
     try {
       // A fresh options object keeps gray-matter from serving a cached parse of equal text.

@@ -1,6 +1,6 @@
 // Real temp repositories with history: co-change and hot files from real git log, the one
 // batched git grep, the CLI contract, task files, batch lists, leases, hostile input.
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
@@ -224,6 +224,9 @@ describe('hostile input', () => {
       repo.write('.jit-parallel/tasks/bad.md', '---\nid: [unclosed\n---\nbody');
       repo.write('.jit-parallel/tasks/badid.md', task('has space', {}, 'x'));
       repo.write('.jit-parallel/tasks/toobig.md', task('toobig', {}, 'y'.repeat(5 * 1024 * 1024)));
+      writeFileSync(join(repo.root, '..', 'secret.md'), '---\nid: leak\n---\nSECRET');
+      symlinkSync(join(repo.root, '..', 'secret.md'), join(repo.root, '.jit-parallel/tasks/leak.md'));
+      symlinkSync(join(repo.root, 'src/a.ts'), join(repo.root, '.jit-parallel/tasks/inside.md'));
       repo.commit('hostile');
       const t0 = performance.now();
       const r = await jitp(repo.root, 'plan', '--json');
@@ -233,7 +236,10 @@ describe('hostile input', () => {
       expect(huge, JSON.stringify(r.json.problems)).toBeDefined();
       expect(huge.files).toEqual(['src/ünï.ts']);
       expect(huge.ignored).toEqual(expect.arrayContaining(['../../etc/passwd: contains ..', '/etc/shadow: absolute path']));
-      expect(r.json.problems.map((p: any) => p.file).sort()).toEqual(['.jit-parallel/tasks/bad.md', '.jit-parallel/tasks/badid.md', '.jit-parallel/tasks/toobig.md']);
+      expect(r.json.problems.map((p: any) => p.file).sort()).toEqual(['.jit-parallel/tasks/bad.md', '.jit-parallel/tasks/badid.md', '.jit-parallel/tasks/leak.md', '.jit-parallel/tasks/toobig.md']);
+      expect(r.json.problems.find((p: any) => p.file.endsWith('leak.md')).message).toMatch(/outside the repository/);
+      expect(r.out).not.toMatch(/SECRET/);
+      expect(r.json.issues.map((i: any) => i.id)).toContain('inside'); // a symlink inside the repo is read
       const text = await jitp(repo.root, 'plan');
       expect(text.out).not.toMatch(/\u001b/);
       expect(text.err).toMatch(/bad\.md(:\d+)?: malformed front matter/);
