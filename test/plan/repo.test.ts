@@ -116,6 +116,9 @@ describe('plan on a real repository with history', () => {
     expect((await jitp(repo.root, 'plan', '--format', 'mermaid')).out).toMatch(/^graph LR/);
     expect((await jitp(repo.root, 'plan', '--format', 'dot')).out).toMatch(/^graph conflicts \{/);
     expect((await jitp(repo.root, 'plan', '--format', 'svg')).code).toBe(2);
+    expect((await jitp(repo.root, 'plan', '--max-parallel', '0')).err).toMatch(/--max-parallel must be a whole number from 1 to 64/);
+    const one = await jitp(repo.root, 'plan', 'docs', 'cmd', '--max-parallel', '1', '--json');
+    expect(one.json.batches).toHaveLength(2);
   });
 
   it('requested issues that cannot start are excluded, unknown ids are errors', async () => {
