@@ -22,7 +22,14 @@ const args = process.argv.slice(2);
 const asJson = args.includes('--json');
 const beforeAt = args.indexOf('--before');
 const before = beforeAt >= 0 ? args[beforeAt + 1] : undefined;
-const manifests = args.filter((a, i) => !a.startsWith('--') && !(beforeAt >= 0 && i === beforeAt + 1));
+const afterAt = args.indexOf('--after');
+// Only commits made after this date (e.g. after the predictor was last tuned: out of sample).
+const after = afterAt >= 0 ? Date.parse(args[afterAt + 1]!) : undefined;
+if (after !== undefined && Number.isNaN(after)) throw new Error(`--after needs a date, got ${args[afterAt + 1]}`);
+const skipAt = args.indexOf('--skip-issue');
+// The planner's own author writes issue 4's commit messages knowing its rules: leave them out for an unbiased view.
+const skip = new Set(skipAt >= 0 ? args[skipAt + 1]!.split(',') : []);
+const manifests = args.filter((a, i) => !a.startsWith('--') && ![beforeAt, afterAt, skipAt].some((at) => at >= 0 && i === at + 1));
 if (!manifests.length) manifests.push(join(here, 'jit-parallel/manifest.json'));
 
 interface CommitItem {
@@ -60,7 +67,9 @@ async function evaluate(manifestPath: string) {
     const items: CommitItem[] = [];
     const t0 = performance.now();
     for (const [issue, t] of truth) {
+      if (skip.has(issue)) continue;
       for (const c of t.own) {
+        if (after !== undefined && Date.parse(git(repo, 'log', '-1', '--format=%cI', c)) <= after) continue;
         const files = git(repo, 'diff-tree', '--no-commit-id', '--no-renames', '--name-only', '-r', `${c}^`, c).split('\n').filter((f) => f && !ignore.some((g) => matches(f, g)));
         if (!files.length) continue;
         // Trailers name people, not code.
@@ -114,7 +123,7 @@ for (const mf of manifests) results.push(await evaluate(mf));
 if (asJson) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 else
   for (const r of results) {
-    console.log(`# ${r.manifest}: commit level`);
+    console.log(`# ${r.manifest}: commit level${after !== undefined ? ` (commits after ${new Date(after).toISOString()})` : ''}`);
     console.log(`${r.commits} commits (${Object.entries(r.perIssue).map(([k, v]) => `issue ${k}: ${v}`).join(', ')}), ${r.pairs} cross-issue pairs, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`);
     console.log('');
     console.log('policy                 file recall  file prec | pairs: recall  prec   acc');

@@ -22,7 +22,9 @@ const asJson = args.includes('--json');
 const verbose = args.includes('--verbose');
 const beforeAt = args.indexOf('--before');
 const before = beforeAt >= 0 ? args[beforeAt + 1] : undefined;
-const manifests = args.filter((a, i) => !a.startsWith('--') && !(beforeAt >= 0 && i === beforeAt + 1));
+const afterAt = args.indexOf('--after'); // commit-eval's option; the issue level has no use for it
+const skipAt = args.indexOf('--skip-issue'); // commit-eval's option too
+const manifests = args.filter((a, i) => !a.startsWith('--') && ![beforeAt, afterAt, skipAt].some((at) => at >= 0 && i === at + 1));
 if (!manifests.length) manifests.push(join(here, 'jit-parallel/manifest.json'));
 
 /** Pairs `git merge-tree --write-tree` reports as conflicting (ignored paths do not count). */
