@@ -7,9 +7,11 @@ export interface Mentions {
   paths: string[];
   /** Identifiers to look up with git grep; `strong` ones were backticked or called `f()`. */
   identifiers: Array<{ name: string; strong: boolean }>;
-  /** `<word> <sub>` pairs from the text, for matching against the project's own CLI name. */
-  /** `existingOnly`: named without the tool (`status --watch`, `prompt/verify commands`): enough to
-   *  name an existing command, not to create one (`explicit --worktree` is no command). */
+  /**
+   * Subcommands the text defines (`<bin> <sub>`), matched later against the project's own CLI
+   * name. `existingOnly`: named without the tool and not as a list item (`follow an explicit
+   * --worktree`): enough to name an existing command, not to create one.
+   */
   commandWords: Array<{ bin: string; sub: string; display: string; existingOnly?: boolean }>;
   /** npm scripts named by `npm run <x>`. */
   npmScripts: string[];
