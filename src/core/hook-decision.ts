@@ -41,6 +41,7 @@ export type Decision =
   | { kind: 'deny'; reason: string };
 
 const ALLOW: Decision = { kind: 'allow' };
+const PROBE = '.jitp-any-file-below';
 
 /** `14:05 UTC, in 12 min` */
 export function formatExpiry(expiresAt: string, nowMs: number): string {
@@ -89,7 +90,10 @@ export function decideEdit(q: EditQuery): Decision {
 
   const holders = target.isDir ? index.holdersUnder(target.rel) : index.holdersOf(target.rel);
   const others = holders.filter((l) => !ownLease(actor, l));
-  const mine = holders.some((l) => ownLease(actor, l));
+  // A folder is "mine" only when my lease covers all of it (a glob or folder above it), not
+  // when it merely holds one file inside: `rm -r src` must not pass on the strength of src/a.ts.
+  const probe = target.isDir ? (target.rel === '.' ? PROBE : `${target.rel}/${PROBE}`) : undefined;
+  const mine = probe ? index.holdersOf(probe).some((l) => ownLease(actor, l)) : holders.some((l) => ownLease(actor, l));
   const what = target.isDir ? `${target.shown} (a folder: everything under it)` : target.shown;
 
   if (others.length > 0) {
