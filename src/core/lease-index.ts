@@ -1,7 +1,7 @@
 // Which live lease holds a repo-relative path. Built once per hook process from the store
 // snapshot: literal paths go into a Map (the common case: leases list files), globs are
-// compiled lazily, so a 2,000-path store answers in microseconds.
-import picomatch from 'picomatch';
+// compiled on first use (core/globs caches them), so a 2,000-path store answers in microseconds.
+import { globsOverlap, matches } from './globs.js';
 import type { Lease } from '../store/types.js';
 
 const GLOB = /[*?[\]{}]/;
@@ -20,7 +20,6 @@ interface GlobEntry {
   glob: string;
   /** Literal leading folders of the glob (`src/a` for `src/a/**\/*.ts`), '' when none. */
   prefix: string;
-  re?: (p: string) => boolean;
 }
 
 function literalPrefix(glob: string): string {
@@ -57,8 +56,7 @@ export function buildLeaseIndex(leases: readonly Lease[], nowMs: number): LeaseI
       }
       for (const g of globs) {
         if (g.prefix && rel !== g.prefix && !rel.startsWith(`${g.prefix}/`)) continue;
-        g.re ??= picomatch(g.glob, { dot: true });
-        if (g.re(rel)) add(out, g.lease);
+        if (matches(rel, g.glob)) add(out, g.lease);
       }
       return out;
     },
@@ -68,9 +66,7 @@ export function buildLeaseIndex(leases: readonly Lease[], nowMs: number): LeaseI
       const under = (p: string) => whole || p === dirRel || p.startsWith(`${dirRel}/`);
       for (const [p, ls] of literal) if (under(p) || dirRel.startsWith(`${p}/`)) for (const l of ls) add(out, l);
       for (const g of globs) {
-        // The glob can match something under dirRel when its literal prefix and dirRel are
-        // on one line of descent (one contains the other).
-        if (whole || !g.prefix || under(g.prefix) || dirRel.startsWith(`${g.prefix}/`)) add(out, g.lease);
+        if (whole || globsOverlap(`${dirRel}/**`, g.glob)) add(out, g.lease);
       }
       return out;
     },

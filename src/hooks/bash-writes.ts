@@ -3,8 +3,9 @@
 // sh-syntax or shell-quote). Anything we cannot see through (scripts, `make`, `python x.py`)
 // counts as not writing: read-only commands must never be denied, and a held file written by a
 // script is still caught at commit time by the pre-commit backstop.
-import { createRequire } from 'node:module';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+// Statically imported so the bundle carries it (this module itself is loaded lazily).
+import mvdanSh from 'mvdan-sh';
 
 export interface WriteTarget {
   /** Absolute path (textually resolved against the cwd in effect at that point). */
@@ -25,15 +26,10 @@ export interface BashWrites {
   parseError?: string;
 }
 
-// The parser is loaded only for Bash calls of bound sub-agents (about 70 ms; see docs).
-type Sh = { syntax: any };
-let sh: Sh | undefined;
+// The parser loads only for Bash calls while leases are live (about 70 ms; see docs/hooks.md).
+const sh = mvdanSh;
 let OPS: Record<string, number> | undefined;
 function parser(): { syntax: any; parse(src: string): any } {
-  if (!sh) {
-    const req = createRequire(import.meta.url);
-    sh = req('mvdan-sh') as Sh;
-  }
   const p = sh.syntax.NewParser();
   const parse = (src: string) => p.Parse(src, 'cmd');
   if (!OPS) {
@@ -41,7 +37,7 @@ function parser(): { syntax: any; parse(src: string): any } {
     OPS = {};
     for (const op of ['>', '>>', '&>', '&>>', '>|', '<>', '>&', '<', '<&', '<<<']) {
       sh.syntax.Walk(parse(`x ${op} 1`), (n: any) => {
-        if (n && sh!.syntax.NodeType(n) === 'Redirect') OPS![op] = n.Op;
+        if (n && sh.syntax.NodeType(n) === 'Redirect') OPS![op] = n.Op;
         return true;
       });
     }
