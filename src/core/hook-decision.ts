@@ -11,6 +11,8 @@ export interface Actor {
   subagentId?: string;
   /** The lease this agent works for: a bound sub-agent's lease. */
   lease?: Lease;
+  /** The worktree a sub-agent must stay in: its lease's, or the linked worktree it runs in. */
+  worktree?: string;
   /** Leases the main agent counts as its own (see docs/hooks.md, "Whose lease is mine"). */
   ownLeaseIds?: ReadonlySet<string>;
 }
@@ -77,12 +79,13 @@ export function decideEdit(q: EditQuery): Decision {
 
   // Worktree mode: workers writing into the main checkout through absolute paths is a known
   // failure; a sub-agent bound to worktree W writes only inside W.
-  const wt = actor.lease?.worktree;
-  if (actor.subagentId !== undefined && wt && !isUnder(target.abs, wt)) {
+  // Writes outside the repository (scratch files in /tmp) are not another agent's business.
+  const wt = actor.worktree ?? actor.lease?.worktree;
+  if (actor.subagentId !== undefined && wt && target.rel !== undefined && !isUnder(target.abs, wt)) {
     return {
       kind: 'deny',
       reason:
-        `jit-parallel: ${target.shown} is outside your worktree ${wt} (lease ${actor.lease!.id}, issue ${actor.lease!.issueId}). ` +
+        `jit-parallel: ${target.shown} is outside your worktree ${wt}${actor.lease ? ` (lease ${actor.lease.id}, issue ${actor.lease.issueId})` : ''}. ` +
         `Write only inside ${wt}; if a file elsewhere needs a change, describe it in your final answer instead.`,
     };
   }

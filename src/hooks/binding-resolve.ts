@@ -102,13 +102,23 @@ export async function resolveActor(opts: {
     const own = live.filter((l) => ids.has(l.agentId) && boundAgents(l).length === 0).map((l) => l.id);
     return { actor: { ownLeaseIds: new Set(own) } };
   }
+  // A bound sub-agent running in a linked worktree (the client's isolation: "worktree") stays
+  // in it even when its lease names no worktree.
+  const confine = (lease: Lease) => {
+    const wt = lease.worktree ?? (loc.linked ? loc.worktreeRoot : undefined);
+    return wt ? real(wt) : undefined; // compared with realpath-resolved targets
+  };
+  const bound = (lease: Lease): Actor => {
+    const wt = confine(lease);
+    return { subagentId: agentId, lease, ...(wt ? { worktree: wt } : {}) };
+  };
   const known = live.find((l) => boundAgents(l).includes(agentId));
-  if (known) return { actor: { subagentId: agentId, lease: known }, via: 'store' };
+  if (known) return { actor: bound(known), via: 'store' };
 
   if (loc.linked) {
     const root = real(loc.worktreeRoot);
     const byTree = live.find((l) => l.worktree && real(l.worktree) === root);
-    if (byTree) return { actor: { subagentId: agentId, lease: byTree }, via: 'worktree' };
+    if (byTree) return { actor: bound(byTree), via: 'worktree' };
   }
 
   const file = subagentTranscriptPath(input, agentId);
@@ -125,7 +135,7 @@ export async function resolveActor(opts: {
   try {
     const store = await opts.store();
     const lease = await store.bind(b.leaseId, b.secret, agentId);
-    return { actor: { subagentId: agentId, lease }, via: 'prompt' };
+    return { actor: bound(lease), via: 'prompt' };
   } catch (e) {
     return {
       actor: { subagentId: agentId },
