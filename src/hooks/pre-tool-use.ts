@@ -5,7 +5,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { decideBash, decideEdit, type Actor, type BashTarget, type Decision, type Target } from '../core/hook-decision.js';
 import { buildLeaseIndex } from '../core/lease-index.js';
-import { normalizeRepoPath, resolveThroughSymlinks } from '../core/paths.js';
+import { isGlob, normalizeRepoPath, resolveThroughSymlinks } from '../core/paths.js';
+import { escapeGlob } from '../core/globs.js';
 import { discoverRepo, type RepoLocation } from '../git/discover.js';
 import type { Lease, LeaseStore } from '../store/types.js';
 import type { HookHandler, HookInput, HookOutcome } from './contract.js';
@@ -106,7 +107,7 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
     try {
       const s = await getStore();
       if (extend.length) {
-        await s.extend({ issueId: lease.issueId, agentId: lease.agentId }, extend.map((e) => e.path), `edited by sub-agent ${actor.subagentId}`);
+        await s.extend({ issueId: lease.issueId, agentId: lease.agentId }, extend.map((e) => (isGlob(e.path) ? escapeGlob(e.path) : e.path)), `edited by sub-agent ${actor.subagentId}`);
       } else await maybeRenew(s, lease, ctx.nowMs, settings.ttl);
     } catch (e) {
       const code = (e as { code?: string }).code;

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { formatBindingLine } from '../../src/core/binding.js';
-import { openLocalStore } from '../../src/hooks/interim-store.js';
+import { LocalLeaseStore } from '../../src/store/local/local-store.js';
 import type { Lease, StoreSnapshot } from '../../src/store/types.js';
 import { expectOk, runClaude } from '../support/claude.js';
 import { makeRepo, type TempRepo } from '../support/git.js';
@@ -29,7 +29,7 @@ const run = (prompt: string) => runClaude({ cwd: repo.root, prompt, server, plug
 const read = (rel: string) => readFileSync(join(repo.root, rel), 'utf8');
 
 async function leases(n: number): Promise<Lease[]> {
-  const store = openLocalStore(storeDir);
+  const store = new LocalLeaseStore({ storeDir });
   const out: Lease[] = [];
   for (let i = 1; i <= n; i++) out.push(await store.acquire({ issueId: `issue-${i}`, agentId: 'agent:orch', paths: [`src/f${i}.ts`, `src/f${i}-extra.ts`] }));
   return out;
@@ -128,7 +128,7 @@ describe('real client with the plugin', () => {
             // What the WorktreeCreate handler does in worktree mode: a lease on the agent's worktree.
             const base = join(repo.root, '.claude', 'worktrees');
             wt = join(base, readdirSync(base).find((d) => d.startsWith('agent-'))!);
-            lease = await openLocalStore(storeDir).acquire({ issueId: 'issue-iso', agentId: 'agent:orch', paths: ['src/iso.ts'], worktree: wt });
+            lease = await new LocalLeaseStore({ storeDir }).acquire({ issueId: 'issue-iso', agentId: 'agent:orch', paths: ['src/iso.ts'], worktree: wt });
             return [writeFile(join(wt, 'src/iso.ts'), 'iso edit\n')];
           },
           () => [bash(`echo escaped > ${join(repo.root, 'src/f3.ts')}`)],

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { formatBindingLine } from '../../src/core/binding.js';
-import { openLocalStore } from '../../src/hooks/interim-store.js';
+import { LocalLeaseStore } from '../../src/store/local/local-store.js';
 import type { Lease, StoreSnapshot } from '../../src/store/types.js';
 import { makeRepo, tempDir, type TempRepo } from '../support/git.js';
 import { DIST_HOOK } from '../support/paths.js';
@@ -56,7 +56,7 @@ const reason = (r: ReturnType<typeof runHook>): string => r.json?.hookSpecificOu
 let A: Lease;
 let B: Lease;
 async function seed() {
-  const store = openLocalStore(storeDir);
+  const store = new LocalLeaseStore({ storeDir });
   A = await store.acquire({ issueId: 'issue-a', agentId: 'agent:orch', paths: ['src/a.ts'] });
   B = await store.acquire({ issueId: 'issue-b', agentId: 'agent:orch', paths: ['src/b.ts', 'lib/**'] });
 }
@@ -74,7 +74,7 @@ describe('no parallel work active', () => {
     expect(r).toMatchObject({ status: 0, stdout: '' });
   });
   test('only expired leases: exit 0, no output; SessionStart says nothing', async () => {
-    const store = openLocalStore(storeDir);
+    const store = new LocalLeaseStore({ storeDir });
     await store.acquire({ issueId: 'old', agentId: 'agent:o', paths: ['src/a.ts'], ttlSecs: 1 });
     await new Promise((r) => setTimeout(r, 1100));
     expect(runHook('pre-tool-use', write(join(repo.root, 'src/a.ts')))).toMatchObject({ status: 0, stdout: '' });
@@ -214,7 +214,7 @@ describe('leases live', () => {
 
   test('worktree mode: a sub-agent bound to worktree W may not write outside W', async () => {
     const wt = repo.addWorktree('wt-c');
-    const store = openLocalStore(storeDir);
+    const store = new LocalLeaseStore({ storeDir });
     await store.acquire({ issueId: 'issue-c', agentId: 'agent:orch', paths: ['src/c.ts'], worktree: wt });
     const inside = runHook('pre-tool-use', { ...write(join(wt, 'src/c.ts'), sub('agentW')), cwd: wt });
     expect(inside).toMatchObject({ status: 0, stdout: '' });
@@ -238,7 +238,7 @@ describe('leases live', () => {
     const stop = runHook('subagent-stop', { session_id: SESSION, cwd: repo.root, agent_id: 'agentA', hook_event_name: 'SubagentStop' });
     expect(stop).toMatchObject({ status: 0, stdout: '' });
     const events = readFileSync(join(storeDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(events.find((e) => e.type === 'subagent-start')).toMatchObject({ by: 'claude:agentA' });
-    expect(events.find((e) => e.type === 'subagent-stop')).toMatchObject({ by: 'claude:agentA', leaseId: A.id, issueId: 'issue-a' });
+    expect(events.find((e) => e.note === 'subagent-start')).toMatchObject({ type: 'note', by: 'claude:agentA' });
+    expect(events.find((e) => e.note === 'subagent-stop')).toMatchObject({ type: 'note', by: 'claude:agentA', leaseId: A.id, issueId: 'issue-a' });
   });
 });
