@@ -1,6 +1,7 @@
 // Entry of dist/hook.mjs: `node dist/hook.mjs <event>` with the hook JSON on stdin.
 // Keep this file's static imports minimal: it runs on every edit. Handlers load lazily.
 import type { HookHandler, HookOutcome } from './contract.js';
+import { mayBeLive } from './fast-path.js';
 
 // event argument -> lazy handler module (each exports `handler`).
 const handlers: Record<string, () => Promise<{ handler: HookHandler }>> = {
@@ -9,6 +10,9 @@ const handlers: Record<string, () => Promise<{ handler: HookHandler }>> = {
   'subagent-start': () => import('./subagent-start.js'),
   'subagent-stop': () => import('./subagent-stop.js'),
 };
+
+// Events whose handler has nothing to do unless a lease is live: answered by the fast path.
+const NEEDS_LIVE = new Set(['pre-tool-use', 'session-start', 'subagent-start', 'subagent-stop']);
 
 // The client's event name for each argument (failure messages, block decisions).
 const EVENT_NAMES: Record<string, string> = {
@@ -45,8 +49,14 @@ if (!load) {
     } catch {
       input = { __malformed: raw };
     }
-    const { handler } = await load();
-    emit(await handler(input, process.env));
+    const valid = input.__malformed === undefined;
+    const cwd = typeof input.cwd === 'string' && input.cwd ? input.cwd : process.env.CLAUDE_PROJECT_DIR ?? process.cwd();
+    if (valid && NEEDS_LIVE.has(event) && !mayBeLive(cwd)) {
+      emit({}); // no parallel work active: the path every ordinary edit takes
+    } else {
+      const { handler } = await load();
+      emit(await handler(input, process.env));
+    }
   } catch (e) {
     // Any bug or I/O error: the explicit failure policy, never a stray exit 1.
     try {

@@ -14,7 +14,7 @@ import { hookCwd, hookSettings, liveContext, type LiveContext } from './context.
 import { failureModeOf, failureOutcome } from './failure.js';
 import { resolveActor } from './binding-resolve.js';
 import { StoreUnreadable, openStore } from './store-access.js';
-import { maybeRenew } from './heartbeat.js';
+import { maybeRenew, renewDue } from './heartbeat.js';
 
 const EDIT_TOOLS = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
 
@@ -103,7 +103,8 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
   } else return {};
 
   const lease = actor.lease;
-  if (lease) {
+  // The store's writer code loads only when there is something to write.
+  if (lease && (extend.length || renewDue(lease, ctx.nowMs, settings.ttl))) {
     try {
       const s = await getStore();
       if (extend.length) {
