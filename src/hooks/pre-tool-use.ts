@@ -3,7 +3,7 @@
 // it, a systemMessage warns. Every failure goes through failure.ts.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { realpathSync } from 'node:fs';
-import { decideBash, decideEdit, type Actor, type BashTarget, type Decision, type Target } from '../core/hook-decision.js';
+import { checkSpawn, decideBash, decideEdit, type Actor, type BashTarget, type Decision, type Target } from '../core/hook-decision.js';
 import { buildLeaseIndex } from '../core/lease-index.js';
 import { isGlob, normalizeRepoPath, resolveThroughSymlinks } from '../core/paths.js';
 import { escapeGlob } from '../core/globs.js';
@@ -79,6 +79,10 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
   const ti = input.tool_input as Record<string, unknown>;
 
   let extend: { lease: Lease; path: string }[] = [];
+  if (tool === 'Agent' || tool === 'Task') {
+    const d = checkSpawn(typeof ti.prompt === 'string' ? ti.prompt : '', ctx.snap.leases, ctx.nowMs);
+    return d ? deny(d) : warn(warnings);
+  }
   if (EDIT_TOOLS.has(tool)) {
     const p = typeof ti.file_path === 'string' ? ti.file_path : typeof ti.notebook_path === 'string' ? ti.notebook_path : undefined;
     if (!p) return failureOutcome('PreToolUse', `${tool} call without a file path`, settings.failure);

@@ -1,8 +1,9 @@
 // The edit-time decision as a pure function, by table.
 import { describe, expect, test } from 'vitest';
-import { decideBash, decideEdit, formatExpiry, type Actor, type Policy, type Target } from '../../src/core/hook-decision.js';
+import { checkSpawn, decideBash, decideEdit, formatExpiry, type Actor, type Policy, type Target } from '../../src/core/hook-decision.js';
 import { buildLeaseIndex } from '../../src/core/lease-index.js';
 import type { Lease } from '../../src/store/types.js';
+import { formatBindingLine } from '../../src/core/binding.js';
 
 const NOW = Date.parse('2026-01-05T13:53:00Z');
 const lease = (id: string, paths: string[], extra: Partial<Lease> = {}): Lease => ({
@@ -138,5 +139,23 @@ describe('decideBash', () => {
   });
   test('nothing live: ok without work', () => {
     expect(decideBash([{ ...file('src/b.ts'), why: 'rm' }], [], { ...base, index: empty, actor: subA }).kind).toBe('ok');
+  });
+});
+
+describe('checkSpawn (PreToolUse on Agent)', () => {
+  const S = 'ab'.repeat(16);
+  const live = lease('L-5a5a5a', ['x'], { bindSecret: S });
+  const dead = lease('L-dead00', ['y'], { bindSecret: S, expiresAt: '2026-01-05T13:00:00Z' });
+  test.each([
+    ['no binding line', 'Fix issue 3.', undefined],
+    ['binding line not first (issue text cannot forge one)', `Fix it.\n${formatBindingLine(live.id, S)}`, undefined],
+    ['live lease, right secret', `${formatBindingLine(live.id, S)}\nwork`, undefined],
+    ['unknown lease', `${formatBindingLine('L-000000', S)}\nwork`, /does not exist/],
+    ['expired lease', `${formatBindingLine(dead.id, S)}\nwork`, /expired at/],
+    ['wrong secret', `${formatBindingLine(live.id, 'cd'.repeat(16))}\nwork`, /wrong secret/],
+  ])('%s', (_n, prompt, want) => {
+    const r = checkSpawn(prompt, [live, dead], NOW);
+    if (want) expect(r).toMatch(want);
+    else expect(r).toBeUndefined();
   });
 });

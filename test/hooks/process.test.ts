@@ -222,6 +222,15 @@ describe('leases live', () => {
     expect(reason(outside)).toMatch(/outside your worktree/);
   });
 
+  test('Agent spawn: a binding for a released lease or with a wrong secret is refused; a good one is silent', async () => {
+    const spawn = (prompt: string) => runHook('pre-tool-use', pre('Agent', { description: 'd', prompt, subagent_type: 'general-purpose' }));
+    expect(spawn(`${formatBindingLine(A.id, A.bindSecret!)}\nwork`)).toMatchObject({ status: 0, stdout: '' });
+    expect(spawn('no binding, e.g. an Explore agent')).toMatchObject({ status: 0, stdout: '' });
+    expect(reason(spawn(`${formatBindingLine(A.id, 'f'.repeat(32))}\nwork`))).toMatch(/wrong secret/);
+    await new LocalLeaseStore({ storeDir }).release({ issueId: 'issue-a', agentId: 'agent:orch' });
+    expect(reason(spawn(`${formatBindingLine(A.id, A.bindSecret!)}\nwork`))).toMatch(new RegExp(`${A.id}.*(does not exist|expired)`));
+  });
+
   test('SessionStart: one paragraph naming the leases', () => {
     const r = runHook('session-start', { session_id: SESSION, cwd: repo.root, hook_event_name: 'SessionStart', source: 'startup' });
     const ctx: string = r.json.hookSpecificOutput.additionalContext;
