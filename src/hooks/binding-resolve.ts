@@ -37,7 +37,7 @@ export function subagentTranscriptPath(input: HookInput, agentId: string): strin
 }
 
 /** First line of a file, reading at most 1 MiB (the first record is the initial prompt). */
-function firstLine(file: string): string | undefined {
+export function firstLine(file: string): string | undefined {
   let fd: number;
   try {
     fd = openSync(file, 'r');

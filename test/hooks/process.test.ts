@@ -240,6 +240,15 @@ describe('leases live', () => {
     expect(ctx.split('\n')).toHaveLength(1);
   });
 
+  test('SubagentStop of a sub-agent that never edited is still recorded against its lease', () => {
+    subTranscript('agentR', `${formatBindingLine(B.id, B.bindSecret!)}\nread-only review`);
+    const agent_transcript_path = join(transcripts, SESSION, 'subagents', 'agent-agentR.jsonl');
+    runHook('subagent-stop', { session_id: SESSION, cwd: repo.root, agent_id: 'agentR', agent_transcript_path, hook_event_name: 'SubagentStop' });
+    const events = readFileSync(join(storeDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.find((e) => e.note === 'subagent-stop')).toMatchObject({ by: 'claude:agentR', leaseId: B.id, issueId: 'issue-b' });
+    expect(leaseOf(B.id).meta?.claudeAgentIds).toBeUndefined(); // recorded, not bound
+  });
+
   test('SubagentStart/Stop are recorded in the event log', () => {
     subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
     runHook('subagent-start', { session_id: SESSION, cwd: repo.root, agent_id: 'agentA', agent_type: 'general-purpose', hook_event_name: 'SubagentStart' });
