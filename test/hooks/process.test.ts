@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { formatBindingLine } from '../../src/core/binding.js';
 import { LocalLeaseStore } from '../../src/store/local/local-store.js';
@@ -229,6 +230,19 @@ describe('leases live', () => {
     expect(reason(spawn(`${formatBindingLine(A.id, 'f'.repeat(32))}\nwork`))).toMatch(/wrong secret/);
     await new LocalLeaseStore({ storeDir }).release({ issueId: 'issue-a', agentId: 'agent:orch' });
     expect(reason(spawn(`${formatBindingLine(A.id, A.bindSecret!)}\nwork`))).toMatch(new RegExp(`${A.id}.*(does not exist|expired)`));
+  });
+
+  test('a store lock held too long ends in the failure policy well inside the client timeout', () => {
+    subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
+    runHook('pre-tool-use', write(join(repo.root, 'src/a.ts'), sub('agentA'))); // bind first
+    // A live holder (this test process) that never lets go.
+    const holder = { pid: process.pid, host: hostname(), nonce: 'n'.repeat(16), acquiredAt: new Date().toISOString(), op: 'test' };
+    writeFileSync(join(storeDir, 'lock'), JSON.stringify(holder));
+    const t = Date.now();
+    const r = runHook('pre-tool-use', write(join(repo.root, 'src/new.ts'), sub('agentA'))); // extend needs the lock
+    expect(Date.now() - t).toBeLessThan(10_000);
+    expect(r.status).toBe(0);
+    expect(r.json.systemMessage).toMatch(/could not extend lease.*lock.*failure: open/);
   });
 
   test('SessionStart: one paragraph naming the leases', () => {
