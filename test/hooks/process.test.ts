@@ -132,6 +132,12 @@ describe('leases live', () => {
     expect(runHook('pre-tool-use', write(join(repo.root, 'README.md')))).toMatchObject({ status: 0, stdout: '' });
   });
 
+  test('main agent: a lease under the skills\' default identity agent:claude is its own when JIT_AGENT_ID is unset', async () => {
+    await new LocalLeaseStore({ storeDir }).acquire({ issueId: 'issue-own', agentId: 'agent:claude', paths: ['src/own.ts'] });
+    expect(runHook('pre-tool-use', write(join(repo.root, 'src/own.ts')))).toMatchObject({ status: 0, stdout: '' });
+    expect(isDeny(runHook('pre-tool-use', write(join(repo.root, 'src/own.ts')), { JIT_AGENT_ID: 'agent:other' }))).toBe(true);
+  });
+
   test('main agent: its own lease (JIT_AGENT_ID, nobody bound) is editable', () => {
     expect(runHook('pre-tool-use', write(join(repo.root, 'src/a.ts')), { JIT_AGENT_ID: 'agent:orch' })).toMatchObject({ stdout: '' });
   });
