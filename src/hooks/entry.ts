@@ -1,6 +1,7 @@
 // Entry of dist/hook.mjs: `node dist/hook.mjs <event>` with the hook JSON on stdin.
 // Keep this file's static imports minimal: it runs on every edit. Handlers load lazily.
 import type { HookHandler, HookOutcome } from './contract.js';
+import { readFileSync } from 'node:fs';
 import { mayBeLive } from './fast-path.js';
 
 // event argument -> lazy handler module (each exports `handler`).
@@ -23,6 +24,13 @@ const EVENT_NAMES: Record<string, string> = {
 };
 
 async function readStdin(): Promise<string> {
+  // A blocking read of fd 0 avoids loading Node's net/stream machinery (process.stdin is a
+  // socket for pipes), several ms of every edit. A non-blocking stdin (EAGAIN) falls back.
+  try {
+    return readFileSync(0, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+  }
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
