@@ -195,6 +195,16 @@ describe('leases live', () => {
     expect(reason(r)).toMatch(B.id);
   });
 
+  test('case-insensitive file system: another spelling of a held file is the held file', () => {
+    // JITP_CASE_INSENSITIVE=1 makes core/paths treat the repository as on a case-folding file system.
+    subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
+    const env = { JITP_CASE_INSENSITIVE: '1' };
+    const r = runHook('pre-tool-use', write(join(repo.root, 'SRC/B.TS'), sub('agentA')), env);
+    expect(isDeny(r)).toBe(true);
+    expect(reason(r)).toMatch(B.id);
+    expect(isDeny(runHook('pre-tool-use', write(join(repo.root, 'SRC/B.TS'), sub('agentA'))))).toBe(false);
+  });
+
   test('Bash: sed -i on a held file denied; read-only commands silent', () => {
     subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
     const r = runHook('pre-tool-use', pre('Bash', { command: "sed -i 's/b/B/' src/b.ts" }, sub('agentA')));
