@@ -9,7 +9,7 @@ import { formatBindingLine } from '../../src/core/binding.js';
 import { LocalLeaseStore } from '../../src/store/local/local-store.js';
 import type { Lease, StoreSnapshot } from '../../src/store/types.js';
 import { makeRepo, tempDir, type TempRepo } from '../support/git.js';
-import { DIST_HOOK } from '../support/paths.js';
+import { DIST_HOOK, DIST_JITP } from '../support/paths.js';
 
 let repo: TempRepo;
 let storeDir: string;
@@ -290,6 +290,25 @@ describe('leases live', () => {
     expect(Date.now() - t).toBeLessThan(10_000);
     expect(r.status).toBe(0);
     expect(r.json.systemMessage).toMatch(/could not extend lease.*lock.*failure: open/);
+  });
+
+  test('jitp hook check: the same decisions, read-only, with exit code 3 on a refusal', () => {
+    const check = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [DIST_JITP, 'hook', 'check', ...args, '--json'], { cwd: repo.root, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+      return { status: r.status, json: JSON.parse(r.stdout) };
+    };
+    const main = check('src/a.ts', 'README.md');
+    expect(main.status).toBe(3);
+    expect(main.json.actor).toEqual({ kind: 'main' });
+    expect(main.json.results.map((r: { decision: string }) => r.decision)).toEqual(['deny', 'allow']);
+    subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
+    runHook('pre-tool-use', write(join(repo.root, 'src/a.ts'), sub('agentA'))); // binds
+    const v = snapshot().version;
+    const asSub = check('src/a.ts', 'src/free.ts', '--subagent', 'agentA');
+    expect(asSub.status).toBe(0);
+    expect(asSub.json.actor).toEqual({ kind: 'sub-agent', subagentId: 'agentA', leaseId: A.id });
+    expect(asSub.json.results.map((r: { decision: string }) => r.decision)).toEqual(['allow', 'extend']);
+    expect(snapshot().version).toBe(v); // nothing written
   });
 
   test('SessionStart: one paragraph naming the leases', () => {
