@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=__jitpCR(import.meta.url);
-import{handler,resolveTarget}from"./chunk-TGGGIYNN.mjs";import"./chunk-NQDECXOM.mjs";import"./chunk-XHI4QSGJ.mjs";import"./chunk-U7BYZIQT.mjs";import"./chunk-AZEG66GN.mjs";import"./chunk-WYY4ZV6J.mjs";import"./chunk-NLXAWZ2L.mjs";import"./chunk-ERQIAFVP.mjs";import"./chunk-XJPYHW6P.mjs";import"./chunk-MNGRIDRE.mjs";import"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";export{handler,resolveTarget};
