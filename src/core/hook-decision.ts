@@ -27,6 +27,8 @@ export interface Target {
   rel?: string;
   /** When rel names a folder (Bash `rm -r dir`, `prettier --write .`): every file under it. */
   isDir?: boolean;
+  /** The path is (or contains) the lease store itself. */
+  store?: boolean;
 }
 
 export interface EditQuery {
@@ -77,6 +79,12 @@ function ownLease(actor: Actor, l: Lease): boolean {
 export function decideEdit(q: EditQuery): Decision {
   const { actor, target, index, nowMs, policy } = q;
   if (policy === 'off' || index.leases.length === 0) return ALLOW;
+  if (target.store) {
+    return {
+      kind: 'deny',
+      reason: `jit-parallel: ${target.shown} is the lease store; it is changed only through \`jitp claim …\` (acquire, extend, release), never by editing its files.`,
+    };
+  }
 
   // Worktree mode: workers writing into the main checkout through absolute paths is a known
   // failure; a sub-agent bound to worktree W writes only inside W.

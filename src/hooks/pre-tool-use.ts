@@ -7,7 +7,7 @@ import { checkSpawn, decideBash, decideEdit, type BashTarget, type Decision, typ
 import { buildLeaseIndex } from '../core/lease-index.js';
 import { isGlob, normalizeRepoPath, resolveThroughSymlinks } from '../core/paths.js';
 import { escapeGlob } from '../core/globs.js';
-import { discoverRepo, type RepoLocation } from '../git/discover.js';
+import { discoverRepo, storeDirOf, type RepoLocation } from '../git/discover.js';
 import type { Lease, LeaseStore } from '../store/types.js';
 import type { HookHandler, HookInput, HookOutcome } from './contract.js';
 import { hookCwd, hookSettings, liveContext, type LiveContext } from './context.js';
@@ -23,6 +23,8 @@ const deny = (reason: string): HookOutcome => ({
 });
 const warn = (messages: string[]): HookOutcome => (messages.length ? { json: { systemMessage: messages.join('\n') } } : {});
 
+const isUnder = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+
 const real = (p: string) => {
   try {
     return realpathSync(p);
@@ -34,8 +36,14 @@ const real = (p: string) => {
 /** Resolves a path the way the file system will and finds it in one of the repo's worktrees. */
 export function resolveTarget(shown: string, cwd: string, loc: RepoLocation, isDir = false): Target {
   const abs = resolveThroughSymlinks(isAbsolute(shown) ? resolve(shown) : resolve(cwd, shown));
+  const common = real(loc.commonDir);
+  const store = real(storeDirOf(loc));
+  // Inside the store, or a folder of git's that contains it (`rm -rf .git`); not the repo root.
+  if (isUnder(abs, store) || (isUnder(store, abs) && isUnder(abs, common))) return { shown, abs, store: true };
+  // Git's own files are not lease paths (and not policed here).
+  if (isUnder(abs, common) || /(^|\/)\.git(\/|$)/.test(abs)) return { shown, abs };
   const at = discoverRepo(isDir ? abs : dirname(abs));
-  if (!at || real(at.commonDir) !== real(loc.commonDir)) return { shown, abs };
+  if (!at || real(at.commonDir) !== common) return { shown, abs };
   try {
     const rel = normalizeRepoPath(abs, at.worktreeRoot);
     return { shown, abs, rel, ...(isDir ? { isDir: true } : {}) };

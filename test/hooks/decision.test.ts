@@ -62,6 +62,7 @@ const rows: Row[] = [
   ['worktree: isolated sub-agent bound by prompt stays in its own worktree', { subagentId: 'agentA', lease: A, worktree: '/repo/.claude/worktrees/agent-a1' }, file('src/a.ts', '/repo/src/a.ts'), 'extend', 'deny', /outside your worktree \/repo\/.claude\/worktrees\/agent-a1 \(lease L-aaaaaa/],
   ['worktree: isolated sub-agent writes its own file in its worktree', { subagentId: 'agentA', lease: A, worktree: '/repo/.claude/worktrees/agent-a1' }, file('src/a.ts', '/repo/.claude/worktrees/agent-a1/src/a.ts'), 'strict', 'allow'],
   ['worktree: main agent is not confined', main, file('src/free.ts', '/elsewhere/src/free.ts'), 'strict', 'allow'],
+  ['the lease store itself is never edited by hand', main, { shown: '/repo/.git/jit-parallel/state.json', abs: '/repo/.git/jit-parallel/state.json', store: true }, 'extend', 'deny', /lease store.*jitp claim/],
   ['folder target: other leases under it', subA, { shown: '.', abs: '/repo', rel: '.', isDir: true }, 'extend', 'deny', /a folder.*L-bbbbbb/],
   ['folder target: free folder still not silently added', subA, { shown: 'tmp/', abs: '/repo/tmp', rel: 'tmp', isDir: true }, 'extend', 'deny', /whole folder/],
   ['folder target: inside own glob', subA, { shown: 'src/shared/gen', abs: '/repo/src/shared/gen', rel: 'src/shared/gen', isDir: true }, 'strict', 'allow'],

@@ -211,6 +211,17 @@ describe('leases live', () => {
     expect(isDeny(runHook('pre-tool-use', write(join(repo.root, 'src/a.ts'), sub('agentG'))))).toBe(true);
   });
 
+  test('the lease store is refused to every agent; other git internals are not lease paths', () => {
+    subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
+    expect(reason(runHook('pre-tool-use', write(join(storeDir, 'state.json'))))).toMatch(/lease store/);
+    expect(isDeny(runHook('pre-tool-use', pre('Bash', { command: 'rm -rf .git' }, sub('agentA'))))).toBe(true);
+    expect(isDeny(runHook('pre-tool-use', pre('Bash', { command: `echo x > ${join(storeDir, 'state.json')}` }, sub('agentA'))))).toBe(true);
+    const v = snapshot().version;
+    expect(runHook('pre-tool-use', write(join(repo.root, '.git', 'info', 'exclude'), sub('agentA')))).toMatchObject({ stdout: '' });
+    expect(snapshot().leases.find((l) => l.id === A.id)!.paths.some((p) => p.includes('.git'))).toBe(false);
+    expect(snapshot().version).toBe(v); // not extended, nothing written
+  });
+
   test('unbound sub-agent: held denied, free allowed with a warning', () => {
     expect(isDeny(runHook('pre-tool-use', write(join(repo.root, 'src/b.ts'), sub('agentU'))))).toBe(true);
     const r = runHook('pre-tool-use', write(join(repo.root, 'README.md'), sub('agentU')));
