@@ -237,7 +237,7 @@ function segmentsIntersect(a: Tok[], b: Tok[]): boolean {
 
 /** A segment pattern that can match some non-empty segment (a class like `[]` could not). */
 function segNonEmpty(s: Seg): boolean {
-  return s.kind === 'globstar' || s.toks.length > 0 ? true : false;
+  return s.kind === 'globstar' || s.toks.length > 0;
 }
 
 function pathsIntersect(a: Seg[], b: Seg[]): boolean {

@@ -148,3 +148,46 @@ describe('local store: file-system failures', () => {
     }
   });
 });
+
+describe('local store: lock ownership', () => {
+  it('a writer whose lock was taken over while it held it commits nothing', () => {
+    const r = makeRepo();
+    try {
+      const s = openLocalStore(discoverRepo(r.root)!);
+      s.acquireSync({ issueId: 'i1', agentId: 'agent:a', paths: [] });
+      const before = readSnapshotSync(s.storeDir);
+      const lockFile = join(s.storeDir, 'lock');
+      expect(() =>
+        s.transact('test', (snap) => {
+          // As if a recoverer judged us ancient and someone else now holds the lock.
+          writeFileSync(lockFile, JSON.stringify({ pid: process.pid, host: hostname(), nonce: 'someone-else', acquiredAt: new Date().toISOString() }));
+          return { snapshot: { ...snap, version: snap.version + 1, leases: [] }, events: [], changed: true, value: null };
+        }),
+      ).toThrow(/lost the lease store lock/);
+      expect(readSnapshotSync(s.storeDir)).toEqual(before);
+      // ...and leaves the other holder's lock alone.
+      expect(JSON.parse(readFileSync(lockFile, 'utf8')).nonce).toBe('someone-else');
+    } finally {
+      r.cleanup();
+    }
+  });
+});
+
+describe('lock staleness', () => {
+  it('is judged from when the lock was taken (inode ctime), not from the record written before a long wait', async () => {
+    const { staleReason, readHolder } = await import('../../src/store/local/lock.js');
+    const r = makeRepo();
+    try {
+      const dir = join(r.root, '.git');
+      const f = join(dir, 'lock-probe');
+      writeFileSync(f, JSON.stringify({ pid: process.pid, host: hostname(), nonce: 'n', acquiredAt: new Date(Date.now() - 3_600_000).toISOString() }));
+      const h = readHolder(f);
+      expect(staleReason(h, Date.now())).toBeUndefined();
+      expect(staleReason(h, Date.now() + 31_000)).toMatch(/held for 3\ds/);
+      const dead = { ...h, holder: { ...h.holder!, pid: 999_999_999 } };
+      expect(staleReason(dead, Date.now())).toMatch(/pid 999999999 is dead/);
+    } finally {
+      r.cleanup();
+    }
+  });
+});

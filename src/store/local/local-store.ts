@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as rules from '../../core/lease-rules.js';
 import { EXIT, JitpError } from '../../core/errors.js';
 import type { AcquireRequest, Lease, LeaseRef, LeaseStore, StoreSnapshot } from '../types.js';
-import { LOCK_FILE, MAX_HOLD_MS, acquireLock, readHolder } from './lock.js';
+import { LOCK_FILE, MAX_HOLD_MS, acquireLock, lockNonce } from './lock.js';
 import { crashPoint } from './crash.js';
 import { EVENTS_FILE, appendEvents, closeSync, openLog } from './event-log.js';
 import { STATE_SCHEMA_VERSION, readSnapshotSync, readStateFile, type StateFile } from './snapshot-read.js';
@@ -100,7 +100,7 @@ export class LocalLeaseStore implements LeaseStore {
       const next: StateFile = { ...res.snapshot, logSize };
       // A writer paused past the longest legal hold may have had its lock recovered; it must
       // not commit over whoever wrote since. (A check, not a guarantee: see docs/store.md.)
-      if ('nonce' in lock && readHolder(join(this.storeDir, LOCK_FILE)).holder?.nonce !== lock.nonce) {
+      if ('nonce' in lock && lockNonce(join(this.storeDir, LOCK_FILE)) !== lock.nonce) {
         throw new JitpError('E_STORE', EXIT.STORE, `lost the lease store lock ${join(this.storeDir, LOCK_FILE)} while holding it (paused for longer than ${MAX_HOLD_MS / 1000}s?); nothing was committed`, {
           hint: 'run the command again',
         });

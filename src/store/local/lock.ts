@@ -42,29 +42,41 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
-export function readHolder(file: string): { holder?: LockHolder; raw?: string; mtimeMs?: number } {
+/** The nonce in a lock file (one read, no stat), or undefined. */
+export function lockNonce(file: string): string | undefined {
+  try {
+    const n = (JSON.parse(readFileSync(file, 'utf8')) as LockHolder).nonce;
+    return typeof n === 'string' ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readHolder(file: string): { holder?: LockHolder; raw?: string; sinceMs?: number } {
   let raw: string;
-  let mtimeMs: number;
+  let sinceMs: number;
   try {
     raw = readFileSync(file, 'utf8');
-    mtimeMs = statSync(file).mtimeMs;
+    // ctime, not the record's acquiredAt or mtime: the record is written before a possibly long
+    // wait, but link() (and the unlink of the temp name right after) set the inode's ctime to
+    // the moment the lock was actually taken.
+    sinceMs = statSync(file).ctimeMs;
   } catch {
     return {};
   }
   try {
     const h = JSON.parse(raw) as LockHolder;
-    if (typeof h.pid === 'number' && typeof h.nonce === 'string') return { holder: h, raw, mtimeMs };
+    if (typeof h.pid === 'number' && typeof h.nonce === 'string') return { holder: h, raw, sinceMs };
   } catch {
     /* not ours or hand-edited */
   }
-  return { raw, mtimeMs };
+  return { raw, sinceMs };
 }
 
 /** Why a lock is stale, or undefined when it must be respected. */
-export function staleReason(h: { holder?: LockHolder; mtimeMs?: number }, nowMs: number, maxHold = MAX_HOLD_MS): string | undefined {
-  const since = h.holder ? Date.parse(h.holder.acquiredAt) : NaN;
-  const age = nowMs - (Number.isFinite(since) ? Math.min(since, h.mtimeMs ?? since) : (h.mtimeMs ?? nowMs));
+export function staleReason(h: { holder?: LockHolder; sinceMs?: number }, nowMs: number, maxHold = MAX_HOLD_MS): string | undefined {
   if (h.holder && h.holder.host === HOST && !pidAlive(h.holder.pid)) return `holder pid ${h.holder.pid} is dead`;
+  const age = nowMs - (h.sinceMs ?? nowMs);
   if (age > maxHold) return `held for ${Math.round(age / 1000)}s (longest legal hold ${Math.round(maxHold / 1000)}s)`;
   return undefined;
 }
@@ -192,10 +204,12 @@ export function acquireLock(dir: string, opts: LockOptions = {}): HeldLock {
           nonce: rec.nonce,
           release() {
             crashPoint('before-unlock');
+            // Only our own lock: if a recoverer judged us ancient, the lock there now is someone else's.
+            if (lockNonce(file) !== rec.nonce) return;
             try {
               unlinkSync(file);
             } catch {
-              /* removed by a recoverer that judged us ancient: nothing left to release */
+              /* removed meanwhile: nothing left to release */
             }
           },
         };

@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=__jitpCR(import.meta.url);
-import{handler,resolveTarget}from"./chunk-4VCXBIP5.mjs";import"./chunk-RXUFMI5W.mjs";import"./chunk-XHI4QSGJ.mjs";import"./chunk-HTX7SVLE.mjs";import"./chunk-6A27KRBU.mjs";import"./chunk-752WG5GU.mjs";import"./chunk-PVILH6NP.mjs";import"./chunk-ERQIAFVP.mjs";import"./chunk-SLRDP7TQ.mjs";import"./chunk-MNGRIDRE.mjs";import"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";export{handler,resolveTarget};
