@@ -16,6 +16,10 @@ export const commands: Record<string, Loader> = {
   // -- issues and planning
 
   // -- prompts, commits, verify
+  prompt: () => import('./prompt.js'),
+  'commit-message': () => import('./commit-message.js'),
+  verify: () => import('./verify.js'),
+  'issue done': () => import('./issue-done.js'),
 
   // -- worktrees, merge, spawn, status
 };
