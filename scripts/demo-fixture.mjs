@@ -52,7 +52,7 @@ const SOURCES = {
 /** What the stand-in for each sub-agent writes: the real fix and a test for it. */
 export const EDITS = {
   slug: {
-    'src/slugify.js': "export function slugify(s) {\n  return s\n    .normalize('NFKD')\n    .replace(/[\\u0300-\\u036f]/g, '')\n    .toLowerCase()\n    .replace(/[^a-z0-9]+/g, '-')\n    .replace(/^-+|-+$/g, '');\n}\n",
+    'src/slugify.js': "export function slugify(s) {\n  return s\n    .normalize('NFKD')\n    .replace(/\\p{M}/gu, '')\n    .toLowerCase()\n    .replace(/[^a-z0-9]+/g, '-')\n    .replace(/^-+|-+$/g, '');\n}\n",
     'test/slugify.test.js': "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { slugify } from '../src/slugify.js';\n\ntest('slugify joins words with dashes', () => {\n  assert.equal(slugify('Hello World'), 'hello-world');\n});\n\ntest('slugify strips accents', () => {\n  assert.equal(slugify('Crème brûlée'), 'creme-brulee');\n});\n",
   },
   words: {
