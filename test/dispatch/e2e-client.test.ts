@@ -151,6 +151,7 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
     env: { JITP_JIT_BIN: '' },
     timeoutMs: 120_000,
   });
+  if (process.env.JITP_E2E_DEBUG) console.log(readFileSync(join(root, ".git/jit-parallel/events.jsonl"), "utf8"));
   if (process.env.JITP_E2E_DEBUG) for (const a of ["sub-slug", "sub-words"]) console.log(a, JSON.stringify(server.toolResultsOf(a)).slice(0, 1500));
   expect(seen.error, String(seen.error)).toBeUndefined();
   const res = expectOk(run);
@@ -202,6 +203,12 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
   expect(left.leases).toEqual([]);
   const store = JSON.parse(execFileSync(process.execPath, [join(ROOT, 'dist/jitp.mjs'), 'claim', 'list', '--json'], { cwd: root, encoding: 'utf8' }));
   expect(store.leases).toEqual([]);
+  // The hooks bound each sub-agent to its own lease by the prompt's first line, and
+  // `jitp issue done` released both leases.
+  const events = readFileSync(join(root, '.git/jit-parallel/events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const leaseIds = claims.map((c) => leaseOf(c).id).sort();
+  expect(events.filter((e) => e.type === 'bind').map((e) => e.leaseId).sort()).toEqual(leaseIds);
+  expect(events.filter((e) => e.type === 'release').map((e) => [e.leaseId, e.reason]).sort()).toEqual(leaseIds.map((id) => [id, 'issue done']));
   // Nothing left uncommitted but the saved reports (ignored by the example's .gitignore).
   expect(git('status', '--porcelain')).toBe('');
   expect(res.permission_denials).toEqual([]);
