@@ -11,7 +11,7 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import { parseBindingLine } from '../../src/core/binding.js';
 import { expectOk, runClaude } from '../support/claude.js';
 import { tempDir } from '../support/git.js';
-import { agent, bash, firstUserIncludes, readFile, say, startModelServer, writeFile, type ModelServer, type OutBlock, type TurnContext } from '../support/model-server.js';
+import { agent, bash, editFile, firstUserIncludes, readFile, say, startModelServer, writeFile, type Actor, type ModelServer, type OutBlock, type TurnContext } from '../support/model-server.js';
 import { ROOT } from '../support/paths.js';
 // @ts-expect-error plain ESM helper shared with the demo
 import { buildDemoRepo, EDITS, ISSUES, reportFor } from '../../scripts/demo-fixture.mjs';
@@ -43,27 +43,41 @@ const jsonOf = (text: string) => {
   if (start < 0) throw new Error(`no JSON in: ${t.slice(0, 500)}`);
   return JSON.parse(t.slice(start, t.lastIndexOf('}') + 1));
 };
-const resultFor = (ctx: TurnContext, needle: string) => {
+const resultFor = (ctx: TurnContext, needle: string, exitOneIsAnswer = false) => {
   const r = ctx.toolResults.find((t) => String(t.input?.command ?? '').includes(needle));
   if (!r) throw new Error(`no tool_result for a command containing ${needle}: ${JSON.stringify(ctx.toolResults.map((t) => t.input))}`);
-  if (r.is_error) throw new Error(`${needle} failed: ${r.text}`);
+  // `jitp verify` exits 1 when a human is needed: the Bash tool marks that an error, but its
+  // output is the answer the skill reads.
+  if (r.is_error && !(exitOneIsAnswer && /Exit code 1\b/.test(r.text))) throw new Error(`${needle} failed: ${r.text}`);
   return out(r.text);
 };
 
-test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one message, verify, done, commit', async () => {
-  const seen: Record<string, unknown> = {};
-  const sub = (key: 'slug' | 'words') => ({
+/**
+ * A sub-agent: reads, then writes its fix and its test (the client refuses a Write to an
+ * existing file that was not read first), with absolute paths as the client uses them.
+ * `trespass`: it also tries to edit a file another issue's lease holds.
+ */
+function sub(key: 'slug' | 'words', trespass?: { path: string; old: string; new: string }): Actor {
+  const files = Object.keys(EDITS[key] as Record<string, string>);
+  return {
     name: `sub-${key}`,
     match: firstUserIncludes(`- Full id: \`${ISSUES[key].id}\``),
-    // Each sub-agent reads, then writes its fix and its test (the client refuses a Write to an
-    // existing file that was not read first), with absolute paths as the client uses them.
     turns: [
-      Object.keys(EDITS[key] as Record<string, string>).map((rel) => readFile(join(root, rel))),
-      Object.entries(EDITS[key] as Record<string, string>).map(([rel, content]) => writeFile(join(root, rel), content)),
+      [...files, ...(trespass ? [trespass.path] : [])].map((rel) => readFile(join(root, rel))),
+      [
+        ...Object.entries(EDITS[key] as Record<string, string>).map(([rel, content]) => writeFile(join(root, rel), content)),
+        ...(trespass ? [editFile(join(root, trespass.path), trespass.old, trespass.new)] : []),
+      ],
     ],
-    finalText: reportFor(key),
-  });
-  const main = {
+    finalText: trespass
+      ? reportFor(key).replace('"needsOutsideScope": []', `"needsOutsideScope": [{ "path": "${trespass.path}", "why": "the edit was refused: another issue holds it" }]`)
+      : reportFor(key),
+  };
+}
+
+/** The orchestrator's side of the skill, step by step, reading jitp's real outputs. */
+function mainScript(seen: Record<string, unknown>): Actor {
+  const actor: Actor = {
     name: 'main',
     match: firstUserIncludes('# Parallel issues: /jit-parallel'),
     turns: [
@@ -103,7 +117,7 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
       [bash(`jitp verify 3f2a1b2c 9c1d0e0f --reports .jit-parallel/reports --json`, 'verify')],
       // 7. done (only when verify is clean)
       (ctx: TurnContext): OutBlock[] => {
-        const v = jsonOf(resultFor(ctx, 'jitp verify'));
+        const v = jsonOf(resultFor(ctx, 'jitp verify', true));
         seen.verify = v;
         if (!v.ok) return [say(`verify needs a human: ${v.needsHuman.join('; ')}`)];
         return [bash('jitp issue done 3f2a1b2c 9c1d0e0f', 'mark done')];
@@ -127,8 +141,8 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
     finalText: 'Both issues are done and committed.',
   };
   // A scripted step that throws would make the client retry for minutes: end the run instead,
-  // with the error as the model's answer (the assertions below then fail with it).
-  main.turns = main.turns.map((t) =>
+  // with the error as the model's answer (the assertions then fail with it).
+  actor.turns = actor.turns.map((t) =>
     typeof t === 'function'
       ? (ctx: TurnContext) => {
           try {
@@ -140,6 +154,12 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
         }
       : t,
   );
+  return actor;
+}
+
+test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one message, verify, done, commit', async () => {
+  const seen: Record<string, unknown> = {};
+  const main = mainScript(seen);
   server.setScript([sub('slug'), sub('words'), main]);
 
   const run = await runClaude({
@@ -212,4 +232,33 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
   // Nothing left uncommitted but the saved reports (ignored by the example's .gitignore).
   expect(git('status', '--porcelain')).toBe('');
   expect(res.permission_denials).toEqual([]);
+}, 240_000);
+
+test('/jit-parallel: a sub-agent denied a file held by the other issue reports it; verify stops the batch', async () => {
+  const seen: Record<string, unknown> = {};
+  const trespass = { path: 'src/slugify.js', old: 'export function slugify(s) {', new: 'export function slugify(s) { // words was here' };
+  server.setScript([sub('slug'), sub('words', trespass), mainScript(seen)]);
+  const run = await runClaude({ cwd: root, prompt: '/jit-parallel 3f2a 9c1d', server, pluginDir: ROOT, args: ['--allowedTools', 'Bash'], env: { JITP_JIT_BIN: '' }, timeoutMs: 120_000 });
+  expect(seen.error, String(seen.error)).toBeUndefined();
+  expectOk(run);
+
+  // The hooks refused the trespassing Edit before it happened and told the sub-agent why.
+  const refused = server.toolResultsOf('sub-words').find((t) => t.toolName === 'Edit')!;
+  expect(refused.is_error).toBe(true);
+  expect(refused.text).toContain(ISSUES.slug.id.slice(0, 8));
+  expect(readFileSync(join(root, 'src/slugify.js'), 'utf8')).not.toContain('words was here');
+  // Its own files were written.
+  expect(readFileSync(join(root, 'src/wordcount.js'), 'utf8')).toBe(EDITS.words['src/wordcount.js']);
+
+  // verify surfaced the report's needsOutsideScope and exited 1; the model stopped there.
+  const v = seen.verify as { ok: boolean; needsHuman: string[]; issues: { needsOutsideScope: { path: string }[] }[] };
+  expect(v.ok).toBe(false);
+  expect(v.needsHuman).toEqual(['9c1d0e0f: needs changes outside its scope: src/slugify.js']);
+  expect(v.issues[1]!.needsOutsideScope.map((n) => n.path)).toEqual(['src/slugify.js']);
+  expect(seen.done).toBeUndefined();
+  // Nothing committed, nothing marked done, leases still held for the human to decide.
+  expect(execFileSync('git', ['rev-list', '--count', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()).toBe('1');
+  expect(JSON.parse(readFileSync(join(root, '.jit/issues', `${ISSUES.words.id}.json`), 'utf8')).state).toBe('ready');
+  const store = JSON.parse(execFileSync(process.execPath, [join(ROOT, 'dist/jitp.mjs'), 'claim', 'list', '--json'], { cwd: root, encoding: 'utf8' }));
+  expect(store.leases).toHaveLength(2);
 }, 240_000);
