@@ -18,4 +18,9 @@ export const commands: Record<string, Loader> = {
   // -- prompts, commits, verify
 
   // -- worktrees, merge, spawn, status
+  'worktree add': () => import('./worktree-add.js'),
+  'worktree list': () => import('./worktree-list.js'),
+  'worktree remove': () => import('./worktree-remove.js'),
+  merge: () => import('./merge.js'),
+  cleanup: () => import('./cleanup.js'),
 };
