@@ -23,4 +23,9 @@ export const commands: Record<string, Loader> = {
   'worktree remove': () => import('./worktree-remove.js'),
   merge: () => import('./merge.js'),
   cleanup: () => import('./cleanup.js'),
+  status: () => import('./status.js'),
+  init: () => import('./init.js'),
+  'batch load': () => import('./batch-load.js'),
+  spawn: () => import('./spawn.js'),
+  retry: () => import('./retry.js'),
 };
