@@ -1,0 +1,57 @@
+// Issue ids as typed by people and agents. With a jit store every issue is a uuid and any
+// unique prefix of 4+ hex chars names it; only the full uuid is ever stored, so a short id and
+// its uuid can never become two keys for one issue (a bug jit itself has).
+import { EXIT, JitpError } from './errors.js';
+
+export const MAX_ISSUE_ID_LENGTH = 128;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const PREFIX_RE = /^[0-9a-f-]+$/i;
+
+export const isUuid = (s: string): boolean => UUID_RE.test(s);
+
+/** Validates a free-form issue id (repos without a jit store). Returns it unchanged. */
+export function validateIssueId(id: string): string {
+  const bad = (why: string) =>
+    new JitpError('E_BAD_ID', EXIT.USAGE, `invalid issue id ${JSON.stringify(id)}: ${why}`, {
+      hint: 'use letters, digits and punctuation such as - _ . : # (no spaces or slashes), at most 128 characters',
+    });
+  if (typeof id !== 'string' || id.length === 0) throw bad('empty');
+  if (id.length > MAX_ISSUE_ID_LENGTH) throw bad(`longer than ${MAX_ISSUE_ID_LENGTH} characters`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(id)) throw bad('contains a control character');
+  if (/\s/u.test(id)) throw bad('contains whitespace');
+  if (/[/\\]/.test(id)) throw bad('contains a path separator');
+  if (id === '.' || id === '..') throw bad('is a path component');
+  return id;
+}
+
+/**
+ * Resolves a jit issue id or prefix against the full uuids of the store. Case-insensitive on
+ * input; the returned id is the stored (lower-case) uuid.
+ */
+export function resolveIssueId(input: string, uuids: readonly string[]): string {
+  const q = input.trim().toLowerCase();
+  if (q.length < 4 || !PREFIX_RE.test(q)) {
+    throw new JitpError('E_BAD_ID', EXIT.USAGE, `invalid jit issue id ${JSON.stringify(input)}: expected a uuid or a prefix of 4+ hex characters`, {
+      hint: 'list issues with `jit query available --json` (or `jit issue list`) and copy an id',
+    });
+  }
+  const hits = uuids.filter((u) => u.toLowerCase().startsWith(q));
+  if (hits.length === 1) return hits[0]!;
+  if (hits.length === 0) {
+    throw new JitpError('E_NOT_FOUND', EXIT.NOT_FOUND, `no jit issue matches ${JSON.stringify(input)} (${uuids.length} issues in .jit/issues/)`, {
+      hint: 'check the id with `jit issue show <id>`; ids are the file names in .jit/issues/',
+      details: { input },
+    });
+  }
+  const shown = hits.slice(0, 10);
+  throw new JitpError('E_AMBIGUOUS_ID', EXIT.NOT_FOUND, `ambiguous issue id ${JSON.stringify(input)}: matches ${hits.length} issues: ${shown.map((h) => h.slice(0, 12)).join(', ')}${hits.length > 10 ? ', …' : ''}`, {
+    hint: `type more characters, e.g. ${shown[0]!.slice(0, Math.max(q.length + 4, 8))}`,
+    details: { input, candidates: hits },
+  });
+}
+
+/** Full id to store: resolved uuid when a jit store exists (`uuids` given), else validated free-form. */
+export function canonicalIssueId(input: string, uuids: readonly string[] | undefined): string {
+  return uuids ? resolveIssueId(input, uuids) : validateIssueId(input);
+}
