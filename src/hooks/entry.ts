@@ -3,7 +3,20 @@
 import type { HookHandler, HookOutcome } from './contract.js';
 
 // event argument -> lazy handler module (each exports `handler`).
-const handlers: Record<string, () => Promise<{ handler: HookHandler }>> = {};
+const handlers: Record<string, () => Promise<{ handler: HookHandler }>> = {
+  'pre-tool-use': () => import('./pre-tool-use.js'),
+  'session-start': () => import('./session-start.js'),
+  'subagent-start': () => import('./subagent-start.js'),
+  'subagent-stop': () => import('./subagent-stop.js'),
+};
+
+// The client's event name for each argument (failure messages, block decisions).
+const EVENT_NAMES: Record<string, string> = {
+  'pre-tool-use': 'PreToolUse',
+  'session-start': 'SessionStart',
+  'subagent-start': 'SubagentStart',
+  'subagent-stop': 'SubagentStop',
+};
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -23,13 +36,27 @@ const load = handlers[event];
 if (!load) {
   emit({}); // unknown event: say nothing, allow (never exit 1)
 } else {
-  const raw = await readStdin();
-  let input;
+  let input: Record<string, unknown> | undefined;
   try {
-    input = JSON.parse(raw);
-  } catch {
-    input = undefined;
+    const raw = await readStdin();
+    try {
+      const v: unknown = JSON.parse(raw);
+      input = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : { __malformed: raw };
+    } catch {
+      input = { __malformed: raw };
+    }
+    const { handler } = await load();
+    emit(await handler(input, process.env));
+  } catch (e) {
+    // Any bug or I/O error: the explicit failure policy, never a stray exit 1.
+    try {
+      const { failureModeOf, failureOutcome } = await import('./failure.js');
+      const { discoverRepo } = await import('../git/discover.js');
+      const cwd = typeof input?.cwd === 'string' ? input.cwd : process.env.CLAUDE_PROJECT_DIR ?? process.cwd();
+      const msg = (e as Error)?.message?.split('\n')[0] ?? String(e);
+      emit(failureOutcome(EVENT_NAMES[event] ?? event, `hook error: ${msg}`, failureModeOf(discoverRepo(cwd)?.worktreeRoot, process.env)));
+    } catch {
+      emit({ json: { systemMessage: `jit-parallel: hook error: ${String(e)}; not checked, allowed.` } });
+    }
   }
-  const { handler } = await load();
-  emit(await handler(input ?? { __malformed: raw }, process.env));
 }

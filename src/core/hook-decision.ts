@@ -1,0 +1,189 @@
+// The edit-time decision: may this agent write this file now? Pure: the hook adapter
+// resolves the path, reads the store and finds the agent's binding; this file only decides
+// and words the answer the model will read.
+import type { Lease } from '../store/types.js';
+import type { LeaseIndex } from './lease-index.js';
+
+export type Policy = 'strict' | 'extend' | 'warn' | 'off';
+
+export interface Actor {
+  /** Claude Code `agent_id`; undefined for the main agent (the orchestrator). */
+  subagentId?: string;
+  /** The lease this agent works for: a bound sub-agent's lease. */
+  lease?: Lease;
+  /** Leases the main agent counts as its own (see docs/hooks.md, "Whose lease is mine"). */
+  ownLeaseIds?: ReadonlySet<string>;
+}
+
+export interface Target {
+  /** The path as the tool gave it (for messages). */
+  shown: string;
+  /** Absolute, resolved the way the file system will (symlinks, `..`). */
+  abs: string;
+  /** Repo-relative normalised form; undefined when the file is outside every worktree of the repo. */
+  rel?: string;
+  /** When rel names a folder (Bash `rm -r dir`, `prettier --write .`): every file under it. */
+  isDir?: boolean;
+}
+
+export interface EditQuery {
+  nowMs: number;
+  policy: Policy;
+  actor: Actor;
+  target: Target;
+  index: LeaseIndex;
+}
+
+export type Decision =
+  | { kind: 'allow' }
+  | { kind: 'warn'; message: string }
+  | { kind: 'extend'; lease: Lease; path: string; message: string }
+  | { kind: 'deny'; reason: string };
+
+const ALLOW: Decision = { kind: 'allow' };
+const PROBE = '.jitp-any-file-below';
+
+/** `14:05 UTC, in 12 min` */
+export function formatExpiry(expiresAt: string, nowMs: number): string {
+  const t = Date.parse(expiresAt);
+  const d = new Date(t);
+  const hhmm = `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')} UTC`;
+  const mins = Math.max(0, Math.round((t - nowMs) / 60_000));
+  const rel = mins < 1 ? 'in under a minute' : mins < 120 ? `in ${mins} min` : `in ${Math.round(mins / 60)} h`;
+  return `${hhmm}, ${rel}`;
+}
+
+export function describeHolder(l: Lease, nowMs: number): string {
+  const subs = boundAgents(l);
+  const who = subs.length ? `${l.agentId} (sub-agent ${subs.join(', ')})` : l.agentId;
+  return `lease ${l.id} of issue ${l.issueId}, held by ${who} until ${formatExpiry(l.expiresAt, nowMs)}`;
+}
+
+export const boundAgents = (l: Lease): string[] => {
+  const ids = l.meta?.claudeAgentIds;
+  return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
+};
+
+const isUnder = (abs: string, dir: string) => abs === dir || abs.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+
+function ownLease(actor: Actor, l: Lease): boolean {
+  if (actor.lease) return actor.lease.id === l.id;
+  return actor.subagentId === undefined && (actor.ownLeaseIds?.has(l.id) ?? false);
+}
+
+export function decideEdit(q: EditQuery): Decision {
+  const { actor, target, index, nowMs, policy } = q;
+  if (policy === 'off' || index.leases.length === 0) return ALLOW;
+
+  // Worktree mode: workers writing into the main checkout through absolute paths is a known
+  // failure; a sub-agent bound to worktree W writes only inside W.
+  const wt = actor.lease?.worktree;
+  if (actor.subagentId !== undefined && wt && !isUnder(target.abs, wt)) {
+    return {
+      kind: 'deny',
+      reason:
+        `jit-parallel: ${target.shown} is outside your worktree ${wt} (lease ${actor.lease!.id}, issue ${actor.lease!.issueId}). ` +
+        `Write only inside ${wt}; if a file elsewhere needs a change, describe it in your final answer instead.`,
+    };
+  }
+  if (target.rel === undefined) return ALLOW; // not a file of this repository
+
+  const holders = target.isDir ? index.holdersUnder(target.rel) : index.holdersOf(target.rel);
+  const others = holders.filter((l) => !ownLease(actor, l));
+  // A folder is "mine" only when my lease covers all of it (a glob or folder above it), not
+  // when it merely holds one file inside: `rm -r src` must not pass on the strength of src/a.ts.
+  const probe = target.isDir ? (target.rel === '.' ? PROBE : `${target.rel}/${PROBE}`) : undefined;
+  const mine = probe ? index.holdersOf(probe).some((l) => ownLease(actor, l)) : holders.some((l) => ownLease(actor, l));
+  const what = target.isDir ? `${target.shown} (a folder: everything under it)` : target.shown;
+
+  if (others.length > 0) {
+    const held = others.map((l) => describeHolder(l, nowMs)).join('; ');
+    const tail =
+      actor.subagentId === undefined
+        ? `Leave it to that sub-agent: wait for it to finish (its lease ends when it releases or expires), or release the lease first with \`jitp claim release ${others[0]!.issueId}\` if that work is abandoned.`
+        : `Do not make this change. Finish your own files and report the change needed in ${target.shown} in your final answer instead, so the orchestrator can apply it after that lease ends.`;
+    return { kind: 'deny', reason: `jit-parallel: ${what} is held by ${held}. ${tail}` };
+  }
+  if (mine) return ALLOW;
+
+  if (actor.subagentId === undefined) return ALLOW; // the orchestrator may touch free files
+  if (!actor.lease) {
+    return {
+      kind: 'warn',
+      message: `jit-parallel: sub-agent ${actor.subagentId} is not bound to any lease; ${target.shown} is free, so the edit goes ahead. Render sub-agent prompts with \`jitp prompt\` so each one is bound.`,
+    };
+  }
+  const L = actor.lease;
+  if (target.isDir) {
+    // A whole folder cannot be added to a lease silently: it would claim other issues' future files.
+    return policy === 'warn'
+      ? { kind: 'warn', message: `jit-parallel: ${what} is not in lease ${L.id} (issue ${L.issueId}); going ahead because policy is warn.` }
+      : {
+          kind: 'deny',
+          reason: `jit-parallel: ${what} is not in your lease ${L.id} (issue ${L.issueId}). Name the files you hold instead of a whole folder; report other needed changes in your final answer.`,
+        };
+  }
+  switch (policy) {
+    case 'extend':
+      return {
+        kind: 'extend',
+        lease: L,
+        path: target.rel,
+        message: `jit-parallel: added ${target.rel} to lease ${L.id} (issue ${L.issueId}).`,
+      };
+    case 'strict':
+      return {
+        kind: 'deny',
+        reason: `jit-parallel: ${target.shown} is not in your lease ${L.id} (issue ${L.issueId}) and policy is strict. Do not make this change; report it in your final answer instead.`,
+      };
+    case 'warn':
+      return {
+        kind: 'warn',
+        message: `jit-parallel: ${target.shown} is not in lease ${L.id} (issue ${L.issueId}); going ahead because policy is warn.`,
+      };
+  }
+}
+
+export interface BashTarget extends Target {
+  /** The command that writes it, e.g. `sed -i`. */
+  why: string;
+}
+
+export type BashDecision =
+  | { kind: 'deny'; reason: string }
+  | { kind: 'ok'; extend: { lease: Lease; path: string }[]; warnings: string[] };
+
+/**
+ * A Bash command is judged file by file with the same rules as an edit; writes whose targets
+ * cannot be known (`> "$OUT"`, `rm *.ts`, `… | xargs rm`) are refused to a bound sub-agent
+ * (it can name the files) and only warned about for everyone else.
+ */
+export function decideBash(
+  targets: readonly BashTarget[],
+  unknown: readonly { shown: string; why: string }[],
+  base: Omit<EditQuery, 'target'>,
+): BashDecision {
+  const ok: BashDecision = { kind: 'ok', extend: [], warnings: [] };
+  if (base.policy === 'off' || base.index.leases.length === 0) return ok;
+  const denials: string[] = [];
+  for (const t of targets) {
+    const d = decideEdit({ ...base, target: t });
+    if (d.kind === 'deny') denials.push(`\`${t.why}\` writes ${d.reason.replace(/^jit-parallel: /, '')}`);
+    else if (d.kind === 'warn') ok.warnings.push(d.message);
+    else if (d.kind === 'extend' && !ok.extend.some((e) => e.path === d.path)) ok.extend.push({ lease: d.lease, path: d.path });
+  }
+  if (unknown.length) {
+    const list = unknown.map((u) => `\`${u.why}\` on ${u.shown}`).join(', ');
+    if (base.actor.lease && base.policy !== 'warn') {
+      denials.push(
+        `cannot tell which files ${list} would write. Name the files literally (no variables, globs or xargs) so they can be checked against your lease ${base.actor.lease.id}.`,
+      );
+    } else ok.warnings.push(`jit-parallel: cannot tell which files ${list} writes; files held by other leases may be changed.`);
+  }
+  if (denials.length) {
+    const head = denials.slice(0, 3).join(' Also: ');
+    const more = denials.length > 3 ? ` (and ${denials.length - 3} more)` : '';
+    return { kind: 'deny', reason: `jit-parallel: command refused: ${head}${more}` };
+  }
+  return ok;
+}

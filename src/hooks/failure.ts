@@ -1,0 +1,43 @@
+// The explicit failure policy. A hook that cannot read its input or the store must not
+// crash (exit 1 means "allow" to the client, silently): it says so, and either lets the
+// tool run (failure: open, the default) or blocks it (failure: closed).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HookOutcome } from './contract.js';
+
+// Spelled here, not imported from config/schema: that module pulls in zod.
+const CONFIG_FILE = '.jit-parallel.yaml';
+
+export type FailureMode = 'open' | 'closed';
+
+/**
+ * Reads only the `failure:` key, without the YAML parser or the schema: this runs when
+ * something already went wrong, and must not fail again for the same reason.
+ */
+export function failureModeOf(root: string | undefined, env: NodeJS.ProcessEnv): FailureMode {
+  if (env.JITP_HOOK_FAILURE === 'closed' || env.JITP_HOOK_FAILURE === 'open') return env.JITP_HOOK_FAILURE;
+  const file = env.JITP_CONFIG ?? (root ? join(root, CONFIG_FILE) : undefined);
+  if (!file) return 'open';
+  try {
+    const m = /^failure:\s*["']?(open|closed)["']?\s*(#.*)?$/m.exec(readFileSync(file, 'utf8'));
+    return (m?.[1] as FailureMode | undefined) ?? 'open';
+  } catch {
+    return 'open';
+  }
+}
+
+/** What a hook says when it cannot do its job. Only PreToolUse can block. */
+export function failureOutcome(event: string, problem: string, mode: FailureMode): HookOutcome {
+  if (mode === 'closed' && event === 'PreToolUse') {
+    return {
+      json: {
+        hookSpecificOutput: {
+          hookEventName: 'PreToolUse',
+          permissionDecision: 'deny',
+          permissionDecisionReason: `jit-parallel cannot check this call (${problem}), and the configuration says failure: closed, so it is refused. Fix the problem (\`jitp doctor\`) or set failure: open in .jit-parallel.yaml.`,
+        },
+      },
+    };
+  }
+  return { json: { systemMessage: `jit-parallel: ${problem}; not checked, allowed (failure: ${mode}).` } };
+}

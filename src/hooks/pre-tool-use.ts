@@ -1,0 +1,121 @@
+// PreToolUse on Edit|Write|MultiEdit|NotebookEdit and Bash. Never answers "allow" (that would
+// skip the user's own permission prompts): silence lets the call go ahead, a JSON deny stops
+// it, a systemMessage warns. Every failure goes through failure.ts.
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { decideBash, decideEdit, type Actor, type BashTarget, type Decision, type Target } from '../core/hook-decision.js';
+import { buildLeaseIndex } from '../core/lease-index.js';
+import { normalizeRepoPath, resolveThroughSymlinks } from '../core/paths.js';
+import { discoverRepo, type RepoLocation } from '../git/discover.js';
+import type { Lease, LeaseStore } from '../store/types.js';
+import type { HookHandler, HookInput, HookOutcome } from './contract.js';
+import { hookCwd, hookSettings, liveContext, type LiveContext } from './context.js';
+import { failureModeOf, failureOutcome } from './failure.js';
+import { resolveActor } from './binding-resolve.js';
+import { StoreUnreadable, openStore } from './store-access.js';
+import { maybeRenew } from './heartbeat.js';
+
+const EDIT_TOOLS = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
+
+const deny = (reason: string): HookOutcome => ({
+  json: { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason } },
+});
+const warn = (messages: string[]): HookOutcome => (messages.length ? { json: { systemMessage: messages.join('\n') } } : {});
+
+const real = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+};
+
+/** Resolves a path the way the file system will and finds it in one of the repo's worktrees. */
+export function resolveTarget(shown: string, cwd: string, loc: RepoLocation, isDir = false): Target {
+  const abs = resolveThroughSymlinks(isAbsolute(shown) ? resolve(shown) : resolve(cwd, shown));
+  const at = discoverRepo(isDir ? abs : dirname(abs));
+  if (!at || real(at.commonDir) !== real(loc.commonDir)) return { shown, abs };
+  try {
+    const rel = normalizeRepoPath(abs, at.worktreeRoot);
+    return { shown, abs, rel, ...(isDir ? { isDir: true } : {}) };
+  } catch {
+    return { shown, abs };
+  }
+}
+
+function isHookInput(x: HookInput): boolean {
+  return typeof x.tool_name === 'string' && typeof x.tool_input === 'object' && x.tool_input !== null;
+}
+
+export const handler: HookHandler = async (input, env) => {
+  if (!isHookInput(input)) {
+    const cwd = hookCwd(undefined, env);
+    return failureOutcome('PreToolUse', 'the hook input is not valid PreToolUse JSON (truncated or malformed)', failureModeOf(discoverRepo(cwd)?.worktreeRoot, env));
+  }
+  const cwd = hookCwd(input, env);
+  let ctx: LiveContext | undefined;
+  try {
+    ctx = liveContext(cwd);
+  } catch (e) {
+    if (!(e instanceof StoreUnreadable)) throw e;
+    return failureOutcome('PreToolUse', `the lease store cannot be read: ${e.message}`, failureModeOf(discoverRepo(cwd)?.worktreeRoot, env));
+  }
+  if (!ctx) return {}; // no parallel work active: the path every ordinary edit takes
+  return decide(input, env, cwd, ctx);
+};
+
+async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx: LiveContext): Promise<HookOutcome> {
+  const settings = await hookSettings(ctx.loc, env);
+  if (settings.policy === 'off') return {};
+  const index = buildLeaseIndex(ctx.snap.leases, ctx.nowMs);
+  let store: Promise<LeaseStore> | undefined;
+  const getStore = () => (store ??= openStore(ctx.storeDir));
+  const resolved = await resolveActor({ input, env, loc: ctx.loc, live: index.leases, store: getStore });
+  const warnings = resolved.warning ? [resolved.warning] : [];
+  const { actor } = resolved;
+  const base = { nowMs: ctx.nowMs, policy: settings.policy, actor, index };
+  const tool = String(input.tool_name);
+  const ti = input.tool_input as Record<string, unknown>;
+
+  let extend: { lease: Lease; path: string }[] = [];
+  if (EDIT_TOOLS.has(tool)) {
+    const p = typeof ti.file_path === 'string' ? ti.file_path : typeof ti.notebook_path === 'string' ? ti.notebook_path : undefined;
+    if (!p) return failureOutcome('PreToolUse', `${tool} call without a file path`, settings.failure);
+    const d: Decision = decideEdit({ ...base, target: resolveTarget(p, cwd, ctx.loc) });
+    if (d.kind === 'deny') return deny(d.reason);
+    if (d.kind === 'warn') warnings.push(d.message);
+    if (d.kind === 'extend') extend = [{ lease: d.lease, path: d.path }];
+  } else if (tool === 'Bash') {
+    const command = typeof ti.command === 'string' ? ti.command : '';
+    const { bashWrites } = await import('./bash-writes.js');
+    const w = bashWrites(command, cwd, env.HOME);
+    if (w.parseError) {
+      // Not a command the shell itself would run; nothing it writes can be known.
+      if (!actor.lease) return warn(warnings);
+      return failureOutcome('PreToolUse', `cannot parse the Bash command (${w.parseError})`, settings.failure);
+    }
+    const targets: BashTarget[] = w.targets.map((t) => ({ ...resolveTarget(t.abs, cwd, ctx.loc, t.dir), shown: t.shown, why: t.why }));
+    const d = decideBash(targets, w.unknown, base);
+    if (d.kind === 'deny') return deny(d.reason);
+    warnings.push(...d.warnings);
+    extend = d.extend;
+  } else return {};
+
+  const lease = actor.lease;
+  if (lease) {
+    try {
+      const s = await getStore();
+      if (extend.length) {
+        await s.extend({ issueId: lease.issueId, agentId: lease.agentId }, extend.map((e) => e.path), `edited by sub-agent ${actor.subagentId}`);
+      } else await maybeRenew(s, lease, ctx.nowMs, settings.ttl);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'E_HELD') return deny(`jit-parallel: could not add ${extend.map((x) => x.path).join(', ')} to your lease ${lease.id}: ${(e as Error).message}. Do not make this change; report it in your final answer instead.`);
+      if (extend.length) return failureOutcome('PreToolUse', `could not extend lease ${lease.id}: ${(e as Error).message}`, settings.failure);
+      warnings.push(`jit-parallel: could not renew lease ${lease.id}: ${(e as Error).message}`);
+    }
+  }
+  return warn(warnings);
+}
+
+export type { Actor };

@@ -1,0 +1,37 @@
+// SessionStart: when parallel work is live in this repository, one short paragraph for the
+// model on what is held, by whom, until when; nothing otherwise.
+import { boundAgents, formatExpiry } from '../core/hook-decision.js';
+import type { Lease } from '../store/types.js';
+import type { HookHandler } from './contract.js';
+import { hookCwd, liveContext } from './context.js';
+import { StoreUnreadable } from './store-access.js';
+
+const MAX_LEASES = 8;
+const MAX_PATHS = 4;
+
+/** Pure: the paragraph. */
+export function liveSummary(leases: readonly Lease[], nowMs: number): string {
+  const parts = leases.slice(0, MAX_LEASES).map((l) => {
+    const subs = boundAgents(l);
+    const paths = l.paths.slice(0, MAX_PATHS).join(', ') + (l.paths.length > MAX_PATHS ? ` and ${l.paths.length - MAX_PATHS} more` : '');
+    return `issue ${l.issueId} (lease ${l.id}, ${l.agentId}${subs.length ? `, sub-agent ${subs.join('/')}` : ''}${l.worktree ? `, worktree ${l.worktree}` : ''}) holds ${paths || 'no files'} until ${formatExpiry(l.expiresAt, nowMs)}`;
+  });
+  const more = leases.length > MAX_LEASES ? `; and ${leases.length - MAX_LEASES} more leases (\`jitp claim list\`)` : '';
+  return (
+    `jit-parallel: parallel work is active in this repository: ${parts.join('; ')}${more}. ` +
+    'Edits to files held by a lease that is not yours are refused before they happen; leave those files to their holder and report needed changes instead.'
+  );
+}
+
+export const handler: HookHandler = (input, env) => {
+  let ctx;
+  try {
+    ctx = liveContext(hookCwd(input, env));
+  } catch (e) {
+    if (e instanceof StoreUnreadable) return { json: { systemMessage: `jit-parallel: ${e.message}` } };
+    throw e;
+  }
+  if (!ctx) return {};
+  const live = ctx.snap.leases.filter((l) => Date.parse(l.expiresAt) > ctx.nowMs);
+  return { json: { hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: liveSummary(live, ctx.nowMs) } } };
+};
