@@ -14,6 +14,8 @@ export const commands: Record<string, Loader> = {
   // -- hooks
 
   // -- issues and planning
+  issues: () => import('./issues.js'),
+  plan: () => import('./plan.js'),
 
   // -- prompts, commits, verify
 

@@ -1,0 +1,72 @@
+import type { CommandSpec } from '../command.js';
+import { flag, str } from '../command.js';
+import { loadConfig } from '../../config/load.js';
+import { readHolds } from '../../plan/holds.js';
+import { availabilityOf } from '../../sources/available.js';
+import { openIssueSource } from '../../sources/detect.js';
+import { requireRepo } from '../repo.js';
+
+export const command: CommandSpec = {
+  name: 'issues',
+  summary: 'List issues from the jit store, task files or a batch list',
+  usage: 'jitp issues [--available] [--batch <file>] [--json]',
+  help: `Reads the issue source (config \`source\`: auto picks .jit/issues when present, else task
+files in \`tasksDir\`; --batch reads a YAML/JSON list of tasks instead). Malformed files are
+reported on stderr (and under "problems") without hiding the other issues.
+--available keeps issues that are ready, whose dependencies are all done or rejected, and
+that no live lease holds (jit's own \`query available\` ignores leases).
+
+JSON: {"source":"jit|tasks|batch","location":path,"count":n,
+       "issues":[{"id","shortId","title","state","priority","labels":[…],"dependencies":[…],
+                  "assignee","declaredFiles":[…],"declaredRisk","file","available",
+                  "unavailableReason"?}],
+       "problems":[{"file","line"?,"message","loaded"}]}
+
+Exit codes: 0 ok, 2 unreadable batch list, 7 not a git repository, 8 invalid configuration.`,
+  options: {
+    available: { type: 'boolean', description: 'Only issues that can start now' },
+    batch: { type: 'string', arg: '<file>', description: 'Read a YAML/JSON batch list instead of the issue store' },
+  },
+  positionals: { max: 0 },
+  async run(ctx) {
+    const repo = requireRepo(ctx.cwd);
+    const { config } = loadConfig(repo.worktreeRoot, ctx.env);
+    const batch = str(ctx.args.values.batch);
+    const source = openIssueSource({ root: repo.worktreeRoot, config, ...(batch ? { batch } : {}), cwd: ctx.cwd });
+    const all = source.list();
+    const byId = new Map(all.map((i) => [i.id, i]));
+    const holds = readHolds(repo);
+    const rows = all.map((i) => ({ issue: i, a: availabilityOf(i, byId, holds) }));
+    const shown = flag(ctx.args.values.available) ? rows.filter((r) => r.a.available) : rows;
+    const problems = source.problems();
+    for (const p of problems) ctx.warn(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+    const json = {
+      source: source.kind,
+      location: source.location,
+      count: shown.length,
+      issues: shown.map(({ issue: i, a }) => ({
+        id: i.id,
+        shortId: i.shortId,
+        title: i.title,
+        state: i.state,
+        priority: i.priority,
+        labels: i.labels,
+        dependencies: i.dependencies,
+        assignee: i.assignee,
+        declaredFiles: i.declaredFiles,
+        declaredRisk: i.declaredRisk,
+        file: i.file,
+        available: a.available,
+        ...(a.reason ? { unavailableReason: a.reason } : {}),
+      })),
+      problems,
+    };
+    const safe = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+    const w = Math.max(5, ...shown.map((r) => r.issue.shortId.length));
+    const lines = shown.map(({ issue: i, a }) => `${i.shortId.padEnd(w)}  ${i.state.padEnd(11)} ${i.priority.padEnd(8)} ${a.available ? 'available ' : '          '} ${safe(i.title).slice(0, 70)}${a.available || a.kind === 'closed' ? '' : `  [${a.reason}]`}`);
+    const text = shown.length
+      ? [`${'id'.padEnd(w)}  ${'state'.padEnd(11)} ${'priority'.padEnd(8)} ${''.padEnd(10)} title`, ...lines, '', `${shown.length} issue${shown.length === 1 ? '' : 's'} from ${source.location}`].join('\n')
+      : `no ${flag(ctx.args.values.available) ? 'available ' : ''}issues in ${source.location}`;
+    return { json, text };
+  },
+};

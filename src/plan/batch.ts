@@ -1,0 +1,180 @@
+// Pure batching: dependency order first, then a colouring of the conflict graph (DSatur with
+// precedence) under the tier rules: never two RED together, CRITICAL alone, at most
+// maxParallel per batch.
+import { EXIT, JitpError } from '../core/errors.js';
+import type { RiskTier } from './types.js';
+
+export interface BatchNode {
+  id: string;
+  tier: RiskTier;
+  /** Dependencies inside the selection only. */
+  deps: string[];
+  /** Higher runs earlier on ties (critical 3 … low 0). */
+  priority?: number;
+}
+
+/** Finds one dependency cycle (as a closed path a -> b -> … -> a) or undefined. */
+export function findCycle(nodes: readonly BatchNode[]): string[] | undefined {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const state = new Map<string, 1 | 2>();
+  const stack: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    state.set(id, 1);
+    stack.push(id);
+    for (const d of [...(byId.get(id)?.deps ?? [])].sort()) {
+      if (!byId.has(d)) continue;
+      const s = state.get(d);
+      if (s === 1) return [...stack.slice(stack.indexOf(d)), d];
+      if (s === undefined) {
+        const c = visit(d);
+        if (c) return c;
+      }
+    }
+    stack.pop();
+    state.set(id, 2);
+    return undefined;
+  };
+  for (const n of [...nodes].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    if (!state.has(n.id)) {
+      const c = visit(n.id);
+      if (c) return c;
+    }
+  }
+  return undefined;
+}
+
+export function cycleError(cycle: string[], label: (id: string) => string = (x) => x): JitpError {
+  const shown = cycle.map(label).join(' -> ');
+  return new JitpError('E_DEP_CYCLE', EXIT.USAGE, `dependency cycle among the selected issues: ${shown}`, {
+    hint: `remove one of these dependencies (with jit: \`jit dep rm ${label(cycle[0]!)} ${label(cycle[1]!)}\`), or plan the issues separately`,
+    details: { cycle },
+  });
+}
+
+interface Ctx {
+  nodes: BatchNode[];
+  byId: Map<string, BatchNode>;
+  adj: Map<string, Set<string>>;
+  maxParallel: number;
+}
+
+function canJoin(ctx: Ctx, v: BatchNode, members: readonly string[]): boolean {
+  if (members.length >= ctx.maxParallel) return false;
+  if (members.length && v.tier === 'CRITICAL') return false;
+  const nb = ctx.adj.get(v.id)!;
+  for (const m of members) {
+    const o = ctx.byId.get(m)!;
+    if (o.tier === 'CRITICAL') return false;
+    if (v.tier === 'RED' && o.tier === 'RED') return false;
+    if (nb.has(m)) return false;
+  }
+  return true;
+}
+
+/** DSatur order among vertices whose dependencies are coloured; colour > every dependency's. */
+function dsatur(ctx: Ctx): string[][] {
+  const colour = new Map<string, number>();
+  const classes: string[][] = [];
+  const depth = longestChain(ctx);
+  while (colour.size < ctx.nodes.length) {
+    let best: BatchNode | undefined;
+    let bestKey: number[] = [];
+    for (const v of ctx.nodes) {
+      if (colour.has(v.id) || !v.deps.every((d) => colour.has(d) || !ctx.byId.has(d))) continue;
+      const sat = new Set([...ctx.adj.get(v.id)!].filter((u) => colour.has(u)).map((u) => colour.get(u))).size;
+      const key = [sat, depth.get(v.id)!, ctx.adj.get(v.id)!.size, v.tier === 'CRITICAL' ? 2 : v.tier === 'RED' ? 1 : 0, v.priority ?? 1];
+      if (!best || cmp(key, bestKey) > 0 || (cmp(key, bestKey) === 0 && v.id < best.id)) {
+        best = v;
+        bestKey = key;
+      }
+    }
+    const v = best!;
+    const floor = Math.max(-1, ...v.deps.filter((d) => ctx.byId.has(d)).map((d) => colour.get(d)!)) + 1;
+    let c = floor;
+    while (c < classes.length && !canJoin(ctx, v, classes[c]!)) c++;
+    if (c === classes.length) classes.push([]);
+    classes[c]!.push(v.id);
+    colour.set(v.id, c);
+  }
+  return classes.filter((c) => c.length > 0);
+}
+
+/** List scheduling: each round, ready issues by critical path, greedily packed into one batch. */
+function rounds(ctx: Ctx): string[][] {
+  const done = new Set<string>();
+  const out: string[][] = [];
+  const depth = longestChain(ctx);
+  while (done.size < ctx.nodes.length) {
+    const ready = ctx.nodes
+      .filter((v) => !done.has(v.id) && v.deps.every((d) => done.has(d) || !ctx.byId.has(d)))
+      .sort((a, b) => depth.get(b.id)! - depth.get(a.id)! || ctx.adj.get(b.id)!.size - ctx.adj.get(a.id)!.size || (b.priority ?? 1) - (a.priority ?? 1) || (a.id < b.id ? -1 : 1));
+    const batch: string[] = [];
+    // A CRITICAL issue alone is a whole round; take it only when nothing else is ready.
+    for (const v of ready) if (canJoin(ctx, v, batch)) batch.push(v.id);
+    out.push(batch);
+    for (const id of batch) done.add(id);
+  }
+  return out;
+}
+
+/** Length of the longest chain of dependants after each node (issues that unlock more go first). */
+function longestChain(ctx: Ctx): Map<string, number> {
+  const dependants = new Map<string, string[]>(ctx.nodes.map((n) => [n.id, []]));
+  for (const n of ctx.nodes) for (const d of n.deps) dependants.get(d)?.push(n.id);
+  const memo = new Map<string, number>();
+  const f = (id: string): number => {
+    const m = memo.get(id);
+    if (m !== undefined) return m;
+    const v = 1 + Math.max(0, ...dependants.get(id)!.map(f));
+    memo.set(id, v);
+    return v;
+  };
+  for (const n of ctx.nodes) f(n.id);
+  return memo;
+}
+
+const cmp = (a: number[], b: number[]): number => {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+};
+
+/**
+ * Batches in run order. Throws E_DEP_CYCLE naming the cycle. Two heuristics run and the one
+ * with fewer batches wins (ties: DSatur); both respect every rule.
+ */
+export function planBatches(nodes: readonly BatchNode[], conflicts: ReadonlyArray<{ pair: [string, string] }>, maxParallel: number): string[][] {
+  const cycle = findCycle(nodes);
+  if (cycle) throw cycleError(cycle);
+  const ns = [...nodes].sort((a, b) => (a.id < b.id ? -1 : 1)).map((n) => ({ ...n, deps: n.deps.filter((d) => d !== n.id) }));
+  const byId = new Map(ns.map((n) => [n.id, n]));
+  const adj = new Map(ns.map((n) => [n.id, new Set<string>()]));
+  for (const { pair } of conflicts) {
+    if (!byId.has(pair[0]) || !byId.has(pair[1])) continue;
+    adj.get(pair[0])!.add(pair[1]);
+    adj.get(pair[1])!.add(pair[0]);
+  }
+  const ctx: Ctx = { nodes: ns, byId, adj, maxParallel: Math.max(1, maxParallel) };
+  const a = dsatur(ctx);
+  const b = rounds(ctx);
+  return b.length < a.length ? b : a;
+}
+
+/** Checks a batching against every rule; returns the violations (used by tests and --json consumers). */
+export function checkBatches(batches: string[][], nodes: readonly BatchNode[], conflicts: ReadonlyArray<{ pair: [string, string] }>, maxParallel: number): string[] {
+  const where = new Map<string, number>();
+  batches.forEach((b, i) => b.forEach((id) => where.set(id, i)));
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const bad: string[] = [];
+  for (const n of nodes) {
+    if (!where.has(n.id)) bad.push(`${n.id} is in no batch`);
+    for (const d of n.deps) if (byId.has(d) && !(where.get(d)! < where.get(n.id)!)) bad.push(`${n.id} runs no later than its dependency ${d}`);
+  }
+  batches.forEach((b, i) => {
+    if (b.length > maxParallel) bad.push(`batch ${i + 1} has ${b.length} > ${maxParallel}`);
+    const tiers = b.map((id) => byId.get(id)?.tier);
+    if (b.length > 1 && tiers.includes('CRITICAL')) bad.push(`batch ${i + 1} has a CRITICAL issue with others`);
+    if (tiers.filter((t) => t === 'RED').length > 1) bad.push(`batch ${i + 1} has two RED issues`);
+  });
+  for (const { pair } of conflicts) if (where.has(pair[0]) && where.get(pair[0]) === where.get(pair[1])) bad.push(`${pair[0]} and ${pair[1]} conflict but share batch ${where.get(pair[0])! + 1}`);
+  return bad;
+}

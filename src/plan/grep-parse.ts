@@ -1,0 +1,65 @@
+// Pure parsing of `git grep -z` output into per-identifier hits, with definition detection.
+import type { IdentifierHit } from './types.js';
+
+// Declarations across common languages: `function x`, `def x`, `fn x`, `class X`, `type X`,
+// `const x =`, `struct X`, `interface X`, `func x`, `#define X`, `x: function`, Go methods.
+const DECL = /\b(?:function\*?|def|fn|class|struct|enum|trait|interface|type|mod|module|func|const|let|var|static|macro_rules!|object|record|protocol|typedef|namespace|impl(?:<[^>]*>)?)\s+([A-Za-z_$][\w$]*)|#define\s+([A-Za-z_]\w*)|^\s*func\s+\([^)]*\)\s*([A-Za-z_]\w*)/g;
+// A method or arrow/assigned function defined at the start of a line.
+const METHOD = /^\s*(?:(?:export|default|pub(?:\([\w:]+\))?|async|static|public|private|protected|override|readonly|get|set)\s+)*([A-Za-z_$][\w$]*)\s*(?:\([^)]*\)\s*(?::\s*[^={;]+)?\{\s*$|=\s*(?:async\s+)?(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>|:\s*(?:async\s+)?function\b)/;
+const WORD = /[A-Za-z_$][\w$]*/g;
+
+export function definedNames(line: string): string[] {
+  const out: string[] = [];
+  for (const m of line.matchAll(DECL)) out.push((m[1] ?? m[2] ?? m[3])!);
+  const mm = METHOD.exec(line);
+  if (mm && !/^(if|for|while|switch|catch|return|function|else|do)$/.test(mm[1]!)) out.push(mm[1]!);
+  return out;
+}
+
+/**
+ * `out` is `git grep -I -w -F -z` output (`path\0line\n` records). Counts, per identifier and
+ * file, the lines using it and the lines declaring it.
+ */
+export function parseGrep(out: string, identifiers: ReadonlySet<string>): Map<string, IdentifierHit[]> {
+  const acc = new Map<string, Map<string, IdentifierHit>>();
+  let pos = 0;
+  while (pos < out.length) {
+    const nul = out.indexOf('\0', pos);
+    if (nul < 0) break;
+    let nl = out.indexOf('\n', nul + 1);
+    if (nl < 0) nl = out.length;
+    const file = out.slice(pos, nul);
+    const line = out.length > 0 ? out.slice(nul + 1, nl) : '';
+    pos = nl + 1;
+    if (line.length > 2000) continue; // minified or generated text
+    const defs = new Set(definedNames(line));
+    const seen = new Set<string>();
+    for (const w of line.matchAll(WORD)) {
+      const name = w[0];
+      if (!identifiers.has(name) || seen.has(name)) continue;
+      seen.add(name);
+      let perFile = acc.get(name);
+      if (!perFile) acc.set(name, (perFile = new Map()));
+      let hit = perFile.get(file);
+      if (!hit) perFile.set(file, (hit = { file, uses: 0, defines: 0 }));
+      hit.uses++;
+      if (defs.has(name)) hit.defines++;
+    }
+  }
+  const res = new Map<string, IdentifierHit[]>();
+  for (const [name, perFile] of acc) res.set(name, [...perFile.values()].sort((a, b) => (a.file < b.file ? -1 : 1)));
+  return res;
+}
+
+/** Parses `git log --name-only --format=%x1e%H` output into commits (newest first). */
+export function parseLog(out: string): Array<{ hash: string; files: string[] }> {
+  const commits: Array<{ hash: string; files: string[] }> = [];
+  for (const rec of out.split('\x1e')) {
+    if (!rec.trim()) continue;
+    const lines = rec.split('\n');
+    const hash = lines[0]!.trim();
+    const files = lines.slice(1).map((l) => l.trim()).filter((l) => l.length > 0);
+    commits.push({ hash, files });
+  }
+  return commits;
+}

@@ -1,0 +1,195 @@
+// Pure file prediction: from an issue's text and declared data plus RepoFacts, the files it
+// will probably change, each with the reason it was predicted.
+import { matches } from '../core/globs.js';
+import { isGlob } from '../core/paths.js';
+import { baseOf, classifyPath, dirOf, stemOf } from './classify.js';
+import { DEFAULT_COCHANGE, indexCommits, mineCoChange, type CoChangeIndex } from './cochange.js';
+import { extractMentions, normalizeMentionedPath, type Mentions } from './mentions.js';
+import type { PlanIssue, PlanOptions, PredictedFile, Prediction, ReasonKind, RepoFacts } from './types.js';
+
+/** A file touched by at least this share of recent commits is hot. */
+export const HOT_SHARE = 0.2;
+/** ...and at least this share is predicted for every issue (it is edited by most changes). */
+export const ALWAYS_SHARE = 0.5;
+/** History needs this many commits before shares mean anything. */
+export const MIN_HISTORY = 20;
+/** Identifiers found in more files than this are too common to point anywhere. */
+const MAX_USE_FILES = 20;
+const MAX_DEF_FILES = 3;
+
+export interface RepoIndex {
+  files: Set<string>;
+  dirs: Set<string>;
+  byBase: Map<string, string[]>;
+  byStem: Map<string, string[]>;
+  /** Test files by the stem of the file they test. */
+  tests: Map<string, string[]>;
+  /** Hot file -> why it is hot. Only files that exist. */
+  hot: Map<string, string>;
+  /** History-hot files with their share of recent commits, highest first. */
+  historyHot: Array<{ path: string; share: number }>;
+  cochange: CoChangeIndex;
+  ignore: string[];
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+export function buildIndex(facts: RepoFacts, opts: Pick<PlanOptions, 'hotFiles' | 'ignore'>): RepoIndex {
+  const files = new Set(facts.files);
+  const dirs = new Set<string>(['']);
+  const byBase = new Map<string, string[]>();
+  const byStem = new Map<string, string[]>();
+  const tests = new Map<string, string[]>();
+  const hot = new Map<string, string>();
+  for (const f of facts.files) {
+    for (let d = dirOf(f); d && !dirs.has(d); d = dirOf(d)) dirs.add(d);
+    push(byBase, baseOf(f).toLowerCase(), f);
+    const cls = classifyPath(f);
+    if (cls === 'test') push(tests, stemOf(f).toLowerCase(), f);
+    else push(byStem, stemOf(f).toLowerCase(), f);
+    if (opts.hotFiles.some((g) => matches(f, g))) hot.set(f, 'configured hot file');
+    else if (cls === 'manifest') hot.set(f, 'package manifest');
+    else if (cls === 'lock') hot.set(f, 'lock file');
+    else if (cls === 'registry') hot.set(f, 'barrel/registry file');
+  }
+  const historyHot: Array<{ path: string; share: number }> = [];
+  // Bulk commits (imports, mass renames) say nothing about which files are edited often.
+  const counted = facts.commits.filter((c) => c.files.length <= 100);
+  if (counted.length >= MIN_HISTORY) {
+    const n = new Map<string, number>();
+    for (const c of counted) for (const f of new Set(c.files)) n.set(f, (n.get(f) ?? 0) + 1);
+    for (const [path, k] of n) {
+      const share = k / counted.length;
+      if (share >= HOT_SHARE && files.has(path)) {
+        historyHot.push({ path, share });
+        if (!hot.has(path)) hot.set(path, `touched by ${Math.round(share * 100)}% of the last ${counted.length} commits`);
+      }
+    }
+    historyHot.sort((a, b) => b.share - a.share || (a.path < b.path ? -1 : 1));
+  }
+  return { files, dirs, byBase, byStem, tests, hot, historyHot, cochange: indexCommits(facts.commits, DEFAULT_COCHANGE), ignore: opts.ignore };
+}
+
+export function issueText(issue: Pick<PlanIssue, 'title' | 'description'>): string {
+  return `${issue.title}\n\n${issue.description}`;
+}
+
+/** Files with a registry in `dir` (index.ts, mod.rs, __init__.py, main.*). */
+function registriesIn(dir: string, idx: RepoIndex): string[] {
+  const out: string[] = [];
+  for (const name of ['index.ts', 'index.tsx', 'index.js', 'index.mjs', 'mod.rs', 'lib.rs', '__init__.py']) {
+    const p = dir ? `${dir}/${name}` : name;
+    if (idx.files.has(p)) out.push(p);
+  }
+  return out;
+}
+
+export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts, opts: Pick<PlanOptions, 'maxFilesPerIssue'>, mentions?: Mentions): Prediction {
+  const m = mentions ?? extractMentions(issueText(issue));
+  const out = new Map<string, PredictedFile>();
+  const ignored = [...m.refused];
+  const add = (path: string, kind: ReasonKind, reason: string) => {
+    if (out.has(path)) return;
+    if (idx.ignore.some((g) => matches(path, g))) return;
+    const isNew = !idx.files.has(path);
+    out.set(path, { path, isNew, hot: !isNew && idx.hot.has(path), kind, reason });
+  };
+  const canBeNew = (p: string) => !idx.files.has(p) && !idx.dirs.has(p) && idx.dirs.has(dirOf(p));
+
+  // 1. Declared files (task front matter, batch list, jit context.files).
+  for (const d of issue.declaredFiles) {
+    const r = normalizeMentionedPath(d.endsWith('/') ? d.slice(0, -1) : d);
+    const p = r.path ?? (d.includes('..') ? undefined : d.replace(/^\.\//, '').replace(/\/$/, ''));
+    if (!p || d.split('/').includes('..') || d.startsWith('/')) {
+      ignored.push(`${d}: declared path outside the repository`);
+      continue;
+    }
+    if (isGlob(p)) {
+      let n = 0;
+      for (const f of idx.files) if (matches(f, p) && n++ < 200) add(f, 'declared', `declared (${p})`);
+    } else if (idx.dirs.has(p) && p !== '') {
+      for (const f of idx.files) if (f.startsWith(`${p}/`)) add(f, 'declared', `declared folder ${p}/`);
+    } else add(p, 'declared', 'declared');
+  }
+  // 2. Paths named in the text.
+  for (const p of m.paths) {
+    const clean = p.replace(/\/$/, '');
+    if (idx.files.has(clean)) add(clean, 'named', 'named in the issue');
+    else if (idx.dirs.has(clean) && clean) {
+      // A named folder gets new files; its registry is where they are wired in.
+      for (const r of registriesIn(clean, idx)) add(r, 'registry', `registry of the named folder ${clean}/`);
+    } else if (!clean.includes('/')) {
+      const hits = idx.byBase.get(clean.toLowerCase()) ?? [];
+      if (hits.length >= 1 && hits.length <= 2) for (const h of hits) add(h, 'named', `named as ${clean}`);
+    } else if (!p.endsWith('/') && canBeNew(clean)) add(clean, 'new', `named in the issue; new file under ${dirOf(clean) || '.'}/`);
+    else if (!p.endsWith('/')) {
+      // `cli/main.ts` for `src/cli/main.ts`: a unique suffix match.
+      const hits = (idx.byBase.get(baseOf(clean).toLowerCase()) ?? []).filter((f) => f.endsWith(`/${clean}`));
+      if (hits.length === 1) add(hits[0]!, 'named', `named as ${clean}`);
+    }
+  }
+  // 3. Linked documents.
+  for (const d of issue.documents) {
+    const r = normalizeMentionedPath(d.path);
+    if (!r.path) {
+      if (r.refused) ignored.push(`document ${r.refused}`);
+      continue;
+    }
+    if (idx.files.has(r.path)) add(r.path, 'document', 'linked document');
+    else if (canBeNew(r.path)) add(r.path, 'document', 'linked document (new)');
+  }
+  // 4. Identifiers, resolved through the batched git grep.
+  for (const { name, strong } of m.identifiers) {
+    const hits = facts.grep.get(name) ?? [];
+    const defs = hits.filter((h) => h.defines > 0);
+    if (defs.length >= 1 && defs.length <= (strong ? MAX_DEF_FILES : 2)) {
+      for (const h of defs) add(h.file, 'defines', `defines \`${name}\``);
+      continue;
+    }
+    if (!strong) continue;
+    if (defs.length === 0 && hits.length > 0 && hits.length <= MAX_USE_FILES) {
+      const total = hits.reduce((s, h) => s + h.uses, 0);
+      const sorted = [...hits].sort((a, b) => b.uses - a.uses || (a.file < b.file ? -1 : 1));
+      if (hits.length <= 2) for (const h of sorted) add(h.file, 'uses', `uses \`${name}\``);
+      else if (sorted[0]!.uses / total >= 0.5) add(sorted[0]!.file, 'uses', `mainly uses \`${name}\` (${sorted[0]!.uses} of ${total})`);
+    }
+    const stems = (idx.byStem.get(name.toLowerCase()) ?? []).filter((f) => classifyPath(f) !== 'doc');
+    if (stems.length === 1) add(stems[0]!, 'file-name', `file named after \`${name}\``);
+  }
+  // 5. Registries next to new files; manifests for new scripts or dependencies.
+  for (const f of [...out.values()]) if (f.isNew) for (const r of registriesIn(dirOf(f.path), idx)) add(r, 'registry', `registry next to new ${f.path}`);
+  const newScripts = facts.npmScripts ? m.npmScripts.filter((s) => !facts.npmScripts!.has(s)) : [];
+  if (newScripts.length && idx.files.has('package.json')) add('package.json', 'manifest', `adds npm script ${newScripts.join(', ')}`);
+  if (m.addsDependency) {
+    for (const man of ['package.json', 'Cargo.toml', 'pyproject.toml', 'go.mod', 'Gemfile', 'composer.json']) if (idx.files.has(man)) add(man, 'manifest', 'adds a dependency');
+    for (const f of idx.files) if (!f.includes('/') && classifyPath(f) === 'lock') add(f, 'manifest', 'adds a dependency (lock file)');
+  }
+  // 6. Tests of predicted source files.
+  for (const f of [...out.values()]) {
+    if (f.isNew || !['named', 'declared', 'defines', 'file-name'].includes(f.kind)) continue;
+    const cls = classifyPath(f.path);
+    if (cls === 'test' || cls === 'doc') continue;
+    const t = idx.tests.get(stemOf(f.path).toLowerCase()) ?? [];
+    if (t.length >= 1 && t.length <= 2) for (const tf of t) add(tf, 'test', `tests ${f.path}`);
+  }
+  // 7. Files that historically change together with the predicted ones.
+  const seeds = [...out.values()].filter((f) => !f.isNew && f.kind !== 'registry' && f.kind !== 'manifest').map((f) => f.path);
+  for (const h of mineCoChange(seeds, idx.cochange)) {
+    add(h.path, 'co-change', `changed with ${h.seed} in ${h.together} of its ${h.seedCommits} commits`);
+  }
+  // 8. Files edited by most changes.
+  for (const h of idx.historyHot) if (h.share >= ALWAYS_SHARE) add(h.path, 'hot-history', `touched by ${Math.round(h.share * 100)}% of recent commits`);
+
+  let files = [...out.values()];
+  if (files.length > opts.maxFilesPerIssue) {
+    const keep = files.filter((f) => f.kind === 'declared');
+    const rest = files.filter((f) => f.kind !== 'declared');
+    files = [...keep, ...rest.slice(0, Math.max(0, opts.maxFilesPerIssue - keep.length))];
+    ignored.push(`${out.size - files.length} more predicted files dropped (plan.maxFilesPerIssue = ${opts.maxFilesPerIssue})`);
+  }
+  return { id: issue.id, files, ignored };
+}

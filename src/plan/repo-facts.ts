@@ -1,0 +1,79 @@
+// The planner's only git adapter: tracked files, bounded history, one batched git grep.
+// Three git processes, run concurrently; everything after this is pure.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXIT, JitpError } from '../core/errors.js';
+import { parseGrep, parseLog } from './grep-parse.js';
+import type { RepoFacts } from './types.js';
+
+export interface GitRun {
+  stdout: string;
+  code: number;
+  stderr: string;
+}
+
+export function git(cwd: string, args: string[], input?: string): Promise<GitRun> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('git', ['-c', 'core.quotePath=false', ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    p.stdout.on('data', (b: Buffer) => out.push(b));
+    p.stderr.on('data', (b: Buffer) => err.push(b));
+    p.on('error', (e) => reject(new JitpError('E_GIT', EXIT.GIT, `cannot run git: ${e.message}`, { hint: 'install git and make sure it is on PATH' })));
+    p.on('close', (code) => resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? 1 }));
+    p.stdin.on('error', () => {});
+    p.stdin.end(input ?? '');
+  });
+}
+
+const fail = (what: string, r: GitRun, root: string) =>
+  new JitpError('E_GIT', EXIT.GIT, `git ${what} failed in ${root}: ${r.stderr.trim().split('\n')[0] ?? `exit ${r.code}`}`, {
+    hint: `run \`git -C ${root} status\` to see what is wrong with the repository`,
+  });
+
+/** Pathspecs excluding the configured ignore globs from grep. */
+const excludes = (ignore: string[]) => ignore.map((g) => `:(exclude,glob)${g}`);
+
+/** Lines per file in the grep output: enough to count uses, bounded on huge files. */
+export const GREP_MAX_PER_FILE = 200;
+
+export function grepArgs(ignore: string[]): string[] {
+  return ['grep', '-I', '-w', '-F', '-z', '--no-color', '--no-recurse-submodules', '-m', String(GREP_MAX_PER_FILE), '-f', '-', '--', '.', ...excludes(ignore)];
+}
+
+export function logArgs(depth: number): string[] {
+  return ['log', '--no-merges', '--no-renames', `-n${depth}`, '--name-only', '--format=%x1e%H'];
+}
+
+export async function gatherFacts(root: string, identifiers: string[], opts: { historyDepth: number; ignore: string[] }): Promise<RepoFacts & { timings: Record<string, number> }> {
+  const t0 = performance.now();
+  const timings: Record<string, number> = {};
+  const timed = <T>(name: string, p: Promise<T>) => p.then((v) => ((timings[name] = performance.now() - t0), v));
+  const ids = [...new Set(identifiers)].filter((s) => /^[A-Za-z_$][\w$]*$/.test(s)).sort();
+  const [ls, log, grep] = await Promise.all([
+    timed('ls-files', git(root, ['ls-files', '-z'])),
+    opts.historyDepth > 0 ? timed('log', git(root, logArgs(opts.historyDepth))) : Promise.resolve({ stdout: '', code: 0, stderr: '' }),
+    ids.length ? timed('grep', git(root, grepArgs(opts.ignore), ids.join('\n') + '\n')) : Promise.resolve({ stdout: '', code: 1, stderr: '' }),
+  ]);
+  if (ls.code !== 0) throw fail('ls-files', ls, root);
+  // An empty repository has no HEAD: no history is not an error.
+  if (log.code !== 0 && !/does not have any commits|bad default revision/.test(log.stderr)) throw fail('log', log, root);
+  if (grep.code > 1) throw fail('grep', grep, root);
+  let npmScripts: Set<string> | null = null;
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, unknown> };
+    npmScripts = new Set(Object.keys(pkg.scripts ?? {}));
+  } catch {
+    npmScripts = null;
+  }
+  const t1 = performance.now();
+  const facts = {
+    files: ls.stdout.split('\0').filter((f) => f.length > 0),
+    commits: log.code === 0 ? parseLog(log.stdout) : [],
+    grep: parseGrep(grep.stdout, new Set(ids)),
+    npmScripts,
+  };
+  timings.parse = performance.now() - t1;
+  return { ...facts, timings };
+}

@@ -1,0 +1,54 @@
+// Adapter that runs a plan for a repository: source -> selection -> git facts -> pure plan.
+import type { Config } from '../config/schema.js';
+import type { Hold } from '../sources/available.js';
+import { openIssueSource } from '../sources/detect.js';
+import type { Issue, IssueSource, SourceProblem } from '../sources/types.js';
+import { buildPlan, identifiersOf, type PlanResult } from './plan.js';
+import { gatherFacts } from './repo-facts.js';
+import { selectIssues } from './select.js';
+
+export interface RunPlanOptions {
+  root: string;
+  config: Config;
+  /** Requested ids or prefixes; empty = every available issue. */
+  ids: string[];
+  batch?: string;
+  cwd?: string;
+  maxParallel?: number;
+  holds: ReadonlyMap<string, Hold>;
+  progress?: (line: string) => void;
+}
+
+export interface RunPlanResult {
+  plan: PlanResult;
+  source: IssueSource;
+  problems: SourceProblem[];
+  timings: Record<string, number>;
+}
+
+export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
+  const t0 = performance.now();
+  const source = openIssueSource({ root: o.root, config: o.config, ...(o.batch ? { batch: o.batch } : {}), cwd: o.cwd ?? o.root });
+  const all = source.list();
+  const requested: Issue[] | null = o.ids.length ? [...new Map(o.ids.map((q) => source.get(q)).map((i) => [i.id, i])).values()] : null;
+  const { selected, excluded } = selectIssues(all, requested, o.holds);
+  const t1 = performance.now();
+  o.progress?.(`planning ${selected.length} issue${selected.length === 1 ? '' : 's'} from ${source.location}…`);
+  const idents = identifiersOf(selected);
+  // The tracker's own data (issue files mention every identifier) is never a prediction.
+  const ignore = [...trackerGlobs(o.config), ...o.config.plan.ignore];
+  const facts = await gatherFacts(o.root, idents, { historyDepth: o.config.plan.historyDepth, ignore });
+  const t2 = performance.now();
+  const plan = buildPlan(selected, excluded, facts, {
+    hotFiles: o.config.plan.hotFiles,
+    ignore,
+    maxFilesPerIssue: o.config.plan.maxFilesPerIssue,
+    maxParallel: o.maxParallel ?? o.config.plan.maxParallel,
+  });
+  const t3 = performance.now();
+  return { plan, source, problems: source.problems(), timings: { ...facts.timings, source: t1 - t0, git: t2 - t1, plan: t3 - t2, total: t3 - t0 } };
+}
+
+export function trackerGlobs(config: Pick<Config, 'tasksDir'>): string[] {
+  return ['.jit/**', `${config.tasksDir.replace(/\/+$/, '')}/**`];
+}

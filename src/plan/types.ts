@@ -1,0 +1,81 @@
+// Plain data the planner works on. The git adapter (repo-facts.ts) fills RepoFacts; every
+// decision after that (prediction, tiers, conflicts, batches) is a pure function of it.
+import type { IssueState, Priority, RiskTier } from '../sources/types.js';
+
+export type { RiskTier };
+
+/** What the planner needs to know about one issue (a projection of sources' Issue). */
+export interface PlanIssue {
+  id: string;
+  shortId: string;
+  title: string;
+  description: string;
+  state: IssueState;
+  priority: Priority;
+  dependencies: string[];
+  labels: string[];
+  declaredFiles: string[];
+  declaredRisk: RiskTier | null;
+  documents: Array<{ path: string }>;
+}
+
+/** One commit of mined history: the files it changed. */
+export interface CommitFiles {
+  hash: string;
+  files: string[];
+}
+
+/** Matches of the batched `git grep`: per identifier, per file, uses and definition lines. */
+export interface IdentifierHit {
+  file: string;
+  uses: number;
+  defines: number;
+}
+
+export interface RepoFacts {
+  /** Tracked files at the planned tree, repo-relative POSIX. */
+  files: string[];
+  /** Recent non-merge commits, newest first (bounded by plan.historyDepth). */
+  commits: CommitFiles[];
+  /** Identifier -> files that mention it (from one `git grep -w -F`). */
+  grep: Map<string, IdentifierHit[]>;
+  /** Names of scripts in the root package.json, when there is one. */
+  npmScripts: Set<string> | null;
+}
+
+export interface PlanOptions {
+  hotFiles: string[];
+  ignore: string[];
+  maxFilesPerIssue: number;
+  maxParallel: number;
+}
+
+export type ReasonKind =
+  | 'declared'
+  | 'named'
+  | 'new'
+  | 'document'
+  | 'defines'
+  | 'uses'
+  | 'file-name'
+  | 'registry'
+  | 'manifest'
+  | 'test'
+  | 'co-change'
+  | 'hot-history';
+
+export interface PredictedFile {
+  path: string;
+  /** True when the file does not exist yet at the planned tree. */
+  isNew: boolean;
+  hot: boolean;
+  kind: ReasonKind;
+  reason: string;
+}
+
+export interface Prediction {
+  id: string;
+  files: PredictedFile[];
+  /** Notes on text the predictor saw but refused (`..` paths, absolute paths…). */
+  ignored: string[];
+}
