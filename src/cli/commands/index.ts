@@ -18,6 +18,10 @@ export const commands: Record<string, Loader> = {
   plan: () => import('./plan.js'),
 
   // -- prompts, commits, verify
+  prompt: () => import('./prompt.js'),
+  'commit-message': () => import('./commit-message.js'),
+  verify: () => import('./verify.js'),
+  'issue done': () => import('./issue-done.js'),
 
   // -- worktrees, merge, spawn, status
   'worktree add': () => import('./worktree-add.js'),
