@@ -98,7 +98,13 @@ export function readIdentity(worktreeGitDir: string): WorktreeIdentity | undefin
 export async function addWorktree(
   w: WorktreeEnv,
   info: IssueInfo,
-  opts: { agentId?: string; path?: string; claudeAgentId?: string } = {},
+  opts: {
+    agentId?: string;
+    path?: string;
+    claudeAgentId?: string;
+    /** A lease the orchestrator already holds for this issue (WorktreeCreate): used, not acquired. */
+    existingLease?: { id: string; agentId: string };
+  } = {},
 ): Promise<AddResult> {
   const batch = await ensureBatch(w);
   const existing = batch.issues.find((i) => i.id === info.id);
@@ -123,12 +129,13 @@ export async function addWorktree(
       hint: `delete it if it holds nothing you need (\`git branch -d ${branch}\`), or set worktree.branch in .jit-parallel.yaml to another template`,
     });
   }
-  const agentId = opts.agentId ?? `agent:jitp-${short}`;
+  const agentId = opts.existingLease?.agentId ?? opts.agentId ?? `agent:jitp-${short}`;
   const undo: Array<[string, () => Promise<void>]> = [];
   let leaseOut: AddResult['lease'] = null;
   try {
     // 1. Lease first: a held issue fails before anything exists on disk.
-    if (w.store) {
+    if (opts.existingLease) leaseOut = { id: opts.existingLease.id, expiresAt: '' };
+    else if (w.store) {
       const lease = await w.store.acquire({
         issueId: info.id,
         agentId,

@@ -1,13 +1,15 @@
-// The seam between worktree mode and the lease store. Everything here talks to the
-// LeaseStore interface (src/store/types.ts) only.
-// TODO(h/store): open the local backend here once it lands; until then no store is
-// available from the CLI and worktrees are created without a lease (said in the output).
+// The seam between worktree mode and the lease store: everything here talks to the
+// LeaseStore interface (src/store/types.ts); the backend comes from src/store/open.ts.
+import type { Config } from '../config/schema.js';
 import type { RepoLocation } from '../git/discover.js';
+import { openLocalStore } from '../store/open.js';
 import type { Lease, LeaseStore } from '../store/types.js';
 import { isLive } from '../store/types.js';
 
-export async function openLeaseStore(_repo: RepoLocation, _env: NodeJS.ProcessEnv): Promise<LeaseStore | null> {
-  return null;
+export async function openLeaseStore(repo: RepoLocation, config: Config, env: NodeJS.ProcessEnv): Promise<LeaseStore | null> {
+  // JITP_NO_LEASES=1 runs worktree mode without leases (documented escape hatch).
+  if (env.JITP_NO_LEASES === '1') return null;
+  return openLocalStore(repo, { defaultTtlSecs: config.ttl });
 }
 
 export async function liveLeases(store: LeaseStore | null): Promise<Lease[]> {

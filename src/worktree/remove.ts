@@ -51,7 +51,8 @@ export async function removeIssue(w: WorktreeEnv, batch: Batch, issue: BatchIssu
     // (main checkout elsewhere): the verdict already checked against the integration branch.
     out.deletedBranch = r.code === 0 || (await gitRun(w.mainRoot, ['branch', '-D', issue.branch])).code === 0;
   }
-  if (w.store && (out.removedWorktree || !facts.worktreeExists) && issue.agentId) {
+  // The lease guards the issue until its work is merged: released only once the branch is gone.
+  if (w.store && (out.removedWorktree || !facts.worktreeExists) && (out.deletedBranch || !facts.branchExists) && issue.agentId) {
     try {
       await w.store.release({ issueId: issue.id, agentId: issue.agentId }, `worktree ${opts.mode}`);
       out.releasedLease = true;

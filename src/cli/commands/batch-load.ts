@@ -7,7 +7,8 @@ import { newIssue, updateBatch } from '../../worktree/batch.js';
 import { addWorktree, ensureBatch } from '../../worktree/create.js';
 import { worktreeEnv } from '../../worktree/context.js';
 import { shortId } from '../../worktree/naming.js';
-import { parseTasksFile } from '../../worktree/tasks-file.js';
+import { parseBatchList } from '../../sources/batch.js';
+import { infoOf } from '../../worktree/issues.js';
 
 export const command: CommandSpec = {
   name: 'batch load',
@@ -15,7 +16,8 @@ export const command: CommandSpec = {
   usage: 'jitp batch load <file> [--no-worktrees] [--base <rev>]',
   help: [
     'File: a list, or {tasks: [...]}; each task: title (required), instructions, files (paths the',
-    'task may change), dependencies (ids of other tasks in the file), id (default t<n>-<slug>).',
+    'task may change), depends_on (ids of other tasks in the file), id (default t<n>). Read by the',
+    'same parser as `--batch <file>` of `jitp plan`.',
     '  tasks:',
     '    - id: api',
     '      title: Add the /health endpoint',
@@ -41,7 +43,10 @@ export const command: CommandSpec = {
     } catch (e) {
       throw new JitpError('E_TASKS_READ', EXIT.USAGE, `cannot read ${file}: ${(e as Error).message}`, { hint: 'check the path' });
     }
-    const tasks = parseTasksFile(text, file);
+    const parsed = parseBatchList(text, file);
+    for (const p of parsed.problems) ctx.warn(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+    if (!parsed.issues.length) throw new JitpError('E_TASKS_EMPTY', EXIT.USAGE, `${file} holds no usable task`, { hint: 'each task needs a title; see `jitp batch load --help`' });
+    const tasks = parsed.issues.map(infoOf);
     const w = await worktreeEnv(ctx);
     const batch = await ensureBatch(w, { baseRef: str(ctx.args.values.base) });
     await updateBatch(w.mainRoot, w.commonDir, (b) => {
@@ -59,7 +64,7 @@ export const command: CommandSpec = {
     if (!flag(ctx.args.values['no-worktrees'])) {
       for (const t of tasks) {
         try {
-          const r = await addWorktree(w, { id: t.id, title: t.title, dependencies: t.dependencies, instructions: t.instructions, files: t.files });
+          const r = await addWorktree(w, t);
           made.push({ issue: t.id, branch: r.issue.branch, worktree: r.issue.worktree });
           lines.push(`  ${r.created ? 'created' : 'exists '} ${r.issue.short}  ${r.issue.branch}  ${r.issue.worktree}`);
         } catch (e) {

@@ -35,7 +35,7 @@ export const command: CommandSpec = {
     const lines: string[] = [];
     for (const q of ctx.args.positionals) {
       try {
-        const info = resolveIssue(w.mainRoot, q, batch);
+        const info = resolveIssue(w.mainRoot, w.config, q, batch);
         const r = await addWorktree(w, info, { agentId: str(ctx.args.values.agent) });
         out.push({ issue: r.issue.id, short: r.issue.short, branch: r.issue.branch, worktree: r.issue.worktree, created: r.created, included: r.included, lease: r.lease });
         lines.push(`${r.created ? 'created' : 'exists '} ${r.issue.short}  ${r.issue.branch}  ${r.issue.worktree}${r.lease ? `  lease ${r.lease.id}` : w.store ? '' : '  (no lease store yet)'}`);
