@@ -8,6 +8,7 @@ const MAX_SHORT = 16;
 /** ASCII, lowercase, words joined by `-`; never empty, never a path or ref operator. */
 export function slugify(text: string, max = MAX_SLUG): string {
   const ascii = text
+    .replace(/ß/g, 'ss')
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '') // accents go, letters stay: "Café" -> "cafe"
     .toLowerCase()
