@@ -152,12 +152,13 @@ export async function addWorktree(
     mkdirSync(dir, { recursive: true });
     if (isInside(w.mainRoot, dir)) excludeFromRepo(w, dir);
     w.progress(`[${short}] git worktree add ${path} (${branch} at ${batch.base.slice(0, 12)})`);
+    // Undos run in reverse: the worktree goes first, then its (no longer checked out) branch.
+    undo.push(['delete branch', async () => void (await gitRun(w.mainRoot, ['branch', '-D', branch]))]);
     undo.push(['remove worktree', async () => {
       await gitRun(w.mainRoot, ['worktree', 'remove', '--force', path]);
       rmSync(path, { recursive: true, force: true });
       await gitRun(w.mainRoot, ['worktree', 'prune']);
     }]);
-    undo.push(['delete branch', async () => void (await gitRun(w.mainRoot, ['branch', '-D', branch]))]);
     await git(w.mainRoot, ['worktree', 'add', '-b', branch, path, batch.base]);
     // 3. Verify the base: a hook or alias must not have moved us to another commit.
     const head = await revParse(path, 'HEAD');
