@@ -138,6 +138,18 @@ describe('conflict matrix', () => {
   });
 });
 
+describe('merge-tree chunk output', () => {
+  test('fields and exit codes per call; file names with newlines survive', async () => {
+    const { parseChunkOutput } = await import('../../src/merge/preview.js');
+    const T = 'JITPMARKabc';
+    const out = `tree1\0\0${T}:0:0\0tree2\0odd\nname.txt\0src/a.ts\0\0${T}:1:1\0\0${T}:2:128\0`;
+    const r = parseChunkOutput(out, T);
+    expect(r.get(0)).toEqual({ code: 0, fields: ['tree1'] });
+    expect(r.get(1)).toEqual({ code: 1, fields: ['tree2', 'odd\nname.txt', 'src/a.ts'] });
+    expect(r.get(2)).toEqual({ code: 128, fields: [] });
+  });
+});
+
 describe('union logs', () => {
   test('dedupes by id, keeps id-less lines, reports torn lines', () => {
     const text = ['{"id":"e1","type":"x"}', '{"id":"e2"}', '{"id":"e1","type":"x"}', '{"type":"no-id"}', '{"id":"e3"', '', '[1]'].join('\n');
