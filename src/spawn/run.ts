@@ -107,7 +107,7 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
       const dir = join(runDir, issue.short);
       mkdirSync(dir, { recursive: true });
       const lease = w.store ? (await w.store.read()).leases.find((l) => l.issueId === id) : undefined;
-      const prompt = renderSpawnPrompt(issue, { lease: lease ? { id: lease.id, bindSecret: lease.bindSecret } : null, integration: batch.integration });
+      const prompt = renderSpawnPrompt(issue, { lease: lease ? { id: lease.id, paths: lease.paths, ...(lease.bindSecret ? { bindSecret: lease.bindSecret } : {}) } : null, mainRoot: w.mainRoot, config: w.config, env: w.env });
       const promptFile = join(dir, `prompt-${attempt}.md`);
       writeFileSync(promptFile, prompt);
       const log = join(dir, `agent-${attempt}.log`);

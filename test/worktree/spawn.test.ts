@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { batchRunDir, readBatch } from '../../src/worktree/batch.js';
+import { parseBindingLine } from '../../src/core/binding.js';
 import { claudeEnv } from '../support/claude-env.js';
 import { makeRepo, type TempRepo } from '../support/git.js';
 import { firstUserIncludes, startModelServer, writeFile, type TurnContext } from '../support/model-server.js';
@@ -48,6 +49,10 @@ describe('spawn with a scripted agent command', () => {
       // The agent's file was committed on the issue's branch, with the prompt's own marker.
       expect(repo.git('show', `${i.branch}:made-by-agent.txt`)).toBe(`TASK-MARK-${i.id.slice(1)}`);
       expect(repo.git('-C', i.worktree!, 'status', '--porcelain')).toBe('');
+      // The prompt is the shared sub-agent prompt, bound to the issue's lease by its first line.
+      const prompt = readFileSync(join(dirname(i.agent.log!), 'prompt-1.md'), 'utf8');
+      expect(parseBindingLine(prompt)?.leaseId).toBe(i.leaseId);
+      expect(prompt).toContain(i.worktree!);
     }
     // A second spawn has nothing left to do.
     const again = await jitp(repo.root, ['spawn', '--agent-cmd', 'exit 9', '--json']);
