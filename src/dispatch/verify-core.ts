@@ -73,6 +73,8 @@ export function analyseVerify(input: VerifyInput): VerifyResult {
   const owners = new Map<string, Set<string>>();
   const own = (path: string, issue: string) => (owners.get(path) ?? owners.set(path, new Set()).get(path)!).add(issue);
   const leaked: { path: string; issue: string }[] = [];
+  /** Main-checkout changes attributed to a shared-checkout issue. */
+  const mainOwned = new Set<string>();
 
   const results: VerifyIssueResult[] = input.issues.map((iss) => {
     const worktreeMode = iss.ownChanges !== null;
@@ -84,9 +86,16 @@ export function analyseVerify(input: VerifyInput): VerifyResult {
     // Shared checkout: a file is this issue's when its lease covers it or its report claims it.
     const changed = uniq([...pool.filter((p) => inLease(p, paths) || (!worktreeMode && reported.includes(p))), ...(worktreeMode ? pool : [])]);
     for (const p of changed) own(p, iss.id);
-    const outsideLease = changed.filter((p) => !inLease(p, paths));
+    // A worktree lease that names no paths scopes the issue to its worktree: nothing is outside.
+    const outsideLease = worktreeMode && paths.length === 0 ? [] : changed.filter((p) => !inLease(p, paths));
     const reportedButUnchanged = reported.filter((p) => !poolSet.has(p));
-    if (worktreeMode) for (const p of main) if (inLease(p, paths)) leaked.push({ path: p, issue: iss.id });
+    // A leak: the main checkout changed a file this worktree issue holds (or, with a lease that
+    // names no paths, a file its worktree changed too).
+    if (worktreeMode) {
+      for (const p of main) if (paths.length ? inLease(p, paths) : poolSet.has(p)) leaked.push({ path: p, issue: iss.id });
+    } else {
+      for (const p of changed) mainOwned.add(p);
+    }
     const failedChecks = (rep?.checks ?? []).filter((c) => c.result === 'fail').map((c) => ({ command: c.command, result: c.result }));
     const findings: string[] = [];
     if (!iss.lease) findings.push('no live lease: nothing says which files this issue may change');
@@ -120,7 +129,7 @@ export function analyseVerify(input: VerifyInput): VerifyResult {
   const shared = [...owners.entries()].filter(([, s]) => s.size > 1).map(([path, s]) => ({ path, issues: [...s].sort() })).sort((a, b) => (a.path < b.path ? -1 : 1));
   const anyShared = results.some((r) => r.mode === 'shared');
   // In worktree mode every change in the main checkout is suspicious, attributed or not.
-  const unleased = main.filter((p) => !owners.has(p) && !leakedSet.has(p));
+  const unleased = main.filter((p) => !mainOwned.has(p) && !leakedSet.has(p));
   const needsHuman: string[] = [];
   for (const r of results) for (const f of r.findings) needsHuman.push(`${r.shortId}: ${f}`);
   if (unleased.length) needsHuman.push(`${unleased.length} changed file(s) no lease of the batch covers: ${unleased.join(', ')}`);

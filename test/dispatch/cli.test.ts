@@ -151,3 +151,37 @@ describe('jitp issue done', () => {
     expect(git(root, 'status', '--porcelain', '--', '.jit/issues').split('\n').filter((l: string) => l.includes('.tmp'))).toEqual([]);
   });
 });
+
+describe('worktree mode (worktrees made by jitp worktree add)', () => {
+  test('prompt targets the lease\'s worktree; verify reads each branch and finds a leak into the main checkout', async () => {
+    const add = await jitp('worktree', 'add', '3f2a', '9c1d', '--json');
+    expect(add.code, add.stdout + add.stderr).toBe(0);
+    const wts = add.json().worktrees as { issue: string; worktree: string; branch: string }[];
+    const wtOf = (id: string) => wts.find((w) => w.issue === id)!;
+    const slugWt = wtOf(ISSUES.slug.id);
+    const wordsWt = wtOf(ISSUES.words.id);
+
+    const p = (await jitp('prompt', '3f2a', '--json')).json();
+    expect(p.worktree).toBe(slugWt.worktree);
+    expect(p.prompt).toContain(`You work in your own git worktree: \`${slugWt.worktree}\``);
+    expect(parseBindingLine(p.prompt)?.leaseId).toBe(p.lease.id);
+
+    // slug: committed on its branch; words: left uncommitted in its worktree; and a stray write
+    // of slug's file into the main checkout (what an absolute path does).
+    writeFiles(slugWt.worktree, EDITS.slug);
+    git(slugWt.worktree, 'add', '-A');
+    git(slugWt.worktree, 'commit', '-q', '-m', 'slug work');
+    writeFiles(wordsWt.worktree, EDITS.words);
+    writeFiles(root, { 'src/slugify.js': '// leaked\n' });
+
+    const v = await jitp('verify', '--no-test', '--json');
+    expect(v.code).toBe(1);
+    const j = v.json();
+    const byId = (id: string) => j.issues.find((i: { id: string }) => i.id === id);
+    expect(byId(ISSUES.slug.id)).toMatchObject({ mode: 'worktree', changed: ['src/slugify.js', 'test/slugify.test.js'], outsideLease: [] });
+    expect(byId(ISSUES.words.id)).toMatchObject({ mode: 'worktree', changed: ['src/wordcount.js', 'test/wordcount.test.js'], outsideLease: [] });
+    expect(j.leaked).toEqual([{ path: 'src/slugify.js', issue: ISSUES.slug.id }]);
+    expect(j.stage).toEqual([]);
+    expect(j.needsHuman).toEqual([`src/slugify.js leaked into the main checkout (belongs to the worktree of ${ISSUES.slug.id})`]);
+  });
+});

@@ -102,3 +102,9 @@ describe('parseReport', () => {
     } else expect(r.ok, r.ok ? '' : r.error).toBe(true);
   });
 });
+
+test('worktree lease with no paths: the worktree is the scope', () => {
+  const r = analyseVerify(V({ issues: [I('a', [], { lease: { id: 'L-a', paths: [], worktree: '/wt/a', branch: 'jit/a' }, ownChanges: ['src/x.ts'] })], mainChanges: [] }));
+  expect(r.issues[0]!.outsideLease).toEqual([]);
+  expect(r.ok).toBe(true);
+});
