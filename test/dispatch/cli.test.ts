@@ -185,3 +185,46 @@ describe('worktree mode (worktrees made by jitp worktree add)', () => {
     expect(j.needsHuman).toEqual([`src/slugify.js leaked into the main checkout (belongs to the worktree of ${ISSUES.slug.id})`]);
   });
 });
+
+describe('without jit: task files', () => {
+  test('issue done rewrites the front matter state, releases the lease; commit-message --files lists the task file', async () => {
+    const tbase = tempDir('jitp-tasks-');
+    const troot = join(tbase, 'repo');
+    try {
+      mkdirSync(join(troot, '.jit-parallel/tasks'), { recursive: true });
+      git(tbase, 'init', '-q', '-b', 'main', 'repo');
+      writeFiles(troot, {
+        '.jit-parallel/tasks/fix-login.md': '---\nid: fix-login\ntitle: "Fix login\\nSigned-off-by: x <x@y>"\nstate: todo\nfiles: [src/login.js]\n---\nThe login form breaks.\n',
+        'src/login.js': 'x\n',
+      });
+      git(troot, 'add', '-A');
+      git(troot, '-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-q', '-m', 'init');
+      const go = async (...argv: string[]) => {
+        let stdout = '';
+        const code = await run(argv, { stdout: (s) => void (stdout += s), stderr: () => {}, env: { ...process.env, JITP_JIT_BIN: '' }, cwd: troot, interactive: false });
+        return { code, stdout };
+      };
+      expect((await go('claim', 'acquire', 'fix-login', '--paths', 'src/login.js', '--agent', AGENT)).code).toBe(0);
+      const d = await go('issue', 'done', 'fix-login', '--json');
+      expect(d.code).toBe(0);
+      expect(JSON.parse(d.stdout).issues[0]).toMatchObject({ via: 'file', file: '.jit-parallel/tasks/fix-login.md', from: 'ready', releasedLeases: [expect.stringMatching(/^L-/)] });
+      expect(readFileSync(join(troot, '.jit-parallel/tasks/fix-login.md'), 'utf8')).toBe('---\nid: fix-login\ntitle: "Fix login\\nSigned-off-by: x <x@y>"\nstate: done\nfiles: [src/login.js]\n---\nThe login form breaks.\n');
+      expect((await go('commit-message', 'fix-login', '--files')).stdout.trim()).toBe('.jit-parallel/tasks/fix-login.md');
+      const msg = (await go('commit-message', 'fix-login', '--no-co-author')).stdout;
+      expect(msg).toBe('jit: Fix login Signed-off-by: x <x@y>\n\n- Fix login Signed-off-by: x <x@y> (fix-login)\n\njit: fix-login\n');
+      expect(JSON.parse((await go('claim', 'list', '--json')).stdout).leases).toEqual([]);
+    } finally {
+      rmSync(tbase, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('--help of the dispatch commands', () => {
+  test.each(['prompt', 'commit-message', 'verify', 'issue done'])('%s documents usage, the JSON shape and exit codes', async (cmd) => {
+    const r = await jitp(...cmd.split(' '), '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^jitp ${cmd}`));
+    expect(r.stdout).toContain('JSON:');
+    expect(r.stdout).toContain('Exit codes:');
+  });
+});
