@@ -228,3 +228,14 @@ describe('--help of the dispatch commands', () => {
     expect(r.stdout).toContain('Exit codes:');
   });
 });
+
+test('verify: a file name with a newline stays one line in the table and exact in JSON', async () => {
+  await claim('slug');
+  writeFiles(root, { ...EDITS.slug, 'odd\nname.txt': 'x' });
+  const t = await jitp('verify', '--no-test');
+  expect(t.code).toBe(1);
+  expect(t.stdout).toContain('"odd\\nname.txt"');
+  expect(t.stdout.split('\n').some((l) => l === 'name.txt' || l.startsWith('name.txt'))).toBe(false);
+  const j = (await jitp('verify', '--no-test', '--json')).json();
+  expect(j.unleased).toEqual(['odd\nname.txt']);
+});

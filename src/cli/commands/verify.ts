@@ -9,6 +9,7 @@ import { readReports } from '../../dispatch/report-files.js';
 import { runTests, type TestRun } from '../../dispatch/run-tests.js';
 import { analyseVerify, type VerifyIssueInput, type VerifyResult } from '../../dispatch/verify-core.js';
 import { testCommandFor } from '../../render/test-command-fs.js';
+import { oneLine } from '../../render/text.js';
 
 export const command: CommandSpec = {
   name: 'verify',
@@ -113,22 +114,24 @@ function renderText(r: VerifyResult, tests: (TestRun & { source: string }) | nul
   const line = (cells: string[]) => cells.map((c, k) => c.padEnd(w[k]!)).join('  ').trimEnd();
   if (rows.length) out.push(line(head), ...rows.map(line), '');
   for (const i of r.issues) {
-    out.push(`${i.shortId}  ${i.title}`);
-    for (const f of i.changed) out.push(`    ${i.outsideLease.includes(f) ? '!' : ' '} ${f}`);
-    for (const f of i.findings) out.push(`    - ${f}`);
-    for (const n of i.needsOutsideScope) out.push(`      needs ${n.path}: ${n.why}`);
-    for (const p of i.problems) out.push(`      problem: ${p}`);
+    out.push(`${i.shortId}  ${oneLine(i.title)}`);
+    for (const f of i.changed) out.push(`    ${i.outsideLease.includes(f) ? '!' : ' '} ${show(f)}`);
+    for (const f of i.findings) out.push(`    - ${oneLine(f)}`);
+    for (const n of i.needsOutsideScope) out.push(`      needs ${show(n.path)}: ${oneLine(n.why)}`);
+    for (const p of i.problems) out.push(`      problem: ${oneLine(p)}`);
   }
-  if (r.unleased.length) out.push('', 'Changed, but no lease of the batch covers them:', ...r.unleased.map((f) => `    ${f}`));
-  if (r.shared.length) out.push('', 'Changed by two or more issues:', ...r.shared.map((s) => `    ${s.path}  (${s.issues.join(', ')})`));
-  if (r.leaked.length) out.push('', 'Leaked into the main checkout:', ...r.leaked.map((l) => `    ${l.path}  (worktree of ${l.issue})`));
-  if (r.strayReports.length) out.push('', 'Reports:', ...r.strayReports.map((s) => `    ${s.file}: ${s.error}`));
+  if (r.unleased.length) out.push('', 'Changed, but no lease of the batch covers them:', ...r.unleased.map((f) => `    ${show(f)}`));
+  if (r.shared.length) out.push('', 'Changed by two or more issues:', ...r.shared.map((s) => `    ${show(s.path)}  (${s.issues.join(', ')})`));
+  if (r.leaked.length) out.push('', 'Leaked into the main checkout:', ...r.leaked.map((l) => `    ${show(l.path)}  (worktree of ${l.issue})`));
+  if (r.strayReports.length) out.push('', 'Reports:', ...r.strayReports.map((s) => `    ${show(s.file)}: ${oneLine(s.error)}`));
   out.push('', tests ? `tests: ${tests.command} (${tests.source}) ${tests.ok ? 'passed' : `FAILED (exit ${tests.exitCode ?? 'signal'})`} in ${(tests.durationMs / 1000).toFixed(1)} s` : 'tests: not run');
   if (tests && !tests.ok) out.push(...tests.outputTail.split('\n').slice(-15).map((l) => `    ${l}`));
   out.push('');
   if (r.ok) out.push(`OK: nothing needs a human. Stage with: git add -- ${r.stage.map(shq).join(' ')}`);
-  else out.push('NEEDS A HUMAN:', ...r.needsHuman.map((n) => `  - ${n}`));
+  else out.push('NEEDS A HUMAN:', ...r.needsHuman.map((n) => `  - ${oneLine(n)}`));
   return out.join('\n');
 }
 
+// Paths are data: one line each in the table, quoted when they hold anything unusual.
+const show = (p: string) => (/^[\x21-\x7e]+$/.test(p) ? p : JSON.stringify(p));
 const shq = (s: string) => (/^[A-Za-z0-9_./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
