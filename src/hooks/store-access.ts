@@ -24,8 +24,15 @@ export function readSnapshotSync(storeDir: string): StoreSnapshot | undefined {
 export const anyLive = (snap: StoreSnapshot | undefined, nowMs: number): boolean =>
   !!snap && snap.leases.some((l: Lease) => Date.parse(l.expiresAt) > nowMs);
 
+/**
+ * A hook waits at most this long for the store's writer lock: well under the hooks' 10-15 s
+ * client timeout, so a stuck lock ends in the explicit failure policy, not in the client
+ * killing the hook (which it treats as "allow", silently).
+ */
+export const HOOK_LOCK_TIMEOUT_MS = 4000;
+
 /** Opens the writable store (loaded only when a hook must write). */
 export async function openStore(storeDir: string): Promise<LeaseStore> {
   const { LocalLeaseStore } = await import('../store/local/local-store.js');
-  return new LocalLeaseStore({ storeDir });
+  return new LocalLeaseStore({ storeDir, lockTimeoutMs: HOOK_LOCK_TIMEOUT_MS });
 }

@@ -45,6 +45,13 @@ describe('jitp install-git-hooks', () => {
     expect(commit(repo.root, 'src/b.ts', { JITP_LEASE: L.id }).status).toBe(0);
   });
 
+  test('with JIT_AGENT_ID unset the skills\' default agent:claude commits its own leases', async () => {
+    await store.acquire({ issueId: 'issue-a', agentId: 'agent:claude', paths: ['src/a.ts'] });
+    jitp(repo.root, 'install-git-hooks');
+    expect(commit(repo.root, 'src/a.ts').status).toBe(0);
+    expect(commit(repo.root, 'src/a.ts', { JIT_AGENT_ID: 'agent:other' }).status).not.toBe(0);
+  });
+
   test('chains an existing pre-commit hook, is idempotent, and uninstall restores it', async () => {
     const hooks = join(repo.root, '.git', 'hooks');
     mkdirSync(hooks, { recursive: true });

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { formatBindingLine } from '../../src/core/binding.js';
 import { LocalLeaseStore } from '../../src/store/local/local-store.js';
@@ -131,6 +132,12 @@ describe('leases live', () => {
     expect(runHook('pre-tool-use', write(join(repo.root, 'README.md')))).toMatchObject({ status: 0, stdout: '' });
   });
 
+  test('main agent: a lease under the skills\' default identity agent:claude is its own when JIT_AGENT_ID is unset', async () => {
+    await new LocalLeaseStore({ storeDir }).acquire({ issueId: 'issue-own', agentId: 'agent:claude', paths: ['src/own.ts'] });
+    expect(runHook('pre-tool-use', write(join(repo.root, 'src/own.ts')))).toMatchObject({ status: 0, stdout: '' });
+    expect(isDeny(runHook('pre-tool-use', write(join(repo.root, 'src/own.ts')), { JIT_AGENT_ID: 'agent:other' }))).toBe(true);
+  });
+
   test('main agent: its own lease (JIT_AGENT_ID, nobody bound) is editable', () => {
     expect(runHook('pre-tool-use', write(join(repo.root, 'src/a.ts')), { JIT_AGENT_ID: 'agent:orch' })).toMatchObject({ stdout: '' });
   });
@@ -231,6 +238,19 @@ describe('leases live', () => {
     expect(reason(spawn(`${formatBindingLine(A.id, A.bindSecret!)}\nwork`))).toMatch(new RegExp(`${A.id}.*(does not exist|expired)`));
   });
 
+  test('a store lock held too long ends in the failure policy well inside the client timeout', () => {
+    subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
+    runHook('pre-tool-use', write(join(repo.root, 'src/a.ts'), sub('agentA'))); // bind first
+    // A live holder (this test process) that never lets go.
+    const holder = { pid: process.pid, host: hostname(), nonce: 'n'.repeat(16), acquiredAt: new Date().toISOString(), op: 'test' };
+    writeFileSync(join(storeDir, 'lock'), JSON.stringify(holder));
+    const t = Date.now();
+    const r = runHook('pre-tool-use', write(join(repo.root, 'src/new.ts'), sub('agentA'))); // extend needs the lock
+    expect(Date.now() - t).toBeLessThan(10_000);
+    expect(r.status).toBe(0);
+    expect(r.json.systemMessage).toMatch(/could not extend lease.*lock.*failure: open/);
+  });
+
   test('SessionStart: one paragraph naming the leases', () => {
     const r = runHook('session-start', { session_id: SESSION, cwd: repo.root, hook_event_name: 'SessionStart', source: 'startup' });
     const ctx: string = r.json.hookSpecificOutput.additionalContext;
@@ -238,6 +258,15 @@ describe('leases live', () => {
     expect(ctx).toContain(`issue issue-a (lease ${A.id}`);
     expect(ctx).toContain('lib/**');
     expect(ctx.split('\n')).toHaveLength(1);
+  });
+
+  test('SubagentStop of a sub-agent that never edited is still recorded against its lease', () => {
+    subTranscript('agentR', `${formatBindingLine(B.id, B.bindSecret!)}\nread-only review`);
+    const agent_transcript_path = join(transcripts, SESSION, 'subagents', 'agent-agentR.jsonl');
+    runHook('subagent-stop', { session_id: SESSION, cwd: repo.root, agent_id: 'agentR', agent_transcript_path, hook_event_name: 'SubagentStop' });
+    const events = readFileSync(join(storeDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.find((e) => e.note === 'subagent-stop')).toMatchObject({ by: 'claude:agentR', leaseId: B.id, issueId: 'issue-b' });
+    expect(leaseOf(B.id).meta?.claudeAgentIds).toBeUndefined(); // recorded, not bound
   });
 
   test('SubagentStart/Stop are recorded in the event log', () => {

@@ -10,6 +10,7 @@ import { resolveAgentId } from '../../core/identity.js';
 import { storeDirOf } from '../../git/discover.js';
 import { failureModeOf } from '../../hooks/failure.js';
 import { StoreUnreadable, anyLive, readSnapshotSync } from '../../hooks/store-access.js';
+import { DEFAULT_AGENT } from '../../hooks/binding-resolve.js';
 
 const real = (p: string) => {
   try {
@@ -26,7 +27,8 @@ export const command: CommandSpec = {
   help: [
     'Refuses the commit when a staged file is held by a live lease that is not the committer\'s.',
     'The committer\'s own leases: those whose agent is the committer\'s identity (JIT_AGENT_ID, else',
-    '~/.config/jit/agent.toml), those whose worktree is the worktree being committed in, and those',
+    '~/.config/jit/agent.toml; and agent:claude, the skills\' default, when JIT_AGENT_ID is unset),',
+    'those whose worktree is the worktree being committed in, and those',
     'listed in JITP_LEASE (comma-separated lease ids). No live lease: exits 0 at once.',
     'An unreadable store follows `failure:` in .jit-parallel.yaml (open: warn and allow; closed: refuse).',
     '',
@@ -52,14 +54,14 @@ export const command: CommandSpec = {
     const out = execFileSync('git', ['diff', '--cached', '--name-only', '-z', '--no-renames'], { cwd: repo.worktreeRoot, encoding: 'utf8' });
     const ci = isCaseInsensitiveFs(real(repo.worktreeRoot));
     const staged = out.split('\0').filter(Boolean).map((p) => (ci ? p.toLowerCase() : p));
-    let agentId: string | undefined;
+    const agentIds = [ctx.env.JIT_AGENT_ID || DEFAULT_AGENT];
     try {
-      agentId = resolveAgentId({ env: ctx.env }).agentId;
+      agentIds.push(resolveAgentId({ env: ctx.env }).agentId);
     } catch {
-      agentId = undefined; // no identity: nothing is "mine" by agent
+      /* no configured identity: the skills' default above still counts */
     }
     const who: CommitWho = {
-      ...(agentId ? { agentId } : {}),
+      agentIds: [...new Set(agentIds)],
       ...(repo.linked ? { worktree: real(repo.worktreeRoot) } : {}),
       leaseIds: (ctx.env.JITP_LEASE ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     };
