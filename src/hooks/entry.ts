@@ -10,6 +10,8 @@ const handlers: Record<string, () => Promise<{ handler: HookHandler }>> = {
   'session-start': () => import('./session-start.js'),
   'subagent-start': () => import('./subagent-start.js'),
   'subagent-stop': () => import('./subagent-stop.js'),
+  'worktree-create': () => import('./worktree-create.js'),
+  'worktree-remove': () => import('./worktree-remove.js'),
 };
 
 // Events whose handler has nothing to do unless a lease is live: answered by the fast path.
@@ -21,6 +23,8 @@ const EVENT_NAMES: Record<string, string> = {
   'session-start': 'SessionStart',
   'subagent-start': 'SubagentStart',
   'subagent-stop': 'SubagentStop',
+  'worktree-create': 'WorktreeCreate',
+  'worktree-remove': 'WorktreeRemove',
 };
 
 async function readStdin(): Promise<string> {

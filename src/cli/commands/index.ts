@@ -29,6 +29,20 @@ export const commands: Record<string, Loader> = {
   plan: () => import('./plan.js'),
 
   // -- prompts, commits, verify
+  prompt: () => import('./prompt.js'),
+  'commit-message': () => import('./commit-message.js'),
+  verify: () => import('./verify.js'),
+  'issue done': () => import('./issue-done.js'),
 
   // -- worktrees, merge, spawn, status
+  'worktree add': () => import('./worktree-add.js'),
+  'worktree list': () => import('./worktree-list.js'),
+  'worktree remove': () => import('./worktree-remove.js'),
+  merge: () => import('./merge.js'),
+  cleanup: () => import('./cleanup.js'),
+  status: () => import('./status.js'),
+  init: () => import('./init.js'),
+  'batch load': () => import('./batch-load.js'),
+  spawn: () => import('./spawn.js'),
+  retry: () => import('./retry.js'),
 };

@@ -1,0 +1,53 @@
+import type { CommandSpec } from '../command.js';
+import { EXIT, JitpError } from '../../core/errors.js';
+import { openDispatch, resolveIssues } from '../../dispatch/context.js';
+import { markDone, type DoneOutcome } from '../../dispatch/issue-done.js';
+import { releaseIssueLeases } from '../../dispatch/leases.js';
+
+export const command: CommandSpec = {
+  name: 'issue done',
+  summary: 'Mark issues done in their tracker and release their leases',
+  usage: 'jitp issue done <issue…> [--json]',
+  help: [
+    'With a jit store: `jit issue update <id> --state done` when the jit CLI is on PATH (its gates and',
+    'events apply; if jit refuses, the file is left alone and the refusal reported); without the CLI,',
+    '.jit/issues/<uuid>.json is rewritten atomically with state "done" and a new updated_at, every other',
+    "field kept as it was, and jit's issue_state_changed + issue_completed events appended to .jit/events.jsonl.",
+    "Task files: the front matter's `state:` line becomes `state: done`; the rest of the file is kept.",
+    'Then every live lease of each issue is released (reason "issue done").',
+    '',
+    'JSON: {"ok": bool, "issues": [{"id","shortId","from","via":"jit-cli"|"file"|"none","file","changed",',
+    '  "releasedLeases":[…],"error"?,"note"?}]}',
+    'Exit codes: 0 ok, 1 an issue could not be marked done (see error), 2 bad arguments or a malformed issue file,',
+    '4 unknown or ambiguous id, 5 lease store problem, 7 not a git repository.',
+  ].join('\n'),
+  positionals: { min: 1, names: '<issue…>' },
+  async run(ctx) {
+    const d = openDispatch(ctx.cwd, ctx.env);
+    const issues = resolveIssues(d.source, ctx.args.positionals);
+    const results: (DoneOutcome & { releasedLeases: string[] })[] = [];
+    for (const issue of issues) {
+      let outcome: DoneOutcome;
+      try {
+        outcome = await markDone(d.root, issue, ctx.env);
+      } catch (e) {
+        throw new JitpError('E_ISSUE_FILE', EXIT.USAGE, `cannot update ${issue.file}: ${(e as Error).message}`, {
+          hint: `fix the file by hand (it was not changed), then rerun: jitp issue done ${issue.shortId}`,
+          details: { done: results.map((r) => r.id) },
+        });
+      }
+      // A refused state change keeps the lease: the work is not finished.
+      const releasedLeases = outcome.error ? [] : await releaseIssueLeases(d.repo, d.config, issue.id, 'issue done');
+      results.push({ ...outcome, releasedLeases });
+    }
+    const ok = results.every((r) => !r.error);
+    const text = results
+      .map((r) => {
+        const what = r.error ? `NOT done: ${r.error}` : r.changed ? `done (was ${r.from}; via ${r.via === 'jit-cli' ? 'jit CLI' : r.file})` : `unchanged: ${r.note}`;
+        const rel = r.releasedLeases.length ? `; released ${r.releasedLeases.join(', ')}` : '';
+        return `${r.shortId}  ${what}${rel}`;
+      })
+      .join('\n');
+    return { exitCode: ok ? EXIT.OK : EXIT.FAILURE, json: { ok, issues: results }, text };
+  },
+};

@@ -1,0 +1,108 @@
+import type { CommandSpec } from '../command.js';
+import { flag, str } from '../command.js';
+import { EXIT, usageError } from '../../core/errors.js';
+import { requireBatch, updateBatch } from '../../worktree/batch.js';
+import { worktreeEnv } from '../../worktree/context.js';
+import { branchExists, revParse } from '../../worktree/git.js';
+import { renderMatrix } from '../../merge/matrix.js';
+import { preview } from '../../merge/preview.js';
+import { mergeOrder, readiness } from '../../merge/queue.js';
+import { continueQueue, issueFacts, skipQueue, startQueue } from '../../merge/queue-run.js';
+import { prCommands, renderReport } from '../../merge/render.js';
+
+export const command: CommandSpec = {
+  name: 'merge',
+  summary: 'Preview conflicts between the batch\'s branches, then merge them back (queue with tests)',
+  usage: 'jitp merge [--strategy consolidated|individual] [--dry-run] [--test "<cmd>"] [--continue | --skip]',
+  help: [
+    'Preview: `git merge-tree --write-tree` for each branch against the integration tip and for every',
+    'pair of branches, without touching any worktree; printed as a matrix (. clean, X<n> n files).',
+    'consolidated (default): merges branches one at a time into the integration branch in the main',
+    'checkout, in dependency order then plan order; after each merge runs the test command (--test,',
+    'else config merge.test, else test.command). On a conflict or a red test it stops with the',
+    'repository as git left it (conflict kept), records the reason in .jit-parallel/batch.yaml and',
+    'prints how to go on: `jitp merge --continue` (after resolving/fixing) or `jitp merge --skip`',
+    '(aborts that one merge, saying so; its work stays on its branch).',
+    'individual: merges nothing; prints the push and pull-request commands for each ready branch.',
+    '',
+    'JSON: {"strategy", "integration", "preview": {"tip", "nodes": [short], "results": [{"a","b","clean",',
+    '       "files":[..], "error"?}]} | null, "order": [short], "steps": [{"issue","short","branch","outcome",',
+    '       "detail","files"?,"commit"?}], "stopped": null | {"issue","short","because","files","next":[cmd]},',
+    '       "done": bool, "pullRequests": [{"issue","short","branch","commands":[..]}]}',
+    'outcome: merged | conflict | test-failed | merge-failed | skipped | not-ready.',
+    'Exit codes: 0 done (or preview clean with --dry-run), 1 stopped or conflicts found by --dry-run,',
+    '2 usage, 4 no batch, 7 git failure.',
+  ].join('\n'),
+  options: {
+    strategy: { type: 'string', arg: '<s>', description: 'consolidated | individual (default: config merge.strategy)' },
+    'dry-run': { type: 'boolean', description: 'Preview and planned order only; merge nothing' },
+    test: { type: 'string', arg: '<cmd>', description: 'Test command run after each merge (empty string: none)' },
+    continue: { type: 'boolean', description: 'Go on after resolving a conflict or fixing a red test' },
+    skip: { type: 'boolean', description: 'Drop the stopped issue from the queue (its branch keeps the work)' },
+  },
+  positionals: { max: 0 },
+  async run(ctx) {
+    const w = await worktreeEnv(ctx);
+    const v = ctx.args.values;
+    const strategyOpt = str(v.strategy);
+    if (strategyOpt && strategyOpt !== 'consolidated' && strategyOpt !== 'individual') throw usageError(`unknown strategy: ${strategyOpt}`, 'use --strategy consolidated or --strategy individual');
+    if (flag(v.continue) && flag(v.skip)) throw usageError('--continue and --skip exclude each other');
+    const testOpt = str(v.test);
+    const test = testOpt !== undefined ? testOpt || null : (w.config.merge.test ?? w.config.test.command);
+    const q = { mainRoot: w.mainRoot, commonDir: w.commonDir, env: w.env, progress: ctx.progress };
+    if (flag(v.continue) || flag(v.skip)) {
+      const r = flag(v.continue) ? await continueQueue(q, testOpt !== undefined ? test : undefined) : await skipQueue(q, testOpt !== undefined ? test : undefined);
+      const b = requireBatch(w.mainRoot);
+      return { json: { strategy: 'consolidated', integration: b.integration, preview: null, order: [], steps: r.steps, stopped: r.stopped, done: r.done, pullRequests: [] }, text: renderReport(r), exitCode: r.stopped ? EXIT.FAILURE : EXIT.OK };
+    }
+    const batch = requireBatch(w.mainRoot);
+    const strategy = (strategyOpt ?? batch.strategy) as 'consolidated' | 'individual';
+    const tip = (await revParse(w.mainRoot, `refs/heads/${batch.integration}`)) ?? (await revParse(w.mainRoot, 'HEAD'))!;
+    const candidates = [];
+    for (const i of batch.issues) if (i.branch && i.merge.state !== 'merged' && i.merge.state !== 'skipped' && (await branchExists(w.mainRoot, i.branch))) candidates.push(i);
+    const labels = new Map<string, string>();
+    for (const i of candidates) {
+      let l = i.short;
+      for (let n = 2; [...labels.values()].includes(l); n++) l = `${i.short}~${n}`;
+      labels.set(i.id, l);
+    }
+    const nodes = candidates.map((i) => ({ label: labels.get(i.id)!, rev: `refs/heads/${i.branch}` }));
+    const total = nodes.length + (nodes.length * (nodes.length - 1)) / 2;
+    let lastPct = -1;
+    const results = await preview(w.mainRoot, tip, nodes, {
+      onDone: (d, t) => {
+        const pct = Math.floor((d / t) * 10);
+        if (pct !== lastPct) ctx.progress(`preview: ${d}/${t} merges computed`);
+        lastPct = pct;
+      },
+    });
+    const previewJson = { tip: batch.integration, nodes: nodes.map((n) => n.label), results };
+    const matrix = nodes.length ? renderMatrix({ tipLabel: `${batch.integration} (${tip.slice(0, 12)})`, nodes: nodes.map((n) => n.label), results }) : 'no unmerged branches in the batch';
+    const order = mergeOrder(batch.issues).order.map((id) => batch.issues.find((i) => i.id === id)!.short);
+    const conflicts = results.some((r) => !r.clean);
+    if (flag(v['dry-run'])) {
+      const text = [matrix, '', `${strategy} order: ${order.join(' -> ') || '(empty)'}`, `(${total} merges previewed; nothing was changed)`].join('\n');
+      return { json: { strategy, integration: batch.integration, preview: previewJson, order, steps: [], stopped: null, done: false, pullRequests: [] }, text, exitCode: conflicts ? EXIT.FAILURE : EXIT.OK };
+    }
+    if (!ctx.json) ctx.progress(matrix);
+    if (strategy === 'individual') {
+      const ready = [];
+      for (const i of candidates) if (readiness(i, await issueFacts(w.mainRoot, batch, i), batch).ready) ready.push({ id: i.id, short: i.short, branch: i.branch!, title: i.title });
+      const prs = prCommands(ready, batch.integration);
+      await updateBatch(w.mainRoot, w.commonDir, (b) => {
+        if (!b) return { batch: undefined, value: undefined };
+        b.strategy = 'individual';
+        for (const p of prs) Object.assign(b.issues.find((i) => i.id === p.issue)!.merge, { state: 'ready', reason: null, at: new Date().toISOString() });
+        return { batch: b, value: undefined };
+      });
+      const text = [matrix, '', prs.length ? 'each branch is ready for its own pull request:' : 'no branch is ready (no commits, or uncommitted work in its worktree)', ...prs.flatMap((p) => [`  # ${p.short}`, ...p.commands.map((c) => `  ${c}`)])].join('\n');
+      return { json: { strategy, integration: batch.integration, preview: previewJson, order, steps: [], stopped: null, done: true, pullRequests: prs }, text };
+    }
+    const r = await startQueue(q, test);
+    return {
+      json: { strategy, integration: batch.integration, preview: previewJson, order, steps: r.steps, stopped: r.stopped, done: r.done, pullRequests: [] },
+      text: renderReport(r),
+      exitCode: r.stopped ? EXIT.FAILURE : EXIT.OK,
+    };
+  },
+};

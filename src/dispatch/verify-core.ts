@@ -1,0 +1,153 @@
+// Post-flight decisions of `jitp verify`, over plain data: which changed files belong to
+// which issue's lease, which belong to nobody, which two issues share, what leaked into the
+// main checkout, and what the sub-agents' reports say against what really changed. Pure.
+import { matches } from '../core/globs.js';
+import type { AgentReport } from './reports.js';
+
+export interface VerifyIssueInput {
+  id: string;
+  shortId: string;
+  title: string;
+  lease: { id: string; paths: string[]; worktree: string | null; branch: string | null } | null;
+  /** Worktree mode: files changed on the issue's branch/worktree. Null in a shared checkout. */
+  ownChanges: string[] | null;
+  report: { file: string; ok: true; report: AgentReport } | { file: string; ok: false; error: string } | null;
+}
+
+export interface VerifyInput {
+  issues: VerifyIssueInput[];
+  /** Files changed in the main checkout (working tree + index vs HEAD, untracked included). */
+  mainChanges: string[];
+  /** Globs never attributed or flagged (the issue store, jitp's own folders, reports dir). */
+  ignore: string[];
+  /** Reports found whose issue is not in the batch, or that could not be tied to an issue. */
+  strayReports: { file: string; error: string }[];
+  tests: { command: string; exitCode: number | null; ok: boolean } | null;
+  /** Live leases of issues outside the batch: their files are someone else's work in progress. */
+  otherLeases?: { id: string; issueId: string; paths: string[] }[];
+  /** True when a reports folder was given: a missing report then needs a human. */
+  reportsExpected?: boolean;
+}
+
+export interface VerifyIssueResult {
+  id: string;
+  shortId: string;
+  title: string;
+  leaseId: string | null;
+  mode: 'shared' | 'worktree';
+  /** Files this issue changed (inside its lease, or listed by its own report). */
+  changed: string[];
+  /** Changed files the issue's report lists or its branch holds but its lease does not cover. */
+  outsideLease: string[];
+  /** Files the report says it changed that did not change. */
+  reportedButUnchanged: string[];
+  needsOutsideScope: { path: string; why: string }[];
+  problems: string[];
+  failedChecks: { command: string; result: string }[];
+  report: 'ok' | 'missing' | 'malformed';
+  reportError?: string;
+  /** Human-readable reasons this issue needs a human; empty = fine. */
+  findings: string[];
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  issues: VerifyIssueResult[];
+  /** Changed files no lease of the batch covers and no report claims. */
+  unleased: string[];
+  /** Files changed by two or more issues. */
+  shared: { path: string; issues: string[] }[];
+  /** Changed files held by live leases outside the batch: not this batch's, never staged. */
+  heldByOthers: { path: string; leaseId: string; issueId: string }[];
+  /** Worktree mode: files of a worktree issue changed in the main checkout instead. */
+  leaked: { path: string; issue: string }[];
+  strayReports: { file: string; error: string }[];
+  /** Everything the batch changed, for `git add` (shared checkout: main changes; worktree: none). */
+  stage: string[];
+  needsHuman: string[];
+}
+
+const uniq = (xs: string[]) => [...new Set(xs)].sort();
+const inLease = (path: string, paths: string[]) => paths.some((g) => matches(path, g));
+
+export function analyseVerify(input: VerifyInput): VerifyResult {
+  const ignored = (p: string) => input.ignore.some((g) => matches(p, g));
+  const main = uniq(input.mainChanges.filter((p) => !ignored(p)));
+  const mainSet = new Set(main);
+  const owners = new Map<string, Set<string>>();
+  const own = (path: string, issue: string) => (owners.get(path) ?? owners.set(path, new Set()).get(path)!).add(issue);
+  const leaked: { path: string; issue: string }[] = [];
+  /** Main-checkout changes attributed to a shared-checkout issue. */
+  const mainOwned = new Set<string>();
+
+  const results: VerifyIssueResult[] = input.issues.map((iss) => {
+    const worktreeMode = iss.ownChanges !== null;
+    const paths = iss.lease?.paths ?? [];
+    const rep = iss.report?.ok ? iss.report.report : null;
+    const reported = uniq((rep?.filesChanged ?? []).map((p) => p.replace(/^\.\//, '')).filter((p) => !ignored(p)));
+    const pool = worktreeMode ? uniq(iss.ownChanges!.filter((p) => !ignored(p))) : main;
+    const poolSet = new Set(pool);
+    // Shared checkout: a file is this issue's when its lease covers it or its report claims it.
+    const changed = uniq([...pool.filter((p) => inLease(p, paths) || (!worktreeMode && reported.includes(p))), ...(worktreeMode ? pool : [])]);
+    for (const p of changed) own(p, iss.id);
+    // A worktree lease that names no paths scopes the issue to its worktree: nothing is outside.
+    const outsideLease = worktreeMode && paths.length === 0 ? [] : changed.filter((p) => !inLease(p, paths));
+    const reportedButUnchanged = reported.filter((p) => !poolSet.has(p));
+    // A leak: the main checkout changed a file this worktree issue holds (or, with a lease that
+    // names no paths, a file its worktree changed too).
+    if (worktreeMode) {
+      for (const p of main) if (paths.length ? inLease(p, paths) : poolSet.has(p)) leaked.push({ path: p, issue: iss.id });
+    } else {
+      for (const p of changed) mainOwned.add(p);
+    }
+    const failedChecks = (rep?.checks ?? []).filter((c) => c.result === 'fail').map((c) => ({ command: c.command, result: c.result }));
+    const findings: string[] = [];
+    if (!iss.lease) findings.push('no live lease: nothing says which files this issue may change');
+    if (changed.length === 0) findings.push('changed no file');
+    if (outsideLease.length) findings.push(`changed ${outsideLease.length} file(s) outside its lease: ${outsideLease.join(', ')}`);
+    if (reportedButUnchanged.length) findings.push(`report lists ${reportedButUnchanged.length} file(s) that did not change: ${reportedButUnchanged.join(', ')}`);
+    if (rep?.needsOutsideScope.length) findings.push(`needs changes outside its scope: ${rep.needsOutsideScope.map((n) => n.path).join(', ')}`);
+    if (rep?.problems.length) findings.push(`reports ${rep.problems.length} problem(s)`);
+    if (failedChecks.length) findings.push(`a check failed in the sub-agent: ${failedChecks.map((c) => c.command).join(', ')}`);
+    if (input.reportsExpected && iss.report === null) findings.push('no report found for it in the reports folder');
+    if (iss.report && !iss.report.ok) findings.push(`malformed report ${iss.report.file}: ${iss.report.error}`);
+    return {
+      id: iss.id,
+      shortId: iss.shortId,
+      title: iss.title,
+      leaseId: iss.lease?.id ?? null,
+      mode: worktreeMode ? 'worktree' : 'shared',
+      changed,
+      outsideLease,
+      reportedButUnchanged,
+      needsOutsideScope: rep?.needsOutsideScope ?? [],
+      problems: rep?.problems ?? [],
+      failedChecks,
+      report: iss.report === null ? 'missing' : iss.report.ok ? 'ok' : 'malformed',
+      ...(iss.report && !iss.report.ok ? { reportError: iss.report.error } : {}),
+      findings,
+    };
+  });
+
+  const leakedSet = new Set(leaked.map((l) => l.path));
+  const shared = [...owners.entries()].filter(([, s]) => s.size > 1).map(([path, s]) => ({ path, issues: [...s].sort() })).sort((a, b) => (a.path < b.path ? -1 : 1));
+  const anyShared = results.some((r) => r.mode === 'shared');
+  // In worktree mode every change in the main checkout is suspicious, attributed or not.
+  const heldByOthers: VerifyResult['heldByOthers'] = [];
+  for (const p of main) {
+    if (mainOwned.has(p) || leakedSet.has(p)) continue;
+    const other = (input.otherLeases ?? []).find((l) => inLease(p, l.paths));
+    if (other) heldByOthers.push({ path: p, leaseId: other.id, issueId: other.issueId });
+  }
+  const othersSet = new Set(heldByOthers.map((h) => h.path));
+  const unleased = main.filter((p) => !mainOwned.has(p) && !leakedSet.has(p) && !othersSet.has(p));
+  const needsHuman: string[] = [];
+  for (const r of results) for (const f of r.findings) needsHuman.push(`${r.shortId}: ${f}`);
+  if (unleased.length) needsHuman.push(`${unleased.length} changed file(s) no lease of the batch covers: ${unleased.join(', ')}`);
+  for (const s of shared) needsHuman.push(`${s.path} changed by ${s.issues.length} issues`);
+  for (const l of leaked) needsHuman.push(`${l.path} leaked into the main checkout (belongs to the worktree of ${l.issue})`);
+  for (const s of input.strayReports) needsHuman.push(`report ${s.file}: ${s.error}`);
+  if (input.tests && !input.tests.ok) needsHuman.push(`tests failed: ${input.tests.command} (exit ${input.tests.exitCode ?? 'signal'})`);
+  const stage = anyShared ? uniq(results.filter((r) => r.mode === 'shared').flatMap((r) => r.changed).filter((p) => mainSet.has(p))) : [];
+  return { ok: needsHuman.length === 0, issues: results, unleased, heldByOthers, shared, leaked, strayReports: input.strayReports, stage, needsHuman };
+}

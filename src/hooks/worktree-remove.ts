@@ -1,0 +1,45 @@
+// WorktreeRemove: the client wants a sub-agent's worktree gone. Removed only when nothing
+// would be lost (no uncommitted or untracked files); the branch goes only when merged. Else
+// the worktree is kept and the user is told how to deal with it. Never blocks (exit 0).
+import { existsSync } from 'node:fs';
+import type { HookHandler } from './contract.js';
+import { discoverRepo, mainRootOf } from '../git/discover.js';
+import { loadConfig } from '../config/load.js';
+import { readBatch } from '../worktree/batch.js';
+import type { WorktreeEnv } from '../worktree/create.js';
+import { currentBranch, gitRun } from '../worktree/git.js';
+import { openLeaseStore } from '../worktree/leases.js';
+import { removeIssue } from '../worktree/remove.js';
+import { removalFacts } from '../worktree/remove.js';
+import { decideRemoval } from '../worktree/safety.js';
+
+export const handler: HookHandler = async (input, env) => {
+  const path = typeof input.worktree_path === 'string' ? input.worktree_path : '';
+  if (!path || !existsSync(path)) return {};
+  const loc = discoverRepo(path);
+  if (!loc) return {};
+  const mainRoot = mainRootOf(loc);
+  try {
+    const { config } = loadConfig(mainRoot, env);
+    const w: WorktreeEnv = { mainRoot, commonDir: loc.commonDir, config, store: await openLeaseStore(loc, config, env), env, progress: () => {} };
+    const batch = readBatch(mainRoot);
+    const issue = batch?.issues.find((i) => i.worktree === path);
+    if (batch && issue) {
+      const o = await removeIssue(w, batch, issue, { mode: 'remove', force: false });
+      if (!o.verdict.allowed) return { json: { systemMessage: `jit-parallel: kept ${path} (${o.verdict.refusals.join('; ')}); \`jitp status\` shows it, \`jitp merge\` merges committed work` } };
+      return {};
+    }
+    // A worktree jitp did not make for an issue: same safety rule, against the main checkout's branch.
+    const branch = await currentBranch(path);
+    const integration = (await currentBranch(mainRoot)) ?? 'HEAD';
+    const fakeBatch = { integration } as never;
+    const facts = await removalFacts(w, fakeBatch, { branch: branch ?? null, worktree: path });
+    const v = decideRemoval(facts, { mode: 'remove', force: false });
+    if (!v.allowed) return { json: { systemMessage: `jit-parallel: kept ${path} (${v.refusals.join('; ')})` } };
+    await gitRun(mainRoot, ['worktree', 'remove', path]);
+    if (branch && facts.unmergedCommits.length === 0) await gitRun(mainRoot, ['branch', '-d', branch]);
+    return {};
+  } catch (e) {
+    return { json: { systemMessage: `jit-parallel: kept ${path}: ${(e as Error).message}` } };
+  }
+};

@@ -1,0 +1,153 @@
+// The one place worktree mode runs git. Every call returns stdout/stderr/exit code rather
+// than throwing, because for merge-tree and merge a non-zero exit is an answer, not a fault.
+import { execFile, spawn } from 'node:child_process';
+import { EXIT, JitpError } from '../core/errors.js';
+
+export interface GitResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const GIT_ENV = { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
+
+export function gitRun(cwd: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<GitResult> {
+  return new Promise((resolvePromise) => {
+    const child = execFile(
+      'git',
+      args,
+      { cwd, env: { ...(opts.env ?? process.env), ...GIT_ENV }, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 128) : 0;
+        resolvePromise({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+  });
+}
+
+/** Runs git and throws a JitpError (exit 7) naming the command when it fails. */
+export async function git(cwd: string, args: string[], hint?: string): Promise<string> {
+  const r = await gitRun(cwd, args);
+  if (r.code !== 0) {
+    throw new JitpError('E_GIT', EXIT.GIT, `git ${args.join(' ')} failed in ${cwd}: ${r.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${r.code}`}`, {
+      hint: hint ?? 'run the git command above yourself to see the full message',
+      details: { args, cwd, code: r.code, stderr: r.stderr },
+    });
+  }
+  return r.stdout.replace(/\n$/, '');
+}
+
+export async function revParse(cwd: string, rev: string): Promise<string | undefined> {
+  const r = await gitRun(cwd, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+export async function currentBranch(cwd: string): Promise<string | undefined> {
+  const r = await gitRun(cwd, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+export async function branchExists(cwd: string, branch: string): Promise<boolean> {
+  return (await gitRun(cwd, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`])).code === 0;
+}
+
+export interface WorktreeRecord {
+  path: string;
+  head?: string;
+  branch?: string;
+  bare?: boolean;
+  detached?: boolean;
+  locked?: string;
+  prunable?: string;
+}
+
+/** `git worktree list --porcelain -z`: paths may hold newlines, so NUL-separated. */
+export async function listWorktrees(cwd: string): Promise<WorktreeRecord[]> {
+  const out = await git(cwd, ['worktree', 'list', '--porcelain', '-z']);
+  const recs: WorktreeRecord[] = [];
+  let cur: WorktreeRecord | undefined;
+  for (const field of out.split('\0')) {
+    if (field === '') {
+      if (cur) recs.push(cur);
+      cur = undefined;
+      continue;
+    }
+    const sp = field.indexOf(' ');
+    const key = sp < 0 ? field : field.slice(0, sp);
+    const val = sp < 0 ? '' : field.slice(sp + 1);
+    if (key === 'worktree') cur = { path: val };
+    else if (!cur) continue;
+    else if (key === 'HEAD') cur.head = val;
+    else if (key === 'branch') cur.branch = val.replace(/^refs\/heads\//, '');
+    else if (key === 'bare') cur.bare = true;
+    else if (key === 'detached') cur.detached = true;
+    else if (key === 'locked') cur.locked = val;
+    else if (key === 'prunable') cur.prunable = val;
+  }
+  if (cur) recs.push(cur);
+  return recs;
+}
+
+export interface DirtyState {
+  /** Tracked files modified, staged or in conflict. */
+  modified: string[];
+  /** Untracked files that are not ignored. */
+  untracked: string[];
+}
+
+export async function dirtyState(worktree: string): Promise<DirtyState> {
+  const out = await git(worktree, ['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+  const modified: string[] = [];
+  const untracked: string[] = [];
+  const fields = out.split('\0');
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    if (f.length < 4) continue;
+    const xy = f.slice(0, 2);
+    const path = f.slice(3);
+    if (xy === '??') untracked.push(path);
+    else modified.push(path);
+    if (xy[0] === 'R' || xy[0] === 'C') i++; // rename: the next field is the old path
+  }
+  return { modified, untracked };
+}
+
+/** Runs a shell command (test, postCreate, agent) with output streamed to callbacks. */
+export function runShell(
+  cmd: string,
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; onLine?: (line: string) => void; timeoutMs?: number },
+): Promise<{ code: number; output: string; timedOut: boolean }> {
+  return new Promise((res) => {
+    const child = spawn(cmd, { cwd: opts.cwd, env: opts.env ?? process.env, shell: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let pending = '';
+    let timedOut = false;
+    const feed = (b: Buffer) => {
+      const s = b.toString('utf8');
+      if (output.length < 1_000_000) output += s;
+      pending += s;
+      let nl;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        opts.onLine?.(pending.slice(0, nl));
+        pending = pending.slice(nl + 1);
+      }
+    };
+    child.stdout.on('data', feed);
+    child.stderr.on('data', feed);
+    const timer = opts.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGTERM');
+        }, opts.timeoutMs)
+      : undefined;
+    child.on('error', (e) => {
+      output += String(e);
+    });
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      if (pending) opts.onLine?.(pending);
+      res({ code: code ?? (signal ? 128 : 1), output, timedOut });
+    });
+  });
+}

@@ -1,0 +1,71 @@
+// Removing an issue's worktree/branch after decideRemoval says yes; shared by
+// `jitp worktree remove`, `jitp cleanup` and the WorktreeRemove hook.
+import { existsSync } from 'node:fs';
+import { type Batch, type BatchIssue, updateBatch } from './batch.js';
+import type { WorktreeEnv } from './create.js';
+import { branchExists, dirtyState, gitRun, listWorktrees } from './git.js';
+import { decideRemoval, type RemovalFacts, type RemovalVerdict } from './safety.js';
+
+export async function removalFacts(w: Pick<WorktreeEnv, 'mainRoot'>, batch: Batch, issue: Pick<BatchIssue, 'branch' | 'worktree'>): Promise<RemovalFacts> {
+  const wt = issue.worktree;
+  const recs = await listWorktrees(w.mainRoot);
+  const rec = wt ? recs.find((r) => r.path === wt) : undefined;
+  const worktreeExists = !!wt && existsSync(wt) && !!rec;
+  const d = worktreeExists ? await dirtyState(wt!) : { modified: [], untracked: [] };
+  const bExists = !!issue.branch && (await branchExists(w.mainRoot, issue.branch));
+  let unmergedCommits: string[] = [];
+  if (bExists) {
+    const r = await gitRun(w.mainRoot, ['log', '--format=%h %s', `refs/heads/${batch.integration}..refs/heads/${issue.branch}`]);
+    unmergedCommits = r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [`(cannot compare with ${batch.integration}: ${r.stderr.trim()})`];
+  }
+  return { worktreeExists, branch: issue.branch, branchExists: bExists, modified: d.modified, untracked: d.untracked, unmergedCommits, locked: rec?.locked !== undefined };
+}
+
+export interface RemovalOutcome {
+  issue: string;
+  short: string;
+  verdict: RemovalVerdict;
+  removedWorktree: boolean;
+  deletedBranch: boolean;
+  releasedLease: boolean;
+}
+
+export async function removeIssue(w: WorktreeEnv, batch: Batch, issue: BatchIssue, opts: { mode: 'cleanup' | 'remove'; force: boolean }): Promise<RemovalOutcome> {
+  const facts = await removalFacts(w, batch, issue);
+  const verdict = decideRemoval(facts, opts);
+  const out: RemovalOutcome = { issue: issue.id, short: issue.short, verdict, removedWorktree: false, deletedBranch: false, releasedLease: false };
+  if (!verdict.allowed) return out;
+  if (verdict.removeWorktree) {
+    const args = ['worktree', 'remove', ...(opts.force ? ['--force', '--force'] : []), issue.worktree!];
+    const r = await gitRun(w.mainRoot, args);
+    if (r.code !== 0) {
+      verdict.allowed = false;
+      verdict.refusals.push(`git worktree remove failed: ${r.stderr.trim()}`);
+      return out;
+    }
+    out.removedWorktree = true;
+  }
+  if (verdict.deleteBranch && issue.branch) {
+    const r = await gitRun(w.mainRoot, ['branch', opts.force ? '-D' : '-d', issue.branch]);
+    // -d refuses a branch not merged into HEAD even when it is in the integration branch
+    // (main checkout elsewhere): the verdict already checked against the integration branch.
+    out.deletedBranch = r.code === 0 || (await gitRun(w.mainRoot, ['branch', '-D', issue.branch])).code === 0;
+  }
+  // The lease guards the issue until its work is merged: released only once the branch is gone.
+  if (w.store && (out.removedWorktree || !facts.worktreeExists) && (out.deletedBranch || !facts.branchExists) && issue.agentId) {
+    try {
+      await w.store.release({ issueId: issue.id, agentId: issue.agentId }, `worktree ${opts.mode}`);
+      out.releasedLease = true;
+    } catch {
+      /* no live lease left: nothing to release */
+    }
+  }
+  await updateBatch(w.mainRoot, w.commonDir, (b) => {
+    const i = b?.issues.find((x) => x.id === issue.id);
+    if (!b || !i) return { batch: undefined, value: undefined };
+    if (out.removedWorktree || !facts.worktreeExists) i.worktree = null;
+    if (out.deletedBranch) i.branch = null;
+    return { batch: b, value: undefined };
+  });
+  return out;
+}

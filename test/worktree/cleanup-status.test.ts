@@ -1,0 +1,134 @@
+// `jitp cleanup` and `jitp status` on real worktrees: cleanup removes only merged, clean work;
+// refuses untracked files and unmerged commits unless --force (listing the loss first); prunes
+// stale records; releases leases. Status joins lease, git and agent state.
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { afterEach, describe, expect, test } from 'vitest';
+import { discoverRepo } from '../../src/git/discover.js';
+import { openLocalStore } from '../../src/store/open.js';
+import { readBatch } from '../../src/worktree/batch.js';
+import { DIST_HOOK } from '../support/paths.js';
+import type { TempRepo } from '../support/git.js';
+import { jitp, repoWithIssues, U1, U2, U3 } from './helpers.js';
+
+let repo: TempRepo;
+afterEach(() => repo?.cleanup());
+
+const live = async () => (await openLocalStore(discoverRepo(repo.root)!).read()).leases.filter((l) => Date.parse(l.expiresAt) > Date.now());
+
+async function setup() {
+  repo = repoWithIssues([{ id: U1, title: 'merged one' }, { id: U2, title: 'unmerged two' }, { id: U3, title: 'untracked three' }]);
+  const r = await jitp(repo.root, ['worktree', 'add', U1, U2, U3, '--json']);
+  const wt: Record<string, string> = {};
+  for (const w of r.json.worktrees) wt[w.issue] = w.worktree;
+  for (const id of [U1, U2]) {
+    writeFileSync(join(wt[id]!, `${id.slice(0, 4)}.txt`), 'work\n');
+    repo.git('-C', wt[id]!, 'add', '-A');
+    repo.git('-C', wt[id]!, 'commit', '-qm', `work ${id.slice(0, 4)}`);
+  }
+  // Merge only U1 (by hand: cleanup judges by git, not by the batch's word).
+  repo.git('merge', '-q', '--no-ff', '--no-edit', 'jit/11111111-merged-one');
+  writeFileSync(join(wt[U3]!, 'notes.txt'), 'not committed anywhere\n');
+  return wt;
+}
+
+describe('cleanup', () => {
+  test('removes merged work, refuses unmerged and untracked, releases only what it removed', async () => {
+    const wt = await setup();
+    expect((await live()).map((l) => l.issueId).sort()).toEqual([U1, U2, U3].sort());
+    const dry = await jitp(repo.root, ['cleanup', '--dry-run', '--json']);
+    expect(dry.json.refused.map((r: any) => r.issue).sort()).toEqual([U2, U3].sort());
+    expect(existsSync(wt[U1]!)).toBe(true);
+    const r = await jitp(repo.root, ['cleanup', '--json']);
+    expect(r.code).toBe(1);
+    expect(r.json.cleaned).toEqual([expect.objectContaining({ issue: U1, removedWorktree: true, deletedBranch: true, releasedLease: true })]);
+    const reasons = Object.fromEntries(r.json.refused.map((x: any) => [x.issue, x.reasons.join(' ')]));
+    expect(reasons[U2]).toContain('not merged');
+    expect(reasons[U3]).toContain('notes.txt');
+    expect(existsSync(wt[U1]!)).toBe(false);
+    expect(existsSync(join(wt[U3]!, 'notes.txt'))).toBe(true);
+    expect(repo.git('branch', '--list', 'jit/22222222-unmerged-two')).not.toBe('');
+    expect((await live()).map((l) => l.issueId).sort()).toEqual([U2, U3].sort());
+    const text = await jitp(repo.root, ['cleanup']);
+    expect(text.stdout).toContain('refused 33333333');
+    expect(text.stdout).toContain('jitp cleanup --force');
+  });
+
+  test('--force lists what will be lost on stderr, then removes everything', async () => {
+    const wt = await setup();
+    const r = await jitp(repo.root, ['cleanup', '--force', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('untracked: notes.txt');
+    expect(r.stderr).toMatch(/commit only on jit\/22222222-unmerged-two: [0-9a-f]+ work 2222/);
+    for (const w of Object.values(wt)) expect(existsSync(w)).toBe(false);
+    expect(repo.git('branch', '--list', 'jit/*')).toBe('');
+    expect(await live()).toEqual([]);
+    expect(r.json.batchArchived).toBe(true);
+    expect(readBatch(repo.root)).toBeUndefined();
+  });
+
+  test('prunes the record of a worktree folder deleted by hand', async () => {
+    repo = repoWithIssues([{ id: U1, title: 'gone' }]);
+    const r = await jitp(repo.root, ['worktree', 'add', U1, '--json']);
+    rmSync(r.json.worktrees[0].worktree, { recursive: true, force: true });
+    expect(repo.git('worktree', 'list', '--porcelain')).toContain('prunable');
+    const l = await jitp(repo.root, ['worktree', 'list', '--json']);
+    expect(l.json.worktrees[0]).toMatchObject({ prunable: true });
+    const c = await jitp(repo.root, ['cleanup', '--json']);
+    expect(c.json.pruned.join(' ')).toContain('11111111-gone');
+    expect(repo.git('worktree', 'list', '--porcelain')).not.toContain('prunable');
+    // The branch had no commits beyond the base, so it counts as merged and goes too.
+    expect(c.json.cleaned).toEqual([expect.objectContaining({ issue: U1, deletedBranch: true })]);
+  });
+});
+
+describe('status', () => {
+  test('per issue: lease holder and time left, ahead/behind, dirty, disk, agent, merge readiness', async () => {
+    await setup();
+    const r = await jitp(repo.root, ['status', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const by = Object.fromEntries(r.json.issues.map((i: any) => [i.issue, i]));
+    expect(by[U2].lease).toMatchObject({ holder: 'agent:jitp-22222222' });
+    expect(by[U2].lease.secondsLeft).toBeGreaterThan(1000);
+    expect(by[U2].worktree).toMatchObject({ ahead: 1, dirty: false, exists: true });
+    expect(by[U2].worktree.diskKb).toBeGreaterThan(0);
+    expect(by[U2].merge).toMatchObject({ ready: true });
+    expect(by[U3].worktree).toMatchObject({ ahead: 0, dirty: true, untracked: 1 });
+    expect(by[U3].merge.ready).toBe(false);
+    expect(by[U3].merge.detail).toContain('uncommitted');
+    expect(by[U1].merge.ready).toBe(false); // already in main
+    expect(by[U1].agent).toEqual({ state: 'pending', attempts: 0, exitCode: null });
+    const text = await jitp(repo.root, ['status']);
+    expect(text.stdout).toContain('agent:jitp-22222222');
+    expect(text.stdout).toMatch(/33333333 .* dirty\(0M 1U\)/);
+    const watch = await jitp(repo.root, ['status', '--watch', '--frames', '2', '--interval', '0.05', '--no-disk']);
+    expect(watch.code).toBe(0);
+    expect(watch.stderr.match(/issue\s+lease/g)).toHaveLength(2);
+  });
+
+  test('no batch: says how to start one', async () => {
+    repo = repoWithIssues([]);
+    const r = await jitp(repo.root, ['status']);
+    expect(r.stdout).toContain('jitp worktree add');
+  });
+});
+
+describe('WorktreeRemove hook (bundle)', () => {
+  const hook = (input: object) => execFileSync(process.execPath, [DIST_HOOK, 'worktree-remove'], { input: JSON.stringify(input), encoding: 'utf8' });
+  test('keeps a worktree with untracked work and says so; removes a clean one (branch kept if unmerged)', async () => {
+    repo = repoWithIssues([{ id: U1, title: 'keep' }, { id: U2, title: 'clean' }]);
+    const r = await jitp(repo.root, ['worktree', 'add', U1, U2, '--json']);
+    const [w1, w2] = r.json.worktrees.map((w: any) => w.worktree);
+    writeFileSync(join(w1, 'draft.txt'), 'draft\n');
+    const out = hook({ hook_event_name: 'WorktreeRemove', worktree_path: w1 });
+    expect(JSON.parse(out).systemMessage).toContain('kept');
+    expect(existsSync(join(w1, 'draft.txt'))).toBe(true);
+    writeFileSync(join(w2, 'c.txt'), 'c\n');
+    repo.git('-C', w2, 'add', '-A');
+    repo.git('-C', w2, 'commit', '-qm', 'c');
+    expect(hook({ hook_event_name: 'WorktreeRemove', worktree_path: w2 })).toBe('');
+    expect(existsSync(w2)).toBe(false);
+    expect(repo.git('branch', '--list', 'jit/22222222-clean')).not.toBe('');
+  });
+});
