@@ -120,19 +120,22 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
         env: { ...w.env, JITP_ISSUE_ID: id, JITP_WORKTREE: issue.worktree!, JITP_BRANCH: issue.branch ?? '', JITP_PROMPT_FILE: promptFile, JITP_BATCH: batch.id },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      await setAgent(w, id, { state: 'running', attempts: attempt, startedAt: started, endedAt: null, exitCode: null, log, result, pid: child.pid ?? null });
+      // Listeners first, before any await: a fast agent can exit while the batch is written,
+      // and a 'close' emitted before anyone listens would leave this run waiting forever.
       const logStream = createWriteStream(log);
       const resStream = createWriteStream(result);
       child.stdout.on('data', (b: Buffer) => resStream.write(b));
       child.stderr.on('data', (b: Buffer) => logStream.write(b));
-      const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGTERM'), opts.timeoutMs) : undefined;
-      const exitCode: number = await new Promise((res) => {
+      const exited: Promise<number> = new Promise((res) => {
         child.on('error', (e) => {
           logStream.write(`jitp: cannot start agent: ${e.message}\n`);
           res(127);
         });
         child.on('close', (code, sig) => res(code ?? (sig ? 128 : 1)));
       });
+      const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGTERM'), opts.timeoutMs) : undefined;
+      await setAgent(w, id, { state: 'running', attempts: attempt, startedAt: started, endedAt: null, exitCode: null, log, result, pid: child.pid ?? null });
+      const exitCode = await exited;
       if (timer) clearTimeout(timer);
       await Promise.all([new Promise((r) => logStream.end(r)), new Promise((r) => resStream.end(r))]);
       let ok = exitCode === 0;

@@ -132,3 +132,42 @@ describe('WorktreeRemove hook (bundle)', () => {
     expect(repo.git('branch', '--list', 'jit/22222222-clean')).not.toBe('');
   });
 });
+
+describe('bad input and moved bases', () => {
+  test('a corrupt batch file: clear error naming the file, nothing changed', async () => {
+    repo = repoWithIssues([{ id: U1, title: 'x' }]);
+    await jitp(repo.root, ['worktree', 'add', U1]);
+    const file = join(repo.root, '.jit-parallel', 'batch.yaml');
+    writeFileSync(file, 'version: 1\nissues: [ {torn');
+    for (const argv of [['status'], ['worktree', 'list'], ['merge', '--dry-run'], ['cleanup']]) {
+      const r = await jitp(repo.root, argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr).toContain(file);
+    }
+    const j = await jitp(repo.root, ['status', '--json']);
+    expect(j.json.error.code).toBe('E_BATCH_CORRUPT');
+    expect(repo.git('worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(2);
+  });
+
+  test('an integration branch rewritten under the batch is flagged', async () => {
+    repo = repoWithIssues([{ id: U1, title: 'x' }]);
+    repo.write('extra.txt', 'x\n');
+    repo.commit('will be dropped');
+    await jitp(repo.root, ['worktree', 'add', U1]);
+    expect((await jitp(repo.root, ['status', '--json', '--no-disk'])).json.batch.baseInIntegration).toBe(true);
+    repo.git('reset', '-q', '--hard', 'HEAD~1');
+    repo.write('other.txt', 'y\n');
+    repo.commit('rewritten history');
+    const s = await jitp(repo.root, ['status', '--no-disk']);
+    expect(s.stdout).toContain('is no longer in main');
+  });
+
+  test('outside a repository: exit 7 with a hint', async () => {
+    const { tempDir } = await import('../support/git.js');
+    const d = tempDir();
+    const r = await jitp(d, ['status']);
+    expect(r.code).toBe(7);
+    expect(r.stderr).toContain('git init');
+    rmSync(d, { recursive: true, force: true });
+  });
+});
