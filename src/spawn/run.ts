@@ -97,6 +97,18 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
     lastTick = Date.now();
   }, 5_000);
   heartbeat.unref();
+  // Leases of running agents are renewed while they run, so a long agent never loses its
+  // issue to expiry (one of jit's known lease bugs); a failed renewal is said, not fatal.
+  const renewEveryMs = Math.max(1_000, (w.config.ttl * 1000) / 3);
+  const renewals = setInterval(() => {
+    if (!w.store) return;
+    const b = readBatch(w.mainRoot);
+    for (const i of b?.issues ?? []) {
+      if (i.agent.state !== 'running' || !i.agentId || !i.leaseId) continue;
+      w.store.renew({ issueId: i.id, agentId: i.agentId }).catch((e: Error) => w.progress(`[${i.short}] warning: lease renewal failed: ${e.message}`));
+    }
+  }, renewEveryMs);
+  renewals.unref();
   const results = await runPool(
     todo.map((i) => i.id),
     opts.maxParallel,
@@ -166,5 +178,6 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
     (r) => r.state === 'done',
   );
   clearInterval(heartbeat);
+  clearInterval(renewals);
   return todo.map((i) => results.get(i.id)!);
 }

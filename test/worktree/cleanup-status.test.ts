@@ -83,6 +83,24 @@ describe('cleanup', () => {
   });
 });
 
+describe('cleanup of sub-agent worktrees outside the batch', () => {
+  test('.claude/worktrees/agent-*: merged and clean removed, untracked work refused', async () => {
+    repo = repoWithIssues([]);
+    const clean = join(repo.root, '.claude', 'worktrees', 'agent-a1');
+    const busy = join(repo.root, '.claude', 'worktrees', 'agent-b2');
+    repo.git('worktree', 'add', '-q', '-b', 'worktree-agent-a1', clean);
+    repo.git('worktree', 'add', '-q', '-b', 'worktree-agent-b2', busy);
+    writeFileSync(join(busy, 'draft.md'), 'unsaved thoughts\n');
+    const r = await jitp(repo.root, ['cleanup', '--json']);
+    expect(r.code).toBe(1);
+    expect(r.json.cleaned).toEqual([expect.objectContaining({ issue: null, worktree: clean, removedWorktree: true, deletedBranch: true })]);
+    expect(r.json.refused).toEqual([expect.objectContaining({ issue: null, short: busy, reasons: [expect.stringContaining('draft.md')] })]);
+    expect(existsSync(clean)).toBe(false);
+    expect(existsSync(join(busy, 'draft.md'))).toBe(true);
+    expect(repo.git('branch', '--list', 'worktree-agent-*')).toContain('worktree-agent-b2');
+  });
+});
+
 describe('status', () => {
   test('per issue: lease holder and time left, ahead/behind, dirty, disk, agent, merge readiness', async () => {
     await setup();
