@@ -4,7 +4,6 @@
 // outside the repository may be claimed or edited through a path that looks inside it.
 import { existsSync, lstatSync, readlinkSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { EXIT, JitpError } from './errors.js';
 import { escapeGlob } from './globs.js';
 
@@ -48,7 +47,8 @@ export function isCaseInsensitiveFs(dir: string): boolean {
       }
       result = !!b && b.ino === a.ino && b.dev === a.dev;
     } else {
-      const probe = join(dir, `.jitp-case-probe-${process.pid}-${randomBytes(4).toString('hex')}-a`);
+      // pid + Math.random, not node:crypto: loading crypto costs every edit hook 4-15 ms (docs/benchmarks.md).
+      const probe = join(dir, `.jitp-case-probe-${process.pid}-${Math.random().toString(16).slice(2, 10)}-a`);
       writeFileSync(probe, '', { flag: 'wx' });
       try {
         result = existsSync(probe.slice(0, -1) + 'A');

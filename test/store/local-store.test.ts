@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { makeRepo, type TempRepo } from '../support/git.js';
@@ -104,20 +104,6 @@ describe('local store', () => {
     expect(log.events.map((e) => e.type)).toEqual(['acquire', 'release']);
   });
 
-  it('read-only store folder: clear E_STORE error, no partial files', async () => {
-    if (process.getuid?.() === 0) return; // root ignores permissions
-    const r = repo();
-    const s = openLocalStore(discoverRepo(r.root)!);
-    await s.acquire({ issueId: 'i1', agentId: 'agent:a', paths: [] });
-    chmodSync(s.storeDir, 0o555);
-    try {
-      await expect(s.acquire({ issueId: 'i2', agentId: 'agent:a', paths: [] })).rejects.toMatchObject({ code: 'E_STORE', exitCode: 5, hint: expect.stringContaining('chmod') });
-    } finally {
-      chmodSync(s.storeDir, 0o755);
-    }
-    expect(readdirSync(s.storeDir).sort()).toEqual(['events.jsonl', 'state.json']);
-  });
-
   it('lock wait is bounded and names the lock file and the repair command', async () => {
     const r = repo();
     const dir = storeDirOf(discoverRepo(r.root)!);
@@ -140,5 +126,25 @@ describe('local store', () => {
     writeFileSync(join(dir, 'lock'), JSON.stringify({ pid: 999_999_999, host: hostname(), nonce: 'dead', acquiredAt: new Date().toISOString() }));
     await s.release({ issueId: 'i1', agentId: 'agent:a' });
     expect(existsSync(join(dir, 'lock'))).toBe(false);
+  });
+});
+
+describe('local store: file-system failures', () => {
+  it('an unwritable event log is a clear E_STORE naming the folder, and the state is unchanged', async () => {
+    const r = makeRepo();
+    try {
+      const s = openLocalStore(discoverRepo(r.root)!);
+      await s.acquire({ issueId: 'i1', agentId: 'agent:a', paths: [] });
+      const before = readSnapshotSync(s.storeDir);
+      // A folder where the log should be: open() fails with EISDIR even for root.
+      const { renameSync, mkdirSync } = await import('node:fs');
+      renameSync(join(s.storeDir, 'events.jsonl'), join(s.storeDir, 'events.moved'));
+      mkdirSync(join(s.storeDir, 'events.jsonl'));
+      await expect(s.acquire({ issueId: 'i2', agentId: 'agent:a', paths: [] })).rejects.toMatchObject({ code: 'E_STORE', exitCode: 5, message: expect.stringContaining(s.storeDir) });
+      expect(readSnapshotSync(s.storeDir)).toEqual(before);
+      expect(existsSync(join(s.storeDir, 'lock'))).toBe(false);
+    } finally {
+      r.cleanup();
+    }
   });
 });

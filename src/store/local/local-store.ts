@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import * as rules from '../../core/lease-rules.js';
 import { EXIT, JitpError } from '../../core/errors.js';
 import type { AcquireRequest, Lease, LeaseRef, LeaseStore, StoreSnapshot } from '../types.js';
-import { acquireLock } from './lock.js';
+import { LOCK_FILE, MAX_HOLD_MS, acquireLock, readHolder } from './lock.js';
 import { crashPoint } from './crash.js';
 import { EVENTS_FILE, appendEvents, closeSync, openLog } from './event-log.js';
 import { STATE_SCHEMA_VERSION, readSnapshotSync, readStateFile, type StateFile } from './snapshot-read.js';
-import { writeStateFile } from './state-write.js';
+import { syncDirIfEnabled, writeStateFile } from './state-write.js';
 
 export interface LocalStoreOptions {
   storeDir: string;
@@ -21,6 +21,8 @@ export interface LocalStoreOptions {
   lockTimeoutMs?: number;
   /** Injectable clock for tests. */
   now?: () => number;
+  /** Test-only control for the race tests: runs transactions WITHOUT the lock (must lose updates). */
+  unsafeNoLockForTests?: boolean;
 }
 
 interface TxResult<T> {
@@ -42,17 +44,30 @@ export function ensureStoreDir(storeDir: string): void {
   }
 }
 
+/** File-system failures (ENOSPC, EACCES, EIO…) become E_STORE naming the folder; rule errors pass through. */
+function asStoreError(e: unknown, storeDir: string): unknown {
+  if (e instanceof JitpError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (!err || typeof err.code !== 'string') return e;
+  return new JitpError('E_STORE', EXIT.STORE, `cannot update the lease store in ${storeDir}: ${err.code} ${err.message}`, {
+    hint: `check free space and permissions of ${storeDir}; nothing was committed unless \`jitp claim list\` shows it; \`jitp doctor\` checks the store`,
+    cause: e,
+  });
+}
+
 export class LocalLeaseStore implements LeaseStore {
   readonly storeDir: string;
   private readonly ttl: number;
   private readonly lockTimeoutMs: number | undefined;
   private readonly now: () => number;
+  private readonly noLock: boolean;
 
   constructor(opts: LocalStoreOptions) {
     this.storeDir = opts.storeDir;
     this.ttl = opts.defaultTtlSecs ?? rules.DEFAULT_TTL_SECS;
     this.lockTimeoutMs = opts.lockTimeoutMs;
     this.now = opts.now ?? Date.now;
+    this.noLock = opts.unsafeNoLockForTests === true;
   }
 
   /**
@@ -62,7 +77,8 @@ export class LocalLeaseStore implements LeaseStore {
    */
   transact<T>(op: string, fn: (st: StoreSnapshot, nowMs: number) => TxResult<T>): TxResult<T> {
     ensureStoreDir(this.storeDir);
-    const lock = acquireLock(this.storeDir, { op, ...(this.lockTimeoutMs ? { timeoutMs: this.lockTimeoutMs } : {}) });
+    let committed = false;
+    const lock = this.noLock ? { release() {} } : acquireLock(this.storeDir, { op, ...(this.lockTimeoutMs ? { timeoutMs: this.lockTimeoutMs } : {}) });
     try {
       crashPoint('locked');
       let st = readStateFile(this.storeDir);
@@ -77,15 +93,29 @@ export class LocalLeaseStore implements LeaseStore {
       const fd = openLog(join(this.storeDir, EVENTS_FILE));
       let logSize: number;
       try {
-        logSize = appendEvents(fd, st.logSize, res.events);
+        logSize = appendEvents(fd, st.logSize, st.version, res.events);
       } finally {
         closeSync(fd);
       }
       const next: StateFile = { ...res.snapshot, logSize };
-      writeStateFile(this.storeDir, next);
+      // A writer paused past the longest legal hold may have had its lock recovered; it must
+      // not commit over whoever wrote since. (A check, not a guarantee: see docs/store.md.)
+      if ('nonce' in lock && readHolder(join(this.storeDir, LOCK_FILE)).holder?.nonce !== lock.nonce) {
+        throw new JitpError('E_STORE', EXIT.STORE, `lost the lease store lock ${join(this.storeDir, LOCK_FILE)} while holding it (paused for longer than ${MAX_HOLD_MS / 1000}s?); nothing was committed`, {
+          hint: 'run the command again',
+        });
+      }
+      writeStateFile(this.storeDir, next, { dirFsync: false });
+      committed = true;
       return res;
+    } catch (e) {
+      throw asStoreError(e, this.storeDir);
     } finally {
       lock.release();
+      // Durability of the rename (folder fsync) outside the lock: other processes already see
+      // the new state, and concurrent writers' folder syncs share one journal commit. The
+      // caller still gets its answer only after the fsync.
+      if (committed) syncDirIfEnabled(this.storeDir);
     }
   }
 

@@ -85,26 +85,42 @@ function storeError(dir: string, e: NodeJS.ErrnoException, what: string): JitpEr
   });
 }
 
-/** Tries once to create `file` holding `rec`; true when we now hold it. */
-function tryLink(dir: string, name: string, rec: LockHolder): boolean {
+/** Writes the holder record to a unique temp file, ready to be linked (possibly many times). */
+function prepare(dir: string, name: string, rec: LockHolder): string {
   const tmp = tempFor(dir, name, rec.nonce);
   try {
     writeFileSync(tmp, JSON.stringify(rec), { flag: 'wx' });
   } catch (e) {
     throw storeError(dir, e as NodeJS.ErrnoException, 'cannot create a lock');
   }
+  return tmp;
+}
+
+function dispose(tmp: string): void {
+  try {
+    unlinkSync(tmp);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** One attempt to link the prepared record into place; true when we now hold `name`. */
+function linkOnce(dir: string, tmp: string, name: string): boolean {
   try {
     linkSync(tmp, join(dir, name));
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw storeError(dir, e as NodeJS.ErrnoException, 'cannot create a lock');
+  }
+}
+
+function tryLink(dir: string, name: string, rec: LockHolder): boolean {
+  const tmp = prepare(dir, name, rec);
+  try {
+    return linkOnce(dir, tmp, name);
   } finally {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
+    dispose(tmp);
   }
 }
 
@@ -166,40 +182,47 @@ export function acquireLock(dir: string, opts: LockOptions = {}): HeldLock {
   const file = join(dir, LOCK_FILE);
   let wait = 0.2;
   let lastStaleCheck = 0;
-  for (let attempt = 0; ; attempt++) {
-    if (tryLink(dir, LOCK_FILE, rec)) {
-      return {
-        nonce: rec.nonce,
-        release() {
-          crashPoint('before-unlock');
-          try {
-            unlinkSync(file);
-          } catch {
-            /* removed by a recoverer that judged us ancient: nothing left to release */
-          }
-        },
-      };
-    }
-    const now = Date.now();
-    // Judging staleness costs two syscalls and a kill(0); do it every few ms, not every spin.
-    if (now - lastStaleCheck >= 5 || attempt === 0) {
-      lastStaleCheck = now;
-      const h = readHolder(file);
-      if (h.raw !== undefined && staleReason(h, now)) {
-        recoverStale(dir, h);
-        continue;
+  // One temp file per acquisition, linked on every attempt: spinning must not churn the folder
+  // (the holder's rename contends for the same directory lock).
+  const tmp = prepare(dir, LOCK_FILE, rec);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (linkOnce(dir, tmp, LOCK_FILE)) {
+        return {
+          nonce: rec.nonce,
+          release() {
+            crashPoint('before-unlock');
+            try {
+              unlinkSync(file);
+            } catch {
+              /* removed by a recoverer that judged us ancient: nothing left to release */
+            }
+          },
+        };
       }
+      const now = Date.now();
+      // Judging staleness costs two syscalls and a kill(0); do it every few ms, not every spin.
+      if (now - lastStaleCheck >= 5 || attempt === 0) {
+        lastStaleCheck = now;
+        const h = readHolder(file);
+        if (h.raw !== undefined && staleReason(h, now)) {
+          recoverStale(dir, h);
+          continue;
+        }
+      }
+      if (now - start > timeout) {
+        const h = readHolder(file).holder;
+        throw new JitpError(
+          'E_STORE',
+          EXIT.STORE,
+          `the lease store lock ${file} stayed held for ${Math.round((now - start) / 1000)}s${h ? ` by pid ${h.pid} on ${h.host} since ${h.acquiredAt}` : ''}`,
+          { hint: 'if no jitp process is running, `jitp doctor --repair` removes a stale lock safely', details: { lock: file, holder: h ?? null } },
+        );
+      }
+      sleepMs(wait * (0.5 + Math.random()));
+      wait = Math.min(wait * 1.5, 10);
     }
-    if (now - start > timeout) {
-      const h = readHolder(file).holder;
-      throw new JitpError(
-        'E_STORE',
-        EXIT.STORE,
-        `the lease store lock ${file} stayed held for ${Math.round((now - start) / 1000)}s${h ? ` by pid ${h.pid} on ${h.host} since ${h.acquiredAt}` : ''}`,
-        { hint: 'if no jitp process is running, `jitp doctor --repair` removes a stale lock safely', details: { lock: file, holder: h ?? null } },
-      );
-    }
-    sleepMs(wait * (0.5 + Math.random()));
-    wait = Math.min(wait * 1.5, 10);
+  } finally {
+    dispose(tmp);
   }
 }
