@@ -2,6 +2,7 @@
 // resolves the path, reads the store and finds the agent's binding; this file only decides
 // and words the answer the model will read.
 import type { Lease } from '../store/types.js';
+import { parseBindingLine } from './binding.js';
 import type { LeaseIndex } from './lease-index.js';
 
 export type Policy = 'strict' | 'extend' | 'warn' | 'off';
@@ -11,6 +12,8 @@ export interface Actor {
   subagentId?: string;
   /** The lease this agent works for: a bound sub-agent's lease. */
   lease?: Lease;
+  /** The worktree a sub-agent must stay in: its lease's, or the linked worktree it runs in. */
+  worktree?: string;
   /** Leases the main agent counts as its own (see docs/hooks.md, "Whose lease is mine"). */
   ownLeaseIds?: ReadonlySet<string>;
 }
@@ -77,12 +80,13 @@ export function decideEdit(q: EditQuery): Decision {
 
   // Worktree mode: workers writing into the main checkout through absolute paths is a known
   // failure; a sub-agent bound to worktree W writes only inside W.
-  const wt = actor.lease?.worktree;
-  if (actor.subagentId !== undefined && wt && !isUnder(target.abs, wt)) {
+  // Writes outside the repository (scratch files in /tmp) are not another agent's business.
+  const wt = actor.worktree ?? actor.lease?.worktree;
+  if (actor.subagentId !== undefined && wt && target.rel !== undefined && !isUnder(target.abs, wt)) {
     return {
       kind: 'deny',
       reason:
-        `jit-parallel: ${target.shown} is outside your worktree ${wt} (lease ${actor.lease!.id}, issue ${actor.lease!.issueId}). ` +
+        `jit-parallel: ${target.shown} is outside your worktree ${wt}${actor.lease ? ` (lease ${actor.lease.id}, issue ${actor.lease.issueId})` : ''}. ` +
         `Write only inside ${wt}; if a file elsewhere needs a change, describe it in your final answer instead.`,
     };
   }
@@ -186,4 +190,20 @@ export function decideBash(
     return { kind: 'deny', reason: `jit-parallel: command refused: ${head}${more}` };
   }
   return ok;
+}
+
+/**
+ * A sub-agent spawn (PreToolUse on Agent): a prompt that binds to a lease must bind to a live
+ * one with the right secret, or the sub-agent would silently work unbound. Returns the deny
+ * reason, or undefined when the spawn may go ahead (including prompts with no binding line).
+ */
+export function checkSpawn(prompt: string, leases: readonly Lease[], nowMs: number): string | undefined {
+  const b = parseBindingLine(prompt);
+  if (!b) return undefined;
+  const l = leases.find((x) => x.id === b.leaseId);
+  const fix = 'acquire the issue again (`jitp claim acquire <issue>`) and re-render the prompt with `jitp prompt`; never copy binding lines by hand';
+  if (!l) return `jit-parallel: this sub-agent prompt binds to lease ${b.leaseId}, which does not exist. Do not start it: ${fix}.`;
+  if (Date.parse(l.expiresAt) <= nowMs) return `jit-parallel: this sub-agent prompt binds to lease ${l.id} (issue ${l.issueId}), which expired at ${l.expiresAt}. Do not start it: ${fix}.`;
+  if (l.bindSecret !== undefined && l.bindSecret !== b.secret) return `jit-parallel: this sub-agent prompt carries a wrong secret for lease ${l.id} (issue ${l.issueId}). Do not start it: ${fix}.`;
+  return undefined;
 }

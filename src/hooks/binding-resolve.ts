@@ -12,6 +12,9 @@ import type { RepoLocation } from '../git/discover.js';
 import type { Lease, LeaseStore } from '../store/types.js';
 import type { HookInput } from './contract.js';
 
+/** The identity the skills use when JIT_AGENT_ID is unset. */
+export const DEFAULT_AGENT = 'agent:claude';
+
 export interface Resolved {
   actor: Actor;
   /** How a sub-agent was bound, for notes and tests. */
@@ -37,7 +40,7 @@ export function subagentTranscriptPath(input: HookInput, agentId: string): strin
 }
 
 /** First line of a file, reading at most 1 MiB (the first record is the initial prompt). */
-function firstLine(file: string): string | undefined {
+export function firstLine(file: string): string | undefined {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -97,18 +100,29 @@ export async function resolveActor(opts: {
     // The main agent: its own leases are those acquired under its identity that no sub-agent
     // has bound to (once a sub-agent binds, the lease is the sub-agent's work).
     const ids = new Set<string>();
-    if (env.JIT_AGENT_ID) ids.add(env.JIT_AGENT_ID);
+    // The skills acquire as "${JIT_AGENT_ID:-agent:claude}"; the same default here.
+    ids.add(env.JIT_AGENT_ID || DEFAULT_AGENT);
     if (typeof input.session_id === 'string') ids.add(`claude:session-${input.session_id}`);
     const own = live.filter((l) => ids.has(l.agentId) && boundAgents(l).length === 0).map((l) => l.id);
     return { actor: { ownLeaseIds: new Set(own) } };
   }
+  // A bound sub-agent running in a linked worktree (the client's isolation: "worktree") stays
+  // in it even when its lease names no worktree.
+  const confine = (lease: Lease) => {
+    const wt = lease.worktree ?? (loc.linked ? loc.worktreeRoot : undefined);
+    return wt ? real(wt) : undefined; // compared with realpath-resolved targets
+  };
+  const bound = (lease: Lease): Actor => {
+    const wt = confine(lease);
+    return { subagentId: agentId, lease, ...(wt ? { worktree: wt } : {}) };
+  };
   const known = live.find((l) => boundAgents(l).includes(agentId));
-  if (known) return { actor: { subagentId: agentId, lease: known }, via: 'store' };
+  if (known) return { actor: bound(known), via: 'store' };
 
   if (loc.linked) {
     const root = real(loc.worktreeRoot);
     const byTree = live.find((l) => l.worktree && real(l.worktree) === root);
-    if (byTree) return { actor: { subagentId: agentId, lease: byTree }, via: 'worktree' };
+    if (byTree) return { actor: bound(byTree), via: 'worktree' };
   }
 
   const file = subagentTranscriptPath(input, agentId);
@@ -125,7 +139,7 @@ export async function resolveActor(opts: {
   try {
     const store = await opts.store();
     const lease = await store.bind(b.leaseId, b.secret, agentId);
-    return { actor: { subagentId: agentId, lease }, via: 'prompt' };
+    return { actor: bound(lease), via: 'prompt' };
   } catch (e) {
     return {
       actor: { subagentId: agentId },

@@ -1,6 +1,8 @@
 // Entry of dist/hook.mjs: `node dist/hook.mjs <event>` with the hook JSON on stdin.
 // Keep this file's static imports minimal: it runs on every edit. Handlers load lazily.
 import type { HookHandler, HookOutcome } from './contract.js';
+import { readFileSync } from 'node:fs';
+import { mayBeLive } from './fast-path.js';
 
 // event argument -> lazy handler module (each exports `handler`).
 const handlers: Record<string, () => Promise<{ handler: HookHandler }>> = {
@@ -11,6 +13,9 @@ const handlers: Record<string, () => Promise<{ handler: HookHandler }>> = {
   'worktree-create': () => import('./worktree-create.js'),
   'worktree-remove': () => import('./worktree-remove.js'),
 };
+
+// Events whose handler has nothing to do unless a lease is live: answered by the fast path.
+const NEEDS_LIVE = new Set(['pre-tool-use', 'session-start', 'subagent-start', 'subagent-stop']);
 
 // The client's event name for each argument (failure messages, block decisions).
 const EVENT_NAMES: Record<string, string> = {
@@ -23,6 +28,13 @@ const EVENT_NAMES: Record<string, string> = {
 };
 
 async function readStdin(): Promise<string> {
+  // A blocking read of fd 0 avoids loading Node's net/stream machinery (process.stdin is a
+  // socket for pipes), several ms of every edit. A non-blocking stdin (EAGAIN) falls back.
+  try {
+    return readFileSync(0, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+  }
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -49,8 +61,14 @@ if (!load) {
     } catch {
       input = { __malformed: raw };
     }
-    const { handler } = await load();
-    emit(await handler(input, process.env));
+    const valid = input.__malformed === undefined;
+    const cwd = typeof input.cwd === 'string' && input.cwd ? input.cwd : process.env.CLAUDE_PROJECT_DIR ?? process.cwd();
+    if (valid && NEEDS_LIVE.has(event) && !mayBeLive(cwd)) {
+      emit({}); // no parallel work active: the path every ordinary edit takes
+    } else {
+      const { handler } = await load();
+      emit(await handler(input, process.env));
+    }
   } catch (e) {
     // Any bug or I/O error: the explicit failure policy, never a stray exit 1.
     try {

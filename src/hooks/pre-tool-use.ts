@@ -3,9 +3,10 @@
 // it, a systemMessage warns. Every failure goes through failure.ts.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { realpathSync } from 'node:fs';
-import { decideBash, decideEdit, type Actor, type BashTarget, type Decision, type Target } from '../core/hook-decision.js';
+import { checkSpawn, decideBash, decideEdit, type Actor, type BashTarget, type Decision, type Target } from '../core/hook-decision.js';
 import { buildLeaseIndex } from '../core/lease-index.js';
-import { normalizeRepoPath, resolveThroughSymlinks } from '../core/paths.js';
+import { isGlob, normalizeRepoPath, resolveThroughSymlinks } from '../core/paths.js';
+import { escapeGlob } from '../core/globs.js';
 import { discoverRepo, type RepoLocation } from '../git/discover.js';
 import type { Lease, LeaseStore } from '../store/types.js';
 import type { HookHandler, HookInput, HookOutcome } from './contract.js';
@@ -13,7 +14,7 @@ import { hookCwd, hookSettings, liveContext, type LiveContext } from './context.
 import { failureModeOf, failureOutcome } from './failure.js';
 import { resolveActor } from './binding-resolve.js';
 import { StoreUnreadable, openStore } from './store-access.js';
-import { maybeRenew } from './heartbeat.js';
+import { maybeRenew, renewDue } from './heartbeat.js';
 
 const EDIT_TOOLS = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
 
@@ -78,6 +79,10 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
   const ti = input.tool_input as Record<string, unknown>;
 
   let extend: { lease: Lease; path: string }[] = [];
+  if (tool === 'Agent' || tool === 'Task') {
+    const d = checkSpawn(typeof ti.prompt === 'string' ? ti.prompt : '', ctx.snap.leases, ctx.nowMs);
+    return d ? deny(d) : warn(warnings);
+  }
   if (EDIT_TOOLS.has(tool)) {
     const p = typeof ti.file_path === 'string' ? ti.file_path : typeof ti.notebook_path === 'string' ? ti.notebook_path : undefined;
     if (!p) return failureOutcome('PreToolUse', `${tool} call without a file path`, settings.failure);
@@ -102,11 +107,12 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
   } else return {};
 
   const lease = actor.lease;
-  if (lease) {
+  // The store's writer code loads only when there is something to write.
+  if (lease && (extend.length || renewDue(lease, ctx.nowMs, settings.ttl))) {
     try {
       const s = await getStore();
       if (extend.length) {
-        await s.extend({ issueId: lease.issueId, agentId: lease.agentId }, extend.map((e) => e.path), `edited by sub-agent ${actor.subagentId}`);
+        await s.extend({ issueId: lease.issueId, agentId: lease.agentId }, extend.map((e) => (isGlob(e.path) ? escapeGlob(e.path) : e.path)), `edited by sub-agent ${actor.subagentId}`);
       } else await maybeRenew(s, lease, ctx.nowMs, settings.ttl);
     } catch (e) {
       const code = (e as { code?: string }).code;

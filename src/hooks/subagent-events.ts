@@ -1,7 +1,10 @@
 // SubagentStart / SubagentStop: record when each sub-agent starts and finishes, against its
 // lease when it is bound (a sub-agent binds at its first edit, so a start is usually recorded
 // without a lease and the stop with one). Never blocks, never prints.
+import { parseBindingLine } from '../core/binding.js';
 import { boundAgents } from '../core/hook-decision.js';
+import type { Lease } from '../store/types.js';
+import { firstLine, initialPromptOf, subagentTranscriptPath } from './binding-resolve.js';
 import type { HookInput, HookOutcome } from './contract.js';
 import { hookCwd, liveContext } from './context.js';
 import { openStore } from './store-access.js';
@@ -11,7 +14,15 @@ export async function recordSubagent(input: HookInput, env: NodeJS.ProcessEnv, t
   if (!agentId) return {};
   const ctx = liveContext(hookCwd(input, env));
   if (!ctx) return {};
-  const lease = ctx.snap.leases.find((l) => Date.parse(l.expiresAt) > ctx.nowMs && boundAgents(l).includes(agentId));
+  const live = ctx.snap.leases.filter((l) => Date.parse(l.expiresAt) > ctx.nowMs);
+  let lease: Lease | undefined = live.find((l) => boundAgents(l).includes(agentId));
+  if (!lease && type === 'subagent-stop') {
+    // A sub-agent that never edited never bound; its binding line still says whose work it was.
+    const file = typeof input.agent_transcript_path === 'string' ? input.agent_transcript_path : subagentTranscriptPath(input, agentId);
+    const prompt = file ? initialPromptOf(firstLine(file), agentId) : undefined;
+    const b = prompt ? parseBindingLine(prompt) : undefined;
+    lease = b ? live.find((l) => l.id === b.leaseId && l.bindSecret === b.secret) : undefined;
+  }
   const store = await openStore(ctx.storeDir);
   await store.note({
     type,

@@ -84,3 +84,16 @@ test('unmatched, side requests, count_tokens and unknown paths', async () => {
   expect(server.unmatched().map((r) => r.seq)).toEqual([1]);
   expect(server.requests.map((r) => r.kind)).toEqual(['messages', 'side', 'count_tokens', 'other']);
 });
+
+test('waitFor resolves when a matching request arrives, and times out otherwise', async () => {
+  server.setScript([
+    { name: 'late', match: firstUserIncludes('LATE'), turns: [] },
+    { name: 'waiter', match: firstUserIncludes('WAIT'), turns: [async (ctx) => [say(`after #${(await ctx.server.waitFor((r) => r.actor === 'late')).seq}`)]] },
+  ]);
+  const waiting = post('/v1/messages', { model: 'm', tools, messages: [{ role: 'user', content: 'WAIT' }] });
+  await new Promise((r) => setTimeout(r, 100));
+  await post('/v1/messages', { model: 'm', tools, messages: [{ role: 'user', content: 'LATE' }] });
+  const msg = (await (await waiting).json()) as any;
+  expect(msg.content[0].text).toBe('after #2');
+  await expect(server.waitFor((r) => r.actor === 'nobody', 100)).rejects.toThrow(/no request matched/);
+});

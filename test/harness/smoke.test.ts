@@ -69,4 +69,22 @@ describe('scripted model drives the real claude binary', () => {
     expect(server.unmatched()).toEqual([]);
     expect(existsSync(join(repo.root, 'f4.txt'))).toBe(false);
   });
+
+  test('a turn can wait for another sub-agent (ordering parallel sub-agents)', async () => {
+    const a = join(repo.root, 'a.txt');
+    const b = join(repo.root, 'b.txt');
+    server.setScript([
+      { name: 'A', match: firstUserIncludes('ORDER-A'), turns: [[writeFile(a, 'A\n')]] },
+      {
+        name: 'B',
+        match: firstUserIncludes('ORDER-B'),
+        // B's first answer waits until A's second request: A's Write has run by then.
+        turns: [async (ctx) => (await ctx.server.waitFor((r) => r.actor === 'A' && r.turn === 1), [writeFile(b, existsSync(a) ? 'saw A\n' : 'no A\n')])],
+      },
+      { name: 'main', match: firstUserIncludes('ORDER-MAIN'), turns: [[agent('ORDER-B second'), agent('ORDER-A first')]] },
+    ]);
+    expectOk(await runClaude({ cwd: repo.root, prompt: 'ORDER-MAIN', server }));
+    expect(readFileSync(b, 'utf8')).toBe('saw A\n');
+    expect(server.unmatched()).toEqual([]);
+  });
 });

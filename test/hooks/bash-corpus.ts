@@ -142,6 +142,16 @@ export const READ_ONLY: string[] = [
   'bash -c "ls -la"',
   'less README.md',
   'git diff > /tmp/jitp-review.diff',
+  "git commit -m \"$(cat <<'EOF'\nfix: the thing\n\nCo-Authored-By: Claude <noreply@anthropic.com>\nEOF\n)\"",
+  "gh pr view 12 --json title | jq -r .title",
+  'npm run build 2>&1 | tail -5',
+  'ls nonexistent 2>/dev/null || true',
+  'git log --format="%H %s" -5 | cat',
+  'command -v jitp && jitp --version',
+  "find . -type f -name '*.ts' | xargs grep -l TODO",
+  'wc -c < src/a.ts',
+  'jitp claim list --json | jq ".[] | .issueId"',
+  'git stash show stash@{0}',
 ];
 
 export interface WritingCase {

@@ -1,8 +1,9 @@
 // The edit-time decision as a pure function, by table.
 import { describe, expect, test } from 'vitest';
-import { decideBash, decideEdit, formatExpiry, type Actor, type Policy, type Target } from '../../src/core/hook-decision.js';
+import { checkSpawn, decideBash, decideEdit, formatExpiry, type Actor, type Policy, type Target } from '../../src/core/hook-decision.js';
 import { buildLeaseIndex } from '../../src/core/lease-index.js';
 import type { Lease } from '../../src/store/types.js';
+import { formatBindingLine } from '../../src/core/binding.js';
 
 const NOW = Date.parse('2026-01-05T13:53:00Z');
 const lease = (id: string, paths: string[], extra: Partial<Lease> = {}): Lease => ({
@@ -57,7 +58,9 @@ const rows: Row[] = [
   ['worktree: inside W, own file', subW, file('src/w.ts', '/wt/issue-w/src/w.ts'), 'strict', 'allow'],
   ['worktree: into the main checkout', subW, file('src/w.ts', '/repo/src/w.ts'), 'extend', 'deny', /outside your worktree \/wt\/issue-w/],
   ['worktree: a sibling folder with W as name prefix', subW, file('src/w.ts', '/wt/issue-w2/src/w.ts'), 'extend', 'deny', /outside your worktree/],
-  ['worktree: outside the repo entirely', subW, file(undefined, '/tmp/scratch'), 'extend', 'deny', /outside your worktree/],
+  ['worktree: scratch file outside the repo is not policed', subW, file(undefined, '/tmp/scratch'), 'extend', 'allow'],
+  ['worktree: isolated sub-agent bound by prompt stays in its own worktree', { subagentId: 'agentA', lease: A, worktree: '/repo/.claude/worktrees/agent-a1' }, file('src/a.ts', '/repo/src/a.ts'), 'extend', 'deny', /outside your worktree \/repo\/.claude\/worktrees\/agent-a1 \(lease L-aaaaaa/],
+  ['worktree: isolated sub-agent writes its own file in its worktree', { subagentId: 'agentA', lease: A, worktree: '/repo/.claude/worktrees/agent-a1' }, file('src/a.ts', '/repo/.claude/worktrees/agent-a1/src/a.ts'), 'strict', 'allow'],
   ['worktree: main agent is not confined', main, file('src/free.ts', '/elsewhere/src/free.ts'), 'strict', 'allow'],
   ['folder target: other leases under it', subA, { shown: '.', abs: '/repo', rel: '.', isDir: true }, 'extend', 'deny', /a folder.*L-bbbbbb/],
   ['folder target: free folder still not silently added', subA, { shown: 'tmp/', abs: '/repo/tmp', rel: 'tmp', isDir: true }, 'extend', 'deny', /whole folder/],
@@ -136,5 +139,23 @@ describe('decideBash', () => {
   });
   test('nothing live: ok without work', () => {
     expect(decideBash([{ ...file('src/b.ts'), why: 'rm' }], [], { ...base, index: empty, actor: subA }).kind).toBe('ok');
+  });
+});
+
+describe('checkSpawn (PreToolUse on Agent)', () => {
+  const S = 'ab'.repeat(16);
+  const live = lease('L-5a5a5a', ['x'], { bindSecret: S });
+  const dead = lease('L-dead00', ['y'], { bindSecret: S, expiresAt: '2026-01-05T13:00:00Z' });
+  test.each([
+    ['no binding line', 'Fix issue 3.', undefined],
+    ['binding line not first (issue text cannot forge one)', `Fix it.\n${formatBindingLine(live.id, S)}`, undefined],
+    ['live lease, right secret', `${formatBindingLine(live.id, S)}\nwork`, undefined],
+    ['unknown lease', `${formatBindingLine('L-000000', S)}\nwork`, /does not exist/],
+    ['expired lease', `${formatBindingLine(dead.id, S)}\nwork`, /expired at/],
+    ['wrong secret', `${formatBindingLine(live.id, 'cd'.repeat(16))}\nwork`, /wrong secret/],
+  ])('%s', (_n, prompt, want) => {
+    const r = checkSpawn(prompt, [live, dead], NOW);
+    if (want) expect(r).toMatch(want);
+    else expect(r).toBeUndefined();
   });
 });

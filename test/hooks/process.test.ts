@@ -3,9 +3,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { formatBindingLine } from '../../src/core/binding.js';
-import { openLocalStore } from '../../src/hooks/interim-store.js';
+import { LocalLeaseStore } from '../../src/store/local/local-store.js';
 import type { Lease, StoreSnapshot } from '../../src/store/types.js';
 import { makeRepo, tempDir, type TempRepo } from '../support/git.js';
 import { DIST_HOOK } from '../support/paths.js';
@@ -56,7 +57,7 @@ const reason = (r: ReturnType<typeof runHook>): string => r.json?.hookSpecificOu
 let A: Lease;
 let B: Lease;
 async function seed() {
-  const store = openLocalStore(storeDir);
+  const store = new LocalLeaseStore({ storeDir });
   A = await store.acquire({ issueId: 'issue-a', agentId: 'agent:orch', paths: ['src/a.ts'] });
   B = await store.acquire({ issueId: 'issue-b', agentId: 'agent:orch', paths: ['src/b.ts', 'lib/**'] });
 }
@@ -74,7 +75,7 @@ describe('no parallel work active', () => {
     expect(r).toMatchObject({ status: 0, stdout: '' });
   });
   test('only expired leases: exit 0, no output; SessionStart says nothing', async () => {
-    const store = openLocalStore(storeDir);
+    const store = new LocalLeaseStore({ storeDir });
     await store.acquire({ issueId: 'old', agentId: 'agent:o', paths: ['src/a.ts'], ttlSecs: 1 });
     await new Promise((r) => setTimeout(r, 1100));
     expect(runHook('pre-tool-use', write(join(repo.root, 'src/a.ts')))).toMatchObject({ status: 0, stdout: '' });
@@ -129,6 +130,12 @@ describe('leases live', () => {
     expect(isDeny(r)).toBe(true);
     expect(reason(r)).toMatch(new RegExp(`held by lease ${A.id} of issue issue-a, held by agent:orch until \\d\\d:\\d\\d UTC, in (29|30) min`));
     expect(runHook('pre-tool-use', write(join(repo.root, 'README.md')))).toMatchObject({ status: 0, stdout: '' });
+  });
+
+  test('main agent: a lease under the skills\' default identity agent:claude is its own when JIT_AGENT_ID is unset', async () => {
+    await new LocalLeaseStore({ storeDir }).acquire({ issueId: 'issue-own', agentId: 'agent:claude', paths: ['src/own.ts'] });
+    expect(runHook('pre-tool-use', write(join(repo.root, 'src/own.ts')))).toMatchObject({ status: 0, stdout: '' });
+    expect(isDeny(runHook('pre-tool-use', write(join(repo.root, 'src/own.ts')), { JIT_AGENT_ID: 'agent:other' }))).toBe(true);
   });
 
   test('main agent: its own lease (JIT_AGENT_ID, nobody bound) is editable', () => {
@@ -188,6 +195,16 @@ describe('leases live', () => {
     expect(reason(r)).toMatch(B.id);
   });
 
+  test('case-insensitive file system: another spelling of a held file is the held file', () => {
+    // JITP_CASE_INSENSITIVE=1 makes core/paths treat the repository as on a case-folding file system.
+    subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
+    const env = { JITP_CASE_INSENSITIVE: '1' };
+    const r = runHook('pre-tool-use', write(join(repo.root, 'SRC/B.TS'), sub('agentA')), env);
+    expect(isDeny(r)).toBe(true);
+    expect(reason(r)).toMatch(B.id);
+    expect(isDeny(runHook('pre-tool-use', write(join(repo.root, 'SRC/B.TS'), sub('agentA'))))).toBe(false);
+  });
+
   test('Bash: sed -i on a held file denied; read-only commands silent', () => {
     subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
     const r = runHook('pre-tool-use', pre('Bash', { command: "sed -i 's/b/B/' src/b.ts" }, sub('agentA')));
@@ -214,12 +231,34 @@ describe('leases live', () => {
 
   test('worktree mode: a sub-agent bound to worktree W may not write outside W', async () => {
     const wt = repo.addWorktree('wt-c');
-    const store = openLocalStore(storeDir);
+    const store = new LocalLeaseStore({ storeDir });
     await store.acquire({ issueId: 'issue-c', agentId: 'agent:orch', paths: ['src/c.ts'], worktree: wt });
     const inside = runHook('pre-tool-use', { ...write(join(wt, 'src/c.ts'), sub('agentW')), cwd: wt });
     expect(inside).toMatchObject({ status: 0, stdout: '' });
     const outside = runHook('pre-tool-use', { ...write(join(repo.root, 'src/c.ts'), sub('agentW')), cwd: wt });
     expect(reason(outside)).toMatch(/outside your worktree/);
+  });
+
+  test('Agent spawn: a binding for a released lease or with a wrong secret is refused; a good one is silent', async () => {
+    const spawn = (prompt: string) => runHook('pre-tool-use', pre('Agent', { description: 'd', prompt, subagent_type: 'general-purpose' }));
+    expect(spawn(`${formatBindingLine(A.id, A.bindSecret!)}\nwork`)).toMatchObject({ status: 0, stdout: '' });
+    expect(spawn('no binding, e.g. an Explore agent')).toMatchObject({ status: 0, stdout: '' });
+    expect(reason(spawn(`${formatBindingLine(A.id, 'f'.repeat(32))}\nwork`))).toMatch(/wrong secret/);
+    await new LocalLeaseStore({ storeDir }).release({ issueId: 'issue-a', agentId: 'agent:orch' });
+    expect(reason(spawn(`${formatBindingLine(A.id, A.bindSecret!)}\nwork`))).toMatch(new RegExp(`${A.id}.*(does not exist|expired)`));
+  });
+
+  test('a store lock held too long ends in the failure policy well inside the client timeout', () => {
+    subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
+    runHook('pre-tool-use', write(join(repo.root, 'src/a.ts'), sub('agentA'))); // bind first
+    // A live holder (this test process) that never lets go.
+    const holder = { pid: process.pid, host: hostname(), nonce: 'n'.repeat(16), acquiredAt: new Date().toISOString(), op: 'test' };
+    writeFileSync(join(storeDir, 'lock'), JSON.stringify(holder));
+    const t = Date.now();
+    const r = runHook('pre-tool-use', write(join(repo.root, 'src/new.ts'), sub('agentA'))); // extend needs the lock
+    expect(Date.now() - t).toBeLessThan(10_000);
+    expect(r.status).toBe(0);
+    expect(r.json.systemMessage).toMatch(/could not extend lease.*lock.*failure: open/);
   });
 
   test('SessionStart: one paragraph naming the leases', () => {
@@ -231,6 +270,15 @@ describe('leases live', () => {
     expect(ctx.split('\n')).toHaveLength(1);
   });
 
+  test('SubagentStop of a sub-agent that never edited is still recorded against its lease', () => {
+    subTranscript('agentR', `${formatBindingLine(B.id, B.bindSecret!)}\nread-only review`);
+    const agent_transcript_path = join(transcripts, SESSION, 'subagents', 'agent-agentR.jsonl');
+    runHook('subagent-stop', { session_id: SESSION, cwd: repo.root, agent_id: 'agentR', agent_transcript_path, hook_event_name: 'SubagentStop' });
+    const events = readFileSync(join(storeDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.find((e) => e.note === 'subagent-stop')).toMatchObject({ by: 'claude:agentR', leaseId: B.id, issueId: 'issue-b' });
+    expect(leaseOf(B.id).meta?.claudeAgentIds).toBeUndefined(); // recorded, not bound
+  });
+
   test('SubagentStart/Stop are recorded in the event log', () => {
     subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
     runHook('subagent-start', { session_id: SESSION, cwd: repo.root, agent_id: 'agentA', agent_type: 'general-purpose', hook_event_name: 'SubagentStart' });
@@ -238,7 +286,7 @@ describe('leases live', () => {
     const stop = runHook('subagent-stop', { session_id: SESSION, cwd: repo.root, agent_id: 'agentA', hook_event_name: 'SubagentStop' });
     expect(stop).toMatchObject({ status: 0, stdout: '' });
     const events = readFileSync(join(storeDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(events.find((e) => e.type === 'subagent-start')).toMatchObject({ by: 'claude:agentA' });
-    expect(events.find((e) => e.type === 'subagent-stop')).toMatchObject({ by: 'claude:agentA', leaseId: A.id, issueId: 'issue-a' });
+    expect(events.find((e) => e.note === 'subagent-start')).toMatchObject({ type: 'note', by: 'claude:agentA' });
+    expect(events.find((e) => e.note === 'subagent-stop')).toMatchObject({ type: 'note', by: 'claude:agentA', leaseId: A.id, issueId: 'issue-a' });
   });
 });

@@ -51,18 +51,18 @@ export interface ClaudeRun {
 export class ClaudeTimeoutError extends Error {}
 
 export function runClaude(opts: RunClaudeOptions): Promise<ClaudeRun> {
-  const env = claudeEnv({
-    ANTHROPIC_API_KEY: 'sk-ant-dummy',
-    ANTHROPIC_BASE_URL: opts.server.url,
-    ...opts.env,
-  });
+  const base = claudeEnv();
+  const createdHome = base.HOME!;
+  const env: NodeJS.ProcessEnv = { ...base, ANTHROPIC_API_KEY: 'sk-ant-dummy', ANTHROPIC_BASE_URL: opts.server.url, ...opts.env };
   const home = env.HOME!;
   // The client keeps task output under $CLAUDE_CODE_TMPDIR (default /tmp/claude-<uid>/);
   // inside the temp HOME it is private to this run and removed with it.
   env.CLAUDE_CODE_TMPDIR ??= join(home, 'tmp');
   mkdirSync(env.CLAUDE_CODE_TMPDIR, { recursive: true, mode: 0o700 });
+  // Only the HOME made here is ours to remove; a caller-supplied HOME is left alone.
   const dropHome = () => {
-    if (!opts.keepHome) rmSync(home, { recursive: true, force: true });
+    if (home !== createdHome) rmSync(createdHome, { recursive: true, force: true });
+    else if (!opts.keepHome) rmSync(home, { recursive: true, force: true });
   };
   const args = [
     '-p',

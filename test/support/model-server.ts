@@ -162,6 +162,13 @@ export interface ModelServer {
   toolResultsOf(actor: string): TurnContext['toolResults'];
   /** Replaces the script (e.g. between runs against one server). */
   setScript(actors: Actor[]): void;
+  /**
+   * Resolves with the first recorded request matching `pred` (already seen or arriving later).
+   * Orders parallel sub-agents from inside a turn function, e.g. hold B's turn until A's second
+   * request arrived (A's first tool call has then run):
+   * `async (ctx) => { await ctx.server.waitFor((r) => r.actor === 'A' && r.turn === 1); return [...] }`.
+   */
+  waitFor(pred: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   close(): Promise<void>;
 }
 
@@ -327,6 +334,15 @@ export async function startModelServer(opts: ModelServerOptions = {}): Promise<M
     },
     setScript(a) {
       actors = a;
+    },
+    async waitFor(pred, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const hit = requests.find(pred);
+        if (hit) return hit;
+        if (Date.now() > deadline) throw new Error(`model server: no request matched within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
     },
     close: () =>
       new Promise<void>((resolve) => {

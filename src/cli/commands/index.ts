@@ -20,6 +20,8 @@ export const commands: Record<string, Loader> = {
   doctor: () => import('./doctor.js'),
 
   // -- hooks
+  'install-git-hooks': () => import('./install-git-hooks.js'),
+  'hook pre-commit': () => import('./hook-pre-commit.js'),
 
   // -- issues and planning
   issues: () => import('./issues.js'),

@@ -1,0 +1,118 @@
+// npm run bench:hook: the bundled PreToolUse hook as the client runs it (a fresh `node
+// dist/hook.mjs pre-tool-use` process per edit, hook JSON on stdin), interleaved in the same
+// run with the floor: a bare `node -e 0` fed the same stdin. Two cases:
+//   (a) no parallel work active (no lease store): the path every ordinary edit pays;
+//   (b) 50 live leases holding 2,000 paths, a bound sub-agent editing one of its files.
+// Also the in-process decision time for (b): snapshot read + index + path resolution + decision.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { formatBindingLine } from '../src/core/binding.js';
+import { decideEdit } from '../src/core/hook-decision.js';
+import { buildLeaseIndex } from '../src/core/lease-index.js';
+import { resolveTarget } from '../src/hooks/pre-tool-use.js';
+import { readSnapshotSync } from '../src/hooks/store-access.js';
+import { discoverRepo } from '../src/git/discover.js';
+import { LocalLeaseStore } from '../src/store/local/local-store.js';
+import { makeRepo } from '../test/support/git.js';
+import { DIST_HOOK } from '../test/support/paths.js';
+
+const N = Number(process.env.BENCH_N ?? 40);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+function timeProc(args: string[], input: string, cwd: string): number {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, args, { input, cwd, encoding: 'utf8' });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+let emptyEsm = '';
+function measure(name: string, payload: object, cwd: string, expectOut: (out: string) => boolean): { hook: number; floor: number } {
+  const input = JSON.stringify(payload);
+  const check = spawnSync(process.execPath, [DIST_HOOK, 'pre-tool-use'], { input, cwd, encoding: 'utf8' });
+  if (!expectOut(check.stdout)) throw new Error(`${name}: unexpected hook output ${JSON.stringify(check.stdout)} ${check.stderr}`);
+  for (let i = 0; i < 3; i++) {
+    timeProc(['-e', '0'], input, cwd);
+    timeProc([DIST_HOOK, 'pre-tool-use'], input, cwd);
+  }
+  const hook: number[] = [];
+  const floor: number[] = [];
+  const esm: number[] = [];
+  for (let i = 0; i < N; i++) {
+    // Rotate the order so drift in machine load hits all three alike.
+    const runs = [
+      () => hook.push(timeProc([DIST_HOOK, 'pre-tool-use'], input, cwd)),
+      () => floor.push(timeProc(['-e', '0'], input, cwd)),
+      () => esm.push(timeProc([emptyEsm], input, cwd)),
+    ];
+    for (let k = 0; k < 3; k++) runs[(i + k) % 3]!();
+  }
+  const h = median(hook);
+  const f = median(floor);
+  // An empty .mjs file: what any ESM entry (the brief's dist/hook.mjs) costs over `-e 0`.
+  const e = median(esm);
+  console.log(`${name.padEnd(44)} hook ${h.toFixed(1).padStart(6)} ms   node -e 0 ${f.toFixed(1).padStart(6)} ms   ratio ${(h / f).toFixed(3)}   (empty .mjs ${e.toFixed(1)} ms, ratio ${(e / f).toFixed(3)})`);
+  return { hook: h, floor: f };
+}
+
+const repo = makeRepo({ 'src/index.ts': 'export {}\n' });
+emptyEsm = join(repo.root, '.bench-empty.mjs');
+writeFileSync(emptyEsm, 'export {};\n');
+try {
+  const payload = (file: string, extra: object = {}) => ({
+    session_id: 'bench-session',
+    transcript_path: join(repo.root, '.bench-transcripts', 'bench-session.jsonl'),
+    cwd: repo.root,
+    permission_mode: 'acceptEdits',
+    hook_event_name: 'PreToolUse',
+    tool_name: 'Edit',
+    tool_input: { file_path: file, old_string: 'export {}', new_string: 'export const x = 1;', replace_all: false },
+    tool_use_id: 'toolu_bench',
+    ...extra,
+  });
+  console.log(`bench:hook  (${N} interleaved runs each; node ${process.version})`);
+  const a = measure('(a) no parallel work active', payload(join(repo.root, 'src/index.ts')), repo.root, (o) => o === '');
+
+  const storeDir = join(repo.root, '.git', 'jit-parallel');
+  const store = new LocalLeaseStore({ storeDir });
+  const leases = [];
+  for (let i = 0; i < 50; i++) {
+    leases.push(await store.acquire({ issueId: `issue-${i}`, agentId: 'agent:orch', paths: Array.from({ length: 40 }, (_, j) => `pkg${i}/src/mod${j}/file${j}.ts`) }));
+  }
+  const mine = leases[17]!;
+  // The sub-agent is bound the way a real one is: through the binding line of its transcript.
+  const tdir = join(repo.root, '.bench-transcripts', 'bench-session', 'subagents');
+  mkdirSync(tdir, { recursive: true });
+  const rec = { type: 'user', agentId: 'abench0000000001', message: { role: 'user', content: `${formatBindingLine(mine.id, mine.bindSecret!)}\nwork` } };
+  writeFileSync(join(tdir, 'agent-abench0000000001.jsonl'), `${JSON.stringify(rec)}\n`);
+  const sub = { agent_id: 'abench0000000001', agent_type: 'general-purpose' };
+  const own = join(repo.root, 'pkg17/src/mod3/file3.ts');
+  const b = measure('(b) 50 leases / 2,000 paths, own file', payload(own, sub), repo.root, (o) => o === '');
+  measure('(b) same store, file of another lease (deny)', payload(join(repo.root, 'pkg3/src/mod1/file1.ts'), sub), repo.root, (o) => o.includes('"deny"'));
+
+  // In-process: what the hook does for (b) after node has started.
+  const loc = discoverRepo(repo.root)!;
+  const times: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t = performance.now();
+    const snap = readSnapshotSync(storeDir)!;
+    const now = Date.now();
+    const index = buildLeaseIndex(snap.leases, now);
+    const actor = { subagentId: sub.agent_id, lease: index.leases.find((l) => l.id === mine.id)! };
+    const d = decideEdit({ nowMs: now, policy: 'extend', actor, target: resolveTarget(own, repo.root, loc), index });
+    times.push(performance.now() - t);
+    if (d.kind !== 'allow') throw new Error(`expected allow, got ${d.kind}`);
+  }
+  const inproc = median(times);
+  console.log(`${'(b) in-process: read + index + resolve + decide'.padEnd(44)} ${inproc.toFixed(3)} ms (median of 200)`);
+  console.log('');
+  console.log(`goals: (a) ratio <= 1.15: ${(a.hook / a.floor).toFixed(3)} ${a.hook / a.floor <= 1.15 ? 'met' : 'NOT met'}; ` +
+    `(b) ratio <= 1.3: ${(b.hook / b.floor).toFixed(3)} ${b.hook / b.floor <= 1.3 ? 'met' : 'NOT met'}; ` +
+    `in-process < 1 ms: ${inproc.toFixed(3)} ms ${inproc < 1 ? 'met' : 'NOT met'}`);
+} finally {
+  repo.cleanup();
+}

@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import type { CommandSpec } from '../command.js';
+import { requireRepo } from '../repo.js';
+import { EXIT, JitpError } from '../../core/errors.js';
+import { blockedFiles, blockedMessage, type CommitWho } from '../../core/commit-guard.js';
+import { buildLeaseIndex } from '../../core/lease-index.js';
+import { isCaseInsensitiveFs } from '../../core/paths.js';
+import { resolveAgentId } from '../../core/identity.js';
+import { storeDirOf } from '../../git/discover.js';
+import { failureModeOf } from '../../hooks/failure.js';
+import { StoreUnreadable, anyLive, readSnapshotSync } from '../../hooks/store-access.js';
+import { DEFAULT_AGENT } from '../../hooks/binding-resolve.js';
+
+const real = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+};
+
+export const command: CommandSpec = {
+  name: 'hook pre-commit',
+  summary: 'Check staged files against live leases (run by the pre-commit hook)',
+  usage: 'jitp hook pre-commit [--json]',
+  help: [
+    'Refuses the commit when a staged file is held by a live lease that is not the committer\'s.',
+    'The committer\'s own leases: those whose agent is the committer\'s identity (JIT_AGENT_ID, else',
+    '~/.config/jit/agent.toml; and agent:claude, the skills\' default, when JIT_AGENT_ID is unset),',
+    'those whose worktree is the worktree being committed in, and those',
+    'listed in JITP_LEASE (comma-separated lease ids). No live lease: exits 0 at once.',
+    'An unreadable store follows `failure:` in .jit-parallel.yaml (open: warn and allow; closed: refuse).',
+    '',
+    'JSON: {"ok": bool, "staged": number, "blocked": [{"path", "holders": [{"leaseId","issueId","agentId","expiresAt"}]}]}',
+    'Exit codes: 0 commit may go ahead, 3 staged files held by another lease, 5 store unreadable (failure: closed), 7 git.',
+  ].join('\n'),
+  positionals: { max: 0 },
+  async run(ctx) {
+    const repo = requireRepo(ctx.cwd);
+    const nowMs = Date.now();
+    let snap;
+    try {
+      snap = readSnapshotSync(storeDirOf(repo));
+    } catch (e) {
+      if (!(e instanceof StoreUnreadable)) throw e;
+      if (failureModeOf(repo.worktreeRoot, ctx.env) === 'closed') {
+        throw new JitpError('E_STORE', EXIT.STORE, `pre-commit: ${e.message}`, { hint: 'run `jitp doctor --repair`, or set failure: open in .jit-parallel.yaml' });
+      }
+      ctx.warn(`jit-parallel: pre-commit check skipped: ${e.message} (failure: open)`);
+      return { json: { ok: true, staged: 0, blocked: [], skipped: e.message } };
+    }
+    if (!anyLive(snap, nowMs)) return { json: { ok: true, staged: 0, blocked: [] } };
+    const out = execFileSync('git', ['diff', '--cached', '--name-only', '-z', '--no-renames'], { cwd: repo.worktreeRoot, encoding: 'utf8' });
+    const ci = isCaseInsensitiveFs(real(repo.worktreeRoot));
+    const staged = out.split('\0').filter(Boolean).map((p) => (ci ? p.toLowerCase() : p));
+    const agentIds = [ctx.env.JIT_AGENT_ID || DEFAULT_AGENT];
+    try {
+      agentIds.push(resolveAgentId({ env: ctx.env }).agentId);
+    } catch {
+      /* no configured identity: the skills' default above still counts */
+    }
+    const who: CommitWho = {
+      agentIds: [...new Set(agentIds)],
+      ...(repo.linked ? { worktree: real(repo.worktreeRoot) } : {}),
+      leaseIds: (ctx.env.JITP_LEASE ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    };
+    const blocked = blockedFiles(staged, buildLeaseIndex(snap!.leases, nowMs), who, real);
+    const json = {
+      ok: blocked.length === 0,
+      staged: staged.length,
+      blocked: blocked.map((b) => ({ path: b.path, holders: b.holders.map((l) => ({ leaseId: l.id, issueId: l.issueId, agentId: l.agentId, expiresAt: l.expiresAt })) })),
+    };
+    if (!blocked.length) return { json, text: '' };
+    if (ctx.json) return { json, exitCode: EXIT.HELD };
+    throw new JitpError('E_HELD', EXIT.HELD, blockedMessage(blocked, nowMs, who), { details: json });
+  },
+};
