@@ -156,7 +156,61 @@ export function planBatches(nodes: readonly BatchNode[], conflicts: ReadonlyArra
   const ctx: Ctx = { nodes: ns, byId, adj, maxParallel: Math.max(1, maxParallel) };
   const a = dsatur(ctx);
   const b = rounds(ctx);
-  return b.length < a.length ? b : a;
+  const best = b.length < a.length ? b : a;
+  return exact(ctx, best) ?? best;
+}
+
+/** Search steps for the exact pass; small selections are proved optimal, big ones keep the heuristic. */
+export const EXACT_BUDGET = 200_000;
+
+/**
+ * Tries every batch count from a lower bound up to one below the heuristic's, by
+ * backtracking in a dependency-respecting order. Returns a better batching or undefined.
+ */
+function exact(ctx: Ctx, heuristic: string[][]): string[][] | undefined {
+  const n = ctx.nodes.length;
+  if (n === 0) return undefined;
+  const depth = longestChain(ctx);
+  const reds = ctx.nodes.filter((v) => v.tier === 'RED').length;
+  const crit = ctx.nodes.filter((v) => v.tier === 'CRITICAL').length;
+  const lower = Math.max(Math.ceil(n / ctx.maxParallel), Math.max(...depth.values()), crit + (reds > 0 ? reds : n > crit ? 1 : 0));
+  if (lower >= heuristic.length) return undefined;
+  // Topological order, most constrained first among the ready ones.
+  const order: BatchNode[] = [];
+  const placed = new Set<string>();
+  while (order.length < n) {
+    const ready = ctx.nodes.filter((v) => !placed.has(v.id) && v.deps.every((d) => placed.has(d) || !ctx.byId.has(d)));
+    ready.sort((x, y) => ctx.adj.get(y.id)!.size - ctx.adj.get(x.id)!.size || depth.get(y.id)! - depth.get(x.id)! || (x.id < y.id ? -1 : 1));
+    order.push(ready[0]!);
+    placed.add(ready[0]!.id);
+  }
+  let steps = 0;
+  for (let k = lower; k < heuristic.length; k++) {
+    const classes: string[][] = Array.from({ length: k }, () => []);
+    const colour = new Map<string, number>();
+    const go = (i: number): boolean | undefined => {
+      if (i === n) return true;
+      if (++steps > EXACT_BUDGET) return undefined;
+      const v = order[i]!;
+      // Dependants need later batches: leave room for the longest chain after v.
+      const floor = Math.max(-1, ...v.deps.filter((d) => ctx.byId.has(d)).map((d) => colour.get(d)!)) + 1;
+      const ceil = k - depth.get(v.id)!;
+      for (let c = floor; c <= ceil; c++) {
+        if (!canJoin(ctx, v, classes[c]!)) continue;
+        classes[c]!.push(v.id);
+        colour.set(v.id, c);
+        const r = go(i + 1);
+        if (r !== false) return r;
+        classes[c]!.pop();
+        colour.delete(v.id);
+      }
+      return false;
+    };
+    const r = go(0);
+    if (r === undefined) return undefined;
+    if (r) return classes.filter((c) => c.length > 0);
+  }
+  return undefined;
 }
 
 /** Checks a batching against every rule; returns the violations (used by tests and --json consumers). */

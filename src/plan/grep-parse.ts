@@ -3,14 +3,19 @@ import type { IdentifierHit } from './types.js';
 
 // Declarations across common languages: `function x`, `def x`, `fn x`, `class X`, `type X`,
 // `const x =`, `struct X`, `interface X`, `func x`, `#define X`, `x: function`, Go methods.
-const DECL = /\b(?:function\*?|def|fn|class|struct|enum|trait|interface|type|mod|module|func|const|let|var|static|macro_rules!|object|record|protocol|typedef|namespace|impl(?:<[^>]*>)?)\s+([A-Za-z_$][\w$]*)|#define\s+([A-Za-z_]\w*)|^\s*func\s+\([^)]*\)\s*([A-Za-z_]\w*)/g;
+const DECL = /\b(?:function\*?|def|fn|class|struct|enum|trait|interface|type|mod|module|func|static|macro_rules!|object|record|protocol|typedef|namespace|impl(?:<[^>]*>)?)\s+([A-Za-z_$][\w$]*)|#define\s+([A-Za-z_]\w*)|^\s*func\s+\([^)]*\)\s*([A-Za-z_]\w*)/g;
+// Variables count only at module level (no indentation): locals are not what an issue names.
+const TOP_VAR = /^(?:export\s+)?(?:pub\s+)?(?:const|let|var|static)\s+(?:mut\s+)?([A-Za-z_$][\w$]*)/;
 // A method or arrow/assigned function defined at the start of a line.
 const METHOD = /^\s*(?:(?:export|default|pub(?:\([\w:]+\))?|async|static|public|private|protected|override|readonly|get|set)\s+)*([A-Za-z_$][\w$]*)\s*(?:\([^)]*\)\s*(?::\s*[^={;]+)?\{\s*$|=\s*(?:async\s+)?(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>|:\s*(?:async\s+)?function\b)/;
 const WORD = /[A-Za-z_$][\w$]*/g;
+const COMMENT = /^\s*(\/\/|\/\*|\*(?!\*?\/?\s*$)|--\s|;;|#(?!define|include|if|ifdef|ifndef|pragma|\[|!))/;
 
 export function definedNames(line: string): string[] {
   const out: string[] = [];
   for (const m of line.matchAll(DECL)) out.push((m[1] ?? m[2] ?? m[3])!);
+  const tv = TOP_VAR.exec(line);
+  if (tv) out.push(tv[1]!);
   const mm = METHOD.exec(line);
   if (mm && !/^(if|for|while|switch|catch|return|function|else|do)$/.test(mm[1]!)) out.push(mm[1]!);
   return out;
@@ -32,6 +37,8 @@ export function parseGrep(out: string, identifiers: ReadonlySet<string>): Map<st
     const line = out.length > 0 ? out.slice(nul + 1, nl) : '';
     pos = nl + 1;
     if (line.length > 2000) continue; // minified or generated text
+    // A name in a code comment is talk about it, not a use (Markdown is prose: kept).
+    if (COMMENT.test(line) && !/\.(md|mdx|rst|txt|adoc)$/i.test(file)) continue;
     const defs = new Set(definedNames(line));
     const seen = new Set<string>();
     for (const w of line.matchAll(WORD)) {

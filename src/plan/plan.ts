@@ -50,7 +50,7 @@ export function buildPlan(selected: readonly Issue[], excluded: PlanResult['excl
   const planned: PlannedIssue[] = [];
   const preds: Array<{ id: string; files: PredictedFile[] }> = [];
   for (const issue of selected) {
-    const mentions = extractMentions(issueText(issue));
+    const mentions = extractMentions(issueText(issue), { bins: facts.binNames ?? [] });
     const p = predictIssue(issue, idx, facts, opts, mentions);
     const { tier, reasons } = tierOf({ files: p.files, repoWide: mentions.repoWide, declaredRisk: issue.declaredRisk });
     const sorted = [...p.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -30,6 +30,8 @@ export interface RepoIndex {
   historyHot: Array<{ path: string; share: number }>;
   cochange: CoChangeIndex;
   ignore: string[];
+  /** Memo for commandsDir (computed once per plan, not per issue). */
+  commands?: { dir: string; ext: string; stems: string[] } | null;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
@@ -79,9 +81,11 @@ export function issueText(issue: Pick<PlanIssue, 'title' | 'description'>): stri
 }
 
 /** Files with a registry in `dir` (index.ts, mod.rs, __init__.py, main.*). */
-function registriesIn(dir: string, idx: RepoIndex): string[] {
+function registriesIn(dir: string, idx: RepoIndex, forFile?: string): string[] {
   const out: string[] = [];
-  for (const name of ['index.ts', 'index.tsx', 'index.js', 'index.mjs', 'mod.rs', 'lib.rs', '__init__.py']) {
+  // A new Rust module is declared with `mod x;` in the crate root too.
+  const names = ['index.ts', 'index.tsx', 'index.js', 'index.mjs', 'mod.rs', 'lib.rs', '__init__.py', ...(forFile?.endsWith('.rs') ? ['main.rs'] : [])];
+  for (const name of names) {
     const p = dir ? `${dir}/${name}` : name;
     if (idx.files.has(p)) out.push(p);
   }
@@ -89,7 +93,7 @@ function registriesIn(dir: string, idx: RepoIndex): string[] {
 }
 
 export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts, opts: Pick<PlanOptions, 'maxFilesPerIssue'>, mentions?: Mentions): Prediction {
-  const m = mentions ?? extractMentions(issueText(issue));
+  const m = mentions ?? extractMentions(issueText(issue), { bins: facts.binNames ?? [] });
   const out = new Map<string, PredictedFile>();
   const ignored = [...m.refused];
   const add = (path: string, kind: ReasonKind, reason: string) => {
@@ -98,14 +102,18 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
     const isNew = !idx.files.has(path);
     out.set(path, { path, isNew, hot: !isNew && idx.hot.has(path), kind, reason });
   };
-  const canBeNew = (p: string) => !idx.files.has(p) && !idx.dirs.has(p) && idx.dirs.has(dirOf(p));
+  // New under an existing folder, or a new top-level folder's first file (`docs/plan.md`).
+  // Words joined by a slash (`ahead/behind`) are not files: a new file needs a file-like name.
+  const canBeNew = (p: string) =>
+    !idx.files.has(p) && !idx.dirs.has(p) && /\.[A-Za-z][A-Za-z0-9]{0,9}$|(^|\/)(Makefile|Dockerfile|Jenkinsfile|Procfile|Gemfile|LICENSE)$/.test(p) && !p.startsWith('@') && (idx.dirs.has(dirOf(p)) || p.split('/').length === 2);
 
   // 1. Declared files (task front matter, batch list, jit context.files).
   for (const d of issue.declaredFiles) {
     const r = normalizeMentionedPath(d.endsWith('/') ? d.slice(0, -1) : d);
-    const p = r.path ?? (d.includes('..') ? undefined : d.replace(/^\.\//, '').replace(/\/$/, ''));
-    if (!p || d.split('/').includes('..') || d.startsWith('/')) {
-      ignored.push(`${d}: declared path outside the repository`);
+    // Declared names need no extension (`LICENSE`, `bin/tool`), but the same refusals apply.
+    const p = r.refused ? undefined : (r.path ?? d.replace(/^\.\//, '').replace(/\/$/, ''));
+    if (!p || /[\0-\x1f]/.test(p) || p.split('/').includes('..') || p.startsWith('/')) {
+      ignored.push(`${JSON.stringify(d).slice(0, 80)}: declared path outside the repository or not a path`);
       continue;
     }
     if (isGlob(p)) {
@@ -123,7 +131,9 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
       // A named folder gets new files; its registry is where they are wired in.
       for (const r of registriesIn(clean, idx)) add(r, 'registry', `registry of the named folder ${clean}/`);
     } else if (!clean.includes('/')) {
-      const hits = idx.byBase.get(clean.toLowerCase()) ?? [];
+      let hits = idx.byBase.get(clean.toLowerCase()) ?? [];
+      // `README` for README.md: the root file with that stem.
+      if (!hits.length && !clean.includes('.')) hits = (idx.byStem.get(clean.toLowerCase()) ?? []).filter((f) => !f.includes('/'));
       if (hits.length >= 1 && hits.length <= 2) for (const h of hits) add(h, 'named', `named as ${clean}`);
     } else if (!p.endsWith('/') && canBeNew(clean)) add(clean, 'new', `named in the issue; new file under ${dirOf(clean) || '.'}/`);
     else if (!p.endsWith('/')) {
@@ -144,7 +154,8 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
   }
   // 4. Identifiers, resolved through the batched git grep.
   for (const { name, strong } of m.identifiers) {
-    const hits = facts.grep.get(name) ?? [];
+    // Lock files and other generated files are never edited for a name in the text.
+    const hits = (facts.grep.get(name) ?? []).filter((h) => classifyPath(h.file) !== 'lock');
     const defs = hits.filter((h) => h.defines > 0);
     if (defs.length >= 1 && defs.length <= (strong ? MAX_DEF_FILES : 2)) {
       for (const h of defs) add(h.file, 'defines', `defines \`${name}\``);
@@ -160,28 +171,49 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
     const stems = (idx.byStem.get(name.toLowerCase()) ?? []).filter((f) => classifyPath(f) !== 'doc');
     if (stems.length === 1) add(stems[0]!, 'file-name', `file named after \`${name}\``);
   }
-  // 5. Registries next to new files; manifests for new scripts or dependencies.
-  for (const f of [...out.values()]) if (f.isNew) for (const r of registriesIn(dirOf(f.path), idx)) add(r, 'registry', `registry next to new ${f.path}`);
-  const newScripts = facts.npmScripts ? m.npmScripts.filter((s) => !facts.npmScripts!.has(s)) : [];
-  if (newScripts.length && idx.files.has('package.json')) add('package.json', 'manifest', `adds npm script ${newScripts.join(', ')}`);
+  // 5. Subcommands of the project's own CLI (`jitp plan`): the command's file when the
+  // commands folder has one named after it, else a new file there (and its registry below).
+  if (idx.commands === undefined) idx.commands = commandsDir(idx, facts) ?? null;
+  const cmdDir = idx.commands;
+  if (cmdDir) {
+    const bins = new Set(facts.binNames ?? []);
+    for (const { bin, sub, display: name } of m.commandWords) {
+      if (!bins.has(bin)) continue;
+      const existing = (idx.byStem.get(sub.toLowerCase()) ?? []).filter((f) => dirOf(f) === cmdDir.dir);
+      // `tool claim` when `claim-acquire`, `claim-list`… exist: the group, not a new command.
+      const group = existing.length ? [] : cmdDir.stems.filter((st) => st.startsWith(`${sub}-`));
+      if (existing.length) for (const f of existing) add(f, 'command', `implements \`${name}\``);
+      else if (group.length) for (const st of group.slice(0, 12)) add(`${cmdDir.dir}/${st}${cmdDir.ext}`, 'command', `one of the \`${name} …\` commands`);
+      else add(`${cmdDir.dir}/${sub}${cmdDir.ext}`, 'command', `new command \`${name}\` in ${cmdDir.dir}/`);
+    }
+  }
+  // 6. Registries next to new files; manifests for new scripts or dependencies.
+  for (const f of [...out.values()]) if (f.isNew) for (const r of registriesIn(dirOf(f.path), idx, f.path)) add(r, 'registry', `registry next to new ${f.path}`);
+  const groups = new Set([...(facts.npmScripts ?? [])].filter((s) => s.includes(':')).map((s) => s.slice(0, s.indexOf(':'))));
+  const newScripts = facts.npmScripts
+    ? [...new Set([...m.npmScripts, ...m.scriptLike.filter((s) => groups.has(s.slice(0, s.indexOf(':'))))])].filter((s) => !facts.npmScripts!.has(s))
+    : [];
+  if (newScripts.length && idx.files.has('package.json')) add('package.json', 'script', `adds npm script ${newScripts.join(', ')}`);
   if (m.addsDependency) {
     for (const man of ['package.json', 'Cargo.toml', 'pyproject.toml', 'go.mod', 'Gemfile', 'composer.json']) if (idx.files.has(man)) add(man, 'manifest', 'adds a dependency');
-    for (const f of idx.files) if (!f.includes('/') && classifyPath(f) === 'lock') add(f, 'manifest', 'adds a dependency (lock file)');
+    for (const base of ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'Cargo.lock', 'go.sum', 'poetry.lock', 'uv.lock', 'Pipfile.lock', 'Gemfile.lock', 'composer.lock']) {
+      if (idx.files.has(base)) add(base, 'manifest', 'adds a dependency (lock file)');
+    }
   }
-  // 6. Tests of predicted source files.
+  // 7. Tests of predicted source files.
   for (const f of [...out.values()]) {
-    if (f.isNew || !['named', 'declared', 'defines', 'file-name'].includes(f.kind)) continue;
+    if (f.isNew || !['named', 'declared', 'defines', 'file-name', 'command'].includes(f.kind)) continue;
     const cls = classifyPath(f.path);
     if (cls === 'test' || cls === 'doc') continue;
     const t = idx.tests.get(stemOf(f.path).toLowerCase()) ?? [];
     if (t.length >= 1 && t.length <= 2) for (const tf of t) add(tf, 'test', `tests ${f.path}`);
   }
-  // 7. Files that historically change together with the predicted ones.
-  const seeds = [...out.values()].filter((f) => !f.isNew && f.kind !== 'registry' && f.kind !== 'manifest').map((f) => f.path);
+  // 8. Files that historically change together with the predicted ones.
+  const seeds = [...out.values()].filter((f) => !f.isNew && !['registry', 'manifest', 'script'].includes(f.kind)).map((f) => f.path);
   for (const h of mineCoChange(seeds, idx.cochange)) {
     add(h.path, 'co-change', `changed with ${h.seed} in ${h.together} of its ${h.seedCommits} commits`);
   }
-  // 8. Files edited by most changes.
+  // 9. Files edited by most changes.
   for (const h of idx.historyHot) if (h.share >= ALWAYS_SHARE) add(h.path, 'hot-history', `touched by ${Math.round(h.share * 100)}% of recent commits`);
 
   let files = [...out.values()];
@@ -192,4 +224,24 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
     ignored.push(`${out.size - files.length} more predicted files dropped (plan.maxFilesPerIssue = ${opts.maxFilesPerIssue})`);
   }
   return { id: issue.id, files, ignored };
+}
+
+/** The folder holding one file per CLI subcommand (`commands/`, `cmd/`, `subcommands/`), if any. */
+export function commandsDir(idx: RepoIndex, facts: RepoFacts): { dir: string; ext: string; stems: string[] } | undefined {
+  if (!facts.binNames?.length) return undefined;
+  const counts = new Map<string, Map<string, number>>();
+  for (const f of idx.files) {
+    const d = dirOf(f);
+    if (!/(^|\/)(commands|cmds?|subcommands)$/.test(d) || classifyPath(f) !== 'code') continue;
+    const ext = f.slice(f.lastIndexOf('.'));
+    const m = counts.get(d) ?? new Map<string, number>();
+    m.set(ext, (m.get(ext) ?? 0) + 1);
+    counts.set(d, m);
+  }
+  let best: { dir: string; ext: string; n: number } | undefined;
+  for (const [dir, m] of counts) for (const [ext, n] of m) if (n >= 2 && (!best || n > best.n)) best = { dir, ext, n };
+  if (!best) return undefined;
+  const { dir, ext } = best;
+  const stems = [...idx.files].filter((f) => dirOf(f) === dir && f.endsWith(ext)).map((f) => baseOf(f).slice(0, -ext.length)).sort();
+  return { dir, ext, stems };
 }

@@ -61,9 +61,12 @@ export async function gatherFacts(root: string, identifiers: string[], opts: { h
   if (log.code !== 0 && !/does not have any commits|bad default revision/.test(log.stderr)) throw fail('log', log, root);
   if (grep.code > 1) throw fail('grep', grep, root);
   let npmScripts: Set<string> | null = null;
+  let binNames: string[] = [];
   try {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, unknown> };
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name?: string; scripts?: Record<string, unknown>; bin?: unknown };
     npmScripts = new Set(Object.keys(pkg.scripts ?? {}));
+    if (typeof pkg.bin === 'string' && pkg.name) binNames = [pkg.name.replace(/^@[^/]+\//, '')];
+    else if (pkg.bin && typeof pkg.bin === 'object') binNames = Object.keys(pkg.bin);
   } catch {
     npmScripts = null;
   }
@@ -73,6 +76,7 @@ export async function gatherFacts(root: string, identifiers: string[], opts: { h
     commits: log.code === 0 ? parseLog(log.stdout) : [],
     grep: parseGrep(grep.stdout, new Set(ids)),
     npmScripts,
+    binNames,
   };
   timings.parse = performance.now() - t1;
   return { ...facts, timings };

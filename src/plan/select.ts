@@ -38,9 +38,10 @@ export function selectIssues(all: readonly Issue[], requested: readonly Issue[] 
       for (const d of i.dependencies) {
         const dep = byId.get(d);
         if (!dep) blockers.push(`${d.slice(0, 12)} (unknown issue)`);
+        else if (isTerminal(dep.state)) continue;
         else if (want.has(d)) {
           if (reasons.has(d)) blockers.push(`${dep.shortId} (excluded: ${reasons.get(d)})`);
-        } else if (!isTerminal(dep.state)) blockers.push(`${dep.shortId} (${dep.state}, not in this plan)`);
+        } else blockers.push(`${dep.shortId} (${dep.state}, not in this plan)`);
       }
       if (blockers.length) {
         reasons.set(i.id, `blocked by ${blockers.join(', ')}`);

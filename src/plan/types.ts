@@ -39,6 +39,8 @@ export interface RepoFacts {
   commits: CommitFiles[];
   /** Identifier -> files that mention it (from one `git grep -w -F`). */
   grep: Map<string, IdentifierHit[]>;
+  /** Names the project's CLI is run by (package.json `bin` keys). */
+  binNames?: string[];
   /** Names of scripts in the root package.json, when there is one. */
   npmScripts: Set<string> | null;
 }
@@ -60,6 +62,8 @@ export type ReasonKind =
   | 'file-name'
   | 'registry'
   | 'manifest'
+  | 'script'
+  | 'command'
   | 'test'
   | 'co-change'
   | 'hot-history';

@@ -5,6 +5,7 @@ import { readHolds } from '../../plan/holds.js';
 import { availabilityOf } from '../../sources/available.js';
 import { openIssueSource } from '../../sources/detect.js';
 import { requireRepo } from '../repo.js';
+import { isJitpError } from '../../core/errors.js';
 
 export const command: CommandSpec = {
   name: 'issues',
@@ -22,7 +23,7 @@ JSON: {"source":"jit|tasks|batch","location":path,"count":n,
                   "unavailableReason"?}],
        "problems":[{"file","line"?,"message","loaded"}]}
 
-Exit codes: 0 ok, 2 unreadable batch list, 7 not a git repository, 8 invalid configuration.`,
+Exit codes: 0 ok, 2 unreadable batch list, 5 lease store unreadable (with --available; without it\nthe list is printed with a warning), 7 not a git repository, 8 invalid configuration.`,
   options: {
     available: { type: 'boolean', description: 'Only issues that can start now' },
     batch: { type: 'string', arg: '<file>', description: 'Read a YAML/JSON batch list instead of the issue store' },
@@ -35,9 +36,18 @@ Exit codes: 0 ok, 2 unreadable batch list, 7 not a git repository, 8 invalid con
     const source = openIssueSource({ root: repo.worktreeRoot, config, ...(batch ? { batch } : {}), cwd: ctx.cwd });
     const all = source.list();
     const byId = new Map(all.map((i) => [i.id, i]));
-    const holds = readHolds(repo);
+    const onlyAvailable = flag(ctx.args.values.available);
+    let holds: ReturnType<typeof readHolds>;
+    try {
+      holds = readHolds(repo);
+    } catch (e) {
+      // A plain listing stays useful with a broken lease store; --available would lie.
+      if (onlyAvailable || !isJitpError(e)) throw e;
+      ctx.warn(`${e.message}; leases not shown${e.hint ? ` (${e.hint})` : ''}`);
+      holds = new Map();
+    }
     const rows = all.map((i) => ({ issue: i, a: availabilityOf(i, byId, holds) }));
-    const shown = flag(ctx.args.values.available) ? rows.filter((r) => r.a.available) : rows;
+    const shown = onlyAvailable ? rows.filter((r) => r.a.available) : rows;
     const problems = source.problems();
     for (const p of problems) ctx.warn(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
     const json = {

@@ -31,7 +31,7 @@ JSON (stable; docs/plan.md):
   Paths are repo-relative POSIX; ids are full ids.
 
 Exit codes: 0 ok, 2 bad arguments or a dependency cycle among the selected issues (named),
-4 unknown or ambiguous id, 7 git failed, 8 invalid configuration.`,
+4 unknown or ambiguous id, 5 lease store unreadable, 7 git failed, 8 invalid configuration.`,
   options: {
     'max-parallel': { type: 'string', arg: '<N>', description: 'At most N issues per batch (default: plan.maxParallel)' },
     format: { type: 'string', arg: '<fmt>', description: 'table (default), mermaid or dot: the conflict graph' },
@@ -50,7 +50,7 @@ Exit codes: 0 ok, 2 bad arguments or a dependency cycle among the selected issue
     }
     const batch = str(ctx.args.values.batch);
     const ids = ctx.args.positionals.flatMap((p) => list(p));
-    const { plan, problems, source } = await runPlan({
+    const { plan, problems, source, timings } = await runPlan({
       root: repo.worktreeRoot,
       config,
       ids,
@@ -60,6 +60,7 @@ Exit codes: 0 ok, 2 bad arguments or a dependency cycle among the selected issue
       holds: readHolds(repo),
       progress: ctx.progress,
     });
+    if (ctx.env.JITP_TIMINGS) ctx.progress(`timings (ms): ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}; since process start ${performance.now().toFixed(0)}`);
     for (const p of problems) ctx.warn(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
     const short = new Map(source.list().map((i) => [i.id, i.shortId]));
     const label = (id: string) => short.get(id) ?? id;
