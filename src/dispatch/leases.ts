@@ -1,12 +1,12 @@
 // Dispatch's view of the lease store: the live leases, and releasing an issue's leases when
 // it is done. Everything goes through the LeaseStore interface.
 import type { Config } from '../config/schema.js';
-import { EXIT, JitpError } from '../core/errors.js';
 import type { RepoLocation } from '../git/discover.js';
+import { openLocalStore } from '../store/open.js';
 import { isLive, type Lease, type LeaseStore } from '../store/types.js';
 
-export async function openStore(_repo: RepoLocation, _config: Config): Promise<LeaseStore> {
-  throw new JitpError('E_STORE', EXIT.STORE, 'the lease store backend is not part of this build yet', { hint: 'merge h/store' });
+export async function openStore(repo: RepoLocation, config: Config): Promise<LeaseStore> {
+  return openLocalStore(repo, { defaultTtlSecs: config.ttl });
 }
 
 export async function liveLeases(repo: RepoLocation, config: Config, nowMs = Date.now()): Promise<Lease[]> {

@@ -72,3 +72,29 @@ export function parseReport(text: string): ParsedReport {
   }
   return { ok: true, report: parsed.data };
 }
+
+/**
+ * Sub-agents often report absolute paths (the client's tools use them). Turns a path inside one
+ * of `roots` (the checkout, the issue's worktree) into a repo-relative POSIX path; anything else
+ * is returned cleaned but as written, so verify can show it.
+ */
+export function normalizeReportedPath(p: string, roots: string[]): string {
+  let s = p.trim().replace(/\\/g, '/');
+  for (const r of roots) {
+    const root = r.replace(/\\/g, '/').replace(/\/+$/, '');
+    if (s === root) return '.';
+    if (s.startsWith(`${root}/`)) {
+      s = s.slice(root.length + 1);
+      break;
+    }
+  }
+  return s.replace(/^(\.\/)+/, '').replace(/\/{2,}/g, '/');
+}
+
+export function normalizeReport(r: AgentReport, roots: string[]): AgentReport {
+  return {
+    ...r,
+    filesChanged: r.filesChanged.map((p) => normalizeReportedPath(p, roots)),
+    needsOutsideScope: r.needsOutsideScope.map((n) => ({ ...n, path: normalizeReportedPath(n.path, roots) })),
+  };
+}

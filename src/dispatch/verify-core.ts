@@ -23,6 +23,8 @@ export interface VerifyInput {
   /** Reports found whose issue is not in the batch, or that could not be tied to an issue. */
   strayReports: { file: string; error: string }[];
   tests: { command: string; exitCode: number | null; ok: boolean } | null;
+  /** Live leases of issues outside the batch: their files are someone else's work in progress. */
+  otherLeases?: { id: string; issueId: string; paths: string[] }[];
   /** True when a reports folder was given: a missing report then needs a human. */
   reportsExpected?: boolean;
 }
@@ -55,6 +57,8 @@ export interface VerifyResult {
   unleased: string[];
   /** Files changed by two or more issues. */
   shared: { path: string; issues: string[] }[];
+  /** Changed files held by live leases outside the batch: not this batch's, never staged. */
+  heldByOthers: { path: string; leaseId: string; issueId: string }[];
   /** Worktree mode: files of a worktree issue changed in the main checkout instead. */
   leaked: { path: string; issue: string }[];
   strayReports: { file: string; error: string }[];
@@ -73,6 +77,8 @@ export function analyseVerify(input: VerifyInput): VerifyResult {
   const owners = new Map<string, Set<string>>();
   const own = (path: string, issue: string) => (owners.get(path) ?? owners.set(path, new Set()).get(path)!).add(issue);
   const leaked: { path: string; issue: string }[] = [];
+  /** Main-checkout changes attributed to a shared-checkout issue. */
+  const mainOwned = new Set<string>();
 
   const results: VerifyIssueResult[] = input.issues.map((iss) => {
     const worktreeMode = iss.ownChanges !== null;
@@ -84,9 +90,16 @@ export function analyseVerify(input: VerifyInput): VerifyResult {
     // Shared checkout: a file is this issue's when its lease covers it or its report claims it.
     const changed = uniq([...pool.filter((p) => inLease(p, paths) || (!worktreeMode && reported.includes(p))), ...(worktreeMode ? pool : [])]);
     for (const p of changed) own(p, iss.id);
-    const outsideLease = changed.filter((p) => !inLease(p, paths));
+    // A worktree lease that names no paths scopes the issue to its worktree: nothing is outside.
+    const outsideLease = worktreeMode && paths.length === 0 ? [] : changed.filter((p) => !inLease(p, paths));
     const reportedButUnchanged = reported.filter((p) => !poolSet.has(p));
-    if (worktreeMode) for (const p of main) if (inLease(p, paths)) leaked.push({ path: p, issue: iss.id });
+    // A leak: the main checkout changed a file this worktree issue holds (or, with a lease that
+    // names no paths, a file its worktree changed too).
+    if (worktreeMode) {
+      for (const p of main) if (paths.length ? inLease(p, paths) : poolSet.has(p)) leaked.push({ path: p, issue: iss.id });
+    } else {
+      for (const p of changed) mainOwned.add(p);
+    }
     const failedChecks = (rep?.checks ?? []).filter((c) => c.result === 'fail').map((c) => ({ command: c.command, result: c.result }));
     const findings: string[] = [];
     if (!iss.lease) findings.push('no live lease: nothing says which files this issue may change');
@@ -120,7 +133,14 @@ export function analyseVerify(input: VerifyInput): VerifyResult {
   const shared = [...owners.entries()].filter(([, s]) => s.size > 1).map(([path, s]) => ({ path, issues: [...s].sort() })).sort((a, b) => (a.path < b.path ? -1 : 1));
   const anyShared = results.some((r) => r.mode === 'shared');
   // In worktree mode every change in the main checkout is suspicious, attributed or not.
-  const unleased = main.filter((p) => !owners.has(p) && !leakedSet.has(p));
+  const heldByOthers: VerifyResult['heldByOthers'] = [];
+  for (const p of main) {
+    if (mainOwned.has(p) || leakedSet.has(p)) continue;
+    const other = (input.otherLeases ?? []).find((l) => inLease(p, l.paths));
+    if (other) heldByOthers.push({ path: p, leaseId: other.id, issueId: other.issueId });
+  }
+  const othersSet = new Set(heldByOthers.map((h) => h.path));
+  const unleased = main.filter((p) => !mainOwned.has(p) && !leakedSet.has(p) && !othersSet.has(p));
   const needsHuman: string[] = [];
   for (const r of results) for (const f of r.findings) needsHuman.push(`${r.shortId}: ${f}`);
   if (unleased.length) needsHuman.push(`${unleased.length} changed file(s) no lease of the batch covers: ${unleased.join(', ')}`);
@@ -129,5 +149,5 @@ export function analyseVerify(input: VerifyInput): VerifyResult {
   for (const s of input.strayReports) needsHuman.push(`report ${s.file}: ${s.error}`);
   if (input.tests && !input.tests.ok) needsHuman.push(`tests failed: ${input.tests.command} (exit ${input.tests.exitCode ?? 'signal'})`);
   const stage = anyShared ? uniq(results.filter((r) => r.mode === 'shared').flatMap((r) => r.changed).filter((p) => mainSet.has(p))) : [];
-  return { ok: needsHuman.length === 0, issues: results, unleased, shared, leaked, strayReports: input.strayReports, stage, needsHuman };
+  return { ok: needsHuman.length === 0, issues: results, unleased, heldByOthers, shared, leaked, strayReports: input.strayReports, stage, needsHuman };
 }

@@ -98,6 +98,8 @@ export function renderPrompt(input: PromptInput): RenderedPrompt {
     review: mode === 'review',
     lease: lease !== null,
     bound: !!lease?.bindSecret,
+    // A worktree lease may name no paths: then the worktree itself is the scope.
+    scoped: !!lease && (lease.paths.length > 0 || worktree === null),
     worktree: worktree !== null,
     test: !!input.testCommand,
     criteria: criteria.length > 0,

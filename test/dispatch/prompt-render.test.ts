@@ -152,6 +152,12 @@ describe('renderPrompt modes and scope', () => {
       lacks: ['You share the checkout'],
     },
     {
+      name: 'worktree lease naming no paths: the worktree is the scope',
+      over: { worktree: '/wt/x', lease: { id: 'L-0123456789ab', paths: [], bindSecret: 'f'.repeat(32) } },
+      has: ['It names no files: your write scope is your own worktree', 'The first line of this prompt binds you'],
+      lacks: ['you may not create or change any file', 'It lets you create or change only'],
+    },
+    {
       name: 'no test command, no criteria, no documents',
       over: { testCommand: null, issue: issue({ acceptanceCriteria: [], documents: [] }) },
       has: ['no test command was detected', 'The issue states no acceptance criteria'],

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseReport } from '../../src/dispatch/reports.js';
+import { normalizeReportedPath, parseReport } from '../../src/dispatch/reports.js';
 import { analyseVerify, type VerifyInput, type VerifyIssueInput } from '../../src/dispatch/verify-core.js';
 
 const rep = (files: string[], extra: Record<string, unknown> = {}) => ({
@@ -101,4 +101,31 @@ describe('parseReport', () => {
       expect(r.ok ? '' : r.error).toMatch(err);
     } else expect(r.ok, r.ok ? '' : r.error).toBe(true);
   });
+});
+
+test('worktree lease with no paths: the worktree is the scope', () => {
+  const r = analyseVerify(V({ issues: [I('a', [], { lease: { id: 'L-a', paths: [], worktree: '/wt/a', branch: 'jit/a' }, ownChanges: ['src/x.ts'] })], mainChanges: [] }));
+  expect(r.issues[0]!.outsideLease).toEqual([]);
+  expect(r.ok).toBe(true);
+});
+
+describe('normalizeReportedPath', () => {
+  const CASES: [string, string][] = [
+    ['/repo/src/a.ts', 'src/a.ts'],
+    ['./src/a.ts', 'src/a.ts'],
+    ['/wt/x/src/a.ts', 'src/a.ts'],
+    ['src\\\\win.ts', 'src/win.ts'],
+    ['/elsewhere/a.ts', '/elsewhere/a.ts'],
+    ['/repository/a.ts', '/repository/a.ts'],
+    ['  src//a.ts ', 'src/a.ts'],
+  ];
+  test.each(CASES)('%s -> %s', (input, out) => expect(normalizeReportedPath(input, ['/wt/x', '/repo'])).toBe(out));
+});
+
+test('changes under a lease outside the batch are someone else\'s: reported, not flagged, not staged', () => {
+  const r = analyseVerify(V({ issues: [I('a', ['src/a.ts'])], mainChanges: ['src/a.ts', 'src/other.ts'], otherLeases: [{ id: 'L-x', issueId: 'x-id', paths: ['src/other.ts'] }] }));
+  expect(r.heldByOthers).toEqual([{ path: 'src/other.ts', leaseId: 'L-x', issueId: 'x-id' }]);
+  expect(r.unleased).toEqual([]);
+  expect(r.stage).toEqual(['src/a.ts']);
+  expect(r.ok).toBe(true);
 });

@@ -41,10 +41,12 @@ export const command: CommandSpec = {
     const issue = d.source.get(ctx.args.positionals[0]!);
     const lease = leaseForIssue(await liveLeases(d.repo, d.config), issue.id);
     const wtOpt = str(ctx.args.values.worktree);
-    const worktree = wtOpt ? resolve(ctx.cwd, wtOpt) : lease?.worktree ?? null;
+    // A lease records the checkout it was taken in; only another checkout means worktree mode.
+    const leaseWt = lease?.worktree && resolve(lease.worktree) !== resolve(d.root) ? lease.worktree : null;
+    const worktree = wtOpt ? resolve(ctx.cwd, wtOpt) : leaseWt;
     if (!lease) ctx.warn(`no live lease for ${issue.shortId}: the prompt has no binding line and no write scope; claim first: jitp claim acquire ${issue.shortId} --paths <files>`);
     else if (!lease.bindSecret) ctx.warn(`lease ${lease.id} has no binding secret: the sub-agent cannot be bound to it`);
-    if (wtOpt && lease?.worktree && resolve(lease.worktree) !== worktree) ctx.warn(`--worktree ${worktree} differs from the lease's worktree ${lease.worktree}`);
+    if (wtOpt && leaseWt && resolve(leaseWt) !== worktree) ctx.warn(`--worktree ${worktree} differs from the lease's worktree ${leaseWt}`);
     if (issue.state === 'done' || issue.state === 'rejected' || issue.state === 'archived') ctx.warn(`${issue.shortId} is ${issue.state}`);
     const test = testCommandFor(worktree ?? d.root, d.config.test.command);
     const template = loadTemplate(ctx.env);

@@ -5,10 +5,12 @@ import { EXIT, usageError } from '../../core/errors.js';
 import { openDispatch, resolveIssues } from '../../dispatch/context.js';
 import { branchChanges, changedFiles } from '../../dispatch/git.js';
 import { liveLeases, leaseForIssue } from '../../dispatch/leases.js';
-import { readReports } from '../../dispatch/report-files.js';
+import { readReports, type IssueReport } from '../../dispatch/report-files.js';
+import { normalizeReport } from '../../dispatch/reports.js';
 import { runTests, type TestRun } from '../../dispatch/run-tests.js';
 import { analyseVerify, type VerifyIssueInput, type VerifyResult } from '../../dispatch/verify-core.js';
 import { testCommandFor } from '../../render/test-command-fs.js';
+import { oneLine } from '../../render/text.js';
 
 export const command: CommandSpec = {
   name: 'verify',
@@ -25,7 +27,8 @@ export const command: CommandSpec = {
     'JSON: {"ok": bool, "needsHuman": [string], "issues": [{"id","shortId","title","leaseId","mode":"shared"|"worktree",',
     '  "changed":[…],"outsideLease":[…],"reportedButUnchanged":[…],"needsOutsideScope":[{"path","why"}],"problems":[…],',
     '  "failedChecks":[{"command","result"}],"report":"ok"|"missing"|"malformed","reportError"?,"findings":[…]}],',
-    '  "unleased":[…], "shared":[{"path","issues":[…]}], "leaked":[{"path","issue"}], "strayReports":[{"file","error"}],',
+    '  "unleased":[…], "heldByOthers":[{"path","leaseId","issueId"}] (changes under leases outside the batch; not staged),',
+    '  "shared":[{"path","issues":[…]}], "leaked":[{"path","issue"}], "strayReports":[{"file","error"}],',
     '  "stage":[…] (paths to `git add` for the batch), "tests": {"command","source","exitCode","ok","durationMs","outputTail"}|null}',
     'Exit codes: 0 all clean, 1 something needs a human (see needsHuman), 2 bad arguments, 4 unknown issue id,',
     '5 lease store unreadable, 7 git.',
@@ -77,7 +80,7 @@ export const command: CommandSpec = {
         title: iss.title,
         lease: lease ? { id: lease.id, paths: lease.paths, worktree: lease.worktree, branch: lease.branch } : null,
         ownChanges,
-        report: reports ? (reports.byIssue.get(iss.id) ?? null) : null,
+        report: withRoots(reports?.byIssue.get(iss.id) ?? null, [lease?.worktree ?? '', d.root].filter(Boolean)),
       });
     }
     const reportsRel = reportsDir ? rel(reportsDir) : null;
@@ -100,10 +103,13 @@ export const command: CommandSpec = {
       strayReports: reports?.stray ?? [],
       tests: tests ? { command: tests.command, exitCode: tests.exitCode, ok: tests.ok } : null,
       reportsExpected: !!reports,
+      otherLeases: leases.filter((l) => !issues.some((i) => i.id === l.issueId)).map((l) => ({ id: l.id, issueId: l.issueId, paths: l.paths })),
     });
     return { exitCode: result.ok ? EXIT.OK : EXIT.FAILURE, json: { ...result, tests }, text: renderText(result, tests, !!reports) };
   },
 };
+
+const withRoots = (r: IssueReport | null, roots: string[]): IssueReport | null => (r && r.ok ? { ...r, report: normalizeReport(r.report, roots) } : r);
 
 function renderText(r: VerifyResult, tests: (TestRun & { source: string }) | null, withReports: boolean): string {
   const out: string[] = [];
@@ -113,22 +119,25 @@ function renderText(r: VerifyResult, tests: (TestRun & { source: string }) | nul
   const line = (cells: string[]) => cells.map((c, k) => c.padEnd(w[k]!)).join('  ').trimEnd();
   if (rows.length) out.push(line(head), ...rows.map(line), '');
   for (const i of r.issues) {
-    out.push(`${i.shortId}  ${i.title}`);
-    for (const f of i.changed) out.push(`    ${i.outsideLease.includes(f) ? '!' : ' '} ${f}`);
-    for (const f of i.findings) out.push(`    - ${f}`);
-    for (const n of i.needsOutsideScope) out.push(`      needs ${n.path}: ${n.why}`);
-    for (const p of i.problems) out.push(`      problem: ${p}`);
+    out.push(`${i.shortId}  ${oneLine(i.title)}`);
+    for (const f of i.changed) out.push(`    ${i.outsideLease.includes(f) ? '!' : ' '} ${show(f)}`);
+    for (const f of i.findings) out.push(`    - ${oneLine(f)}`);
+    for (const n of i.needsOutsideScope) out.push(`      needs ${show(n.path)}: ${oneLine(n.why)}`);
+    for (const p of i.problems) out.push(`      problem: ${oneLine(p)}`);
   }
-  if (r.unleased.length) out.push('', 'Changed, but no lease of the batch covers them:', ...r.unleased.map((f) => `    ${f}`));
-  if (r.shared.length) out.push('', 'Changed by two or more issues:', ...r.shared.map((s) => `    ${s.path}  (${s.issues.join(', ')})`));
-  if (r.leaked.length) out.push('', 'Leaked into the main checkout:', ...r.leaked.map((l) => `    ${l.path}  (worktree of ${l.issue})`));
-  if (r.strayReports.length) out.push('', 'Reports:', ...r.strayReports.map((s) => `    ${s.file}: ${s.error}`));
+  if (r.unleased.length) out.push('', 'Changed, but no lease of the batch covers them:', ...r.unleased.map((f) => `    ${show(f)}`));
+  if (r.heldByOthers.length) out.push('', 'Changed, held by live leases outside this batch (their work; not staged):', ...r.heldByOthers.map((h) => `    ${show(h.path)}  (${h.leaseId}, issue ${h.issueId})`));
+  if (r.shared.length) out.push('', 'Changed by two or more issues:', ...r.shared.map((s) => `    ${show(s.path)}  (${s.issues.join(', ')})`));
+  if (r.leaked.length) out.push('', 'Leaked into the main checkout:', ...r.leaked.map((l) => `    ${show(l.path)}  (worktree of ${l.issue})`));
+  if (r.strayReports.length) out.push('', 'Reports:', ...r.strayReports.map((s) => `    ${show(s.file)}: ${oneLine(s.error)}`));
   out.push('', tests ? `tests: ${tests.command} (${tests.source}) ${tests.ok ? 'passed' : `FAILED (exit ${tests.exitCode ?? 'signal'})`} in ${(tests.durationMs / 1000).toFixed(1)} s` : 'tests: not run');
   if (tests && !tests.ok) out.push(...tests.outputTail.split('\n').slice(-15).map((l) => `    ${l}`));
   out.push('');
   if (r.ok) out.push(`OK: nothing needs a human. Stage with: git add -- ${r.stage.map(shq).join(' ')}`);
-  else out.push('NEEDS A HUMAN:', ...r.needsHuman.map((n) => `  - ${n}`));
+  else out.push('NEEDS A HUMAN:', ...r.needsHuman.map((n) => `  - ${oneLine(n)}`));
   return out.join('\n');
 }
 
+// Paths are data: one line each in the table, quoted when they hold anything unusual.
+const show = (p: string) => (/^[\x21-\x7e]+$/.test(p) ? p : JSON.stringify(p));
 const shq = (s: string) => (/^[A-Za-z0-9_./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
