@@ -190,3 +190,27 @@ describe('worktree add', () => {
     expect((await leases(repo)).some((x) => x.issueId === U1)).toBe(true);
   });
 });
+
+describe('concurrent processes', () => {
+  test('parallel `jitp worktree add` processes: every worktree made, none lost from the batch', async () => {
+    const { spawn } = await import('node:child_process');
+    const { DIST_JITP } = await import('../support/paths.js');
+    const { GIT_ENV } = await import('../support/git.js');
+    const ids = Array.from({ length: 6 }, (_, i) => `${String(i + 1).repeat(8)}-aaaa-4aaa-8aaa-00000000000${i + 1}`);
+    repo = repoWithIssues(ids.map((id, i) => ({ id, title: `parallel ${i}` })));
+    const runOne = (id: string) =>
+      new Promise<number>((res) => {
+        const c = spawn(process.execPath, [DIST_JITP, 'worktree', 'add', id], { cwd: repo.root, env: { ...process.env, ...GIT_ENV }, stdio: 'ignore' });
+        c.on('close', (code) => res(code ?? 1));
+      });
+    const codes = await Promise.all(ids.map(runOne));
+    expect(codes).toEqual(ids.map(() => 0));
+    const batch = readBatch(repo.root)!;
+    expect(batch.issues.map((i) => i.id).sort()).toEqual([...ids].sort());
+    expect(new Set(batch.issues.map((i) => i.worktree)).size).toBe(6);
+    expect(worktrees(repo)).toHaveLength(7);
+    // One base for all, even though six processes raced to start the batch.
+    for (const i of batch.issues) expect(repo.git('-C', i.worktree!, 'rev-parse', 'HEAD')).toBe(batch.base);
+    expect((await leases(repo)).length).toBe(6);
+  }, 60_000);
+});
