@@ -73,7 +73,11 @@ async function commitLeftovers(w: WorktreeEnv, issue: BatchIssue): Promise<strin
   const co = w.config.commit.coAuthor;
   const msg = `${issue.short}: ${issue.title.replace(/[\r\n]+/g, ' ').slice(0, 72)}\n\nCommitted by jitp spawn after the agent finished.${co ? `\n\nCo-Authored-By: ${co}` : ''}\n`;
   await gitRun(issue.worktree!, ['add', '-A']);
-  const r = await gitRun(issue.worktree!, ['commit', '-q', '--no-verify', '-m', msg]);
+  // The user's commit hooks run (jitp's commit guard counts the issue's own worktree as its own).
+  const r = await gitRun(issue.worktree!, ['commit', '-q', '-m', msg], { env: { ...w.env, ...(issue.leaseId ? { JITP_LEASE: issue.leaseId } : {}) } });
+  if (r.code !== 0) {
+    w.progress(`[${issue.short}] could not commit the agent's changes (left uncommitted in ${issue.worktree}): ${r.stderr.trim().split('\n').slice(-2).join(' ')}`);
+  }
   if (r.code !== 0) return null;
   return (await gitRun(issue.worktree!, ['rev-parse', 'HEAD'])).stdout.trim();
 }

@@ -129,6 +129,24 @@ describe('consolidated queue', () => {
     expect(repo.git('status', '--porcelain')).toBe('');
   });
 
+  test('a commit hook that refuses the concluding commit: clear error, merge still in progress', async () => {
+    await batchWith([{ id: U1, title: 'one' }, { id: U2, title: 'two' }], { [U1]: { 'src/a.txt': 'ONE\na2\na3\n' }, [U2]: { 'src/a.txt': 'TWO\na2\na3\n' } });
+    expect((await jitp(repo.root, ['merge', '--test', ''])).code).toBe(1);
+    writeFileSync(join(repo.root, 'src/a.txt'), 'BOTH\na2\na3\n');
+    repo.git('add', 'src/a.txt');
+    const hook = join(repo.root, '.git', 'hooks', 'pre-commit');
+    writeFileSync(hook, '#!/bin/sh\necho "lint says no" >&2\nexit 1\n', { mode: 0o755 });
+    const r = await jitp(repo.root, ['merge', '--continue']);
+    expect(r.code).toBe(7);
+    expect(r.stderr).toContain('lint says no');
+    expect(existsSync(join(repo.root, '.git', 'MERGE_HEAD'))).toBe(true);
+    const { rmSync } = await import('node:fs');
+    rmSync(hook);
+    const ok = await jitp(repo.root, ['merge', '--continue']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(state(U2).state).toBe('merged');
+  });
+
   test('--skip on a conflict aborts that merge out loud; the branch keeps its work', async () => {
     const wt = await batchWith(
       [{ id: U1, title: 'one' }, { id: U2, title: 'two' }],
