@@ -214,3 +214,39 @@ describe('concurrent processes', () => {
     expect((await leases(repo)).length).toBe(6);
   }, 60_000);
 });
+
+describe('edge states', () => {
+  test('detached main checkout: refused with the command that fixes it', async () => {
+    repo = repoWithIssues([{ id: U1, title: 'x' }]);
+    repo.git('checkout', '-q', '--detach');
+    const r = await jitp(repo.root, ['worktree', 'add', U1]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('detached');
+    expect(r.stderr).toContain('git switch');
+    expect(readBatch(repo.root)).toBeUndefined();
+  });
+
+  test('re-adding an issue after its round was merged and cleaned starts a new round', async () => {
+    repo = repoWithIssues([{ id: U1, title: 'again' }]);
+    const a = await jitp(repo.root, ['worktree', 'add', U1, '--json']);
+    const wt = a.json.worktrees[0].worktree;
+    writeFileSync(join(wt, 'one.txt'), '1\n');
+    repo.git('-C', wt, 'add', '-A');
+    repo.git('-C', wt, 'commit', '-qm', 'one');
+    expect((await jitp(repo.root, ['merge', '--test', ''])).code).toBe(0);
+    const rm = await jitp(repo.root, ['worktree', 'remove', U1, '--json']);
+    expect(rm.json).toMatchObject({ removedWorktree: true, deletedBranch: true });
+    expect(readBatch(repo.root)!.issues[0]!.merge.state).toBe('merged');
+    // Same batch, same issue, a new worktree: a new round, not "already merged".
+    const b = await jitp(repo.root, ['worktree', 'add', U1, '--json']);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.json.worktrees[0].created).toBe(true);
+    expect(readBatch(repo.root)!.issues[0]!.merge.state).toBe('pending');
+    // After cleanup archives a finished batch, the next add pins a new base at the new tip.
+    repo.git('-C', b.json.worktrees[0].worktree, 'status');
+    expect((await jitp(repo.root, ['cleanup'])).code).toBe(0);
+    expect(readBatch(repo.root)).toBeUndefined();
+    const c = await jitp(repo.root, ['worktree', 'add', U1, '--json']);
+    expect(c.json.base).toBe(repo.git('rev-parse', 'HEAD'));
+  });
+});
