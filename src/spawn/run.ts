@@ -164,7 +164,7 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
           summary = String(j.result ?? j.subtype ?? '').replace(/\s+/g, ' ').slice(0, 160);
         } catch {
           ok = false;
-          summary = 'agent printed no JSON result';
+          summary = exitCode === 127 ? `cannot run ${file}: not found (install Claude Code, or set JITP_CLAUDE_BIN / --agent-cmd)` : 'agent printed no JSON result';
         }
       } else summary = out.trim().split('\n').slice(-1)[0]?.slice(0, 160) ?? '';
       const committed = ok ? await commitLeftovers(w, issue) : null;

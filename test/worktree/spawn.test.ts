@@ -104,6 +104,7 @@ describe('spawn with a scripted agent command', () => {
     const r = await jitp(repo.root, ['spawn', '--json'], { JITP_CLAUDE_BIN: '/nonexistent/claude' });
     expect(r.code).toBe(1);
     expect(readFileSync(r.json.agents[0].log, 'utf8')).toContain('cannot start agent');
+    expect(r.json.agents[0].summary).toContain('JITP_CLAUDE_BIN');
   });
 });
 
