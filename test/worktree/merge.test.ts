@@ -247,14 +247,16 @@ describe('consolidated queue', () => {
 
 describe('individual strategy', () => {
   test('merges nothing, prints push and PR commands for each ready branch', async () => {
-    await batchWith([{ id: U1, title: "it's \"quoted\"" }, { id: U2, title: 'two' }], { [U1]: { 'src/one.txt': '1\n' }, [U2]: { 'src/two.txt': '2\n' } });
+    // U1 depends on U2: both get a PR (a dependency does not hold a PR back), U2's first.
+    await batchWith([{ id: U1, title: "it's \"quoted\"", dependencies: [U2] }, { id: U2, title: 'two' }], { [U1]: { 'src/one.txt': '1\n' }, [U2]: { 'src/two.txt': '2\n' } });
     const head = repo.git('rev-parse', 'HEAD');
     const r = await jitp(repo.root, ['merge', '--strategy', 'individual', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(repo.git('rev-parse', 'HEAD')).toBe(head);
     expect(r.json.pullRequests).toHaveLength(2);
-    expect(r.json.pullRequests[0].commands[0]).toBe('git push -u origin jit/11111111-it-s-quoted');
-    expect(r.json.pullRequests[0].commands[1]).toContain('gh pr create --base main --head jit/11111111-it-s-quoted');
+    expect(r.json.pullRequests.map((p: any) => p.short)).toEqual(['22222222', '11111111']);
+    expect(r.json.pullRequests[1].commands[0]).toBe('git push -u origin jit/11111111-it-s-quoted');
+    expect(r.json.pullRequests[1].commands[1]).toContain('gh pr create --base main --head jit/11111111-it-s-quoted');
     expect(state(U1).state).toBe('ready');
   });
 });
