@@ -100,12 +100,13 @@ describe('worktree add', () => {
   });
 
   test('bootstrap: .worktreeinclude files copied, postCreate runs with progress', async () => {
-    repo = repoWithIssues([{ id: U1, title: 'Boot' }], { '.gitignore': '.env\nlocal/\n', '.worktreeinclude': '.env\nlocal/\n' });
+    // .worktreeinclude names .env; the config names local/ (both sources count).
+    repo = repoWithIssues([{ id: U1, title: 'Boot' }], { '.gitignore': '.env\nlocal/\n', '.worktreeinclude': '.env\n' });
     writeFileSync(join(repo.root, '.env'), 'SECRET=1\n');
     mkdirSync(join(repo.root, 'local'));
     writeFileSync(join(repo.root, 'local', 'cfg.json'), '{}\n');
     writeFileSync(join(repo.root, 'not-included.txt'), 'x\n');
-    writeFileSync(join(repo.root, '.jit-parallel.yaml'), 'worktree:\n  postCreate: "echo installing; echo done > .bootstrapped"\n');
+    writeFileSync(join(repo.root, '.jit-parallel.yaml'), 'worktree:\n  include: ["local/"]\n  postCreate: "echo installing; echo done > .bootstrapped"\n');
     repo.git('add', '.jit-parallel.yaml');
     repo.git('commit', '-qm', 'cfg');
     const r = await jitp(repo.root, ['worktree', 'add', U1, '--json']);
