@@ -3,7 +3,7 @@
 // it, a systemMessage warns. Every failure goes through failure.ts.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { realpathSync } from 'node:fs';
-import { checkSpawn, decideBash, decideEdit, type Actor, type BashTarget, type Decision, type Target } from '../core/hook-decision.js';
+import { checkSpawn, decideBash, decideEdit, type BashTarget, type Decision, type Target } from '../core/hook-decision.js';
 import { buildLeaseIndex } from '../core/lease-index.js';
 import { isGlob, normalizeRepoPath, resolveThroughSymlinks } from '../core/paths.js';
 import { escapeGlob } from '../core/globs.js';
@@ -123,5 +123,3 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
   }
   return warn(warnings);
 }
-
-export type { Actor };

@@ -145,6 +145,15 @@ describe('real client with the plugin', () => {
     expect(read('src/f3.ts')).toBe('three\n');
   });
 
+  test('SessionStart tells the model what is live, in one paragraph', async () => {
+    const [L1] = await leases(1);
+    server.setScript([{ name: 'main', match: firstUserIncludes('E2E-SESSION'), turns: [[readFile(join(repo.root, 'README.md'))]] }]);
+    expectOk(await run('E2E-SESSION'));
+    const body = JSON.stringify(server.requestsOf('main')[0]!.body);
+    expect(body).toContain('jit-parallel: parallel work is active in this repository');
+    expect(body).toContain(`issue issue-1 (lease ${L1!.id}`);
+  });
+
   test('no parallel work active: no denial and no hook output', async () => {
     const f1 = join(repo.root, 'src/f1.ts');
     server.setScript([{ name: 'main', match: firstUserIncludes('E2E-NONE'), turns: [[readFile(f1)], [writeFile(f1, 'free\n'), bash('git stash list')]] }]);
@@ -155,5 +164,6 @@ describe('real client with the plugin', () => {
     expect(r.stderr).not.toMatch(/jit-parallel/);
     for (const t of server.toolResultsOf('main')) expect(t.text).not.toMatch(/jit-parallel/);
     expect(existsSync(storeDir)).toBe(false);
+    expect(JSON.stringify(server.requestsOf('main')[0]!.body)).not.toContain('parallel work is active');
   });
 });

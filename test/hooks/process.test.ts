@@ -1,6 +1,6 @@
 // The bundled hook as the client runs it: real hook JSON on stdin of `node dist/hook.mjs <event>`,
 // stdout and exit code checked. Build first (`npm run build`); dist-fresh.test.ts keeps it current.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
@@ -9,7 +9,7 @@ import { formatBindingLine } from '../../src/core/binding.js';
 import { LocalLeaseStore } from '../../src/store/local/local-store.js';
 import type { Lease, StoreSnapshot } from '../../src/store/types.js';
 import { makeRepo, tempDir, type TempRepo } from '../support/git.js';
-import { DIST_HOOK } from '../support/paths.js';
+import { DIST_HOOK, DIST_JITP } from '../support/paths.js';
 
 let repo: TempRepo;
 let storeDir: string;
@@ -47,6 +47,18 @@ function subTranscript(agentId: string, prompt: string) {
   mkdirSync(dir, { recursive: true });
   const rec = { parentUuid: null, isSidechain: true, agentId, type: 'user', message: { role: 'user', content: prompt }, uuid: 'u1' };
   writeFileSync(join(dir, `agent-${agentId}.jsonl`), `${JSON.stringify(rec)}\n`);
+}
+
+/** The same, without waiting: for races between hook processes. */
+function runHookAsync(event: string, payload: unknown): Promise<{ status: number | null; stdout: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const p = spawn(process.execPath, [DIST_HOOK, event], { cwd: repo.root, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.on('error', reject);
+    p.on('close', (status) => resolvePromise({ status, stdout: out.trim() }));
+    p.stdin.end(JSON.stringify(payload));
+  });
 }
 
 const snapshot = (): StoreSnapshot => JSON.parse(readFileSync(join(storeDir, 'state.json'), 'utf8'));
@@ -158,6 +170,25 @@ describe('leases live', () => {
     expect(leaseOf(A.id).paths).toContain('src/new.ts');
   });
 
+  test('two bound sub-agents racing for the same free file: exactly one gets it, the other is refused', async () => {
+    subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
+    subTranscript('agentB', `${formatBindingLine(B.id, B.bindSecret!)}\n`);
+    // Bind both first, so the race is only about the extension.
+    runHook('pre-tool-use', write(join(repo.root, 'src/a.ts'), sub('agentA')));
+    runHook('pre-tool-use', write(join(repo.root, 'src/b.ts'), sub('agentB')));
+    for (let round = 0; round < 5; round++) {
+      const file = join(repo.root, `src/contested-${round}.ts`);
+      const [ra, rb] = await Promise.all([
+        runHookAsync('pre-tool-use', write(file, sub('agentA'))),
+        runHookAsync('pre-tool-use', write(file, sub('agentB'))),
+      ]);
+      const outcomes = [ra, rb].map((r) => (r.stdout === '' ? 'allowed' : JSON.parse(r.stdout).hookSpecificOutput?.permissionDecision));
+      expect(outcomes.sort(), `round ${round}`).toEqual(['allowed', 'deny']);
+      const holders = snapshot().leases.filter((l) => l.paths.includes(`src/contested-${round}.ts`));
+      expect(holders).toHaveLength(1);
+    }
+  });
+
   test('strict and warn policies for a free file', () => {
     subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
     writeFileSync(join(repo.root, '.jit-parallel.yaml'), 'policy: strict\n');
@@ -259,6 +290,25 @@ describe('leases live', () => {
     expect(Date.now() - t).toBeLessThan(10_000);
     expect(r.status).toBe(0);
     expect(r.json.systemMessage).toMatch(/could not extend lease.*lock.*failure: open/);
+  });
+
+  test('jitp hook check: the same decisions, read-only, with exit code 3 on a refusal', () => {
+    const check = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [DIST_JITP, 'hook', 'check', ...args, '--json'], { cwd: repo.root, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+      return { status: r.status, json: JSON.parse(r.stdout) };
+    };
+    const main = check('src/a.ts', 'README.md');
+    expect(main.status).toBe(3);
+    expect(main.json.actor).toEqual({ kind: 'main' });
+    expect(main.json.results.map((r: { decision: string }) => r.decision)).toEqual(['deny', 'allow']);
+    subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
+    runHook('pre-tool-use', write(join(repo.root, 'src/a.ts'), sub('agentA'))); // binds
+    const v = snapshot().version;
+    const asSub = check('src/a.ts', 'src/free.ts', '--subagent', 'agentA');
+    expect(asSub.status).toBe(0);
+    expect(asSub.json.actor).toEqual({ kind: 'sub-agent', subagentId: 'agentA', leaseId: A.id });
+    expect(asSub.json.results.map((r: { decision: string }) => r.decision)).toEqual(['allow', 'extend']);
+    expect(snapshot().version).toBe(v); // nothing written
   });
 
   test('SessionStart: one paragraph naming the leases', () => {

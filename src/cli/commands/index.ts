@@ -22,6 +22,7 @@ export const commands: Record<string, Loader> = {
   // -- hooks
   'install-git-hooks': () => import('./install-git-hooks.js'),
   'hook pre-commit': () => import('./hook-pre-commit.js'),
+  'hook check': () => import('./hook-check.js'),
 
   // -- issues and planning
   issues: () => import('./issues.js'),
