@@ -1,9 +1,13 @@
 import{createRequire as __jitpCR}from'node:module';const require=__jitpCR(import.meta.url);
 <<<<<<<< HEAD:dist/chunks/issues-TB3LXPH5.mjs
+<<<<<<<< HEAD:dist/chunks/issues-TB3LXPH5.mjs
 import{availabilityOf,openIssueSource,readHolds}from"./chunk-LU4RYIRL.mjs";import"./chunk-25RIRPWA.mjs";import{flag,str}from"./chunk-QI2HHA3J.mjs";import{loadConfig}from"./chunk-XZXQM2TM.mjs";import{requireRepo}from"./chunk-3IADTC6V.mjs";import{isJitpError}from"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";var command={name:"issues",summary:"List issues from the jit store, task files or a batch list",usage:"jitp issues [--available] [--batch <file>] [--json]",help:`Reads the issue source (config \`source\`: auto picks .jit/issues when present, else task
 ========
 import{availabilityOf,readHolds}from"./chunk-GJJ6BIPR.mjs";import"./chunk-OJD7P7UV.mjs";import{openIssueSource}from"./chunk-N3F7WLRL.mjs";import"./chunk-25RIRPWA.mjs";import{flag,str}from"./chunk-ZTQYIROA.mjs";import{requireRepo}from"./chunk-KXYLD44X.mjs";import{loadConfig}from"./chunk-R3ZTEUXM.mjs";import"./chunk-5MFIRO4G.mjs";import"./chunk-ERQIAFVP.mjs";import"./chunk-MNGRIDRE.mjs";import{isJitpError}from"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";var command={name:"issues",summary:"List issues from the jit store, task files or a batch list",usage:"jitp issues [--available] [--batch <file>] [--json]",help:`Reads the issue source (config \`source\`: auto picks .jit/issues when present, else task
 >>>>>>>> h/dispatch:dist/chunks/issues-CIGYCH6J.mjs
+========
+import{availabilityOf,readHolds}from"./chunk-GJWAIXCE.mjs";import{openIssueSource}from"./chunk-N3F7WLRL.mjs";import"./chunk-OJD7P7UV.mjs";import"./chunk-25RIRPWA.mjs";import{flag,str}from"./chunk-ZTQYIROA.mjs";import{requireRepo}from"./chunk-KXYLD44X.mjs";import{loadConfig}from"./chunk-R3ZTEUXM.mjs";import"./chunk-5MFIRO4G.mjs";import"./chunk-ERQIAFVP.mjs";import"./chunk-MNGRIDRE.mjs";import{isJitpError}from"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";var command={name:"issues",summary:"List issues from the jit store, task files or a batch list",usage:"jitp issues [--available] [--batch <file>] [--json]",help:`Reads the issue source (config \`source\`: auto picks .jit/issues when present, else task
+>>>>>>>> h/worktree:dist/chunks/issues-PWHKQYCF.mjs
 files in \`tasksDir\`; --batch reads a YAML/JSON list of tasks instead). Malformed files are
 reported on stderr (and under "problems") without hiding the other issues.
 --available keeps issues that are ready, whose dependencies are all done or rejected, and

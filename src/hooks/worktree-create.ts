@@ -40,10 +40,12 @@ async function plainWorktree(mainRoot: string, commonDir: string, name: string):
 }
 
 export const handler: HookHandler = async (input, env) => {
-  const rawName = typeof input.name === 'string' ? input.name : '';
-  const name = rawName.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[.-]+/, '').slice(0, 80) || `agent-${Date.now()}`;
+  // Malformed input must not create anything anywhere (least of all in the hook's own cwd).
+  if (typeof input.name !== 'string' || !input.name.trim()) return refuse('jit-parallel: WorktreeCreate input without a name (malformed hook input); no worktree created');
+  const name = input.name.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[.-]+/, '').slice(0, 80) || `agent-${Date.now()}`;
   const claudeAgentId = name.replace(/^agent-/, '');
-  const cwd = typeof input.cwd === 'string' ? input.cwd : env.CLAUDE_PROJECT_DIR ?? process.cwd();
+  const cwd = typeof input.cwd === 'string' ? input.cwd : env.CLAUDE_PROJECT_DIR;
+  if (!cwd) return refuse('jit-parallel: WorktreeCreate input without a cwd and no CLAUDE_PROJECT_DIR; no worktree created');
   const loc = discoverRepo(cwd);
   if (!loc) return refuse(`jit-parallel: ${cwd} is not inside a git repository; cannot create a worktree`);
   const mainRoot = mainRootOf(loc);
@@ -60,6 +62,8 @@ export const handler: HookHandler = async (input, env) => {
       case 'plain':
         return { stdout: `${await plainWorktree(mainRoot, loc.commonDir, name)}\n` };
       case 'existing':
+        // Never hand the client a path that is not there: it would become the sub-agent's cwd.
+        if (!existsSync(a.issue.worktree!)) return refuse(`jit-parallel: the worktree ${a.issue.worktree} recorded for this sub-agent is gone; run \`jitp cleanup\` and start the sub-agent again`);
         return { stdout: `${a.issue.worktree}\n` };
       case 'binding':
       case 'next': {

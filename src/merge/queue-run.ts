@@ -249,7 +249,13 @@ export async function continueQueue(q: QueueEnv, testOverride: string | null | u
       });
     case 'commit-merge': {
       q.progress(`[${issue.short}] concluding the resolved merge`);
-      await git(q.mainRoot, ['commit', '--no-edit', '--no-verify']);
+      // The user's hooks run; the issue's own lease is named so jitp's commit guard accepts its files.
+      const c = await gitRun(q.mainRoot, ['commit', '--no-edit'], { env: { ...q.env, ...(issue.leaseId ? { JITP_LEASE: issue.leaseId } : {}) } });
+      if (c.code !== 0) {
+        throw new JitpError('E_GIT', EXIT.GIT, `could not conclude the merge of ${issue.branch}: ${c.stderr.trim().split('\n').slice(-3).join(' ')}`, {
+          hint: 'fix what the commit hook reports (the merge is still in progress), then `jitp merge --continue`',
+        });
+      }
       break;
     }
     case 'retest':

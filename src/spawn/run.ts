@@ -73,7 +73,11 @@ async function commitLeftovers(w: WorktreeEnv, issue: BatchIssue): Promise<strin
   const co = w.config.commit.coAuthor;
   const msg = `${issue.short}: ${issue.title.replace(/[\r\n]+/g, ' ').slice(0, 72)}\n\nCommitted by jitp spawn after the agent finished.${co ? `\n\nCo-Authored-By: ${co}` : ''}\n`;
   await gitRun(issue.worktree!, ['add', '-A']);
-  const r = await gitRun(issue.worktree!, ['commit', '-q', '--no-verify', '-m', msg]);
+  // The user's commit hooks run (jitp's commit guard counts the issue's own worktree as its own).
+  const r = await gitRun(issue.worktree!, ['commit', '-q', '-m', msg], { env: { ...w.env, ...(issue.leaseId ? { JITP_LEASE: issue.leaseId } : {}) } });
+  if (r.code !== 0) {
+    w.progress(`[${issue.short}] could not commit the agent's changes (left uncommitted in ${issue.worktree}): ${r.stderr.trim().split('\n').slice(-2).join(' ')}`);
+  }
   if (r.code !== 0) return null;
   return (await gitRun(issue.worktree!, ['rev-parse', 'HEAD'])).stdout.trim();
 }
@@ -97,6 +101,18 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
     lastTick = Date.now();
   }, 5_000);
   heartbeat.unref();
+  // Leases of running agents are renewed while they run, so a long agent never loses its
+  // issue to expiry (one of jit's known lease bugs); a failed renewal is said, not fatal.
+  const renewEveryMs = Math.max(1_000, (w.config.ttl * 1000) / 3);
+  const renewals = setInterval(() => {
+    if (!w.store) return;
+    const b = readBatch(w.mainRoot);
+    for (const i of b?.issues ?? []) {
+      if (i.agent.state !== 'running' || !i.agentId || !i.leaseId) continue;
+      w.store.renew({ issueId: i.id, agentId: i.agentId }).catch((e: Error) => w.progress(`[${i.short}] warning: lease renewal failed: ${e.message}`));
+    }
+  }, renewEveryMs);
+  renewals.unref();
   const results = await runPool(
     todo.map((i) => i.id),
     opts.maxParallel,
@@ -120,19 +136,22 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
         env: { ...w.env, JITP_ISSUE_ID: id, JITP_WORKTREE: issue.worktree!, JITP_BRANCH: issue.branch ?? '', JITP_PROMPT_FILE: promptFile, JITP_BATCH: batch.id },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      await setAgent(w, id, { state: 'running', attempts: attempt, startedAt: started, endedAt: null, exitCode: null, log, result, pid: child.pid ?? null });
+      // Listeners first, before any await: a fast agent can exit while the batch is written,
+      // and a 'close' emitted before anyone listens would leave this run waiting forever.
       const logStream = createWriteStream(log);
       const resStream = createWriteStream(result);
       child.stdout.on('data', (b: Buffer) => resStream.write(b));
       child.stderr.on('data', (b: Buffer) => logStream.write(b));
-      const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGTERM'), opts.timeoutMs) : undefined;
-      const exitCode: number = await new Promise((res) => {
+      const exited: Promise<number> = new Promise((res) => {
         child.on('error', (e) => {
           logStream.write(`jitp: cannot start agent: ${e.message}\n`);
           res(127);
         });
         child.on('close', (code, sig) => res(code ?? (sig ? 128 : 1)));
       });
+      const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGTERM'), opts.timeoutMs) : undefined;
+      await setAgent(w, id, { state: 'running', attempts: attempt, startedAt: started, endedAt: null, exitCode: null, log, result, pid: child.pid ?? null });
+      const exitCode = await exited;
       if (timer) clearTimeout(timer);
       await Promise.all([new Promise((r) => logStream.end(r)), new Promise((r) => resStream.end(r))]);
       let ok = exitCode === 0;
@@ -145,7 +164,7 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
           summary = String(j.result ?? j.subtype ?? '').replace(/\s+/g, ' ').slice(0, 160);
         } catch {
           ok = false;
-          summary = 'agent printed no JSON result';
+          summary = exitCode === 127 ? `cannot run ${file}: not found (install Claude Code, or set JITP_CLAUDE_BIN / --agent-cmd)` : 'agent printed no JSON result';
         }
       } else summary = out.trim().split('\n').slice(-1)[0]?.slice(0, 160) ?? '';
       const committed = ok ? await commitLeftovers(w, issue) : null;
@@ -163,5 +182,6 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
     (r) => r.state === 'done',
   );
   clearInterval(heartbeat);
+  clearInterval(renewals);
   return todo.map((i) => results.get(i.id)!);
 }

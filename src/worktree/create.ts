@@ -53,7 +53,12 @@ export async function ensureBatch(w: WorktreeEnv, opts: { baseRef?: string; stra
       hint: 'commit something first, or pass --base <commit-ish>',
     });
   }
-  const integration = (await currentBranch(w.mainRoot)) ?? 'HEAD';
+  const integration = await currentBranch(w.mainRoot);
+  if (!integration) {
+    throw new JitpError('E_DETACHED', EXIT.USAGE, `the main checkout ${w.mainRoot} is on a detached HEAD: a batch needs the branch its work merges into`, {
+      hint: 'switch to that branch first (`git switch main`), then run the command again',
+    });
+  }
   const batch: Batch = {
     version: 1,
     id: newBatchId(),
@@ -199,6 +204,11 @@ export async function addWorktree(
       if (!issue) {
         issue = newIssue({ id: info.id, short, title: info.title, dependencies: info.dependencies, instructions: info.instructions, files: info.files });
         cur.issues.push(issue);
+      }
+      if (issue.merge.state === 'merged' || issue.merge.state === 'skipped') {
+        // A fresh worktree for an issue whose earlier round is finished: a new round of work.
+        issue.merge = { state: 'pending', reason: null, files: [], commit: null, at: null };
+        issue.agent = { ...issue.agent, state: 'pending', exitCode: null, claudeAgentId: null, pid: null };
       }
       Object.assign(issue, { branch, worktree: path, agentId, leaseId: leaseOut?.id ?? null, createdAt: new Date().toISOString() });
       if (opts.claudeAgentId) issue.agent.claudeAgentId = opts.claudeAgentId;

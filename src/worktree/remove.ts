@@ -69,3 +69,23 @@ export async function removeIssue(w: WorktreeEnv, batch: Batch, issue: BatchIssu
   });
   return out;
 }
+
+/**
+ * A worktree that is not in the batch (e.g. `.claude/worktrees/agent-*` left by sub-agents):
+ * the same rule, judged against the main checkout's branch.
+ */
+export async function removeLooseWorktree(
+  w: WorktreeEnv,
+  path: string,
+  branch: string | null,
+  integration: string,
+  opts: { force: boolean; dryRun: boolean },
+): Promise<{ verdict: RemovalVerdict; removedWorktree: boolean; deletedBranch: boolean }> {
+  const facts = await removalFacts(w, { integration } as Batch, { branch, worktree: path });
+  const verdict = decideRemoval(facts, { mode: 'cleanup', force: opts.force });
+  const out = { verdict, removedWorktree: false, deletedBranch: false };
+  if (!verdict.allowed || opts.dryRun) return out;
+  if (verdict.removeWorktree) out.removedWorktree = (await gitRun(w.mainRoot, ['worktree', 'remove', ...(opts.force ? ['--force', '--force'] : []), path])).code === 0;
+  if (verdict.deleteBranch && branch && (out.removedWorktree || !facts.worktreeExists)) out.deletedBranch = (await gitRun(w.mainRoot, ['branch', '-D', branch])).code === 0;
+  return out;
+}

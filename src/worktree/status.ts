@@ -21,7 +21,7 @@ export interface StatusRow {
 }
 
 export interface StatusReport {
-  batch: null | { id: string; base: string; integration: string; strategy: string; startedAt: string; baseBehindIntegration: number; mergeRun: Batch['mergeRun'] };
+  batch: null | { id: string; base: string; integration: string; strategy: string; startedAt: string; baseBehindIntegration: number; baseInIntegration: boolean; mergeRun: Batch['mergeRun'] };
   issues: StatusRow[];
   leaseStore: boolean;
 }
@@ -44,6 +44,9 @@ export async function gatherStatus(w: WorktreeEnv, batch: Batch | undefined, opt
   if (!batch) return { batch: null, issues: [], leaseStore: !!w.store };
   const leases: Lease[] = await liveLeases(w.store).catch(() => []);
   const baseBehind = await countRange(w.mainRoot, `${batch.base}..refs/heads/${batch.integration}`);
+  // A rebased or reset integration branch no longer contains the base: merges will drag in
+  // the old history, which a person must know before merging.
+  const baseIn = (await gitRun(w.mainRoot, ['merge-base', '--is-ancestor', batch.base, `refs/heads/${batch.integration}`])).code === 0;
   const rows = await Promise.all(
     batch.issues.map(async (i: BatchIssue): Promise<StatusRow> => {
       const lease = leases.find((l) => l.issueId === i.id);
@@ -77,7 +80,7 @@ export async function gatherStatus(w: WorktreeEnv, batch: Batch | undefined, opt
     }),
   );
   return {
-    batch: { id: batch.id, base: batch.base, integration: batch.integration, strategy: batch.strategy, startedAt: batch.started_at, baseBehindIntegration: baseBehind, mergeRun: batch.mergeRun },
+    batch: { id: batch.id, base: batch.base, integration: batch.integration, strategy: batch.strategy, startedAt: batch.started_at, baseBehindIntegration: baseBehind, baseInIntegration: baseIn, mergeRun: batch.mergeRun },
     issues: rows,
     leaseStore: !!w.store,
   };
@@ -92,6 +95,7 @@ export function renderStatus(r: StatusReport): string {
   const head = [
     `batch ${b.id}  base ${b.base.slice(0, 12)}  into ${b.integration} (${b.strategy})  started ${b.startedAt}`,
     b.baseBehindIntegration ? `note: ${b.integration} moved ${b.baseBehindIntegration} commit(s) past the base; \`jitp merge --dry-run\` shows whether that conflicts` : '',
+    b.baseInIntegration ? '' : `WARNING: the base ${b.base.slice(0, 12)} is no longer in ${b.integration} (rebased or reset?): merging brings the old history back; check \`jitp merge --dry-run\``,
     b.mergeRun.state === 'stopped' ? `MERGE STOPPED at ${b.mergeRun.current?.slice(0, 8)} (${b.mergeRun.stoppedBecause ?? 'git refused'}): resolve then \`jitp merge --continue\`, or \`jitp merge --skip\`` : '',
     r.leaseStore ? '' : 'note: no lease store available; lease columns are empty',
   ].filter(Boolean);

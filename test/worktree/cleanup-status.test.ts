@@ -83,6 +83,24 @@ describe('cleanup', () => {
   });
 });
 
+describe('cleanup of sub-agent worktrees outside the batch', () => {
+  test('.claude/worktrees/agent-*: merged and clean removed, untracked work refused', async () => {
+    repo = repoWithIssues([]);
+    const clean = join(repo.root, '.claude', 'worktrees', 'agent-a1');
+    const busy = join(repo.root, '.claude', 'worktrees', 'agent-b2');
+    repo.git('worktree', 'add', '-q', '-b', 'worktree-agent-a1', clean);
+    repo.git('worktree', 'add', '-q', '-b', 'worktree-agent-b2', busy);
+    writeFileSync(join(busy, 'draft.md'), 'unsaved thoughts\n');
+    const r = await jitp(repo.root, ['cleanup', '--json']);
+    expect(r.code).toBe(1);
+    expect(r.json.cleaned).toEqual([expect.objectContaining({ issue: null, worktree: clean, removedWorktree: true, deletedBranch: true })]);
+    expect(r.json.refused).toEqual([expect.objectContaining({ issue: null, short: busy, reasons: [expect.stringContaining('draft.md')] })]);
+    expect(existsSync(clean)).toBe(false);
+    expect(existsSync(join(busy, 'draft.md'))).toBe(true);
+    expect(repo.git('branch', '--list', 'worktree-agent-*')).toContain('worktree-agent-b2');
+  });
+});
+
 describe('status', () => {
   test('per issue: lease holder and time left, ahead/behind, dirty, disk, agent, merge readiness', async () => {
     await setup();
@@ -130,5 +148,44 @@ describe('WorktreeRemove hook (bundle)', () => {
     expect(hook({ hook_event_name: 'WorktreeRemove', worktree_path: w2 })).toBe('');
     expect(existsSync(w2)).toBe(false);
     expect(repo.git('branch', '--list', 'jit/22222222-clean')).not.toBe('');
+  });
+});
+
+describe('bad input and moved bases', () => {
+  test('a corrupt batch file: clear error naming the file, nothing changed', async () => {
+    repo = repoWithIssues([{ id: U1, title: 'x' }]);
+    await jitp(repo.root, ['worktree', 'add', U1]);
+    const file = join(repo.root, '.jit-parallel', 'batch.yaml');
+    writeFileSync(file, 'version: 1\nissues: [ {torn');
+    for (const argv of [['status'], ['worktree', 'list'], ['merge', '--dry-run'], ['cleanup']]) {
+      const r = await jitp(repo.root, argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr).toContain(file);
+    }
+    const j = await jitp(repo.root, ['status', '--json']);
+    expect(j.json.error.code).toBe('E_BATCH_CORRUPT');
+    expect(repo.git('worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(2);
+  });
+
+  test('an integration branch rewritten under the batch is flagged', async () => {
+    repo = repoWithIssues([{ id: U1, title: 'x' }]);
+    repo.write('extra.txt', 'x\n');
+    repo.commit('will be dropped');
+    await jitp(repo.root, ['worktree', 'add', U1]);
+    expect((await jitp(repo.root, ['status', '--json', '--no-disk'])).json.batch.baseInIntegration).toBe(true);
+    repo.git('reset', '-q', '--hard', 'HEAD~1');
+    repo.write('other.txt', 'y\n');
+    repo.commit('rewritten history');
+    const s = await jitp(repo.root, ['status', '--no-disk']);
+    expect(s.stdout).toContain('is no longer in main');
+  });
+
+  test('outside a repository: exit 7 with a hint', async () => {
+    const { tempDir } = await import('../support/git.js');
+    const d = tempDir();
+    const r = await jitp(d, ['status']);
+    expect(r.code).toBe(7);
+    expect(r.stderr).toContain('git init');
+    rmSync(d, { recursive: true, force: true });
   });
 });

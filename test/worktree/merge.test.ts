@@ -129,6 +129,24 @@ describe('consolidated queue', () => {
     expect(repo.git('status', '--porcelain')).toBe('');
   });
 
+  test('a commit hook that refuses the concluding commit: clear error, merge still in progress', async () => {
+    await batchWith([{ id: U1, title: 'one' }, { id: U2, title: 'two' }], { [U1]: { 'src/a.txt': 'ONE\na2\na3\n' }, [U2]: { 'src/a.txt': 'TWO\na2\na3\n' } });
+    expect((await jitp(repo.root, ['merge', '--test', ''])).code).toBe(1);
+    writeFileSync(join(repo.root, 'src/a.txt'), 'BOTH\na2\na3\n');
+    repo.git('add', 'src/a.txt');
+    const hook = join(repo.root, '.git', 'hooks', 'pre-commit');
+    writeFileSync(hook, '#!/bin/sh\necho "lint says no" >&2\nexit 1\n', { mode: 0o755 });
+    const r = await jitp(repo.root, ['merge', '--continue']);
+    expect(r.code).toBe(7);
+    expect(r.stderr).toContain('lint says no');
+    expect(existsSync(join(repo.root, '.git', 'MERGE_HEAD'))).toBe(true);
+    const { rmSync } = await import('node:fs');
+    rmSync(hook);
+    const ok = await jitp(repo.root, ['merge', '--continue']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(state(U2).state).toBe('merged');
+  });
+
   test('--skip on a conflict aborts that merge out loud; the branch keeps its work', async () => {
     const wt = await batchWith(
       [{ id: U1, title: 'one' }, { id: U2, title: 'two' }],
@@ -229,14 +247,16 @@ describe('consolidated queue', () => {
 
 describe('individual strategy', () => {
   test('merges nothing, prints push and PR commands for each ready branch', async () => {
-    await batchWith([{ id: U1, title: "it's \"quoted\"" }, { id: U2, title: 'two' }], { [U1]: { 'src/one.txt': '1\n' }, [U2]: { 'src/two.txt': '2\n' } });
+    // U1 depends on U2: both get a PR (a dependency does not hold a PR back), U2's first.
+    await batchWith([{ id: U1, title: "it's \"quoted\"", dependencies: [U2] }, { id: U2, title: 'two' }], { [U1]: { 'src/one.txt': '1\n' }, [U2]: { 'src/two.txt': '2\n' } });
     const head = repo.git('rev-parse', 'HEAD');
     const r = await jitp(repo.root, ['merge', '--strategy', 'individual', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(repo.git('rev-parse', 'HEAD')).toBe(head);
     expect(r.json.pullRequests).toHaveLength(2);
-    expect(r.json.pullRequests[0].commands[0]).toBe('git push -u origin jit/11111111-it-s-quoted');
-    expect(r.json.pullRequests[0].commands[1]).toContain('gh pr create --base main --head jit/11111111-it-s-quoted');
+    expect(r.json.pullRequests.map((p: any) => p.short)).toEqual(['22222222', '11111111']);
+    expect(r.json.pullRequests[1].commands[0]).toBe('git push -u origin jit/11111111-it-s-quoted');
+    expect(r.json.pullRequests[1].commands[1]).toContain('gh pr create --base main --head jit/11111111-it-s-quoted');
     expect(state(U1).state).toBe('ready');
   });
 });

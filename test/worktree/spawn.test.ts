@@ -79,12 +79,32 @@ describe('spawn with a scripted agent command', () => {
     expect(repo.git('show', `${i.branch}:fixed.txt`)).toBe('fixed');
   });
 
+  test('a long agent keeps its lease: renewed while it runs', async () => {
+    repo = makeRepo();
+    writeFileSync(join(repo.root, '.jit-parallel.yaml'), 'ttl: 3\n');
+    repo.git('add', '.jit-parallel.yaml');
+    repo.git('commit', '-qm', 'short ttl');
+    await jitp(repo.root, ['batch', 'load', tasks(1)]);
+    const { openLocalStore } = await import('../../src/store/open.js');
+    const { discoverRepo } = await import('../../src/git/discover.js');
+    const store = openLocalStore(discoverRepo(repo.root)!);
+    const before = (await store.read()).leases[0]!;
+    // Runs for 5 s: longer than the 3 s TTL; the lease must still be live at its end.
+    const probe = `sleep 5; node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));const l=s.leases[0];console.log(Date.parse(l.expiresAt)>Date.now()?"live":"expired")' ${JSON.stringify(join(repo.root, '.git', 'jit-parallel', 'state.json'))}`;
+    const r = await jitp(repo.root, ['spawn', '--agent-cmd', probe, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(r.json.agents[0].result, 'utf8').trim()).toBe('live');
+    const after = (await store.read()).leases.find((l) => l.id === before.id)!;
+    expect(Date.parse(after.renewedAt)).toBeGreaterThan(Date.parse(before.renewedAt));
+  }, 30_000);
+
   test('an agent command that cannot start fails clearly', async () => {
     repo = makeRepo();
     await jitp(repo.root, ['batch', 'load', tasks(1)]);
     const r = await jitp(repo.root, ['spawn', '--json'], { JITP_CLAUDE_BIN: '/nonexistent/claude' });
     expect(r.code).toBe(1);
     expect(readFileSync(r.json.agents[0].log, 'utf8')).toContain('cannot start agent');
+    expect(r.json.agents[0].summary).toContain('JITP_CLAUDE_BIN');
   });
 });
 

@@ -100,12 +100,13 @@ describe('worktree add', () => {
   });
 
   test('bootstrap: .worktreeinclude files copied, postCreate runs with progress', async () => {
-    repo = repoWithIssues([{ id: U1, title: 'Boot' }], { '.gitignore': '.env\nlocal/\n', '.worktreeinclude': '.env\nlocal/\n' });
+    // .worktreeinclude names .env; the config names local/ (both sources count).
+    repo = repoWithIssues([{ id: U1, title: 'Boot' }], { '.gitignore': '.env\nlocal/\n', '.worktreeinclude': '.env\n' });
     writeFileSync(join(repo.root, '.env'), 'SECRET=1\n');
     mkdirSync(join(repo.root, 'local'));
     writeFileSync(join(repo.root, 'local', 'cfg.json'), '{}\n');
     writeFileSync(join(repo.root, 'not-included.txt'), 'x\n');
-    writeFileSync(join(repo.root, '.jit-parallel.yaml'), 'worktree:\n  postCreate: "echo installing; echo done > .bootstrapped"\n');
+    writeFileSync(join(repo.root, '.jit-parallel.yaml'), 'worktree:\n  include: ["local/"]\n  postCreate: "echo installing; echo done > .bootstrapped"\n');
     repo.git('add', '.jit-parallel.yaml');
     repo.git('commit', '-qm', 'cfg');
     const r = await jitp(repo.root, ['worktree', 'add', U1, '--json']);
@@ -188,5 +189,65 @@ describe('worktree add', () => {
     expect(branches(repo)).toContain(branch);
     // Lease kept: the branch still has work to merge.
     expect((await leases(repo)).some((x) => x.issueId === U1)).toBe(true);
+  });
+});
+
+describe('concurrent processes', () => {
+  test('parallel `jitp worktree add` processes: every worktree made, none lost from the batch', async () => {
+    const { spawn } = await import('node:child_process');
+    const { DIST_JITP } = await import('../support/paths.js');
+    const { GIT_ENV } = await import('../support/git.js');
+    const ids = Array.from({ length: 6 }, (_, i) => `${String(i + 1).repeat(8)}-aaaa-4aaa-8aaa-00000000000${i + 1}`);
+    repo = repoWithIssues(ids.map((id, i) => ({ id, title: `parallel ${i}` })));
+    const runOne = (id: string) =>
+      new Promise<number>((res) => {
+        const c = spawn(process.execPath, [DIST_JITP, 'worktree', 'add', id], { cwd: repo.root, env: { ...process.env, ...GIT_ENV }, stdio: 'ignore' });
+        c.on('close', (code) => res(code ?? 1));
+      });
+    const codes = await Promise.all(ids.map(runOne));
+    expect(codes).toEqual(ids.map(() => 0));
+    const batch = readBatch(repo.root)!;
+    expect(batch.issues.map((i) => i.id).sort()).toEqual([...ids].sort());
+    expect(new Set(batch.issues.map((i) => i.worktree)).size).toBe(6);
+    expect(worktrees(repo)).toHaveLength(7);
+    // One base for all, even though six processes raced to start the batch.
+    for (const i of batch.issues) expect(repo.git('-C', i.worktree!, 'rev-parse', 'HEAD')).toBe(batch.base);
+    expect((await leases(repo)).length).toBe(6);
+  }, 60_000);
+});
+
+describe('edge states', () => {
+  test('detached main checkout: refused with the command that fixes it', async () => {
+    repo = repoWithIssues([{ id: U1, title: 'x' }]);
+    repo.git('checkout', '-q', '--detach');
+    const r = await jitp(repo.root, ['worktree', 'add', U1]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('detached');
+    expect(r.stderr).toContain('git switch');
+    expect(readBatch(repo.root)).toBeUndefined();
+  });
+
+  test('re-adding an issue after its round was merged and cleaned starts a new round', async () => {
+    repo = repoWithIssues([{ id: U1, title: 'again' }]);
+    const a = await jitp(repo.root, ['worktree', 'add', U1, '--json']);
+    const wt = a.json.worktrees[0].worktree;
+    writeFileSync(join(wt, 'one.txt'), '1\n');
+    repo.git('-C', wt, 'add', '-A');
+    repo.git('-C', wt, 'commit', '-qm', 'one');
+    expect((await jitp(repo.root, ['merge', '--test', ''])).code).toBe(0);
+    const rm = await jitp(repo.root, ['worktree', 'remove', U1, '--json']);
+    expect(rm.json).toMatchObject({ removedWorktree: true, deletedBranch: true });
+    expect(readBatch(repo.root)!.issues[0]!.merge.state).toBe('merged');
+    // Same batch, same issue, a new worktree: a new round, not "already merged".
+    const b = await jitp(repo.root, ['worktree', 'add', U1, '--json']);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.json.worktrees[0].created).toBe(true);
+    expect(readBatch(repo.root)!.issues[0]!.merge.state).toBe('pending');
+    // After cleanup archives a finished batch, the next add pins a new base at the new tip.
+    repo.git('-C', b.json.worktrees[0].worktree, 'status');
+    expect((await jitp(repo.root, ['cleanup'])).code).toBe(0);
+    expect(readBatch(repo.root)).toBeUndefined();
+    const c = await jitp(repo.root, ['worktree', 'add', U1, '--json']);
+    expect(c.json.base).toBe(repo.git('rev-parse', 'HEAD'));
   });
 });

@@ -87,7 +87,14 @@ export const command: CommandSpec = {
     if (!ctx.json) ctx.progress(matrix);
     if (strategy === 'individual') {
       const ready = [];
-      for (const i of candidates) if (readiness(i, await issueFacts(w.mainRoot, batch, i), batch).ready) ready.push({ id: i.id, short: i.short, branch: i.branch!, title: i.title });
+      // Each branch gets its own PR: an unmerged dependency does not hold it back (the PRs are
+      // listed in merge order instead, and the reviewer merges them in that order).
+      const byOrder = mergeOrder(batch.issues).order;
+      const sorted = [...candidates].sort((a, b) => byOrder.indexOf(a.id) - byOrder.indexOf(b.id));
+      for (const i of sorted) {
+        const r = readiness(i, await issueFacts(w.mainRoot, batch, i), batch);
+        if (r.ready || r.reason === 'dependency-not-merged') ready.push({ id: i.id, short: i.short, branch: i.branch!, title: i.title });
+      }
       const prs = prCommands(ready, batch.integration);
       await updateBatch(w.mainRoot, w.commonDir, (b) => {
         if (!b) return { batch: undefined, value: undefined };
@@ -95,7 +102,7 @@ export const command: CommandSpec = {
         for (const p of prs) Object.assign(b.issues.find((i) => i.id === p.issue)!.merge, { state: 'ready', reason: null, at: new Date().toISOString() });
         return { batch: b, value: undefined };
       });
-      const text = [matrix, '', prs.length ? 'each branch is ready for its own pull request:' : 'no branch is ready (no commits, or uncommitted work in its worktree)', ...prs.flatMap((p) => [`  # ${p.short}`, ...p.commands.map((c) => `  ${c}`)])].join('\n');
+      const text = [matrix, '', prs.length ? 'each branch is ready for its own pull request (listed in merge order: dependencies first):' : 'no branch is ready (no commits, or uncommitted work in its worktree)', ...prs.flatMap((p) => [`  # ${p.short}`, ...p.commands.map((c) => `  ${c}`)])].join('\n');
       return { json: { strategy, integration: batch.integration, preview: previewJson, order, steps: [], stopped: null, done: true, pullRequests: prs }, text };
     }
     const r = await startQueue(q, test);

@@ -15,7 +15,7 @@ export const command: CommandSpec = {
     'prints the last state normally.',
     '',
     'JSON: {"batch": null | {"id","base","integration","strategy","startedAt","baseBehindIntegration",',
-    '       "mergeRun": {...}}, "leaseStore": bool, "issues": [{"issue","short","title",',
+    '       "baseInIntegration", "mergeRun": {...}}, "leaseStore": bool, "issues": [{"issue","short","title",',
     '       "lease": null|{"id","holder","secondsLeft"}, "worktree": null|{"path","exists","branch","ahead",',
     '       "behind","dirty","modified","untracked","diskKb"}, "agent": {"state","attempts","exitCode"},',
     '       "merge": {"state","ready","detail"}}]}',

@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=__jitpCR(import.meta.url);
-import{recordSubagent}from"./chunk-5NDLSPXO.mjs";import"./chunk-Q5WDRPOS.mjs";import"./chunk-MAOPTH2U.mjs";import"./chunk-TTV3JH52.mjs";import"./chunk-5KUJP45C.mjs";import"./chunk-ERQIAFVP.mjs";import"./chunk-MNGRIDRE.mjs";import"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";var handler=(input,env)=>recordSubagent(input,env,"subagent-stop");export{handler};
