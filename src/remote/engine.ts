@@ -1,0 +1,206 @@
+// Optimistic compare-and-set against the remote. A change is computed by a pure transition
+// from the last view we have (the local mirror), written as git objects in the clone, and
+// pushed in ONE atomic push that CASes the index ref and the lease refs it touches. If the push
+// wins, the mirror was current and the change is committed: one round trip, no fetch. If it
+// loses, someone changed the remote since our view: fetch (one round trip), recompute, retry.
+// A transition that refuses (held, lease lost) on a view that was not just fetched is retried
+// on a fresh view before the refusal is reported, so a stale mirror can neither grant nor deny.
+import { hostname } from 'node:os';
+import { EXIT, JitpError, isJitpError } from '../core/errors.js';
+import type { Lease, StoreSnapshot } from '../store/types.js';
+import { ObjectWriter } from './git-objects.js';
+import { INDEX_REF, encodeLease, encodeState, leaseDiff, leaseRef, type RefUpdate, type RemoteState } from './layout.js';
+import { readMirror, writeMirror, mirrorAgeSecs, type RemoteMirror } from './mirror.js';
+import { RemoteTransport, type FetchedState } from './transport.js';
+
+export interface EngineOptions {
+  /** Directory inside the clone. */
+  cwd: string;
+  commonDir: string;
+  /** <git common dir>/jit-parallel (mirror files live here). */
+  storeDir: string;
+  remote: string;
+  timeoutMs: number;
+  /** Mirror older than this is refetched by read(); writes never trust age, only the CAS. */
+  maxAgeSecs: number;
+  /** Give up retrying lost races after this long. */
+  contentionBudgetMs?: number;
+  env?: NodeJS.ProcessEnv;
+  now?: () => Date;
+  /** Progress lines (stderr) for retries. */
+  progress?: (line: string) => void;
+}
+
+export interface TransitionOutput<T> {
+  next: StoreSnapshot;
+  result: T;
+  /** One line for the commit message (the remote's change log), e.g. `acquire 3f2a… by agent:a`. */
+  summary: string;
+}
+
+export type Transition<T> = (snap: StoreSnapshot, now: Date) => TransitionOutput<T>;
+
+export interface MutateStats {
+  attempts: number;
+  fetches: number;
+}
+
+export class RemoteEngine {
+  readonly transport: RemoteTransport;
+  private readonly objects: ObjectWriter;
+  readonly host = hostname();
+  lastStats: MutateStats = { attempts: 0, fetches: 0 };
+
+  constructor(readonly opts: EngineOptions) {
+    this.transport = new RemoteTransport({ cwd: opts.cwd, remote: opts.remote, timeoutMs: opts.timeoutMs, env: opts.env });
+    this.objects = new ObjectWriter(opts.commonDir, opts.env);
+  }
+
+  private now(): Date {
+    return this.opts.now ? this.opts.now() : new Date();
+  }
+
+  mirror(): RemoteMirror | undefined {
+    return readMirror(this.opts.storeDir, this.opts.remote);
+  }
+
+  private save(view: FetchedState, source: 'fetch' | 'push', at: Date): RemoteMirror {
+    const m: RemoteMirror = {
+      schemaVersion: 1,
+      backend: 'remote',
+      remote: this.opts.remote,
+      fetchedAt: at.toISOString(),
+      source,
+      indexCommit: view.indexCommit,
+      version: view.state.version,
+      leases: view.state.leases,
+      leaseCommits: view.state.leaseCommits,
+    };
+    try {
+      writeMirror(this.opts.storeDir, m);
+    } catch (e) {
+      throw new JitpError('E_STORE_WRITE', EXIT.STORE, `cannot write the lease mirror in ${this.opts.storeDir}: ${(e as Error).message}`, {
+        hint: `make ${this.opts.storeDir} writable (the remote already has the change; \`jitp claim sync --remote ${this.opts.remote}\` rewrites the mirror)`,
+      });
+    }
+    return m;
+  }
+
+  /** Fetches the remote's leases and rewrites the mirror. */
+  async sync(): Promise<RemoteMirror> {
+    const started = this.now();
+    const view = await this.transport.fetch();
+    return this.save(view, 'fetch', started);
+  }
+
+  /** The mirror when younger than maxAge, else a fresh fetch. */
+  async read(): Promise<RemoteMirror> {
+    const m = this.mirror();
+    if (m && mirrorAgeSecs(m, this.now().getTime()) <= this.opts.maxAgeSecs) return m;
+    return this.sync();
+  }
+
+  private viewOf(m: RemoteMirror): FetchedState {
+    return { indexCommit: m.indexCommit, state: { schemaVersion: 1, version: m.version, leases: m.leases, leaseCommits: m.leaseCommits } };
+  }
+
+  /** Builds the objects of a change and the ref updates that commit it. */
+  private build(view: FetchedState, next: StoreSnapshot, summary: string, at: Date): { updates: RefUpdate[]; state: RemoteState; indexCommit: string } {
+    const o = this.objects;
+    const who = `jit-parallel <jitp@${this.host.replace(/[<>\n]/g, '')}>`;
+    const { upsert, remove } = leaseDiff(view.state.leases, next.leases);
+    const leaseCommits: Record<string, string> = {};
+    for (const l of next.leases) {
+      const c = view.state.leaseCommits[l.issueId];
+      if (c) leaseCommits[l.issueId] = c;
+    }
+    const updates: RefUpdate[] = [];
+    for (const lease of upsert) {
+      const blob = o.blob(encodeLease(lease));
+      const tree = o.tree({ 'lease.json': { type: 'blob', id: blob } });
+      // Parentless: a lease ref is a record, not a history; the remote can prune old ones.
+      const commit = o.commit({ tree, parents: [], who, when: at, message: `lease ${lease.issueId} v${next.version}: ${summary}` });
+      updates.push({ ref: leaseRef(lease.issueId), old: view.state.leaseCommits[lease.issueId] ?? '', next: commit });
+      leaseCommits[lease.issueId] = commit;
+    }
+    for (const issueId of remove) {
+      updates.push({ ref: leaseRef(issueId), old: view.state.leaseCommits[issueId] ?? '', next: '' });
+    }
+    const state: RemoteState = { schemaVersion: 1, version: next.version, leases: next.leases, leaseCommits };
+    const blob = o.blob(encodeState(state));
+    const tree = o.tree({ 'state.json': { type: 'blob', id: blob } });
+    // Parentless too, so a new machine fetches one small commit, never the whole change log;
+    // the previous id in the message still lets a person walk back while objects survive.
+    const indexCommit = o.commit({
+      tree,
+      parents: [],
+      who,
+      when: at,
+      message: `jit-parallel v${next.version}: ${summary}\n\nprevious: ${view.indexCommit || '(none)'}\nhost: ${this.host}\n`,
+    });
+    updates.unshift({ ref: INDEX_REF, old: view.indexCommit, next: indexCommit });
+    return { updates, state, indexCommit };
+  }
+
+  async mutate<T>(fn: Transition<T>): Promise<T> {
+    const budget = this.opts.contentionBudgetMs ?? Math.max(30_000, this.opts.timeoutMs * 3);
+    const t0 = Date.now();
+    const stats: MutateStats = { attempts: 0, fetches: 0 };
+    this.lastStats = stats;
+    const cached = this.mirror();
+    let view: FetchedState;
+    let fresh = false;
+    if (cached) view = this.viewOf(cached);
+    else {
+      view = await this.transport.fetch();
+      stats.fetches++;
+      fresh = true;
+    }
+    for (;;) {
+      stats.attempts++;
+      const at = this.now();
+      let out: TransitionOutput<T>;
+      try {
+        out = fn({ schemaVersion: view.state.schemaVersion, version: view.state.version, leases: view.state.leases }, at);
+      } catch (e) {
+        if (!fresh && isJitpError(e)) {
+          view = await this.refetch(stats);
+          fresh = true;
+          continue;
+        }
+        if (fresh && isJitpError(e)) this.save(view, 'fetch', at);
+        throw e;
+      }
+      const next = { ...out.next, version: Math.max(out.next.version, view.state.version + 1) };
+      const built = this.build(view, next, out.summary, at);
+      const pushed = await this.transport.push(built.updates);
+      if (pushed.ok) {
+        this.save({ indexCommit: built.indexCommit, state: built.state }, 'push', at);
+        return out.result;
+      }
+      if (Date.now() - t0 > budget) {
+        throw new JitpError('E_REMOTE_BUSY', EXIT.STORE, `gave up after ${stats.attempts} attempts in ${((Date.now() - t0) / 1000).toFixed(1)} s: the leases on '${this.opts.remote}' kept changing under us`, {
+          hint: `retry the command; if it persists, \`jitp claim sync --remote ${this.opts.remote}\` and check \`git ls-remote ${this.opts.remote} 'refs/jit-parallel/*'\` for refs changed outside jitp`,
+          details: { attempts: stats.attempts, conflict: pushed.conflict },
+        });
+      }
+      // Lost the race (or our view was stale): back off a little so N racers do not stay in lockstep.
+      if (stats.attempts > 2) await sleep(Math.min(200, 5 * 2 ** Math.min(stats.attempts, 6)) * Math.random());
+      if (stats.attempts % 10 === 0) this.opts.progress?.(`remote '${this.opts.remote}' is busy; attempt ${stats.attempts + 1}…`);
+      view = await this.refetch(stats);
+      fresh = true;
+    }
+  }
+
+  private async refetch(stats: MutateStats): Promise<FetchedState> {
+    const started = this.now();
+    const v = await this.transport.fetch();
+    stats.fetches++;
+    this.save(v, 'fetch', started);
+    return v;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export type { Lease };
