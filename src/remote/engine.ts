@@ -10,6 +10,7 @@ import { EXIT, JitpError, isJitpError } from '../core/errors.js';
 import type { Lease, StoreSnapshot } from '../store/types.js';
 import { ObjectWriter } from './git-objects.js';
 import { INDEX_REF, encodeLease, encodeState, leaseDiff, leaseRef, type RefUpdate, type RemoteState } from './layout.js';
+import { withoutSecrets } from './local-files.js';
 import { readMirror, writeMirror, mirrorAgeSecs, type RemoteMirror } from './mirror.js';
 import { RemoteTransport, type FetchedState } from './transport.js';
 
@@ -29,6 +30,8 @@ export interface EngineOptions {
   now?: () => Date;
   /** Progress lines (stderr) for retries. */
   progress?: (line: string) => void;
+  /** Adds what only this clone knows (binding secrets) to the leases written to the mirror. */
+  decorate?: (leases: Lease[]) => Lease[];
 }
 
 export interface TransitionOutput<T> {
@@ -36,6 +39,13 @@ export interface TransitionOutput<T> {
   result: T;
   /** One line for the commit message (the remote's change log), e.g. `acquire 3f2a… by agent:a`. */
   summary: string;
+  /** False: nothing to write (an idempotent request); the result stands without a push. */
+  changed?: boolean;
+}
+
+export interface Committed<T> extends TransitionOutput<T> {
+  /** Whether this call pushed (false for a no-op). */
+  pushed: boolean;
 }
 
 export type Transition<T> = (snap: StoreSnapshot, now: Date) => TransitionOutput<T>;
@@ -73,7 +83,7 @@ export class RemoteEngine {
       source,
       indexCommit: view.indexCommit,
       version: view.state.version,
-      leases: view.state.leases,
+      leases: this.opts.decorate ? this.opts.decorate(view.state.leases) : view.state.leases,
       leaseCommits: view.state.leaseCommits,
     };
     try {
@@ -101,12 +111,14 @@ export class RemoteEngine {
   }
 
   private viewOf(m: RemoteMirror): FetchedState {
-    return { indexCommit: m.indexCommit, state: { schemaVersion: 1, version: m.version, leases: m.leases, leaseCommits: m.leaseCommits } };
+    return { indexCommit: m.indexCommit, state: { schemaVersion: 1, version: m.version, leases: withoutSecrets(m.leases), leaseCommits: m.leaseCommits } };
   }
 
   /** Builds the objects of a change and the ref updates that commit it. */
   private build(view: FetchedState, next: StoreSnapshot, summary: string, at: Date): { updates: RefUpdate[]; state: RemoteState; indexCommit: string } {
     const o = this.objects;
+    // Binding secrets stay on this machine (see local-files.ts), whatever the caller passed.
+    next = { ...next, leases: withoutSecrets(next.leases) };
     const who = `jit-parallel <jitp@${this.host.replace(/[<>\n]/g, '')}>`;
     const { upsert, remove } = leaseDiff(view.state.leases, next.leases);
     const leaseCommits: Record<string, string> = {};
@@ -143,6 +155,11 @@ export class RemoteEngine {
   }
 
   async mutate<T>(fn: Transition<T>): Promise<T> {
+    return (await this.commit(fn)).result;
+  }
+
+  /** Like mutate, returning the winning attempt's whole output (snapshot, events…). */
+  async commit<T, O extends TransitionOutput<T> = TransitionOutput<T>>(fn: (snap: StoreSnapshot, now: Date) => O): Promise<O & { pushed: boolean }> {
     const budget = this.opts.contentionBudgetMs ?? Math.max(30_000, this.opts.timeoutMs * 3);
     const t0 = Date.now();
     const stats: MutateStats = { attempts: 0, fetches: 0 };
@@ -159,7 +176,7 @@ export class RemoteEngine {
     for (;;) {
       stats.attempts++;
       const at = this.now();
-      let out: TransitionOutput<T>;
+      let out: O;
       try {
         out = fn({ schemaVersion: view.state.schemaVersion, version: view.state.version, leases: view.state.leases }, at);
       } catch (e) {
@@ -171,12 +188,13 @@ export class RemoteEngine {
         if (fresh && isJitpError(e)) this.save(view, 'fetch', at);
         throw e;
       }
+      if (out.changed === false) return { ...out, pushed: false };
       const next = { ...out.next, version: Math.max(out.next.version, view.state.version + 1) };
       const built = this.build(view, next, out.summary, at);
       const pushed = await this.transport.push(built.updates);
       if (pushed.ok) {
         this.save({ indexCommit: built.indexCommit, state: built.state }, 'push', at);
-        return out.result;
+        return { ...out, next, pushed: true };
       }
       if (Date.now() - t0 > budget) {
         throw new JitpError('E_REMOTE_BUSY', EXIT.STORE, `gave up after ${stats.attempts} attempts in ${((Date.now() - t0) / 1000).toFixed(1)} s: the leases on '${this.opts.remote}' kept changing under us`, {
