@@ -180,7 +180,7 @@ function parseSegment(s: string, glob: string): Seg {
 
 /** Parses one brace-free glob into segments; `./`, empty segments and a leading `/` dropped. */
 function parseGlob(g: string, orig: string): Seg[] {
-  const parts = g.split('/').filter((p, i) => p !== '' && !(p === '.' && i === 0));
+  const parts = g.split('/').filter((p) => p !== '' && p !== '.');
   const segs = parts.map((p) => parseSegment(p, orig));
   // Collapse runs of `**`: they mean the same and only slow the DP.
   return segs.filter((s, i) => !(s.kind === 'globstar' && segs[i - 1]?.kind === 'globstar'));
@@ -307,12 +307,17 @@ const matcherCache = new Map<string, (p: string) => boolean>();
 export function matches(path: string, glob: string): boolean {
   let m = matcherCache.get(glob);
   if (!m) {
-    // picomatch reads `[!a]` as the class {!, a}; POSIX (and globsOverlap) read it as "not a".
-    const g = glob.replace(/(^|[^\\])\[!/g, '$1[^');
-    const pm = picomatch(g, { dot: true });
-    // `dir/**` also covers `dir` itself, as in globsOverlap.
-    const base = /(\/\*\*)+$/.test(g) ? g.replace(/(\/\*\*)+$/, '') : undefined;
-    m = base !== undefined ? ((bm) => (p: string) => pm(p) || bm(p))(picomatch(base, { dot: true })) : pm;
+    // Same brace expansion as globsOverlap (picomatch's differs next to `**`), and `[!a]`
+    // spelled `[^a]`: picomatch reads `[!a]` as the class {!, a}, POSIX and globsOverlap as "not a".
+    const ms = expandBraces(glob).map((alt) => {
+      const g = alt.split('/').filter((x) => x !== '' && x !== '.').join('/').replace(/(^|[^\\])\[!/g, '$1[^').replace(/\{/g, '\\{').replace(/\}/g, '\\}');
+      if (g === '') return (p: string) => p === '';
+      const pm = picomatch(g, { dot: true });
+      // `dir/**` also covers `dir` itself, as in globsOverlap.
+      const base = /(\/\*\*)+$/.test(g) ? picomatch(g.replace(/(\/\*\*)+$/, ''), { dot: true }) : undefined;
+      return base ? (p: string) => pm(p) || base(p) : pm;
+    });
+    m = (p: string) => ms.some((f) => f(p));
     if (matcherCache.size > 4096) matcherCache.clear();
     matcherCache.set(glob, m);
   }

@@ -75,7 +75,7 @@ describe('globsOverlap: properties', () => {
       fc.property(glob, glob, fc.array(path, { minLength: 1, maxLength: 20 }), (a, b, paths) => {
         if (paths.some((p) => matches(p, a) && matches(p, b))) expect(globsOverlap(a, b)).toBe(true);
       }),
-      { numRuns: 3000 },
+      { numRuns: 5000 },
     );
   });
   it('a concrete path overlaps a glob exactly when picomatch matches it ', () => {
@@ -83,7 +83,7 @@ describe('globsOverlap: properties', () => {
       fc.property(glob, path, (g, p) => {
         expect(globsOverlap(g, p)).toBe(matches(p, g));
       }),
-      { numRuns: 3000 },
+      { numRuns: 5000 },
     );
   });
   it('is symmetric and reflexive', () => {

@@ -1,0 +1,274 @@
+// The lease rules as pure functions: (snapshot, request, now) -> new snapshot + events, or a
+// typed error. Both backends (local files, git remote) run exactly these rules inside their
+// own transaction, so "who wins" never depends on the backend.
+//
+// Invariants:
+// - A lease counts only while now < expiresAt; expired leases are swept by the next change.
+// - Every committed change increments `version` by exactly one.
+// - The fencing token is the version at which the lease was granted; renew/extend keep it, a
+//   takeover after expiry gets a new one. Renew/extend/release are compare-and-set on (agent,
+//   token): a holder that slept past its TTL cannot touch a lease since granted to someone else.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { EXIT, JitpError } from './errors.js';
+import { globsOverlap } from './globs.js';
+import type { AcquireRequest, Lease, LeaseRef, StoreSnapshot } from '../store/types.js';
+
+export const SCHEMA_VERSION = 1;
+export const DEFAULT_TTL_SECS = 1800;
+export const MAX_TTL_SECS = 7 * 24 * 3600;
+
+export type LeaseEventType = 'acquire' | 'renew' | 'extend' | 'release' | 'evict' | 'bind' | 'expire' | 'note';
+
+/** One line of the event log. Lease-changing events carry the full lease after the change. */
+export interface LeaseEvent {
+  /** Store version after the change this event belongs to (notes: the version they saw). */
+  version: number;
+  at: string;
+  type: LeaseEventType;
+  /** Agent (or `jitp` for sweeps) that made the change. */
+  by: string;
+  issueId?: string;
+  leaseId?: string;
+  reason?: string;
+  /** acquire/renew/extend/bind: the lease as it is after the change. */
+  lease?: Lease;
+  /** acquire: id of an expired lease on the same issue that this one replaced. */
+  takeoverOf?: string;
+  [k: string]: unknown;
+}
+
+export interface Change {
+  snapshot: StoreSnapshot;
+  events: LeaseEvent[];
+  /** The lease the caller asked about (after the change; for release/evict: as it was). */
+  lease: Lease;
+  /** False when nothing changed (idempotent bind): no write needed. */
+  changed: boolean;
+}
+
+export interface Clock {
+  nowMs: number;
+  /** Random hex source (tests pass a deterministic one). */
+  randomHex?: (bytes: number) => string;
+}
+
+const hex = (c: Clock, n: number) => (c.randomHex ?? ((b: number) => randomBytes(b).toString('hex')))(n);
+const iso = (ms: number) => new Date(ms).toISOString();
+export const isLiveAt = (l: Lease, nowMs: number) => Date.parse(l.expiresAt) > nowMs;
+
+export const emptySnapshot = (): StoreSnapshot => ({ schemaVersion: SCHEMA_VERSION, version: 0, leases: [] });
+
+function timeLeft(l: Lease, nowMs: number): string {
+  const s = Math.max(0, Math.round((Date.parse(l.expiresAt) - nowMs) / 1000));
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m${s % 60}s` : `${s}s`;
+}
+
+export function heldError(holder: Lease, nowMs: number, what: string, paths?: Array<[string, string]>): JitpError {
+  return new JitpError(
+    'E_HELD',
+    EXIT.HELD,
+    `${what} held by ${holder.agentId} (issue ${holder.issueId}, lease ${holder.id}, token ${holder.token}) until ${holder.expiresAt} (${timeLeft(holder, nowMs)} left)`,
+    {
+      hint: `wait for it to expire or be released (\`jitp claim status --issue ${holder.issueId}\`); an admin can run \`jitp claim evict ${holder.id} --reason "<why>"\``,
+      details: {
+        holder: { leaseId: holder.id, agentId: holder.agentId, issueId: holder.issueId, token: holder.token, expiresAt: holder.expiresAt, paths: holder.paths },
+        ...(paths ? { overlaps: paths.map(([mine, theirs]) => ({ requested: mine, held: theirs })) } : {}),
+      },
+    },
+  );
+}
+
+function lostError(ref: LeaseRef, why: string, current?: Lease): JitpError {
+  return new JitpError('E_LEASE_LOST', EXIT.LEASE_LOST, `lease lost on issue ${ref.issueId} for ${ref.agentId}: ${why}`, {
+    hint: `acquire it again with \`jitp claim acquire ${ref.issueId}\` (and check \`jitp claim status --issue ${ref.issueId}\`)`,
+    details: { issueId: ref.issueId, agentId: ref.agentId, token: ref.token ?? null, current: current ? { leaseId: current.id, agentId: current.agentId, token: current.token } : null },
+  });
+}
+
+function checkTtl(ttl: number): number {
+  if (!Number.isInteger(ttl) || ttl <= 0 || ttl > MAX_TTL_SECS) {
+    throw new JitpError('E_USAGE', EXIT.USAGE, `invalid TTL ${ttl}s: must be 1s to ${MAX_TTL_SECS / 86400} days`, { hint: 'e.g. --ttl 30m' });
+  }
+  return ttl;
+}
+
+/** Removes expired leases; returns the survivors and one `expire` event each. */
+function sweepInto(leases: Lease[], nowMs: number, version: number): { live: Lease[]; events: LeaseEvent[] } {
+  const live: Lease[] = [];
+  const events: LeaseEvent[] = [];
+  for (const l of leases) {
+    if (isLiveAt(l, nowMs)) live.push(l);
+    else events.push({ version, at: iso(nowMs), type: 'expire', by: 'jitp', issueId: l.issueId, leaseId: l.id, reason: `expired at ${l.expiresAt}` });
+  }
+  return { live, events };
+}
+
+/** Paths of `wanted` overlapping live leases other than `self`; throws E_HELD on the first holder. */
+function checkPaths(live: Lease[], wanted: string[], selfId: string | undefined, nowMs: number): void {
+  for (const other of live) {
+    if (other.id === selfId) continue;
+    const pairs: Array<[string, string]> = [];
+    for (const w of wanted) for (const h of other.paths) if (globsOverlap(w, h)) pairs.push([w, h]);
+    if (pairs.length) throw heldError(other, nowMs, `path ${pairs[0]![0]} overlaps ${pairs[0]![1]},`, pairs);
+  }
+}
+
+const dedupe = (xs: string[]) => [...new Set(xs)];
+
+function findRef(live: Lease[], ref: LeaseRef): Lease {
+  const cur = live.find((l) => l.issueId === ref.issueId);
+  if (!cur) throw lostError(ref, 'no live lease on this issue (expired, released or evicted)');
+  if (cur.agentId !== ref.agentId) throw lostError(ref, `the issue is now held by ${cur.agentId} (lease ${cur.id})`, cur);
+  if (ref.token !== undefined && cur.token !== ref.token) throw lostError(ref, `token ${ref.token} is stale (current ${cur.token}: granted again since)`, cur);
+  return cur;
+}
+
+function commit(base: StoreSnapshot, leases: Lease[], events: LeaseEvent[], lease: Lease): Change {
+  return { snapshot: { schemaVersion: SCHEMA_VERSION, version: base.version + 1, leases }, events, lease, changed: true };
+}
+
+export function acquire(s: StoreSnapshot, req: AcquireRequest & { ttlSecs: number; host?: string }, c: Clock): Change {
+  const now = c.nowMs;
+  const version = s.version + 1;
+  const { live, events } = sweepInto(s.leases, now, version);
+  const ttl = checkTtl(req.ttlSecs);
+  const paths = dedupe(req.paths);
+  const mine = live.find((l) => l.issueId === req.issueId);
+  if (mine && mine.agentId !== req.agentId) throw heldError(mine, now, `issue ${req.issueId}`);
+  checkPaths(live, paths, mine?.id, now);
+  if (mine) {
+    // Re-acquire by the holder: a renew that may add paths; the token stays (nothing changed hands).
+    const lease: Lease = { ...mine, paths: dedupe([...mine.paths, ...paths]), ttlSecs: ttl, renewedAt: iso(now), expiresAt: iso(now + ttl * 1000) };
+    events.push({ version, at: iso(now), type: 'renew', by: req.agentId, issueId: req.issueId, leaseId: lease.id, reason: req.reason ?? 're-acquired by holder', lease });
+    return commit(s, live.map((l) => (l.id === mine.id ? lease : l)), events, lease);
+  }
+  const expiredSame = s.leases.find((l) => l.issueId === req.issueId && !isLiveAt(l, now));
+  const lease: Lease = {
+    id: `L-${hex(c, 6)}`,
+    issueId: req.issueId,
+    agentId: req.agentId,
+    worktree: req.worktree ?? null,
+    branch: req.branch ?? null,
+    paths,
+    ttlSecs: ttl,
+    acquiredAt: iso(now),
+    renewedAt: iso(now),
+    expiresAt: iso(now + ttl * 1000),
+    token: version,
+    bindSecret: hex(c, 16),
+    ...(req.host ? { host: req.host } : {}),
+    ...(req.meta ? { meta: req.meta } : {}),
+  };
+  events.push({
+    version,
+    at: iso(now),
+    type: 'acquire',
+    by: req.agentId,
+    issueId: req.issueId,
+    leaseId: lease.id,
+    ...(req.reason ? { reason: req.reason } : {}),
+    ...(expiredSame ? { takeoverOf: expiredSame.id } : {}),
+    lease,
+  });
+  return commit(s, [...live, lease], events, lease);
+}
+
+export function renew(s: StoreSnapshot, ref: LeaseRef, c: Clock, ttlSecs?: number): Change {
+  const now = c.nowMs;
+  const version = s.version + 1;
+  const { live, events } = sweepInto(s.leases, now, version);
+  const cur = findRef(live, ref);
+  const ttl = checkTtl(ttlSecs ?? cur.ttlSecs);
+  const lease: Lease = { ...cur, ttlSecs: ttl, renewedAt: iso(now), expiresAt: iso(now + ttl * 1000) };
+  events.push({ version, at: iso(now), type: 'renew', by: ref.agentId, issueId: cur.issueId, leaseId: cur.id, lease });
+  return commit(s, live.map((l) => (l.id === cur.id ? lease : l)), events, lease);
+}
+
+export function extend(s: StoreSnapshot, ref: LeaseRef, paths: string[], c: Clock, reason?: string): Change {
+  const now = c.nowMs;
+  const version = s.version + 1;
+  const { live, events } = sweepInto(s.leases, now, version);
+  const cur = findRef(live, ref);
+  const added = dedupe(paths).filter((p) => !cur.paths.includes(p));
+  checkPaths(live, added, cur.id, now);
+  const lease: Lease = { ...cur, paths: [...cur.paths, ...added] };
+  events.push({ version, at: iso(now), type: 'extend', by: ref.agentId, issueId: cur.issueId, leaseId: cur.id, added, ...(reason ? { reason } : {}), lease });
+  return commit(s, live.map((l) => (l.id === cur.id ? lease : l)), events, lease);
+}
+
+export function release(s: StoreSnapshot, ref: LeaseRef, c: Clock, reason?: string): Change {
+  const now = c.nowMs;
+  const version = s.version + 1;
+  const { live, events } = sweepInto(s.leases, now, version);
+  const cur = findRef(live, ref);
+  events.push({ version, at: iso(now), type: 'release', by: ref.agentId, issueId: cur.issueId, leaseId: cur.id, token: cur.token, ...(reason ? { reason } : {}) });
+  return commit(s, live.filter((l) => l.id !== cur.id), events, cur);
+}
+
+export function evict(s: StoreSnapshot, leaseId: string, by: string, reason: string, c: Clock): Change {
+  const now = c.nowMs;
+  const version = s.version + 1;
+  if (!reason || !reason.trim()) {
+    throw new JitpError('E_USAGE', EXIT.USAGE, 'evict needs a reason (it is recorded in the event log)', { hint: `jitp claim evict ${leaseId} --reason "<why>"` });
+  }
+  const target = s.leases.find((l) => l.id === leaseId);
+  if (!target) {
+    throw new JitpError('E_NOT_FOUND', EXIT.NOT_FOUND, `no lease ${leaseId} in the store`, { hint: 'list leases with `jitp claim list`' });
+  }
+  const { live, events } = sweepInto(s.leases.filter((l) => l.id !== leaseId), now, version);
+  events.push({ version, at: iso(now), type: 'evict', by, issueId: target.issueId, leaseId, reason, evicted: target.agentId, token: target.token });
+  return commit(s, live, events, target);
+}
+
+function secretsEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  // Compare equal-length buffers only, so the time spent does not reveal how much matched.
+  if (x.length !== y.length) {
+    timingSafeEqual(x, x);
+    return false;
+  }
+  return timingSafeEqual(x, y);
+}
+
+export function bind(s: StoreSnapshot, leaseId: string, secret: string, claudeAgentId: string, c: Clock): Change {
+  const now = c.nowMs;
+  const cur = s.leases.find((l) => l.id === leaseId && isLiveAt(l, now));
+  if (!cur) {
+    throw new JitpError('E_NOT_FOUND', EXIT.NOT_FOUND, `no live lease ${leaseId} to bind to`, { hint: 'the lease expired or was released; re-render the prompt after `jitp claim acquire`' });
+  }
+  if (!cur.bindSecret || !secretsEqual(cur.bindSecret, secret)) {
+    throw new JitpError('E_BIND_SECRET', EXIT.USAGE, `binding secret does not match lease ${leaseId}`, { hint: 'render the sub-agent prompt with `jitp prompt`; never copy binding lines by hand' });
+  }
+  const ids = Array.isArray(cur.meta?.claudeAgentIds) ? (cur.meta!.claudeAgentIds as unknown[]).filter((x): x is string => typeof x === 'string') : [];
+  if (ids.includes(claudeAgentId)) return { snapshot: s, events: [], lease: cur, changed: false };
+  const version = s.version + 1;
+  const { live, events } = sweepInto(s.leases, now, version);
+  const lease: Lease = { ...cur, meta: { ...(cur.meta ?? {}), claudeAgentIds: [...ids, claudeAgentId] } };
+  events.push({ version, at: iso(now), type: 'bind', by: cur.agentId, issueId: cur.issueId, leaseId, claudeAgentId, lease });
+  return commit(s, live.map((l) => (l.id === cur.id ? lease : l)), events, lease);
+}
+
+/** Sweeps expired leases; `changed` false when none had expired. */
+export function sweep(s: StoreSnapshot, c: Clock): { snapshot: StoreSnapshot; events: LeaseEvent[]; changed: boolean } {
+  const version = s.version + 1;
+  const { live, events } = sweepInto(s.leases, c.nowMs, version);
+  if (!events.length) return { snapshot: s, events: [], changed: false };
+  return { snapshot: { schemaVersion: SCHEMA_VERSION, version, leases: live }, events, changed: true };
+}
+
+/**
+ * Rebuilds a snapshot from log events (doctor --repair). Events may repeat or arrive out of
+ * order (a union merge, a re-appended tail); they are applied by version, last write wins per lease.
+ */
+export function replay(events: readonly LeaseEvent[]): StoreSnapshot {
+  const byVersion = [...events].filter((e) => e.type !== 'note').sort((a, b) => a.version - b.version);
+  const leases = new Map<string, Lease>();
+  let version = 0;
+  for (const e of byVersion) {
+    version = Math.max(version, e.version);
+    if (e.lease && (e.type === 'acquire' || e.type === 'renew' || e.type === 'extend' || e.type === 'bind')) leases.set(e.lease.id, e.lease);
+    else if (e.leaseId && (e.type === 'release' || e.type === 'evict' || e.type === 'expire')) leases.delete(e.leaseId);
+  }
+  return { schemaVersion: SCHEMA_VERSION, version, leases: [...leases.values()] };
+}
