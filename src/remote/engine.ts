@@ -60,6 +60,8 @@ export class RemoteEngine {
   private readonly objects: ObjectWriter;
   readonly host = hostname();
   lastStats: MutateStats = { attempts: 0, fetches: 0 };
+  /** The store version and index commit of this engine's last accepted push. */
+  lastCommitted: { version: number; indexCommit: string } | undefined;
 
   constructor(readonly opts: EngineOptions) {
     this.transport = new RemoteTransport({ cwd: opts.cwd, remote: opts.remote, timeoutMs: opts.timeoutMs, env: opts.env });
@@ -193,6 +195,7 @@ export class RemoteEngine {
       const built = this.build(view, next, out.summary, at);
       const pushed = await this.transport.push(built.updates);
       if (pushed.ok) {
+        this.lastCommitted = { version: next.version, indexCommit: built.indexCommit };
         this.save({ indexCommit: built.indexCommit, state: built.state }, 'push', at);
         return { ...out, next, pushed: true };
       }

@@ -106,7 +106,10 @@ export class RemoteTransport {
     const rejected = lines.filter((l) => l.startsWith('!'));
     if (r.code === 0 && rejected.length === 0) return { ok: true };
     if (rejected.length > 0) {
-      const other = rejected.filter((l) => !CAS_REASONS.test(l));
+      // The server checks each old value under the ref lock; a loser of that race sees every ref
+      // of its atomic push fail with "atomic transaction failed" and the cause only on stderr.
+      const serverCas = /cannot lock ref|but expected|incorrect old value|reference already exists|Unable to create .*\.lock/i.test(r.stderr);
+      const other = rejected.filter((l) => !CAS_REASONS.test(l) && !(serverCas && /atomic transaction failed/.test(l)));
       if (other.length === 0) return { ok: false, conflict: rejected.map((l) => l.split('\t')[1]?.split(':')[1] ?? l) };
       throw new JitpError('E_REMOTE_REJECTED', EXIT.GIT, `remote '${remote}' refused the lease refs: ${other.map((l) => l.split('\t').slice(1).join(' ')).join('; ')}`, {
         hint: `the remote must accept pushes to ${REF_ROOT}/* (refs outside branches and tags); see docs/remote-leases.md "Hosted remotes"`,
