@@ -10,6 +10,14 @@ export const commands: Record<string, Loader> = {
   config: () => import('./config.js'),
 
   // -- claims (issue: lease store)
+  'claim acquire': () => import('./claim-acquire.js'),
+  'claim renew': () => import('./claim-renew.js'),
+  'claim release': () => import('./claim-release.js'),
+  'claim extend': () => import('./claim-extend.js'),
+  'claim evict': () => import('./claim-evict.js'),
+  'claim list': () => import('./claim-list.js'),
+  'claim status': () => import('./claim-status.js'),
+  doctor: () => import('./doctor.js'),
 
   // -- hooks
 

@@ -1,0 +1,118 @@
+// What every `jitp claim …` command needs: the repo, its config, its store, and canonical
+// issue ids, agent ids and paths; plus the one JSON/human rendering of a lease.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { CommandContext, OptionSpec } from './command.js';
+import { str } from './command.js';
+import { requireRepo } from './repo.js';
+import { loadConfig } from '../config/load.js';
+import { openLocalStore } from '../store/open.js';
+import type { LocalLeaseStore } from '../store/local/local-store.js';
+import { discoverRepo, type RepoLocation } from '../git/discover.js';
+import { canonicalIssueId } from '../core/issue-ids.js';
+import { listJitIssueIds } from '../sources/jit-ids.js';
+import { resolveAgentId } from '../core/identity.js';
+import { normalizeRepoPattern } from '../core/paths.js';
+import { checkGlob } from '../core/globs.js';
+import { EXIT, JitpError, usageError } from '../core/errors.js';
+import { isLiveAt } from '../core/lease-rules.js';
+import type { Lease } from '../store/types.js';
+
+export const AGENT_OPTION: Record<string, OptionSpec> = {
+  agent: { type: 'string', arg: '<type:name>', description: 'Acting agent (else JIT_AGENT_ID, else ~/.config/jit/agent.toml [agent] id)' },
+};
+
+export const LEASE_JSON_DOC = `Lease JSON: {"id","issueId","agentId","worktree":string|null,"branch":string|null,"paths":[...],
+  "ttlSecs","acquiredAt","renewedAt","expiresAt","token","live":bool,"secondsLeft","host"?,"meta"?}`;
+
+export interface ClaimsEnv {
+  repo: RepoLocation;
+  store: LocalLeaseStore;
+  defaultTtlSecs: number;
+  /** Full jit uuids when the repo has `.jit/issues/`, else undefined (free-form ids). */
+  jitIds: string[] | undefined;
+}
+
+export function claimsEnv(ctx: CommandContext): ClaimsEnv {
+  const repo = requireRepo(ctx.cwd);
+  const { config } = loadConfig(repo.worktreeRoot, ctx.env);
+  const store = openLocalStore(repo, { defaultTtlSecs: config.ttl });
+  return { repo, store, defaultTtlSecs: config.ttl, jitIds: listJitIssueIds(repo.worktreeRoot) };
+}
+
+export const issueOf = (env: ClaimsEnv, input: string): string => canonicalIssueId(input, env.jitIds);
+
+export function agentOf(ctx: CommandContext): string {
+  return resolveAgentId({ flag: str(ctx.args.values.agent), env: ctx.env }).agentId;
+}
+
+/** `90`, `90s`, `30m`, `2h` -> seconds. */
+export function parseDuration(s: string, what = '--ttl'): number {
+  const m = /^\s*(\d+)\s*([smhd]?)\s*$/.exec(s);
+  if (!m) throw usageError(`invalid ${what} ${JSON.stringify(s)}: expected a duration such as 90s, 30m or 2h`);
+  const n = Number(m[1]);
+  const secs = m[2] === 'd' ? n * 86400 : m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : n;
+  if (secs <= 0) throw usageError(`invalid ${what} ${JSON.stringify(s)}: must be positive`);
+  return secs;
+}
+
+export function parseToken(v: unknown): number | undefined {
+  const s = str(v as string);
+  if (s === undefined) return undefined;
+  if (!/^\d+$/.test(s)) throw usageError(`invalid --token ${JSON.stringify(s)}: expected the lease's token number`);
+  return Number(s);
+}
+
+/** Normalises lease paths against `root` (symlinks, `..`, escape, case) and checks glob syntax. */
+export function normalizePaths(paths: string[], root: string, cwd: string): string[] {
+  return paths.map((p) => {
+    const n = normalizeRepoPattern(p, root, { cwd: resolve(cwd) });
+    checkGlob(n);
+    return n;
+  });
+}
+
+/** The worktree a lease is for: `--worktree`, else the current one (null for the main checkout). */
+export function worktreeOf(ctx: CommandContext, repo: RepoLocation): { root: string; worktree: string | null; branch: string | null } {
+  const w = str(ctx.args.values.worktree);
+  const loc = w ? discoverRepo(resolve(ctx.cwd, w)) : repo;
+  if (!loc || loc.commonDir !== repo.commonDir) {
+    throw new JitpError('E_USAGE', EXIT.USAGE, `--worktree ${w} is not a worktree of this repository (${repo.commonDir})`, {
+      hint: 'list worktrees with `git worktree list`',
+    });
+  }
+  return { root: loc.worktreeRoot, worktree: loc.linked ? loc.worktreeRoot : null, branch: currentBranch(loc) };
+}
+
+function currentBranch(loc: RepoLocation): string | null {
+  try {
+    const head = readFileSync(join(loc.gitDir, 'HEAD'), 'utf8').trim();
+    const m = /^ref: refs\/heads\/(.+)$/.exec(head);
+    return m ? m[1]! : null;
+  } catch {
+    return null;
+  }
+}
+
+export function leaseJson(l: Lease, nowMs: number, opts: { secret?: boolean } = {}): Record<string, unknown> {
+  const { bindSecret, ...rest } = l;
+  return {
+    ...rest,
+    live: isLiveAt(l, nowMs),
+    secondsLeft: Math.max(0, Math.floor((Date.parse(l.expiresAt) - nowMs) / 1000)),
+    ...(opts.secret && bindSecret ? { bindSecret } : {}),
+  };
+}
+
+export function human(secs: number): string {
+  if (secs <= 0) return 'expired';
+  if (secs >= 3600) return `${Math.floor(secs / 3600)}h${String(Math.floor((secs % 3600) / 60)).padStart(2, '0')}m`;
+  if (secs >= 60) return `${Math.floor(secs / 60)}m${String(secs % 60).padStart(2, '0')}s`;
+  return `${secs}s`;
+}
+
+export function leaseLine(l: Lease, nowMs: number): string {
+  const left = Math.floor((Date.parse(l.expiresAt) - nowMs) / 1000);
+  const paths = l.paths.length ? l.paths.join(' ') : '(no paths)';
+  return `${l.id}  ${l.issueId}  ${l.agentId}  token ${l.token}  until ${l.expiresAt} (${human(left)} left)${l.branch ? `  branch ${l.branch}` : ''}\n    paths: ${paths}`;
+}

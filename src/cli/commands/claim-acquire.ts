@@ -1,0 +1,51 @@
+import type { CommandSpec } from '../command.js';
+import { list, str } from '../command.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, normalizePaths, parseDuration, worktreeOf } from '../claims-shared.js';
+
+export const command: CommandSpec = {
+  name: 'claim acquire',
+  summary: 'Lease an issue and the paths it may change (fails if held or overlapping)',
+  usage: 'jitp claim acquire <issue> [--paths <p>…] [--ttl <dur>] [--worktree <path>] [--branch <b>] [--agent <id>]',
+  help: [
+    'Grants a lease tying <issue> to the acting agent and, in the same transaction, the files or globs',
+    'it may change. Fails, naming the holder, lease and expiry, when another live lease holds the issue',
+    'or any overlapping path (globs are compared properly: src/** overlaps src/a/*.ts). Acquiring an',
+    'issue you already hold renews it and adds the paths. With a jit store (.jit/issues/), <issue> may',
+    'be any unique prefix of 4+ characters; the full uuid is stored.',
+    'Paths: repo-relative or absolute inside the repo; a folder means everything under it.',
+    '',
+    `JSON: {"lease": Lease (with "bindSecret")}`,
+    LEASE_JSON_DOC,
+    'Exit codes: 0 granted, 2 bad arguments/path, 3 held by another lease, 4 unknown or ambiguous issue,',
+    '            5 store problem, 7 not a git repo, 9 no agent identity.',
+  ].join('\n'),
+  options: {
+    paths: { type: 'string', multiple: true, arg: '<p>', description: 'Files, folders or globs the issue may change (comma/space separated)' },
+    ttl: { type: 'string', arg: '<dur>', description: 'Lease duration, e.g. 30m (default: config ttl, 30m)' },
+    worktree: { type: 'string', arg: '<path>', description: 'Worktree the issue is worked in (default: the current one)' },
+    branch: { type: 'string', arg: '<b>', description: 'Branch the issue is worked on (default: the worktree\'s branch)' },
+    reason: { type: 'string', arg: '<text>', description: 'Why (recorded in the event log)' },
+    ...AGENT_OPTION,
+  },
+  positionals: { min: 1, max: 1, names: '<issue>' },
+  async run(ctx) {
+    const env = claimsEnv(ctx);
+    const agentId = agentOf(ctx);
+    const issueId = issueOf(env, ctx.args.positionals[0]!);
+    const wt = worktreeOf(ctx, env.repo);
+    const paths = normalizePaths(list(ctx.args.values.paths), wt.root, ctx.cwd);
+    const ttl = str(ctx.args.values.ttl);
+    const reason = str(ctx.args.values.reason);
+    const lease = env.store.acquireSync({
+      issueId,
+      agentId,
+      paths,
+      ...(ttl ? { ttlSecs: parseDuration(ttl) } : {}),
+      worktree: wt.worktree,
+      branch: str(ctx.args.values.branch) ?? wt.branch,
+      ...(reason ? { reason } : {}),
+    });
+    const now = Date.now();
+    return { json: { lease: leaseJson(lease, now, { secret: true }) }, text: `acquired ${leaseLine(lease, now)}` };
+  },
+};

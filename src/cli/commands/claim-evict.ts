@@ -1,0 +1,34 @@
+import type { CommandSpec } from '../command.js';
+import { str } from '../command.js';
+import { usageError } from '../../core/errors.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, leaseJson } from '../claims-shared.js';
+
+export const command: CommandSpec = {
+  name: 'claim evict',
+  summary: 'Admin: remove any lease, recording who and why',
+  usage: 'jitp claim evict <lease-id> --reason <text> [--agent <id>]',
+  help: [
+    'Removes lease <lease-id> (live or expired) whoever holds it. The holder\'s next renew/release fails',
+    'with exit 6. The acting agent and the reason are recorded in the event log.',
+    '',
+    'JSON: {"evicted": Lease, "by": "<agent>", "reason": "<text>"}',
+    LEASE_JSON_DOC,
+    'Exit codes: 0 evicted, 2 missing reason, 4 no such lease, 5 store problem, 9 no agent identity.',
+  ].join('\n'),
+  options: {
+    reason: { type: 'string', arg: '<text>', description: 'Why (required; recorded)' },
+    ...AGENT_OPTION,
+  },
+  positionals: { min: 1, max: 1, names: '<lease-id>' },
+  async run(ctx) {
+    const reason = str(ctx.args.values.reason);
+    if (!reason || !reason.trim()) throw usageError('evict needs --reason (it is recorded in the event log)', `usage: ${command.usage}`);
+    const env = claimsEnv(ctx);
+    const by = agentOf(ctx);
+    const lease = env.store.evictSync(ctx.args.positionals[0]!, by, reason);
+    return {
+      json: { evicted: leaseJson(lease, Date.now()), by, reason },
+      text: `evicted ${lease.id} (issue ${lease.issueId}, held by ${lease.agentId}) by ${by}: ${reason}`,
+    };
+  },
+};

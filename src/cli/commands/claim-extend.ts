@@ -1,0 +1,40 @@
+import type { CommandSpec } from '../command.js';
+import { list, str } from '../command.js';
+import { usageError } from '../../core/errors.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, normalizePaths, parseToken, worktreeOf } from '../claims-shared.js';
+
+export const command: CommandSpec = {
+  name: 'claim extend',
+  summary: 'Add paths to your lease on an issue (fails if another lease overlaps)',
+  usage: 'jitp claim extend <issue> --paths <p>… [--token <n>] [--reason <text>] [--agent <id>]',
+  help: [
+    'Adds files or globs to the acting agent\'s live lease on <issue>, after checking that no other live',
+    'lease overlaps them. Compare-and-set on (agent, token); the token and expiry stay.',
+    '',
+    'JSON: {"lease": Lease}',
+    LEASE_JSON_DOC,
+    'Exit codes: 0 extended, 2 bad arguments/path, 3 a path is held by another lease, 4 unknown issue,',
+    '            5 store problem, 6 lease lost, 9 no agent identity.',
+  ].join('\n'),
+  options: {
+    paths: { type: 'string', multiple: true, arg: '<p>', description: 'Files, folders or globs to add' },
+    token: { type: 'string', arg: '<n>', description: 'Expected fencing token (compare-and-set)' },
+    worktree: { type: 'string', arg: '<path>', description: 'Resolve paths against this worktree (default: the current one)' },
+    reason: { type: 'string', arg: '<text>', description: 'Why (recorded in the event log)' },
+    ...AGENT_OPTION,
+  },
+  positionals: { min: 1, max: 1, names: '<issue>' },
+  async run(ctx) {
+    const env = claimsEnv(ctx);
+    const agentId = agentOf(ctx);
+    const issueId = issueOf(env, ctx.args.positionals[0]!);
+    const raw = list(ctx.args.values.paths);
+    if (!raw.length) throw usageError('extend needs --paths', `usage: ${command.usage}`);
+    const wt = worktreeOf(ctx, env.repo);
+    const paths = normalizePaths(raw, wt.root, ctx.cwd);
+    const token = parseToken(ctx.args.values.token);
+    const lease = env.store.extendSync({ issueId, agentId, ...(token !== undefined ? { token } : {}) }, paths, str(ctx.args.values.reason));
+    const now = Date.now();
+    return { json: { lease: leaseJson(lease, now) }, text: `extended ${leaseLine(lease, now)}` };
+  },
+};

@@ -1,0 +1,164 @@
+// The local lease store: files in `<git common dir>/jit-parallel/`, shared by every linked
+// worktree of the clone and never committed. Layout, protocol and crash consistency are in
+// docs/store.md. Everything runs synchronously under the writer lock; the async LeaseStore
+// methods are thin wrappers so the remote backend can share the interface.
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import * as rules from '../../core/lease-rules.js';
+import { EXIT, JitpError } from '../../core/errors.js';
+import type { AcquireRequest, Lease, LeaseRef, LeaseStore, StoreSnapshot } from '../types.js';
+import { acquireLock } from './lock.js';
+import { crashPoint } from './crash.js';
+import { EVENTS_FILE, appendEvents, closeSync, openLog } from './event-log.js';
+import { STATE_SCHEMA_VERSION, readSnapshotSync, readStateFile, type StateFile } from './snapshot-read.js';
+import { writeStateFile } from './state-write.js';
+
+export interface LocalStoreOptions {
+  storeDir: string;
+  /** Default lease TTL (config `ttl`). */
+  defaultTtlSecs?: number;
+  lockTimeoutMs?: number;
+  /** Injectable clock for tests. */
+  now?: () => number;
+}
+
+interface TxResult<T> {
+  snapshot: StoreSnapshot;
+  events: rules.LeaseEvent[];
+  changed: boolean;
+  value: T;
+}
+
+export function ensureStoreDir(storeDir: string): void {
+  try {
+    mkdirSync(storeDir, { recursive: true });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new JitpError('E_STORE', EXIT.STORE, `cannot create the lease store folder ${storeDir}: ${err.code ?? err.message}`, {
+      hint: `make the repository's .git folder writable (chmod u+w ${join(storeDir, '..')})`,
+      cause: e,
+    });
+  }
+}
+
+export class LocalLeaseStore implements LeaseStore {
+  readonly storeDir: string;
+  private readonly ttl: number;
+  private readonly lockTimeoutMs: number | undefined;
+  private readonly now: () => number;
+
+  constructor(opts: LocalStoreOptions) {
+    this.storeDir = opts.storeDir;
+    this.ttl = opts.defaultTtlSecs ?? rules.DEFAULT_TTL_SECS;
+    this.lockTimeoutMs = opts.lockTimeoutMs;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /**
+   * One write transaction: lock, read the committed state, run `fn` (pure rules), append its
+   * events to the log (cutting off any uncommitted tail first), commit the new state by
+   * rename, unlock. `fn` throwing leaves the store untouched.
+   */
+  transact<T>(op: string, fn: (st: StoreSnapshot, nowMs: number) => TxResult<T>): TxResult<T> {
+    ensureStoreDir(this.storeDir);
+    const lock = acquireLock(this.storeDir, { op, ...(this.lockTimeoutMs ? { timeoutMs: this.lockTimeoutMs } : {}) });
+    try {
+      crashPoint('locked');
+      let st = readStateFile(this.storeDir);
+      if (!st) {
+        // A new store: the state file exists before the first log line (so a log without a
+        // state file can only mean the state was deleted; see snapshot-read.ts).
+        st = { schemaVersion: STATE_SCHEMA_VERSION, version: 0, logSize: 0, leases: [] };
+        writeStateFile(this.storeDir, st);
+      }
+      const res = fn({ schemaVersion: st.schemaVersion, version: st.version, leases: st.leases }, this.now());
+      if (!res.changed) return res;
+      const fd = openLog(join(this.storeDir, EVENTS_FILE));
+      let logSize: number;
+      try {
+        logSize = appendEvents(fd, st.logSize, res.events);
+      } finally {
+        closeSync(fd);
+      }
+      const next: StateFile = { ...res.snapshot, logSize };
+      writeStateFile(this.storeDir, next);
+      return res;
+    } finally {
+      lock.release();
+    }
+  }
+
+  readSync(): StoreSnapshot {
+    return readSnapshotSync(this.storeDir);
+  }
+
+  async read(): Promise<StoreSnapshot> {
+    return this.readSync();
+  }
+
+  private change(op: string, f: (s: StoreSnapshot, c: rules.Clock) => rules.Change): Lease {
+    return this.transact(op, (s, nowMs) => {
+      const c = f(s, { nowMs });
+      return { snapshot: c.snapshot, events: c.events, changed: c.changed, value: c.lease };
+    }).value;
+  }
+
+  acquireSync(req: AcquireRequest): Lease {
+    return this.change('acquire', (s, c) => rules.acquire(s, { ...req, ttlSecs: req.ttlSecs ?? this.ttl, host: hostname() }, c));
+  }
+  renewSync(ref: LeaseRef, opts: { ttlSecs?: number } = {}): Lease {
+    return this.change('renew', (s, c) => rules.renew(s, ref, c, opts.ttlSecs));
+  }
+  extendSync(ref: LeaseRef, paths: string[], reason?: string): Lease {
+    return this.change('extend', (s, c) => rules.extend(s, ref, paths, c, reason));
+  }
+  releaseSync(ref: LeaseRef, reason?: string): Lease {
+    return this.change('release', (s, c) => rules.release(s, ref, c, reason));
+  }
+  evictSync(leaseId: string, by: string, reason: string): Lease {
+    return this.change('evict', (s, c) => rules.evict(s, leaseId, by, reason, c));
+  }
+  bindSync(leaseId: string, secret: string, claudeAgentId: string): Lease {
+    return this.change('bind', (s, c) => rules.bind(s, leaseId, secret, claudeAgentId, c));
+  }
+  /** Sweeps expired leases; returns how many were removed. */
+  sweepSync(): number {
+    return this.transact('sweep', (s, nowMs) => {
+      const r = rules.sweep(s, { nowMs });
+      return { ...r, value: r.events.length };
+    }).value;
+  }
+  noteSync(event: { type: string; by: string; [k: string]: unknown }): void {
+    // A note changes no lease and keeps the version; it still commits (the state records the
+    // log length), so the next writer does not cut it off as an uncommitted tail.
+    this.transact('note', (s, nowMs) => ({
+      snapshot: s,
+      events: [{ ...event, type: 'note', note: event.type, version: s.version, at: new Date(nowMs).toISOString() } as rules.LeaseEvent],
+      changed: true,
+      value: undefined,
+    }));
+  }
+
+  async acquire(req: AcquireRequest): Promise<Lease> {
+    return this.acquireSync(req);
+  }
+  async renew(ref: LeaseRef, opts?: { ttlSecs?: number }): Promise<Lease> {
+    return this.renewSync(ref, opts);
+  }
+  async extend(ref: LeaseRef, paths: string[], reason?: string): Promise<Lease> {
+    return this.extendSync(ref, paths, reason);
+  }
+  async release(ref: LeaseRef, reason?: string): Promise<Lease> {
+    return this.releaseSync(ref, reason);
+  }
+  async evict(leaseId: string, by: string, reason: string): Promise<Lease> {
+    return this.evictSync(leaseId, by, reason);
+  }
+  async bind(leaseId: string, secret: string, claudeAgentId: string): Promise<Lease> {
+    return this.bindSync(leaseId, secret, claudeAgentId);
+  }
+  async note(event: { type: string; by: string; issueId?: string; leaseId?: string; [k: string]: unknown }): Promise<void> {
+    this.noteSync(event);
+  }
+}

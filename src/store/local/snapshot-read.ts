@@ -1,0 +1,110 @@
+// The one-read, no-lock view of the lease store. Hooks call this on every edit, so it imports
+// nothing heavy (no zod, no yaml, no picomatch): a missing store is "no leases" at once, and
+// the state file is always a whole old or new version because writers rename it into place.
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXIT, JitpError } from '../../core/errors.js';
+import type { Lease, StoreSnapshot } from '../types.js';
+
+export const STATE_FILE = 'state.json';
+export const STATE_SCHEMA_VERSION = 1;
+
+/** The state file: a snapshot plus the number of event-log bytes it commits. */
+export interface StateFile extends StoreSnapshot {
+  logSize: number;
+}
+
+const REPAIR = 'run `jitp doctor --repair` to rebuild it from the event log (the damaged file is kept as state.json.corrupt-<time>)';
+
+function corrupt(file: string, why: string): JitpError {
+  return new JitpError('E_STORE_CORRUPT', EXIT.STORE, `the lease store state ${file} is corrupt: ${why}`, { hint: REPAIR, details: { file } });
+}
+
+const isStr = (x: unknown): x is string => typeof x === 'string';
+const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+
+/** Validates a parsed lease; returns the reason it is invalid. */
+export function leaseProblem(l: unknown): string | undefined {
+  if (!l || typeof l !== 'object' || Array.isArray(l)) return 'not an object';
+  const x = l as Record<string, unknown>;
+  if (!isStr(x.id) || !x.id) return 'missing id';
+  if (!isStr(x.issueId) || !x.issueId) return 'missing issueId';
+  if (!isStr(x.agentId) || !x.agentId) return 'missing agentId';
+  if (!Array.isArray(x.paths) || !x.paths.every(isStr)) return 'paths is not a list of strings';
+  if (!isInt(x.ttlSecs)) return 'bad ttlSecs';
+  for (const k of ['acquiredAt', 'renewedAt', 'expiresAt'] as const) if (!isStr(x[k]) || Number.isNaN(Date.parse(x[k] as string))) return `bad ${k}`;
+  if (!isInt(x.token)) return 'bad token';
+  if (x.worktree !== null && x.worktree !== undefined && !isStr(x.worktree)) return 'bad worktree';
+  if (x.branch !== null && x.branch !== undefined && !isStr(x.branch)) return 'bad branch';
+  if (x.bindSecret !== undefined && !isStr(x.bindSecret)) return 'bad bindSecret';
+  if (x.meta !== undefined && (typeof x.meta !== 'object' || x.meta === null || Array.isArray(x.meta))) return 'bad meta';
+  return undefined;
+}
+
+/** Parses and validates the state file's text; throws a JitpError naming `file` and the fix. */
+export function parseState(text: string, file: string): StateFile {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw corrupt(file, `not valid JSON (${(e as Error).message})`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw corrupt(file, 'not a JSON object');
+  const o = v as Record<string, unknown>;
+  if (o.schemaVersion !== STATE_SCHEMA_VERSION) {
+    if (isInt(o.schemaVersion) && o.schemaVersion > STATE_SCHEMA_VERSION) {
+      throw new JitpError('E_STORE_SCHEMA', EXIT.STORE, `the lease store state ${file} has schema version ${o.schemaVersion}; this jitp understands ${STATE_SCHEMA_VERSION}`, {
+        hint: 'a newer jit-parallel wrote it: update the plugin (`claude plugin update jit-parallel`) in every session that shares this repository',
+        details: { file, schemaVersion: o.schemaVersion },
+      });
+    }
+    throw corrupt(file, `unknown schemaVersion ${JSON.stringify(o.schemaVersion)}`);
+  }
+  if (!isInt(o.version)) throw corrupt(file, 'missing or bad "version"');
+  if (!isInt(o.logSize)) throw corrupt(file, 'missing or bad "logSize"');
+  if (!Array.isArray(o.leases)) throw corrupt(file, '"leases" is not a list');
+  const ids = new Set<string>();
+  o.leases.forEach((l, i) => {
+    const why = leaseProblem(l);
+    if (why) throw corrupt(file, `lease #${i + 1}: ${why}`);
+    const id = (l as Lease).id;
+    if (ids.has(id)) throw corrupt(file, `lease ${id} appears twice`);
+    ids.add(id);
+  });
+  return { schemaVersion: STATE_SCHEMA_VERSION, version: o.version, logSize: o.logSize, leases: o.leases as Lease[] };
+}
+
+/** Reads the state file; undefined when it does not exist (or the store folder does not). */
+export function readStateFile(storeDir: string): StateFile | undefined {
+  const file = join(storeDir, STATE_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      // The state file is created before the first log line and only ever replaced by rename,
+      // so a log without a state file means the state was deleted, not a crash.
+      let logBytes = 0;
+      try {
+        logBytes = statSync(join(storeDir, 'events.jsonl')).size;
+      } catch {
+        logBytes = 0;
+      }
+      if (logBytes > 0) throw corrupt(file, `the file is missing but the event log has ${logBytes} bytes`);
+      return undefined;
+    }
+    throw new JitpError('E_STORE', EXIT.STORE, `cannot read the lease store state ${file}: ${(e as Error).message}`, {
+      hint: `check the permissions of ${storeDir}`,
+      details: { file },
+    });
+  }
+  return parseState(text, file);
+}
+
+/** The last committed snapshot, never blocking; a missing store means no leases. */
+export function readSnapshotSync(storeDir: string): StoreSnapshot {
+  const s = readStateFile(storeDir);
+  if (!s) return { schemaVersion: STATE_SCHEMA_VERSION, version: 0, leases: [] };
+  return { schemaVersion: s.schemaVersion, version: s.version, leases: s.leases };
+}

@@ -1,0 +1,45 @@
+// Commits a new state file: unique temp name, data fsynced, renamed over state.json, then the
+// folder fsynced so the rename itself survives a power cut. The rename is the commit point:
+// readers see the whole old file or the whole new one, never a mix.
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { crashPoint } from './crash.js';
+import { STATE_FILE, type StateFile } from './snapshot-read.js';
+
+/** Folder fsync after rename; off only for the benchmark's ablation (`JITP_NO_DIR_FSYNC=1`). */
+const DIR_FSYNC = process.env.JITP_NO_DIR_FSYNC !== '1';
+
+export function serializeState(st: StateFile): string {
+  return JSON.stringify({ schemaVersion: st.schemaVersion, version: st.version, logSize: st.logSize, leases: st.leases }, null, 1) + '\n';
+}
+
+export function writeStateFile(storeDir: string, st: StateFile): void {
+  const tmp = join(storeDir, `.${STATE_FILE}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(tmp, serializeState(st), { flag: 'wx', flush: true });
+    crashPoint('temp-written');
+    renameSync(tmp, join(storeDir, STATE_FILE));
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never created */
+    }
+    throw e;
+  }
+  crashPoint('renamed');
+  if (DIR_FSYNC) fsyncDir(storeDir);
+}
+
+export function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    /* some file systems refuse fsync on folders; the rename is still atomic */
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
