@@ -26,7 +26,7 @@ export interface RemoteMirror {
 }
 
 /** File-name-safe form of a remote name (`origin`, `team/upstream`, a URL…). */
-export const remoteFileKey = (remote: string): string => remote.replace(/[^A-Za-z0-9._-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+export const remoteFileKey = (remote: string): string => encodeURIComponent(remote).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export const mirrorPath = (storeDir: string, remote: string): string => join(storeDir, `remote-${remoteFileKey(remote)}.json`);
 

@@ -79,14 +79,14 @@ export class RemoteTransport {
     const text = this.local(['cat-file', 'blob', `${commit}:state.json`]);
     if (text === undefined) {
       throw new JitpError('E_REMOTE_CORRUPT', EXIT.STORE, `${INDEX_REF} on '${this.opts.remote}' (commit ${commit.slice(0, 12)}) has no state.json`, {
-        hint: `someone pushed something else to ${INDEX_REF}; inspect it with \`git fetch ${this.opts.remote} ${INDEX_REF} && git show FETCH_HEAD --stat\`, then \`jitp claim sync --remote ${this.opts.remote} --repair\``,
+        hint: `someone pushed something else to ${INDEX_REF}; inspect it with \`git fetch ${this.opts.remote} ${INDEX_REF} && git show FETCH_HEAD --stat\`; if it is garbage, \`git push ${this.opts.remote} :${INDEX_REF}\` resets the remote leases (holders then acquire again)`,
       });
     }
     try {
       return decodeState(text);
     } catch (e) {
       throw new JitpError('E_REMOTE_CORRUPT', EXIT.STORE, `${INDEX_REF}:state.json on '${this.opts.remote}' (commit ${commit.slice(0, 12)}) is unreadable: ${(e as Error).message}`, {
-        hint: `upgrade jitp if the schema is newer; otherwise \`jitp claim sync --remote ${this.opts.remote} --repair\` rebuilds the index from the lease refs`,
+        hint: `upgrade jitp if another machine runs a newer one; otherwise \`git push ${this.opts.remote} :${INDEX_REF}\` resets the remote leases (holders then acquire again)`,
       });
     }
   }

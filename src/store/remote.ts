@@ -2,6 +2,7 @@
 // store runs (core/lease-rules); this file only supplies the transaction: RemoteEngine's
 // optimistic CAS push against refs/jit-parallel/*.
 import { hostname } from 'node:os';
+import { EXIT, JitpError, isJitpError } from '../core/errors.js';
 import * as rules from '../core/lease-rules.js';
 import type { RepoLocation } from '../git/discover.js';
 import { storeDirOf } from '../git/discover.js';
@@ -34,6 +35,12 @@ export class RemoteLeaseStore implements LeaseStore {
   private readonly nowMs: () => number;
 
   constructor(opts: RemoteStoreOptions) {
+    // git would read `-…` as an option (e.g. --upload-pack=<cmd>): a remote name must not start with one.
+    if (!opts.remote || opts.remote.startsWith('-') || /[\s\u0000-\u001f]/.test(opts.remote)) {
+      throw new JitpError('E_USAGE', EXIT.USAGE, `invalid remote ${JSON.stringify(opts.remote)}: expected a git remote name such as origin`, {
+        hint: 'list remotes with `git remote -v`; set `remote: origin` in .jit-parallel.yaml or pass --remote origin',
+      });
+    }
     this.remote = opts.remote;
     this.storeDir = storeDirOf(opts.loc);
     this.ttl = opts.defaultTtlSecs ?? rules.DEFAULT_TTL_SECS;
@@ -74,12 +81,17 @@ export class RemoteLeaseStore implements LeaseStore {
     summary: string,
     fn: (s: StoreSnapshot, c: rules.Clock) => rules.Change,
   ): Promise<Lease> {
-    const out = await this.engine.commit((snap, now) => {
+    let out;
+    try {
+      out = await this.engine.commit((snap, now) => {
       // The rules see this clone's binding secrets (bind checks them); the engine strips them again.
       const s = { ...snap, leases: withSecrets(snap.leases, loadSecrets(this.storeDir, this.remote)) };
       const ch = fn(s, { nowMs: now.getTime() });
       return { next: ch.snapshot, result: ch.lease, summary, changed: ch.changed, events: ch.events };
-    });
+      });
+    } catch (e) {
+      throw this.located(e);
+    }
     if (out.pushed) {
       try {
         appendEvents(eventsPath(this.storeDir, this.remote), out.events.map((e) => ({ ...e, remote: this.remote, host: this.host })));
@@ -88,6 +100,17 @@ export class RemoteLeaseStore implements LeaseStore {
       }
     }
     return out.result;
+  }
+
+  /** Says where a refusal was decided: on the remote, by a view fetched just now, and the holder's host. */
+  private located(e: unknown): unknown {
+    if (!isJitpError(e) || (e.code !== 'E_HELD' && e.code !== 'E_LEASE_LOST')) return e;
+    const holderId = (e.details?.holder as { leaseId?: string } | undefined)?.leaseId ?? (e.details?.current as { leaseId?: string } | null | undefined)?.leaseId;
+    const host = holderId ? this.engine.mirror()?.leases.find((l) => l.id === holderId)?.host : undefined;
+    return new JitpError(e.code, e.exitCode, `${e.message} [remote '${this.remote}'${host ? `, holder on host ${host}` : ''}]`, {
+      ...(e.hint ? { hint: e.hint.replace(/`jitp claim (status|evict) /g, `\`jitp claim $1 --remote ${this.remote} `) } : {}),
+      details: { ...(e.details ?? {}), remote: this.remote, ...(host ? { holderHost: host } : {}) },
+    });
   }
 
   acquire(req: AcquireRequest): Promise<Lease> {

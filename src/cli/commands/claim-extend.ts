@@ -1,12 +1,12 @@
 import type { CommandSpec } from '../command.js';
 import { list, str } from '../command.js';
 import { usageError } from '../../core/errors.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, normalizePaths, parseToken, worktreeOf } from '../claims-shared.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, normalizePaths, parseToken, worktreeOf, REMOTE_OPTION } from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim extend',
   summary: 'Add paths to your lease on an issue (fails if another lease overlaps)',
-  usage: 'jitp claim extend <issue> --paths <p>… [--token <n>] [--reason <text>] [--agent <id>]',
+  usage: 'jitp claim extend <issue> --paths <p>… [--token <n>] [--reason <text>] [--agent <id>] [--remote <name>]',
   help: [
     'Adds files or globs to the acting agent\'s live lease on <issue>, after checking that no other live',
     'lease overlaps them. Compare-and-set on (agent, token); the token and expiry stay.',
@@ -22,6 +22,7 @@ export const command: CommandSpec = {
     worktree: { type: 'string', arg: '<path>', description: 'Resolve paths against this worktree (default: the current one)' },
     reason: { type: 'string', arg: '<text>', description: 'Why (recorded in the event log)' },
     ...AGENT_OPTION,
+    ...REMOTE_OPTION,
   },
   positionals: { min: 1, max: 1, names: '<issue>' },
   async run(ctx) {
@@ -33,7 +34,7 @@ export const command: CommandSpec = {
     const wt = worktreeOf(ctx, env.repo);
     const paths = normalizePaths(raw, wt.root, ctx.cwd);
     const token = parseToken(ctx.args.values.token);
-    const lease = env.store.extendSync({ issueId, agentId, ...(token !== undefined ? { token } : {}) }, paths, str(ctx.args.values.reason));
+    const lease = await env.store.extend({ issueId, agentId, ...(token !== undefined ? { token } : {}) }, paths, str(ctx.args.values.reason));
     const now = Date.now();
     return { json: { lease: leaseJson(lease, now) }, text: `extended ${leaseLine(lease, now)}` };
   },

@@ -1,0 +1,25 @@
+// Remote-lease helpers for the claim commands: which remote, and how fresh a view is.
+import type { CommandContext } from './command.js';
+import { loadConfig } from '../config/load.js';
+import type { RepoLocation } from '../git/discover.js';
+import { openRemoteStore } from '../store/open.js';
+import type { RemoteLeaseStore } from '../store/remote.js';
+import { mirrorAgeSecs, type RemoteMirror } from '../remote/mirror.js';
+import type { Lease } from '../store/types.js';
+
+/** The remote named on the command line, else config `remote`, else `fallback`. */
+export function remoteStoreFor(ctx: CommandContext, repo: RepoLocation, named: string | undefined, fallback: string | null): RemoteLeaseStore | undefined {
+  const { config } = loadConfig(repo.worktreeRoot, ctx.env);
+  const remote = named ?? config.remote ?? fallback;
+  if (!remote) return undefined;
+  return openRemoteStore(repo, remote, { defaultTtlSecs: config.ttl, timeoutSecs: config.remoteTimeout, maxAgeSecs: config.remoteMirrorMaxAge, env: ctx.env, progress: ctx.progress });
+}
+
+export function freshnessJson(m: RemoteMirror, nowMs: number) {
+  return { name: m.remote, fetchedAt: m.fetchedAt, ageSecs: Math.round(mirrorAgeSecs(m, nowMs)), source: m.source, indexCommit: m.indexCommit || null };
+}
+
+export const freshnessLine = (m: RemoteMirror, nowMs: number): string =>
+  `remote '${m.remote}' as of ${m.fetchedAt} (${Math.round(mirrorAgeSecs(m, nowMs))}s ago, ${m.source === 'push' ? 'our last write' : 'fetched'}), store version ${m.version}`;
+
+export const hostSuffix = (l: Lease): string => (l.host ? `  host ${l.host}` : '');
