@@ -85,3 +85,20 @@ test('removing a lease deletes its ref by CAS', async () => {
   const refs = git(w.bare, 'for-each-ref', '--format=%(refname)', 'refs/jit-parallel/leases/');
   expect(refs).toBe(leaseRef('i-2'));
 });
+
+test('SHA-256 repositories: objects written in-process are valid for git', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { GIT_ENV } = await import('../support/git.js');
+  const env = { ...process.env, ...GIT_ENV };
+  const bare = join(w.base, 'sha256.git');
+  const clone = join(w.base, 'sha256-clone');
+  execFileSync('git', ['init', '-q', '--bare', '--object-format=sha256', bare], { env });
+  execFileSync('git', ['init', '-q', '--object-format=sha256', clone], { env });
+  git(clone, 'remote', 'add', 'origin', bare);
+  const e = engine(clone);
+  await e.mutate(append('i-1', 'x'));
+  const id = git(bare, 'rev-parse', INDEX_REF);
+  expect(id).toMatch(/^[0-9a-f]{64}$/);
+  git(bare, 'fsck', '--no-dangling');
+  expect(JSON.parse(git(bare, 'show', `${INDEX_REF}:state.json`)).leaseCommits['i-1']).toBe(git(bare, 'rev-parse', leaseRef('i-1')));
+});
