@@ -121,7 +121,8 @@ export class RemoteEngine {
     const o = this.objects;
     // Binding secrets stay on this machine (see local-files.ts), whatever the caller passed.
     next = { ...next, leases: withoutSecrets(next.leases) };
-    const who = `jit-parallel <jitp@${this.host.replace(/[<>\n]/g, '')}>`;
+    // A remote with receive.fsckObjects rejects malformed ident lines: keep the email plain.
+    const who = `jit-parallel <jitp@${this.host.replace(/[^A-Za-z0-9.-]/g, '-') || 'localhost'}>`;
     const { upsert, remove } = leaseDiff(view.state.leases, next.leases);
     const leaseCommits: Record<string, string> = {};
     for (const l of next.leases) {

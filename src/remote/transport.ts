@@ -23,7 +23,8 @@ export interface FetchedState {
 export type PushOutcome = { ok: true } | { ok: false; conflict: string[] };
 
 // Local bookkeeping off: a lease change must not trigger gc, maintenance or commit-graph work.
-const QUIET_CFG = ['-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '-c', 'fetch.writeCommitGraph=false', '-c', 'core.fsmonitor=false'];
+// push.gpgSign=false: a user's signed-push setting must not make every lease change ask for a key.
+const QUIET_CFG = ['-c', 'push.gpgSign=false', '-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '-c', 'fetch.writeCommitGraph=false', '-c', 'core.fsmonitor=false'];
 
 // Reasons git gives when a ref moved between our read and our write: a lost race, not an error.
 const CAS_REASONS = /stale info|failed to update ref|cannot lock ref|incorrect old value|atomic push failed|fetch first|non-fast-forward|failed to lock/i;

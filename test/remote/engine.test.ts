@@ -43,6 +43,8 @@ const append = (issueId: string, note: string): Transition<number> => (snap) => 
 };
 
 test('a change is one commit on the index and one on the lease ref; another clone reads it', async () => {
+  git(w.bare, 'config', 'receive.fsckObjects', 'true'); // our hand-made objects must pass git's checks
+  git(w.clones[0]!, 'config', 'push.gpgSign', 'true'); // and a signed-push setting must not get in the way
   const a = engine(w.clones[0]!);
   await a.mutate(append('i-1', 'first'));
   const refs = git(w.bare, 'for-each-ref', '--format=%(refname)');

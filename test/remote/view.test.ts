@@ -44,3 +44,19 @@ test('refreshInBackground returns at once and the mirror appears shortly after',
   for (let i = 0; i < 100 && !readMirror(dir, 'origin'); i++) await new Promise((r) => setTimeout(r, 100));
   expect(readMirror(dir, 'origin')!.leases.map((x) => x.issueId)).toEqual(['i']);
 });
+
+test('linked worktrees of one clone share one mirror', async () => {
+  const clone = w.clones[0]!;
+  const linked = join(w.base, 'linked');
+  git(clone, 'worktree', 'add', '-q', '-b', 'wt', linked);
+  const fromLinked = new RemoteLeaseStore({ loc: discoverRepo(linked)!, remote: 'origin' });
+  const l = await fromLinked.acquire({ issueId: 'i', agentId: 'agent:a', paths: ['src/**'], worktree: linked, branch: 'wt' });
+  const main = storeDirOf(discoverRepo(clone)!);
+  expect(storeDirOf(discoverRepo(linked)!)).toBe(main);
+  const m = readMirror(main, 'origin')!;
+  expect(m.leases.map((x) => [x.id, x.worktree, x.branch, x.bindSecret])).toEqual([[l.id, linked, 'wt', l.bindSecret]]);
+  // The main checkout writes next, from the same (current) mirror: one push, no fetch.
+  const fromMain = new RemoteLeaseStore({ loc: discoverRepo(clone)!, remote: 'origin' });
+  await fromMain.release({ issueId: 'i', agentId: 'agent:a', token: l.token });
+  expect(fromMain.engine.lastStats).toEqual({ attempts: 1, fetches: 0 });
+});
