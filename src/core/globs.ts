@@ -147,7 +147,7 @@ function parseClass(s: string, i: number, glob: string): { set: CharSet; next: n
 }
 
 function parseSegment(s: string, glob: string): Seg {
-  if (s === '**') return { kind: 'globstar' };
+  if (/^\*{2,}$/.test(s)) return { kind: 'globstar' };
   const toks: Tok[] = [];
   for (let i = 0; i < s.length; ) {
     const c = s[i]!;
@@ -310,7 +310,7 @@ export function matches(path: string, glob: string): boolean {
     // Same brace expansion as globsOverlap (picomatch's differs next to `**`), and `[!a]`
     // spelled `[^a]`: picomatch reads `[!a]` as the class {!, a}, POSIX and globsOverlap as "not a".
     const ms = expandBraces(glob).map((alt) => {
-      const g = alt.split('/').filter((x) => x !== '' && x !== '.').join('/').replace(/(^|[^\\])\[!/g, '$1[^').replace(/\{/g, '\\{').replace(/\}/g, '\\}');
+      const g = alt.split('/').filter((x) => x !== '' && x !== '.').map((x) => (/^\*{2,}$/.test(x) ? '**' : x)).join('/').replace(/(^|[^\\])\[!/g, '$1[^').replace(/\{/g, '\\{').replace(/\}/g, '\\}');
       if (g === '') return (p: string) => p === '';
       const pm = picomatch(g, { dot: true });
       // `dir/**` also covers `dir` itself, as in globsOverlap.

@@ -79,14 +79,31 @@ export function readLog(file: string): LogRead {
 }
 
 /**
- * Appends `events` to the log open at `fd`, after cutting it back to `commitSize` (bytes the
- * state file says are committed: anything past it is an uncommitted or torn tail from a writer
- * that died before its state rename). Returns the new size. Does not fsync: the state file is
- * the commit point (see docs/store.md, "Crash consistency").
+ * Is everything past `commitSize` what a writer killed before its state rename leaves behind:
+ * whole lines of events newer than the committed version, then maybe one torn line? Anything
+ * else (the log was edited by hand) must not be cut off.
  */
-export function appendEvents(fd: number, commitSize: number, events: readonly LeaseEvent[]): number {
+function isUncommittedTail(fd: number, commitSize: number, size: number, committedVersion: number): boolean {
+  if (commitSize > 0) {
+    const b = Buffer.alloc(1);
+    readSync(fd, b, 0, 1, commitSize - 1);
+    if (b[0] !== 0x0a) return false;
+  }
+  const tail = Buffer.alloc(size - commitSize);
+  readSync(fd, tail, 0, tail.length, commitSize);
+  const parsed = parseLog(tail);
+  return parsed.bad.length === 0 && parsed.events.every((e) => e.version > committedVersion);
+}
+
+/**
+ * Appends `events` to the log open at `fd`, first cutting off an uncommitted tail past
+ * `commitSize` (the bytes the state file says are committed) left by a writer that died
+ * before its state rename. Returns the new size. Does not fsync: the state file is the commit
+ * point (see docs/store.md, "Crash consistency").
+ */
+export function appendEvents(fd: number, commitSize: number, committedVersion: number, events: readonly LeaseEvent[]): number {
   let size = fstatSync(fd).size;
-  if (size > commitSize) {
+  if (size > commitSize && isUncommittedTail(fd, commitSize, size, committedVersion)) {
     ftruncateSync(fd, commitSize);
     size = commitSize;
   }

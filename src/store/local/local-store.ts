@@ -21,6 +21,8 @@ export interface LocalStoreOptions {
   lockTimeoutMs?: number;
   /** Injectable clock for tests. */
   now?: () => number;
+  /** Test-only control for the race tests: runs transactions WITHOUT the lock (must lose updates). */
+  unsafeNoLockForTests?: boolean;
 }
 
 interface TxResult<T> {
@@ -47,12 +49,14 @@ export class LocalLeaseStore implements LeaseStore {
   private readonly ttl: number;
   private readonly lockTimeoutMs: number | undefined;
   private readonly now: () => number;
+  private readonly noLock: boolean;
 
   constructor(opts: LocalStoreOptions) {
     this.storeDir = opts.storeDir;
     this.ttl = opts.defaultTtlSecs ?? rules.DEFAULT_TTL_SECS;
     this.lockTimeoutMs = opts.lockTimeoutMs;
     this.now = opts.now ?? Date.now;
+    this.noLock = opts.unsafeNoLockForTests === true;
   }
 
   /**
@@ -62,7 +66,7 @@ export class LocalLeaseStore implements LeaseStore {
    */
   transact<T>(op: string, fn: (st: StoreSnapshot, nowMs: number) => TxResult<T>): TxResult<T> {
     ensureStoreDir(this.storeDir);
-    const lock = acquireLock(this.storeDir, { op, ...(this.lockTimeoutMs ? { timeoutMs: this.lockTimeoutMs } : {}) });
+    const lock = this.noLock ? { release() {} } : acquireLock(this.storeDir, { op, ...(this.lockTimeoutMs ? { timeoutMs: this.lockTimeoutMs } : {}) });
     try {
       crashPoint('locked');
       let st = readStateFile(this.storeDir);
@@ -77,7 +81,7 @@ export class LocalLeaseStore implements LeaseStore {
       const fd = openLog(join(this.storeDir, EVENTS_FILE));
       let logSize: number;
       try {
-        logSize = appendEvents(fd, st.logSize, res.events);
+        logSize = appendEvents(fd, st.logSize, st.version, res.events);
       } finally {
         closeSync(fd);
       }

@@ -1,0 +1,47 @@
+// Many processes racing over a lock whose holder was SIGKILLed while holding it: the recovery
+// must never yield two holders.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../support/git.js';
+import { bundleWorker, checkOverlaps, runWorker, touch } from './support/race.js';
+import { pidAlive } from '../../src/store/local/lock.js';
+
+let base: string;
+let worker: string;
+beforeAll(async () => {
+  base = tempDir('jitp-recover-');
+  worker = await bundleWorker(base);
+});
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+describe('dead-holder lock recovery under contention', () => {
+  it('8 rounds x 12 contenders over a lock left by a SIGKILLed holder: never two holders', async () => {
+    let recovered = 0;
+    for (let round = 0; round < 8; round++) {
+      const dir = join(base, `round-${round}`);
+      const storeDir = join(dir, 'store');
+      mkdirSync(storeDir, { recursive: true });
+      const victim = await runWorker(worker, ['lock', storeDir, 'agent:victim', '1', 'x', join(dir, 'victim.txt')], { JITP_CRASH_AT: 'before-unlock' });
+      expect(victim.signal).toBe('SIGKILL');
+      const dead = JSON.parse(readFileSync(join(storeDir, 'lock'), 'utf8')) as { pid: number };
+      expect(pidAlive(dead.pid)).toBe(false);
+      const go = join(dir, 'go');
+      const runs = Array.from({ length: 12 }, (_, i) => runWorker(worker, ['lock', storeDir, `agent:c${i}`, '3', 'x', join(dir, `side-${i}.txt`), go]));
+      setTimeout(() => touch(go), 250);
+      const results = await Promise.all(runs);
+      for (const r of results) {
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        expect(r.grants).toBe(3);
+      }
+      const { holds, overlaps } = checkOverlaps(dir);
+      expect(holds).toHaveLength(36);
+      expect(overlaps).toEqual([]);
+      expect(existsSync(join(storeDir, 'lock'))).toBe(false);
+      expect(existsSync(join(storeDir, 'lock.recover'))).toBe(false);
+      recovered++;
+    }
+    expect(recovered).toBe(8);
+  }, 180_000);
+});

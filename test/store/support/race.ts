@@ -1,0 +1,113 @@
+// Helpers for the multi-process race tests: bundle the worker once (fast start for many
+// processes), run N of them, and check the side files for overlapping holds.
+import { build } from 'esbuild';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readSnapshotSync } from '../../../src/store/local/snapshot-read.js';
+import { readLog } from '../../../src/store/local/event-log.js';
+import { join } from 'node:path';
+import { ROOT } from '../../support/paths.js';
+
+export async function bundleWorker(outDir: string): Promise<string> {
+  const out = join(outDir, 'race-worker.mjs');
+  await build({
+    entryPoints: [join(ROOT, 'test/store/support/race-worker.ts')],
+    outfile: out,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'error',
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  });
+  return out;
+}
+
+export interface WorkerResult {
+  grants: number;
+  releases: number;
+  held: number;
+  lost: number;
+  errors: string[];
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+export function runWorker(worker: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<WorkerResult> {
+  return new Promise((resolvePromise) => {
+    const p = spawn(process.execPath, [worker, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('close', (code, signal) => {
+      let parsed = { grants: 0, releases: 0, held: 0, lost: 0, errors: [] as string[] };
+      try {
+        parsed = JSON.parse(out);
+      } catch {
+        /* crashed */
+      }
+      resolvePromise({ ...parsed, code, signal, stderr: err });
+    });
+  });
+}
+
+export interface Hold {
+  key: string;
+  agent: string;
+  enter: bigint;
+  exit: bigint;
+}
+
+/** Reads every `side-*.txt` in `dir` and returns the holds plus any overlapping pair. */
+export function checkOverlaps(dir: string): { holds: Hold[]; overlaps: Array<[Hold, Hold]> } {
+  const holds: Hold[] = [];
+  for (const f of readdirSync(dir).filter((x) => x.startsWith('side-'))) {
+    const open = new Map<string, { agent: string; enter: bigint }>();
+    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
+      if (!line) continue;
+      const [kind, key, agent, ts] = line.split(' ') as [string, string, string, string];
+      if (kind === 'enter') open.set(key, { agent, enter: BigInt(ts) });
+      else if (kind === 'exit') {
+        const o = open.get(key);
+        if (o) holds.push({ key, agent, enter: o.enter, exit: BigInt(ts) });
+        open.delete(key);
+      }
+    }
+  }
+  const overlaps: Array<[Hold, Hold]> = [];
+  const byKey = new Map<string, Hold[]>();
+  for (const h of holds) byKey.set(h.key, [...(byKey.get(h.key) ?? []), h]);
+  for (const hs of byKey.values()) {
+    hs.sort((a, b) => (a.enter < b.enter ? -1 : a.enter > b.enter ? 1 : 0));
+    for (let i = 1; i < hs.length; i++) if (hs[i]!.enter < hs[i - 1]!.exit) overlaps.push([hs[i - 1]!, hs[i]!]);
+  }
+  return { holds, overlaps };
+}
+
+export const touch = (f: string) => writeFileSync(f, '');
+
+export async function raceRun(base: string, worker: string, mode: 'store' | 'nolock', procs: number, iters: number, issues: string[]) {
+  const dir = join(base, `${mode}-${procs}x${iters}-${Math.random().toString(36).slice(2)}`);
+  const storeDir = join(dir, 'store');
+  mkdirSync(storeDir, { recursive: true });
+  const go = join(dir, 'go');
+  const runs = Array.from({ length: procs }, (_, i) =>
+    runWorker(worker, [mode, storeDir, `agent:p${i}`, String(iters), issues.join(','), join(dir, `side-${i}.txt`), go]),
+  );
+  setTimeout(() => touch(go), 300);
+  const results = await Promise.all(runs);
+  const { holds, overlaps } = checkOverlaps(dir);
+  let version = -1;
+  let logVersions: number[] = [];
+  try {
+    version = readSnapshotSync(storeDir).version;
+    logVersions = readLog(join(storeDir, 'events.jsonl')).events.map((e) => e.version);
+  } catch {
+    version = -1; // the no-lock control may leave a store the checks below reject anyway
+  }
+  const commits = results.reduce((n, r) => n + r.grants + r.releases, 0);
+  return { results, holds, overlaps, version, commits, logVersions };
+}
+
