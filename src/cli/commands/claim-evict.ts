@@ -14,6 +14,8 @@ export const command: CommandSpec = {
     'JSON: {"evicted": Lease, "by": "<agent>", "reason": "<text>"}',
     LEASE_JSON_DOC,
     'Exit codes: 0 evicted, 2 missing reason, 4 no such lease, 5 store problem, 9 no agent identity.',
+    'With --remote (or config `remote`): 7 also = the remote is unreachable, timed out or refuses',
+    '            refs/jit-parallel/*; 5 also = it stayed busy past the retry budget or its index is unreadable.',
   ].join('\n'),
   options: {
     reason: { type: 'string', arg: '<text>', description: 'Why (required; recorded)' },

@@ -15,6 +15,8 @@ export const command: CommandSpec = {
     LEASE_JSON_DOC,
     'Exit codes: 0 extended, 2 bad arguments/path, 3 a path is held by another lease, 4 unknown issue,',
     '            5 store problem, 6 lease lost, 9 no agent identity.',
+    'With --remote (or config `remote`): 7 also = the remote is unreachable, timed out or refuses',
+    '            refs/jit-parallel/*; 5 also = it stayed busy past the retry budget or its index is unreadable.',
   ].join('\n'),
   options: {
     paths: { type: 'string', multiple: true, arg: '<p>', description: 'Files, folders or globs to add' },

@@ -14,6 +14,8 @@ export const command: CommandSpec = {
     LEASE_JSON_DOC,
     'Exit codes: 0 released, 2 bad arguments, 4 unknown issue, 5 store problem, 6 lease lost (not yours,',
     '            expired, or token stale), 9 no agent identity.',
+    'With --remote (or config `remote`): 7 also = the remote is unreachable, timed out or refuses',
+    '            refs/jit-parallel/*; 5 also = it stayed busy past the retry budget or its index is unreadable.',
   ].join('\n'),
   options: {
     token: { type: 'string', arg: '<n>', description: 'Expected fencing token (compare-and-set)' },
