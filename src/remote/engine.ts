@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { EXIT, JitpError, isJitpError } from '../core/errors.js';
 import type { Lease, StoreSnapshot } from '../store/types.js';
 import { ObjectWriter } from './git-objects.js';
-import { INDEX_REF, encodeLease, encodeState, leaseDiff, leaseRef, type RefUpdate, type RemoteState } from './layout.js';
+import { INDEX_REF, LEASE_REF_PREFIX, encodeLease, encodeState, leaseDiff, leaseRef, type RefUpdate, type RemoteState } from './layout.js';
 import { withoutSecrets } from './local-files.js';
 import { readMirror, writeMirror, mirrorAgeSecs, type RemoteMirror } from './mirror.js';
 import { RemoteTransport, type FetchedState } from './transport.js';
@@ -117,13 +117,20 @@ export class RemoteEngine {
   }
 
   /** Builds the objects of a change and the ref updates that commit it. */
-  private build(view: FetchedState, next: StoreSnapshot, summary: string, at: Date): { updates: RefUpdate[]; state: RemoteState; indexCommit: string } {
+  /**
+   * `actual` (repair only): the lease refs as the remote really has them. Every lease is then
+   * rewritten with its CAS on the actual value, and lease refs the index does not know are deleted.
+   */
+  private build(view: FetchedState, next: StoreSnapshot, summary: string, at: Date, actual?: ReadonlyMap<string, string>): { updates: RefUpdate[]; state: RemoteState; indexCommit: string } {
     const o = this.objects;
     // Binding secrets stay on this machine (see local-files.ts), whatever the caller passed.
     next = { ...next, leases: withoutSecrets(next.leases) };
     // A remote with receive.fsckObjects rejects malformed ident lines: keep the email plain.
     const who = `jit-parallel <jitp@${this.host.replace(/[^A-Za-z0-9.-]/g, '-') || 'localhost'}>`;
-    const { upsert, remove } = leaseDiff(view.state.leases, next.leases);
+    const diff = leaseDiff(view.state.leases, next.leases);
+    const upsert = actual ? next.leases : diff.upsert;
+    const remove = actual ? [] : diff.remove;
+    const oldOf = (issueId: string) => (actual ? (actual.get(leaseRef(issueId)) ?? '') : (view.state.leaseCommits[issueId] ?? ''));
     const leaseCommits: Record<string, string> = {};
     for (const l of next.leases) {
       const c = view.state.leaseCommits[l.issueId];
@@ -135,11 +142,15 @@ export class RemoteEngine {
       const tree = o.tree({ 'lease.json': { type: 'blob', id: blob } });
       // Parentless: a lease ref is a record, not a history; the remote can prune old ones.
       const commit = o.commit({ tree, parents: [], who, when: at, message: `lease ${lease.issueId} v${next.version}: ${summary}` });
-      updates.push({ ref: leaseRef(lease.issueId), old: view.state.leaseCommits[lease.issueId] ?? '', next: commit });
+      updates.push({ ref: leaseRef(lease.issueId), old: oldOf(lease.issueId), next: commit });
       leaseCommits[lease.issueId] = commit;
     }
     for (const issueId of remove) {
-      updates.push({ ref: leaseRef(issueId), old: view.state.leaseCommits[issueId] ?? '', next: '' });
+      updates.push({ ref: leaseRef(issueId), old: oldOf(issueId), next: '' });
+    }
+    if (actual) {
+      const live = new Set(next.leases.map((l) => leaseRef(l.issueId)));
+      for (const [ref, id] of actual) if (ref.startsWith(LEASE_REF_PREFIX) && !live.has(ref)) updates.push({ ref, old: id, next: '' });
     }
     const state: RemoteState = { schemaVersion: 1, version: next.version, leases: next.leases, leaseCommits };
     const blob = o.blob(encodeState(state));
@@ -155,6 +166,24 @@ export class RemoteEngine {
     });
     updates.unshift({ ref: INDEX_REF, old: view.indexCommit, next: indexCommit });
     return { updates, state, indexCommit };
+  }
+
+  /**
+   * Rewrites every lease ref from the index in one atomic push (after `claim sync --check` found
+   * them out of step). `actual` must come from an ls-remote taken with the index `view`.
+   */
+  async repair(view: FetchedState, actual: ReadonlyMap<string, string>): Promise<void> {
+    const at = this.now();
+    const next = { schemaVersion: view.state.schemaVersion, version: view.state.version + 1, leases: view.state.leases };
+    const built = this.build(view, next, 'repair lease refs', at, actual);
+    const pushed = await this.transport.push(built.updates);
+    if (!pushed.ok) {
+      throw new JitpError('E_REMOTE_BUSY', EXIT.STORE, `the leases on '${this.opts.remote}' changed during the repair; nothing was changed`, {
+        hint: `run \`jitp claim sync ${this.opts.remote} --check --repair\` again`,
+      });
+    }
+    this.lastCommitted = { version: next.version, indexCommit: built.indexCommit };
+    this.save({ indexCommit: built.indexCommit, state: built.state }, 'push', at);
   }
 
   async mutate<T>(fn: Transition<T>): Promise<T> {

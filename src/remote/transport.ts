@@ -68,6 +68,18 @@ export class RemoteTransport {
     return this.readLocal();
   }
 
+  /** Every ref under refs/jit-parallel/ on the remote, ref -> id (one round trip). */
+  async lsRemote(): Promise<Map<string, string>> {
+    const r = await this.git(['ls-remote', this.opts.remote, `${REF_ROOT}/*`], `listing leases on '${this.opts.remote}'`);
+    if (r.code !== 0) throw unreachableError(this.opts.remote, `listing leases on '${this.opts.remote}'`, r.stderr);
+    const out = new Map<string, string>();
+    for (const line of r.stdout.split('\n')) {
+      const [id, ref] = line.split('\t');
+      if (id && ref) out.set(ref, id);
+    }
+    return out;
+  }
+
   /** Reads the last fetched index from the clone (no network). */
   readLocal(): FetchedState {
     const ref = mirrorIndexRef(this.opts.remote);

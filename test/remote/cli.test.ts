@@ -78,3 +78,28 @@ test('bad remote names and unreachable remotes: documented exit codes and hints'
   expect(gone.json().error.hint).toContain('git ls-remote gone');
   expect(jitp(a, 'claim', 'sync', '--help').stdout).toContain('Exit codes');
 });
+
+test('claim sync --check finds lease refs changed behind jitp and prints the fixing pushes', () => {
+  const [a] = w.clones as [string];
+  expect(jitp(a, 'claim', 'sync', 'origin', '--check').code).toBe(0);
+  const st = JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`));
+  const [issueId, commit] = Object.entries(st.leaseCommits)[0] as [string, string];
+  const ref = `refs/jit-parallel/leases/${issueId}`;
+  git(w.bare, 'update-ref', '-d', ref);
+  git(w.bare, 'update-ref', 'refs/jit-parallel/leases/stray', commit);
+  const r = jitp(a, 'claim', 'sync', 'origin', '--check', '--json');
+  expect(r.code).toBe(1);
+  const c = r.json().check;
+  expect(c.consistent).toBe(false);
+  expect(c.orphans.map((o: { issueId: string }) => o.issueId)).toEqual(['stray']);
+  expect(c.mismatched).toEqual([{ issueId, ref, index: commit, remote: null }]);
+  const text = jitp(a, 'claim', 'sync', 'origin', '--check');
+  expect(text.stdout).toContain('jitp claim sync origin --check --repair');
+  expect(jitp(a, 'claim', 'sync', 'origin', '--repair').code).toBe(2);
+  const fixed = jitp(a, 'claim', 'sync', 'origin', '--check', '--repair', '--json');
+  expect(fixed.code, fixed.stdout).toBe(0);
+  expect(fixed.json()).toMatchObject({ repaired: true, check: { consistent: true } });
+  expect(git(w.bare, 'for-each-ref', '--format=%(refname)', 'refs/jit-parallel/leases/')).toBe(ref);
+  // And the repaired lease works again through the normal CAS path.
+  expect(jitp(a, 'claim', 'release', issueId, '--agent', 'agent:bob').code).toBe(0);
+});
