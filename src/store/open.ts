@@ -33,3 +33,17 @@ export function openRemoteStore(repo: RepoLocation, remote: string, opts: OpenRe
     ...(opts.progress ? { progress: opts.progress } : {}),
   });
 }
+
+/**
+ * The store the configuration asks for: the remote backend when `remote` is set (hooks that
+ * write — bind, extend, renew — must write where the leases live), else the local one.
+ */
+export function openConfiguredStore(
+  repo: RepoLocation,
+  config: { remote: string | null; ttl: number; remoteTimeout: number; remoteMirrorMaxAge: number },
+  env: NodeJS.ProcessEnv = process.env,
+): LocalLeaseStore | RemoteLeaseStore {
+  return config.remote
+    ? openRemoteStore(repo, config.remote, { defaultTtlSecs: config.ttl, timeoutSecs: config.remoteTimeout, maxAgeSecs: config.remoteMirrorMaxAge, env })
+    : openLocalStore(repo, { defaultTtlSecs: config.ttl });
+}

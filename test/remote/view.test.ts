@@ -60,3 +60,15 @@ test('linked worktrees of one clone share one mirror', async () => {
   await fromMain.release({ issueId: 'i', agentId: 'agent:a', token: l.token });
   expect(fromMain.engine.lastStats).toEqual({ attempts: 1, fetches: 0 });
 });
+
+test('openConfiguredStore follows config `remote`', async () => {
+  const { openConfiguredStore } = await import('../../src/store/open.js');
+  const { LocalLeaseStore } = await import('../../src/store/local/local-store.js');
+  const loc = discoverRepo(w.clones[0]!)!;
+  const base = { ttl: 1800, remoteTimeout: 20, remoteMirrorMaxAge: 60 };
+  expect(openConfiguredStore(loc, { ...base, remote: null })).toBeInstanceOf(LocalLeaseStore);
+  const r = openConfiguredStore(loc, { ...base, remote: 'origin' });
+  expect(r).toBeInstanceOf(RemoteLeaseStore);
+  await r.acquire({ issueId: 'i', agentId: 'agent:a', paths: [] });
+  expect(git(w.bare, 'for-each-ref', '--format=%(refname)', 'refs/jit-parallel/leases/')).toBe('refs/jit-parallel/leases/i');
+});
