@@ -212,7 +212,8 @@ export class RemoteEngine {
       try {
         out = fn({ schemaVersion: view.state.schemaVersion, version: view.state.version, leases: view.state.leases }, at);
       } catch (e) {
-        if (!fresh && isJitpError(e)) {
+        // Only refusals that depend on the state are re-checked; bad input fails at once.
+        if (!fresh && isJitpError(e) && STATE_REFUSALS.has(e.code)) {
           view = await this.refetch(stats);
           fresh = true;
           continue;
@@ -251,6 +252,8 @@ export class RemoteEngine {
     return v;
   }
 }
+
+const STATE_REFUSALS = new Set(['E_HELD', 'E_LEASE_LOST', 'E_NOT_FOUND', 'E_BIND_SECRET']);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
