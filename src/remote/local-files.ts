@@ -2,7 +2,7 @@
 // leases acquired here (they bind this machine's sub-agents and have no business on a shared
 // server) and a local event log of the changes this clone made.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lease } from '../store/types.js';
 import { remoteFileKey } from './mirror.js';
@@ -41,13 +41,18 @@ export function loadSecrets(storeDir: string, remote: string): Map<string, strin
   return out;
 }
 
-/** Drops secrets of leases that no longer exist (called after a fetch). */
-export function pruneSecrets(storeDir: string, remote: string, live: readonly Lease[]): void {
+/**
+ * Drops secrets of leases that no longer exist (called after a fetch). A secret younger than
+ * `graceMs` is kept: its acquire may still be on its way to the remote from another process.
+ */
+export function pruneSecrets(storeDir: string, remote: string, live: readonly Lease[], nowMs = Date.now(), graceMs = 10 * 60_000): void {
   const keep = new Set(live.map((l) => l.id));
   for (const id of loadSecrets(storeDir, remote).keys()) {
     if (!keep.has(id)) {
       try {
-        unlinkSync(join(secretsDir(storeDir, remote), id));
+        const file = join(secretsDir(storeDir, remote), id);
+        if (nowMs - statSync(file).mtimeMs < graceMs) continue;
+        unlinkSync(file);
       } catch {
         /* gone */
       }

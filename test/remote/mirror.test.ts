@@ -51,3 +51,15 @@ test('remote names become safe, distinct file names', () => {
   expect(mirrorPath(dir, 'team/up')).not.toBe(mirrorPath(dir, 'team_up'));
   expect(mirrorPath(dir, '../x')).toBe(join(dir, 'remote-..%2Fx.json'));
 });
+
+test('secrets of vanished leases are pruned, but not while their acquire may still be in flight', async () => {
+  const { saveSecret, loadSecrets, pruneSecrets } = await import('../../src/remote/local-files.js');
+  saveSecret(dir, 'origin', 'L-old', 'a'.repeat(32));
+  saveSecret(dir, 'origin', 'L-live', 'b'.repeat(32));
+  pruneSecrets(dir, 'origin', []);
+  expect([...loadSecrets(dir, 'origin').keys()].sort()).toEqual(['L-live', 'L-old']);
+  pruneSecrets(dir, 'origin', [{ id: 'L-live' } as never], Date.now() + 11 * 60_000);
+  expect([...loadSecrets(dir, 'origin').keys()]).toEqual(['L-live']);
+  saveSecret(dir, 'origin', '../escape', 'x'); // ids that are not plain names are never written
+  expect([...loadSecrets(dir, 'origin').keys()]).toEqual(['L-live']);
+});
