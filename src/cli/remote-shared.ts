@@ -1,5 +1,6 @@
 // Remote-lease helpers for the claim commands: which remote, and how fresh a view is.
 import type { CommandContext } from './command.js';
+import { isJitpError } from '../core/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { RepoLocation } from '../git/discover.js';
 import { openRemoteStore } from '../store/open.js';
@@ -23,3 +24,18 @@ export const freshnessLine = (m: RemoteMirror, nowMs: number): string =>
   `remote '${m.remote}' as of ${m.fetchedAt} (${Math.round(mirrorAgeSecs(m, nowMs))}s ago, ${m.source === 'push' ? 'our last write' : 'fetched'}), store version ${m.version}`;
 
 export const hostSuffix = (l: Lease): string => (l.host ? `  host ${l.host}` : '');
+
+/**
+ * The mirror when young enough, else a fetch; if the remote cannot be reached but a mirror
+ * exists, that mirror with a warning saying how old it is (reads should not fail offline).
+ */
+export async function readOrStale(store: RemoteLeaseStore, ctx: CommandContext): Promise<RemoteMirror> {
+  try {
+    return await store.engine.read();
+  } catch (e) {
+    const m = store.engine.mirror();
+    if (!m || !isJitpError(e) || !/^E_REMOTE_(UNREACHABLE|TIMEOUT)$/.test(e.code)) throw e;
+    ctx.warn(`${e.message}; showing the local mirror, ${freshnessLine(m, Date.now())}`);
+    return m;
+  }
+}

@@ -79,6 +79,26 @@ test('bad remote names and unreachable remotes: documented exit codes and hints'
   expect(jitp(a, 'claim', 'sync', '--help').stdout).toContain('Exit codes');
 });
 
+test('reads fall back to an old mirror, with a warning, when the remote is unreachable; writes do not', async () => {
+  const [a] = w.clones as [string];
+  writeFileSync(join(a, '.jit-parallel.yaml'), 'remote: origin\nremoteMirrorMaxAge: 1\n');
+  expect(jitp(a, 'claim', 'sync').code).toBe(0);
+  await new Promise((r) => setTimeout(r, 1100));
+  git(a, 'remote', 'set-url', 'origin', join(w.base, 'moved.git'));
+  try {
+    const st = jitp(a, 'claim', 'list', '--json');
+    expect(st.code).toBe(0);
+    expect(st.stderr).toMatch(/warning: .*cannot be reached.*showing the local mirror/);
+    expect(st.json().remote.ageSecs).toBeGreaterThanOrEqual(1);
+    const wr = jitp(a, 'claim', 'acquire', 'issue-9', '--agent', 'agent:a', '--json');
+    expect(wr.code).toBe(7);
+    expect(jitp(a, 'claim', 'list', '--remote').code).toBe(7); // an explicit fresh read does not fall back
+  } finally {
+    git(a, 'remote', 'set-url', 'origin', w.bare);
+    writeFileSync(join(a, '.jit-parallel.yaml'), 'remote: origin\nremoteMirrorMaxAge: 10m\n');
+  }
+});
+
 test('claim sync --check finds lease refs changed behind jitp and prints the fixing pushes', () => {
   const [a] = w.clones as [string];
   expect(jitp(a, 'claim', 'sync', 'origin', '--check').code).toBe(0);

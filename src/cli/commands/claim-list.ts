@@ -5,7 +5,7 @@ import { storeDirOf } from '../../git/discover.js';
 import { readSnapshotSync } from '../../store/local/snapshot-read.js';
 import { isLiveAt } from '../../core/lease-rules.js';
 import { LEASE_JSON_DOC, leaseJson, leaseLine } from '../claims-shared.js';
-import { freshnessJson, freshnessLine, hostSuffix, remoteStoreFor } from '../remote-shared.js';
+import { freshnessJson, freshnessLine, hostSuffix, readOrStale, remoteStoreFor } from '../remote-shared.js';
 import { usageError } from '../../core/errors.js';
 
 export const command: CommandSpec = {
@@ -38,7 +38,7 @@ export const command: CommandSpec = {
     if (ctx.args.positionals.length && !wantRemote) throw usageError(`unexpected argument: ${ctx.args.positionals[0]}`, 'to list a remote\'s leases: jitp claim list --remote <name>');
     const remoteStore = remoteStoreFor(ctx, repo, ctx.args.positionals[0], wantRemote ? 'origin' : null);
     if (remoteStore) {
-      const m = wantRemote ? await remoteStore.sync() : await remoteStore.engine.read();
+      const m = wantRemote ? await remoteStore.sync() : await readOrStale(remoteStore, ctx);
       const now = Date.now();
       const leases = m.leases.filter((l) => flag(ctx.args.values.all) || isLiveAt(l, now));
       return {

@@ -8,7 +8,7 @@ import { canonicalIssueId } from '../../core/issue-ids.js';
 import { validateAgentId } from '../../core/identity.js';
 import { listJitIssueIds } from '../../sources/jit-ids.js';
 import { LEASE_JSON_DOC, REMOTE_OPTION, leaseJson, leaseLine } from '../claims-shared.js';
-import { freshnessJson, hostSuffix, remoteStoreFor } from '../remote-shared.js';
+import { freshnessJson, hostSuffix, readOrStale, remoteStoreFor } from '../remote-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim status',
@@ -40,7 +40,7 @@ export const command: CommandSpec = {
     const agent = agentIn ? validateAgentId(agentIn, '--agent') : null;
     const issue = issueIn ? canonicalIssueId(issueIn, listJitIssueIds(repo.worktreeRoot)) : null;
     const remoteStore = remoteStoreFor(ctx, repo, str(ctx.args.values.remote), null);
-    const mirror = remoteStore ? await remoteStore.engine.read() : undefined;
+    const mirror = remoteStore ? await readOrStale(remoteStore, ctx) : undefined;
     const snap = mirror ?? readSnapshotSync(storeDirOf(repo));
     const now = Date.now();
     const leases = snap.leases.filter((l) => isLiveAt(l, now) && (!agent || l.agentId === agent) && (!issue || l.issueId === issue));
