@@ -230,9 +230,19 @@ export class RemoteEngine {
         this.save({ indexCommit: built.indexCommit, state: built.state }, 'push', at);
         return { ...out, next, pushed: true };
       }
+      // After a fresh fetch, a lease ref that is stale while the index is not cannot be a race
+      // (jitp moves both in one atomic push): someone changed that ref by hand. Retrying would
+      // only spin until the budget runs out.
+      const staleLease = pushed.conflict.filter((c) => c.ref.startsWith(LEASE_REF_PREFIX) && /stale info/.test(c.reason));
+      if (fresh && staleLease.length && !pushed.conflict.some((c) => c.ref === INDEX_REF && /stale info/.test(c.reason))) {
+        throw new JitpError('E_REMOTE_DRIFT', EXIT.STORE, `lease ref ${staleLease.map((c) => c.ref).join(', ')} on '${this.opts.remote}' does not match refs/jit-parallel/index (changed outside jitp)`, {
+          hint: `\`jitp claim sync ${this.opts.remote} --check\` shows the difference; \`jitp claim sync ${this.opts.remote} --check --repair\` rewrites the lease refs from the index`,
+          details: { conflict: pushed.conflict },
+        });
+      }
       if (Date.now() - t0 > budget) {
         throw new JitpError('E_REMOTE_BUSY', EXIT.STORE, `gave up after ${stats.attempts} attempts in ${((Date.now() - t0) / 1000).toFixed(1)} s: the leases on '${this.opts.remote}' kept changing under us`, {
-          hint: `retry the command; if it persists, \`jitp claim sync --remote ${this.opts.remote}\` and check \`git ls-remote ${this.opts.remote} 'refs/jit-parallel/*'\` for refs changed outside jitp`,
+          hint: `retry the command; if it persists, \`jitp claim sync ${this.opts.remote} --check\` looks for refs changed outside jitp`,
           details: { attempts: stats.attempts, conflict: pushed.conflict },
         });
       }

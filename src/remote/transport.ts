@@ -20,7 +20,13 @@ export interface FetchedState {
   state: RemoteState;
 }
 
-export type PushOutcome = { ok: true } | { ok: false; conflict: string[] };
+/** A ref the push could not update, with git's reason (`stale info`, `atomic push failed`…). */
+export interface PushConflict {
+  ref: string;
+  reason: string;
+}
+
+export type PushOutcome = { ok: true } | { ok: false; conflict: PushConflict[] };
 
 // Local bookkeeping off: a lease change must not trigger gc, maintenance or commit-graph work.
 // push.gpgSign=false: a user's signed-push setting must not make every lease change ask for a key.
@@ -123,7 +129,15 @@ export class RemoteTransport {
       // of its atomic push fail with "atomic transaction failed" and the cause only on stderr.
       const serverCas = /cannot lock ref|but expected|incorrect old value|reference already exists|Unable to create .*\.lock/i.test(r.stderr);
       const other = rejected.filter((l) => !CAS_REASONS.test(l) && !(serverCas && /atomic transaction failed/.test(l)));
-      if (other.length === 0) return { ok: false, conflict: rejected.map((l) => l.split('\t')[1]?.split(':')[1] ?? l) };
+      if (other.length === 0) {
+        return {
+          ok: false,
+          conflict: rejected.map((l) => {
+            const [, refspec = '', summary = ''] = l.split('\t');
+            return { ref: refspec.slice(refspec.lastIndexOf(':') + 1), reason: /\(([^)]*)\)/.exec(summary)?.[1] ?? summary };
+          }),
+        };
+      }
       throw new JitpError('E_REMOTE_REJECTED', EXIT.GIT, `remote '${remote}' refused the lease refs: ${other.map((l) => l.split('\t').slice(1).join(' ')).join('; ')}`, {
         hint: `the remote must accept pushes to ${REF_ROOT}/* (refs outside branches and tags); see docs/remote-leases.md "Hosted remotes"`,
         details: { remote, rejected: other, stderr: r.stderr.slice(-2000) },

@@ -113,6 +113,13 @@ test('claim sync --check finds lease refs changed behind jitp and prints the fix
   expect(c.consistent).toBe(false);
   expect(c.orphans.map((o: { issueId: string }) => o.issueId)).toEqual(['stray']);
   expect(c.mismatched).toEqual([{ issueId, ref, index: commit, remote: null }]);
+  // A write on the drifted lease stops at once (no spinning until the retry budget) and says what to run.
+  const t0 = Date.now();
+  const drift = jitp(a, 'claim', 'release', issueId, '--agent', 'agent:bob', '--json');
+  expect(drift.code).toBe(5);
+  expect(drift.json().error.code).toBe('E_REMOTE_DRIFT');
+  expect(drift.json().error.hint).toContain('jitp claim sync origin --check --repair');
+  expect(Date.now() - t0).toBeLessThan(15_000);
   const text = jitp(a, 'claim', 'sync', 'origin', '--check');
   expect(text.stdout).toContain('jitp claim sync origin --check --repair');
   expect(jitp(a, 'claim', 'sync', 'origin', '--repair').code).toBe(2);
