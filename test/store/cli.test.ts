@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { makeRepo, tempDir, type TempRepo } from '../support/git.js';
 import { DIST_JITP, JIT_FIXTURE } from '../support/paths.js';
@@ -134,6 +134,13 @@ describe('jitp claim (CLI)', () => {
     const esc = await jitp(wt2, ['claim', 'acquire', 'T-3', '--paths', join(wt1, 'src/b.ts'), '--agent', 'agent:bob']);
     expect(esc.code).toBe(2);
     expect(esc.stderr).toContain('escapes the repository');
+    // From the main checkout, for another worktree: relative paths are relative to that worktree's top.
+    const other = await jitp(r.root, ['claim', 'acquire', 'T-4', '--worktree', wt2, '--paths', 'lib/z.ts', '--agent', 'agent:carol', '--json']);
+    expect(other.json().lease).toMatchObject({ worktree: wt2, branch: 'feature-2', paths: ['lib/z.ts'] });
+    // From a subfolder, relative paths are relative to it.
+    mkdirSync(join(wt1, 'pkg', 'sub'), { recursive: true });
+    const sub = await jitp(join(wt1, 'pkg', 'sub'), ['claim', 'acquire', 'T-5', '--paths', 'x.ts,../y/*.ts', '--agent', 'agent:dave', '--json']);
+    expect(sub.json().lease.paths).toEqual(['pkg/sub/x.ts', 'pkg/y/*.ts']);
   });
 
   it('doctor: reports a corrupt state (exit 1), --repair rebuilds it from the log (exit 0)', async () => {
@@ -152,6 +159,22 @@ describe('jitp claim (CLI)', () => {
     expect(rep.json().repaired.join('\n')).toMatch(/rebuilt state\.json from 2 event\(s\)/);
     expect(readdirSync(dirname(state)).some((f) => f.startsWith('state.json.corrupt-'))).toBe(true);
     expect((await jitp(r.root, ['claim', 'list', '--json'])).json().leases.map((x: { issueId: string }) => x.issueId)).toEqual(['T-1', 'T-2']);
+  });
+
+  it('doctor: a lock left by a dead process is reported and removed by --repair; temp files too', async () => {
+    const r = repo();
+    await jitp(r.root, ['claim', 'acquire', 'T-1']);
+    const dir = join(r.root, '.git/jit-parallel');
+    writeFileSync(join(dir, 'lock'), JSON.stringify({ pid: 999_999_999, host: hostname(), nonce: 'dead', acquiredAt: new Date().toISOString() }));
+    writeFileSync(join(dir, '.state.json.999999999.abcdef.tmp'), '{');
+    const d = await jitp(r.root, ['doctor', '--json']);
+    expect(d.code).toBe(1);
+    expect(d.json().checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'lock', status: 'problem', message: expect.stringContaining('pid 999999999 is dead') })]));
+    const rep = await jitp(r.root, ['doctor', '--repair']);
+    expect(rep.code).toBe(0);
+    expect(rep.stdout).toContain('removed stale lock');
+    expect(rep.stdout).toContain('removed temp file');
+    expect(readdirSync(dir).sort()).toEqual(['events.jsonl', 'state.json']);
   });
 
   it('outside a git repository: exit 7', async () => {

@@ -36,7 +36,8 @@ export const command: CommandSpec = {
     const agentId = agentOf(ctx);
     const issueId = issueOf(env, ctx.args.positionals[0]!);
     const wt = worktreeOf(ctx, env.repo);
-    const paths = normalizePaths(list(ctx.args.values.paths), wt.root, ctx.cwd);
+    // Relative paths are relative to where the user stands, or to the top of an explicit --worktree.
+    const paths = normalizePaths(list(ctx.args.values.paths), wt.root, str(ctx.args.values.worktree) ? wt.root : ctx.cwd);
     const ttl = str(ctx.args.values.ttl);
     const reason = str(ctx.args.values.reason);
     const lease = await env.store.acquire({

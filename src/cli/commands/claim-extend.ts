@@ -34,7 +34,7 @@ export const command: CommandSpec = {
     const raw = list(ctx.args.values.paths);
     if (!raw.length) throw usageError('extend needs --paths', `usage: ${command.usage}`);
     const wt = worktreeOf(ctx, env.repo);
-    const paths = normalizePaths(raw, wt.root, ctx.cwd);
+    const paths = normalizePaths(raw, wt.root, str(ctx.args.values.worktree) ? wt.root : ctx.cwd);
     const token = parseToken(ctx.args.values.token);
     const lease = await env.store.extend({ issueId, agentId, ...(token !== undefined ? { token } : {}) }, paths, str(ctx.args.values.reason));
     const now = Date.now();

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import * as rules from '../../core/lease-rules.js';
 import { EXIT, JitpError } from '../../core/errors.js';
 import type { AcquireRequest, Lease, LeaseRef, LeaseStore, StoreSnapshot } from '../types.js';
-import { acquireLock } from './lock.js';
+import { LOCK_FILE, MAX_HOLD_MS, acquireLock, readHolder } from './lock.js';
 import { crashPoint } from './crash.js';
 import { EVENTS_FILE, appendEvents, closeSync, openLog } from './event-log.js';
 import { STATE_SCHEMA_VERSION, readSnapshotSync, readStateFile, type StateFile } from './snapshot-read.js';
-import { writeStateFile } from './state-write.js';
+import { syncDirIfEnabled, writeStateFile } from './state-write.js';
 
 export interface LocalStoreOptions {
   storeDir: string;
@@ -66,6 +66,7 @@ export class LocalLeaseStore implements LeaseStore {
    */
   transact<T>(op: string, fn: (st: StoreSnapshot, nowMs: number) => TxResult<T>): TxResult<T> {
     ensureStoreDir(this.storeDir);
+    let committed = false;
     const lock = this.noLock ? { release() {} } : acquireLock(this.storeDir, { op, ...(this.lockTimeoutMs ? { timeoutMs: this.lockTimeoutMs } : {}) });
     try {
       crashPoint('locked');
@@ -86,10 +87,22 @@ export class LocalLeaseStore implements LeaseStore {
         closeSync(fd);
       }
       const next: StateFile = { ...res.snapshot, logSize };
-      writeStateFile(this.storeDir, next);
+      // A writer paused past the longest legal hold may have had its lock recovered; it must
+      // not commit over whoever wrote since. (A check, not a guarantee: see docs/store.md.)
+      if ('nonce' in lock && readHolder(join(this.storeDir, LOCK_FILE)).holder?.nonce !== lock.nonce) {
+        throw new JitpError('E_STORE', EXIT.STORE, `lost the lease store lock ${join(this.storeDir, LOCK_FILE)} while holding it (paused for longer than ${MAX_HOLD_MS / 1000}s?); nothing was committed`, {
+          hint: 'run the command again',
+        });
+      }
+      writeStateFile(this.storeDir, next, { dirFsync: false });
+      committed = true;
       return res;
     } finally {
       lock.release();
+      // Durability of the rename (folder fsync) outside the lock: other processes already see
+      // the new state, and concurrent writers' folder syncs share one journal commit. The
+      // caller still gets its answer only after the fsync.
+      if (committed) syncDirIfEnabled(this.storeDir);
     }
   }
 

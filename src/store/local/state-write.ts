@@ -1,6 +1,7 @@
-// Commits a new state file: unique temp name, data fsynced, renamed over state.json, then the
-// folder fsynced so the rename itself survives a power cut. The rename is the commit point:
-// readers see the whole old file or the whole new one, never a mix.
+// Commits a new state file: unique temp name, data fsynced, renamed over state.json. The rename
+// is the commit point: readers see the whole old file or the whole new one, never a mix. The
+// folder fsync that makes the rename survive a power cut is left to the caller, who does it
+// after unlocking (see LocalLeaseStore.transact).
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -14,7 +15,7 @@ export function serializeState(st: StateFile): string {
   return JSON.stringify({ schemaVersion: st.schemaVersion, version: st.version, logSize: st.logSize, leases: st.leases }, null, 1) + '\n';
 }
 
-export function writeStateFile(storeDir: string, st: StateFile): void {
+export function writeStateFile(storeDir: string, st: StateFile, opts: { dirFsync?: boolean } = {}): void {
   const tmp = join(storeDir, `.${STATE_FILE}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     writeFileSync(tmp, serializeState(st), { flag: 'wx', flush: true });
@@ -29,6 +30,10 @@ export function writeStateFile(storeDir: string, st: StateFile): void {
     throw e;
   }
   crashPoint('renamed');
+  if (opts.dirFsync !== false) syncDirIfEnabled(storeDir);
+}
+
+export function syncDirIfEnabled(storeDir: string): void {
   if (DIR_FSYNC) fsyncDir(storeDir);
 }
 
