@@ -6,8 +6,8 @@ import type { CommandContext, OptionSpec } from './command.js';
 import { str } from './command.js';
 import { requireRepo } from './repo.js';
 import { loadConfig } from '../config/load.js';
-import { openLocalStore } from '../store/open.js';
-import type { LocalLeaseStore } from '../store/local/local-store.js';
+import { openLocalStore, openRemoteStore } from '../store/open.js';
+import type { LeaseStore } from '../store/types.js';
 import { discoverRepo, type RepoLocation } from '../git/discover.js';
 import { canonicalIssueId } from '../core/issue-ids.js';
 import { listJitIssueIds } from '../sources/jit-ids.js';
@@ -22,12 +22,18 @@ export const AGENT_OPTION: Record<string, OptionSpec> = {
   agent: { type: 'string', arg: '<type:name>', description: 'Acting agent (else JIT_AGENT_ID, else ~/.config/jit/agent.toml [agent] id)' },
 };
 
+export const REMOTE_OPTION: Record<string, OptionSpec> = {
+  remote: { type: 'string', arg: '<name>', description: 'Keep leases on this git remote, shared across machines (default: config `remote`)' },
+};
+
 export const LEASE_JSON_DOC = `Lease JSON: {"id","issueId","agentId","worktree":string|null,"branch":string|null,"paths":[...],
   "ttlSecs","acquiredAt","renewedAt","expiresAt","token","live":bool,"secondsLeft","host"?,"meta"?}`;
 
 export interface ClaimsEnv {
   repo: RepoLocation;
-  store: LocalLeaseStore;
+  store: LeaseStore;
+  /** The git remote holding the leases (`--remote` or config `remote`), or null for the local store. */
+  remote: string | null;
   defaultTtlSecs: number;
   /** Full jit uuids when the repo has `.jit/issues/`, else undefined (free-form ids). */
   jitIds: string[] | undefined;
@@ -36,8 +42,11 @@ export interface ClaimsEnv {
 export function claimsEnv(ctx: CommandContext): ClaimsEnv {
   const repo = requireRepo(ctx.cwd);
   const { config } = loadConfig(repo.worktreeRoot, ctx.env);
-  const store = openLocalStore(repo, { defaultTtlSecs: config.ttl });
-  return { repo, store, defaultTtlSecs: config.ttl, jitIds: listJitIssueIds(repo.worktreeRoot) };
+  const remote = str(ctx.args.values.remote) ?? config.remote;
+  const store = remote
+    ? openRemoteStore(repo, remote, { defaultTtlSecs: config.ttl, timeoutSecs: config.remoteTimeout, maxAgeSecs: config.remoteMirrorMaxAge, env: ctx.env, progress: ctx.progress })
+    : openLocalStore(repo, { defaultTtlSecs: config.ttl });
+  return { repo, store, remote, defaultTtlSecs: config.ttl, jitIds: listJitIssueIds(repo.worktreeRoot) };
 }
 
 export const issueOf = (env: ClaimsEnv, input: string): string => canonicalIssueId(input, env.jitIds);

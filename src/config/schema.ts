@@ -31,6 +31,8 @@ export const configSchema = z
     /** Git remote for cross-machine leases; null keeps leases local. */
     remote: z.string().nullable().default(null),
     remoteMirrorMaxAge: duration.default(60),
+    /** Deadline for each call to the lease remote (fetch, push); a hung remote fails after it. */
+    remoteTimeout: duration.default(20),
     plan: z
       .object({
         hotFiles: z.array(z.string()).default([]),

@@ -2,6 +2,7 @@
 // shared git remote, config `remote`) plugs in here behind the same LeaseStore interface.
 import { storeDirOf, type RepoLocation } from '../git/discover.js';
 import { LocalLeaseStore } from './local/local-store.js';
+import { RemoteLeaseStore } from './remote.js';
 
 export interface OpenStoreOptions {
   defaultTtlSecs?: number;
@@ -10,4 +11,39 @@ export interface OpenStoreOptions {
 
 export function openLocalStore(repo: RepoLocation, opts: OpenStoreOptions = {}): LocalLeaseStore {
   return new LocalLeaseStore({ storeDir: storeDirOf(repo), ...opts });
+}
+
+export interface OpenRemoteOptions {
+  defaultTtlSecs?: number;
+  timeoutSecs?: number;
+  maxAgeSecs?: number;
+  env?: NodeJS.ProcessEnv;
+  progress?: (line: string) => void;
+}
+
+/** Leases on the shared git remote `remote` (docs/remote-leases.md). */
+export function openRemoteStore(repo: RepoLocation, remote: string, opts: OpenRemoteOptions = {}): RemoteLeaseStore {
+  return new RemoteLeaseStore({
+    loc: repo,
+    remote,
+    ...(opts.timeoutSecs !== undefined ? { timeoutMs: opts.timeoutSecs * 1000 } : {}),
+    ...(opts.maxAgeSecs !== undefined ? { maxAgeSecs: opts.maxAgeSecs } : {}),
+    ...(opts.defaultTtlSecs !== undefined ? { defaultTtlSecs: opts.defaultTtlSecs } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.progress ? { progress: opts.progress } : {}),
+  });
+}
+
+/**
+ * The store the configuration asks for: the remote backend when `remote` is set (hooks that
+ * write — bind, extend, renew — must write where the leases live), else the local one.
+ */
+export function openConfiguredStore(
+  repo: RepoLocation,
+  config: { remote: string | null; ttl: number; remoteTimeout: number; remoteMirrorMaxAge: number },
+  env: NodeJS.ProcessEnv = process.env,
+): LocalLeaseStore | RemoteLeaseStore {
+  return config.remote
+    ? openRemoteStore(repo, config.remote, { defaultTtlSecs: config.ttl, timeoutSecs: config.remoteTimeout, maxAgeSecs: config.remoteMirrorMaxAge, env })
+    : openLocalStore(repo, { defaultTtlSecs: config.ttl });
 }

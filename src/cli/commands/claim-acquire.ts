@@ -1,11 +1,11 @@
 import type { CommandSpec } from '../command.js';
 import { list, str } from '../command.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, normalizePaths, parseDuration, worktreeOf } from '../claims-shared.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, normalizePaths, parseDuration, worktreeOf, REMOTE_OPTION } from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim acquire',
   summary: 'Lease an issue and the paths it may change (fails if held or overlapping)',
-  usage: 'jitp claim acquire <issue> [--paths <p>…] [--ttl <dur>] [--worktree <path>] [--branch <b>] [--agent <id>]',
+  usage: 'jitp claim acquire <issue> [--paths <p>…] [--ttl <dur>] [--worktree <path>] [--branch <b>] [--agent <id>] [--remote <name>]',
   help: [
     'Grants a lease tying <issue> to the acting agent and, in the same transaction, the files or globs',
     'it may change. Fails, naming the holder, lease and expiry, when another live lease holds the issue',
@@ -18,6 +18,8 @@ export const command: CommandSpec = {
     LEASE_JSON_DOC,
     'Exit codes: 0 granted, 2 bad arguments/path, 3 held by another lease, 4 unknown or ambiguous issue,',
     '            5 store problem, 7 not a git repo, 9 no agent identity.',
+    'With --remote (or config `remote`): 7 also = the remote is unreachable, timed out or refuses',
+    '            refs/jit-parallel/*; 5 also = it stayed busy past the retry budget or its index is unreadable.',
   ].join('\n'),
   options: {
     paths: { type: 'string', multiple: true, arg: '<p>', description: 'Files, folders or globs the issue may change (comma/space separated)' },
@@ -26,6 +28,7 @@ export const command: CommandSpec = {
     branch: { type: 'string', arg: '<b>', description: 'Branch the issue is worked on (default: the worktree\'s branch)' },
     reason: { type: 'string', arg: '<text>', description: 'Why (recorded in the event log)' },
     ...AGENT_OPTION,
+    ...REMOTE_OPTION,
   },
   positionals: { min: 1, max: 1, names: '<issue>' },
   async run(ctx) {
@@ -37,7 +40,7 @@ export const command: CommandSpec = {
     const paths = normalizePaths(list(ctx.args.values.paths), wt.root, str(ctx.args.values.worktree) ? wt.root : ctx.cwd);
     const ttl = str(ctx.args.values.ttl);
     const reason = str(ctx.args.values.reason);
-    const lease = env.store.acquireSync({
+    const lease = await env.store.acquire({
       issueId,
       agentId,
       paths,

@@ -1,12 +1,12 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
 import { usageError } from '../../core/errors.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, leaseJson } from '../claims-shared.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, leaseJson, REMOTE_OPTION } from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim evict',
   summary: 'Admin: remove any lease, recording who and why',
-  usage: 'jitp claim evict <lease-id> --reason <text> [--agent <id>]',
+  usage: 'jitp claim evict <lease-id> --reason <text> [--agent <id>] [--remote <name>]',
   help: [
     'Removes lease <lease-id> (live or expired) whoever holds it. The holder\'s next renew/release fails',
     'with exit 6. The acting agent and the reason are recorded in the event log.',
@@ -14,10 +14,13 @@ export const command: CommandSpec = {
     'JSON: {"evicted": Lease, "by": "<agent>", "reason": "<text>"}',
     LEASE_JSON_DOC,
     'Exit codes: 0 evicted, 2 missing reason, 4 no such lease, 5 store problem, 9 no agent identity.',
+    'With --remote (or config `remote`): 7 also = the remote is unreachable, timed out or refuses',
+    '            refs/jit-parallel/*; 5 also = it stayed busy past the retry budget or its index is unreadable.',
   ].join('\n'),
   options: {
     reason: { type: 'string', arg: '<text>', description: 'Why (required; recorded)' },
     ...AGENT_OPTION,
+    ...REMOTE_OPTION,
   },
   positionals: { min: 1, max: 1, names: '<lease-id>' },
   async run(ctx) {
@@ -25,7 +28,7 @@ export const command: CommandSpec = {
     if (!reason || !reason.trim()) throw usageError('evict needs --reason (it is recorded in the event log)', `usage: ${command.usage}`);
     const env = claimsEnv(ctx);
     const by = agentOf(ctx);
-    const lease = env.store.evictSync(ctx.args.positionals[0]!, by, reason);
+    const lease = await env.store.evict(ctx.args.positionals[0]!, by, reason);
     return {
       json: { evicted: leaseJson(lease, Date.now()), by, reason },
       text: `evicted ${lease.id} (issue ${lease.issueId}, held by ${lease.agentId}) by ${by}: ${reason}`,

@@ -1,12 +1,12 @@
 import type { CommandSpec } from '../command.js';
 import { list, str } from '../command.js';
 import { usageError } from '../../core/errors.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, normalizePaths, parseToken, worktreeOf } from '../claims-shared.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, normalizePaths, parseToken, worktreeOf, REMOTE_OPTION } from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim extend',
   summary: 'Add paths to your lease on an issue (fails if another lease overlaps)',
-  usage: 'jitp claim extend <issue> --paths <p>… [--token <n>] [--reason <text>] [--agent <id>]',
+  usage: 'jitp claim extend <issue> --paths <p>… [--token <n>] [--reason <text>] [--agent <id>] [--remote <name>]',
   help: [
     'Adds files or globs to the acting agent\'s live lease on <issue>, after checking that no other live',
     'lease overlaps them. Compare-and-set on (agent, token); the token and expiry stay.',
@@ -15,6 +15,8 @@ export const command: CommandSpec = {
     LEASE_JSON_DOC,
     'Exit codes: 0 extended, 2 bad arguments/path, 3 a path is held by another lease, 4 unknown issue,',
     '            5 store problem, 6 lease lost, 9 no agent identity.',
+    'With --remote (or config `remote`): 7 also = the remote is unreachable, timed out or refuses',
+    '            refs/jit-parallel/*; 5 also = it stayed busy past the retry budget or its index is unreadable.',
   ].join('\n'),
   options: {
     paths: { type: 'string', multiple: true, arg: '<p>', description: 'Files, folders or globs to add' },
@@ -22,6 +24,7 @@ export const command: CommandSpec = {
     worktree: { type: 'string', arg: '<path>', description: 'Resolve paths against this worktree (default: the current one)' },
     reason: { type: 'string', arg: '<text>', description: 'Why (recorded in the event log)' },
     ...AGENT_OPTION,
+    ...REMOTE_OPTION,
   },
   positionals: { min: 1, max: 1, names: '<issue>' },
   async run(ctx) {
@@ -33,7 +36,7 @@ export const command: CommandSpec = {
     const wt = worktreeOf(ctx, env.repo);
     const paths = normalizePaths(raw, wt.root, str(ctx.args.values.worktree) ? wt.root : ctx.cwd);
     const token = parseToken(ctx.args.values.token);
-    const lease = env.store.extendSync({ issueId, agentId, ...(token !== undefined ? { token } : {}) }, paths, str(ctx.args.values.reason));
+    const lease = await env.store.extend({ issueId, agentId, ...(token !== undefined ? { token } : {}) }, paths, str(ctx.args.values.reason));
     const now = Date.now();
     return { json: { lease: leaseJson(lease, now) }, text: `extended ${leaseLine(lease, now)}` };
   },

@@ -5,24 +5,47 @@ import { storeDirOf } from '../../git/discover.js';
 import { readSnapshotSync } from '../../store/local/snapshot-read.js';
 import { isLiveAt } from '../../core/lease-rules.js';
 import { LEASE_JSON_DOC, leaseJson, leaseLine } from '../claims-shared.js';
+import { freshnessJson, freshnessLine, hostSuffix, readOrStale, remoteStoreFor } from '../remote-shared.js';
+import { usageError } from '../../core/errors.js';
 
 export const command: CommandSpec = {
   name: 'claim list',
   summary: 'List live leases: who holds what, until when',
-  usage: 'jitp claim list [--all] [--json]',
+  usage: 'jitp claim list [--all] [--remote [<name>]] [--json]',
   help: [
     'Reads the lease store without locking (never waits for writers). Expired leases are hidden unless',
     '--all (they stop counting at once and are swept by the next change).',
     '',
-    'JSON: {"storeDir": string, "version": n, "now": iso, "leases": [Lease…]}',
+    'With --remote (or config `remote`), lists everyone\'s leases on that git remote, with host and expiry:',
+    '--remote fetches now; config `remote` alone reads the local mirror unless it is older than',
+    'remoteMirrorMaxAge. <name> defaults to config `remote`, else origin.',
+    '',
+    'JSON: {"storeDir": string, "version": n, "now": iso, "leases": [Lease…],',
+    '       "remote"?: {"name","fetchedAt","ageSecs","source","indexCommit"}}',
     LEASE_JSON_DOC,
-    'Exit codes: 0 ok, 5 store unreadable or corrupt, 7 not a git repo.',
+    'Exit codes: 0 ok, 2 a <name> without --remote, 5 store unreadable or corrupt, 7 not a git repo,',
+    '            remote unreachable or timed out.',
   ].join('\n'),
-  options: { all: { type: 'boolean', description: 'Include expired, not yet swept leases' } },
-  positionals: { max: 0 },
+  options: {
+    all: { type: 'boolean', description: 'Include expired, not yet swept leases' },
+    remote: { type: 'boolean', description: 'Fetch and list the leases on a git remote (name as argument)' },
+  },
+  positionals: { max: 1, names: '[<remote>]' },
   async run(ctx) {
     const repo = requireRepo(ctx.cwd);
     const dir = storeDirOf(repo);
+    const wantRemote = flag(ctx.args.values.remote);
+    if (ctx.args.positionals.length && !wantRemote) throw usageError(`unexpected argument: ${ctx.args.positionals[0]}`, 'to list a remote\'s leases: jitp claim list --remote <name>');
+    const remoteStore = remoteStoreFor(ctx, repo, ctx.args.positionals[0], wantRemote ? 'origin' : null);
+    if (remoteStore) {
+      const m = wantRemote ? await remoteStore.sync() : await readOrStale(remoteStore, ctx);
+      const now = Date.now();
+      const leases = m.leases.filter((l) => flag(ctx.args.values.all) || isLiveAt(l, now));
+      return {
+        json: { storeDir: dir, version: m.version, now: new Date(now).toISOString(), leases: leases.map((l) => leaseJson(l, now)), remote: freshnessJson(m, now) },
+        text: [freshnessLine(m, now), ...(leases.length ? leases.map((l) => leaseLine(l, now) + hostSuffix(l)) : ['no live leases'])].join('\n'),
+      };
+    }
     const snap = readSnapshotSync(dir);
     const now = Date.now();
     const leases = snap.leases.filter((l) => flag(ctx.args.values.all) || isLiveAt(l, now));

@@ -19,6 +19,9 @@ export const commands: Record<string, Loader> = {
   'claim status': () => import('./claim-status.js'),
   doctor: () => import('./doctor.js'),
 
+  // -- remote leases (issue 7)
+  'claim sync': () => import('./claim-sync.js'),
+
   // -- hooks
   'install-git-hooks': () => import('./install-git-hooks.js'),
   'hook pre-commit': () => import('./hook-pre-commit.js'),

@@ -1,0 +1,41 @@
+// Remote-lease helpers for the claim commands: which remote, and how fresh a view is.
+import type { CommandContext } from './command.js';
+import { isJitpError } from '../core/errors.js';
+import { loadConfig } from '../config/load.js';
+import type { RepoLocation } from '../git/discover.js';
+import { openRemoteStore } from '../store/open.js';
+import type { RemoteLeaseStore } from '../store/remote.js';
+import { mirrorAgeSecs, type RemoteMirror } from '../remote/mirror.js';
+import type { Lease } from '../store/types.js';
+
+/** The remote named on the command line, else config `remote`, else `fallback`. */
+export function remoteStoreFor(ctx: CommandContext, repo: RepoLocation, named: string | undefined, fallback: string | null): RemoteLeaseStore | undefined {
+  const { config } = loadConfig(repo.worktreeRoot, ctx.env);
+  const remote = named ?? config.remote ?? fallback;
+  if (!remote) return undefined;
+  return openRemoteStore(repo, remote, { defaultTtlSecs: config.ttl, timeoutSecs: config.remoteTimeout, maxAgeSecs: config.remoteMirrorMaxAge, env: ctx.env, progress: ctx.progress });
+}
+
+export function freshnessJson(m: RemoteMirror, nowMs: number) {
+  return { name: m.remote, fetchedAt: m.fetchedAt, ageSecs: Math.round(mirrorAgeSecs(m, nowMs)), source: m.source, indexCommit: m.indexCommit || null };
+}
+
+export const freshnessLine = (m: RemoteMirror, nowMs: number): string =>
+  `remote '${m.remote}' as of ${m.fetchedAt} (${Math.round(mirrorAgeSecs(m, nowMs))}s ago, ${m.source === 'push' ? 'our last write' : 'fetched'}), store version ${m.version}`;
+
+export const hostSuffix = (l: Lease): string => (l.host ? `  host ${l.host}` : '');
+
+/**
+ * The mirror when young enough, else a fetch; if the remote cannot be reached but a mirror
+ * exists, that mirror with a warning saying how old it is (reads should not fail offline).
+ */
+export async function readOrStale(store: RemoteLeaseStore, ctx: CommandContext): Promise<RemoteMirror> {
+  try {
+    return await store.engine.read();
+  } catch (e) {
+    const m = store.engine.mirror();
+    if (!m || !isJitpError(e) || !/^E_REMOTE_(UNREACHABLE|TIMEOUT)$/.test(e.code)) throw e;
+    ctx.warn(`${e.message}; showing the local mirror, ${freshnessLine(m, Date.now())}`);
+    return m;
+  }
+}

@@ -1,0 +1,270 @@
+// Optimistic compare-and-set against the remote. A change is computed by a pure transition
+// from the last view we have (the local mirror), written as git objects in the clone, and
+// pushed in ONE atomic push that CASes the index ref and the lease refs it touches. If the push
+// wins, the mirror was current and the change is committed: one round trip, no fetch. If it
+// loses, someone changed the remote since our view: fetch (one round trip), recompute, retry.
+// A transition that refuses (held, lease lost) on a view that was not just fetched is retried
+// on a fresh view before the refusal is reported, so a stale mirror can neither grant nor deny.
+import { hostname } from 'node:os';
+import { EXIT, JitpError, isJitpError } from '../core/errors.js';
+import type { Lease, StoreSnapshot } from '../store/types.js';
+import { ObjectWriter } from './git-objects.js';
+import { INDEX_REF, LEASE_REF_PREFIX, encodeLease, encodeState, leaseDiff, leaseRef, type RefUpdate, type RemoteState } from './layout.js';
+import { withoutSecrets } from './local-files.js';
+import { readMirror, writeMirror, mirrorAgeSecs, type RemoteMirror } from './mirror.js';
+import { RemoteTransport, type FetchedState } from './transport.js';
+
+export interface EngineOptions {
+  /** Directory inside the clone. */
+  cwd: string;
+  commonDir: string;
+  /** <git common dir>/jit-parallel (mirror files live here). */
+  storeDir: string;
+  remote: string;
+  timeoutMs: number;
+  /** Mirror older than this is refetched by read(); writes never trust age, only the CAS. */
+  maxAgeSecs: number;
+  /** Give up retrying lost races after this long. */
+  contentionBudgetMs?: number;
+  env?: NodeJS.ProcessEnv;
+  now?: () => Date;
+  /** Progress lines (stderr) for retries. */
+  progress?: (line: string) => void;
+  /** Adds what only this clone knows (binding secrets) to the leases written to the mirror. */
+  decorate?: (leases: Lease[]) => Lease[];
+}
+
+export interface TransitionOutput<T> {
+  next: StoreSnapshot;
+  result: T;
+  /** One line for the commit message (the remote's change log), e.g. `acquire 3f2a… by agent:a`. */
+  summary: string;
+  /** False: nothing to write (an idempotent request); the result stands without a push. */
+  changed?: boolean;
+}
+
+export interface Committed<T> extends TransitionOutput<T> {
+  /** Whether this call pushed (false for a no-op). */
+  pushed: boolean;
+}
+
+export type Transition<T> = (snap: StoreSnapshot, now: Date) => TransitionOutput<T>;
+
+export interface MutateStats {
+  attempts: number;
+  fetches: number;
+}
+
+export class RemoteEngine {
+  readonly transport: RemoteTransport;
+  private readonly objects: ObjectWriter;
+  readonly host = hostname();
+  lastStats: MutateStats = { attempts: 0, fetches: 0 };
+  /** The store version and index commit of this engine's last accepted push. */
+  lastCommitted: { version: number; indexCommit: string } | undefined;
+
+  constructor(readonly opts: EngineOptions) {
+    this.transport = new RemoteTransport({ cwd: opts.cwd, remote: opts.remote, timeoutMs: opts.timeoutMs, env: opts.env });
+    this.objects = new ObjectWriter(opts.commonDir, opts.env);
+  }
+
+  private now(): Date {
+    return this.opts.now ? this.opts.now() : new Date();
+  }
+
+  mirror(): RemoteMirror | undefined {
+    return readMirror(this.opts.storeDir, this.opts.remote);
+  }
+
+  private save(view: FetchedState, source: 'fetch' | 'push', at: Date): RemoteMirror {
+    const m: RemoteMirror = {
+      schemaVersion: 1,
+      backend: 'remote',
+      remote: this.opts.remote,
+      fetchedAt: at.toISOString(),
+      source,
+      indexCommit: view.indexCommit,
+      version: view.state.version,
+      leases: this.opts.decorate ? this.opts.decorate(view.state.leases) : view.state.leases,
+      leaseCommits: view.state.leaseCommits,
+    };
+    try {
+      writeMirror(this.opts.storeDir, m);
+    } catch (e) {
+      throw new JitpError('E_STORE_WRITE', EXIT.STORE, `cannot write the lease mirror in ${this.opts.storeDir}: ${(e as Error).message}`, {
+        hint: `make ${this.opts.storeDir} writable (the remote already has the change; \`jitp claim sync --remote ${this.opts.remote}\` rewrites the mirror)`,
+      });
+    }
+    return m;
+  }
+
+  /** Fetches the remote's leases and rewrites the mirror. */
+  async sync(): Promise<RemoteMirror> {
+    const started = this.now();
+    const view = await this.transport.fetch();
+    return this.save(view, 'fetch', started);
+  }
+
+  /** The mirror when younger than maxAge, else a fresh fetch. */
+  async read(): Promise<RemoteMirror> {
+    const m = this.mirror();
+    if (m && mirrorAgeSecs(m, this.now().getTime()) <= this.opts.maxAgeSecs) return m;
+    return this.sync();
+  }
+
+  private viewOf(m: RemoteMirror): FetchedState {
+    return { indexCommit: m.indexCommit, state: { schemaVersion: 1, version: m.version, leases: withoutSecrets(m.leases), leaseCommits: m.leaseCommits } };
+  }
+
+  /** Builds the objects of a change and the ref updates that commit it. */
+  /**
+   * `actual` (repair only): the lease refs as the remote really has them. Every lease is then
+   * rewritten with its CAS on the actual value, and lease refs the index does not know are deleted.
+   */
+  private build(view: FetchedState, next: StoreSnapshot, summary: string, at: Date, actual?: ReadonlyMap<string, string>): { updates: RefUpdate[]; state: RemoteState; indexCommit: string } {
+    const o = this.objects;
+    // Binding secrets stay on this machine (see local-files.ts), whatever the caller passed.
+    next = { ...next, leases: withoutSecrets(next.leases) };
+    // A remote with receive.fsckObjects rejects malformed ident lines: keep the email plain.
+    const who = `jit-parallel <jitp@${this.host.replace(/[^A-Za-z0-9.-]/g, '-') || 'localhost'}>`;
+    const diff = leaseDiff(view.state.leases, next.leases);
+    const upsert = actual ? next.leases : diff.upsert;
+    const remove = actual ? [] : diff.remove;
+    const oldOf = (issueId: string) => (actual ? (actual.get(leaseRef(issueId)) ?? '') : (view.state.leaseCommits[issueId] ?? ''));
+    const leaseCommits: Record<string, string> = {};
+    for (const l of next.leases) {
+      const c = view.state.leaseCommits[l.issueId];
+      if (c) leaseCommits[l.issueId] = c;
+    }
+    const updates: RefUpdate[] = [];
+    for (const lease of upsert) {
+      const blob = o.blob(encodeLease(lease));
+      const tree = o.tree({ 'lease.json': { type: 'blob', id: blob } });
+      // Parentless: a lease ref is a record, not a history; the remote can prune old ones.
+      const commit = o.commit({ tree, parents: [], who, when: at, message: `lease ${lease.issueId} v${next.version}: ${summary}` });
+      updates.push({ ref: leaseRef(lease.issueId), old: oldOf(lease.issueId), next: commit });
+      leaseCommits[lease.issueId] = commit;
+    }
+    for (const issueId of remove) {
+      updates.push({ ref: leaseRef(issueId), old: oldOf(issueId), next: '' });
+    }
+    if (actual) {
+      const live = new Set(next.leases.map((l) => leaseRef(l.issueId)));
+      for (const [ref, id] of actual) if (ref.startsWith(LEASE_REF_PREFIX) && !live.has(ref)) updates.push({ ref, old: id, next: '' });
+    }
+    const state: RemoteState = { schemaVersion: 1, version: next.version, leases: next.leases, leaseCommits };
+    const blob = o.blob(encodeState(state));
+    const tree = o.tree({ 'state.json': { type: 'blob', id: blob } });
+    // Parentless too, so a new machine fetches one small commit, never the whole change log;
+    // the previous id in the message still lets a person walk back while objects survive.
+    const indexCommit = o.commit({
+      tree,
+      parents: [],
+      who,
+      when: at,
+      message: `jit-parallel v${next.version}: ${summary}\n\nprevious: ${view.indexCommit || '(none)'}\nhost: ${this.host}\n`,
+    });
+    updates.unshift({ ref: INDEX_REF, old: view.indexCommit, next: indexCommit });
+    return { updates, state, indexCommit };
+  }
+
+  /**
+   * Rewrites every lease ref from the index in one atomic push (after `claim sync --check` found
+   * them out of step). `actual` must come from an ls-remote taken with the index `view`.
+   */
+  async repair(view: FetchedState, actual: ReadonlyMap<string, string>): Promise<void> {
+    const at = this.now();
+    const next = { schemaVersion: view.state.schemaVersion, version: view.state.version + 1, leases: view.state.leases };
+    const built = this.build(view, next, 'repair lease refs', at, actual);
+    const pushed = await this.transport.push(built.updates);
+    if (!pushed.ok) {
+      throw new JitpError('E_REMOTE_BUSY', EXIT.STORE, `the leases on '${this.opts.remote}' changed during the repair; nothing was changed`, {
+        hint: `run \`jitp claim sync ${this.opts.remote} --check --repair\` again`,
+      });
+    }
+    this.lastCommitted = { version: next.version, indexCommit: built.indexCommit };
+    this.save({ indexCommit: built.indexCommit, state: built.state }, 'push', at);
+  }
+
+  async mutate<T>(fn: Transition<T>): Promise<T> {
+    return (await this.commit(fn)).result;
+  }
+
+  /** Like mutate, returning the winning attempt's whole output (snapshot, events…). */
+  async commit<T, O extends TransitionOutput<T> = TransitionOutput<T>>(fn: (snap: StoreSnapshot, now: Date) => O): Promise<O & { pushed: boolean }> {
+    const budget = this.opts.contentionBudgetMs ?? Math.max(30_000, this.opts.timeoutMs * 3);
+    const t0 = Date.now();
+    const stats: MutateStats = { attempts: 0, fetches: 0 };
+    this.lastStats = stats;
+    const cached = this.mirror();
+    let view: FetchedState;
+    let fresh = false;
+    if (cached) view = this.viewOf(cached);
+    else {
+      view = await this.transport.fetch();
+      stats.fetches++;
+      fresh = true;
+    }
+    for (;;) {
+      stats.attempts++;
+      const at = this.now();
+      let out: O;
+      try {
+        out = fn({ schemaVersion: view.state.schemaVersion, version: view.state.version, leases: view.state.leases }, at);
+      } catch (e) {
+        // Only refusals that depend on the state are re-checked; bad input fails at once.
+        if (!fresh && isJitpError(e) && STATE_REFUSALS.has(e.code)) {
+          view = await this.refetch(stats);
+          fresh = true;
+          continue;
+        }
+        if (fresh && isJitpError(e)) this.save(view, 'fetch', at);
+        throw e;
+      }
+      if (out.changed === false) return { ...out, pushed: false };
+      const next = { ...out.next, version: Math.max(out.next.version, view.state.version + 1) };
+      const built = this.build(view, next, out.summary, at);
+      const pushed = await this.transport.push(built.updates);
+      if (pushed.ok) {
+        this.lastCommitted = { version: next.version, indexCommit: built.indexCommit };
+        this.save({ indexCommit: built.indexCommit, state: built.state }, 'push', at);
+        return { ...out, next, pushed: true };
+      }
+      // After a fresh fetch, a lease ref that is stale while the index is not cannot be a race
+      // (jitp moves both in one atomic push): someone changed that ref by hand. Retrying would
+      // only spin until the budget runs out.
+      const staleLease = pushed.conflict.filter((c) => c.ref.startsWith(LEASE_REF_PREFIX) && /stale info/.test(c.reason));
+      if (fresh && staleLease.length && !pushed.conflict.some((c) => c.ref === INDEX_REF && /stale info/.test(c.reason))) {
+        throw new JitpError('E_REMOTE_DRIFT', EXIT.STORE, `lease ref ${staleLease.map((c) => c.ref).join(', ')} on '${this.opts.remote}' does not match refs/jit-parallel/index (changed outside jitp)`, {
+          hint: `\`jitp claim sync ${this.opts.remote} --check\` shows the difference; \`jitp claim sync ${this.opts.remote} --check --repair\` rewrites the lease refs from the index`,
+          details: { conflict: pushed.conflict },
+        });
+      }
+      if (Date.now() - t0 > budget) {
+        throw new JitpError('E_REMOTE_BUSY', EXIT.STORE, `gave up after ${stats.attempts} attempts in ${((Date.now() - t0) / 1000).toFixed(1)} s: the leases on '${this.opts.remote}' kept changing under us`, {
+          hint: `retry the command; if it persists, \`jitp claim sync ${this.opts.remote} --check\` looks for refs changed outside jitp`,
+          details: { attempts: stats.attempts, conflict: pushed.conflict },
+        });
+      }
+      // Lost the race (or our view was stale): back off a little so N racers do not stay in lockstep.
+      if (stats.attempts > 2) await sleep(Math.min(200, 5 * 2 ** Math.min(stats.attempts, 6)) * Math.random());
+      if (stats.attempts % 10 === 0) this.opts.progress?.(`remote '${this.opts.remote}' is busy; attempt ${stats.attempts + 1}…`);
+      view = await this.refetch(stats);
+      fresh = true;
+    }
+  }
+
+  private async refetch(stats: MutateStats): Promise<FetchedState> {
+    const started = this.now();
+    const v = await this.transport.fetch();
+    stats.fetches++;
+    this.save(v, 'fetch', started);
+    return v;
+  }
+}
+
+const STATE_REFUSALS = new Set(['E_HELD', 'E_LEASE_LOST', 'E_NOT_FOUND', 'E_BIND_SECRET']);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export type { Lease };

@@ -1,0 +1,93 @@
+// What a remote-lease clone keeps only for itself, next to the mirror: the binding secrets of
+// leases acquired here (they bind this machine's sub-agents and have no business on a shared
+// server) and a local event log of the changes this clone made.
+import { randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Lease } from '../store/types.js';
+import { remoteFileKey } from './mirror.js';
+
+const secretsDir = (storeDir: string, remote: string) => join(storeDir, `remote-${remoteFileKey(remote)}.secrets`);
+export const eventsPath = (storeDir: string, remote: string) => join(storeDir, `remote-${remoteFileKey(remote)}.events.jsonl`);
+
+const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** One file per lease id: concurrent acquirers in one clone never rewrite a shared file. */
+export function saveSecret(storeDir: string, remote: string, leaseId: string, secret: string): void {
+  if (!SAFE_ID.test(leaseId)) return;
+  const dir = secretsDir(storeDir, remote);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const tmp = join(dir, `.${leaseId}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  writeFileSync(tmp, secret, { flag: 'wx', mode: 0o600 });
+  renameSync(tmp, join(dir, leaseId));
+}
+
+export function loadSecrets(storeDir: string, remote: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let names: string[];
+  try {
+    names = readdirSync(secretsDir(storeDir, remote));
+  } catch {
+    return out;
+  }
+  for (const n of names) {
+    if (!SAFE_ID.test(n)) continue;
+    try {
+      out.set(n, readFileSync(join(secretsDir(storeDir, remote), n), 'utf8'));
+    } catch {
+      /* removed meanwhile */
+    }
+  }
+  return out;
+}
+
+/**
+ * Drops secrets of leases that no longer exist (called after a fetch). A secret younger than
+ * `graceMs` is kept: its acquire may still be on its way to the remote from another process.
+ */
+export function pruneSecrets(storeDir: string, remote: string, live: readonly Lease[], nowMs = Date.now(), graceMs = 10 * 60_000): void {
+  const keep = new Set(live.map((l) => l.id));
+  for (const id of loadSecrets(storeDir, remote).keys()) {
+    if (!keep.has(id)) {
+      try {
+        const file = join(secretsDir(storeDir, remote), id);
+        if (nowMs - statSync(file).mtimeMs < graceMs) continue;
+        unlinkSync(file);
+      } catch {
+        /* gone */
+      }
+    }
+  }
+}
+
+export const withSecrets = (leases: readonly Lease[], secrets: Map<string, string>): Lease[] =>
+  leases.map((l) => (secrets.has(l.id) ? { ...l, bindSecret: secrets.get(l.id)! } : l));
+
+export const withoutSecrets = (leases: readonly Lease[]): Lease[] =>
+  leases.map((l) => {
+    if (l.bindSecret === undefined) return l;
+    const { bindSecret: _drop, ...rest } = l;
+    return rest;
+  });
+
+/**
+ * Appends JSON lines. A killed writer can leave a torn last line; we first make sure the file
+ * ends in a newline so the fragment never swallows the next record (readers skip it).
+ */
+export function appendEvents(file: string, events: readonly object[]): void {
+  if (!events.length) return;
+  mkdirSync(join(file, '..'), { recursive: true });
+  const fd = openSync(file, 'a+');
+  try {
+    const size = fstatSync(fd).size;
+    let prefix = '';
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      readSync(fd, last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) prefix = '\n';
+    }
+    writeSync(fd, prefix + events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,130 @@
+// RemoteLeaseStore between two clones ("machines") of one bare remote.
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { isJitpError, type JitpError } from '../../src/core/errors.js';
+import { discoverRepo, storeDirOf } from '../../src/git/discover.js';
+import { INDEX_REF, leaseRef } from '../../src/remote/layout.js';
+import { mirrorPath, readMirror } from '../../src/remote/mirror.js';
+import { eventsPath } from '../../src/remote/local-files.js';
+import { RemoteLeaseStore } from '../../src/store/remote.js';
+import { git } from '../support/git.js';
+import { makeWorld, type World } from './world.js';
+
+let w: World;
+beforeEach(() => {
+  w = makeWorld(2);
+});
+afterEach(() => w.cleanup());
+
+const store = (i: number, extra: Partial<ConstructorParameters<typeof RemoteLeaseStore>[0]> = {}) =>
+  new RemoteLeaseStore({ loc: discoverRepo(w.clones[i]!)!, remote: 'origin', timeoutMs: 10_000, ...extra });
+
+async function failure(p: Promise<unknown>): Promise<JitpError> {
+  try {
+    await p;
+  } catch (e) {
+    if (isJitpError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a failure');
+}
+
+test('a clone with a stale mirror is denied at push time, and the remote is unchanged', async () => {
+  const a = store(0);
+  const b = store(1);
+  await b.sync(); // b believes: nobody holds anything
+  const held = await a.acquire({ issueId: 'issue-1', agentId: 'agent:alice', paths: ['src/**'] });
+  const before = git(w.bare, 'rev-parse', INDEX_REF);
+  expect(readMirror(storeDirOf(discoverRepo(w.clones[1]!)!), 'origin')!.leases).toEqual([]);
+  // Same issue:
+  const e1 = await failure(b.acquire({ issueId: 'issue-1', agentId: 'agent:bob', paths: [] }));
+  expect(e1.code).toBe('E_HELD');
+  expect(e1.exitCode).toBe(3);
+  expect(e1.message).toContain('agent:alice');
+  // Its push lost the CAS (attempt 1); the refetched view (attempt 2) says held.
+  expect(b.engine.lastStats).toEqual({ attempts: 2, fetches: 1 });
+  // Different issue, overlapping path (b's mirror is fresh again now, so make it stale first):
+  await a.release({ issueId: 'issue-1', agentId: 'agent:alice', token: held.token });
+  await b.sync();
+  await a.acquire({ issueId: 'issue-1', agentId: 'agent:alice', paths: ['src/core/**'] });
+  const e2 = await failure(b.acquire({ issueId: 'issue-2', agentId: 'agent:bob', paths: ['src/core/x.ts'] }));
+  expect(e2.code).toBe('E_HELD');
+  expect(e2.message).toMatch(/src\/core\/x\.ts overlaps src\/core\/\*\*/);
+  // The denied attempt pushed nothing: the remote's index is the one alice's write left.
+  expect(git(w.bare, 'rev-parse', INDEX_REF)).not.toBe(before);
+  const state = JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`));
+  expect(state.leases.map((l: { agentId: string }) => l.agentId)).toEqual(['agent:alice']);
+  // And b's mirror now shows alice's lease with its host.
+  const m = readMirror(storeDirOf(discoverRepo(w.clones[1]!)!), 'origin')!;
+  expect(m.leases.map((l) => [l.issueId, l.agentId, typeof l.host])).toEqual([['issue-1', 'agent:alice', 'string']]);
+});
+
+test('an expired lease is taken over by CAS; the old holder has lost it', async () => {
+  const a = store(0);
+  const old = await a.acquire({ issueId: 'issue-1', agentId: 'agent:alice', paths: ['src/a.ts'], ttlSecs: 60 });
+  // b's clock is two minutes ahead: alice's lease has expired for it.
+  const b = store(1, { nowMs: () => Date.now() + 120_000 });
+  const e = await failure(store(1).acquire({ issueId: 'issue-1', agentId: 'agent:bob', paths: [] }));
+  expect(e.code).toBe('E_HELD');
+  const taken = await b.acquire({ issueId: 'issue-1', agentId: 'agent:bob', paths: ['src/a.ts'] });
+  expect(taken.token).toBeGreaterThan(old.token);
+  expect(JSON.parse(git(w.bare, 'show', `${leaseRef('issue-1')}:lease.json`)).agentId).toBe('agent:bob');
+  const lost = await failure(a.renew({ issueId: 'issue-1', agentId: 'agent:alice', token: old.token }));
+  expect(lost.code).toBe('E_LEASE_LOST');
+  expect(lost.exitCode).toBe(6);
+  expect((await failure(a.release({ issueId: 'issue-1', agentId: 'agent:alice', token: old.token }))).code).toBe('E_LEASE_LOST');
+  // The takeover is in b's local event log.
+  const events = readFileSync(eventsPath(storeDirOf(discoverRepo(w.clones[1]!)!), 'origin'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  expect(events.find((x) => x.type === 'acquire')?.takeoverOf).toBe(old.id);
+});
+
+test('renew, extend, evict and release all round-trip through the remote', async () => {
+  const a = store(0);
+  const b = store(1);
+  const l = await a.acquire({ issueId: 'issue-1', agentId: 'agent:alice', paths: ['src/a.ts'], ttlSecs: 60 });
+  const r = await a.renew({ issueId: 'issue-1', agentId: 'agent:alice', token: l.token }, { ttlSecs: 600 });
+  expect(r.ttlSecs).toBe(600);
+  const x = await a.extend({ issueId: 'issue-1', agentId: 'agent:alice', token: l.token }, ['src/b.ts']);
+  expect(x.paths).toEqual(['src/a.ts', 'src/b.ts']);
+  expect((await failure(b.acquire({ issueId: 'issue-2', agentId: 'agent:bob', paths: ['src/b.ts'] }))).code).toBe('E_HELD');
+  await b.acquire({ issueId: 'issue-2', agentId: 'agent:bob', paths: ['docs/x.md'] });
+  expect((await failure(a.extend({ issueId: 'issue-1', agentId: 'agent:alice' }, ['docs/*.md']))).code).toBe('E_HELD');
+  await b.evict(l.id, 'agent:admin', 'left for the day');
+  expect(git(w.bare, 'for-each-ref', '--format=%(refname)', 'refs/jit-parallel/leases/')).toBe(leaseRef('issue-2'));
+  await b.release({ issueId: 'issue-2', agentId: 'agent:bob' });
+  expect((await b.read()).leases).toEqual([]);
+  expect(JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`)).version).toBe(6);
+});
+
+test('binding secrets stay on the acquiring machine; bind works there and is pushed', async () => {
+  const a = store(0);
+  const l = await a.acquire({ issueId: 'issue-1', agentId: 'agent:alice', paths: [] });
+  expect(l.bindSecret).toMatch(/^[0-9a-f]{32}$/);
+  expect(git(w.bare, 'show', `${INDEX_REF}:state.json`)).not.toContain(l.bindSecret!);
+  expect(git(w.bare, 'show', `${leaseRef('issue-1')}:lease.json`)).not.toContain(l.bindSecret!);
+  // The local mirror (read by hooks on this machine) has it; the other machine's does not.
+  const ma = readMirror(storeDirOf(discoverRepo(w.clones[0]!)!), 'origin')!;
+  expect(ma.leases[0]!.bindSecret).toBe(l.bindSecret);
+  const b = store(1);
+  expect((await b.sync()).leases[0]!.bindSecret).toBeUndefined();
+  expect((await failure(b.bind(l.id, l.bindSecret!, 'sub-1'))).code).toBe('E_BIND_SECRET');
+  const bound = await a.bind(l.id, l.bindSecret!, 'sub-1');
+  expect(bound.meta?.claudeAgentIds).toEqual(['sub-1']);
+  expect(a.engine.lastStats.attempts).toBe(1);
+  await a.bind(l.id, l.bindSecret!, 'sub-1'); // idempotent: no push
+  expect(JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`)).version).toBe(2);
+});
+
+test('read() serves the mirror while young and refetches when older than the max age', async () => {
+  const a = store(0);
+  let now = Date.now();
+  const b = store(1, { maxAgeSecs: 60, nowMs: () => now });
+  await b.sync();
+  await a.acquire({ issueId: 'issue-1', agentId: 'agent:alice', paths: [] });
+  expect((await b.read()).leases).toEqual([]); // young mirror, no network
+  now += 61_000;
+  expect((await b.read()).leases.map((l) => l.issueId)).toEqual(['issue-1']);
+  const m = JSON.parse(readFileSync(mirrorPath(storeDirOf(discoverRepo(w.clones[1]!)!), 'origin'), 'utf8'));
+  expect(m.fetchedAt).toBe(new Date(now).toISOString());
+  expect(m.source).toBe('fetch');
+});
