@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import type { Lease, StoreSnapshot } from '../store/types.js';
-import { mirrorAgeSecs, readMirror, type RemoteMirror } from './mirror.js';
+import { mirrorAgeSecs, readMirror, type RemoteMirror } from './mirror-read.js';
 
 /** Every remote mirror in the store folder (normally zero or one). */
 export function remoteMirrorsSync(storeDir: string): RemoteMirror[] {

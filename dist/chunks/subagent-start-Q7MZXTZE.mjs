@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=__jitpCR(import.meta.url);
-import{recordSubagent}from"./chunk-7KTOAGOC.mjs";import"./chunk-JCGRUMPH.mjs";import"./chunk-ISDCHIH4.mjs";import"./chunk-GGZEKEXN.mjs";import"./chunk-ERQIAFVP.mjs";import"./chunk-MNGRIDRE.mjs";import"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";var handler=(input,env)=>recordSubagent(input,env,"subagent-start");export{handler};
