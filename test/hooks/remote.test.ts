@@ -181,7 +181,36 @@ test('the remote unreachable (a transport that hangs): reads never wait; a neede
     // failure: closed turns the same into a deny.
     const closed = hook(B, 'pre-tool-use', write(B, 'src/other.ts', { agent_id: 'agentX' }), { JITP_REMOTE_TIMEOUT_MS: '1000', JITP_HOOK_FAILURE: 'closed' });
     expect(closed.stdout).toMatch(/"permissionDecision":"deny".*cannot check this call.*could not extend/);
+
+    // A new sub-agent binding to B's own remote lease: the push cannot be made, the secret is
+    // checked against the one B kept, so it works bound (its own file allowed) with a warning.
+    const lease = readMirror(B).leases.find((l: { issueId: string }) => l.issueId === 'issue-3');
+    const dir = join(B, '.transcripts', SESSION, 'subagents');
+    const transcript = (id: string, secret: string) =>
+      writeFileSync(join(dir, `agent-${id}.jsonl`), `${JSON.stringify({ type: 'user', agentId: id, message: { role: 'user', content: `${formatBindingLine(lease.id, secret)}\nwork` } })}\n`);
+    transcript('agentY', lease.bindSecret);
+    const bound = hook(B, 'pre-tool-use', write(B, 'src/c.ts', { agent_id: 'agentY' }), { JITP_REMOTE_TIMEOUT_MS: '1000' });
+    expect(bound.json.systemMessage).toMatch(/agentY is bound to lease L-[0-9a-f]+ \(secret checked locally\), but the binding could not be recorded/);
+    // A forged secret binds nothing: the sub-agent is unbound and B's held file is refused to it.
+    transcript('agentZ', 'f'.repeat(32));
+    expect(reasonOf(hook(B, 'pre-tool-use', write(B, 'src/c.ts', { agent_id: 'agentZ' }), { JITP_REMOTE_TIMEOUT_MS: '1000' }))).toContain(`lease ${lease.id} of issue issue-3`);
   } finally {
     git(B, 'config', 'remote.origin.url', w.bare);
   }
+});
+
+test("heartbeat of a remote lease: renewed by a detached `jitp claim renew`, the edit does not wait", async () => {
+  const got = jitp(B, 'claim', 'acquire', 'issue-5', '--paths', 'src/e.ts', '--remote', 'origin', '--agent', 'agent:claude', '--ttl', '3s', '--json');
+  expect(got.code, got.stderr).toBe(0);
+  const lease = got.json().lease;
+  const dir = join(B, '.transcripts', SESSION, 'subagents');
+  writeFileSync(join(dir, 'agent-agentH.jsonl'), `${JSON.stringify({ type: 'user', agentId: 'agentH', message: { role: 'user', content: `${formatBindingLine(lease.id, lease.bindSecret)}\nwork` } })}\n`);
+  expect(hook(B, 'pre-tool-use', write(B, 'src/e.ts', { agent_id: 'agentH' })).stdout).toBe(''); // binds (a push)
+  const renewedAt = () => JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`)).leases.find((l: { id: string }) => l.id === lease.id)?.renewedAt;
+  const before = renewedAt();
+  await new Promise((r) => setTimeout(r, 1100)); // a third of the TTL: a renewal is due
+  const r = hook(B, 'pre-tool-use', write(B, 'src/e.ts', { agent_id: 'agentH' }));
+  expect([r.status, r.stdout]).toEqual([0, '']);
+  await until('the detached renewal to reach the remote', () => renewedAt() !== before);
+  expect(readdirSync(join(B, '.git', 'jit-parallel'))).toContain(`remote-origin.renew-${lease.id}`);
 });
