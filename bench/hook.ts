@@ -16,6 +16,7 @@ import { buildLeaseIndex } from '../src/core/lease-index.js';
 import { resolveTarget } from '../src/hooks/pre-tool-use.js';
 import { readSnapshotSync } from '../src/hooks/store-access.js';
 import { discoverRepo } from '../src/git/discover.js';
+import { fastCheck } from '../src/hooks/fast-path.js';
 import { LocalLeaseStore } from '../src/store/local/local-store.js';
 import { makeRepo } from '../test/support/git.js';
 import { DIST_HOOK } from '../test/support/paths.js';
@@ -82,6 +83,13 @@ try {
   });
   console.log(`bench:hook  (${N} interleaved runs each; node ${process.version})`);
   const a = measure('(a) no parallel work active', payload(join(repo.root, 'src/index.ts')), repo.root, (o) => o === '', BASELINE);
+  const fastUs = (cwd: string) => {
+    for (let i = 0; i < 200; i++) fastCheck(cwd);
+    const t = performance.now();
+    for (let i = 0; i < 3000; i++) if (fastCheck(cwd).live) throw new Error('fast path says live');
+    return ((performance.now() - t) / 3000) * 1000;
+  };
+  console.log(`${'(a) in-process fast check (warm)'.padEnd(44)} ${fastUs(repo.root).toFixed(1)} us`);
 
   // Remote leases in use, nothing live: config names the remote, the mirror is fresh and empty.
   const remoteRepo = makeRepo({ 'src/index.ts': 'export {}\n', '.jit-parallel.yaml': 'remote: origin\nremoteMirrorMaxAge: 24h\n' });
@@ -90,7 +98,8 @@ try {
     mkdirSync(rdir, { recursive: true });
     const mirror = { schemaVersion: 1, backend: 'remote', remote: 'origin', fetchedAt: new Date().toISOString(), source: 'fetch', indexCommit: '', version: 0, leases: [], leaseCommits: {} };
     writeFileSync(join(rdir, 'remote-origin.json'), JSON.stringify(mirror));
-    measure('(a) remote in use, empty fresh mirror', { ...payload(join(remoteRepo.root, 'src/index.ts')), cwd: remoteRepo.root }, remoteRepo.root, (o) => o === '');
+    measure('(a) remote in use, empty fresh mirror', { ...payload(join(remoteRepo.root, 'src/index.ts')), cwd: remoteRepo.root }, remoteRepo.root, (o) => o === '', BASELINE);
+    console.log(`${'(a) remote: in-process fast check (warm)'.padEnd(44)} ${fastUs(remoteRepo.root).toFixed(1)} us`);
   } finally {
     remoteRepo.cleanup();
   }

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverRepo, mainRootOf, storeDirOf, type RepoLocation } from '../git/discover.js';
-import { combinedSnapshot, freshnessText, remoteMirrorsSync } from '../remote/view.js';
+import { combinedSnapshot, freshnessText, remoteMirrorsSync } from '../remote/view-read.js';
 import type { StoreSnapshot } from '../store/types.js';
 import type { HookInput } from './contract.js';
 import { anyLive, readSnapshotSync } from './store-access.js';

@@ -57,15 +57,17 @@ async function refreshDue(event: string, cwd: string, fast: FastAnswer): Promise
   if (!remotes.length) return;
   try {
     const { refreshMirrors } = await import('./remote-refresh.js');
-    const jitpScript = process.env.JITP_HOOK_JITP!;
+    const jitpScript = exposeJitp();
     refreshMirrors({ storeDir: fast.storeDir, cwd, jitpScript, remotes, ...(fast.fetchedAtMs ? { fetchedAtMs: fast.fetchedAtMs } : {}), maxAgeSecs: fast.maxAgeSecs ?? 60, force: event === 'session-start' });
   } catch {
     /* a refresh that cannot start leaves the view as old as it was; the deny text says how old */
   }
 }
 
-// The CLI next to this bundle, for the detached refreshes and renewals the handlers start.
-process.env.JITP_HOOK_JITP ??= decodeURIComponent(new URL('./jitp.mjs', import.meta.url).pathname);
+/** The CLI next to this bundle, for the detached refreshes and renewals the handlers start. */
+function exposeJitp(): string {
+  return (process.env.JITP_HOOK_JITP ??= decodeURIComponent(new URL('./jitp.mjs', import.meta.url).pathname));
+}
 
 const event = process.argv[2] ?? '';
 const load = handlers[event];
@@ -88,6 +90,7 @@ if (!load) {
     if (fast && !fast.live) {
       emit({}); // no parallel work active: the path every ordinary edit takes
     } else {
+      exposeJitp();
       const { handler } = await load();
       emit(await handler(input, process.env));
     }

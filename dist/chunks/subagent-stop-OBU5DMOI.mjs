@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=__jitpCR(import.meta.url);
-import{recordSubagent}from"./chunk-3SXA67B7.mjs";import"./chunk-DWZDZV4N.mjs";import"./chunk-OPILHM37.mjs";import"./chunk-BCXUW42H.mjs";import"./chunk-CGRH5DOF.mjs";import"./chunk-CGDTTG5A.mjs";import"./chunk-ERQIAFVP.mjs";import"./chunk-MNGRIDRE.mjs";import"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";var handler=(input,env)=>recordSubagent(input,env,"subagent-stop");export{handler};
