@@ -4,9 +4,9 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { checkSpawn, decideBash, decideEdit, type BashTarget, type Decision, type Target } from '../core/hook-decision.js';
-import { buildLeaseIndex } from '../core/lease-index.js';
+import { buildLeaseIndexWith, needsGlobEngine } from '../core/lease-index-core.js';
 import { isGlob, normalizeRepoPath, resolveThroughSymlinks } from '../core/paths.js';
-import { escapeGlob } from '../core/globs.js';
+import { escapeGlob } from '../core/glob-escape.js';
 import { discoverRepo, storeDirOf, type RepoLocation } from '../git/discover.js';
 import type { Lease, LeaseStore } from '../store/types.js';
 import type { HookHandler, HookInput, HookOutcome } from './contract.js';
@@ -76,7 +76,8 @@ export const handler: HookHandler = async (input, env) => {
 async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx: LiveContext): Promise<HookOutcome> {
   const settings = await hookSettings(ctx.loc, env);
   if (settings.policy === 'off') return {};
-  const index = buildLeaseIndex(ctx.snap.leases, ctx.nowMs);
+  // picomatch (40 KB) loads only when some live lease names a glob: leases usually list files.
+  const index = buildLeaseIndexWith(ctx.snap.leases, ctx.nowMs, needsGlobEngine(ctx.snap.leases, ctx.nowMs) ? await import('../core/globs.js') : undefined);
   // Writes go to the store that holds the lease: local, or the remote its mirror came from.
   const stores = new Map<string, Promise<LeaseStore>>();
   const getStore = (leaseId: string) => {

@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=__jitpCR(import.meta.url);
-import{openConfiguredStore,openLocalStore,openRemoteStore}from"./chunk-X7PK2GUE.mjs";import"./chunk-CGDTTG5A.mjs";import"./chunk-ERQIAFVP.mjs";import"./chunk-BHPYJDOP.mjs";import"./chunk-TBZRVDXM.mjs";import"./chunk-SLRDP7TQ.mjs";import"./chunk-MNGRIDRE.mjs";import"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";export{openConfiguredStore,openLocalStore,openRemoteStore};

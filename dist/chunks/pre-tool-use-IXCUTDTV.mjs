@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=__jitpCR(import.meta.url);
-import{handler,resolveTarget}from"./chunk-OBW3MC4Y.mjs";import"./chunk-FHCU3GZU.mjs";import"./chunk-RXUFMI5W.mjs";import"./chunk-OPILHM37.mjs";import"./chunk-BCXUW42H.mjs";import"./chunk-XHI4QSGJ.mjs";import"./chunk-6QMHJ2HV.mjs";import"./chunk-PVILH6NP.mjs";import"./chunk-CGDTTG5A.mjs";import"./chunk-ERQIAFVP.mjs";import"./chunk-SLRDP7TQ.mjs";import"./chunk-MNGRIDRE.mjs";import"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";export{handler,resolveTarget};
