@@ -3,6 +3,8 @@
 // run with the floor: a bare `node -e 0` fed the same stdin. Two cases:
 //   (a) no parallel work active (no lease store): the path every ordinary edit pays;
 //   (b) 50 live leases holding 2,000 paths, a bound sub-agent editing one of its files.
+// Plus (a, remote): remote leases in use (config `remote:`, a fresh mirror) but none live.
+// BENCH_BASELINE_HOOK=<other dist/hook.mjs> times that build too, interleaved, in cases (a) and (b).
 // Also the in-process decision time for (b): snapshot read + index + path resolution + decision.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { buildLeaseIndex } from '../src/core/lease-index.js';
 import { resolveTarget } from '../src/hooks/pre-tool-use.js';
 import { readSnapshotSync } from '../src/hooks/store-access.js';
 import { discoverRepo } from '../src/git/discover.js';
+import { fastCheck } from '../src/hooks/fast-path.js';
 import { LocalLeaseStore } from '../src/store/local/local-store.js';
 import { makeRepo } from '../test/support/git.js';
 import { DIST_HOOK } from '../test/support/paths.js';
@@ -31,7 +34,8 @@ function timeProc(args: string[], input: string, cwd: string): number {
   return ms;
 }
 let emptyEsm = '';
-function measure(name: string, payload: object, cwd: string, expectOut: (out: string) => boolean): { hook: number; floor: number } {
+const BASELINE = process.env.BENCH_BASELINE_HOOK;
+function measure(name: string, payload: object, cwd: string, expectOut: (out: string) => boolean, baseline?: string): { hook: number; floor: number } {
   const input = JSON.stringify(payload);
   const check = spawnSync(process.execPath, [DIST_HOOK, 'pre-tool-use'], { input, cwd, encoding: 'utf8' });
   if (!expectOut(check.stdout)) throw new Error(`${name}: unexpected hook output ${JSON.stringify(check.stdout)} ${check.stderr}`);
@@ -42,20 +46,23 @@ function measure(name: string, payload: object, cwd: string, expectOut: (out: st
   const hook: number[] = [];
   const floor: number[] = [];
   const esm: number[] = [];
+  const base: number[] = [];
   for (let i = 0; i < N; i++) {
-    // Rotate the order so drift in machine load hits all three alike.
+    // Rotate the order so drift in machine load hits all alike.
     const runs = [
       () => hook.push(timeProc([DIST_HOOK, 'pre-tool-use'], input, cwd)),
       () => floor.push(timeProc(['-e', '0'], input, cwd)),
       () => esm.push(timeProc([emptyEsm], input, cwd)),
+      ...(baseline ? [() => base.push(timeProc([baseline, 'pre-tool-use'], input, cwd))] : []),
     ];
-    for (let k = 0; k < 3; k++) runs[(i + k) % 3]!();
+    for (let k = 0; k < runs.length; k++) runs[(i + k) % runs.length]!();
   }
   const h = median(hook);
   const f = median(floor);
   // An empty .mjs file: what any ESM entry (the brief's dist/hook.mjs) costs over `-e 0`.
   const e = median(esm);
   console.log(`${name.padEnd(44)} hook ${h.toFixed(1).padStart(6)} ms   node -e 0 ${f.toFixed(1).padStart(6)} ms   ratio ${(h / f).toFixed(3)}   (empty .mjs ${e.toFixed(1)} ms, ratio ${(e / f).toFixed(3)})`);
+  if (baseline) console.log(`${''.padEnd(44)} baseline hook ${median(base).toFixed(1)} ms, ratio ${(median(base) / f).toFixed(3)} (${baseline})`);
   return { hook: h, floor: f };
 }
 
@@ -75,7 +82,27 @@ try {
     ...extra,
   });
   console.log(`bench:hook  (${N} interleaved runs each; node ${process.version})`);
-  const a = measure('(a) no parallel work active', payload(join(repo.root, 'src/index.ts')), repo.root, (o) => o === '');
+  const a = measure('(a) no parallel work active', payload(join(repo.root, 'src/index.ts')), repo.root, (o) => o === '', BASELINE);
+  const fastUs = (cwd: string) => {
+    for (let i = 0; i < 200; i++) fastCheck(cwd);
+    const t = performance.now();
+    for (let i = 0; i < 3000; i++) if (fastCheck(cwd).live) throw new Error('fast path says live');
+    return ((performance.now() - t) / 3000) * 1000;
+  };
+  console.log(`${'(a) in-process fast check (warm)'.padEnd(44)} ${fastUs(repo.root).toFixed(1)} us`);
+
+  // Remote leases in use, nothing live: config names the remote, the mirror is fresh and empty.
+  const remoteRepo = makeRepo({ 'src/index.ts': 'export {}\n', '.jit-parallel.yaml': 'remote: origin\nremoteMirrorMaxAge: 24h\n' });
+  try {
+    const rdir = join(remoteRepo.root, '.git', 'jit-parallel');
+    mkdirSync(rdir, { recursive: true });
+    const mirror = { schemaVersion: 1, backend: 'remote', remote: 'origin', fetchedAt: new Date().toISOString(), source: 'fetch', indexCommit: '', version: 0, leases: [], leaseCommits: {} };
+    writeFileSync(join(rdir, 'remote-origin.json'), JSON.stringify(mirror));
+    measure('(a) remote in use, empty fresh mirror', { ...payload(join(remoteRepo.root, 'src/index.ts')), cwd: remoteRepo.root }, remoteRepo.root, (o) => o === '', BASELINE);
+    console.log(`${'(a) remote: in-process fast check (warm)'.padEnd(44)} ${fastUs(remoteRepo.root).toFixed(1)} us`);
+  } finally {
+    remoteRepo.cleanup();
+  }
 
   const storeDir = join(repo.root, '.git', 'jit-parallel');
   const store = new LocalLeaseStore({ storeDir });
@@ -91,8 +118,8 @@ try {
   writeFileSync(join(tdir, 'agent-abench0000000001.jsonl'), `${JSON.stringify(rec)}\n`);
   const sub = { agent_id: 'abench0000000001', agent_type: 'general-purpose' };
   const own = join(repo.root, 'pkg17/src/mod3/file3.ts');
-  const b = measure('(b) 50 leases / 2,000 paths, own file', payload(own, sub), repo.root, (o) => o === '');
-  measure('(b) same store, file of another lease (deny)', payload(join(repo.root, 'pkg3/src/mod1/file1.ts'), sub), repo.root, (o) => o.includes('"deny"'));
+  const b = measure('(b) 50 leases / 2,000 paths, own file', payload(own, sub), repo.root, (o) => o === '', BASELINE);
+  measure('(b) same store, file of another lease (deny)', payload(join(repo.root, 'pkg3/src/mod1/file1.ts'), sub), repo.root, (o) => o.includes('"deny"'), BASELINE);
 
   // In-process: what the hook does for (b) after node has started.
   const loc = discoverRepo(repo.root)!;

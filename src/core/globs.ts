@@ -284,8 +284,8 @@ export function checkGlob(glob: string): void {
   parseAll(glob);
 }
 
-/** Escapes glob syntax so a concrete file name such as `app/[id]/page.tsx` means itself. */
-export const escapeGlob = (path: string): string => path.replace(/[*?[\]{}()!\\]/g, '\\$&');
+// escapeGlob lives in glob-escape.ts (no picomatch): path normalisation needs it on every edit.
+export { escapeGlob } from './glob-escape.js';
 
 /** True when some path can match both `a` and `b` (each a concrete path or a glob). */
 export function globsOverlap(a: string, b: string): boolean {

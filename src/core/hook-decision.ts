@@ -37,6 +37,14 @@ export interface EditQuery {
   actor: Actor;
   target: Target;
   index: LeaseIndex;
+  /** Leases kept on a git remote (by lease id): the holder's host and how fresh this view is. */
+  remoteOf?: ReadonlyMap<string, RemoteHolder>;
+}
+
+export interface RemoteHolder {
+  host?: string;
+  /** e.g. `remote 'origin' leases as of 42s ago (2026-…Z)` */
+  view: string;
 }
 
 export type Decision =
@@ -58,10 +66,11 @@ export function formatExpiry(expiresAt: string, nowMs: number): string {
   return `${hhmm}, ${rel}`;
 }
 
-export function describeHolder(l: Lease, nowMs: number): string {
+export function describeHolder(l: Lease, nowMs: number, remote?: RemoteHolder): string {
   const subs = boundAgents(l);
   const who = subs.length ? `${l.agentId} (sub-agent ${subs.join(', ')})` : l.agentId;
-  return `lease ${l.id} of issue ${l.issueId}, held by ${who} until ${formatExpiry(l.expiresAt, nowMs)}`;
+  const where = remote ? `, on host ${remote.host ?? l.host ?? '(unknown)'} (${remote.view})` : '';
+  return `lease ${l.id} of issue ${l.issueId}, held by ${who} until ${formatExpiry(l.expiresAt, nowMs)}${where}`;
 }
 
 export const boundAgents = (l: Lease): string[] => {
@@ -109,7 +118,7 @@ export function decideEdit(q: EditQuery): Decision {
   const what = target.isDir ? `${target.shown} (a folder: everything under it)` : target.shown;
 
   if (others.length > 0) {
-    const held = others.map((l) => describeHolder(l, nowMs)).join('; ');
+    const held = others.map((l) => describeHolder(l, nowMs, q.remoteOf?.get(l.id))).join('; ');
     const tail =
       actor.subagentId === undefined
         ? `Leave it to that sub-agent: wait for it to finish (its lease ends when it releases or expires), or release the lease first with \`jitp claim release ${others[0]!.issueId}\` if that work is abandoned.`

@@ -1,74 +1,8 @@
-// Which live lease holds a repo-relative path. Built once per hook process from the store
-// snapshot: literal paths go into a Map (the common case: leases list files), globs are
-// compiled on first use (core/globs caches them), so a 2,000-path store answers in microseconds.
+// The lease index with the glob engine bound (see lease-index-core.ts for how it works).
 import { globsOverlap, matches } from './globs.js';
+import { buildLeaseIndexWith, type LeaseIndex } from './lease-index-core.js';
 import type { Lease } from '../store/types.js';
 
-const GLOB = /[*?[\]{}]/;
+export type { LeaseIndex } from './lease-index-core.js';
 
-export interface LeaseIndex {
-  /** Live leases, in store order. */
-  readonly leases: readonly Lease[];
-  /** Live leases whose paths match `rel` (normally zero or one). */
-  holdersOf(rel: string): Lease[];
-  /** Live leases holding anything at or under the folder `dirRel` (`.` = the whole repo). */
-  holdersUnder(dirRel: string): Lease[];
-}
-
-interface GlobEntry {
-  lease: Lease;
-  glob: string;
-  /** Literal leading folders of the glob (`src/a` for `src/a/**\/*.ts`), '' when none. */
-  prefix: string;
-}
-
-function literalPrefix(glob: string): string {
-  const segs = glob.split('/');
-  const i = segs.findIndex((s) => GLOB.test(s));
-  return segs.slice(0, i < 0 ? segs.length : i).join('/');
-}
-
-export function buildLeaseIndex(leases: readonly Lease[], nowMs: number): LeaseIndex {
-  const live = leases.filter((l) => Date.parse(l.expiresAt) > nowMs);
-  const literal = new Map<string, Lease[]>();
-  const globs: GlobEntry[] = [];
-  for (const lease of live) {
-    for (const p of lease.paths) {
-      if (GLOB.test(p)) globs.push({ lease, glob: p, prefix: literalPrefix(p) });
-      else {
-        const list = literal.get(p);
-        if (list) list.push(lease);
-        else literal.set(p, [lease]);
-      }
-    }
-  }
-  const add = (out: Lease[], l: Lease) => {
-    if (!out.includes(l)) out.push(l);
-  };
-  return {
-    leases: live,
-    holdersOf(rel) {
-      const out: Lease[] = [];
-      for (const l of literal.get(rel) ?? []) add(out, l);
-      // A lease on a folder given literally (`src/auth`) covers what is inside it.
-      for (let i = rel.lastIndexOf('/'); i > 0; i = rel.lastIndexOf('/', i - 1)) {
-        for (const l of literal.get(rel.slice(0, i)) ?? []) add(out, l);
-      }
-      for (const g of globs) {
-        if (g.prefix && rel !== g.prefix && !rel.startsWith(`${g.prefix}/`)) continue;
-        if (matches(rel, g.glob)) add(out, g.lease);
-      }
-      return out;
-    },
-    holdersUnder(dirRel) {
-      const out: Lease[] = [];
-      const whole = dirRel === '.' || dirRel === '';
-      const under = (p: string) => whole || p === dirRel || p.startsWith(`${dirRel}/`);
-      for (const [p, ls] of literal) if (under(p) || dirRel.startsWith(`${p}/`)) for (const l of ls) add(out, l);
-      for (const g of globs) {
-        if (whole || globsOverlap(`${dirRel}/**`, g.glob)) add(out, g.lease);
-      }
-      return out;
-    },
-  };
-}
+export const buildLeaseIndex = (leases: readonly Lease[], nowMs: number): LeaseIndex => buildLeaseIndexWith(leases, nowMs, { matches, globsOverlap });

@@ -5,7 +5,7 @@
 import { existsSync, lstatSync, readlinkSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { EXIT, JitpError } from './errors.js';
-import { escapeGlob } from './globs.js';
+import { escapeGlob } from './glob-escape.js';
 
 export interface NormalizeOptions {
   /** Directory relative inputs are resolved against; defaults to the repo root. */

@@ -92,9 +92,17 @@ export async function resolveActor(opts: {
   env: NodeJS.ProcessEnv;
   loc: RepoLocation;
   live: readonly Lease[];
-  store: () => Promise<LeaseStore>;
+  /** The store that holds this lease (local, or the remote it came from). */
+  store: (leaseId: string) => Promise<LeaseStore>;
+  /** True for leases that live on a git remote (seen through its mirror). */
+  isRemote?: (leaseId: string) => boolean;
 }): Promise<Resolved> {
   const { input, env, loc, live } = opts;
+  const isRemote = opts.isRemote ?? (() => false);
+  // A remote lease is this clone's only when it was acquired here: its binding secret is kept
+  // only by the clone that acquired it. Another machine's lease is never "mine", even under the
+  // same agent name (every machine defaults to agent:claude), nor bound by a worktree path.
+  const ours = (l: Lease) => !isRemote(l.id) || l.bindSecret !== undefined;
   const agentId = typeof input.agent_id === 'string' && input.agent_id ? input.agent_id : undefined;
   if (!agentId) {
     // The main agent: its own leases are those acquired under its identity that no sub-agent
@@ -103,7 +111,7 @@ export async function resolveActor(opts: {
     // The skills acquire as "${JIT_AGENT_ID:-agent:claude}"; the same default here.
     ids.add(env.JIT_AGENT_ID || DEFAULT_AGENT);
     if (typeof input.session_id === 'string') ids.add(`claude:session-${input.session_id}`);
-    const own = live.filter((l) => ids.has(l.agentId) && boundAgents(l).length === 0).map((l) => l.id);
+    const own = live.filter((l) => ids.has(l.agentId) && boundAgents(l).length === 0 && ours(l)).map((l) => l.id);
     return { actor: { ownLeaseIds: new Set(own) } };
   }
   // A bound sub-agent running in a linked worktree (the client's isolation: "worktree") stays
@@ -121,7 +129,7 @@ export async function resolveActor(opts: {
 
   if (loc.linked) {
     const root = real(loc.worktreeRoot);
-    const byTree = live.find((l) => l.worktree && real(l.worktree) === root);
+    const byTree = live.find((l) => l.worktree && ours(l) && real(l.worktree) === root);
     if (byTree) return { actor: bound(byTree), via: 'worktree' };
   }
 
@@ -137,10 +145,21 @@ export async function resolveActor(opts: {
     };
   }
   try {
-    const store = await opts.store();
+    const store = await opts.store(b.leaseId);
     const lease = await store.bind(b.leaseId, b.secret, agentId);
     return { actor: bound(lease), via: 'prompt' };
   } catch (e) {
+    // The remote could not record the binding (unreachable, timed out…), but the secret is
+    // checked here against the one this clone kept when it acquired the lease: the binding is
+    // proven, only not yet recorded; the next call tries to record it again.
+    const code = (e as { code?: unknown }).code;
+    if (isRemote(target.id) && typeof code === 'string' && code.startsWith('E_REMOTE_') && target.bindSecret !== undefined && target.bindSecret === b.secret) {
+      return {
+        actor: bound(target),
+        via: 'prompt',
+        warning: `jit-parallel: sub-agent ${agentId} is bound to lease ${target.id} (secret checked locally), but the binding could not be recorded on the remote: ${(e as Error).message}`,
+      };
+    }
     return {
       actor: { subagentId: agentId },
       warning: `jit-parallel: could not bind sub-agent ${agentId} to lease ${b.leaseId}: ${(e as Error).message}`,

@@ -2,7 +2,7 @@
 // Keep this file's static imports minimal: it runs on every edit. Handlers load lazily.
 import type { HookHandler, HookOutcome } from './contract.js';
 import { readFileSync } from 'node:fs';
-import { mayBeLive } from './fast-path.js';
+import { fastCheck, scanConfigValue, type FastAnswer } from './fast-path.js';
 
 // event argument -> lazy handler module (each exports `handler`).
 const handlers: Record<string, () => Promise<{ handler: HookHandler }>> = {
@@ -47,6 +47,32 @@ function emit(out: HookOutcome): void {
   process.exitCode = out.exitCode === 2 ? 2 : 0;
 }
 
+/**
+ * Stale remote mirrors (and, at session start, every remote in use) are refreshed by a detached
+ * `jitp claim sync`; the hook never waits for the network. Costs nothing when no mirror exists.
+ */
+async function refreshDue(event: string, cwd: string, fast: FastAnswer): Promise<void> {
+  if (!fast.loc || !fast.storeDir) return;
+  let remotes = fast.stale;
+  if (event === 'session-start') {
+    const configured = scanConfigValue(fast.loc, 'remote', process.env);
+    remotes = [...fast.mirrors, ...(configured && configured !== 'null' && configured !== '~' ? [configured] : [])];
+  }
+  if (!remotes.length) return;
+  try {
+    const { refreshMirrors } = await import('./remote-refresh.js');
+    const jitpScript = exposeJitp();
+    refreshMirrors({ storeDir: fast.storeDir, cwd, jitpScript, remotes, ...(fast.fetchedAtMs ? { fetchedAtMs: fast.fetchedAtMs } : {}), maxAgeSecs: fast.maxAgeSecs ?? 60, force: event === 'session-start' });
+  } catch {
+    /* a refresh that cannot start leaves the view as old as it was; the deny text says how old */
+  }
+}
+
+/** The CLI next to this bundle, for the detached refreshes and renewals the handlers start. */
+function exposeJitp(): string {
+  return (process.env.JITP_HOOK_JITP ??= decodeURIComponent(new URL('./jitp.mjs', import.meta.url).pathname));
+}
+
 const event = process.argv[2] ?? '';
 const load = handlers[event];
 if (!load) {
@@ -63,9 +89,12 @@ if (!load) {
     }
     const valid = input.__malformed === undefined;
     const cwd = typeof input.cwd === 'string' && input.cwd ? input.cwd : process.env.CLAUDE_PROJECT_DIR ?? process.cwd();
-    if (valid && NEEDS_LIVE.has(event) && !mayBeLive(cwd)) {
+    const fast = valid && NEEDS_LIVE.has(event) ? fastCheck(cwd) : undefined;
+    if (fast) await refreshDue(event, cwd, fast);
+    if (fast && !fast.live) {
       emit({}); // no parallel work active: the path every ordinary edit takes
     } else {
+      exposeJitp();
       const { handler } = await load();
       emit(await handler(input, process.env));
     }

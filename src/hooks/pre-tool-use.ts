@@ -4,16 +4,16 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { checkSpawn, decideBash, decideEdit, type BashTarget, type Decision, type Target } from '../core/hook-decision.js';
-import { buildLeaseIndex } from '../core/lease-index.js';
+import { buildLeaseIndexWith, needsGlobEngine } from '../core/lease-index-core.js';
 import { isGlob, normalizeRepoPath, resolveThroughSymlinks } from '../core/paths.js';
-import { escapeGlob } from '../core/globs.js';
+import { escapeGlob } from '../core/glob-escape.js';
 import { discoverRepo, storeDirOf, type RepoLocation } from '../git/discover.js';
 import type { Lease, LeaseStore } from '../store/types.js';
 import type { HookHandler, HookInput, HookOutcome } from './contract.js';
 import { hookCwd, hookSettings, liveContext, type LiveContext } from './context.js';
 import { failureModeOf, failureOutcome } from './failure.js';
 import { resolveActor } from './binding-resolve.js';
-import { StoreUnreadable, openStore } from './store-access.js';
+import { StoreUnreadable, openStoreFor } from './store-access.js';
 import { maybeRenew, renewDue } from './heartbeat.js';
 
 const EDIT_TOOLS = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
@@ -76,13 +76,20 @@ export const handler: HookHandler = async (input, env) => {
 async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx: LiveContext): Promise<HookOutcome> {
   const settings = await hookSettings(ctx.loc, env);
   if (settings.policy === 'off') return {};
-  const index = buildLeaseIndex(ctx.snap.leases, ctx.nowMs);
-  let store: Promise<LeaseStore> | undefined;
-  const getStore = () => (store ??= openStore(ctx.storeDir));
-  const resolved = await resolveActor({ input, env, loc: ctx.loc, live: index.leases, store: getStore });
+  // picomatch (40 KB) loads only when some live lease names a glob: leases usually list files.
+  const index = buildLeaseIndexWith(ctx.snap.leases, ctx.nowMs, needsGlobEngine(ctx.snap.leases, ctx.nowMs) ? await import('../core/globs.js') : undefined);
+  // Writes go to the store that holds the lease: local, or the remote its mirror came from.
+  const stores = new Map<string, Promise<LeaseStore>>();
+  const getStore = (leaseId: string) => {
+    const r = ctx.remoteOf.get(leaseId)?.remote;
+    const key = r ?? '';
+    if (!stores.has(key)) stores.set(key, openStoreFor(ctx.storeDir, r ? { loc: ctx.loc, name: r, timeoutSecs: settings.remoteTimeout, ttl: settings.ttl } : undefined, env));
+    return stores.get(key)!;
+  };
+  const resolved = await resolveActor({ input, env, loc: ctx.loc, live: index.leases, store: getStore, isRemote: (id) => ctx.remoteOf.has(id) });
   const warnings = resolved.warning ? [resolved.warning] : [];
   const { actor } = resolved;
-  const base = { nowMs: ctx.nowMs, policy: settings.policy, actor, index };
+  const base = { nowMs: ctx.nowMs, policy: settings.policy, actor, index, remoteOf: ctx.remoteOf };
   const tool = String(input.tool_name);
   const ti = input.tool_input as Record<string, unknown>;
 
@@ -115,17 +122,25 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
   } else return {};
 
   const lease = actor.lease;
+  const remote = lease ? ctx.remoteOf.get(lease.id)?.remote : undefined;
+  if (lease && remote && !extend.length && renewDue(lease, ctx.nowMs, settings.ttl)) {
+    // A renewal of a remote lease is a push; it need not hold up the edit, so it runs detached
+    // (`jitp claim renew … --remote`), at most one start per lease per 30 s.
+    const { renewInBackground } = await import('./remote-refresh.js');
+    renewInBackground({ storeDir: ctx.storeDir, cwd, jitpScript: env.JITP_HOOK_JITP ?? '', remote, lease, nowMs: ctx.nowMs });
+    return warn(warnings);
+  }
   // The store's writer code loads only when there is something to write.
   if (lease && (extend.length || renewDue(lease, ctx.nowMs, settings.ttl))) {
     try {
-      const s = await getStore();
+      const s = await getStore(lease.id);
       if (extend.length) {
         await s.extend({ issueId: lease.issueId, agentId: lease.agentId }, extend.map((e) => (isGlob(e.path) ? escapeGlob(e.path) : e.path)), `edited by sub-agent ${actor.subagentId}`);
       } else await maybeRenew(s, lease, ctx.nowMs, settings.ttl);
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'E_HELD') return deny(`jit-parallel: could not add ${extend.map((x) => x.path).join(', ')} to your lease ${lease.id}: ${(e as Error).message}. Do not make this change; report it in your final answer instead.`);
-      if (extend.length) return failureOutcome('PreToolUse', `could not extend lease ${lease.id}: ${(e as Error).message}`, settings.failure);
+      if (extend.length) return failureOutcome('PreToolUse', `could not extend lease ${lease.id}${remote ? ` on remote '${remote}'` : ''}: ${(e as Error).message}`, settings.failure);
       warnings.push(`jit-parallel: could not renew lease ${lease.id}: ${(e as Error).message}`);
     }
   }

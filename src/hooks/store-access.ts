@@ -36,3 +36,31 @@ export async function openStore(storeDir: string): Promise<LeaseStore> {
   const { LocalLeaseStore } = await import('../store/local/local-store.js');
   return new LocalLeaseStore({ storeDir, lockTimeoutMs: HOOK_LOCK_TIMEOUT_MS });
 }
+
+/**
+ * A hook that writes to a remote lease (bind, extend) waits at most this long per git call and
+ * gives up retrying lost races after HOOK_REMOTE_BUDGET_MS: worst case about three calls, well
+ * under the client's hook timeout, so an unreachable or hung remote ends in the failure policy.
+ */
+export const HOOK_REMOTE_TIMEOUT_MS = 3000;
+export const HOOK_REMOTE_BUDGET_MS = 3000;
+
+/**
+ * The store that holds a lease: the local one, or the remote named by the mirror the lease came
+ * from (loaded only when a hook must write there).
+ */
+export async function openStoreFor(
+  storeDir: string,
+  remote: { loc: import('../git/discover.js').RepoLocation; name: string; timeoutSecs: number; ttl: number } | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<LeaseStore> {
+  if (!remote) return openStore(storeDir);
+  const { openRemoteStore } = await import('../store/open.js');
+  const fromEnv = Number(env.JITP_REMOTE_TIMEOUT_MS);
+  const ms = Math.min(Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : remote.timeoutSecs * 1000, HOOK_REMOTE_TIMEOUT_MS);
+  return openRemoteStore(remote.loc, remote.name, {
+    defaultTtlSecs: remote.ttl,
+    contentionBudgetMs: HOOK_REMOTE_BUDGET_MS,
+    env: { ...env, JITP_REMOTE_TIMEOUT_MS: String(ms) },
+  });
+}

@@ -7,7 +7,7 @@ import type { Lease } from '../store/types.js';
 import { firstLine, initialPromptOf, subagentTranscriptPath } from './binding-resolve.js';
 import type { HookInput, HookOutcome } from './contract.js';
 import { hookCwd, liveContext } from './context.js';
-import { openStore } from './store-access.js';
+import { openStoreFor } from './store-access.js';
 
 export async function recordSubagent(input: HookInput, env: NodeJS.ProcessEnv, type: 'subagent-start' | 'subagent-stop'): Promise<HookOutcome> {
   const agentId = typeof input.agent_id === 'string' ? input.agent_id : undefined;
@@ -23,7 +23,10 @@ export async function recordSubagent(input: HookInput, env: NodeJS.ProcessEnv, t
     const b = prompt ? parseBindingLine(prompt) : undefined;
     lease = b ? live.find((l) => l.id === b.leaseId && l.bindSecret === b.secret) : undefined;
   }
-  const store = await openStore(ctx.storeDir);
+  // A remote lease's notes stay on this machine too (RemoteLeaseStore.note appends to the
+  // clone's event log of that remote; no push), but next to that remote's other events.
+  const remote = lease ? ctx.remoteOf.get(lease.id)?.remote : undefined;
+  const store = await openStoreFor(ctx.storeDir, remote ? { loc: ctx.loc, name: remote, timeoutSecs: 20, ttl: lease!.ttlSecs } : undefined, env);
   await store.note({
     type,
     by: `claude:${agentId}`,

@@ -17,6 +17,7 @@ export interface OpenRemoteOptions {
   defaultTtlSecs?: number;
   timeoutSecs?: number;
   maxAgeSecs?: number;
+  contentionBudgetMs?: number;
   env?: NodeJS.ProcessEnv;
   progress?: (line: string) => void;
 }
@@ -29,6 +30,7 @@ export function openRemoteStore(repo: RepoLocation, remote: string, opts: OpenRe
     ...(opts.timeoutSecs !== undefined ? { timeoutMs: opts.timeoutSecs * 1000 } : {}),
     ...(opts.maxAgeSecs !== undefined ? { maxAgeSecs: opts.maxAgeSecs } : {}),
     ...(opts.defaultTtlSecs !== undefined ? { defaultTtlSecs: opts.defaultTtlSecs } : {}),
+    ...(opts.contentionBudgetMs !== undefined ? { contentionBudgetMs: opts.contentionBudgetMs } : {}),
     ...(opts.env ? { env: opts.env } : {}),
     ...(opts.progress ? { progress: opts.progress } : {}),
   });

@@ -20,6 +20,8 @@ export interface RemoteStoreOptions {
   /** Mirror age (s) after which read() refetches. */
   maxAgeSecs?: number;
   defaultTtlSecs?: number;
+  /** Give up retrying lost races after this long (default max(30 s, 3 x timeout)); hooks use a short one. */
+  contentionBudgetMs?: number;
   env?: NodeJS.ProcessEnv;
   progress?: (line: string) => void;
   /** Test clock. */
@@ -54,6 +56,7 @@ export class RemoteLeaseStore implements LeaseStore {
       remote: opts.remote,
       timeoutMs: Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : (opts.timeoutMs ?? DEFAULT_REMOTE_TIMEOUT_MS),
       maxAgeSecs: opts.maxAgeSecs ?? 60,
+      ...(opts.contentionBudgetMs !== undefined ? { contentionBudgetMs: opts.contentionBudgetMs } : {}),
       env,
       progress: opts.progress,
       now: () => new Date(this.nowMs()),

@@ -4,11 +4,10 @@ import { requireRepo } from '../repo.js';
 import { EXIT, JitpError } from '../../core/errors.js';
 import { decideEdit } from '../../core/hook-decision.js';
 import { buildLeaseIndex } from '../../core/lease-index.js';
-import { storeDirOf } from '../../git/discover.js';
 import { resolveActor } from '../../hooks/binding-resolve.js';
-import { hookSettings } from '../../hooks/context.js';
+import { hookSettings, liveContext, type LiveContext } from '../../hooks/context.js';
 import { resolveTarget } from '../../hooks/pre-tool-use.js';
-import { StoreUnreadable, readSnapshotSync } from '../../hooks/store-access.js';
+import { StoreUnreadable } from '../../hooks/store-access.js';
 
 export const command: CommandSpec = {
   name: 'hook check',
@@ -27,16 +26,18 @@ export const command: CommandSpec = {
   positionals: { min: 1, names: '<path>...' },
   async run(ctx) {
     const loc = requireRepo(ctx.cwd);
-    let snap;
+    const nowMs = Date.now();
+    // The same view the hooks have: local leases plus the remote mirrors, no network.
+    let live: LiveContext | undefined;
     try {
-      snap = readSnapshotSync(storeDirOf(loc));
+      live = liveContext(ctx.cwd, nowMs);
     } catch (e) {
       if (e instanceof StoreUnreadable) throw new JitpError('E_STORE', EXIT.STORE, e.message, { hint: 'run `jitp doctor --repair`' });
       throw e;
     }
-    const nowMs = Date.now();
     const settings = await hookSettings(loc, ctx.env);
-    const index = buildLeaseIndex(snap?.leases ?? [], nowMs);
+    const index = buildLeaseIndex(live?.snap.leases ?? [], nowMs);
+    const remoteOf = live?.remoteOf ?? new Map();
     const subagent = str(ctx.args.values.subagent);
     const { actor } = await resolveActor({
       input: { cwd: ctx.cwd, ...(subagent ? { agent_id: subagent } : {}), ...(ctx.env.CLAUDE_CODE_SESSION_ID ? { session_id: ctx.env.CLAUDE_CODE_SESSION_ID } : {}) },
@@ -44,10 +45,11 @@ export const command: CommandSpec = {
       loc,
       live: index.leases,
       store: () => Promise.reject(new Error('read-only')),
+      isRemote: (id) => remoteOf.has(id),
     });
     const results = ctx.args.positionals.map((p) => {
       const target = resolveTarget(p, ctx.cwd, loc);
-      const d = decideEdit({ nowMs, policy: settings.policy, actor, target, index });
+      const d = decideEdit({ nowMs, policy: settings.policy, actor, target, index, remoteOf });
       const message = d.kind === 'deny' ? d.reason : d.kind === 'allow' ? undefined : d.message;
       return { path: p, rel: target.rel ?? null, decision: d.kind, ...(message ? { message } : {}) };
     });
