@@ -1,8 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=__jitpCR(import.meta.url);
-<<<<<<<< HEAD:dist/chunks/config-5MEPNGW7.mjs
-import{loadConfig}from"./chunk-XZXQM2TM.mjs";import{requireRepo}from"./chunk-3IADTC6V.mjs";import"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";var command={name:"config",summary:"Show the effective configuration and where each value came from",usage:"jitp config [--json]",help:["Reads .jit-parallel.yaml at the repository root (or the file JITP_CONFIG names).",'JSON: {"file": string|null, "config": {...}, "origin": {"<dotted.key>": "default"|"<file>"}}',"Exit codes: 0 ok, 7 not a git repository, 8 invalid configuration."].join(`
-========
-import{loadConfig}from"./chunk-3Z3UGSLG.mjs";import{requireRepo}from"./chunk-3IADTC6V.mjs";import"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";var command={name:"config",summary:"Show the effective configuration and where each value came from",usage:"jitp config [--json]",help:["Reads .jit-parallel.yaml at the repository root (or the file JITP_CONFIG names).",'JSON: {"file": string|null, "config": {...}, "origin": {"<dotted.key>": "default"|"<file>"}}',"Exit codes: 0 ok, 7 not a git repository, 8 invalid configuration."].join(`
->>>>>>>> h/remote:dist/chunks/config-A4ZQMJFK.mjs
-`),positionals:{max:0},async run(ctx){let repo=requireRepo(ctx.cwd),loaded=loadConfig(repo.worktreeRoot,ctx.env),lines=Object.entries(loaded.origin).map(([key,from])=>{let value=key.split(".").reduce((o,k)=>o?.[k],loaded.config);return`${key.padEnd(26)} ${JSON.stringify(value).padEnd(34)} ${from}`});return{json:loaded,text:[`config file: ${loaded.file??"(none; all defaults)"}`,"",...lines].join(`
-`)}}};export{command};

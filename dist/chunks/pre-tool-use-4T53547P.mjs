@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=__jitpCR(import.meta.url);
-import{handler,resolveTarget}from"./chunk-FHJ4D2YI.mjs";import"./chunk-ISBMCWNK.mjs";import"./chunk-RBTDO5IO.mjs";import"./chunk-4BLVAHFP.mjs";import"./chunk-46EBFM2K.mjs";import"./chunk-XHI4QSGJ.mjs";import"./chunk-6QMHJ2HV.mjs";import"./chunk-HA5S5FAV.mjs";import"./chunk-CGDTTG5A.mjs";import"./chunk-ERQIAFVP.mjs";import"./chunk-MNGRIDRE.mjs";import"./chunk-424ZN5KH.mjs";import"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";export{handler,resolveTarget};

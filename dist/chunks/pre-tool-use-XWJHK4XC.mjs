@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=__jitpCR(import.meta.url);
-import{handler,resolveTarget}from"./chunk-HKM2HOBN.mjs";import"./chunk-WCYKIPDA.mjs";import"./chunk-RXUFMI5W.mjs";import"./chunk-BV7C5BBI.mjs";import"./chunk-MQCF66YT.mjs";import"./chunk-XHI4QSGJ.mjs";import"./chunk-5KUJP45C.mjs";import"./chunk-PVILH6NP.mjs";import"./chunk-ERQIAFVP.mjs";import"./chunk-SLRDP7TQ.mjs";import"./chunk-MNGRIDRE.mjs";import"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";export{handler,resolveTarget};

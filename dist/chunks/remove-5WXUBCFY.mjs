@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=__jitpCR(import.meta.url);
-import{removalFacts,removeIssue,removeLooseWorktree}from"./chunk-YI5LRLLE.mjs";import"./chunk-ZV5ZV5X4.mjs";import"./chunk-MD5Z5WJH.mjs";import"./chunk-IMVON7S5.mjs";import"./chunk-2B3K7LAL.mjs";import"./chunk-5MFIRO4G.mjs";import"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";export{removalFacts,removeIssue,removeLooseWorktree};

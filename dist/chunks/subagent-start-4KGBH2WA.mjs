@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=__jitpCR(import.meta.url);
-import{recordSubagent}from"./chunk-IEGFSMYO.mjs";import"./chunk-ISBMCWNK.mjs";import"./chunk-4BLVAHFP.mjs";import"./chunk-46EBFM2K.mjs";import"./chunk-6QMHJ2HV.mjs";import"./chunk-CGDTTG5A.mjs";import"./chunk-ERQIAFVP.mjs";import"./chunk-MNGRIDRE.mjs";import"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";var handler=(input,env)=>recordSubagent(input,env,"subagent-start");export{handler};

@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=__jitpCR(import.meta.url);
-import{recordSubagent}from"./chunk-NHSSH5VO.mjs";import"./chunk-WCYKIPDA.mjs";import"./chunk-BV7C5BBI.mjs";import"./chunk-MQCF66YT.mjs";import"./chunk-5KUJP45C.mjs";import"./chunk-ERQIAFVP.mjs";import"./chunk-MNGRIDRE.mjs";import"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";var handler=(input,env)=>recordSubagent(input,env,"subagent-stop");export{handler};
