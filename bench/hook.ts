@@ -1,5 +1,5 @@
 // npm run bench:hook: the bundled PreToolUse hook as the client runs it (a fresh `node
-// dist/hook.mjs pre-tool-use` process per edit, hook JSON on stdin), interleaved in the same
+// dist/hook.cjs pre-tool-use` process per edit, hook JSON on stdin), interleaved in the same
 // run with the floor: a bare `node -e 0` fed the same stdin. Two cases:
 //   (a) no parallel work active (no lease store): the path every ordinary edit pays;
 //   (b) 50 live leases holding 2,000 paths, a bound sub-agent editing one of its files.

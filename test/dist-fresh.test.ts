@@ -10,7 +10,7 @@ import { tempDir } from './support/git.js';
 const list = (dir: string) =>
   readdirSync(dir, { recursive: true })
     .map(String)
-    .filter((f) => f.endsWith('.mjs'))
+    .filter((f) => /\.[cm]js$/.test(f))
     .sort();
 
 test('dist/ is fresh: rebuilding src/ gives byte-identical files', () => {

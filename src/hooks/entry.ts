@@ -3,6 +3,7 @@
 import type { HookHandler, HookOutcome } from './contract.js';
 import { readFileSync } from 'node:fs';
 import { fastCheck, scanConfigValue, type FastAnswer } from './fast-path.js';
+import { HANDOFF_KEY, NEEDS_LIVE } from './front-shared.js';
 
 // event argument -> lazy handler module (each exports `handler`).
 const handlers: Record<string, () => Promise<{ handler: HookHandler }>> = {
@@ -13,9 +14,6 @@ const handlers: Record<string, () => Promise<{ handler: HookHandler }>> = {
   'worktree-create': () => import('./worktree-create.js'),
   'worktree-remove': () => import('./worktree-remove.js'),
 };
-
-// Events whose handler has nothing to do unless a lease is live: answered by the fast path.
-const NEEDS_LIVE = new Set(['pre-tool-use', 'session-start', 'subagent-start', 'subagent-stop']);
 
 // The client's event name for each argument (failure messages, block decisions).
 const EVENT_NAMES: Record<string, string> = {
@@ -28,6 +26,9 @@ const EVENT_NAMES: Record<string, string> = {
 };
 
 async function readStdin(): Promise<string> {
+  // Already read by the CommonJS front door (dist/hook.cjs)?
+  const handed = (globalThis as Record<string, unknown>)[HANDOFF_KEY];
+  if (typeof handed === 'string') return handed;
   // A blocking read of fd 0 avoids loading Node's net/stream machinery (process.stdin is a
   // socket for pipes), several ms of every edit. A non-blocking stdin (EAGAIN) falls back.
   try {

@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST_JITP = resolve(ROOT, 'dist/jitp.mjs');
-export const DIST_HOOK = resolve(ROOT, 'dist/hook.mjs');
+// What hooks.json runs: the CommonJS front door, which loads dist/hook.mjs only when needed.
+export const DIST_HOOK = resolve(ROOT, 'dist/hook.cjs');
+export const DIST_HOOK_ESM = resolve(ROOT, 'dist/hook.mjs');
 export const CLAUDE_BIN = resolve(ROOT, 'node_modules/.bin/claude');
 export const SHARED = resolve(ROOT, '../shared');
 export const JIT_FIXTURE = resolve(SHARED, 'fixtures/jit-real/.jit');
