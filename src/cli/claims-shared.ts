@@ -125,3 +125,17 @@ export function leaseLine(l: Lease, nowMs: number): string {
   const paths = l.paths.length ? l.paths.join(' ') : '(no paths)';
   return `${l.id}  ${l.issueId}  ${l.agentId}  token ${l.token}  until ${l.expiresAt} (${human(left)} left)${l.branch ? `  branch ${l.branch}` : ''}\n    paths: ${paths}`;
 }
+
+/** The --remote exit-code lines every write command's --help ends with. */
+export const REMOTE_EXIT_DOC = [
+  'With --remote (or config `remote`): 7 also = the remote is unreachable, timed out or refuses',
+  '            refs/jit-parallel/*; 5 also = it stayed busy past the retry budget or its index is unreadable.',
+];
+
+/** The compare-and-set key a renew, extend or release acts on: this agent's lease on the issue. */
+export function leaseRefOf(ctx: CommandContext, env: ClaimsEnv): { issueId: string; agentId: string; token?: number } {
+  const agentId = agentOf(ctx);
+  const issueId = issueOf(env, ctx.args.positionals[0]!);
+  const token = parseToken(ctx.args.values.token);
+  return { issueId, agentId, ...(token !== undefined ? { token } : {}) };
+}

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { list, str } from '../command.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, normalizePaths, parseDuration, worktreeOf, REMOTE_OPTION } from '../claims-shared.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, normalizePaths, parseDuration, worktreeOf, REMOTE_OPTION, REMOTE_EXIT_DOC } from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim acquire',
@@ -18,8 +18,7 @@ export const command: CommandSpec = {
     LEASE_JSON_DOC,
     'Exit codes: 0 granted, 2 bad arguments/path, 3 held by another lease, 4 unknown or ambiguous issue,',
     '            5 store problem, 7 not a git repo, 9 no agent identity.',
-    'With --remote (or config `remote`): 7 also = the remote is unreachable, timed out or refuses',
-    '            refs/jit-parallel/*; 5 also = it stayed busy past the retry budget or its index is unreadable.',
+    ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {
     paths: { type: 'string', multiple: true, arg: '<p>', description: 'Files, folders or globs the issue may change (comma/space separated)' },

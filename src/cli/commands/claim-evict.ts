@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
 import { usageError } from '../../core/errors.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, leaseJson, REMOTE_OPTION } from '../claims-shared.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, leaseJson, REMOTE_OPTION, REMOTE_EXIT_DOC } from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim evict',
@@ -14,8 +14,7 @@ export const command: CommandSpec = {
     'JSON: {"evicted": Lease, "by": "<agent>", "reason": "<text>"}',
     LEASE_JSON_DOC,
     'Exit codes: 0 evicted, 2 missing reason, 4 no such lease, 5 store problem, 9 no agent identity.',
-    'With --remote (or config `remote`): 7 also = the remote is unreachable, timed out or refuses',
-    '            refs/jit-parallel/*; 5 also = it stayed busy past the retry budget or its index is unreadable.',
+    ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {
     reason: { type: 'string', arg: '<text>', description: 'Why (required; recorded)' },

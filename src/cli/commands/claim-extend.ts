@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../command.js';
 import { list, str } from '../command.js';
 import { usageError } from '../../core/errors.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, normalizePaths, parseToken, worktreeOf, REMOTE_OPTION } from '../claims-shared.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, normalizePaths, parseToken, worktreeOf, REMOTE_OPTION, REMOTE_EXIT_DOC } from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim extend',
@@ -15,8 +15,7 @@ export const command: CommandSpec = {
     LEASE_JSON_DOC,
     'Exit codes: 0 extended, 2 bad arguments/path, 3 a path is held by another lease, 4 unknown issue,',
     '            5 store problem, 6 lease lost, 9 no agent identity.',
-    'With --remote (or config `remote`): 7 also = the remote is unreachable, timed out or refuses',
-    '            refs/jit-parallel/*; 5 also = it stayed busy past the retry budget or its index is unreadable.',
+    ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {
     paths: { type: 'string', multiple: true, arg: '<p>', description: 'Files, folders or globs to add' },

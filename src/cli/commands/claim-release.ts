@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, parseToken, REMOTE_OPTION } from '../claims-shared.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, claimsEnv, leaseJson, REMOTE_OPTION, REMOTE_EXIT_DOC, leaseRefOf } from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim release',
@@ -14,8 +14,7 @@ export const command: CommandSpec = {
     LEASE_JSON_DOC,
     'Exit codes: 0 released, 2 bad arguments, 4 unknown issue, 5 store problem, 6 lease lost (not yours,',
     '            expired, or token stale), 9 no agent identity.',
-    'With --remote (or config `remote`): 7 also = the remote is unreachable, timed out or refuses',
-    '            refs/jit-parallel/*; 5 also = it stayed busy past the retry budget or its index is unreadable.',
+    ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {
     token: { type: 'string', arg: '<n>', description: 'Expected fencing token (compare-and-set)' },
@@ -26,10 +25,8 @@ export const command: CommandSpec = {
   positionals: { min: 1, max: 1, names: '<issue>' },
   async run(ctx) {
     const env = claimsEnv(ctx);
-    const agentId = agentOf(ctx);
-    const issueId = issueOf(env, ctx.args.positionals[0]!);
-    const token = parseToken(ctx.args.values.token);
-    const lease = await env.store.release({ issueId, agentId, ...(token !== undefined ? { token } : {}) }, str(ctx.args.values.reason));
+    const ref = leaseRefOf(ctx, env);
+    const lease = await env.store.release(ref, str(ctx.args.values.reason));
     return { json: { released: leaseJson(lease, Date.now()) }, text: `released ${lease.id} (issue ${lease.issueId}, ${lease.agentId}, token ${lease.token})` };
   },
 };

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, parseDuration, parseToken, REMOTE_OPTION } from '../claims-shared.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, claimsEnv, leaseJson, leaseLine, parseDuration, REMOTE_OPTION, REMOTE_EXIT_DOC, leaseRefOf } from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim renew',
@@ -15,8 +15,7 @@ export const command: CommandSpec = {
     LEASE_JSON_DOC,
     'Exit codes: 0 renewed, 2 bad arguments, 4 unknown issue, 5 store problem, 6 lease lost (not yours,',
     '            expired, or token stale), 9 no agent identity.',
-    'With --remote (or config `remote`): 7 also = the remote is unreachable, timed out or refuses',
-    '            refs/jit-parallel/*; 5 also = it stayed busy past the retry budget or its index is unreadable.',
+    ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {
     ttl: { type: 'string', arg: '<dur>', description: 'New duration from now (default: the lease\'s TTL)' },
@@ -27,11 +26,9 @@ export const command: CommandSpec = {
   positionals: { min: 1, max: 1, names: '<issue>' },
   async run(ctx) {
     const env = claimsEnv(ctx);
-    const agentId = agentOf(ctx);
-    const issueId = issueOf(env, ctx.args.positionals[0]!);
-    const token = parseToken(ctx.args.values.token);
+    const ref = leaseRefOf(ctx, env);
     const ttl = str(ctx.args.values.ttl);
-    const lease = await env.store.renew({ issueId, agentId, ...(token !== undefined ? { token } : {}) }, ttl ? { ttlSecs: parseDuration(ttl) } : {});
+    const lease = await env.store.renew(ref, ttl ? { ttlSecs: parseDuration(ttl) } : {});
     const now = Date.now();
     return { json: { lease: leaseJson(lease, now) }, text: `renewed ${leaseLine(lease, now)}` };
   },
