@@ -65,6 +65,15 @@ function mutate(buf: Buffer, m: Mutation): Buffer {
   return Buffer.concat([buf.subarray(0, at), Buffer.from(m.text), buf.subarray(at)]);
 }
 
+function isNewerSchema(text: string): boolean {
+  try {
+    const o = JSON.parse(text) as { schemaVersion?: unknown };
+    return Number.isInteger(o?.schemaVersion) && (o.schemaVersion as number) > 1;
+  } catch {
+    return false;
+  }
+}
+
 function onlyClearErrors(f: () => unknown): unknown {
   try {
     return f();
@@ -86,7 +95,9 @@ describe('damaged state file', () => {
         expect(() => diagnose(d)).not.toThrow();
         const rep = repair(d);
         if (read === undefined) {
-          const newer = /"schemaVersion":\s*([2-9]|\d\d+)/.test(bad.toString());
+          // "Newer" as the reader defines it: valid JSON naming a higher schema version (a damaged
+          // file that merely contains `"schemaVersion":10:` is corrupt, and repair rebuilds it).
+          const newer = isNewerSchema(bad.toString());
           if (!newer) {
             expect(rep.ok).toBe(true);
             expect(shape(readSnapshotSync(d))).toEqual(shape(JSON.parse(goldenState)));
@@ -94,7 +105,8 @@ describe('damaged state file', () => {
         }
         rmSync(d, { recursive: true, force: true });
       }),
-      { numRuns: 150 },
+      // Found by a CI-like run: `"schemaVersion":10:` is damage, not a newer schema.
+      { numRuns: 150, examples: [[{ kind: 'insert', at: 18, text: '0:' }]] },
     );
   });
 });
