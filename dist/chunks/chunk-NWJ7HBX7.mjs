@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=__jitpCR(import.meta.url);
-import{openLeaseStore}from"./chunk-KYYMIILP.mjs";import{requireRepo}from"./chunk-KXYLD44X.mjs";import{loadConfig}from"./chunk-LBPZULYG.mjs";import{mainRootOf}from"./chunk-ERQIAFVP.mjs";async function worktreeEnv(ctx){let loc=requireRepo(ctx.cwd),mainRoot=mainRootOf(loc),{config}=loadConfig(mainRoot,ctx.env);return{mainRoot,commonDir:loc.commonDir,config,store:await openLeaseStore(loc,config,ctx.env),env:ctx.env,progress:ctx.progress}}export{worktreeEnv};

@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=__jitpCR(import.meta.url);
-import{recordSubagent}from"./chunk-XM5FUKHT.mjs";import"./chunk-INAHIKPW.mjs";import"./chunk-BYRJSDHW.mjs";import"./chunk-C7WOLD7U.mjs";import"./chunk-5KUJP45C.mjs";import"./chunk-6QMHJ2HV.mjs";import"./chunk-CGDTTG5A.mjs";import"./chunk-ERQIAFVP.mjs";import"./chunk-MNGRIDRE.mjs";import"./chunk-QTBIG56Y.mjs";import"./chunk-DLBHB7P5.mjs";var handler=(input,env)=>recordSubagent(input,env,"subagent-stop");export{handler};

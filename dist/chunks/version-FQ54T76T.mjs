@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=__jitpCR(import.meta.url);
-import{VERSION}from"./chunk-TMQFNI5J.mjs";import"./chunk-DLBHB7P5.mjs";var command={name:"version",summary:"Print the jitp version",usage:"jitp version [--json]",help:'JSON: {"version": string, "node": string}',positionals:{max:0},async run(){return{json:{version:VERSION,node:process.version},text:`jitp ${VERSION} (node ${process.version})`}}};export{command};
