@@ -11,7 +11,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { EXIT, JitpError } from './errors.js';
 import { globsOverlap } from './globs.js';
-import type { AcquireRequest, Lease, LeaseRef, StoreSnapshot } from '../store/types.js';
+import { isLive, type AcquireRequest, type Lease, type LeaseRef, type StoreSnapshot } from '../store/types.js';
 
 export const SCHEMA_VERSION = 1;
 export const DEFAULT_TTL_SECS = 1800;
@@ -54,7 +54,8 @@ export interface Clock {
 
 const hex = (c: Clock, n: number) => (c.randomHex ?? ((b: number) => randomBytes(b).toString('hex')))(n);
 const iso = (ms: number) => new Date(ms).toISOString();
-export const isLiveAt = (l: Lease, nowMs: number) => Date.parse(l.expiresAt) > nowMs;
+/** One definition of liveness for every backend and reader: the store's `isLive`. */
+export const isLiveAt: (l: Lease, nowMs: number) => boolean = isLive;
 
 export const emptySnapshot = (): StoreSnapshot => ({ schemaVersion: SCHEMA_VERSION, version: 0, leases: [] });
 

@@ -6,6 +6,7 @@ import { jsonErrorLine, mapJitIssue } from './jit-map.js';
 import { resolveJit } from './resolve.js';
 import { readIssueFile } from './safe-read.js';
 import type { Issue, IssueSource, SourceProblem } from './types.js';
+import { addUnique, byId } from './collect.js';
 
 /** Files above this size are reported, not parsed: a description this big is not an issue. */
 const MAX_ISSUE_BYTES = 8 * 1024 * 1024;
@@ -43,16 +44,9 @@ export function readJitStore(root: string, jitDir = '.jit'): { issues: Issue[]; 
     }
     const { issue, problems: p } = mapJitIssue(obj, rel, name.slice(0, -5));
     problems.push(...p);
-    if (!issue) continue;
-    const dup = seen.get(issue.id);
-    if (dup) {
-      problems.push({ file: rel, message: `duplicate id ${issue.id} (also in ${dup}); skipped`, loaded: false });
-      continue;
-    }
-    seen.set(issue.id, rel);
-    issues.push(issue);
+    if (issue) addUnique(issues, problems, seen, issue, rel);
   }
-  issues.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  issues.sort(byId);
   return { issues, problems };
 }
 

@@ -7,6 +7,7 @@ import { mapTask } from './task-map.js';
 import { resolveExact } from './resolve.js';
 import { readIssueFile } from './safe-read.js';
 import type { Issue, IssueSource, SourceProblem } from './types.js';
+import { addUnique, byId } from './collect.js';
 
 const MAX_TASK_BYTES = 4 * 1024 * 1024;
 
@@ -48,16 +49,9 @@ export function readTaskDir(root: string, tasksDir: string): { issues: Issue[]; 
     const data = parsed.data && typeof parsed.data === 'object' && !Array.isArray(parsed.data) ? parsed.data : {};
     const { issue, problems: p } = mapTask({ fallbackId: name.slice(0, -3), data, body: parsed.content.replace(/^\n+/, ''), file: rel, source: 'tasks' });
     problems.push(...p);
-    if (!issue) continue;
-    const dup = seen.get(issue.id);
-    if (dup) {
-      problems.push({ file: rel, message: `duplicate id ${issue.id} (also in ${dup}); skipped`, loaded: false });
-      continue;
-    }
-    seen.set(issue.id, rel);
-    issues.push(issue);
+    if (issue) addUnique(issues, problems, seen, issue, rel);
   }
-  issues.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  issues.sort(byId);
   return { issues, problems };
 }
 

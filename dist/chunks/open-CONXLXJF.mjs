@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{openConfiguredStore,openLocalStore,openRemoteStore}from"./chunk-YOATDEEU.mjs";import"./chunk-LZQNAWDU.mjs";import"./chunk-YAI2CAY2.mjs";import"./chunk-7ONNRH5X.mjs";import"./chunk-RNIA626A.mjs";import"./chunk-ACSMC37L.mjs";import"./chunk-YTY7NCUD.mjs";import"./chunk-55KHCOWT.mjs";import"./chunk-4O5GEBIX.mjs";import"./chunk-GYQAJDU5.mjs";export{openConfiguredStore,openLocalStore,openRemoteStore};
