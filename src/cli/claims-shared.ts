@@ -139,3 +139,9 @@ export function leaseRefOf(ctx: CommandContext, env: ClaimsEnv): { issueId: stri
   const token = parseToken(ctx.args.values.token);
   return { issueId, agentId, ...(token !== undefined ? { token } : {}) };
 }
+
+/** --paths resolved as the user meant them: relative to where they stand, or to an explicit --worktree's top. */
+export function scopedPaths(ctx: CommandContext, env: ClaimsEnv, raw: string[]): { wt: ReturnType<typeof worktreeOf>; paths: string[] } {
+  const wt = worktreeOf(ctx, env.repo);
+  return { wt, paths: normalizePaths(raw, wt.root, str(ctx.args.values.worktree) ? wt.root : ctx.cwd) };
+}

@@ -206,33 +206,42 @@ function setsIntersect(a: CharSet, b: CharSet): boolean {
   });
 }
 
-function segmentsIntersect(a: Tok[], b: Tok[]): boolean {
-  // Product automaton reachability: state (i, j) = consumed i tokens of a, j of b.
+/**
+ * Reachability in the product of two sequences: state (i, j) = consumed i items of a, j of b;
+ * `moves` pushes the successors of a state. True when both can be consumed together.
+ */
+function productReachable(lenA: number, lenB: number, moves: (i: number, j: number, push: (i: number, j: number) => void) => void): boolean {
   const seen = new Set<number>();
-  const w = b.length + 1;
+  const w = lenB + 1;
   const stack: Array<[number, number]> = [[0, 0]];
+  const push = (i: number, j: number) => void stack.push([i, j]);
   while (stack.length) {
     const [i, j] = stack.pop()!;
     const key = i * w + j;
     if (seen.has(key)) continue;
     seen.add(key);
-    if (i === a.length && j === b.length) return true;
-    const ta = a[i];
-    const tb = b[j];
-    if (ta?.kind === 'star') stack.push([i + 1, j]); // star matches empty
-    if (tb?.kind === 'star') stack.push([i, j + 1]);
-    if (ta && tb) {
-      if (ta.kind === 'star' && tb.kind === 'star') continue; // covered by the two empty moves
-      if (ta.kind === 'star' && tb.kind === 'set') {
-        if (setsIntersect(ALL_BUT_SLASH, tb.set)) stack.push([i, j + 1]);
-      } else if (ta.kind === 'set' && tb.kind === 'star') {
-        if (setsIntersect(ta.set, ALL_BUT_SLASH)) stack.push([i + 1, j]);
-      } else if (ta.kind === 'set' && tb.kind === 'set') {
-        if (setsIntersect(ta.set, tb.set)) stack.push([i + 1, j + 1]);
-      }
-    }
+    if (i === lenA && j === lenB) return true;
+    moves(i, j, push);
   }
   return false;
+}
+
+function segmentsIntersect(a: Tok[], b: Tok[]): boolean {
+  return productReachable(a.length, b.length, (i, j, push) => {
+    const ta = a[i];
+    const tb = b[j];
+    if (ta?.kind === 'star') push(i + 1, j); // star matches empty
+    if (tb?.kind === 'star') push(i, j + 1);
+    if (!ta || !tb) return;
+    if (ta.kind === 'star' && tb.kind === 'star') return; // covered by the two empty moves
+    if (ta.kind === 'star' && tb.kind === 'set') {
+      if (setsIntersect(ALL_BUT_SLASH, tb.set)) push(i, j + 1);
+    } else if (ta.kind === 'set' && tb.kind === 'star') {
+      if (setsIntersect(ta.set, ALL_BUT_SLASH)) push(i + 1, j);
+    } else if (ta.kind === 'set' && tb.kind === 'set') {
+      if (setsIntersect(ta.set, tb.set)) push(i + 1, j + 1);
+    }
+  });
 }
 
 /** A segment pattern that can match some non-empty segment (a class like `[]` could not). */
@@ -241,31 +250,20 @@ function segNonEmpty(s: Seg): boolean {
 }
 
 function pathsIntersect(a: Seg[], b: Seg[]): boolean {
-  const w = b.length + 1;
-  const seen = new Set<number>();
-  const stack: Array<[number, number]> = [[0, 0]];
-  while (stack.length) {
-    const [i, j] = stack.pop()!;
-    const key = i * w + j;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    if (i === a.length && j === b.length) return true;
+  return productReachable(a.length, b.length, (i, j, push) => {
     const sa = a[i];
     const sb = b[j];
     // `**` matches zero segments, or eats one segment of the other side and stays.
     if (sa?.kind === 'globstar') {
-      stack.push([i + 1, j]);
-      if (sb) stack.push([i, j + 1]);
+      push(i + 1, j);
+      if (sb) push(i, j + 1);
     }
     if (sb?.kind === 'globstar') {
-      stack.push([i, j + 1]);
-      if (sa) stack.push([i + 1, j]);
+      push(i, j + 1);
+      if (sa) push(i + 1, j);
     }
-    if (sa?.kind === 'seg' && sb?.kind === 'seg' && segNonEmpty(sa) && segNonEmpty(sb) && segmentsIntersect(sa.toks, sb.toks)) {
-      stack.push([i + 1, j + 1]);
-    }
-  }
-  return false;
+    if (sa?.kind === 'seg' && sb?.kind === 'seg' && segNonEmpty(sa) && segNonEmpty(sb) && segmentsIntersect(sa.toks, sb.toks)) push(i + 1, j + 1);
+  });
 }
 
 const parsedCache = new Map<string, Seg[][]>();

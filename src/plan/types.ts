@@ -1,23 +1,14 @@
 // Plain data the planner works on. The git adapter (repo-facts.ts) fills RepoFacts; every
 // decision after that (prediction, tiers, conflicts, batches) is a pure function of it.
-import type { IssueState, Priority, RiskTier } from '../sources/types.js';
+import type { Issue, RiskTier } from '../sources/types.js';
 
 export type { RiskTier };
 
-/** What the planner needs to know about one issue (a projection of sources' Issue). */
-export interface PlanIssue {
-  id: string;
-  shortId: string;
-  title: string;
-  description: string;
-  state: IssueState;
-  priority: Priority;
-  dependencies: string[];
-  labels: string[];
-  declaredFiles: string[];
-  declaredRisk: RiskTier | null;
-  documents: Array<{ path: string }>;
-}
+/** What the planner needs to know about one issue: a projection of sources' Issue. */
+export type PlanIssue = Pick<
+  Issue,
+  'id' | 'shortId' | 'title' | 'description' | 'state' | 'priority' | 'dependencies' | 'labels' | 'declaredFiles' | 'declaredRisk'
+> & { documents: Array<{ path: string }> };
 
 /** One commit of mined history: the files it changed. */
 export interface CommitFiles {

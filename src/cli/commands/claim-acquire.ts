@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { list, str } from '../command.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, normalizePaths, parseDuration, worktreeOf, REMOTE_OPTION, REMOTE_EXIT_DOC } from '../claims-shared.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, parseDuration, REMOTE_OPTION, REMOTE_EXIT_DOC, scopedPaths } from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim acquire',
@@ -34,9 +34,7 @@ export const command: CommandSpec = {
     const env = claimsEnv(ctx);
     const agentId = agentOf(ctx);
     const issueId = issueOf(env, ctx.args.positionals[0]!);
-    const wt = worktreeOf(ctx, env.repo);
-    // Relative paths are relative to where the user stands, or to the top of an explicit --worktree.
-    const paths = normalizePaths(list(ctx.args.values.paths), wt.root, str(ctx.args.values.worktree) ? wt.root : ctx.cwd);
+    const { wt, paths } = scopedPaths(ctx, env, list(ctx.args.values.paths));
     const ttl = str(ctx.args.values.ttl);
     const reason = str(ctx.args.values.reason);
     const lease = await env.store.acquire({

@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../command.js';
 import { list, str } from '../command.js';
 import { usageError } from '../../core/errors.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, normalizePaths, parseToken, worktreeOf, REMOTE_OPTION, REMOTE_EXIT_DOC } from '../claims-shared.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, claimsEnv, leaseJson, leaseLine, REMOTE_OPTION, REMOTE_EXIT_DOC, scopedPaths, leaseRefOf } from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim extend',
@@ -28,14 +28,11 @@ export const command: CommandSpec = {
   positionals: { min: 1, max: 1, names: '<issue>' },
   async run(ctx) {
     const env = claimsEnv(ctx);
-    const agentId = agentOf(ctx);
-    const issueId = issueOf(env, ctx.args.positionals[0]!);
+    const ref = leaseRefOf(ctx, env);
     const raw = list(ctx.args.values.paths);
     if (!raw.length) throw usageError('extend needs --paths', `usage: ${command.usage}`);
-    const wt = worktreeOf(ctx, env.repo);
-    const paths = normalizePaths(raw, wt.root, str(ctx.args.values.worktree) ? wt.root : ctx.cwd);
-    const token = parseToken(ctx.args.values.token);
-    const lease = await env.store.extend({ issueId, agentId, ...(token !== undefined ? { token } : {}) }, paths, str(ctx.args.values.reason));
+    const { paths } = scopedPaths(ctx, env, raw);
+    const lease = await env.store.extend(ref, paths, str(ctx.args.values.reason));
     const now = Date.now();
     return { json: { lease: leaseJson(lease, now) }, text: `extended ${leaseLine(lease, now)}` };
   },

@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{LocalLeaseStore,ensureStoreDir}from"./chunk-OF6CAR6T.mjs";import"./chunk-HVPIZMAE.mjs";import"./chunk-Q4RTTGJD.mjs";import"./chunk-ACSMC37L.mjs";import"./chunk-YTY7NCUD.mjs";import"./chunk-55KHCOWT.mjs";import"./chunk-4O5GEBIX.mjs";import"./chunk-GYQAJDU5.mjs";export{LocalLeaseStore,ensureStoreDir};
