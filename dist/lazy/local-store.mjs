@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{LocalLeaseStore,ensureStoreDir}from"../chunks/chunk-2KOS5IER.mjs";import"../chunks/chunk-UUM7GQYG.mjs";import"../chunks/chunk-Q4RTTGJD.mjs";import"../chunks/chunk-ACSMC37L.mjs";import"../chunks/chunk-DI3JIFXN.mjs";import"../chunks/chunk-55KHCOWT.mjs";import"../chunks/chunk-4O5GEBIX.mjs";import"../chunks/chunk-GYQAJDU5.mjs";export{LocalLeaseStore,ensureStoreDir};
