@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { unloadableOutcome } from './failure.js';
-import { fastCheck } from './fast-path.js';
+import { fastCheck, type FastAnswer } from './fast-path.js';
 import { BUILD_ID, BUILD_KEY, HANDOFF_KEY, NEEDS_LIVE } from './front-shared.js';
 
 function readStdinSync(): string | undefined {
@@ -34,12 +34,13 @@ function loadFailed(event: string, raw: string | undefined, e: unknown): void {
 const event = process.argv[2] ?? '';
 const raw = readStdinSync();
 let quiet = false;
+let fast: FastAnswer | undefined;
 if (raw !== undefined && NEEDS_LIVE.has(event)) {
   try {
     const input = JSON.parse(raw) as { cwd?: unknown } | null;
     if (input && typeof input === 'object' && !Array.isArray(input)) {
       const cwd = typeof input.cwd === 'string' && input.cwd ? input.cwd : process.env.CLAUDE_PROJECT_DIR ?? process.cwd();
-      const fast = fastCheck(cwd);
+      fast = fastCheck(cwd);
       // Session start always refreshes mirrors; stale mirrors need a refresh: both go on.
       quiet = !fast.live && fast.stale.length === 0 && (event !== 'session-start' || fast.mirrors.length === 0);
     }
@@ -50,7 +51,7 @@ if (raw !== undefined && NEEDS_LIVE.has(event)) {
 if (quiet) {
   process.exitCode = 0; // nothing live: say nothing, the edit goes ahead
 } else if (event === 'pre-tool-use') {
-  let pre: { build?: unknown; run?: (raw: string | undefined) => Promise<void> } | undefined;
+  let pre: { build?: unknown; run?: (raw: string | undefined, fast?: FastAnswer) => Promise<void> } | undefined;
   try {
     pre = require(join(__dirname, 'hook-pre.cjs')) as typeof pre;
     if (pre?.build !== BUILD_ID || typeof pre.run !== 'function') throw new Error(`dist/hook-pre.cjs is from another build (${String(pre?.build)}, expected ${BUILD_ID}); reinstall the plugin`);
@@ -58,7 +59,7 @@ if (quiet) {
     pre = undefined;
     loadFailed(event, raw, e);
   }
-  pre?.run?.(raw).catch((e: unknown) => loadFailed(event, raw, e));
+  pre?.run?.(raw, fast).catch((e: unknown) => loadFailed(event, raw, e));
 } else {
   (globalThis as Record<string, unknown>)[HANDOFF_KEY] = raw;
   (globalThis as Record<string, unknown>)[BUILD_KEY] = BUILD_ID;

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { handler } from './pre-tool-use.js';
 import { BUILD_ID } from './front-shared.js';
+import type { FastAnswer } from './fast-path.js';
 import { emit, runHook } from './run.js';
 
 export const build = BUILD_ID;
@@ -14,7 +15,10 @@ export const build = BUILD_ID;
 /** The CLI next to this bundle, for the detached refreshes and renewals the handler starts. */
 const jitpScript = (): string => (process.env.JITP_HOOK_JITP ??= join(__dirname, 'jitp.mjs'));
 
-/** One PreToolUse call; `raw` is stdin as the front door read it (undefined: read it here). */
-export async function run(raw: string | undefined): Promise<void> {
-  emit(await runHook('pre-tool-use', raw, { handlers: { 'pre-tool-use': async () => ({ handler }) }, jitpScript }));
+/**
+ * One PreToolUse call; `raw` is stdin as the front door read it (undefined: read it here), and
+ * `fast` its fast check of that input, when it made one.
+ */
+export async function run(raw: string | undefined, fast?: FastAnswer): Promise<void> {
+  emit(await runHook('pre-tool-use', raw, { handlers: { 'pre-tool-use': async () => ({ handler }) }, jitpScript }, fast));
 }

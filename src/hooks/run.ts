@@ -69,8 +69,12 @@ async function refreshDue(event: string, cwd: string, fast: FastAnswer, deps: Ru
   }
 }
 
-/** The outcome of one hook call; never throws (any error goes through the failure policy). */
-export async function runHook(event: string, handed: unknown, deps: RunDeps): Promise<HookOutcome> {
+/**
+ * The outcome of one hook call; never throws (any error goes through the failure policy).
+ * `known`: the fast check the front door already made for this very input (same cwd), so it
+ * is not made twice.
+ */
+export async function runHook(event: string, handed: unknown, deps: RunDeps, known?: FastAnswer): Promise<HookOutcome> {
   const load = deps.handlers[event];
   if (!load) return {}; // unknown event: say nothing, allow (never exit 1)
   let input: Record<string, unknown> | undefined;
@@ -84,7 +88,7 @@ export async function runHook(event: string, handed: unknown, deps: RunDeps): Pr
     }
     const valid = input.__malformed === undefined;
     const cwd = typeof input.cwd === 'string' && input.cwd ? input.cwd : process.env.CLAUDE_PROJECT_DIR ?? process.cwd();
-    const fast = valid && NEEDS_LIVE.has(event) ? fastCheck(cwd) : undefined;
+    const fast = valid && NEEDS_LIVE.has(event) ? known ?? fastCheck(cwd) : undefined;
     if (fast) await refreshDue(event, cwd, fast, deps);
     if (fast && !fast.live) return {}; // no parallel work active: the path every ordinary edit takes
     deps.jitpScript();
