@@ -149,8 +149,8 @@ try {
     const grec = { type: 'user', agentId: 'abench0000000001', message: { role: 'user', content: `${formatBindingLine(gmine.id, gmine.bindSecret!)}\nwork` } };
     writeFileSync(join(gt, 'agent-abench0000000001.jsonl'), `${JSON.stringify(grec)}\n`);
     const gpayload = (file: string) => ({ ...payload(join(grepo.root, file), sub), cwd: grepo.root, transcript_path: join(grepo.root, '.bench-transcripts', 'bench-session.jsonl') });
-    measure('(b) globs + config file, own file', gpayload('pkg17/src/mod3/file3.ts'), grepo.root, (o) => o === '');
-    measure('(b) globs + config file, deny under a glob', gpayload('pkg20/src/deep/x.ts'), grepo.root, (o) => o.includes('"deny"'));
+    measure('(b) globs + config file, own file', gpayload('pkg17/src/mod3/file3.ts'), grepo.root, (o) => o === '', BASELINE);
+    measure('(b) globs + config file, deny under a glob', gpayload('pkg20/src/deep/x.ts'), grepo.root, (o) => o.includes('"deny"'), BASELINE);
   } finally {
     grepo.cleanup();
   }
