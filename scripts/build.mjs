@@ -37,10 +37,10 @@ export const hookPreLazy = {
 const lazyOf = (format) => Object.entries(hookPreLazy).filter(([, l]) => l.format === format);
 
 // One id per build, in every hook bundle (front-shared.ts, BUILD_ID): the front door refuses
-// to hand a call to a bundle left from another build. A hash of the sources, so a rebuild of
+// to hand a call to a bundle left from another build. A hash of the sources and this script, so a rebuild of
 // the same sources gives the same bytes (test/dist-fresh.test.ts).
 function buildId() {
-  const h = createHash('sha256').update(pkg.version);
+  const h = createHash('sha256').update(pkg.version).update(readFileSync(fileURLToPath(import.meta.url))); // and how it is bundled
   const files = readdirSync(join(root, 'src'), { recursive: true }).map(String).filter((f) => f.endsWith('.ts')).sort();
   for (const f of files) h.update(`\0${f}\0`).update(readFileSync(join(root, 'src', f)));
   return h.digest('hex').slice(0, 16);
