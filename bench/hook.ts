@@ -1,13 +1,15 @@
-// npm run bench:hook: the bundled PreToolUse hook as the client runs it (a fresh `node
-// dist/hook.cjs pre-tool-use` process per edit, hook JSON on stdin), interleaved in the same
-// run with the floor: a bare `node -e 0` fed the same stdin. Two cases:
+// npm run bench:hook: the bundled PreToolUse hook as the client runs it (the command of
+// hooks/hooks.json, `node dist/hook.cjs pre-tool-use`: a fresh process per edit, hook JSON on
+// stdin), interleaved in the same run with the floor: a bare `node -e 0` fed the same stdin.
+// Two cases:
 //   (a) no parallel work active (no lease store): the path every ordinary edit pays;
 //   (b) 50 live leases holding 2,000 paths, a bound sub-agent editing one of its files.
-// Plus (a, remote): remote leases in use (config `remote:`, a fresh mirror) but none live.
+// Plus (a, remote): remote leases in use (config `remote:`, a fresh mirror) but none live; and
+// (b, globs + config): the same with some leases naming globs and a `.jit-parallel.yaml`.
 // BENCH_BASELINE_HOOK=<other dist/hook.mjs> times that build too, interleaved, in cases (a) and (b).
 // Also the in-process decision time for (b): snapshot read + index + path resolution + decision.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatBindingLine } from '../src/core/binding.js';
@@ -19,7 +21,17 @@ import { discoverRepo } from '../src/git/discover.js';
 import { fastCheck } from '../src/hooks/fast-path.js';
 import { LocalLeaseStore } from '../src/store/local/local-store.js';
 import { makeRepo } from '../test/support/git.js';
-import { DIST_HOOK } from '../test/support/paths.js';
+import { ROOT } from '../test/support/paths.js';
+
+/** The script and event hooks.json runs for PreToolUse, so the bench times what the client runs. */
+function clientCommand(): [string, string] {
+  const hooks = JSON.parse(readFileSync(`${ROOT}/hooks/hooks.json`, 'utf8')) as { hooks: Record<string, { hooks: { command: string }[] }[]> };
+  const cmd = hooks.hooks.PreToolUse![0]!.hooks[0]!.command.replaceAll('${CLAUDE_PLUGIN_ROOT}', ROOT);
+  const m = /^node "([^"]+)" (\S+)$/.exec(cmd);
+  if (!m) throw new Error(`hooks.json's PreToolUse command is not \`node "<script>" <event>\`: ${cmd}`);
+  return [m[1]!, m[2]!];
+}
+const [DIST_HOOK, EVENT] = clientCommand();
 
 const N = Number(process.env.BENCH_N ?? 40);
 const median = (xs: number[]) => {
@@ -37,11 +49,11 @@ let emptyEsm = '';
 const BASELINE = process.env.BENCH_BASELINE_HOOK;
 function measure(name: string, payload: object, cwd: string, expectOut: (out: string) => boolean, baseline?: string): { hook: number; floor: number } {
   const input = JSON.stringify(payload);
-  const check = spawnSync(process.execPath, [DIST_HOOK, 'pre-tool-use'], { input, cwd, encoding: 'utf8' });
+  const check = spawnSync(process.execPath, [DIST_HOOK, EVENT], { input, cwd, encoding: 'utf8' });
   if (!expectOut(check.stdout)) throw new Error(`${name}: unexpected hook output ${JSON.stringify(check.stdout)} ${check.stderr}`);
   for (let i = 0; i < 3; i++) {
     timeProc(['-e', '0'], input, cwd);
-    timeProc([DIST_HOOK, 'pre-tool-use'], input, cwd);
+    timeProc([DIST_HOOK, EVENT], input, cwd);
   }
   const hook: number[] = [];
   const floor: number[] = [];
@@ -50,7 +62,7 @@ function measure(name: string, payload: object, cwd: string, expectOut: (out: st
   for (let i = 0; i < N; i++) {
     // Rotate the order so drift in machine load hits all alike.
     const runs = [
-      () => hook.push(timeProc([DIST_HOOK, 'pre-tool-use'], input, cwd)),
+      () => hook.push(timeProc([DIST_HOOK, EVENT], input, cwd)),
       () => floor.push(timeProc(['-e', '0'], input, cwd)),
       () => esm.push(timeProc([emptyEsm], input, cwd)),
       ...(baseline ? [() => base.push(timeProc([baseline, 'pre-tool-use'], input, cwd))] : []),
@@ -81,7 +93,7 @@ try {
     tool_use_id: 'toolu_bench',
     ...extra,
   });
-  console.log(`bench:hook  (${N} interleaved runs each; node ${process.version})`);
+  console.log(`bench:hook  (${N} interleaved runs each; node ${process.version}; hook: node ${DIST_HOOK.replace(`${ROOT}/`, '')} ${EVENT})`);
   const a = measure('(a) no parallel work active', payload(join(repo.root, 'src/index.ts')), repo.root, (o) => o === '', BASELINE);
   const fastUs = (cwd: string) => {
     for (let i = 0; i < 200; i++) fastCheck(cwd);
@@ -120,6 +132,28 @@ try {
   const own = join(repo.root, 'pkg17/src/mod3/file3.ts');
   const b = measure('(b) 50 leases / 2,000 paths, own file', payload(own, sub), repo.root, (o) => o === '', BASELINE);
   measure('(b) same store, file of another lease (deny)', payload(join(repo.root, 'pkg3/src/mod1/file1.ts'), sub), repo.root, (o) => o.includes('"deny"'), BASELINE);
+
+  // The same with what real stores often have: leases naming globs (every tenth lease holds its
+  // whole package, `pkgN/**`) and a config file (its settings cached after the first call).
+  const grepo = makeRepo({ 'src/index.ts': 'export {}\n', '.jit-parallel.yaml': 'policy: extend\nttl: 30m\n' });
+  try {
+    const gstore = new LocalLeaseStore({ storeDir: join(grepo.root, '.git', 'jit-parallel') });
+    const gleases = [];
+    for (let i = 0; i < 50; i++) {
+      const paths = i % 10 === 0 ? [`pkg${i}/**`] : Array.from({ length: 40 }, (_, j) => `pkg${i}/src/mod${j}/file${j}.ts`);
+      gleases.push(await gstore.acquire({ issueId: `issue-${i}`, agentId: 'agent:orch', paths }));
+    }
+    const gmine = gleases[17]!;
+    const gt = join(grepo.root, '.bench-transcripts', 'bench-session', 'subagents');
+    mkdirSync(gt, { recursive: true });
+    const grec = { type: 'user', agentId: 'abench0000000001', message: { role: 'user', content: `${formatBindingLine(gmine.id, gmine.bindSecret!)}\nwork` } };
+    writeFileSync(join(gt, 'agent-abench0000000001.jsonl'), `${JSON.stringify(grec)}\n`);
+    const gpayload = (file: string) => ({ ...payload(join(grepo.root, file), sub), cwd: grepo.root, transcript_path: join(grepo.root, '.bench-transcripts', 'bench-session.jsonl') });
+    measure('(b) globs + config file, own file', gpayload('pkg17/src/mod3/file3.ts'), grepo.root, (o) => o === '', BASELINE);
+    measure('(b) globs + config file, deny under a glob', gpayload('pkg20/src/deep/x.ts'), grepo.root, (o) => o.includes('"deny"'), BASELINE);
+  } finally {
+    grepo.cleanup();
+  }
 
   // In-process: what the hook does for (b) after node has started.
   const loc = discoverRepo(repo.root)!;

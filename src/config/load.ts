@@ -20,23 +20,39 @@ function flatKeys(obj: unknown, prefix = ''): string[] {
 /** Reads `<root>/.jit-parallel.yaml` (or `JITP_CONFIG`); invalid config is an error naming key and file. */
 export function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const file = env.JITP_CONFIG ? env.JITP_CONFIG : join(root, CONFIG_FILE);
-  let raw: unknown = {};
-  let found = false;
+  let text: string | undefined;
   try {
-    const text = readFileSync(file, 'utf8');
-    found = true;
-    raw = parseYaml(text) ?? {};
+    text = readFileSync(file, 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code !== 'ENOENT') {
-      throw new JitpError('E_CONFIG', EXIT.CONFIG, `cannot read ${file}: ${err.message.split('\n')[0]}`, {
-        hint: `fix the YAML in ${file}, or move it away to use the defaults (\`jitp config\` shows them)`,
-      });
-    }
+    if (err.code !== 'ENOENT') throw badYaml(file, err);
     if (env.JITP_CONFIG) {
       throw new JitpError('E_CONFIG', EXIT.CONFIG, `JITP_CONFIG names ${file}, which does not exist`, {
         hint: 'unset JITP_CONFIG or point it at an existing file',
       });
+    }
+  }
+  return configFromText(text, file);
+}
+
+const badYaml = (file: string, err: Error) =>
+  new JitpError('E_CONFIG', EXIT.CONFIG, `cannot read ${file}: ${err.message.split('\n')[0]}`, {
+    hint: `fix the YAML in ${file}, or move it away to use the defaults (\`jitp config\` shows them)`,
+  });
+
+/**
+ * The configuration a file's text gives (undefined: no file, defaults only). Pure: the same
+ * text and file name always give the same answer, which the hooks' cache relies on
+ * (hooks/config-cache.ts).
+ */
+export function configFromText(text: string | undefined, file: string): LoadedConfig {
+  let raw: unknown = {};
+  const found = text !== undefined;
+  if (found) {
+    try {
+      raw = parseYaml(text) ?? {};
+    } catch (e) {
+      throw badYaml(file, e as Error);
     }
   }
   const parsed = configSchema.safeParse(raw);

@@ -41,7 +41,7 @@ export function isCaseInsensitiveFs(dir: string): boolean {
       const a = statSync(dir);
       let b;
       try {
-        b = statSync(join(dirname(dir), swapped));
+        b = statSync(join(dirname(dir), swapped), { throwIfNoEntry: false });
       } catch {
         b = undefined;
       }
@@ -68,6 +68,22 @@ export function resolveThroughSymlinks(abs: string, depth = 0): string {
   let head = abs;
   const tail: string[] = [];
   for (;;) {
+    // Nothing at `head` (ENOENT): realpath would fail and it is no dangling symlink, so go up at
+    // once. Asked without an exception: a new file in new folders cost several thrown errors
+    // per level, a good part of the edit hook's decision time.
+    let entry: ReturnType<typeof lstatSync> | undefined | null = null;
+    try {
+      entry = lstatSync(head, { throwIfNoEntry: false });
+    } catch {
+      /* ENOTDIR, EACCES…: the checks below decide, as they always did */
+    }
+    if (entry === undefined) {
+      const parent = dirname(head);
+      if (parent === head) return abs;
+      tail.push(basename(head));
+      head = parent;
+      continue;
+    }
     try {
       const real = realpathSync(head);
       return tail.length ? join(real, ...tail.reverse()) : real;

@@ -31,7 +31,7 @@ export function discoverRepo(start: string): RepoLocation | undefined {
     const dotgit = join(dir, '.git');
     let st;
     try {
-      st = statSync(dotgit);
+      st = statSync(dotgit, { throwIfNoEntry: false }); // most folders have none: no exception for that
     } catch {
       st = undefined;
     }

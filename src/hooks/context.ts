@@ -1,12 +1,13 @@
 // What every hook handler needs first: the repository, the store snapshot (the fast path
 // stops here when nothing is live) and, only then, the configuration.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverRepo, mainRootOf, storeDirOf, type RepoLocation } from '../git/discover.js';
 import { combinedSnapshot, freshnessText, remoteMirrorsSync } from '../remote/view-read.js';
 import type { StoreSnapshot } from '../store/types.js';
 import type { HookInput } from './contract.js';
 import { anyLive, readSnapshotSync } from './store-access.js';
+import { cachedSettings, storeSettings } from './config-cache.js';
 
 export interface HookSettings {
   policy: 'strict' | 'extend' | 'warn' | 'off';
@@ -15,6 +16,9 @@ export interface HookSettings {
   /** Seconds; the hooks cap it further (store-access.ts, HOOK_REMOTE_TIMEOUT_MS). */
   remoteTimeout: number;
 }
+
+// Spelled here, not imported from config/schema: that module pulls in zod.
+const CONFIG_FILE = '.jit-parallel.yaml';
 
 const DEFAULTS: HookSettings = { policy: 'extend', failure: 'open', ttl: 1800, remoteTimeout: 20 };
 
@@ -62,7 +66,10 @@ export function liveContext(cwd: string, nowMs = Date.now()): LiveContext | unde
   return { loc, storeDir, snap, nowMs, remoteOf };
 }
 
-/** Effective settings; the YAML parser and schema load only when a config file exists. */
+/**
+ * Effective settings. The YAML parser and schema load only when a config file exists and its
+ * text is not the one whose settings this build cached (config-cache.ts).
+ */
 export async function hookSettings(loc: RepoLocation, env: NodeJS.ProcessEnv): Promise<HookSettings> {
   const s = await configuredSettings(loc, env);
   // JITP_HOOK_FAILURE overrides the file, as failureModeOf does on the error path.
@@ -71,10 +78,24 @@ export async function hookSettings(loc: RepoLocation, env: NodeJS.ProcessEnv): P
 
 async function configuredSettings(loc: RepoLocation, env: NodeJS.ProcessEnv): Promise<HookSettings> {
   const root = mainRootOf(loc);
-  if (!env.JITP_CONFIG && !existsSync(join(root, '.jit-parallel.yaml')) && !existsSync(join(loc.worktreeRoot, '.jit-parallel.yaml'))) return DEFAULTS;
-  const { loadConfig } = await import('../config/load.js');
+  if (!env.JITP_CONFIG && !existsSync(join(root, CONFIG_FILE)) && !existsSync(join(loc.worktreeRoot, CONFIG_FILE))) return DEFAULTS;
   // A worktree carries its own copy of the file (it is committed); prefer the one the agent sees.
-  const base = existsSync(join(loc.worktreeRoot, '.jit-parallel.yaml')) ? loc.worktreeRoot : root;
-  const { config } = loadConfig(base, env);
-  return { policy: config.policy, failure: config.failure, ttl: config.ttl, remoteTimeout: config.remoteTimeout };
+  const base = existsSync(join(loc.worktreeRoot, CONFIG_FILE)) ? loc.worktreeRoot : root;
+  const file = env.JITP_CONFIG ? env.JITP_CONFIG : join(base, CONFIG_FILE); // as loadConfig picks it
+  let text: string | undefined;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    text = undefined; // gone meanwhile, unreadable: the loader says what that means
+  }
+  const storeDir = storeDirOf(loc);
+  const cached = text === undefined ? undefined : cachedSettings(storeDir, file, text);
+  if (cached) return cached;
+  const { configFromText, loadConfig } = await import('../config/load.js');
+  if (text === undefined) return pick(loadConfig(base, env).config);
+  const settings = pick(configFromText(text, file).config); // the text read above, not a second read
+  storeSettings(storeDir, file, text, settings);
+  return settings;
 }
+
+const pick = (c: HookSettings): HookSettings => ({ policy: c.policy, failure: c.failure, ttl: c.ttl, remoteTimeout: c.remoteTimeout });

@@ -3,6 +3,7 @@
 // tool run (failure: open, the default) or blocks it (failure: closed).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { discoverRepo } from '../git/discover.js';
 import type { HookOutcome } from './contract.js';
 
 // Spelled here, not imported from config/schema: that module pulls in zod.
@@ -40,4 +41,23 @@ export function failureOutcome(event: string, problem: string, mode: FailureMode
     };
   }
   return { json: { systemMessage: `jit-parallel: ${problem}; not checked, allowed (failure: ${mode}).` } };
+}
+
+/**
+ * The bundle that should answer cannot be loaded (missing, damaged, from another build): the
+ * same policy, for the repository named by the input's cwd when the input is readable JSON.
+ */
+export function unloadableOutcome(event: string, problem: string, raw: string | undefined, env: NodeJS.ProcessEnv): HookOutcome {
+  try {
+    let cwd = env.CLAUDE_PROJECT_DIR ?? process.cwd();
+    try {
+      const input = JSON.parse(raw ?? '') as { cwd?: unknown } | null;
+      if (typeof input?.cwd === 'string' && input.cwd) cwd = input.cwd;
+    } catch {
+      /* not JSON: the project dir */
+    }
+    return failureOutcome(event, problem, failureModeOf(discoverRepo(cwd)?.worktreeRoot, env));
+  } catch {
+    return { json: { systemMessage: `jit-parallel: ${problem}; not checked, allowed.` } };
+  }
 }

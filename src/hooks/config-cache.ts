@@ -1,0 +1,71 @@
+// The hooks' view of `.jit-parallel.yaml` without its YAML parser and schema (yaml + zod: about
+// 50 ms to load, on every live edit of a repository that has the file). The settings a config
+// file gives are a pure function of its text (config/load.ts, configFromText), of its name
+// (error messages only) and of the schema, i.e. of this build; so they are kept in the store
+// folder keyed by exactly those, and reused only when all three match byte for byte. Any
+// other case (a changed file, another build, a damaged or missing cache) runs the real loader
+// on the same text and stores its answer. Invalid configurations are never stored: they go
+// through the loader, and its error, every time.
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUILD_ID } from './front-shared.js';
+
+export const CONFIG_CACHE_FILE = 'hook-config.json';
+/** Entries kept (one per config file: the main checkout's and each worktree's copy). */
+const MAX_ENTRIES = 16;
+
+export interface CachedSettings {
+  policy: 'strict' | 'extend' | 'warn' | 'off';
+  failure: 'open' | 'closed';
+  ttl: number;
+  remoteTimeout: number;
+}
+
+interface CacheFile {
+  build: string;
+  entries: Record<string, { text: string; settings: CachedSettings }>;
+}
+
+const POLICIES = new Set(['strict', 'extend', 'warn', 'off']);
+const posInt = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x > 0;
+
+function validSettings(s: unknown): s is CachedSettings {
+  const x = s as CachedSettings | null;
+  return !!x && typeof x === 'object' && POLICIES.has(x.policy) && (x.failure === 'open' || x.failure === 'closed') && posInt(x.ttl) && posInt(x.remoteTimeout);
+}
+
+function readCache(storeDir: string): CacheFile | undefined {
+  try {
+    const c = JSON.parse(readFileSync(join(storeDir, CONFIG_CACHE_FILE), 'utf8')) as CacheFile;
+    return c && c.build === BUILD_ID && c.entries && typeof c.entries === 'object' ? c : undefined;
+  } catch {
+    return undefined; // none yet, or damaged: the loader answers and rewrites it
+  }
+}
+
+/** The settings stored for exactly this file name and text by this build, if any. */
+export function cachedSettings(storeDir: string, file: string, text: string): CachedSettings | undefined {
+  const e = readCache(storeDir)?.entries[file];
+  return e && e.text === text && validSettings(e.settings) ? e.settings : undefined;
+}
+
+/** Stores what the loader gave for this text; never throws (the cache only saves time). */
+export function storeSettings(storeDir: string, file: string, text: string, settings: CachedSettings): void {
+  const entries = { ...readCache(storeDir)?.entries };
+  delete entries[file]; // re-added last: the most recent entries are kept
+  entries[file] = { text, settings: { policy: settings.policy, failure: settings.failure, ttl: settings.ttl, remoteTimeout: settings.remoteTimeout } };
+  const keep = Object.keys(entries).slice(-MAX_ENTRIES);
+  const out: CacheFile = { build: BUILD_ID, entries: Object.fromEntries(keep.map((k) => [k, entries[k]!])) };
+  // Whole file or nothing: written aside, renamed into place (readers never see half of it).
+  const tmp = join(storeDir, `${CONFIG_CACHE_FILE}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, JSON.stringify(out));
+    renameSync(tmp, join(storeDir, CONFIG_CACHE_FILE));
+  } catch {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* nothing written */
+    }
+  }
+}
