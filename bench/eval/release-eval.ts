@@ -24,6 +24,7 @@ const winAt = args.indexOf('--window');
 const files = args.filter((a, i) => !a.startsWith('--') && ![simAt, winAt].some((at) => at >= 0 && i === at + 1));
 const sourcesFile = resolve(files[0] ?? join(here, 'releases/sources.json'));
 const spec = JSON.parse(readFileSync(sourcesFile, 'utf8')) as { window?: number; sources: ReleaseSource[] };
+for (const s of spec.sources) if (s.tarballs) s.tarballs = resolve(dirname(sourcesFile), s.tarballs);
 const window = winAt >= 0 ? Number(args[winAt + 1]) : (spec.window ?? 6);
 if (!Number.isInteger(window) || window < 2) throw new Error(`--window needs an integer ≥ 2, got ${args[winAt + 1]}`);
 

@@ -47,7 +47,16 @@ describe('mentions', () => {
     const names = m.identifiers.map((i) => i.name);
     expect(names).toEqual(expect.arrayContaining(['parseConfig', 'load_state', 'open_db', 'FooBar', 'list']));
     expect(m.identifiers.find((i) => i.name === 'FooBar')!.strong).toBe(false);
-    expect(extractMentions('the `list` subcommand').identifiers).toEqual([]);
+    // A plain lowercase word counts only as code: in backticks it is looked up weakly (definitions only).
+    expect(extractMentions('the `list` subcommand').identifiers).toEqual([{ name: 'list', strong: false }]);
+    expect(extractMentions('the list subcommand').identifiers).toEqual([]);
+    expect(extractMentions('Fix `store::open` for `alpha()` and `undefined`').identifiers).toEqual(expect.arrayContaining([
+      { name: 'alpha', strong: true },
+      { name: 'store', strong: false },
+      { name: 'open', strong: false },
+      { name: 'undefined', strong: false },
+    ]));
+    expect(extractMentions('Fix `store::open` for `alpha()` and `undefined`').identifiers).toHaveLength(4);
   });
   it('bounds huge descriptions', () => {
     const t0 = performance.now();

@@ -3,6 +3,7 @@
 // Everything comes from the registry, so anyone can rebuild the same history; the repository is
 // cached under the OS temp folder and rebuilt only when the version list changes.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,8 @@ export interface ReleaseSource {
   range: string;
   /** Globs of files that are release mechanics, not the change (changelog, generated files). */
   ignore?: string[];
+  /** A folder of `<version>.tgz` files to use instead of the registry (tests, offline reruns). */
+  tarballs?: string;
 }
 
 export interface Release {
@@ -35,7 +38,9 @@ export function cacheRoot(): string {
 
 /** The published stable versions in range, oldest first. */
 export function versionsOf(src: ReleaseSource, cwd: string): string[] {
-  const all = JSON.parse(npm(['view', src.name, 'versions', '--json'], cwd)) as string[] | string;
+  const all = src.tarballs
+    ? readdirSync(src.tarballs).filter((f) => f.endsWith('.tgz')).map((f) => f.slice(0, -4))
+    : (JSON.parse(npm(['view', src.name, 'versions', '--json'], cwd)) as string[] | string);
   return (Array.isArray(all) ? all : [all]).filter((v) => !v.includes('-') && inRange(v, src.range)).sort(compareVersions);
 }
 
@@ -64,7 +69,7 @@ function fetchTarballs(src: ReleaseSource, versions: string[], dir: string, prog
 
 /** Builds (or reuses) the history repository; returns it with its releases, oldest first. */
 export function buildHistory(src: ReleaseSource, progress: (s: string) => void = () => {}): { repo: string; releases: Release[] } {
-  const root = join(cacheRoot(), src.name.replace(/[^A-Za-z0-9._-]/g, '_'));
+  const root = join(cacheRoot(), src.name.replace(/[^A-Za-z0-9._-]/g, '_') + (src.tarballs ? `-local-${createHash('sha1').update(src.tarballs).digest('hex').slice(0, 8)}` : ''));
   mkdirSync(root, { recursive: true });
   const versions = versionsOf(src, root);
   if (versions.length < 2) throw new Error(`${src.name}: fewer than two stable versions in ${src.range}`);
@@ -75,7 +80,7 @@ export function buildHistory(src: ReleaseSource, progress: (s: string) => void =
     const saved = JSON.parse(readFileSync(manifest, 'utf8')) as { key: string; releases: Release[] };
     if (saved.key === key) return { repo, releases: saved.releases };
   }
-  const tarballs = fetchTarballs(src, versions, join(root, 'tarballs'), progress);
+  const tarballs = src.tarballs ? new Map(versions.map((v) => [v, join(src.tarballs!, `${v}.tgz`)])) : fetchTarballs(src, versions, join(root, 'tarballs'), progress);
   progress(`${src.name}: building a history of ${versions.length} releases…`);
   const building = `${repo}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
