@@ -52,7 +52,6 @@ describe('release-eval on local tarballs', () => {
       });
       const r = JSON.parse(out) as { results: Array<{ releases: number; planned: number; pairs: number; truthConflicts: number; policies: Array<{ name: string; pairs: Record<string, number> }>; items: Array<{ version: string; truth: string[]; predicted: string[] }> }> };
       const res = r.results[0]!;
-      if (process.env.DEBUG_RELEVAL) console.log(JSON.stringify(res.items, null, 1));
       expect(res).toMatchObject({ releases: 5, planned: 4, pairs: 6, truthConflicts: 1 });
       expect(Object.fromEntries(res.items.map((i) => [i.version, i.truth]))).toEqual({ '1.0.1': ['lib/a.js'], '1.0.2': ['lib/b.js'], '1.0.3': ['lib/a.js'], '1.1.0': ['lib/c.js'] });
       expect(res.items.find((i) => i.version === '1.0.3')!.predicted.some((p) => p.startsWith('lib/a.js ('))).toBe(true);
