@@ -153,6 +153,11 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
     const docs = (idx.byStem.get(w) ?? []).filter((f) => classifyPath(f) === 'doc' && /\.(md|mdx|rst|adoc)$/i.test(f));
     if (docs.length === 1) add(docs[0]!, 'named', `the title names ${docs[0]}`);
   }
+  // A manual page reference, `bash(1)`: the page's source (`bash.1`).
+  for (const mm of issueText(issue).matchAll(/(?<![\w.-])([A-Za-z][\w.+-]*)\(([1-9])[a-z]*\)/g)) {
+    const hits = idx.byBase.get(`${mm[1]}.${mm[2]}`.toLowerCase()) ?? [];
+    if (hits.length >= 1 && hits.length <= 2) for (const h of hits) add(h, 'named', `manual page ${mm[1]}(${mm[2]})`);
+  }
   // 3. Linked documents.
   for (const d of issue.documents) {
     const r = normalizeMentionedPath(d.path);

@@ -156,6 +156,12 @@ describe('prediction', () => {
     expect(kinds(i('Benchmarks: faster runs'))).toEqual({ 'docs/benchmarks.md': 'named' });
     expect(kinds(i('Setup: two docs share the name'))).toEqual({});
   });
+  it('a manual page reference names the page source', () => {
+    const f = facts(['doc/bash.1', 'doc/rbash.1', 'src/bash.c', 'man/crontab.5', 'man/crontab.1']);
+    const got = (text: string) => kinds(predictIssue(issue('x', text) as PlanIssue, buildIndex(f, OPTS), f, OPTS));
+    expect(got('mention quoting in bash(1) and crontab(5)')).toEqual({ 'doc/bash.1': 'named', 'man/crontab.5': 'named' });
+    expect(got('call f(1) and printf(3)')).toEqual({});
+  });
     it('declared files and globs, refusing paths that leave the repo', () => {
     const p = predict('', F, { declaredFiles: ['src/commands/*.ts', 'docs/new.md', '../outside.ts', '/etc/passwd', 'src/\u0007bell.ts', 'src/../../x.ts'] });
     expect(kinds(p)).toEqual({ 'src/commands/run.ts': 'declared', 'src/commands/list.ts': 'declared', 'src/commands/claim-a.ts': 'declared', 'src/commands/claim-b.ts': 'declared', 'docs/new.md': 'declared' });
