@@ -8,13 +8,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { run } from '../../src/cli/main.js';
 import { matches } from '../../src/core/globs.js';
-import { dirOf } from '../../src/plan/classify.js';
 import { findConflicts } from '../../src/plan/conflicts.js';
-import { extractMentions } from '../../src/plan/mentions.js';
-import type { PredictedFile, ReasonKind } from '../../src/plan/types.js';
+import type { PredictedFile } from '../../src/plan/types.js';
 import { findTruth, git, type Manifest } from './history.js';
+import { applySimilarOverrides, literalPaths, planText } from './plan-one.js';
 import { fileScore, overlapPairs, pairKey, pairScore, pct, ratio, type FileScore } from './metrics.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,7 +27,8 @@ if (after !== undefined && Number.isNaN(after)) throw new Error(`--after needs a
 const skipAt = args.indexOf('--skip-issue');
 // The planner's own author writes issue 4's commit messages knowing its rules: leave them out for an unbiased view.
 const skip = new Set(skipAt >= 0 ? args[skipAt + 1]!.split(',') : []);
-const manifests = args.filter((a, i) => !a.startsWith('--') && ![beforeAt, afterAt, skipAt].some((at) => at >= 0 && i === at + 1));
+const simAt = applySimilarOverrides(args);
+const manifests = args.filter((a, i) => !a.startsWith('--') && ![beforeAt, afterAt, skipAt, simAt].some((at) => at >= 0 && i === at + 1));
 if (!manifests.length) manifests.push(join(here, 'jit-parallel/manifest.json'));
 
 interface CommitItem {
@@ -40,17 +39,6 @@ interface CommitItem {
   truth: Set<string>;
   predicted: PredictedFile[];
   literal: Set<string>;
-}
-
-async function planAt(clone: string, cfg: string, tmp: string, c: { id: string; text: string }): Promise<PredictedFile[]> {
-  const lines = c.text.split('\n');
-  const batch = join(tmp, 'one.yaml');
-  writeFileSync(batch, stringify({ tasks: [{ id: 'c', title: lines[0], instructions: lines.slice(1).join('\n') }] }));
-  let out = '';
-  const code = await run(['plan', 'c', '--batch', batch, '--json', '-C', clone], { stdout: (s) => (out += s), stderr: () => {}, env: { ...process.env, JITP_CONFIG: cfg }, cwd: clone, interactive: false });
-  if (code !== 0) throw new Error(`jitp plan failed for ${c.id}: ${out}`);
-  const plan = JSON.parse(out) as { issues: Array<{ predicted: Array<{ path: string; new: boolean; hot: boolean; kind: string; reason: string }> }> };
-  return (plan.issues[0]?.predicted ?? []).map((p) => ({ path: p.path, isNew: p.new, hot: p.hot, kind: p.kind as ReasonKind, reason: p.reason }));
 }
 
 async function evaluate(manifestPath: string) {
@@ -76,19 +64,8 @@ async function evaluate(manifestPath: string) {
         const text = git(repo, 'log', '-1', '--format=%B', c).replace(/^(Co-Authored-By|Signed-off-by):.*$/gim, '').trim();
         const parent = git(repo, 'rev-parse', `${c}^`);
         git(clone, 'checkout', '-q', '--detach', '-f', parent);
-        const predicted = await planAt(clone, cfg, tmp, { id: c, text });
-        const tracked = new Set(git(clone, 'ls-files').split('\n'));
-        const dirs = new Set([...tracked].flatMap((f) => {
-          const o: string[] = [];
-          for (let d = dirOf(f); d; d = dirOf(d)) o.push(d);
-          return o;
-        }));
-        const literal = new Set(
-          extractMentions(text)
-            .paths.map((p) => p.replace(/\/$/, ''))
-            .filter((p) => tracked.has(p) || (!dirs.has(p) && dirs.has(dirOf(p))))
-            .filter((p) => !ignore.some((g) => matches(p, g))),
-        );
+        const predicted = await planText(clone, cfg, tmp, text);
+        const literal = literalPaths(clone, text, ignore);
         items.push({ id: c.slice(0, 10), issue, parent, text, truth: new Set(files), predicted, literal });
       }
     }

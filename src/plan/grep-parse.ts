@@ -58,15 +58,31 @@ export function parseGrep(out: string, identifiers: ReadonlySet<string>): Map<st
   return res;
 }
 
-/** Parses `git log --name-only --format=%x1e%H` output into commits (newest first). */
-export function parseLog(out: string): Array<{ hash: string; files: string[] }> {
-  const commits: Array<{ hash: string; files: string[] }> = [];
-  for (const rec of out.split('\x1e')) {
+/**
+ * Parses `git log --name-only --format=%x1e%H%x00%B%x00` output into commits (newest first).
+ * The plain `--format=%x1e%H` form (no message) is read too.
+ */
+export function parseLog(out: string): Array<{ hash: string; files: string[]; message?: string }> {
+  const commits: Array<{ hash: string; files: string[]; message?: string }> = [];
+  // A record starts at \x1e followed by a hash; a stray \x1e inside a message is not a start.
+  for (const rec of out.split(/\x1e(?=[0-9a-f]{40,64}[\0\n])/)) {
     if (!rec.trim()) continue;
-    const lines = rec.split('\n');
-    const hash = lines[0]!.trim();
-    const files = lines.slice(1).map((l) => l.trim()).filter((l) => l.length > 0);
-    commits.push({ hash, files });
+    const nul = rec.indexOf('\0');
+    let hash: string;
+    let message: string | undefined;
+    let rest: string;
+    if (nul >= 0 && /^[0-9a-f]{40,64}$/.test(rec.slice(0, nul))) {
+      hash = rec.slice(0, nul);
+      const end = rec.indexOf('\0', nul + 1);
+      message = rec.slice(nul + 1, end < 0 ? rec.length : end).replace(/\x1e/g, ' ');
+      rest = end < 0 ? '' : rec.slice(end + 1);
+    } else {
+      const nl = rec.indexOf('\n');
+      hash = (nl < 0 ? rec : rec.slice(0, nl)).replace(/^\x1e/, '').trim();
+      rest = nl < 0 ? '' : rec.slice(nl + 1);
+    }
+    const files = rest.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+    commits.push(message === undefined ? { hash, files } : { hash, files, message });
   }
   return commits;
 }

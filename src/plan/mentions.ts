@@ -82,9 +82,13 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
   const paths: string[] = [];
   const pathSet = new Set<string>();
   const idents = new Map<string, boolean>();
-  const addIdent = (name: string, strong: boolean, call = false) => {
-    // A plain lowercase word (`list`, `claude`) is English as often as code; only a call names code.
-    if (/^[a-z]+$/.test(name) && !call) return;
+  const addIdent = (name: string, strong: boolean, call = false, code = false) => {
+    // A plain lowercase word (`list`, `claude`) is English as often as code: a call names code;
+    // in backticks (`alpha`, `res.jsonp`) it may, so only its definition is looked up (weak).
+    if (/^[a-z]+$/.test(name) && !call) {
+      if (!code) return;
+      strong = false;
+    }
     if (name.length < 3 || !IDENT.test(name) || STOP.has(name.toLowerCase()) || WORD_STOP.has(name.toLowerCase())) return;
     if (idents.size >= MAX_IDENTIFIERS && !idents.has(name)) return;
     idents.set(name, (idents.get(name) ?? false) || strong);
@@ -110,7 +114,7 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
     for (const c of span.matchAll(/([A-Za-z_$][\w$]*)\s*\(/g)) addIdent(c[1]!, true, true);
     for (const part of span.split(/::|\.|#/)) {
       const w = part.replace(/\(.*$/, '').trim();
-      if (IDENT.test(w)) addIdent(w, true);
+      if (IDENT.test(w)) addIdent(w, true, false, true);
     }
     if (/\s/.test(span)) for (const tok of span.split(/\s+/)) if (tok.includes('/') || EXT.test(tok)) addPath(tok);
   }

@@ -5,6 +5,7 @@ import { isGlob } from '../core/paths.js';
 import { baseOf, classifyPath, dirOf, stemOf } from './classify.js';
 import { DEFAULT_COCHANGE, indexCommits, mineCoChange, type CoChangeIndex } from './cochange.js';
 import { extractMentions, normalizeMentionedPath, type Mentions } from './mentions.js';
+import { DEFAULT_SIMILAR, indexMessages, similarChanges, type SimilarIndex } from './similar.js';
 import type { PlanIssue, PlanOptions, PredictedFile, Prediction, ReasonKind, RepoFacts } from './types.js';
 
 /** A file touched by at least this share of recent commits is hot. */
@@ -31,6 +32,8 @@ export interface RepoIndex {
   /** History-hot files with their share of recent commits, highest first. */
   historyHot: Array<{ path: string; share: number }>;
   cochange: CoChangeIndex;
+  /** Past commit messages and their files, for similar past changes. */
+  similar: SimilarIndex;
   ignore: string[];
   /** Memo for commandsDir (computed once per plan, not per issue). */
   commands?: { dir: string; ext: string; stems: string[] } | null;
@@ -75,7 +78,7 @@ export function buildIndex(facts: RepoFacts, opts: Pick<PlanOptions, 'hotFiles' 
     }
     historyHot.sort((a, b) => b.share - a.share || (a.path < b.path ? -1 : 1));
   }
-  return { files, dirs, byBase, byStem, tests, hot, historyHot, cochange: indexCommits(facts.commits, DEFAULT_COCHANGE), ignore: opts.ignore };
+  return { files, dirs, byBase, byStem, tests, hot, historyHot, cochange: indexCommits(facts.commits, DEFAULT_COCHANGE), similar: indexMessages(facts.commits, DEFAULT_SIMILAR), ignore: opts.ignore };
 }
 
 export function issueText(issue: Pick<PlanIssue, 'title' | 'description'>): string {
@@ -150,6 +153,11 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
     const docs = (idx.byStem.get(w) ?? []).filter((f) => classifyPath(f) === 'doc' && /\.(md|mdx|rst|adoc)$/i.test(f));
     if (docs.length === 1) add(docs[0]!, 'named', `the title names ${docs[0]}`);
   }
+  // A manual page reference, `bash(1)`: the page's source (`bash.1`).
+  for (const mm of issueText(issue).matchAll(/(?<![\w.-])([A-Za-z][\w.+-]*)\(([1-9])[a-z]*\)/g)) {
+    const hits = idx.byBase.get(`${mm[1]}.${mm[2]}`.toLowerCase()) ?? [];
+    if (hits.length >= 1 && hits.length <= 2) for (const h of hits) add(h, 'named', `manual page ${mm[1]}(${mm[2]})`);
+  }
   // 3. Linked documents.
   for (const d of issue.documents) {
     const r = normalizeMentionedPath(d.path);
@@ -222,7 +230,12 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
   for (const h of mineCoChange(seeds, idx.cochange)) {
     add(h.path, 'co-change', `changed with ${h.seed} in ${h.together} of its ${h.seedCommits} commits`);
   }
-  // 9. Files edited by most changes.
+  // 9. Files the most similar past changes changed (the shared files texts leave unsaid).
+  for (const h of similarChanges(issueText(issue), idx.similar)) {
+    if (!idx.files.has(h.path)) continue; // deleted since
+    add(h.path, 'similar', `changed by ${h.votes} of the ${h.of} most similar past commits (e.g. "${h.example}")`);
+  }
+  // 10. Files edited by most changes.
   for (const h of idx.historyHot) if (h.share >= ALWAYS_SHARE) add(h.path, 'hot-history', `touched by ${Math.round(h.share * 100)}% of recent commits`);
 
   let files = [...out.values()];

@@ -43,7 +43,8 @@ export function grepArgs(ignore: string[]): string[] {
 }
 
 export function logArgs(depth: number): string[] {
-  return ['log', '--no-merges', '--no-renames', `-n${depth}`, '--name-only', '--format=%x1e%H'];
+  // The message too: similar past changes are found by it (similar.ts). NUL cannot occur in it.
+  return ['log', '--no-merges', '--no-renames', `-n${depth}`, '--name-only', '--format=%x1e%H%x00%B%x00'];
 }
 
 /** Tracked files and history do not depend on the issues: start them while the source loads. */

@@ -14,6 +14,8 @@ export type PlanIssue = Pick<
 export interface CommitFiles {
   hash: string;
   files: string[];
+  /** The commit message (subject and body), when the log was asked for it. */
+  message?: string;
 }
 
 /** Matches of the batched `git grep`: per identifier, per file, uses and definition lines. */
@@ -57,6 +59,7 @@ export type ReasonKind =
   | 'command'
   | 'test'
   | 'co-change'
+  | 'similar'
   | 'hot-history';
 
 export interface PredictedFile {

@@ -47,7 +47,16 @@ describe('mentions', () => {
     const names = m.identifiers.map((i) => i.name);
     expect(names).toEqual(expect.arrayContaining(['parseConfig', 'load_state', 'open_db', 'FooBar', 'list']));
     expect(m.identifiers.find((i) => i.name === 'FooBar')!.strong).toBe(false);
-    expect(extractMentions('the `list` subcommand').identifiers).toEqual([]);
+    // A plain lowercase word counts only as code: in backticks it is looked up weakly (definitions only).
+    expect(extractMentions('the `list` subcommand').identifiers).toEqual([{ name: 'list', strong: false }]);
+    expect(extractMentions('the list subcommand').identifiers).toEqual([]);
+    expect(extractMentions('Fix `store::open` for `alpha()` and `undefined`').identifiers).toEqual(expect.arrayContaining([
+      { name: 'alpha', strong: true },
+      { name: 'store', strong: false },
+      { name: 'open', strong: false },
+      { name: 'undefined', strong: false },
+    ]));
+    expect(extractMentions('Fix `store::open` for `alpha()` and `undefined`').identifiers).toHaveLength(4);
   });
   it('bounds huge descriptions', () => {
     const t0 = performance.now();
@@ -146,6 +155,12 @@ describe('prediction', () => {
     const i = (title: string) => predictIssue({ ...(issue('x', '') as PlanIssue), title }, buildIndex(f, OPTS), f, OPTS);
     expect(kinds(i('Benchmarks: faster runs'))).toEqual({ 'docs/benchmarks.md': 'named' });
     expect(kinds(i('Setup: two docs share the name'))).toEqual({});
+  });
+  it('a manual page reference names the page source', () => {
+    const f = facts(['doc/bash.1', 'doc/rbash.1', 'src/bash.c', 'man/crontab.5', 'man/crontab.1']);
+    const got = (text: string) => kinds(predictIssue(issue('x', text) as PlanIssue, buildIndex(f, OPTS), f, OPTS));
+    expect(got('mention quoting in bash(1) and crontab(5)')).toEqual({ 'doc/bash.1': 'named', 'man/crontab.5': 'named' });
+    expect(got('call f(1) and printf(3)')).toEqual({});
   });
     it('declared files and globs, refusing paths that leave the repo', () => {
     const p = predict('', F, { declaredFiles: ['src/commands/*.ts', 'docs/new.md', '../outside.ts', '/etc/passwd', 'src/\u0007bell.ts', 'src/../../x.ts'] });

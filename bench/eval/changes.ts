@@ -1,0 +1,96 @@
+// Shared by the release and the Debian evaluations: a list of real changes, each with the text
+// that describes it, the tree it was made on and the files it really changed. Plans each text on
+// its tree, then scores pairs (chosen by the caller) against the truth for jitp and the baselines.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { findConflicts } from '../../src/plan/conflicts.js';
+import type { PredictedFile } from '../../src/plan/types.js';
+import { git } from './history.js';
+import { fileScore, overlapPairs, pairKey, pairScore, pct, ratio, type FileScore, type PairScore } from './metrics.js';
+import { literalPaths, planText } from './plan-one.js';
+
+export interface Change {
+  id: string;
+  /** Commit of `repo` the change was made on. */
+  base: string;
+  text: string;
+  truth: Set<string>;
+  /** Position in its sequence (release order, patch series order): pairs are chosen by it. */
+  index: number;
+}
+
+export interface Planned extends Change {
+  predicted: PredictedFile[];
+  literal: Set<string>;
+}
+
+export interface Policy {
+  name: string;
+  files: FileScore | null;
+  pairs: PairScore;
+}
+
+export async function planChanges(repo: string, changes: Change[], ignore: string[], progress?: (done: number) => void): Promise<Planned[]> {
+  const tmp = mkdtempSync(join(tmpdir(), 'jitp-cheval-'));
+  try {
+    const clone = join(tmp, 'repo');
+    git(tmp, 'clone', '-q', '--shared', '--no-checkout', repo, clone);
+    const cfg = join(tmp, 'config.yaml');
+    writeFileSync(cfg, stringify({ plan: { ignore } }));
+    const out: Planned[] = [];
+    for (const c of changes) {
+      git(clone, 'checkout', '-q', '--detach', '-f', c.base);
+      out.push({ ...c, predicted: await planText(clone, cfg, tmp, c.text), literal: literalPaths(clone, c.text, ignore) });
+      progress?.(out.length);
+    }
+    return out;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** `pairOf(a, b)`: whether two changes form a pair to score (e.g. fewer than N releases apart). */
+export function scoreChanges(items: Planned[], pairOf: (a: Planned, b: Planned) => boolean): { pairs: number; truthConflicts: number; policies: Policy[] } {
+  const pairs: string[] = [];
+  for (let a = 0; a < items.length; a++) for (let b = a + 1; b < items.length; b++) if (pairOf(items[a]!, items[b]!)) pairs.push(pairKey(items[a]!.id, items[b]!.id));
+  const pairSet = new Set(pairs);
+  const only = (s: Set<string>) => new Set([...s].filter((k) => pairSet.has(k)));
+  const truthPairs = only(overlapPairs(new Map(items.map((c) => [c.id, c.truth]))));
+  const planPairs = only(new Set(findConflicts(items.map((c) => ({ id: c.id, files: c.predicted }))).map((c) => pairKey(c.pair[0], c.pair[1]))));
+  const literalPairs = only(overlapPairs(new Map(items.map((c) => [c.id, c.literal]))));
+  const sum = (get: (c: Planned) => Set<string>): FileScore =>
+    items.reduce<FileScore>((acc, c) => {
+      const s = fileScore(get(c), c.truth);
+      return { tp: acc.tp + s.tp, predicted: acc.predicted + s.predicted, truth: acc.truth + s.truth };
+    }, { tp: 0, predicted: 0, truth: 0 });
+  return {
+    pairs: pairs.length,
+    truthConflicts: truthPairs.size,
+    policies: [
+      { name: 'jitp plan', files: sum((c) => new Set(c.predicted.map((p) => p.path))), pairs: pairScore(pairs, planPairs, truthPairs) },
+      { name: 'literal paths only', files: sum((c) => c.literal), pairs: pairScore(pairs, literalPairs, truthPairs) },
+      { name: 'all parallel', files: null, pairs: pairScore(pairs, new Set(), truthPairs) },
+      { name: 'serialise everything', files: null, pairs: pairScore(pairs, pairSet, truthPairs) },
+    ],
+  };
+}
+
+/** Sums pair counts per policy over several sources (every pair counts once). */
+export function pool(sets: Policy[][]): Array<{ name: string; pairs: PairScore }> {
+  return sets[0]!.map((p, k) => {
+    const s = sets.reduce((a, ps) => {
+      const x = ps[k]!.pairs;
+      return { tp: a.tp + x.tp, fp: a.fp + x.fp, fn: a.fn + x.fn, tn: a.tn + x.tn };
+    }, { tp: 0, fp: 0, fn: 0, tn: 0 });
+    const n = s.tp + s.fp + s.fn + s.tn;
+    return { name: p.name, pairs: { ...s, recall: ratio(s.tp, s.tp + s.fn), precision: ratio(s.tp, s.tp + s.fp), accuracy: ratio(s.tp + s.tn, n) } };
+  });
+}
+
+export function policyRow(name: string, f: FileScore | null, p: PairScore): string {
+  return `${name.padEnd(22)} ${f ? pct(ratio(f.tp, f.truth)) : '    -'}       ${f ? pct(ratio(f.tp, f.predicted)) : '    -'}    |      ${pct(p.recall)} ${pct(p.precision)} ${pct(p.accuracy)}`;
+}
+
+export const POLICY_HEADER = 'policy                 file recall  file prec | pairs: recall  prec   acc';
