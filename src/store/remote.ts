@@ -97,7 +97,8 @@ export class RemoteLeaseStore implements LeaseStore {
     }
     if (out.pushed) {
       try {
-        appendEvents(eventsPath(this.storeDir, this.remote), out.events.map((e) => ({ ...e, remote: this.remote, host: this.host })));
+        // The committed version: a release or eviction leaves the remote's version where it was.
+        appendEvents(eventsPath(this.storeDir, this.remote), out.events.map((e) => ({ ...e, version: out.next.version, remote: this.remote, host: this.host })));
       } catch {
         // The remote has the change; a local log we cannot append to must not turn it into a failure.
       }

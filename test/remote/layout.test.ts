@@ -33,8 +33,9 @@ test('every issue key round-trips and is a valid git ref name', () => {
 
 test('decodeState rejects what it cannot trust, naming why', () => {
   expect(decodeState(encodeState(emptyState()))).toEqual(emptyState());
-  expect(() => decodeState('{"schemaVersion":2,"version":0,"leases":[]}')).toThrow(/unknown schemaVersion 2/);
+  expect(() => decodeState('{"schemaVersion":3,"version":0,"leases":[]}')).toThrow(/unknown schemaVersion 3 \(this jitp reads 1 and 2\)/);
   expect(() => decodeState('{"schemaVersion":1,"version":-1,"leases":[]}')).toThrow(/version/);
+  expect(() => decodeState('{"schemaVersion":2,"version":1,"leases":[],"leaseCommits":{"a":"HEAD"}}')).toThrow(/leaseCommits\["a"\] is not a commit id/);
   expect(() => decodeState('{"schemaVersion":1,"version":1,"leases":[{"issueId":1}]}')).toThrow(/malformed lease/);
   expect(() => decodeState('{"schemaVersion":1,')).toThrow();
 });
@@ -44,4 +45,10 @@ test('leaseDiff: unchanged leases keep their ref, changed ones get a commit, van
   const d = leaseDiff([l('a', 1), l('b', 2), l('c', 3)], [l('a', 1), l('b', 4), l('d', 5)]);
   expect(d.upsert.map((x) => x.issueId)).toEqual(['b', 'd']);
   expect(d.remove).toEqual(['c']);
+});
+
+test('format 1 (a lease commit per ref, every lease named in leaseCommits) reads as format 2', () => {
+  const c = 'a'.repeat(40);
+  const v1 = decodeState(JSON.stringify({ schemaVersion: 1, version: 3, leases: [], leaseCommits: { x: c } }));
+  expect(v1).toEqual({ schemaVersion: 2, version: 3, leases: [], leaseCommits: { x: c } });
 });

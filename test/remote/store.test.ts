@@ -68,7 +68,9 @@ test('an expired lease is taken over by CAS; the old holder has lost it', async 
   expect(e.code).toBe('E_HELD');
   const taken = await b.acquire({ issueId: 'issue-1', agentId: 'agent:bob', paths: ['src/a.ts'] });
   expect(taken.token).toBeGreaterThan(old.token);
-  expect(JSON.parse(git(w.bare, 'show', `${leaseRef('issue-1')}:lease.json`)).agentId).toBe('agent:bob');
+  // The lease ref points at the commit that wrote bob's lease (its state.json holds the record).
+  const atRef = JSON.parse(git(w.bare, 'show', `${leaseRef('issue-1')}:state.json`));
+  expect(atRef.leases.map((l: { issueId: string; agentId: string }) => [l.issueId, l.agentId])).toEqual([['issue-1', 'agent:bob']]);
   const lost = await failure(a.renew({ issueId: 'issue-1', agentId: 'agent:alice', token: old.token }));
   expect(lost.code).toBe('E_LEASE_LOST');
   expect(lost.exitCode).toBe(6);
@@ -92,8 +94,11 @@ test('renew, extend, evict and release all round-trip through the remote', async
   await b.evict(l.id, 'agent:admin', 'left for the day');
   expect(git(w.bare, 'for-each-ref', '--format=%(refname)', 'refs/jit-parallel/leases/')).toBe(leaseRef('issue-2'));
   await b.release({ issueId: 'issue-2', agentId: 'agent:bob' });
+  expect(git(w.bare, 'for-each-ref', 'refs/jit-parallel/leases/')).toBe('');
   expect((await b.read()).leases).toEqual([]);
-  expect(JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`)).version).toBe(6);
+  expect((await a.sync()).leases).toEqual([]);
+  // Acquire, renew, extend, acquire moved the index; evict and release only deleted lease refs.
+  expect(JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`)).version).toBe(4);
 });
 
 test('binding secrets stay on the acquiring machine; bind works there and is pushed', async () => {
@@ -101,7 +106,7 @@ test('binding secrets stay on the acquiring machine; bind works there and is pus
   const l = await a.acquire({ issueId: 'issue-1', agentId: 'agent:alice', paths: [] });
   expect(l.bindSecret).toMatch(/^[0-9a-f]{32}$/);
   expect(git(w.bare, 'show', `${INDEX_REF}:state.json`)).not.toContain(l.bindSecret!);
-  expect(git(w.bare, 'show', `${leaseRef('issue-1')}:lease.json`)).not.toContain(l.bindSecret!);
+  expect(git(w.bare, 'show', `${leaseRef('issue-1')}:state.json`)).not.toContain(l.bindSecret!);
   // The local mirror (read by hooks on this machine) has it; the other machine's does not.
   const ma = readMirror(storeDirOf(discoverRepo(w.clones[0]!)!), 'origin')!;
   expect(ma.leases[0]!.bindSecret).toBe(l.bindSecret);
@@ -127,4 +132,26 @@ test('read() serves the mirror while young and refetches when older than the max
   const m = JSON.parse(readFileSync(mirrorPath(storeDirOf(discoverRepo(w.clones[1]!)!), 'origin'), 'utf8'));
   expect(m.fetchedAt).toBe(new Date(now).toISOString());
   expect(m.source).toBe('fetch');
+});
+
+test('a remote written by format 1 (jitp before the removal-only push) is read and written on', async () => {
+  // Format 1: the lease ref had a commit of its own (lease.json); state.json named every lease commit.
+  const { ObjectWriter } = await import('../../src/remote/git-objects.js');
+  const c0 = w.clones[0]!;
+  const o = new ObjectWriter(discoverRepo(c0)!.commonDir);
+  const when = new Date();
+  const lease = { id: 'L-old1', issueId: 'issue-1', agentId: 'agent:alice', worktree: null, branch: null, paths: ['src/**'], ttlSecs: 600, acquiredAt: when.toISOString(), renewedAt: when.toISOString(), expiresAt: new Date(when.getTime() + 600_000).toISOString(), token: 1, host: 'old' };
+  const who = 'jit-parallel <jitp@old>';
+  const lc = o.commit({ tree: o.tree({ 'lease.json': { type: 'blob', id: o.blob(JSON.stringify(lease)) } }), parents: [], who, when, message: 'lease' });
+  const state = { schemaVersion: 1, version: 1, leases: [lease], leaseCommits: { 'issue-1': lc } };
+  const ic = o.commit({ tree: o.tree({ 'state.json': { type: 'blob', id: o.blob(JSON.stringify(state)) } }), parents: [], who, when, message: 'jit-parallel v1' });
+  git(c0, 'push', '-q', '--atomic', 'origin', `${ic}:${INDEX_REF}`, `${lc}:${leaseRef('issue-1')}`);
+  const b = store(1);
+  expect((await b.sync()).leases.map((l) => l.id)).toEqual(['L-old1']);
+  expect((await failure(b.acquire({ issueId: 'issue-2', agentId: 'agent:bob', paths: ['src/x.ts'] }))).code).toBe('E_HELD');
+  await b.acquire({ issueId: 'issue-2', agentId: 'agent:bob', paths: ['docs/**'] });
+  const v2 = JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`));
+  expect(v2).toMatchObject({ schemaVersion: 2, version: 2, leaseCommits: { 'issue-1': lc } });
+  await store(0).release({ issueId: 'issue-1', agentId: 'agent:alice' });
+  expect((await b.sync()).leases.map((l) => l.issueId)).toEqual(['issue-2']);
 });

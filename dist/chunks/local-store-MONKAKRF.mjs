@@ -1,0 +1,2 @@
+import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
+import{LocalLeaseStore,ensureStoreDir}from"./chunk-2KOS5IER.mjs";import"./chunk-UUM7GQYG.mjs";import"./chunk-Q4RTTGJD.mjs";import"./chunk-ACSMC37L.mjs";import"./chunk-DI3JIFXN.mjs";import"./chunk-55KHCOWT.mjs";import"./chunk-4O5GEBIX.mjs";import"./chunk-GYQAJDU5.mjs";export{LocalLeaseStore,ensureStoreDir};

@@ -1,0 +1,2 @@
+import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
+import{removalFacts,removeIssue,removeLooseWorktree}from"./chunk-I7KSLSG5.mjs";import"./chunk-ET4SJNAL.mjs";import"./chunk-W2C5O7KI.mjs";import"./chunk-OG2UU6KE.mjs";import"./chunk-RJLKW7G6.mjs";import"./chunk-I5KEHVBQ.mjs";import"./chunk-4O5GEBIX.mjs";import"./chunk-GYQAJDU5.mjs";export{removalFacts,removeIssue,removeLooseWorktree};
