@@ -3,7 +3,7 @@
 // (5 per change), which alone is a large part of a push to a local remote; the loose-object
 // format is stable and tiny. SHA-1 and SHA-256 repositories are both handled.
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 
@@ -24,6 +24,8 @@ export const zeroId = (algo: HashAlgo): string => '0'.repeat(algo === 'sha1' ? 4
 export class ObjectWriter {
   readonly algo: HashAlgo;
   private readonly objectsDir: string;
+  /** Fan-out directories known to exist (saves a syscall or two per object on repeated writes). */
+  private readonly dirs = new Set<string>();
 
   constructor(commonDir: string, env: NodeJS.ProcessEnv = process.env) {
     this.algo = objectFormatOf(commonDir);
@@ -36,16 +38,21 @@ export class ObjectWriter {
     const id = createHash(this.algo).update(full).digest('hex');
     const dir = join(this.objectsDir, id.slice(0, 2));
     const file = join(dir, id.slice(2));
-    try {
-      statSync(file);
-      return id; // content-addressed: an existing file already holds exactly this
-    } catch {
-      /* write it */
-    }
-    mkdirSync(dir, { recursive: true });
+    if (existsSync(file)) return id; // content-addressed: an existing file already holds exactly this
     const tmp = join(dir, `tmp_obj_jitp_${process.pid}_${randomBytes(6).toString('hex')}`);
-    writeFileSync(tmp, deflateSync(full), { flag: 'wx' });
-    chmodSync(tmp, 0o444);
+    const data = deflateSync(full);
+    // Read-only like git's own loose objects (the mode applies at creation; umask only removes bits).
+    const create = () => writeFileSync(tmp, data, { flag: 'wx', mode: 0o444 });
+    if (!this.dirs.has(dir)) mkdirSync(dir, { recursive: true });
+    try {
+      create();
+    } catch (e) {
+      // A gc may have pruned the (empty) fan-out directory since we last made it.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      mkdirSync(dir, { recursive: true });
+      create();
+    }
+    this.dirs.add(dir);
     try {
       // link, not rename: like git, never replace an object another writer just finished.
       linkSync(tmp, file);

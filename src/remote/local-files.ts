@@ -22,7 +22,8 @@ export function saveSecret(storeDir: string, remote: string, leaseId: string, se
   renameSync(tmp, join(dir, leaseId));
 }
 
-export function loadSecrets(storeDir: string, remote: string): Map<string, string> {
+/** Secrets by lease id; `only`: just these leases (every jitp write needs the live ones alone). */
+export function loadSecrets(storeDir: string, remote: string, only?: readonly Lease[]): Map<string, string> {
   const out = new Map<string, string>();
   let names: string[];
   try {
@@ -30,8 +31,9 @@ export function loadSecrets(storeDir: string, remote: string): Map<string, strin
   } catch {
     return out;
   }
+  const wanted = only && new Set(only.map((l) => l.id));
   for (const n of names) {
-    if (!SAFE_ID.test(n)) continue;
+    if (!SAFE_ID.test(n) || (wanted && !wanted.has(n))) continue;
     try {
       out.set(n, readFileSync(join(secretsDir(storeDir, remote), n), 'utf8'));
     } catch {
@@ -39,6 +41,18 @@ export function loadSecrets(storeDir: string, remote: string): Map<string, strin
     }
   }
   return out;
+}
+
+/** Forgets the secrets of leases this clone's own accepted push removed (released, evicted, swept). */
+export function dropSecrets(storeDir: string, remote: string, leaseIds: readonly string[]): void {
+  for (const id of leaseIds) {
+    if (!SAFE_ID.test(id)) continue;
+    try {
+      unlinkSync(join(secretsDir(storeDir, remote), id));
+    } catch {
+      /* none kept here */
+    }
+  }
 }
 
 /**

@@ -118,6 +118,12 @@ test('binding secrets stay on the acquiring machine; bind works there and is pus
   expect(a.engine.lastStats.attempts).toBe(1);
   await a.bind(l.id, l.bindSecret!, 'sub-1'); // idempotent: no push
   expect(JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`)).version).toBe(2);
+  // Released by this clone: the secret goes with it (it no longer guards anything).
+  const { loadSecrets } = await import('../../src/remote/local-files.js');
+  const dirA = storeDirOf(discoverRepo(w.clones[0]!)!);
+  expect([...loadSecrets(dirA, 'origin').keys()]).toEqual([l.id]);
+  await a.release({ issueId: 'issue-1', agentId: 'agent:alice' });
+  expect([...loadSecrets(dirA, 'origin').keys()]).toEqual([]);
 });
 
 test('read() serves the mirror while young and refetches when older than the max age', async () => {
