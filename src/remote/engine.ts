@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { EXIT, JitpError, isJitpError } from '../core/errors.js';
 import type { Lease, StoreSnapshot } from '../store/types.js';
 import { ObjectWriter } from './git-objects.js';
-import { INDEX_REF, LEASE_REF_PREFIX, REMOTE_SCHEMA_VERSION, encodeState, leaseDiff, leaseRef, type RefUpdate, type RemoteState } from './layout.js';
+import { INDEX_REF, LEASE_REF_PREFIX, REMOTE_SCHEMA_VERSION, indexMessage, leaseDiff, leaseRef, type RefUpdate, type RemoteState } from './layout.js';
 import { withoutSecrets } from './local-files.js';
 import { readMirror, writeMirror, mirrorAgeSecs, type RemoteMirror } from './mirror.js';
 import { resolveRead, type RawRead } from './resolve.js';
@@ -194,16 +194,16 @@ export class RemoteEngine {
       if (!upsert.has(l.issueId) && c) carried[l.issueId] = c;
     }
     const written: RemoteState = { schemaVersion: REMOTE_SCHEMA_VERSION, version: next.version, leases: next.leases, leaseCommits: carried };
-    const blob = o.blob(encodeState(written));
-    const tree = o.tree({ 'state.json': { type: 'blob', id: blob } });
-    // Parentless, so a new machine fetches one small commit, never the whole change log;
-    // the previous id in the message still lets a person walk back while objects survive.
+    // One object per write: the state rides in the message of a commit on the empty tree (a
+    // blob and a tree more would cost the push a few ms on both ends: layout.ts). Parentless,
+    // so a new machine fetches one small commit, never the whole change log; the previous id in
+    // the message still lets a person walk back while objects survive.
     const indexCommit = o.commit({
-      tree,
+      tree: o.tree({}),
       parents: [],
       who,
       when: at,
-      message: `jit-parallel v${next.version}: ${summary}\n\nprevious: ${view.indexCommit || '(none)'}\nhost: ${this.host}\n`,
+      message: indexMessage(`jit-parallel v${next.version}: ${summary}`, view.indexCommit, this.host, written),
     });
     const updates: RefUpdate[] = [{ ref: INDEX_REF, old: view.indexCommit, next: indexCommit }];
     const leaseCommits = { ...carried };

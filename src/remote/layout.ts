@@ -1,20 +1,24 @@
 // Where remote leases live and how they are encoded. Pure: no fs, no git.
 //
 // On the remote (format 2; docs/remote-leases.md "Layout"):
-//   refs/jit-parallel/index            commit whose tree holds state.json: the store version and
-//                                      every lease as of the last GROWING write (acquire, renew,
-//                                      extend, bind, takeover), with the commit each lease ref
-//                                      had then. Every growing write CASes this ref, so two
-//                                      writers that could conflict (same issue, overlapping
-//                                      paths, renew vs takeover) never both win.
-//   refs/jit-parallel/leases/<key>     one ref per live lease, pointing at the index commit
-//                                      that last wrote the lease (no objects of its own). A
-//                                      release or eviction is a compare-and-set DELETE of this
-//                                      ref alone: it only shrinks the lease set, so it cannot
-//                                      create a conflict and need not touch the index.
+//   refs/jit-parallel/index            a commit whose MESSAGE holds the state (a subject line,
+//                                      `previous:`/`host:` lines, then the state as JSON): the
+//                                      store version and every lease as of the last GROWING write
+//                                      (acquire, renew, extend, bind, takeover), with the commit
+//                                      each lease ref had then. Its tree is the empty tree, so a
+//                                      write sends one new object, not three. Every growing write
+//                                      CASes this ref, so two writers that could conflict (same
+//                                      issue, overlapping paths, renew vs takeover) never both win.
+//   refs/jit-parallel/leases/<key>     one ref per live lease, pointing at the index commit that
+//                                      last wrote the lease (no objects of its own). A release or
+//                                      eviction is a compare-and-set DELETE of this ref alone: it
+//                                      only shrinks the lease set, so it cannot create a conflict
+//                                      and need not touch the index.
 // A lease is live iff the index lists it AND its ref still exists: a listed lease whose ref is
 // gone was released after the index was written (see resolve.ts for how a reader tells that
 // from a read that raced a write).
+// Format 1 (jitp before this) kept state.json in the index commit's tree and gave each lease ref
+// a commit of its own; it reads as format 2 (decodeState, stateTextOf).
 // In the clone: refs/jit-parallel-mirror/<remote key>/… mirrors every ref above.
 import type { Lease, StoreSnapshot } from '../store/types.js';
 
@@ -70,14 +74,33 @@ export function encodeState(state: RemoteState): string {
   return `${JSON.stringify(state, null, 1)}\n`;
 }
 
+/**
+ * The index commit's message: subject, `previous:`/`host:` lines, and the state as the last
+ * paragraph (pretty-printed JSON has no blank line, and the lines above are kept to one line each).
+ */
+export function indexMessage(subject: string, previous: string, host: string, state: RemoteState): string {
+  const line = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  return `${line(subject)}\n\nprevious: ${previous || '(none)'}\nhost: ${line(host)}\n\n${encodeState(state)}`;
+}
+
+/** The state JSON in a raw commit object (`git cat-file commit`), or undefined when it has none (format 1, or not ours). */
+export function stateTextOf(rawCommit: string): string | undefined {
+  const body = rawCommit.indexOf('\n\n');
+  if (body < 0) return undefined;
+  const msg = rawCommit.slice(body + 2).replace(/\n+$/, '');
+  const last = msg.lastIndexOf('\n\n');
+  const para = last < 0 ? msg : msg.slice(last + 2);
+  return para.startsWith('{') ? para : undefined;
+}
+
 export function encodeLease(lease: Lease): string {
   return `${JSON.stringify(lease, null, 1)}\n`;
 }
 
-/** Parses state.json from the remote; throws a plain Error with the reason (the caller adds where). */
+/** Parses the state from the remote; throws a plain Error with the reason (the caller adds where). */
 export function decodeState(text: string): RemoteState {
   const raw = JSON.parse(text) as Partial<RemoteState>;
-  if (!raw || typeof raw !== 'object') throw new Error('state.json is not an object');
+  if (!raw || typeof raw !== 'object') throw new Error('the state is not an object');
   if (!READABLE_SCHEMAS.has(raw.schemaVersion as number)) throw new Error(`unknown schemaVersion ${String(raw.schemaVersion)} (this jitp reads ${[...READABLE_SCHEMAS].join(' and ')})`);
   if (typeof raw.version !== 'number' || !Number.isInteger(raw.version) || raw.version < 0) throw new Error('version is not a non-negative integer');
   if (!Array.isArray(raw.leases)) throw new Error('leases is not an array');

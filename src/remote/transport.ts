@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { EXIT, JitpError } from '../core/errors.js';
 import { runGit, unreachableError, type GitResult } from './git-run.js';
-import { INDEX_REF, REF_ROOT, decodeState, emptyState, mirrorRefRoot, type RefUpdate, type RemoteState } from './layout.js';
+import { INDEX_REF, REF_ROOT, decodeState, emptyState, mirrorRefRoot, stateTextOf, type RefUpdate, type RemoteState } from './layout.js';
 import type { RawRead } from './resolve.js';
 
 export interface TransportOptions {
@@ -110,16 +110,18 @@ export class RemoteTransport {
   }
 
   readStateAt(commit: string): RemoteState {
-    const text = this.local(['cat-file', 'blob', `${commit}:state.json`]);
+    // Format 2: the state is the commit message's last paragraph; format 1: state.json in its tree.
+    const raw = this.local(['cat-file', 'commit', commit]);
+    const text = (raw !== undefined ? stateTextOf(raw) : undefined) ?? this.local(['cat-file', 'blob', `${commit}:state.json`]);
     if (text === undefined) {
-      throw new JitpError('E_REMOTE_CORRUPT', EXIT.STORE, `${INDEX_REF} on '${this.opts.remote}' (commit ${commit.slice(0, 12)}) has no state.json`, {
+      throw new JitpError('E_REMOTE_CORRUPT', EXIT.STORE, `${INDEX_REF} on '${this.opts.remote}' (object ${commit.slice(0, 12)}) holds no lease state`, {
         hint: `someone pushed something else to ${INDEX_REF}; inspect it with \`git fetch ${this.opts.remote} ${INDEX_REF} && git show FETCH_HEAD --stat\`; if it is garbage, \`git push ${this.opts.remote} :${INDEX_REF}\` resets the remote leases (holders then acquire again)`,
       });
     }
     try {
       return decodeState(text);
     } catch (e) {
-      throw new JitpError('E_REMOTE_CORRUPT', EXIT.STORE, `${INDEX_REF}:state.json on '${this.opts.remote}' (commit ${commit.slice(0, 12)}) is unreadable: ${(e as Error).message}`, {
+      throw new JitpError('E_REMOTE_CORRUPT', EXIT.STORE, `the lease state in ${INDEX_REF} on '${this.opts.remote}' (commit ${commit.slice(0, 12)}) is unreadable: ${(e as Error).message}`, {
         hint: `upgrade jitp if another machine runs a newer one; otherwise \`git push ${this.opts.remote} :${INDEX_REF}\` resets the remote leases (holders then acquire again)`,
       });
     }

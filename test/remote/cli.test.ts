@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { INDEX_REF } from '../../src/remote/layout.js';
 import { git } from '../support/git.js';
 import { DIST_JITP } from '../support/paths.js';
-import { makeWorld, type World } from './world.js';
+import { makeWorld, remoteState, type World } from './world.js';
 
 let w: World;
 beforeAll(() => {
@@ -26,7 +26,7 @@ test('acquire on one machine, denied on another with the holder and its host, li
   const lease = got.json().lease;
   expect(lease.host).toBeTypeOf('string');
   expect(lease.bindSecret).toMatch(/^[0-9a-f]{32}$/);
-  expect(JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`)).leases[0].id).toBe(lease.id);
+  expect(remoteState(w.bare, INDEX_REF).leases[0]!.id).toBe(lease.id);
 
   const denied = jitp(b, 'claim', 'acquire', 'issue-2', '--paths', 'src/a.ts', '--remote', 'origin', '--agent', 'agent:bob', '--json');
   expect(denied.code).toBe(3);
@@ -105,10 +105,10 @@ test('claim sync --check finds lease refs changed behind jitp and prints the fix
   // A released lease is still listed by the index, without a ref: that is normal, not drift.
   expect(jitp(a, 'claim', 'acquire', 'issue-5', '--paths', 'docs/**', '--agent', 'agent:carol').code).toBe(0);
   expect(jitp(a, 'claim', 'release', 'issue-5', '--agent', 'agent:carol').code).toBe(0);
-  expect(JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`)).leases.map((l: { issueId: string }) => l.issueId)).toContain('issue-5');
+  expect(remoteState(w.bare, INDEX_REF).leases.map((l: { issueId: string }) => l.issueId)).toContain('issue-5');
   expect(jitp(a, 'claim', 'sync', 'origin', '--check').code).toBe(0);
-  const st = JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`));
-  const issueId = st.leases[0].issueId as string;
+  const st = remoteState(w.bare, INDEX_REF);
+  const issueId = st.leases[0]!.issueId;
   const ref = `refs/jit-parallel/leases/${issueId}`;
   const commit = git(w.bare, 'rev-parse', ref);
   const main = git(w.bare, 'rev-parse', 'refs/heads/main');

@@ -9,7 +9,7 @@ import { resolveRead } from '../../src/remote/resolve.js';
 import * as rules from '../../src/core/lease-rules.js';
 import type { Lease } from '../../src/store/types.js';
 import { git } from '../support/git.js';
-import { makeWorld, type World } from './world.js';
+import { makeWorld, remoteState, type World } from './world.js';
 
 let w: World;
 beforeEach(() => {
@@ -53,14 +53,16 @@ test('a change is one commit, on the index and the lease ref alike; another clon
   expect(refs.split('\n').sort()).toEqual([INDEX_REF, leaseRef('i-1'), 'refs/heads/main'].sort());
   // One commit holds the record; the lease ref points at it, so the state names no commit for it.
   expect(git(w.bare, 'rev-parse', leaseRef('i-1'))).toBe(git(w.bare, 'rev-parse', INDEX_REF));
-  const state = JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`));
+  const state = remoteState(w.bare, INDEX_REF);
   expect(state).toMatchObject({ schemaVersion: 2, version: 1, leaseCommits: {} });
-  expect(git(w.bare, 'ls-tree', '--name-only', INDEX_REF)).toBe('state.json');
-  expect(JSON.parse(git(w.bare, 'show', `${leaseRef('i-1')}:state.json`)).leases[0].meta.notes).toEqual(['first']);
+  // The state rides in the commit message; the tree is the empty tree: one object per write.
+  expect(git(w.bare, 'ls-tree', INDEX_REF)).toBe('');
+  expect(git(w.bare, 'log', '-1', '--format=%s', INDEX_REF)).toBe('jit-parallel v1: note first');
+  expect(remoteState(w.bare, leaseRef('i-1')).leases[0]!.meta!.notes).toEqual(['first']);
   // A second lease: the first one's ref stays where it was and the new state names it.
   await a.mutate(append('i-2', 'second'));
   const first = git(w.bare, 'rev-parse', leaseRef('i-1'));
-  expect(JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`)).leaseCommits).toEqual({ 'i-1': first });
+  expect(remoteState(w.bare, INDEX_REF).leaseCommits).toEqual({ 'i-1': first });
   const b = engine(w.clones[1]!);
   const m = await b.sync();
   expect(m.leases.map((l) => l.meta?.notes)).toEqual([['first'], ['second']]);
@@ -75,8 +77,8 @@ test('a stale mirror costs one refetch and loses nothing', async () => {
   await a.mutate(append('i-1', 'from-a'));
   expect(await b.mutate(append('i-1', 'from-b'))).toBe(2);
   expect(b.lastStats).toEqual({ attempts: 2, fetches: 1 });
-  const state = JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`));
-  expect(state.leases[0].meta.notes).toEqual(['from-a', 'from-b']);
+  const state = remoteState(w.bare, INDEX_REF);
+  expect(state.leases[0]!.meta!.notes).toEqual(['from-a', 'from-b']);
   // a's own mirror is now stale too; its next write recovers the same way.
   expect(await a.mutate(append('i-1', 'again'))).toBe(3);
 });
@@ -103,7 +105,7 @@ test('removing a lease is a CAS delete of its ref alone: no objects, the index a
   expect(git(w.bare, 'count-objects')).toBe(objects);
   expect(a.lastCommitted).toEqual({ version: 2, indexCommit: index });
   // The index still lists i-1; every reader sees it released because its ref is gone.
-  expect(JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`)).leases.map((l: Lease) => l.issueId)).toEqual(['i-1', 'i-2']);
+  expect(remoteState(w.bare, INDEX_REF).leases.map((l: Lease) => l.issueId)).toEqual(['i-1', 'i-2']);
   const b = engine(w.clones[1]!);
   expect((await b.sync()).leases.map((l) => l.issueId)).toEqual(['i-2']);
   // b never saw i-1's ref, so it could not tell "released" from "granted while it read": it read the refs again.
@@ -112,8 +114,8 @@ test('removing a lease is a CAS delete of its ref alone: no objects, the index a
   expect(b.lastStats.fetches).toBe(1); // now it knows i-1's commit existed: one read is enough
   // The next write that moves the index drops it for good.
   await b.mutate(append('i-3', 'x'));
-  expect(JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`))).toMatchObject({ version: 3, leaseCommits: { 'i-2': index } });
-  expect(JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`)).leases.map((l: Lease) => l.issueId)).toEqual(['i-2', 'i-3']);
+  expect(remoteState(w.bare, INDEX_REF)).toMatchObject({ version: 3, leaseCommits: { 'i-2': index } });
+  expect(remoteState(w.bare, INDEX_REF).leases.map((l: Lease) => l.issueId)).toEqual(['i-2', 'i-3']);
 });
 
 test('a removal on a stale view loses its CAS, re-reads and loses nothing', async () => {

@@ -8,7 +8,7 @@ import { mirrorPath, readMirror } from '../../src/remote/mirror.js';
 import { eventsPath } from '../../src/remote/local-files.js';
 import { RemoteLeaseStore } from '../../src/store/remote.js';
 import { git } from '../support/git.js';
-import { makeWorld, type World } from './world.js';
+import { makeWorld, remoteState, type World } from './world.js';
 
 let w: World;
 beforeEach(() => {
@@ -52,7 +52,7 @@ test('a clone with a stale mirror is denied at push time, and the remote is unch
   expect(e2.message).toMatch(/src\/core\/x\.ts overlaps src\/core\/\*\*/);
   // The denied attempt pushed nothing: the remote's index is the one alice's write left.
   expect(git(w.bare, 'rev-parse', INDEX_REF)).not.toBe(before);
-  const state = JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`));
+  const state = remoteState(w.bare, INDEX_REF);
   expect(state.leases.map((l: { agentId: string }) => l.agentId)).toEqual(['agent:alice']);
   // And b's mirror now shows alice's lease with its host.
   const m = readMirror(storeDirOf(discoverRepo(w.clones[1]!)!), 'origin')!;
@@ -68,8 +68,8 @@ test('an expired lease is taken over by CAS; the old holder has lost it', async 
   expect(e.code).toBe('E_HELD');
   const taken = await b.acquire({ issueId: 'issue-1', agentId: 'agent:bob', paths: ['src/a.ts'] });
   expect(taken.token).toBeGreaterThan(old.token);
-  // The lease ref points at the commit that wrote bob's lease (its state.json holds the record).
-  const atRef = JSON.parse(git(w.bare, 'show', `${leaseRef('issue-1')}:state.json`));
+  // The lease ref points at the commit that wrote bob's lease (its state holds the record).
+  const atRef = remoteState(w.bare, leaseRef('issue-1'));
   expect(atRef.leases.map((l: { issueId: string; agentId: string }) => [l.issueId, l.agentId])).toEqual([['issue-1', 'agent:bob']]);
   const lost = await failure(a.renew({ issueId: 'issue-1', agentId: 'agent:alice', token: old.token }));
   expect(lost.code).toBe('E_LEASE_LOST');
@@ -98,15 +98,15 @@ test('renew, extend, evict and release all round-trip through the remote', async
   expect((await b.read()).leases).toEqual([]);
   expect((await a.sync()).leases).toEqual([]);
   // Acquire, renew, extend, acquire moved the index; evict and release only deleted lease refs.
-  expect(JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`)).version).toBe(4);
+  expect(remoteState(w.bare, INDEX_REF).version).toBe(4);
 });
 
 test('binding secrets stay on the acquiring machine; bind works there and is pushed', async () => {
   const a = store(0);
   const l = await a.acquire({ issueId: 'issue-1', agentId: 'agent:alice', paths: [] });
   expect(l.bindSecret).toMatch(/^[0-9a-f]{32}$/);
-  expect(git(w.bare, 'show', `${INDEX_REF}:state.json`)).not.toContain(l.bindSecret!);
-  expect(git(w.bare, 'show', `${leaseRef('issue-1')}:state.json`)).not.toContain(l.bindSecret!);
+  expect(git(w.bare, 'cat-file', 'commit', INDEX_REF)).not.toContain(l.bindSecret!);
+  expect(git(w.bare, 'cat-file', 'commit', leaseRef('issue-1'))).not.toContain(l.bindSecret!);
   // The local mirror (read by hooks on this machine) has it; the other machine's does not.
   const ma = readMirror(storeDirOf(discoverRepo(w.clones[0]!)!), 'origin')!;
   expect(ma.leases[0]!.bindSecret).toBe(l.bindSecret);
@@ -117,7 +117,7 @@ test('binding secrets stay on the acquiring machine; bind works there and is pus
   expect(bound.meta?.claudeAgentIds).toEqual(['sub-1']);
   expect(a.engine.lastStats.attempts).toBe(1);
   await a.bind(l.id, l.bindSecret!, 'sub-1'); // idempotent: no push
-  expect(JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`)).version).toBe(2);
+  expect(remoteState(w.bare, INDEX_REF).version).toBe(2);
   // Released by this clone: the secret goes with it (it no longer guards anything).
   const { loadSecrets } = await import('../../src/remote/local-files.js');
   const dirA = storeDirOf(discoverRepo(w.clones[0]!)!);
@@ -156,7 +156,7 @@ test('a remote written by format 1 (jitp before the removal-only push) is read a
   expect((await b.sync()).leases.map((l) => l.id)).toEqual(['L-old1']);
   expect((await failure(b.acquire({ issueId: 'issue-2', agentId: 'agent:bob', paths: ['src/x.ts'] }))).code).toBe('E_HELD');
   await b.acquire({ issueId: 'issue-2', agentId: 'agent:bob', paths: ['docs/**'] });
-  const v2 = JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`));
+  const v2 = remoteState(w.bare, INDEX_REF);
   expect(v2).toMatchObject({ schemaVersion: 2, version: 2, leaseCommits: { 'issue-1': lc } });
   await store(0).release({ issueId: 'issue-1', agentId: 'agent:alice' });
   expect((await b.sync()).leases.map((l) => l.issueId)).toEqual(['issue-2']);

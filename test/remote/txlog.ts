@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stateTextOf } from '../../src/remote/layout.js';
 import { git } from '../support/git.js';
 
 export interface RefChange {
@@ -81,13 +82,13 @@ export function readTxLog(log: string): Tx[] {
   return order.filter((o) => o.done === 'committed').map((o) => o.tx);
 }
 
-/** Reads `<commit>:state.json` in the bare repository, with a cache (commits never change). */
+/** Reads the lease state a commit carries in the bare repository, with a cache (commits never change). */
 export function stateReader(bare: string): (commit: string) => { version: number; leases: Array<{ id: string; issueId: string; paths: string[]; token: number; bindSecret?: string }>; leaseCommits: Record<string, string> } {
   const cache = new Map<string, ReturnType<ReturnType<typeof stateReader>>>();
   return (commit) => {
     let s = cache.get(commit);
     if (!s) {
-      s = JSON.parse(execFileSync('git', ['show', `${commit}:state.json`], { cwd: bare, encoding: 'utf8' }));
+      s = JSON.parse(stateTextOf(execFileSync('git', ['cat-file', 'commit', commit], { cwd: bare, encoding: 'utf8' })) ?? 'null');
       cache.set(commit, s!);
     }
     return s!;
