@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { EXIT, JitpError, isJitpError } from '../core/errors.js';
 import type { Lease, StoreSnapshot } from '../store/types.js';
 import { ObjectWriter } from './git-objects.js';
-import { INDEX_REF, LEASE_REF_PREFIX, REMOTE_SCHEMA_VERSION, indexMessage, leaseDiff, leaseRef, type RefUpdate, type RemoteState } from './layout.js';
+import { FORMAT_MARKER, INDEX_REF, LEASE_REF_PREFIX, REMOTE_SCHEMA_VERSION, indexMessage, leaseDiff, leaseRef, type RefUpdate, type RemoteState } from './layout.js';
 import { withoutSecrets } from './local-files.js';
 import { readMirror, writeMirror, mirrorAgeSecs, type RemoteMirror } from './mirror.js';
 import { resolveRead, type RawRead } from './resolve.js';
@@ -194,12 +194,13 @@ export class RemoteEngine {
       if (!upsert.has(l.issueId) && c) carried[l.issueId] = c;
     }
     const written: RemoteState = { schemaVersion: REMOTE_SCHEMA_VERSION, version: next.version, leases: next.leases, leaseCommits: carried };
-    // One object per write: the state rides in the message of a commit on the empty tree (a
-    // blob and a tree more would cost the push a few ms on both ends: layout.ts). Parentless,
+    // One new object per write: the state rides in the commit message, the tree is the constant
+    // format marker the remote already has (a blob and a tree per write would cost the push a
+    // few ms on both ends: layout.ts). Parentless,
     // so a new machine fetches one small commit, never the whole change log; the previous id in
     // the message still lets a person walk back while objects survive.
     const indexCommit = o.commit({
-      tree: o.tree({}),
+      tree: o.tree({ 'state.json': { type: 'blob', id: o.blob(FORMAT_MARKER) } }),
       parents: [],
       who,
       when: at,

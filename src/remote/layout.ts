@@ -5,8 +5,9 @@
 //                                      `previous:`/`host:` lines, then the state as JSON): the
 //                                      store version and every lease as of the last GROWING write
 //                                      (acquire, renew, extend, bind, takeover), with the commit
-//                                      each lease ref had then. Its tree is the empty tree, so a
-//                                      write sends one new object, not three. Every growing write
+//                                      each lease ref had then. Its tree is a constant marker
+//                                      (FORMAT_MARKER), so a write sends one new object, not three.
+//                                      Every growing write
 //                                      CASes this ref, so two writers that could conflict (same
 //                                      issue, overlapping paths, renew vs takeover) never both win.
 //   refs/jit-parallel/leases/<key>     one ref per live lease, pointing at the index commit that
@@ -73,6 +74,13 @@ export const mirrorRefRoot = (remote: string): string => `refs/jit-parallel-mirr
 export function encodeState(state: RemoteState): string {
   return `${JSON.stringify(state, null, 1)}\n`;
 }
+
+/**
+ * The tree of every format-2 commit: one constant `state.json` that only names the format. A
+ * jitp that reads format 1 (state.json in the tree) then stops with "unknown schemaVersion 2 …
+ * upgrade jitp" instead of calling the index garbage. Constant, so it is written and sent once.
+ */
+export const FORMAT_MARKER = `${JSON.stringify({ schemaVersion: REMOTE_SCHEMA_VERSION, note: 'jit-parallel remote lease format 2: the state is in the commit message' })}\n`;
 
 /**
  * The index commit's message: subject, `previous:`/`host:` lines, and the state as the last

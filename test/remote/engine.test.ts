@@ -55,12 +55,17 @@ test('a change is one commit, on the index and the lease ref alike; another clon
   expect(git(w.bare, 'rev-parse', leaseRef('i-1'))).toBe(git(w.bare, 'rev-parse', INDEX_REF));
   const state = remoteState(w.bare, INDEX_REF);
   expect(state).toMatchObject({ schemaVersion: 2, version: 1, leaseCommits: {} });
-  // The state rides in the commit message; the tree is the empty tree: one object per write.
-  expect(git(w.bare, 'ls-tree', INDEX_REF)).toBe('');
+  // The state rides in the commit message; the tree is a constant marker naming the format (so
+  // a jitp that reads only format 1 says "unknown schemaVersion 2", not "garbage").
   expect(git(w.bare, 'log', '-1', '--format=%s', INDEX_REF)).toBe('jit-parallel v1: note first');
+  expect(JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`))).toMatchObject({ schemaVersion: 2 });
   expect(remoteState(w.bare, leaseRef('i-1')).leases[0]!.meta!.notes).toEqual(['first']);
-  // A second lease: the first one's ref stays where it was and the new state names it.
+  // A second lease: the first one's ref stays where it was and the new state names it. The
+  // push carried one new object (the commit): the marker tree is already on the remote.
+  const loose = () => Number(/^count: (\d+)$/m.exec(git(w.bare, 'count-objects', '-v'))![1]);
+  const before = loose();
   await a.mutate(append('i-2', 'second'));
+  expect(loose() - before).toBe(1);
   const first = git(w.bare, 'rev-parse', leaseRef('i-1'));
   expect(remoteState(w.bare, INDEX_REF).leaseCommits).toEqual({ 'i-1': first });
   const b = engine(w.clones[1]!);
