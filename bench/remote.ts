@@ -27,11 +27,20 @@ try {
   const commit = sh(clone, 'rev-parse', 'HEAD');
   const store = new RemoteLeaseStore({ loc: discoverRepo(clone)!, remote: 'origin', timeoutMs: 30_000 });
 
+  // Halves of each cycle (first push / second push), to show where a gap comes from.
+  const halves: Record<string, number[]> = { 'floor create': [], 'floor delete': [], 'jitp acquire': [], 'jitp release': [] };
+  let timing = false;
+  const half = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+    const t = process.hrtime.bigint();
+    const r = await f();
+    if (timing) halves[name]!.push(Number(process.hrtime.bigint() - t) / 1e6);
+    return r;
+  };
   const floorCycle = async () => {
     // The same push flags jitp uses, minus everything jitp adds (objects, atomic multi-ref, mirror).
     const opts = { cwd: clone, timeoutMs: 30_000, what: 'bench push', remote: 'origin', env };
-    const a = await runGit(['push', '--porcelain', '--no-verify', '--force-with-lease=refs/bench/floor:', 'origin', `${commit}:refs/bench/floor`], opts);
-    const b = await runGit(['push', '--porcelain', '--no-verify', `--force-with-lease=refs/bench/floor:${commit}`, 'origin', ':refs/bench/floor'], opts);
+    const a = await half('floor create', () => runGit(['push', '--porcelain', '--no-verify', '--force-with-lease=refs/bench/floor:', 'origin', `${commit}:refs/bench/floor`], opts));
+    const b = await half('floor delete', () => runGit(['push', '--porcelain', '--no-verify', `--force-with-lease=refs/bench/floor:${commit}`, 'origin', ':refs/bench/floor'], opts));
     if (a.code || b.code) throw new Error(`floor push failed: ${a.stderr}${b.stderr}`);
   };
   // A lease has to carry data, so a push that also sends one fresh object (a commit on the empty
@@ -52,9 +61,9 @@ try {
   };
   let fetches = 0;
   const oursCycle = async () => {
-    const l = await store.acquire({ issueId: 'bench-1', agentId: 'agent:bench', paths: ['src/**'] });
+    const l = await half('jitp acquire', () => store.acquire({ issueId: 'bench-1', agentId: 'agent:bench', paths: ['src/**'] }));
     fetches += store.engine.lastStats.fetches;
-    await store.release({ issueId: 'bench-1', agentId: 'agent:bench', token: l.token });
+    await half('jitp release', () => store.release({ issueId: 'bench-1', agentId: 'agent:bench', token: l.token }));
     fetches += store.engine.lastStats.fetches;
   };
   const resetData = (last: string) => runGit(['push', '--porcelain', '--no-verify', `--force-with-lease=refs/bench/data:${last}`, 'origin', ':refs/bench/data'], { cwd: clone, timeoutMs: 30_000, what: 'reset', remote: 'origin', env });
@@ -64,6 +73,7 @@ try {
     await resetData(await dataFloorCycle());
   }
   fetches = 0;
+  timing = true;
   const floor: number[] = [];
   const data: number[] = [];
   const ours: number[] = [];
@@ -93,6 +103,7 @@ try {
   console.log(`  data floor (2 pushes, each sending 1 fresh object): ${fmt(d)}`);
   console.log(`  jitp acquire+release (--remote):                    ${fmt(o)}`);
   console.log(`  ratio to floor (median): ${(o.median / f.median).toFixed(2)}x (goal: within 1.5x)   to data floor: ${(o.median / d.median).toFixed(2)}x`);
+  console.log(`  halves (median): ${Object.entries(halves).map(([k, v]) => `${k} ${stat(v).median.toFixed(1)} ms`).join(', ')}`);
   console.log(`  fetches during the timed run: ${fetches} (0 = every write was one push, no re-read)`);
 } finally {
   rmSync(base, { recursive: true, force: true });
