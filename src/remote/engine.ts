@@ -257,6 +257,10 @@ export class RemoteEngine {
     // A removal push that lost once is retried as a full write: only a push that also CASes the
     // index can tell a lost race from a lease ref changed by hand (E_REMOTE_DRIFT below).
     let removalLost = false;
+    // Lease refs a push found stale while the index was not (see below): drift if it happens twice.
+    let suspect: { index: string; refs: Set<string> } | undefined;
+    // When the current view was read (a mirror written from it must not count as newer: mirror.ts).
+    let viewAt = this.now();
     if (cached) view = this.viewOf(cached);
     else {
       view = await this.fetchView(stats);
@@ -271,11 +275,12 @@ export class RemoteEngine {
       } catch (e) {
         // Only refusals that depend on the state are re-checked; bad input fails at once.
         if (!fresh && isJitpError(e) && STATE_REFUSALS.has(e.code)) {
-          view = await this.refetch(stats, view);
+          viewAt = this.now();
+          view = await this.refetch(stats, view, viewAt);
           fresh = true;
           continue;
         }
-        if (fresh && isJitpError(e)) this.save(view, 'fetch', at);
+        if (fresh && isJitpError(e)) this.save(view, 'fetch', viewAt);
         throw e;
       }
       if (out.changed === false) return { ...out, pushed: false };
@@ -308,15 +313,19 @@ export class RemoteEngine {
           this.save({ indexCommit: built.indexCommit, state: built.state }, 'push', this.now());
           return { ...out, next, pushed: true };
         }
-        // After a fresh fetch, a lease ref that is stale while the index is not cannot be a race
-        // (every write that moves a lease ref to a new value also moves the index): someone
-        // changed that ref by hand. Retrying would only spin until the budget runs out.
-        const staleLease = pushed.conflict.filter((c) => c.ref.startsWith(LEASE_REF_PREFIX) && /stale info/.test(c.reason));
+        // On a fresh view, a lease ref that is stale while the index is not was either deleted
+        // since (a release races us; the next read drops it) or changed by hand (every jitp write
+        // that moves a lease ref to a new value also moves the index). So when the same index
+        // sees it again after a re-read, it is drift: retrying would only spin until the budget ends.
+        const staleLease = pushed.conflict.filter((c) => c.ref.startsWith(LEASE_REF_PREFIX) && /stale info/.test(c.reason)).map((c) => c.ref);
         if (fresh && staleLease.length && !pushed.conflict.some((c) => c.ref === INDEX_REF && /stale info/.test(c.reason))) {
-          throw new JitpError('E_REMOTE_DRIFT', EXIT.STORE, `lease ref ${staleLease.map((c) => c.ref).join(', ')} on '${this.opts.remote}' does not match refs/jit-parallel/index (changed outside jitp)`, {
-            hint: `\`jitp claim sync ${this.opts.remote} --check\` shows the difference; \`jitp claim sync ${this.opts.remote} --check --repair\` rewrites the lease refs from the index`,
-            details: { conflict: pushed.conflict },
-          });
+          if (suspect?.index === view.indexCommit && staleLease.some((r) => suspect!.refs.has(r))) {
+            throw new JitpError('E_REMOTE_DRIFT', EXIT.STORE, `lease ref ${staleLease.join(', ')} on '${this.opts.remote}' does not match refs/jit-parallel/index (changed outside jitp)`, {
+              hint: `\`jitp claim sync ${this.opts.remote} --check\` shows the difference; \`jitp claim sync ${this.opts.remote} --check --repair\` rewrites the lease refs from the index`,
+              details: { conflict: pushed.conflict },
+            });
+          }
+          suspect = { index: view.indexCommit, refs: new Set(staleLease) };
         }
       }
       if (Date.now() - t0 > budget) {
@@ -328,13 +337,13 @@ export class RemoteEngine {
       // Lost the race (or our view was stale): back off a little so N racers do not stay in lockstep.
       if (stats.attempts > 2) await sleep(Math.min(200, 5 * 2 ** Math.min(stats.attempts, 6)) * Math.random());
       if (stats.attempts % 10 === 0) this.opts.progress?.(`remote '${this.opts.remote}' is busy; attempt ${stats.attempts + 1}…`);
-      view = await this.refetch(stats, view);
+      viewAt = this.now();
+      view = await this.refetch(stats, view, viewAt);
       fresh = true;
     }
   }
 
-  private async refetch(stats: MutateStats, current: FetchedState): Promise<FetchedState> {
-    const started = this.now();
+  private async refetch(stats: MutateStats, current: FetchedState, started: Date): Promise<FetchedState> {
     const v = await this.fetchView(stats, current);
     this.save(v, 'fetch', started);
     return v;

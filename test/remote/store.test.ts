@@ -161,3 +161,27 @@ test('a remote written by format 1 (jitp before the removal-only push) is read a
   await store(0).release({ issueId: 'issue-1', agentId: 'agent:alice' });
   expect((await b.sync()).leases.map((l) => l.issueId)).toEqual(['issue-2']);
 });
+
+test('an acquire that sweeps an expired lease while its holder releases it is a lost race, not drift', async () => {
+  const a = store(0);
+  const e = await a.acquire({ issueId: 'issue-e', agentId: 'agent:alice', paths: ['src/**'], ttlSecs: 60 });
+  const b = store(1, { nowMs: () => Date.now() + 120_000 }); // alice's lease has expired for b
+  await b.sync();
+  await a.acquire({ issueId: 'issue-z', agentId: 'agent:alice', paths: ['docs/**'] }); // b's view is stale now
+  // b's push loses, b re-reads (alice's lease still there), and right then alice releases it:
+  // b's next push, which sweeps it, finds its ref gone while the index has not moved.
+  const real = b.engine.transport.fetch.bind(b.engine.transport);
+  let released = false;
+  b.engine.transport.fetch = async () => {
+    const r = await real();
+    if (!released) {
+      released = true;
+      await a.release({ issueId: 'issue-e', agentId: 'agent:alice', token: e.token });
+    }
+    return r;
+  };
+  const got = await b.acquire({ issueId: 'issue-b', agentId: 'agent:bob', paths: ['src/x.ts'] });
+  expect(got.agentId).toBe('agent:bob');
+  expect(b.engine.lastStats.attempts).toBe(3);
+  expect(git(w.bare, 'for-each-ref', '--format=%(refname)', 'refs/jit-parallel/leases/').split('\n').sort()).toEqual([leaseRef('issue-b'), leaseRef('issue-z')]);
+});

@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{recordSubagent}from"./chunk-57J54KJC.mjs";import"./chunk-SPN7B7GJ.mjs";import"./chunk-RLW2A4BT.mjs";import"./chunk-MRJOUUGA.mjs";import"./chunk-6IUJPVTM.mjs";import"./chunk-LZQNAWDU.mjs";import"./chunk-YAI2CAY2.mjs";import"./chunk-ACSMC37L.mjs";import"./chunk-4O5GEBIX.mjs";import"./chunk-GYQAJDU5.mjs";var handler=(input,env)=>recordSubagent(input,env,"subagent-start");export{handler};
