@@ -3,9 +3,10 @@
 // (5 per change), which alone is a large part of a push to a local remote; the loose-object
 // format is stable and tiny. SHA-1 and SHA-256 repositories are both handled.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
+import { inDir } from './in-dir.js';
 
 export type HashAlgo = 'sha1' | 'sha256';
 
@@ -24,8 +25,6 @@ export const zeroId = (algo: HashAlgo): string => '0'.repeat(algo === 'sha1' ? 4
 export class ObjectWriter {
   readonly algo: HashAlgo;
   private readonly objectsDir: string;
-  /** Fan-out directories known to exist (saves a syscall or two per object on repeated writes). */
-  private readonly dirs = new Set<string>();
 
   constructor(commonDir: string, env: NodeJS.ProcessEnv = process.env) {
     this.algo = objectFormatOf(commonDir);
@@ -42,17 +41,7 @@ export class ObjectWriter {
     const tmp = join(dir, `tmp_obj_jitp_${process.pid}_${randomBytes(6).toString('hex')}`);
     const data = deflateSync(full);
     // Read-only like git's own loose objects (the mode applies at creation; umask only removes bits).
-    const create = () => writeFileSync(tmp, data, { flag: 'wx', mode: 0o444 });
-    if (!this.dirs.has(dir)) mkdirSync(dir, { recursive: true });
-    try {
-      create();
-    } catch (e) {
-      // A gc may have pruned the (empty) fan-out directory since we last made it.
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      mkdirSync(dir, { recursive: true });
-      create();
-    }
-    this.dirs.add(dir);
+    inDir(dir, () => writeFileSync(tmp, data, { flag: 'wx', mode: 0o444 }));
     try {
       // link, not rename: like git, never replace an object another writer just finished.
       linkSync(tmp, file);

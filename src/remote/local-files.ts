@@ -2,9 +2,10 @@
 // leases acquired here (they bind this machine's sub-agents and have no business on a shared
 // server) and a local event log of the changes this clone made.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lease } from '../store/types.js';
+import { inDir } from './in-dir.js';
 import { remoteFileKey } from './mirror.js';
 
 const secretsDir = (storeDir: string, remote: string) => join(storeDir, `remote-${remoteFileKey(remote)}.secrets`);
@@ -16,9 +17,8 @@ const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export function saveSecret(storeDir: string, remote: string, leaseId: string, secret: string): void {
   if (!SAFE_ID.test(leaseId)) return;
   const dir = secretsDir(storeDir, remote);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = join(dir, `.${leaseId}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  writeFileSync(tmp, secret, { flag: 'wx', mode: 0o600 });
+  inDir(dir, () => writeFileSync(tmp, secret, { flag: 'wx', mode: 0o600 }), 0o700);
   renameSync(tmp, join(dir, leaseId));
 }
 
@@ -90,8 +90,7 @@ export const withoutSecrets = (leases: readonly Lease[]): Lease[] =>
  */
 export function appendEvents(file: string, events: readonly object[]): void {
   if (!events.length) return;
-  mkdirSync(join(file, '..'), { recursive: true });
-  const fd = openSync(file, 'a+');
+  const fd = inDir(join(file, '..'), () => openSync(file, 'a+'));
   try {
     const size = fstatSync(fd).size;
     let prefix = '';

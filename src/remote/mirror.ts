@@ -3,7 +3,8 @@
 // every jitp write and every fetch; readers never lock. Kept dependency-free so the hook
 // bundle can import it without pulling in git or the CLI.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { inDir } from './in-dir.js';
 import { mirrorPath, readMirror, type RemoteMirror } from './mirror-read.js';
 
 export { MIRROR_SCHEMA_VERSION, mirrorAgeSecs, mirrorPath, readMirror, remoteFileKey, type RemoteMirror } from './mirror-read.js';
@@ -18,11 +19,10 @@ export { MIRROR_SCHEMA_VERSION, mirrorAgeSecs, mirrorPath, readMirror, remoteFil
 export function writeMirror(storeDir: string, m: RemoteMirror): void {
   const cur = readMirror(storeDir, m.remote);
   if (cur && (cur.version > m.version || (cur.version === m.version && Date.parse(cur.fetchedAt) > Date.parse(m.fetchedAt)))) return;
-  mkdirSync(storeDir, { recursive: true });
   const file = mirrorPath(storeDir, m.remote);
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    writeFileSync(tmp, `${JSON.stringify(m, null, 1)}\n`, { flag: 'wx' });
+    inDir(storeDir, () => writeFileSync(tmp, `${JSON.stringify(m, null, 1)}\n`, { flag: 'wx' }));
     renameSync(tmp, file);
   } catch (e) {
     try {

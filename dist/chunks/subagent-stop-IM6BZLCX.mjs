@@ -1,0 +1,2 @@
+import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
+import{recordSubagent}from"./chunk-KAKGPNSR.mjs";import"./chunk-PKXHB4AT.mjs";import"./chunk-RUQBIWC2.mjs";import"./chunk-MRJOUUGA.mjs";import"./chunk-6IUJPVTM.mjs";import"./chunk-LZQNAWDU.mjs";import"./chunk-YAI2CAY2.mjs";import"./chunk-ACSMC37L.mjs";import"./chunk-4O5GEBIX.mjs";import"./chunk-GYQAJDU5.mjs";var handler=(input,env)=>recordSubagent(input,env,"subagent-stop");export{handler};
