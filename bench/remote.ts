@@ -1,7 +1,7 @@
 // npm run bench:remote — acquire+release latency of a remote lease against a local bare remote,
 // side by side with the floor measured in the same run: two bare `git push --force-with-lease`
 // of one ref (create, then delete), which is what one acquire plus one release must at least do.
-// Iterations alternate between the two so load on a shared machine hits both alike.
+// Iterations rotate between the series so load on a shared machine hits all alike.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,21 +27,28 @@ try {
   const commit = sh(clone, 'rev-parse', 'HEAD');
   const store = new RemoteLeaseStore({ loc: discoverRepo(clone)!, remote: 'origin', timeoutMs: 30_000 });
 
+  // Halves of each cycle (first push / second push), to show where a gap comes from.
+  const halves: Record<string, number[]> = { 'floor create': [], 'floor delete': [], 'jitp acquire': [], 'jitp release': [] };
+  let timing = false;
+  const half = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+    const t = process.hrtime.bigint();
+    const r = await f();
+    if (timing) halves[name]!.push(Number(process.hrtime.bigint() - t) / 1e6);
+    return r;
+  };
   const floorCycle = async () => {
     // The same push flags jitp uses, minus everything jitp adds (objects, atomic multi-ref, mirror).
     const opts = { cwd: clone, timeoutMs: 30_000, what: 'bench push', remote: 'origin', env };
-    const a = await runGit(['push', '--porcelain', '--no-verify', '--force-with-lease=refs/bench/floor:', 'origin', `${commit}:refs/bench/floor`], opts);
-    const b = await runGit(['push', '--porcelain', '--no-verify', `--force-with-lease=refs/bench/floor:${commit}`, 'origin', ':refs/bench/floor'], opts);
+    const a = await half('floor create', () => runGit(['push', '--porcelain', '--no-verify', '--force-with-lease=refs/bench/floor:', 'origin', `${commit}:refs/bench/floor`], opts));
+    const b = await half('floor delete', () => runGit(['push', '--porcelain', '--no-verify', `--force-with-lease=refs/bench/floor:${commit}`, 'origin', ':refs/bench/floor'], opts));
     if (a.code || b.code) throw new Error(`floor push failed: ${a.stderr}${b.stderr}`);
   };
-  // A lease has to carry data, so a push that also sends a fresh small commit is the floor of
-  // what any design on git refs can reach; shown too, so the gap jitp itself adds is visible.
+  // A lease has to carry data, so a push that also sends one fresh object (a commit on the empty
+  // tree with a small message, the least a record on git refs can be) is shown too: the gap
+  // between it and the floor is the price of carrying data at all.
   const writer = new ObjectWriter(join(clone, '.git'));
   let seq = 0;
-  const fresh = () => {
-    const blob = writer.blob(`{"n":${seq++},"r":${Math.random()}}\n`);
-    return writer.commit({ tree: writer.tree({ 'lease.json': { type: 'blob', id: blob } }), parents: [], message: 'bench', who: 'b <b@b>', when: new Date() });
-  };
+  const fresh = () => writer.commit({ tree: writer.tree({}), parents: [], message: `{"n":${seq++},"r":${Math.random()}}\n`, who: 'b <b@b>', when: new Date() });
   const dataFloorCycle = async () => {
     const opts = { cwd: clone, timeoutMs: 30_000, what: 'bench push', remote: 'origin', env };
     const c1 = fresh();
@@ -54,9 +61,9 @@ try {
   };
   let fetches = 0;
   const oursCycle = async () => {
-    const l = await store.acquire({ issueId: 'bench-1', agentId: 'agent:bench', paths: ['src/**'] });
+    const l = await half('jitp acquire', () => store.acquire({ issueId: 'bench-1', agentId: 'agent:bench', paths: ['src/**'] }));
     fetches += store.engine.lastStats.fetches;
-    await store.release({ issueId: 'bench-1', agentId: 'agent:bench', token: l.token });
+    await half('jitp release', () => store.release({ issueId: 'bench-1', agentId: 'agent:bench', token: l.token }));
     fetches += store.engine.lastStats.fetches;
   };
   const resetData = (last: string) => runGit(['push', '--porcelain', '--no-verify', `--force-with-lease=refs/bench/data:${last}`, 'origin', ':refs/bench/data'], { cwd: clone, timeoutMs: 30_000, what: 'reset', remote: 'origin', env });
@@ -66,6 +73,7 @@ try {
     await resetData(await dataFloorCycle());
   }
   fetches = 0;
+  timing = true;
   const floor: number[] = [];
   const data: number[] = [];
   const ours: number[] = [];
@@ -92,9 +100,10 @@ try {
   const fmt = (x: { median: number; p90: number; mean: number }) => `median ${x.median.toFixed(1)} ms  p90 ${x.p90.toFixed(1)} ms  mean ${x.mean.toFixed(1)} ms`;
   console.log(`remote leases, ${N} acquire+release cycles against a local bare remote (git ${sh(base, 'version').replace('git version ', '')}, ${process.platform}, node ${process.versions.node})`);
   console.log(`  floor (2 x git push --force-with-lease of one ref): ${fmt(f)}`);
-  console.log(`  data floor (2 pushes, each sending a fresh commit): ${fmt(d)}`);
+  console.log(`  data floor (2 pushes, each sending 1 fresh object): ${fmt(d)}`);
   console.log(`  jitp acquire+release (--remote):                    ${fmt(o)}`);
   console.log(`  ratio to floor (median): ${(o.median / f.median).toFixed(2)}x (goal: within 1.5x)   to data floor: ${(o.median / d.median).toFixed(2)}x`);
+  console.log(`  halves (median): ${Object.entries(halves).map(([k, v]) => `${k} ${stat(v).median.toFixed(1)} ms`).join(', ')}`);
   console.log(`  fetches during the timed run: ${fetches} (0 = every write was one push, no re-read)`);
 } finally {
   rmSync(base, { recursive: true, force: true });

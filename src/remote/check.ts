@@ -1,35 +1,35 @@
-// Consistency of the remote's lease refs with its index (pure). jitp changes both in one
-// atomic push, so a difference means someone pushed or deleted refs/jit-parallel/* by hand, or
-// a jitp of another schema wrote there; a lease ref that differs from the index makes every CAS
-// on that issue fail until fixed.
-import { INDEX_REF, LEASE_REF_PREFIX, issueIdFromKey, leaseRef, type RemoteState } from './layout.js';
+// Consistency of the remote's lease refs with its index (pure). jitp moves a lease ref only in
+// the same atomic push that moves the index, or deletes it (release); so a lease ref that the
+// index does not list, or that points elsewhere than the index says, means someone pushed
+// refs/jit-parallel/* by hand, and it makes every CAS on that issue fail until fixed. A listed
+// lease without a ref is normal: it was released after the index was written.
+import { INDEX_REF, LEASE_REF_PREFIX, commitOf, issueIdFromKey, leaseRef, type RemoteState } from './layout.js';
 
 export interface CheckResult {
   consistent: boolean;
   /** Lease refs on the remote that the index does not know. */
   orphans: Array<{ ref: string; id: string; issueId: string }>;
-  /** Index entries whose lease ref is missing or points elsewhere. */
-  mismatched: Array<{ issueId: string; ref: string; index: string; remote: string | null }>;
+  /** Index entries whose lease ref points elsewhere. */
+  mismatched: Array<{ issueId: string; ref: string; index: string; remote: string }>;
   /** Refs under refs/jit-parallel/ that are neither the index nor a lease. */
   foreign: string[];
 }
 
-export function checkRefs(remoteRefs: ReadonlyMap<string, string>, state: RemoteState): CheckResult {
+/** `state` is the index's state.json as stored, `indexCommit` its commit (for commitOf). */
+export function checkRefs(remoteRefs: ReadonlyMap<string, string>, indexCommit: string, state: RemoteState): CheckResult {
   const orphans: CheckResult['orphans'] = [];
   const mismatched: CheckResult['mismatched'] = [];
   const foreign: string[] = [];
-  const known = new Map(Object.entries(state.leaseCommits).map(([issueId, id]) => [leaseRef(issueId), { issueId, id }]));
+  const known = new Map(state.leases.map((l) => [leaseRef(l.issueId), { issueId: l.issueId, id: commitOf(state, indexCommit, l.issueId) }]));
   for (const [ref, id] of remoteRefs) {
     if (ref === INDEX_REF) continue;
     if (!ref.startsWith(LEASE_REF_PREFIX)) {
       foreign.push(ref);
       continue;
     }
-    if (!known.has(ref)) orphans.push({ ref, id, issueId: issueIdFromKey(ref.slice(LEASE_REF_PREFIX.length)) });
-  }
-  for (const [ref, { issueId, id }] of known) {
-    const remote = remoteRefs.get(ref) ?? null;
-    if (remote !== id) mismatched.push({ issueId, ref, index: id, remote });
+    const k = known.get(ref);
+    if (!k) orphans.push({ ref, id, issueId: issueIdFromKey(ref.slice(LEASE_REF_PREFIX.length)) });
+    else if (k.id !== id) mismatched.push({ issueId: k.issueId, ref, index: k.id, remote: id });
   }
   return { consistent: !orphans.length && !mismatched.length && !foreign.length, orphans, mismatched, foreign };
 }

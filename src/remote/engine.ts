@@ -1,17 +1,23 @@
 // Optimistic compare-and-set against the remote. A change is computed by a pure transition
 // from the last view we have (the local mirror), written as git objects in the clone, and
-// pushed in ONE atomic push that CASes the index ref and the lease refs it touches. If the push
-// wins, the mirror was current and the change is committed: one round trip, no fetch. If it
-// loses, someone changed the remote since our view: fetch (one round trip), recompute, retry.
-// A transition that refuses (held, lease lost) on a view that was not just fetched is retried
-// on a fresh view before the refusal is reported, so a stale mirror can neither grant nor deny.
+// pushed in ONE push. If the push wins, the mirror was current and the change is committed:
+// one round trip, no fetch. If it loses, someone changed the remote since our view: fetch
+// (one round trip), recompute, retry. A transition that refuses (held, lease lost) on a view
+// that was not just fetched is retried on a fresh view before the refusal is reported, so a
+// stale mirror can neither grant nor deny.
+//
+// Two kinds of push (layout.ts): a change that adds or rewrites a lease (acquire, renew,
+// extend, bind, takeover) CASes the index and moves the lease refs it touches to one new
+// index commit; a change that only removes leases (release, evict) is a CAS'd delete of their
+// refs and nothing else, so it sends no objects and leaves the index and version alone.
 import { hostname } from 'node:os';
 import { EXIT, JitpError, isJitpError } from '../core/errors.js';
 import type { Lease, StoreSnapshot } from '../store/types.js';
 import { ObjectWriter } from './git-objects.js';
-import { INDEX_REF, LEASE_REF_PREFIX, encodeLease, encodeState, leaseDiff, leaseRef, type RefUpdate, type RemoteState } from './layout.js';
+import { FORMAT_MARKER, INDEX_REF, LEASE_REF_PREFIX, REMOTE_SCHEMA_VERSION, indexMessage, leaseDiff, leaseRef, type RefUpdate, type RemoteState } from './layout.js';
 import { withoutSecrets } from './local-files.js';
 import { readMirror, writeMirror, mirrorAgeSecs, type RemoteMirror } from './mirror.js';
+import { resolveRead, type RawRead } from './resolve.js';
 import { RemoteTransport, type FetchedState } from './transport.js';
 
 export interface EngineOptions {
@@ -87,6 +93,7 @@ export class RemoteEngine {
       version: view.state.version,
       leases: this.opts.decorate ? this.opts.decorate(view.state.leases) : view.state.leases,
       leaseCommits: view.state.leaseCommits,
+      ...(view.released?.length ? { released: view.released } : {}),
     };
     try {
       writeMirror(this.opts.storeDir, m);
@@ -101,7 +108,8 @@ export class RemoteEngine {
   /** Fetches the remote's leases and rewrites the mirror. */
   async sync(): Promise<RemoteMirror> {
     const started = this.now();
-    const view = await this.transport.fetch();
+    this.lastStats = { attempts: 0, fetches: 0 };
+    const view = await this.fetchView(this.lastStats);
     return this.save(view, 'fetch', started);
   }
 
@@ -113,12 +121,59 @@ export class RemoteEngine {
   }
 
   private viewOf(m: RemoteMirror): FetchedState {
-    return { indexCommit: m.indexCommit, state: { schemaVersion: 1, version: m.version, leases: withoutSecrets(m.leases), leaseCommits: m.leaseCommits } };
+    return {
+      indexCommit: m.indexCommit,
+      state: { schemaVersion: REMOTE_SCHEMA_VERSION, version: m.version, leases: withoutSecrets(m.leases), leaseCommits: m.leaseCommits },
+      ...(m.released ? { released: m.released } : {}),
+    };
   }
 
-  /** Builds the objects of a change and the ref updates that commit it. */
   /**
-   * `actual` (repair only): the lease refs as the remote really has them. Every lease is then
+   * Lease commits whose refs we know existed on the remote before now: every one in a view we
+   * hold (the mirror, `also`). resolve.ts may treat such a listed lease with no ref as released.
+   */
+  private knownCommits(also?: FetchedState): Set<string> {
+    const known = new Set<string>();
+    for (const v of [this.mirror(), also]) {
+      if (!v) continue;
+      if (v.indexCommit) known.add(v.indexCommit);
+      for (const c of Object.values('state' in v ? v.state.leaseCommits : v.leaseCommits)) known.add(c);
+      for (const c of v.released ?? []) known.add(c);
+    }
+    return known;
+  }
+
+  /**
+   * One fetch, resolved into live leases; when the read cannot tell a released lease from one
+   * granted while it read (resolve.ts), a second fetch reads the lease refs again. Its refs
+   * were read after the first fetch read the index, so the first index with the second refs
+   * is a safe view, whatever order the server reads refs in.
+   */
+  private async fetchView(stats: MutateStats, current?: FetchedState): Promise<FetchedState> {
+    const known = this.knownCommits(current);
+    const first = await this.transport.fetch();
+    stats.fetches++;
+    const r = resolveRead(first, first.refs, (c) => known.has(c));
+    if (!r.unsure.length) return { indexCommit: first.indexCommit, state: r.state, released: r.released };
+    for (const id of first.refs.values()) known.add(id);
+    const second = await this.transport.fetch();
+    stats.fetches++;
+    const again = resolveRead(second, second.refs, (c) => known.has(c));
+    if (!again.unsure.length) return { indexCommit: second.indexCommit, state: again.state, released: again.released };
+    const ordered = resolveRead(first, second.refs, () => true);
+    return { indexCommit: first.indexCommit, state: ordered.state, released: ordered.released };
+  }
+
+  /** The raw reads `claim sync --check` compares (no mirror update). */
+  fetchRaw(): Promise<RawRead> {
+    return this.transport.fetch();
+  }
+
+  /**
+   * Builds the new index commit of a change that adds or rewrites leases, and the ref updates
+   * that commit it: the index, every new or changed lease (pointed at the index commit, which
+   * holds its record), every removed lease (deleted). All by CAS, in one atomic push.
+   * `actual` (repair only): the lease refs as the remote really has them; every lease is then
    * rewritten with its CAS on the actual value, and lease refs the index does not know are deleted.
    */
   private build(view: FetchedState, next: StoreSnapshot, summary: string, at: Date, actual?: ReadonlyMap<string, string>): { updates: RefUpdate[]; state: RemoteState; indexCommit: string } {
@@ -128,53 +183,53 @@ export class RemoteEngine {
     // A remote with receive.fsckObjects rejects malformed ident lines: keep the email plain.
     const who = `jit-parallel <jitp@${this.host.replace(/[^A-Za-z0-9.-]/g, '-') || 'localhost'}>`;
     const diff = leaseDiff(view.state.leases, next.leases);
-    const upsert = actual ? next.leases : diff.upsert;
+    const upsert = new Set((actual ? next.leases : diff.upsert).map((l) => l.issueId));
     const remove = actual ? [] : diff.remove;
     const oldOf = (issueId: string) => (actual ? (actual.get(leaseRef(issueId)) ?? '') : (view.state.leaseCommits[issueId] ?? ''));
-    const leaseCommits: Record<string, string> = {};
+    // Leases this commit does not write keep their refs; the state names those commits. The
+    // ones it writes point at this very commit, which cannot name itself (commitOf).
+    const carried: Record<string, string> = {};
     for (const l of next.leases) {
       const c = view.state.leaseCommits[l.issueId];
-      if (c) leaseCommits[l.issueId] = c;
+      if (!upsert.has(l.issueId) && c) carried[l.issueId] = c;
     }
-    const updates: RefUpdate[] = [];
-    for (const lease of upsert) {
-      const blob = o.blob(encodeLease(lease));
-      const tree = o.tree({ 'lease.json': { type: 'blob', id: blob } });
-      // Parentless: a lease ref is a record, not a history; the remote can prune old ones.
-      const commit = o.commit({ tree, parents: [], who, when: at, message: `lease ${lease.issueId} v${next.version}: ${summary}` });
-      updates.push({ ref: leaseRef(lease.issueId), old: oldOf(lease.issueId), next: commit });
-      leaseCommits[lease.issueId] = commit;
+    const written: RemoteState = { schemaVersion: REMOTE_SCHEMA_VERSION, version: next.version, leases: next.leases, leaseCommits: carried };
+    // One new object per write: the state rides in the commit message, the tree is the constant
+    // format marker the remote already has (a blob and a tree per write would cost the push a
+    // few ms on both ends: layout.ts). Parentless,
+    // so a new machine fetches one small commit, never the whole change log; the previous id in
+    // the message still lets a person walk back while objects survive.
+    const indexCommit = o.commit({
+      tree: o.tree({ 'state.json': { type: 'blob', id: o.blob(FORMAT_MARKER) } }),
+      parents: [],
+      who,
+      when: at,
+      message: indexMessage(`jit-parallel v${next.version}: ${summary}`, view.indexCommit, this.host, written),
+    });
+    const updates: RefUpdate[] = [{ ref: INDEX_REF, old: view.indexCommit, next: indexCommit }];
+    const leaseCommits = { ...carried };
+    for (const issueId of upsert) {
+      updates.push({ ref: leaseRef(issueId), old: oldOf(issueId), next: indexCommit });
+      leaseCommits[issueId] = indexCommit;
     }
-    for (const issueId of remove) {
-      updates.push({ ref: leaseRef(issueId), old: oldOf(issueId), next: '' });
-    }
+    for (const issueId of remove) updates.push({ ref: leaseRef(issueId), old: oldOf(issueId), next: '' });
     if (actual) {
       const live = new Set(next.leases.map((l) => leaseRef(l.issueId)));
       for (const [ref, id] of actual) if (ref.startsWith(LEASE_REF_PREFIX) && !live.has(ref)) updates.push({ ref, old: id, next: '' });
     }
-    const state: RemoteState = { schemaVersion: 1, version: next.version, leases: next.leases, leaseCommits };
-    const blob = o.blob(encodeState(state));
-    const tree = o.tree({ 'state.json': { type: 'blob', id: blob } });
-    // Parentless too, so a new machine fetches one small commit, never the whole change log;
-    // the previous id in the message still lets a person walk back while objects survive.
-    const indexCommit = o.commit({
-      tree,
-      parents: [],
-      who,
-      when: at,
-      message: `jit-parallel v${next.version}: ${summary}\n\nprevious: ${view.indexCommit || '(none)'}\nhost: ${this.host}\n`,
-    });
-    updates.unshift({ ref: INDEX_REF, old: view.indexCommit, next: indexCommit });
-    return { updates, state, indexCommit };
+    return { updates, state: { ...written, leaseCommits }, indexCommit };
   }
 
   /**
-   * Rewrites every lease ref from the index in one atomic push (after `claim sync --check` found
-   * them out of step). `actual` must come from an ls-remote taken with the index `view`.
+   * Rewrites every live lease's ref from the index, and deletes lease refs it does not know, in
+   * one atomic push (after `claim sync --check` found them out of step). `raw` and `actual`
+   * must come from reads that bracket each other (claim-sync.ts): the index, then the refs.
    */
-  async repair(view: FetchedState, actual: ReadonlyMap<string, string>): Promise<void> {
+  async repair(raw: Pick<RawRead, 'indexCommit' | 'state'>, actual: ReadonlyMap<string, string>): Promise<void> {
     const at = this.now();
-    const next = { schemaVersion: view.state.schemaVersion, version: view.state.version + 1, leases: view.state.leases };
+    // A listed lease with no ref was released; one whose ref points elsewhere is restored.
+    const view = { indexCommit: raw.indexCommit, state: resolveRead(raw, actual, () => true).state };
+    const next = { schemaVersion: REMOTE_SCHEMA_VERSION, version: view.state.version + 1, leases: view.state.leases };
     const built = this.build(view, next, 'repair lease refs', at, actual);
     const pushed = await this.transport.push(built.updates);
     if (!pushed.ok) {
@@ -183,7 +238,7 @@ export class RemoteEngine {
       });
     }
     this.lastCommitted = { version: next.version, indexCommit: built.indexCommit };
-    this.save({ indexCommit: built.indexCommit, state: built.state }, 'push', at);
+    this.save({ indexCommit: built.indexCommit, state: built.state }, 'push', this.now());
   }
 
   async mutate<T>(fn: Transition<T>): Promise<T> {
@@ -199,10 +254,16 @@ export class RemoteEngine {
     const cached = this.mirror();
     let view: FetchedState;
     let fresh = false;
+    // A removal push that lost once is retried as a full write: only a push that also CASes the
+    // index can tell a lost race from a lease ref changed by hand (E_REMOTE_DRIFT below).
+    let removalLost = false;
+    // Lease refs a push found stale while the index was not (see below): drift if it happens twice.
+    let suspect: { index: string; refs: Set<string> } | undefined;
+    // When the current view was read (a mirror written from it must not count as newer: mirror.ts).
+    let viewAt = this.now();
     if (cached) view = this.viewOf(cached);
     else {
-      view = await this.transport.fetch();
-      stats.fetches++;
+      view = await this.fetchView(stats);
       fresh = true;
     }
     for (;;) {
@@ -214,31 +275,58 @@ export class RemoteEngine {
       } catch (e) {
         // Only refusals that depend on the state are re-checked; bad input fails at once.
         if (!fresh && isJitpError(e) && STATE_REFUSALS.has(e.code)) {
-          view = await this.refetch(stats);
+          viewAt = this.now();
+          view = await this.refetch(stats, view, viewAt);
           fresh = true;
           continue;
         }
-        if (fresh && isJitpError(e)) this.save(view, 'fetch', at);
+        if (fresh && isJitpError(e)) this.save(view, 'fetch', viewAt);
         throw e;
       }
       if (out.changed === false) return { ...out, pushed: false };
-      const next = { ...out.next, version: Math.max(out.next.version, view.state.version + 1) };
-      const built = this.build(view, next, out.summary, at);
-      const pushed = await this.transport.push(built.updates);
-      if (pushed.ok) {
-        this.lastCommitted = { version: next.version, indexCommit: built.indexCommit };
-        this.save({ indexCommit: built.indexCommit, state: built.state }, 'push', at);
-        return { ...out, next, pushed: true };
-      }
-      // After a fresh fetch, a lease ref that is stale while the index is not cannot be a race
-      // (jitp moves both in one atomic push): someone changed that ref by hand. Retrying would
-      // only spin until the budget runs out.
-      const staleLease = pushed.conflict.filter((c) => c.ref.startsWith(LEASE_REF_PREFIX) && /stale info/.test(c.reason));
-      if (fresh && staleLease.length && !pushed.conflict.some((c) => c.ref === INDEX_REF && /stale info/.test(c.reason))) {
-        throw new JitpError('E_REMOTE_DRIFT', EXIT.STORE, `lease ref ${staleLease.map((c) => c.ref).join(', ')} on '${this.opts.remote}' does not match refs/jit-parallel/index (changed outside jitp)`, {
-          hint: `\`jitp claim sync ${this.opts.remote} --check\` shows the difference; \`jitp claim sync ${this.opts.remote} --check --repair\` rewrites the lease refs from the index`,
-          details: { conflict: pushed.conflict },
-        });
+      const diff = leaseDiff(view.state.leases, withoutSecrets(out.next.leases));
+      let pushed;
+      if (!diff.upsert.length && diff.remove.length && !removalLost) {
+        // Only removals: a CAS'd delete of each removed lease ref, nothing sent, index untouched.
+        // It cannot create a conflict, so it needs no serialising against other writers; a lease
+        // changed since our view (renewed, taken over) fails its CAS and we re-read.
+        const updates = diff.remove.map((issueId) => ({ ref: leaseRef(issueId), old: view.state.leaseCommits[issueId] ?? '', next: '' }));
+        pushed = await this.transport.push(updates);
+        if (pushed.ok) {
+          const leaseCommits = { ...view.state.leaseCommits };
+          for (const issueId of diff.remove) delete leaseCommits[issueId];
+          const { version } = view.state;
+          this.lastCommitted = { version, indexCommit: view.indexCommit };
+          const released = [...(view.released ?? []), ...diff.remove.map((id) => view.state.leaseCommits[id]!).filter(Boolean)];
+          this.save({ indexCommit: view.indexCommit, state: { ...view.state, leases: withoutSecrets(out.next.leases), leaseCommits }, released }, 'push', this.now());
+          return { ...out, next: { ...out.next, version }, pushed: true };
+        }
+        removalLost = true;
+      } else {
+        const next = { ...out.next, version: Math.max(out.next.version, view.state.version + 1) };
+        const built = this.build(view, next, out.summary, at);
+        pushed = await this.transport.push(built.updates);
+        if (pushed.ok) {
+          this.lastCommitted = { version: next.version, indexCommit: built.indexCommit };
+          // Known to equal the remote once the push returned (a fetch that began earlier may not
+          // have seen it, so it must not count as newer: mirror.ts).
+          this.save({ indexCommit: built.indexCommit, state: built.state }, 'push', this.now());
+          return { ...out, next, pushed: true };
+        }
+        // On a fresh view, a lease ref that is stale while the index is not was either deleted
+        // since (a release races us; the next read drops it) or changed by hand (every jitp write
+        // that moves a lease ref to a new value also moves the index). So when the same index
+        // sees it again after a re-read, it is drift: retrying would only spin until the budget ends.
+        const staleLease = pushed.conflict.filter((c) => c.ref.startsWith(LEASE_REF_PREFIX) && /stale info/.test(c.reason)).map((c) => c.ref);
+        if (fresh && staleLease.length && !pushed.conflict.some((c) => c.ref === INDEX_REF && /stale info/.test(c.reason))) {
+          if (suspect?.index === view.indexCommit && staleLease.some((r) => suspect!.refs.has(r))) {
+            throw new JitpError('E_REMOTE_DRIFT', EXIT.STORE, `lease ref ${staleLease.join(', ')} on '${this.opts.remote}' does not match refs/jit-parallel/index (changed outside jitp)`, {
+              hint: `\`jitp claim sync ${this.opts.remote} --check\` shows the difference; \`jitp claim sync ${this.opts.remote} --check --repair\` rewrites the lease refs from the index`,
+              details: { conflict: pushed.conflict },
+            });
+          }
+          suspect = { index: view.indexCommit, refs: new Set(staleLease) };
+        }
       }
       if (Date.now() - t0 > budget) {
         throw new JitpError('E_REMOTE_BUSY', EXIT.STORE, `gave up after ${stats.attempts} attempts in ${((Date.now() - t0) / 1000).toFixed(1)} s: the leases on '${this.opts.remote}' kept changing under us`, {
@@ -249,15 +337,14 @@ export class RemoteEngine {
       // Lost the race (or our view was stale): back off a little so N racers do not stay in lockstep.
       if (stats.attempts > 2) await sleep(Math.min(200, 5 * 2 ** Math.min(stats.attempts, 6)) * Math.random());
       if (stats.attempts % 10 === 0) this.opts.progress?.(`remote '${this.opts.remote}' is busy; attempt ${stats.attempts + 1}…`);
-      view = await this.refetch(stats);
+      viewAt = this.now();
+      view = await this.refetch(stats, view, viewAt);
       fresh = true;
     }
   }
 
-  private async refetch(stats: MutateStats): Promise<FetchedState> {
-    const started = this.now();
-    const v = await this.transport.fetch();
-    stats.fetches++;
+  private async refetch(stats: MutateStats, current: FetchedState, started: Date): Promise<FetchedState> {
+    const v = await this.fetchView(stats, current);
     this.save(v, 'fetch', started);
     return v;
   }

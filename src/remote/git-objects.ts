@@ -3,9 +3,10 @@
 // (5 per change), which alone is a large part of a push to a local remote; the loose-object
 // format is stable and tiny. SHA-1 and SHA-256 repositories are both handled.
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
+import { inDir } from './in-dir.js';
 
 export type HashAlgo = 'sha1' | 'sha256';
 
@@ -36,16 +37,11 @@ export class ObjectWriter {
     const id = createHash(this.algo).update(full).digest('hex');
     const dir = join(this.objectsDir, id.slice(0, 2));
     const file = join(dir, id.slice(2));
-    try {
-      statSync(file);
-      return id; // content-addressed: an existing file already holds exactly this
-    } catch {
-      /* write it */
-    }
-    mkdirSync(dir, { recursive: true });
+    if (existsSync(file)) return id; // content-addressed: an existing file already holds exactly this
     const tmp = join(dir, `tmp_obj_jitp_${process.pid}_${randomBytes(6).toString('hex')}`);
-    writeFileSync(tmp, deflateSync(full), { flag: 'wx' });
-    chmodSync(tmp, 0o444);
+    const data = deflateSync(full);
+    // Read-only like git's own loose objects (the mode applies at creation; umask only removes bits).
+    inDir(dir, () => writeFileSync(tmp, data, { flag: 'wx', mode: 0o444 }));
     try {
       // link, not rename: like git, never replace an object another writer just finished.
       linkSync(tmp, file);

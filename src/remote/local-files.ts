@@ -2,9 +2,10 @@
 // leases acquired here (they bind this machine's sub-agents and have no business on a shared
 // server) and a local event log of the changes this clone made.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lease } from '../store/types.js';
+import { inDir } from './in-dir.js';
 import { remoteFileKey } from './mirror.js';
 
 const secretsDir = (storeDir: string, remote: string) => join(storeDir, `remote-${remoteFileKey(remote)}.secrets`);
@@ -16,13 +17,13 @@ const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export function saveSecret(storeDir: string, remote: string, leaseId: string, secret: string): void {
   if (!SAFE_ID.test(leaseId)) return;
   const dir = secretsDir(storeDir, remote);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = join(dir, `.${leaseId}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  writeFileSync(tmp, secret, { flag: 'wx', mode: 0o600 });
+  inDir(dir, () => writeFileSync(tmp, secret, { flag: 'wx', mode: 0o600 }), 0o700);
   renameSync(tmp, join(dir, leaseId));
 }
 
-export function loadSecrets(storeDir: string, remote: string): Map<string, string> {
+/** Secrets by lease id; `only`: just these leases (every jitp write needs the live ones alone). */
+export function loadSecrets(storeDir: string, remote: string, only?: readonly Lease[]): Map<string, string> {
   const out = new Map<string, string>();
   let names: string[];
   try {
@@ -30,8 +31,9 @@ export function loadSecrets(storeDir: string, remote: string): Map<string, strin
   } catch {
     return out;
   }
+  const wanted = only && new Set(only.map((l) => l.id));
   for (const n of names) {
-    if (!SAFE_ID.test(n)) continue;
+    if (!SAFE_ID.test(n) || (wanted && !wanted.has(n))) continue;
     try {
       out.set(n, readFileSync(join(secretsDir(storeDir, remote), n), 'utf8'));
     } catch {
@@ -39,6 +41,18 @@ export function loadSecrets(storeDir: string, remote: string): Map<string, strin
     }
   }
   return out;
+}
+
+/** Forgets the secrets of leases this clone's own accepted push removed (released, evicted, swept). */
+export function dropSecrets(storeDir: string, remote: string, leaseIds: readonly string[]): void {
+  for (const id of leaseIds) {
+    if (!SAFE_ID.test(id)) continue;
+    try {
+      unlinkSync(join(secretsDir(storeDir, remote), id));
+    } catch {
+      /* none kept here */
+    }
+  }
 }
 
 /**
@@ -76,8 +90,7 @@ export const withoutSecrets = (leases: readonly Lease[]): Lease[] =>
  */
 export function appendEvents(file: string, events: readonly object[]): void {
   if (!events.length) return;
-  mkdirSync(join(file, '..'), { recursive: true });
-  const fd = openSync(file, 'a+');
+  const fd = inDir(join(file, '..'), () => openSync(file, 'a+'));
   try {
     const size = fstatSync(fd).size;
     let prefix = '';

@@ -21,6 +21,11 @@ export interface RemoteMirror {
   version: number;
   leases: Lease[];
   leaseCommits: Record<string, string>;
+  /**
+   * Commits of leases the index still lists but that were released (their refs are gone): a
+   * later read then needs no second look to tell them from leases granted while it read.
+   */
+  released?: string[];
 }
 
 /** File-name-safe form of a remote name (`origin`, `team/upstream`, a URL…). */

@@ -3,24 +3,26 @@
 // every jitp write and every fetch; readers never lock. Kept dependency-free so the hook
 // bundle can import it without pulling in git or the CLI.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { inDir } from './in-dir.js';
 import { mirrorPath, readMirror, type RemoteMirror } from './mirror-read.js';
 
 export { MIRROR_SCHEMA_VERSION, mirrorAgeSecs, mirrorPath, readMirror, remoteFileKey, type RemoteMirror } from './mirror-read.js';
 
 /**
- * Replaces the mirror unless the file already holds a newer store version (several jitp
- * processes of one clone finish in any order; an older view must not overwrite a newer one).
- * A same-version rewrite still refreshes `fetchedAt`.
+ * Replaces the mirror unless the file already holds a newer view (several jitp processes of one
+ * clone finish in any order; an older view must not overwrite a newer one). Newer: a higher
+ * store version, or the same version known at a later time. Releases delete a lease without
+ * moving the version, so a fetch that began before our release returned must not bring the
+ * released lease back.
  */
 export function writeMirror(storeDir: string, m: RemoteMirror): void {
   const cur = readMirror(storeDir, m.remote);
-  if (cur && cur.version > m.version) return;
-  mkdirSync(storeDir, { recursive: true });
+  if (cur && (cur.version > m.version || (cur.version === m.version && Date.parse(cur.fetchedAt) > Date.parse(m.fetchedAt)))) return;
   const file = mirrorPath(storeDir, m.remote);
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    writeFileSync(tmp, `${JSON.stringify(m, null, 1)}\n`, { flag: 'wx' });
+    inDir(storeDir, () => writeFileSync(tmp, `${JSON.stringify(m, null, 1)}\n`, { flag: 'wx' }));
     renameSync(tmp, file);
   } catch (e) {
     try {

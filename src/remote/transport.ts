@@ -4,7 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { EXIT, JitpError } from '../core/errors.js';
 import { runGit, unreachableError, type GitResult } from './git-run.js';
-import { INDEX_REF, REF_ROOT, decodeState, emptyState, mirrorIndexRef, type RefUpdate, type RemoteState } from './layout.js';
+import { INDEX_REF, REF_ROOT, decodeState, emptyState, mirrorRefRoot, stateTextOf, type RefUpdate, type RemoteState } from './layout.js';
+import type { RawRead } from './resolve.js';
 
 export interface TransportOptions {
   /** Any directory inside the clone (git runs there). */
@@ -17,8 +18,13 @@ export interface TransportOptions {
 export interface FetchedState {
   /** Commit id of refs/jit-parallel/index on the remote, or '' when there is none yet. */
   indexCommit: string;
+  /** Live leases; leaseCommits complete. */
   state: RemoteState;
+  /** Commits of leases the index still lists that were released (resolve.ts). */
+  released?: string[];
 }
+
+export type { RawRead };
 
 /** A ref the push could not update, with git's reason (`stale info`, `atomic push failed`…). */
 export interface PushConflict {
@@ -55,20 +61,23 @@ export class RemoteTransport {
     }
   }
 
-  /** One round trip: fetch the remote's index ref (or learn that there is none) and read it. */
-  async fetch(): Promise<FetchedState> {
+  /**
+   * One round trip: fetch every ref under refs/jit-parallel/ (the index and the lease refs, in
+   * whatever order the server reads them; resolve.ts deals with that) and read the index.
+   */
+  async fetch(): Promise<RawRead> {
     const { remote } = this.opts;
-    const dst = mirrorIndexRef(remote);
-    // The glob refspec plus --prune makes a missing index a normal, empty answer (a plain
-    // `refs/…/index` refspec fails with "couldn't find remote ref") and drops a stale mirror ref.
+    const root = mirrorRefRoot(remote);
+    // The glob refspec plus --prune makes a remote without leases a normal, empty answer and
+    // drops mirrored refs the remote no longer has (released leases).
     const r = await this.git(
-      ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--prune', remote, `+${INDEX_REF}*:${dst}*`],
+      ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--prune', remote, `+${REF_ROOT}/*:${root}/*`],
       `fetching leases from '${remote}'`,
     );
     if (r.code !== 0) {
-      // Two processes of one clone fetching at once may collide on the local mirror ref; the
-      // objects still arrived and the other fetch wrote a value, so reading it is safe (a stale
-      // value only makes the next CAS fail and re-read).
+      // Two processes of one clone fetching at once may collide on the local mirror refs; the
+      // objects still arrived and the other fetch wrote values, so reading them is safe (a
+      // stale value only makes the next CAS fail and re-read).
       if (!/cannot lock ref|unable to update local ref|Unable to create .*\.lock/i.test(r.stderr)) throw unreachableError(remote, `fetching leases from '${remote}'`, r.stderr);
     }
     return this.readLocal();
@@ -86,25 +95,33 @@ export class RemoteTransport {
     return out;
   }
 
-  /** Reads the last fetched index from the clone (no network). */
-  readLocal(): FetchedState {
-    const ref = mirrorIndexRef(this.opts.remote);
-    const id = this.local(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])?.trim();
-    if (!id) return { indexCommit: '', state: emptyState() };
-    return { indexCommit: id, state: this.readStateAt(id) };
+  /** Reads the last fetched refs and index from the clone (no network). */
+  readLocal(): RawRead {
+    const root = mirrorRefRoot(this.opts.remote);
+    const refs = new Map<string, string>();
+    const listed = this.local(['for-each-ref', '--format=%(objectname) %(refname)', `${root}/`]) ?? '';
+    for (const line of listed.split('\n')) {
+      const sp = line.indexOf(' ');
+      if (sp > 0) refs.set(`${REF_ROOT}/${line.slice(sp + 1 + root.length + 1)}`, line.slice(0, sp));
+    }
+    const id = refs.get(INDEX_REF);
+    if (!id) return { indexCommit: '', state: emptyState(), refs };
+    return { indexCommit: id, state: this.readStateAt(id), refs };
   }
 
   readStateAt(commit: string): RemoteState {
-    const text = this.local(['cat-file', 'blob', `${commit}:state.json`]);
+    // Format 2: the state is the commit message's last paragraph; format 1: state.json in its tree.
+    const raw = this.local(['cat-file', 'commit', commit]);
+    const text = (raw !== undefined ? stateTextOf(raw) : undefined) ?? this.local(['cat-file', 'blob', `${commit}:state.json`]);
     if (text === undefined) {
-      throw new JitpError('E_REMOTE_CORRUPT', EXIT.STORE, `${INDEX_REF} on '${this.opts.remote}' (commit ${commit.slice(0, 12)}) has no state.json`, {
+      throw new JitpError('E_REMOTE_CORRUPT', EXIT.STORE, `${INDEX_REF} on '${this.opts.remote}' (object ${commit.slice(0, 12)}) holds no lease state`, {
         hint: `someone pushed something else to ${INDEX_REF}; inspect it with \`git fetch ${this.opts.remote} ${INDEX_REF} && git show FETCH_HEAD --stat\`; if it is garbage, \`git push ${this.opts.remote} :${INDEX_REF}\` resets the remote leases (holders then acquire again)`,
       });
     }
     try {
       return decodeState(text);
     } catch (e) {
-      throw new JitpError('E_REMOTE_CORRUPT', EXIT.STORE, `${INDEX_REF}:state.json on '${this.opts.remote}' (commit ${commit.slice(0, 12)}) is unreadable: ${(e as Error).message}`, {
+      throw new JitpError('E_REMOTE_CORRUPT', EXIT.STORE, `the lease state in ${INDEX_REF} on '${this.opts.remote}' (commit ${commit.slice(0, 12)}) is unreadable: ${(e as Error).message}`, {
         hint: `upgrade jitp if another machine runs a newer one; otherwise \`git push ${this.opts.remote} :${INDEX_REF}\` resets the remote leases (holders then acquire again)`,
       });
     }
@@ -116,7 +133,8 @@ export class RemoteTransport {
    */
   async push(updates: RefUpdate[]): Promise<PushOutcome> {
     const { remote } = this.opts;
-    const args = ['push', '--porcelain', '--atomic', '--no-verify', '--no-recurse-submodules'];
+    // --atomic only when it means something: one ref is all-or-nothing anyway.
+    const args = ['push', '--porcelain', ...(updates.length > 1 ? ['--atomic'] : []), '--no-verify', '--no-recurse-submodules'];
     for (const u of updates) args.push(`--force-with-lease=${u.ref}:${u.old}`);
     args.push(remote);
     for (const u of updates) args.push(u.next ? `${u.next}:${u.ref}` : `:${u.ref}`);

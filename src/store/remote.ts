@@ -7,7 +7,7 @@ import * as rules from '../core/lease-rules.js';
 import type { RepoLocation } from '../git/discover.js';
 import { storeDirOf } from '../git/discover.js';
 import { RemoteEngine } from '../remote/engine.js';
-import { appendEvents, eventsPath, loadSecrets, pruneSecrets, saveSecret, withSecrets } from '../remote/local-files.js';
+import { appendEvents, dropSecrets, eventsPath, loadSecrets, pruneSecrets, saveSecret, withSecrets } from '../remote/local-files.js';
 import type { RemoteMirror } from '../remote/mirror.js';
 import type { AcquireRequest, Lease, LeaseRef, LeaseStore, StoreSnapshot } from './types.js';
 
@@ -60,7 +60,7 @@ export class RemoteLeaseStore implements LeaseStore {
       env,
       progress: opts.progress,
       now: () => new Date(this.nowMs()),
-      decorate: (leases) => withSecrets(leases, loadSecrets(this.storeDir, this.remote)),
+      decorate: (leases) => withSecrets(leases, loadSecrets(this.storeDir, this.remote, leases)),
     });
   }
 
@@ -88,7 +88,7 @@ export class RemoteLeaseStore implements LeaseStore {
     try {
       out = await this.engine.commit((snap, now) => {
       // The rules see this clone's binding secrets (bind checks them); the engine strips them again.
-      const s = { ...snap, leases: withSecrets(snap.leases, loadSecrets(this.storeDir, this.remote)) };
+      const s = { ...snap, leases: withSecrets(snap.leases, loadSecrets(this.storeDir, this.remote, snap.leases)) };
       const ch = fn(s, { nowMs: now.getTime() });
       return { next: ch.snapshot, result: ch.lease, summary, changed: ch.changed, events: ch.events };
       });
@@ -96,8 +96,11 @@ export class RemoteLeaseStore implements LeaseStore {
       throw this.located(e);
     }
     if (out.pushed) {
+      // A lease our own accepted push removed is gone for good: its binding secret too.
+      dropSecrets(this.storeDir, this.remote, out.events.filter((e) => e.type === 'release' || e.type === 'evict' || e.type === 'expire').map((e) => e.leaseId ?? ''));
       try {
-        appendEvents(eventsPath(this.storeDir, this.remote), out.events.map((e) => ({ ...e, remote: this.remote, host: this.host })));
+        // The committed version: a release or eviction leaves the remote's version where it was.
+        appendEvents(eventsPath(this.storeDir, this.remote), out.events.map((e) => ({ ...e, version: out.next.version, remote: this.remote, host: this.host })));
       } catch {
         // The remote has the change; a local log we cannot append to must not turn it into a failure.
       }

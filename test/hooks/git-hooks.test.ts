@@ -1,5 +1,6 @@
 // The commit-time backstop with real git: installed through the bundle, chained with an
-// existing hook, correct in linked worktrees and under core.hooksPath.
+// existing hook, correct in linked worktrees and under core.hooksPath, and aware of remote
+// leases (a bare remote and two clones).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { LocalLeaseStore } from '../../src/store/local/local-store.js';
 import { GIT_ENV, makeRepo, type TempRepo } from '../support/git.js';
 import { DIST_JITP } from '../support/paths.js';
+import { makeWorld, type World } from '../remote/world.js';
 
 let repo: TempRepo;
 let store: LocalLeaseStore;
@@ -96,5 +98,54 @@ describe('jitp install-git-hooks', () => {
     const r = spawnSync(process.execPath, [DIST_JITP, 'hook', 'pre-commit', '--json'], { cwd: repo.root, encoding: 'utf8', env: baseEnv() });
     expect(r.status).toBe(3);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, staged: 1, blocked: [{ path: 'src/a.ts', holders: [{ leaseId: L.id, issueId: 'issue-a', agentId: 'agent:worker' }] }] });
+  });
+});
+
+describe('pre-commit with remote leases: a bare remote and two clones (machines)', () => {
+  let w: World;
+  beforeEach(() => {
+    w = makeWorld(2);
+    for (const c of w.clones) mkdirSync(join(c, 'src'), { recursive: true });
+  });
+  afterEach(() => w.cleanup());
+  const run = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [DIST_JITP, ...args], { cwd, encoding: 'utf8', env: baseEnv() });
+
+  test("another machine's lease refuses the commit even under the same agent name; the message says how fresh the view was", () => {
+    const [a, b] = w.clones as [string, string];
+    // Machine A takes src/b.ts under the skills' default name, the one B commits as too.
+    const got = run(a, 'claim', 'acquire', 'issue-b', '--paths', 'src/b.ts', '--remote', 'origin', '--agent', 'agent:claude', '--json');
+    expect(got.status, got.stderr).toBe(0);
+    const L = JSON.parse(got.stdout).lease;
+    for (const c of [a, b]) expect(run(c, 'install-git-hooks').status).toBe(0);
+    expect(run(b, 'claim', 'sync', 'origin').status).toBe(0);
+    // No network on the commit path: B's remote is unreachable from here on, its mirror decides.
+    execFileSync('git', ['remote', 'set-url', 'origin', join(w.base, 'gone.git')], { cwd: b });
+    const refused = commit(b, 'src/b.ts');
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain(`src/b.ts: lease ${L.id} of issue issue-b, held by agent:claude`);
+    expect(refused.stderr).toMatch(new RegExp(`on host ${L.host} \\(remote 'origin' leases as of \\d+s ago`));
+    expect(refused.stderr).toContain('`jitp claim sync origin` refreshes it');
+    const json = run(b, 'hook', 'pre-commit', '--json');
+    expect(json.status).toBe(3);
+    expect(JSON.parse(json.stdout).blocked[0].holders[0]).toMatchObject({ leaseId: L.id, remote: 'origin', host: L.host, view: expect.stringMatching(/^remote 'origin' leases as of/) });
+    // Naming the lease makes it B's (the escape hatch for committing another machine's work).
+    expect(commit(b, 'src/b.ts', { JITP_LEASE: L.id }).status).toBe(0);
+    expect(commit(b, 'src/a.ts').status).toBe(0); // a file nobody holds
+    // On A, the machine that acquired it, the lease is the committer's own.
+    expect(commit(a, 'src/b.ts').status).toBe(0);
+    expect(commit(a, 'src/b.ts', { JIT_AGENT_ID: 'agent:other' }).status).not.toBe(0);
+  });
+
+  test('a release elsewhere frees the file once the mirror has seen it (claim sync), not before', () => {
+    const [a, b] = w.clones as [string, string];
+    expect(run(a, 'claim', 'acquire', 'issue-b', '--paths', 'src/**', '--remote', 'origin', '--agent', 'agent:alice').status).toBe(0);
+    expect(run(b, 'install-git-hooks').status).toBe(0);
+    expect(run(b, 'claim', 'sync', 'origin').status).toBe(0);
+    expect(commit(b, 'src/b.ts').status).not.toBe(0);
+    expect(run(a, 'claim', 'release', 'issue-b', '--remote', 'origin', '--agent', 'agent:alice').status).toBe(0);
+    execFileSync('git', ['restore', '--staged', 'src/b.ts'], { cwd: b });
+    expect(commit(b, 'src/b.ts').status).not.toBe(0); // B's view is older than the release
+    expect(run(b, 'claim', 'sync', 'origin').status).toBe(0);
+    expect(commit(b, 'src/b.ts').status).toBe(0);
   });
 });

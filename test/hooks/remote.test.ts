@@ -9,7 +9,7 @@ import { formatBindingLine } from '../../src/core/binding.js';
 import { INDEX_REF } from '../../src/remote/layout.js';
 import { git } from '../support/git.js';
 import { DIST_HOOK, DIST_JITP } from '../support/paths.js';
-import { makeWorld, type World } from '../remote/world.js';
+import { makeWorld, remoteState, type World } from '../remote/world.js';
 
 let w: World;
 let A: string; // machine A
@@ -146,10 +146,9 @@ test('a bound sub-agent on B extends its remote lease on the remote itself; A th
 
   const r = hook(B, 'pre-tool-use', write(B, 'src/new.ts', { agent_id: 'agentX', agent_type: 'general-purpose' }));
   expect([r.status, reasonOf(r)]).toEqual([0, undefined]);
-  const remoteState = JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`));
-  const onRemote = remoteState.leases.find((l: { id: string }) => l.id === lease.id);
-  expect(onRemote.paths).toEqual(['src/c.ts', 'src/new.ts']);
-  expect(onRemote.meta.claudeAgentIds).toEqual(['agentX']);
+  const onRemote = remoteState(w.bare, INDEX_REF).leases.find((l) => l.id === lease.id);
+  expect(onRemote!.paths).toEqual(['src/c.ts', 'src/new.ts']);
+  expect(onRemote!.meta!.claudeAgentIds).toEqual(['agentX']);
 
   // The sub-agent on B may not touch A's file; A (after a sync) refuses B's new file.
   expect(reasonOf(hook(B, 'pre-tool-use', write(B, 'src/a.ts', { agent_id: 'agentX' })))).toContain('report the change needed');
@@ -206,7 +205,7 @@ test("heartbeat of a remote lease: renewed by a detached `jitp claim renew`, the
   const dir = join(B, '.transcripts', SESSION, 'subagents');
   writeFileSync(join(dir, 'agent-agentH.jsonl'), `${JSON.stringify({ type: 'user', agentId: 'agentH', message: { role: 'user', content: `${formatBindingLine(lease.id, lease.bindSecret)}\nwork` } })}\n`);
   expect(hook(B, 'pre-tool-use', write(B, 'src/e.ts', { agent_id: 'agentH' })).stdout).toBe(''); // binds (a push)
-  const renewedAt = () => JSON.parse(git(w.bare, 'show', `${INDEX_REF}:state.json`)).leases.find((l: { id: string }) => l.id === lease.id)?.renewedAt;
+  const renewedAt = () => remoteState(w.bare, INDEX_REF).leases.find((l) => l.id === lease.id)?.renewedAt;
   const before = renewedAt();
   await new Promise((r) => setTimeout(r, 1100)); // a third of the TTL: a renewal is due
   const r = hook(B, 'pre-tool-use', write(B, 'src/e.ts', { agent_id: 'agentH' }));

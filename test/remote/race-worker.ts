@@ -34,7 +34,7 @@ for (let r = 0; r < Number(roundsArg); r++) {
     const lease = await store.acquire({ issueId, agentId: agent!, paths: RACE_ISSUES[issueId]!, ttlSecs: 600 });
     await new Promise((res) => setTimeout(res, Math.random() * 20));
     await store.release({ issueId, agentId: agent!, token: lease.token });
-    console.log(JSON.stringify({ won: true, issueId, leaseId: lease.id, token: lease.token, releasedAt: store.engine.lastCommitted!.version }));
+    console.log(JSON.stringify({ won: true, issueId, leaseId: lease.id, token: lease.token }));
   } catch (e) {
     if (isJitpError(e) && e.code === 'E_HELD') console.log(JSON.stringify({ won: false, issueId }));
     else {

@@ -1,23 +1,26 @@
 // N machines (clones) x M processes race for the same issues and overlapping paths through a
-// local bare remote. Checked against the remote's own committed history, not the racers' word;
-// a control without compare-and-set shows the check can fail.
+// local bare remote. Checked against the remote's own transaction log (txlog.ts), not the
+// racers' word; a control without compare-and-set shows the check can fail.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, expect, test } from 'vitest';
 import { ROOT } from '../support/paths.js';
-import { readChain } from './chain.js';
 import { raceViolations, type RaceLine } from './race-check.js';
+import { installTxLog, readTxLog, stateReader } from './txlog.js';
 import { makeWorld, type World } from './world.js';
 
 const run = promisify(execFile);
 const [CLONES, PROCS, ROUNDS] = (process.env.JITP_REMOTE_RACE ?? '3,4,12').split(',').map(Number) as [number, number, number];
 
 let w: World | undefined;
+let log = '';
 afterEach(() => w?.cleanup());
+const violations = (lines: RaceLine[]) => raceViolations(lines, readTxLog(log), stateReader(w!.bare));
 
 async function race(mode: 'cas' | 'nocas', rounds = ROUNDS): Promise<RaceLine[]> {
   w = makeWorld(CLONES);
+  log = installTxLog(w.bare);
   const jobs: Promise<{ stdout: string }>[] = [];
   for (let c = 0; c < CLONES; c++)
     for (let p = 0; p < PROCS; p++)
@@ -36,7 +39,7 @@ test(`${CLONES} clones x ${PROCS} processes x ${ROUNDS} rounds: one winner each 
   expect(lines.filter((l) => l.error)).toEqual([]);
   expect(lines.filter((l) => l.won).length).toBeGreaterThan(0);
   expect(lines.filter((l) => l.won === false).length, 'the race must actually contend').toBeGreaterThan(0);
-  expect(raceViolations(lines, readChain(w!.bare))).toEqual([]);
+  expect(violations(lines)).toEqual([]);
 }, 300_000);
 
 test('control: the same race with plain force pushes (no compare-and-set) is caught', async () => {
@@ -44,5 +47,5 @@ test('control: the same race with plain force pushes (no compare-and-set) is cau
   // Overwritten leases show up as racers losing their own lease, or as gaps in the history.
   const lost = lines.filter((l) => (l.error as { code?: string } | undefined)?.code === 'E_LEASE_LOST').length;
   expect(lines.filter((l) => l.error && (l.error as { code?: string }).code !== 'E_LEASE_LOST')).toEqual([]);
-  expect(lost + raceViolations(lines, readChain(w!.bare)).length).toBeGreaterThan(0);
+  expect(lost + violations(lines).length).toBeGreaterThan(0);
 }, 300_000);

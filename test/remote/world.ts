@@ -2,6 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { stateTextOf } from '../../src/remote/layout.js';
+import type { Lease } from '../../src/store/types.js';
 import { GIT_ENV, git, tempDir } from '../support/git.js';
 
 export interface World {
@@ -26,4 +28,11 @@ export function makeWorld(nClones: number): World {
     clones.push(c);
   }
   return { base, bare, clones, cleanup: () => rmSync(base, { recursive: true, force: true }) };
+}
+
+/** The lease state an index commit carries (its message's JSON paragraph), read in the bare repository itself. */
+export function remoteState(bare: string, ref: string): { schemaVersion: number; version: number; leases: Lease[]; leaseCommits: Record<string, string> } {
+  const text = stateTextOf(git(bare, 'cat-file', 'commit', ref));
+  if (!text) throw new Error(`${ref} carries no lease state`);
+  return JSON.parse(text);
 }

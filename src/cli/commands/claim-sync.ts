@@ -15,13 +15,14 @@ export const command: CommandSpec = {
   summary: 'Refresh the local mirror of the leases kept on a git remote',
   usage: 'jitp claim sync [<remote>] [--max-age <dur>] [--check [--repair]] [--json]',
   help: [
-    'Fetches refs/jit-parallel/index from <remote> (default: config `remote`, else origin) and rewrites',
+    'Fetches refs/jit-parallel/* from <remote> (default: config `remote`, else origin) and rewrites',
     'the mirror <git common dir>/jit-parallel/remote-<remote>.json that hooks read instead of the',
     'network. Every jitp write refreshes it too; run this at session start or from cron. With',
     '--max-age, does nothing while the mirror is younger than that (cheap to call often).',
     'With --check, also lists refs/jit-parallel/* on the remote and compares the lease refs with the',
-    'index (jitp changes both atomically; a difference means a hand-made push) and exits 1 if they differ.',
-    'With --check --repair, rewrites every lease ref from the index and deletes unknown lease refs, in one',
+    'index (a lease ref the index does not list, or pointing elsewhere, means a hand-made push; a listed',
+    'lease without a ref was released) and exits 1 if they differ.',
+    'With --check --repair, rewrites every live lease ref from the index and deletes unknown lease refs, in one',
     'atomic compare-and-set push (refs outside refs/jit-parallel/leases/ are only reported).',
     '',
     'JSON: {"remote": {"name","fetchedAt","ageSecs","source":"fetch"|"push","indexCommit":string|null},',
@@ -58,15 +59,18 @@ export const command: CommandSpec = {
 };
 
 async function check(store: RemoteLeaseStore, repair: boolean): Promise<CommandResult> {
-  // ls-remote first, then fetch; compare only when both saw the same index (else a write landed in between).
+  // Index, then refs, then index again: the refs are compared only when no write moved the
+  // index around their read (one read alone sees refs and index at moments of its own choosing).
   for (let attempt = 0; ; attempt++) {
+    const before = await store.engine.fetchRaw();
     const refs = await store.engine.transport.lsRemote();
     const m = await store.sync();
-    if ((refs.get(INDEX_REF) ?? '') !== m.indexCommit && attempt < 4) continue;
-    const state = { schemaVersion: 1, version: m.version, leases: m.leases, leaseCommits: m.leaseCommits };
-    const r = checkRefs(refs, state);
+    if ((refs.get(INDEX_REF) ?? '') !== before.indexCommit || m.indexCommit !== before.indexCommit) {
+      if (attempt < 4) continue;
+    }
+    const r = checkRefs(refs, before.indexCommit, before.state);
     if (repair && (r.orphans.length || r.mismatched.length)) {
-      await store.engine.repair({ indexCommit: m.indexCommit, state }, refs);
+      await store.engine.repair(before, refs);
       const again = await check(store, false);
       const after = again.json as { check: { consistent: boolean } };
       return { ...again, json: { ...(again.json as object), repaired: true }, text: `repaired the lease refs from the index\n${again.text}`, exitCode: after.check.consistent ? 0 : 1 };

@@ -7,9 +7,9 @@ import { blockedFiles, blockedMessage, type CommitWho } from '../../core/commit-
 import { buildLeaseIndex } from '../../core/lease-index.js';
 import { isCaseInsensitiveFs } from '../../core/paths.js';
 import { resolveAgentId } from '../../core/identity.js';
-import { storeDirOf } from '../../git/discover.js';
 import { failureModeOf } from '../../hooks/failure.js';
-import { StoreUnreadable, anyLive, readSnapshotSync } from '../../hooks/store-access.js';
+import { liveContext } from '../../hooks/context.js';
+import { StoreUnreadable } from '../../hooks/store-access.js';
 import { DEFAULT_AGENT } from '../../hooks/binding-resolve.js';
 
 const real = (p: string) => {
@@ -30,18 +30,23 @@ export const command: CommandSpec = {
     '~/.config/jit/agent.toml; and agent:claude, the skills\' default, when JIT_AGENT_ID is unset),',
     'those whose worktree is the worktree being committed in, and those',
     'listed in JITP_LEASE (comma-separated lease ids). No live lease: exits 0 at once.',
+    'Remote leases count too, read from this clone\'s mirror of each remote (no network on the commit',
+    'path; the message says how old that view is, `jitp claim sync` refreshes it). A remote lease taken',
+    'on another machine is the committer\'s only through JITP_LEASE, never by agent name or worktree.',
     'An unreadable store follows `failure:` in .jit-parallel.yaml (open: warn and allow; closed: refuse).',
     '',
-    'JSON: {"ok": bool, "staged": number, "blocked": [{"path", "holders": [{"leaseId","issueId","agentId","expiresAt"}]}]}',
+    'JSON: {"ok": bool, "staged": number, "blocked": [{"path", "holders": [{"leaseId","issueId","agentId","expiresAt",',
+    '       "remote"?, "host"?, "view"?}]}]}   (remote holders: the remote, holder\'s host, and how fresh the view is)',
     'Exit codes: 0 commit may go ahead, 3 staged files held by another lease, 5 store unreadable (failure: closed), 7 git.',
   ].join('\n'),
   positionals: { max: 0 },
   async run(ctx) {
     const repo = requireRepo(ctx.cwd);
     const nowMs = Date.now();
-    let snap;
+    let live;
     try {
-      snap = readSnapshotSync(storeDirOf(repo));
+      // Local leases plus every remote mirror (the hooks' view; undefined when nothing is live).
+      live = liveContext(repo.worktreeRoot, nowMs);
     } catch (e) {
       if (!(e instanceof StoreUnreadable)) throw e;
       if (failureModeOf(repo.worktreeRoot, ctx.env) === 'closed') {
@@ -50,7 +55,8 @@ export const command: CommandSpec = {
       ctx.warn(`jit-parallel: pre-commit check skipped: ${e.message} (failure: open)`);
       return { json: { ok: true, staged: 0, blocked: [], skipped: e.message } };
     }
-    if (!anyLive(snap, nowMs)) return { json: { ok: true, staged: 0, blocked: [] } };
+    if (!live) return { json: { ok: true, staged: 0, blocked: [] } };
+    const { snap, remoteOf } = live;
     const out = execFileSync('git', ['diff', '--cached', '--name-only', '-z', '--no-renames'], { cwd: repo.worktreeRoot, encoding: 'utf8' });
     const ci = isCaseInsensitiveFs(real(repo.worktreeRoot));
     const staged = out.split('\0').filter(Boolean).map((p) => (ci ? p.toLowerCase() : p));
@@ -64,15 +70,23 @@ export const command: CommandSpec = {
       agentIds: [...new Set(agentIds)],
       ...(repo.linked ? { worktree: real(repo.worktreeRoot) } : {}),
       leaseIds: (ctx.env.JITP_LEASE ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      // A remote lease is this clone's only when it was acquired here (it holds the binding secret).
+      foreignLeaseIds: new Set(snap.leases.filter((l) => remoteOf.has(l.id) && l.bindSecret === undefined).map((l) => l.id)),
     };
-    const blocked = blockedFiles(staged, buildLeaseIndex(snap!.leases, nowMs), who, real);
+    const blocked = blockedFiles(staged, buildLeaseIndex(snap.leases, nowMs), who, real);
     const json = {
       ok: blocked.length === 0,
       staged: staged.length,
-      blocked: blocked.map((b) => ({ path: b.path, holders: b.holders.map((l) => ({ leaseId: l.id, issueId: l.issueId, agentId: l.agentId, expiresAt: l.expiresAt })) })),
+      blocked: blocked.map((b) => ({
+        path: b.path,
+        holders: b.holders.map((l) => {
+          const r = remoteOf.get(l.id);
+          return { leaseId: l.id, issueId: l.issueId, agentId: l.agentId, expiresAt: l.expiresAt, ...(r ? { remote: r.remote, host: r.host ?? l.host ?? null, view: r.view } : {}) };
+        }),
+      })),
     };
     if (!blocked.length) return { json, text: '' };
     if (ctx.json) return { json, exitCode: EXIT.HELD };
-    throw new JitpError('E_HELD', EXIT.HELD, blockedMessage(blocked, nowMs, who), { details: json });
+    throw new JitpError('E_HELD', EXIT.HELD, blockedMessage(blocked, nowMs, who, remoteOf), { details: json });
   },
 };
