@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { parseSeries, patchFiles, patchText } from './dep3.js';
 
 export interface DebianSpec {
@@ -51,10 +52,19 @@ export interface SourceEntry {
 export async function sourcesIndex(spec: DebianSpec): Promise<Map<string, SourceEntry>> {
   const dir = join(cacheRoot(), `${spec.suite}-${spec.component}`);
   mkdirSync(dir, { recursive: true });
-  const xz = join(dir, 'Sources.xz');
-  // The index changes with point releases; a day-old copy is fine for an evaluation.
-  if (!existsSync(xz) || Date.now() - statSync(xz).mtimeMs > 86_400_000) await download(`${spec.mirror}/dists/${spec.suite}/${spec.component}/source/Sources.xz`, xz);
-  const text = execFileSync('xz', ['-dc', xz], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const gz = join(dir, 'Sources.gz');
+  // The index changes with point releases; a day-old copy is fine for an evaluation. The .gz
+  // form, checked against the suite's Release file, needs no xz program (macOS has none).
+  if (!existsSync(gz) || Date.now() - statSync(gz).mtimeMs > 86_400_000) {
+    const release = join(dir, 'Release');
+    await download(`${spec.mirror}/dists/${spec.suite}/Release`, release);
+    const want = `${spec.component}/source/Sources.gz`;
+    const sum = readFileSync(release, 'utf8').split(/^SHA256:$/m)[1]?.split('\n').map((l) => l.trim().split(/\s+/)).find((f) => f[2] === want)?.[0];
+    if (!sum) throw new Error(`${spec.mirror}/dists/${spec.suite}/Release lists no ${want}`);
+    rmSync(gz, { force: true });
+    await download(`${spec.mirror}/dists/${spec.suite}/${want}`, gz, sum);
+  }
+  const text = gunzipSync(readFileSync(gz)).toString('utf8');
   const out = new Map<string, SourceEntry>();
   for (const stanza of text.split(/\n\n+/)) {
     const pkg = /^Package: (.+)$/m.exec(stanza)?.[1];
