@@ -22,6 +22,16 @@ export const AGENT_OPTION: Record<string, OptionSpec> = {
   agent: { type: 'string', arg: '<type:name>', description: 'Acting agent (else JIT_AGENT_ID, else ~/.config/jit/agent.toml [agent] id)' },
 };
 
+/** `--token`: the compare-and-set on the fencing token (renew, release, extend). */
+export const TOKEN_OPTION: Record<string, OptionSpec> = {
+  token: { type: 'string', arg: '<n>', description: 'Expected fencing token (compare-and-set)' },
+};
+
+/** `--reason`: why, recorded in the event log (acquire, release, extend). */
+export const REASON_OPTION: Record<string, OptionSpec> = {
+  reason: { type: 'string', arg: '<text>', description: 'Why (recorded in the event log)' },
+};
+
 export const REMOTE_OPTION: Record<string, OptionSpec> = {
   remote: { type: 'string', arg: '<name>', description: 'Keep leases on this git remote, shared across machines (default: config `remote`)' },
 };

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { list, str } from '../command.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, parseDuration, REMOTE_OPTION, REMOTE_EXIT_DOC, scopedPaths } from '../claims-shared.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, parseDuration, REMOTE_OPTION, REMOTE_EXIT_DOC, scopedPaths, REASON_OPTION } from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim acquire',
@@ -25,7 +25,7 @@ export const command: CommandSpec = {
     ttl: { type: 'string', arg: '<dur>', description: 'Lease duration, e.g. 30m (default: config ttl, 30m)' },
     worktree: { type: 'string', arg: '<path>', description: 'Worktree the issue is worked in (default: the current one)' },
     branch: { type: 'string', arg: '<b>', description: 'Branch the issue is worked on (default: the worktree\'s branch)' },
-    reason: { type: 'string', arg: '<text>', description: 'Why (recorded in the event log)' },
+    ...REASON_OPTION,
     ...AGENT_OPTION,
     ...REMOTE_OPTION,
   },

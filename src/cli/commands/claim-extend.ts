@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../command.js';
 import { list, str } from '../command.js';
 import { usageError } from '../../core/errors.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, claimsEnv, leaseJson, leaseLine, REMOTE_OPTION, REMOTE_EXIT_DOC, scopedPaths, leaseRefOf } from '../claims-shared.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, claimsEnv, leaseJson, leaseLine, REMOTE_OPTION, REMOTE_EXIT_DOC, scopedPaths, leaseRefOf, TOKEN_OPTION, REASON_OPTION } from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim extend',
@@ -19,9 +19,9 @@ export const command: CommandSpec = {
   ].join('\n'),
   options: {
     paths: { type: 'string', multiple: true, arg: '<p>', description: 'Files, folders or globs to add' },
-    token: { type: 'string', arg: '<n>', description: 'Expected fencing token (compare-and-set)' },
+    ...TOKEN_OPTION,
     worktree: { type: 'string', arg: '<path>', description: 'Resolve paths against this worktree (default: the current one)' },
-    reason: { type: 'string', arg: '<text>', description: 'Why (recorded in the event log)' },
+    ...REASON_OPTION,
     ...AGENT_OPTION,
     ...REMOTE_OPTION,
   },

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, claimsEnv, leaseJson, REMOTE_OPTION, REMOTE_EXIT_DOC, leaseRefOf } from '../claims-shared.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, claimsEnv, leaseJson, REMOTE_OPTION, REMOTE_EXIT_DOC, leaseRefOf, TOKEN_OPTION, REASON_OPTION } from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim release',
@@ -17,8 +17,8 @@ export const command: CommandSpec = {
     ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {
-    token: { type: 'string', arg: '<n>', description: 'Expected fencing token (compare-and-set)' },
-    reason: { type: 'string', arg: '<text>', description: 'Why (recorded in the event log)' },
+    ...TOKEN_OPTION,
+    ...REASON_OPTION,
     ...AGENT_OPTION,
     ...REMOTE_OPTION,
   },

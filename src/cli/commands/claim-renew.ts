@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, claimsEnv, leaseJson, leaseLine, parseDuration, REMOTE_OPTION, REMOTE_EXIT_DOC, leaseRefOf } from '../claims-shared.js';
+import { AGENT_OPTION, LEASE_JSON_DOC, claimsEnv, leaseJson, leaseLine, parseDuration, REMOTE_OPTION, REMOTE_EXIT_DOC, leaseRefOf, TOKEN_OPTION } from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim renew',
@@ -19,7 +19,7 @@ export const command: CommandSpec = {
   ].join('\n'),
   options: {
     ttl: { type: 'string', arg: '<dur>', description: 'New duration from now (default: the lease\'s TTL)' },
-    token: { type: 'string', arg: '<n>', description: 'Expected fencing token (compare-and-set)' },
+    ...TOKEN_OPTION,
     ...AGENT_OPTION,
     ...REMOTE_OPTION,
   },
