@@ -94,3 +94,17 @@ export function policyRow(name: string, f: FileScore | null, p: PairScore): stri
 }
 
 export const POLICY_HEADER = 'policy                 file recall  file prec | pairs: recall  prec   acc';
+
+/** Human report: one block per source, then the pooled rows (`label` names what was pooled). */
+export function printReport<R extends { policies: Policy[] }>(results: R[], heading: (r: R) => string, label: string): void {
+  for (const r of results) {
+    console.log(heading(r));
+    console.log(POLICY_HEADER);
+    for (const p of r.policies) console.log(policyRow(p.name, p.files, p.pairs));
+    console.log('');
+  }
+  const pooled = pool(results.map((r) => r.policies));
+  const all = pooled[3]!.pairs;
+  console.log(`# pooled${label}: ${all.tp + all.fp} pairs, ${all.tp} conflicting`);
+  for (const p of pooled) console.log(policyRow(p.name, null, p.pairs));
+}

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { planChanges, policyRow, pool, POLICY_HEADER, scoreChanges, type Change } from './changes.js';
+import { planChanges, pool, printReport, scoreChanges, type Change } from './changes.js';
 import { applySimilarOverrides } from './plan-one.js';
 import { buildPackage, sourcesIndex, type DebianSpec } from './debian/build.js';
 
@@ -48,16 +48,5 @@ for (const name of packages) {
     items: items.map((c) => ({ id: c.id, subject: c.text.split('\n')[0]!.slice(0, 100), truth: [...c.truth].sort(), predicted: c.predicted.map((p) => `${p.path} (${p.reason})`) })),
   });
 }
-const pooled = pool(results.map((r) => r.policies));
-if (asJson) process.stdout.write(`${JSON.stringify({ window, results, pooled }, null, 2)}\n`);
-else {
-  for (const r of results) {
-    console.log(`# ${r.source}: ${r.patches} patches (${r.notApplied} did not apply here; their files still count), ${r.planned} planned, ${r.pairs} pairs, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`);
-    console.log(POLICY_HEADER);
-    for (const p of r.policies) console.log(policyRow(p.name, p.files, p.pairs));
-    console.log('');
-  }
-  const all = pooled[3]!.pairs;
-  console.log(`# pooled over ${results.length} packages: ${all.tp + all.fp} pairs, ${all.tp} conflicting`);
-  for (const p of pooled) console.log(policyRow(p.name, null, p.pairs));
-}
+if (asJson) process.stdout.write(`${JSON.stringify({ window, results, pooled: pool(results.map((r) => r.policies)) }, null, 2)}\n`);
+else printReport(results, (r) => `# ${r.source}: ${r.patches} patches (${r.notApplied} did not apply here; their files still count), ${r.planned} planned, ${r.pairs} pairs, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`, ` over ${results.length} packages`);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { matches } from '../../src/core/globs.js';
-import { planChanges, policyRow, pool, POLICY_HEADER, scoreChanges, type Change } from './changes.js';
+import { planChanges, pool, printReport, scoreChanges, type Change } from './changes.js';
 import { git } from './history.js';
 import { applySimilarOverrides } from './plan-one.js';
 import { buildHistory, type ReleaseSource } from './releases/build.js';
@@ -72,16 +72,5 @@ async function evaluate(src: ReleaseSource) {
 const results: Array<Awaited<ReturnType<typeof evaluate>>> = [];
 for (const s of spec.sources) results.push(await evaluate(s));
 // Pooled over all sources: every pair counts once, whatever history it came from.
-const pooled = pool(results.map((r) => r.policies));
-if (asJson) process.stdout.write(`${JSON.stringify({ window, results, pooled }, null, 2)}\n`);
-else {
-  for (const r of results) {
-    console.log(`# ${r.source} (${r.versions}): ${r.releases} releases, ${r.planned} planned (a changelog section and a change), ${r.pairs} pairs < ${window} releases apart, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`);
-    console.log(POLICY_HEADER);
-    for (const p of r.policies) console.log(policyRow(p.name, p.files, p.pairs));
-    console.log('');
-  }
-  const all = pooled[3]!.pairs;
-  console.log(`# pooled: ${all.tp + all.fp} pairs, ${all.tp} conflicting`);
-  for (const p of pooled) console.log(policyRow(p.name, null, p.pairs));
-}
+if (asJson) process.stdout.write(`${JSON.stringify({ window, results, pooled: pool(results.map((r) => r.policies)) }, null, 2)}\n`);
+else printReport(results, (r) => `# ${r.source} (${r.versions}): ${r.releases} releases, ${r.planned} planned (a changelog section and a change), ${r.pairs} pairs < ${window} releases apart, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`, '');
