@@ -13,7 +13,7 @@ import { isJitpError } from '../core/errors.js';
 import { isLive } from '../store/types.js';
 import { readBatch, updateBatch } from '../worktree/batch.js';
 import { addWorktree, ensureBatch, type WorktreeEnv } from '../worktree/create.js';
-import { git } from '../worktree/git.js';
+import { git, worktreeAdmin } from '../worktree/git.js';
 import { assignWorktree } from '../worktree/hook-assign.js';
 import { resolveIssue } from '../worktree/issues.js';
 import { openLeaseStore } from '../worktree/leases.js';
@@ -35,7 +35,7 @@ async function plainWorktree(mainRoot: string, commonDir: string, name: string):
   }
   if (!text.split('\n').includes('/.claude/worktrees/')) writeFileSync(exclude, `${text}${text && !text.endsWith('\n') ? '\n' : ''}/.claude/worktrees/\n`);
   // From HEAD, not origin/HEAD: a stale origin/HEAD is a known source of wrong bases.
-  await git(mainRoot, ['worktree', 'add', '-q', '-b', `worktree-${name}`, path, 'HEAD']);
+  await worktreeAdmin(commonDir, () => git(mainRoot, ['worktree', 'add', '-q', '-b', `worktree-${name}`, path, 'HEAD']));
   return path;
 }
 

@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import { EXIT, JitpError } from '../core/errors.js';
 import type { LeaseStore } from '../store/types.js';
 import { type Batch, type BatchIssue, newBatchId, newIssue, readBatch, updateBatch } from './batch.js';
-import { branchExists, currentBranch, git, gitRun, revParse, runShell } from './git.js';
+import { branchExists, currentBranch, git, gitRun, revParse, runShell, worktreeAdmin } from './git.js';
 import { copyIncluded, filesToInclude } from './include.js';
 import type { IssueInfo } from './issues.js';
 import { branchName, expandDirTemplate, shortId, worktreeFolderName } from './naming.js';
@@ -158,13 +158,13 @@ export async function addWorktree(
     if (isInside(w.mainRoot, dir)) excludeFromRepo(w, dir);
     w.progress(`[${short}] git worktree add ${path} (${branch} at ${batch.base.slice(0, 12)})`);
     // Undos run in reverse: the worktree goes first, then its (no longer checked out) branch.
-    undo.push(['delete branch', async () => void (await gitRun(w.mainRoot, ['branch', '-D', branch]))]);
-    undo.push(['remove worktree', async () => {
+    undo.push(['delete branch', () => worktreeAdmin(w.commonDir, async () => void (await gitRun(w.mainRoot, ['branch', '-D', branch])))]);
+    undo.push(['remove worktree', () => worktreeAdmin(w.commonDir, async () => {
       await gitRun(w.mainRoot, ['worktree', 'remove', '--force', path]);
       rmSync(path, { recursive: true, force: true });
       await gitRun(w.mainRoot, ['worktree', 'prune']);
-    }]);
-    await git(w.mainRoot, ['worktree', 'add', '-b', branch, path, batch.base]);
+    })]);
+    await worktreeAdmin(w.commonDir, () => git(w.mainRoot, ['worktree', 'add', '-b', branch, path, batch.base]));
     // 3. Verify the base: a hook or alias must not have moved us to another commit.
     const head = await revParse(path, 'HEAD');
     const onBranch = await currentBranch(path);

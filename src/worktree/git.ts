@@ -1,7 +1,9 @@
 // The one place worktree mode runs git. Every call returns stdout/stderr/exit code rather
 // than throwing, because for merge-tree and merge a non-zero exit is an answer, not a fault.
 import { execFile, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { EXIT, JitpError } from '../core/errors.js';
+import { withFileLock } from './atomic.js';
 
 export interface GitResult {
   code: number;
@@ -62,9 +64,30 @@ export interface WorktreeRecord {
   prunable?: string;
 }
 
+/**
+ * Runs `fn` (worktree add, remove, prune, and deleting their branches) alone among this
+ * repository's jitp processes. git does not lock its worktree admin folder: a `git worktree add`
+ * that lists the worktrees while another is half made fails with "failed to read
+ * .git/worktrees/<name>/commondir" (git 2.39, seen with six parallel adds), and a prune could
+ * take a half-made entry for a dead one.
+ */
+export function worktreeAdmin<T>(commonDir: string, fn: () => Promise<T>): Promise<T> {
+  // A checkout can take minutes on a large repository; a dead holder is detected by its pid.
+  return withFileLock(join(commonDir, 'jit-parallel', 'worktree-admin.lock'), fn, { timeoutMs: 600_000, staleMs: 3_600_000, deadHolder: true, what: 'adding or removing a git worktree' });
+}
+
+/** The half-made worktree of a parallel `git worktree add` (see worktreeAdmin): gone in moments. */
+const TRANSIENT_ADMIN = /failed to read .*worktrees\/[^\n]*\/(commondir|gitdir)/;
+
 /** `git worktree list --porcelain -z`: paths may hold newlines, so NUL-separated. */
 export async function listWorktrees(cwd: string): Promise<WorktreeRecord[]> {
-  const out = await git(cwd, ['worktree', 'list', '--porcelain', '-z']);
+  // Readers do not take the admin lock (status must not wait for a checkout): they retry.
+  let r = await gitRun(cwd, ['worktree', 'list', '--porcelain', '-z']);
+  for (let i = 0; r.code !== 0 && TRANSIENT_ADMIN.test(r.stderr) && i < 20; i++) {
+    await new Promise((res) => setTimeout(res, 50));
+    r = await gitRun(cwd, ['worktree', 'list', '--porcelain', '-z']);
+  }
+  const out = r.code === 0 ? r.stdout.replace(/\n$/, '') : await git(cwd, ['worktree', 'list', '--porcelain', '-z']);
   const recs: WorktreeRecord[] = [];
   let cur: WorktreeRecord | undefined;
   for (const field of out.split('\0')) {

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { type Batch, type BatchIssue, updateBatch } from './batch.js';
 import type { WorktreeEnv } from './create.js';
-import { branchExists, dirtyState, gitRun, listWorktrees } from './git.js';
+import { branchExists, dirtyState, gitRun, listWorktrees, worktreeAdmin } from './git.js';
 import { decideRemoval, type RemovalFacts, type RemovalVerdict } from './safety.js';
 
 export async function removalFacts(w: Pick<WorktreeEnv, 'mainRoot'>, batch: Batch, issue: Pick<BatchIssue, 'branch' | 'worktree'>): Promise<RemovalFacts> {
@@ -37,7 +37,7 @@ export async function removeIssue(w: WorktreeEnv, batch: Batch, issue: BatchIssu
   if (!verdict.allowed) return out;
   if (verdict.removeWorktree) {
     const args = ['worktree', 'remove', ...(opts.force ? ['--force', '--force'] : []), issue.worktree!];
-    const r = await gitRun(w.mainRoot, args);
+    const r = await worktreeAdmin(w.commonDir, () => gitRun(w.mainRoot, args));
     if (r.code !== 0) {
       verdict.allowed = false;
       verdict.refusals.push(`git worktree remove failed: ${r.stderr.trim()}`);
@@ -46,10 +46,13 @@ export async function removeIssue(w: WorktreeEnv, batch: Batch, issue: BatchIssu
     out.removedWorktree = true;
   }
   if (verdict.deleteBranch && issue.branch) {
-    const r = await gitRun(w.mainRoot, ['branch', opts.force ? '-D' : '-d', issue.branch]);
-    // -d refuses a branch not merged into HEAD even when it is in the integration branch
-    // (main checkout elsewhere): the verdict already checked against the integration branch.
-    out.deletedBranch = r.code === 0 || (await gitRun(w.mainRoot, ['branch', '-D', issue.branch])).code === 0;
+    const branch = issue.branch;
+    out.deletedBranch = await worktreeAdmin(w.commonDir, async () => {
+      const r = await gitRun(w.mainRoot, ['branch', opts.force ? '-D' : '-d', branch]);
+      // -d refuses a branch not merged into HEAD even when it is in the integration branch
+      // (main checkout elsewhere): the verdict already checked against the integration branch.
+      return r.code === 0 || (await gitRun(w.mainRoot, ['branch', '-D', branch])).code === 0;
+    });
   }
   // The lease guards the issue until its work is merged: released only once the branch is gone.
   if (w.store && (out.removedWorktree || !facts.worktreeExists) && (out.deletedBranch || !facts.branchExists) && issue.agentId) {
@@ -85,7 +88,9 @@ export async function removeLooseWorktree(
   const verdict = decideRemoval(facts, { mode: 'cleanup', force: opts.force });
   const out = { verdict, removedWorktree: false, deletedBranch: false };
   if (!verdict.allowed || opts.dryRun) return out;
-  if (verdict.removeWorktree) out.removedWorktree = (await gitRun(w.mainRoot, ['worktree', 'remove', ...(opts.force ? ['--force', '--force'] : []), path])).code === 0;
-  if (verdict.deleteBranch && branch && (out.removedWorktree || !facts.worktreeExists)) out.deletedBranch = (await gitRun(w.mainRoot, ['branch', '-D', branch])).code === 0;
+  await worktreeAdmin(w.commonDir, async () => {
+    if (verdict.removeWorktree) out.removedWorktree = (await gitRun(w.mainRoot, ['worktree', 'remove', ...(opts.force ? ['--force', '--force'] : []), path])).code === 0;
+    if (verdict.deleteBranch && branch && (out.removedWorktree || !facts.worktreeExists)) out.deletedBranch = (await gitRun(w.mainRoot, ['branch', '-D', branch])).code === 0;
+  });
   return out;
 }

@@ -3,7 +3,7 @@ import { flag } from '../command.js';
 import { EXIT } from '../../core/errors.js';
 import { readBatch, updateBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
-import { gitRun } from '../../worktree/git.js';
+import { gitRun, worktreeAdmin } from '../../worktree/git.js';
 import { removeIssue } from '../../worktree/remove.js';
 
 export const command: CommandSpec = {
@@ -32,7 +32,7 @@ export const command: CommandSpec = {
     const w = await worktreeEnv(ctx);
     const force = flag(ctx.args.values.force);
     const dry = flag(ctx.args.values['dry-run']);
-    const prune = await gitRun(w.mainRoot, ['worktree', 'prune', '--verbose', ...(dry ? ['--dry-run'] : [])]);
+    const prune = await worktreeAdmin(w.commonDir, () => gitRun(w.mainRoot, ['worktree', 'prune', '--verbose', ...(dry ? ['--dry-run'] : [])]));
     const pruned = (prune.stdout + prune.stderr).split('\n').filter(Boolean);
     const batch = readBatch(w.mainRoot);
     const cleaned: unknown[] = [];

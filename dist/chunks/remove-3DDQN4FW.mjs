@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{removalFacts,removeIssue,removeLooseWorktree}from"./chunk-5PTRFSH4.mjs";import"./chunk-ET4SJNAL.mjs";import"./chunk-BHEP4CXP.mjs";import"./chunk-RJLKW7G6.mjs";import"./chunk-W2C5O7KI.mjs";import"./chunk-VIYSM55J.mjs";import"./chunk-4O5GEBIX.mjs";import"./chunk-GYQAJDU5.mjs";export{removalFacts,removeIssue,removeLooseWorktree};
