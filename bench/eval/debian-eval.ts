@@ -1,17 +1,19 @@
 // Plan accuracy on Debian patch series (bench/eval/debian/): each patch of a source package is an
 // issue, described by its own header, changing the upstream tree the other patches change too.
-// Usage: npm run eval:plan:debian [-- <sources.json>] [--set dev|test|all] [--window N] [--json] [--similar k=…]
+// Usage: npm run eval:plan:debian [-- <sources.json>] [--set dev|test|all] [--window N] [--json] [--similar k=…] [--lexical]
+// --lexical adds the BM25 retrieval experiment (bench/eval/lexical.ts) and its operating curves.
 // Pairs: every two patches of one package (--window N: only patches fewer than N apart in the series).
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { planChanges, pool, printReport, scoreChanges, type Change } from './changes.js';
+import { curves, planChanges, pool, printReport, scoreChanges, type Change } from './changes.js';
 import { applySimilarOverrides } from './plan-one.js';
 import { buildPackage, sourcesIndex, type DebianSpec } from './debian/build.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
+const lexical = args.includes('--lexical');
 const simAt = applySimilarOverrides(args);
 const winAt = args.indexOf('--window');
 const window = winAt >= 0 ? Number(args[winAt + 1]) : 0;
@@ -32,10 +34,10 @@ for (const name of packages) {
   if (!entry) throw new Error(`${name}: not in ${spec.suite}/${spec.component} Sources`);
   const built = await buildPackage(spec, entry, progress);
   const changes: Change[] = built.changes
-    .map((c, i) => ({ id: `${name}/${c.name}`, base: c.base, text: c.text, truth: new Set(c.files.filter((f) => !f.startsWith('debian/'))), index: i }))
+    .map((c, i) => ({ id: `${name}/${c.name}`, base: c.base, lexicalBase: built.upstream, text: c.text, truth: new Set(c.files.filter((f) => !f.startsWith('debian/'))), index: i }))
     .filter((c) => c.text.trim() && c.truth.size > 0);
   const t0 = performance.now();
-  const items = await planChanges(built.repo, changes, []);
+  const items = await planChanges(built.repo, changes, [], undefined, { lexical });
   const ms = performance.now() - t0;
   const scored = scoreChanges(items, (a, b) => window === 0 || Math.abs(a.index - b.index) < window);
   results.push({
@@ -45,8 +47,8 @@ for (const name of packages) {
     planned: items.length,
     ...scored,
     ms,
-    items: items.map((c) => ({ id: c.id, subject: c.text.split('\n')[0]!.slice(0, 100), truth: [...c.truth].sort(), predicted: c.predicted.map((p) => `${p.path} (${p.reason})`) })),
+    items: items.map((c) => ({ id: c.id, subject: c.text.split('\n')[0]!.slice(0, 100), text: c.text, truth: [...c.truth].sort(), predicted: c.predicted.map((p) => `${p.path} (${p.reason})`) })),
   });
 }
-if (asJson) process.stdout.write(`${JSON.stringify({ window, results, pooled: pool(results.map((r) => r.policies)) }, null, 2)}\n`);
+if (asJson) process.stdout.write(`${JSON.stringify({ window, results: results.map(({ scores: _, ...r }) => r), pooled: pool(results.map((r) => r.policies)), curves: curves(results.map((r) => r.scores)) }, null, 2)}\n`);
 else printReport(results, (r) => `# ${r.source}: ${r.patches} patches (${r.notApplied} did not apply here; their files still count), ${r.planned} planned, ${r.pairs} pairs, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`, ` over ${results.length} packages`);

@@ -2,12 +2,13 @@
 // release is one issue: the text is its changelog section, the truth the files it changed, and
 // the plan runs on the previous release's tree with only the history before it. Pairs are
 // releases fewer than `window` apart (issues worked in the same weeks).
-// Usage: npm run eval:plan:releases [-- <sources.json>] [--window N] [--json] [--similar k=…]
+// Usage: npm run eval:plan:releases [-- <sources.json>] [--window N] [--json] [--similar k=…] [--lexical]
+// --lexical adds the BM25 retrieval experiment (bench/eval/lexical.ts) and its operating curves.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { matches } from '../../src/core/globs.js';
-import { planChanges, pool, printReport, scoreChanges, type Change } from './changes.js';
+import { curves, planChanges, pool, printReport, scoreChanges, type Change } from './changes.js';
 import { git } from './history.js';
 import { applySimilarOverrides } from './plan-one.js';
 import { buildHistory, type ReleaseSource } from './releases/build.js';
@@ -15,6 +16,7 @@ import { buildHistory, type ReleaseSource } from './releases/build.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
+const lexical = args.includes('--lexical');
 const simAt = applySimilarOverrides(args);
 const winAt = args.indexOf('--window');
 const files = args.filter((a, i) => !a.startsWith('--') && ![simAt, winAt].some((at) => at >= 0 && i === at + 1));
@@ -55,7 +57,7 @@ async function evaluate(src: ReleaseSource) {
     changes.push({ id: cur.version, base: prev.commit, text: cur.text, truth: new Set(truth), index: i });
   }
   const t0 = performance.now();
-  const items = await planChanges(repo, changes, ignore);
+  const items = await planChanges(repo, changes, ignore, undefined, { lexical });
   const ms = performance.now() - t0;
   const scored = scoreChanges(items, (a, b) => Math.abs(b.index - a.index) < window);
   return {
@@ -72,5 +74,5 @@ async function evaluate(src: ReleaseSource) {
 const results: Array<Awaited<ReturnType<typeof evaluate>>> = [];
 for (const s of spec.sources) results.push(await evaluate(s));
 // Pooled over all sources: every pair counts once, whatever history it came from.
-if (asJson) process.stdout.write(`${JSON.stringify({ window, results, pooled: pool(results.map((r) => r.policies)) }, null, 2)}\n`);
+if (asJson) process.stdout.write(`${JSON.stringify({ window, results: results.map(({ scores: _, ...r }) => r), pooled: pool(results.map((r) => r.policies)), curves: curves(results.map((r) => r.scores)) }, null, 2)}\n`);
 else printReport(results, (r) => `# ${r.source} (${r.versions}): ${r.releases} releases, ${r.planned} planned (a changelog section and a change), ${r.pairs} pairs < ${window} releases apart, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`, '');
