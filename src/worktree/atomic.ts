@@ -25,15 +25,32 @@ export function writeFileAtomic(path: string, content: string): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The lock file names a process of this machine that is gone (its pid no longer exists). */
-function holderIsDead(lockPath: string): boolean {
+/** A holder writes its pid right after creating the lock: an older lock without one was torn. */
+const TORN_AFTER_MS = 5_000;
+
+/**
+ * The lock file names a process of this machine that is gone (its pid no longer exists), or
+ * it holds no pid and is older than TORN_AFTER_MS (its holder died between create and write).
+ */
+function holderIsDead(lockPath: string, ageMs: number): boolean {
   try {
-    const pid = Number(readFileSync(lockPath, 'utf8').trim());
-    if (!Number.isInteger(pid) || pid <= 0) return false;
+    const text = readFileSync(lockPath, 'utf8').trim();
+    const pid = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(pid) || pid <= 0) return ageMs > TORN_AFTER_MS;
     process.kill(pid, 0);
     return false;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** What the lock file says about its holder, for messages. */
+function holderOf(lockPath: string): string {
+  try {
+    const text = readFileSync(lockPath, 'utf8').trim();
+    return /^\d+$/.test(text) ? `pid ${text}` : 'a holder that wrote no pid';
+  } catch {
+    return 'a holder that just left';
   }
 }
 
@@ -43,12 +60,17 @@ function holderIsDead(lockPath: string): boolean {
  * `deadHolder`, also a lock whose holder's pid is gone (for locks held for seconds, such as a
  * checkout, where no age separates a slow holder from a dead one).
  */
-export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, opts: { timeoutMs?: number; staleMs?: number; deadHolder?: boolean; what?: string } = {}): Promise<T> {
+export async function withFileLock<T>(
+  lockPath: string,
+  fn: () => Promise<T>,
+  opts: { timeoutMs?: number; staleMs?: number; deadHolder?: boolean; what?: string; onWait?: (holder: string) => void } = {},
+): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const staleMs = opts.staleMs ?? 30_000;
   mkdirSync(dirname(lockPath), { recursive: true });
   const start = Date.now();
   let fd: number | undefined;
+  let waited = false;
   for (let attempt = 0; fd === undefined; attempt++) {
     try {
       fd = openSync(lockPath, 'wx');
@@ -56,7 +78,8 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       try {
-        if (Date.now() - statSync(lockPath).mtimeMs > staleMs || (opts.deadHolder && holderIsDead(lockPath))) rmSync(lockPath, { force: true });
+        const age = Date.now() - statSync(lockPath).mtimeMs;
+        if (age > staleMs || (opts.deadHolder && holderIsDead(lockPath, age))) rmSync(lockPath, { force: true });
       } catch {
         /* gone between the open and the stat: retry */
       }
@@ -64,6 +87,11 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
         throw new JitpError('E_LOCKED', EXIT.STORE, `timed out waiting for ${lockPath}`, {
           hint: `another jitp is ${opts.what ?? 'updating the batch'}; if none runs, remove ${lockPath}`,
         });
+      }
+      // Say so once when the wait is noticeable (a holder may be checking out a large tree).
+      if (opts.onWait && !waited && Date.now() - start > 1_000) {
+        waited = true;
+        opts.onWait(holderOf(lockPath));
       }
       await sleep(Math.min(5 + attempt * 5, 50));
     }

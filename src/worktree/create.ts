@@ -164,7 +164,7 @@ export async function addWorktree(
       rmSync(path, { recursive: true, force: true });
       await gitRun(w.mainRoot, ['worktree', 'prune']);
     })]);
-    await worktreeAdmin(w.commonDir, () => git(w.mainRoot, ['worktree', 'add', '-b', branch, path, batch.base]));
+    await worktreeAdmin(w.commonDir, () => git(w.mainRoot, ['worktree', 'add', '-b', branch, path, batch.base]), (l) => w.progress(`[${short}] ${l}`));
     // 3. Verify the base: a hook or alias must not have moved us to another commit.
     const head = await revParse(path, 'HEAD');
     const onBranch = await currentBranch(path);

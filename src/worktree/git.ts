@@ -71,9 +71,16 @@ export interface WorktreeRecord {
  * .git/worktrees/<name>/commondir" (git 2.39, seen with six parallel adds), and a prune could
  * take a half-made entry for a dead one.
  */
-export function worktreeAdmin<T>(commonDir: string, fn: () => Promise<T>): Promise<T> {
+export function worktreeAdmin<T>(commonDir: string, fn: () => Promise<T>, progress?: (line: string) => void): Promise<T> {
   // A checkout can take minutes on a large repository; a dead holder is detected by its pid.
-  return withFileLock(join(commonDir, 'jit-parallel', 'worktree-admin.lock'), fn, { timeoutMs: 600_000, staleMs: 3_600_000, deadHolder: true, what: 'adding or removing a git worktree' });
+  const lock = join(commonDir, 'jit-parallel', 'worktree-admin.lock');
+  return withFileLock(lock, fn, {
+    timeoutMs: 600_000,
+    staleMs: 3_600_000,
+    deadHolder: true,
+    what: 'adding or removing a git worktree',
+    onWait: (holder) => progress?.(`waiting for another jitp (${holder}) that is adding or removing a worktree (${lock})`),
+  });
 }
 
 /** The half-made worktree of a parallel `git worktree add` (see worktreeAdmin): gone in moments. */

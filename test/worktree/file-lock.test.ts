@@ -63,10 +63,32 @@ describe('withFileLock', () => {
     expect(await withFileLock(lock, async () => 'ran', { timeoutMs: 2_000 })).toBe('ran');
   });
 
-  it('an unreadable or garbage lock file is not taken for a dead holder', async () => {
+  it('a fresh lock file holding garbage is not taken for a dead holder', async () => {
     dir = tempDir('jitp-lock-');
     const lock = join(dir, 'e.lock');
     writeFileSync(lock, 'not a pid\n');
     await expect(withFileLock(lock, async () => 'ran', { timeoutMs: 300, deadHolder: true })).rejects.toMatchObject({ code: 'E_LOCKED' });
+  });
+});
+
+describe('withFileLock: torn locks and waiting', () => {
+  it('deadHolder: a lock file without a pid is torn once older than a few seconds, not before', async () => {
+    dir = tempDir('jitp-lock-');
+    const lock = join(dir, 'f.lock');
+    writeFileSync(lock, '');
+    await expect(withFileLock(lock, async () => 'ran', { timeoutMs: 300, deadHolder: true })).rejects.toMatchObject({ code: 'E_LOCKED' });
+    const old = (Date.now() - 10_000) / 1000;
+    utimesSync(lock, old, old);
+    expect(await withFileLock(lock, async () => 'ran', { timeoutMs: 2_000, deadHolder: true })).toBe('ran');
+  });
+
+  it('onWait is told once, with the holder, when the wait passes a second', async () => {
+    dir = tempDir('jitp-lock-');
+    const lock = join(dir, 'g.lock');
+    writeFileSync(lock, `${process.pid}\n`);
+    const told: string[] = [];
+    setTimeout(() => rmSync(lock, { force: true }), 1_500);
+    expect(await withFileLock(lock, async () => 'ran', { timeoutMs: 5_000, deadHolder: true, onWait: (h) => told.push(h) })).toBe('ran');
+    expect(told).toEqual([`pid ${process.pid}`]);
   });
 });

@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{removalFacts,removeIssue,removeLooseWorktree}from"./chunk-3OHXJWEW.mjs";import"./chunk-ET4SJNAL.mjs";import"./chunk-TKFN3MSO.mjs";import"./chunk-WCXIYKRC.mjs";import"./chunk-JUKIOLYE.mjs";import"./chunk-VIYSM55J.mjs";import"./chunk-4O5GEBIX.mjs";import"./chunk-GYQAJDU5.mjs";export{removalFacts,removeIssue,removeLooseWorktree};
