@@ -1,5 +1,6 @@
-// Whole-file writes and a small cross-process lock for the batch file. Readers never lock:
-// they always see a complete old or complete new file because writes go temp + rename.
+// Whole-file writes and a small cross-process lock (the batch file, the worktree admin folder).
+// Batch readers never lock: they always see a complete old or complete new file because writes
+// go temp + rename.
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
