@@ -161,3 +161,8 @@ export function printReport<R extends { policies: Policy[]; scores?: PairScores 
     console.log(`${name.padEnd(34)} AUC ${k.auc === null ? '-' : k.auc.toFixed(2)}  ${a ? `recall ${pct(a.recall)} precision ${pct(a.precision)} accuracy ${pct(a.accuracy)}` : 'no such threshold'}`);
   }
 }
+
+/** `--json` of the release and Debian evaluations: every source (without its raw pair scores), the pooled rows, the curves. */
+export function printJson<R extends { policies: Policy[]; scores?: PairScores }>(window: number, results: R[]): void {
+  process.stdout.write(`${JSON.stringify({ window, results: results.map(({ scores: _, ...r }) => r), pooled: pool(results.map((r) => r.policies)), curves: curves(results.map((r) => r.scores)) }, null, 2)}\n`);
+}

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { matches } from '../../src/core/globs.js';
 import { planChanges, policyRow, POLICY_HEADER, scoreChanges, type Change } from './changes.js';
 import { findTruth, git, type Manifest } from './history.js';
-import { applySimilarOverrides } from './plan-one.js';
+import { applySimilarOverrides, positionals } from './plan-one.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -24,7 +24,7 @@ const skipAt = args.indexOf('--skip-issue');
 // The planner's own author writes issue 4's commit messages knowing its rules: leave them out for an unbiased view.
 const skip = new Set(skipAt >= 0 ? args[skipAt + 1]!.split(',') : []);
 const simAt = applySimilarOverrides(args);
-const manifests = args.filter((a, i) => !a.startsWith('--') && ![beforeAt, afterAt, skipAt, simAt].some((at) => at >= 0 && i === at + 1));
+const manifests = positionals(args, [beforeAt, afterAt, skipAt, simAt]);
 if (!manifests.length) manifests.push(join(here, 'jit-parallel/manifest.json'));
 
 async function evaluate(manifestPath: string) {

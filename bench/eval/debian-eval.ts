@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { curves, planChanges, pool, printReport, scoreChanges, type Change } from './changes.js';
-import { applySimilarOverrides } from './plan-one.js';
+import { planChanges, printJson, printReport, scoreChanges, type Change } from './changes.js';
+import { applySimilarOverrides, positionals } from './plan-one.js';
 import { buildPackage, sourcesIndex, type DebianSpec } from './debian/build.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,7 +18,7 @@ const simAt = applySimilarOverrides(args);
 const winAt = args.indexOf('--window');
 const window = winAt >= 0 ? Number(args[winAt + 1]) : 0;
 if (!Number.isInteger(window) || window < 0) throw new Error(`--window needs an integer ≥ 0 (0 = all pairs), got ${args[winAt + 1]}`);
-const files = args.filter((a, i) => !a.startsWith('--') && ![simAt, winAt, args.indexOf('--set')].some((at) => at >= 0 && i === at + 1));
+const files = positionals(args, [simAt, winAt, args.indexOf('--set')]);
 const spec = JSON.parse(readFileSync(resolve(files[0] ?? join(here, 'debian/sources.json')), 'utf8')) as DebianSpec & { dev?: string[]; test?: string[]; packages?: string[] };
 // --set dev|test|all: the packages read while tuning, the held-out ones, or both.
 const setAt = args.indexOf('--set');
@@ -50,5 +50,5 @@ for (const name of packages) {
     items: items.map((c) => ({ id: c.id, subject: c.text.split('\n')[0]!.slice(0, 100), text: c.text, truth: [...c.truth].sort(), predicted: c.predicted.map((p) => `${p.path} (${p.reason})`) })),
   });
 }
-if (asJson) process.stdout.write(`${JSON.stringify({ window, results: results.map(({ scores: _, ...r }) => r), pooled: pool(results.map((r) => r.policies)), curves: curves(results.map((r) => r.scores)) }, null, 2)}\n`);
+if (asJson) printJson(window, results);
 else printReport(results, (r) => `# ${r.source}: ${r.patches} patches (${r.notApplied} did not apply here; their files still count), ${r.planned} planned, ${r.pairs} pairs, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`, ` over ${results.length} packages`);

@@ -15,6 +15,7 @@ import { matches } from '../../src/core/globs.js';
 import { extractMentions } from '../../src/plan/mentions.js';
 import { dirOf } from '../../src/plan/classify.js';
 import { allPairs, fileScore, overlapPairs, pairKey, pairScore, pct, ratio, type FileScore, type PairScore } from './metrics.js';
+import { positionals } from './plan-one.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -24,7 +25,7 @@ const beforeAt = args.indexOf('--before');
 const before = beforeAt >= 0 ? args[beforeAt + 1] : undefined;
 const afterAt = args.indexOf('--after'); // commit-eval's option; the issue level has no use for it
 const skipAt = args.indexOf('--skip-issue'); // commit-eval's option too
-const manifests = args.filter((a, i) => !a.startsWith('--') && ![beforeAt, afterAt, skipAt].some((at) => at >= 0 && i === at + 1));
+const manifests = positionals(args, [beforeAt, afterAt, skipAt]);
 if (!manifests.length) manifests.push(join(here, 'jit-parallel/manifest.json'));
 
 /** Pairs `git merge-tree --write-tree` reports as conflicting (ignored paths do not count). */

@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { matches } from '../../src/core/globs.js';
-import { curves, planChanges, pool, printReport, scoreChanges, type Change } from './changes.js';
+import { planChanges, printJson, printReport, scoreChanges, type Change } from './changes.js';
 import { git } from './history.js';
-import { applySimilarOverrides } from './plan-one.js';
+import { applySimilarOverrides, positionals } from './plan-one.js';
 import { buildHistory, type ReleaseSource } from './releases/build.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,7 +19,7 @@ const asJson = args.includes('--json');
 const lexical = args.includes('--lexical');
 const simAt = applySimilarOverrides(args);
 const winAt = args.indexOf('--window');
-const files = args.filter((a, i) => !a.startsWith('--') && ![simAt, winAt].some((at) => at >= 0 && i === at + 1));
+const files = positionals(args, [simAt, winAt]);
 const sourcesFile = resolve(files[0] ?? join(here, 'releases/sources.json'));
 const spec = JSON.parse(readFileSync(sourcesFile, 'utf8')) as { window?: number; sources: ReleaseSource[] };
 for (const s of spec.sources) if (s.tarballs) s.tarballs = resolve(dirname(sourcesFile), s.tarballs);
@@ -74,5 +74,5 @@ async function evaluate(src: ReleaseSource) {
 const results: Array<Awaited<ReturnType<typeof evaluate>>> = [];
 for (const s of spec.sources) results.push(await evaluate(s));
 // Pooled over all sources: every pair counts once, whatever history it came from.
-if (asJson) process.stdout.write(`${JSON.stringify({ window, results: results.map(({ scores: _, ...r }) => r), pooled: pool(results.map((r) => r.policies)), curves: curves(results.map((r) => r.scores)) }, null, 2)}\n`);
+if (asJson) printJson(window, results);
 else printReport(results, (r) => `# ${r.source} (${r.versions}): ${r.releases} releases, ${r.planned} planned (a changelog section and a change), ${r.pairs} pairs < ${window} releases apart, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`, '');
