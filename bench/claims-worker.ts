@@ -21,7 +21,12 @@ if (mode === 'store') {
   }
 } else {
   // Same payload size as a small state file, same durability (data fsync) as the store's write.
-  const payload = JSON.stringify({ schemaVersion: 1, version: 0, logSize: 0, leases: [{ id: 'L-000000000000', pad: 'x'.repeat(300) }] });
+  const payload = JSON.stringify({
+    schemaVersion: 1,
+    version: 0,
+    logSize: 0,
+    leases: [{ id: 'L-000000000000', pad: 'x'.repeat(300) }],
+  });
   for (let i = 0; i < iters * 2; i++) {
     const lock = acquireLock(storeDir, { timeoutMs: 120_000 });
     const tmp = join(storeDir, `.floor.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);

@@ -33,7 +33,10 @@ async function runOnce(mode: 'store' | 'floor', procs: number, env: NodeJS.Proce
     { length: procs },
     (_, i) =>
       new Promise<void>((res, rej) => {
-        const p = spawn(process.execPath, [worker, mode, dir, String(i), String(iters), go], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } });
+        const p = spawn(process.execPath, [worker, mode, dir, String(i), String(iters), go], {
+          stdio: ['ignore', 'ignore', 'inherit'],
+          env: { ...process.env, ...env },
+        });
         p.on('exit', (code) => (code === 0 ? res() : rej(new Error(`${mode} worker exited ${code}`))));
       }),
   );
@@ -47,9 +50,13 @@ async function runOnce(mode: 'store' | 'floor', procs: number, env: NodeJS.Proce
 
 const reps = Number(process.env.JITP_BENCH_REPS ?? 4);
 const rows: string[] = [];
-console.log(`jitp bench:claims — ${PAIRS_TOTAL} acquire+release pairs per run, best of ${reps}; store dir under ${base}`);
+console.log(
+  `jitp bench:claims — ${PAIRS_TOTAL} acquire+release pairs per run, best of ${reps}; store dir under ${base}`,
+);
 console.log('store = real acquire+release (default durability: data fsync + rename); store-strict = with');
-console.log('JITP_STRICT_DURABILITY=1 (also a folder fsync after unlock); floor = 2 x (lock + temp write with fsync + rename)');
+console.log(
+  'JITP_STRICT_DURABILITY=1 (also a folder fsync after unlock); floor = 2 x (lock + temp write with fsync + rename)',
+);
 console.log('procs | store pairs/s | store-strict | floor pairs/s | floor/store | floor/store-strict');
 for (const procs of [1, 4, 16]) {
   const best = { store: 0, strict: 0, floor: 0 };

@@ -25,7 +25,9 @@ import { ROOT } from '../test/support/paths.js';
 
 /** The script and event hooks.json runs for PreToolUse, so the bench times what the client runs. */
 function clientCommand(): [string, string] {
-  const hooks = JSON.parse(readFileSync(`${ROOT}/hooks/hooks.json`, 'utf8')) as { hooks: Record<string, { hooks: { command: string }[] }[]> };
+  const hooks = JSON.parse(readFileSync(`${ROOT}/hooks/hooks.json`, 'utf8')) as {
+    hooks: Record<string, { hooks: { command: string }[] }[]>;
+  };
   const cmd = hooks.hooks.PreToolUse![0]!.hooks[0]!.command.replaceAll('${CLAUDE_PLUGIN_ROOT}', ROOT);
   const m = /^node "([^"]+)" (\S+)$/.exec(cmd);
   if (!m) throw new Error(`hooks.json's PreToolUse command is not \`node "<script>" <event>\`: ${cmd}`);
@@ -47,10 +49,17 @@ function timeProc(args: string[], input: string, cwd: string): number {
 }
 let emptyEsm = '';
 const BASELINE = process.env.BENCH_BASELINE_HOOK;
-function measure(name: string, payload: object, cwd: string, expectOut: (out: string) => boolean, baseline?: string): { hook: number; floor: number } {
+function measure(
+  name: string,
+  payload: object,
+  cwd: string,
+  expectOut: (out: string) => boolean,
+  baseline?: string,
+): { hook: number; floor: number } {
   const input = JSON.stringify(payload);
   const check = spawnSync(process.execPath, [DIST_HOOK, EVENT], { input, cwd, encoding: 'utf8' });
-  if (!expectOut(check.stdout)) throw new Error(`${name}: unexpected hook output ${JSON.stringify(check.stdout)} ${check.stderr}`);
+  if (!expectOut(check.stdout))
+    throw new Error(`${name}: unexpected hook output ${JSON.stringify(check.stdout)} ${check.stderr}`);
   for (let i = 0; i < 3; i++) {
     timeProc(['-e', '0'], input, cwd);
     timeProc([DIST_HOOK, EVENT], input, cwd);
@@ -73,8 +82,13 @@ function measure(name: string, payload: object, cwd: string, expectOut: (out: st
   const f = median(floor);
   // An empty .mjs file: what any ESM entry (the brief's dist/hook.mjs) costs over `-e 0`.
   const e = median(esm);
-  console.log(`${name.padEnd(44)} hook ${h.toFixed(1).padStart(6)} ms   node -e 0 ${f.toFixed(1).padStart(6)} ms   ratio ${(h / f).toFixed(3)}   (empty .mjs ${e.toFixed(1)} ms, ratio ${(e / f).toFixed(3)})`);
-  if (baseline) console.log(`${''.padEnd(44)} baseline hook ${median(base).toFixed(1)} ms, ratio ${(median(base) / f).toFixed(3)} (${baseline})`);
+  console.log(
+    `${name.padEnd(44)} hook ${h.toFixed(1).padStart(6)} ms   node -e 0 ${f.toFixed(1).padStart(6)} ms   ratio ${(h / f).toFixed(3)}   (empty .mjs ${e.toFixed(1)} ms, ratio ${(e / f).toFixed(3)})`,
+  );
+  if (baseline)
+    console.log(
+      `${''.padEnd(44)} baseline hook ${median(base).toFixed(1)} ms, ratio ${(median(base) / f).toFixed(3)} (${baseline})`,
+    );
   return { hook: h, floor: f };
 }
 
@@ -93,8 +107,16 @@ try {
     tool_use_id: 'toolu_bench',
     ...extra,
   });
-  console.log(`bench:hook  (${N} interleaved runs each; node ${process.version}; hook: node ${DIST_HOOK.replace(`${ROOT}/`, '')} ${EVENT})`);
-  const a = measure('(a) no parallel work active', payload(join(repo.root, 'src/index.ts')), repo.root, (o) => o === '', BASELINE);
+  console.log(
+    `bench:hook  (${N} interleaved runs each; node ${process.version}; hook: node ${DIST_HOOK.replace(`${ROOT}/`, '')} ${EVENT})`,
+  );
+  const a = measure(
+    '(a) no parallel work active',
+    payload(join(repo.root, 'src/index.ts')),
+    repo.root,
+    (o) => o === '',
+    BASELINE,
+  );
   const fastUs = (cwd: string) => {
     for (let i = 0; i < 200; i++) fastCheck(cwd);
     const t = performance.now();
@@ -104,13 +126,32 @@ try {
   console.log(`${'(a) in-process fast check (warm)'.padEnd(44)} ${fastUs(repo.root).toFixed(1)} us`);
 
   // Remote leases in use, nothing live: config names the remote, the mirror is fresh and empty.
-  const remoteRepo = makeRepo({ 'src/index.ts': 'export {}\n', '.jit-parallel.yaml': 'remote: origin\nremoteMirrorMaxAge: 24h\n' });
+  const remoteRepo = makeRepo({
+    'src/index.ts': 'export {}\n',
+    '.jit-parallel.yaml': 'remote: origin\nremoteMirrorMaxAge: 24h\n',
+  });
   try {
     const rdir = join(remoteRepo.root, '.git', 'jit-parallel');
     mkdirSync(rdir, { recursive: true });
-    const mirror = { schemaVersion: 1, backend: 'remote', remote: 'origin', fetchedAt: new Date().toISOString(), source: 'fetch', indexCommit: '', version: 0, leases: [], leaseCommits: {} };
+    const mirror = {
+      schemaVersion: 1,
+      backend: 'remote',
+      remote: 'origin',
+      fetchedAt: new Date().toISOString(),
+      source: 'fetch',
+      indexCommit: '',
+      version: 0,
+      leases: [],
+      leaseCommits: {},
+    };
     writeFileSync(join(rdir, 'remote-origin.json'), JSON.stringify(mirror));
-    measure('(a) remote in use, empty fresh mirror', { ...payload(join(remoteRepo.root, 'src/index.ts')), cwd: remoteRepo.root }, remoteRepo.root, (o) => o === '', BASELINE);
+    measure(
+      '(a) remote in use, empty fresh mirror',
+      { ...payload(join(remoteRepo.root, 'src/index.ts')), cwd: remoteRepo.root },
+      remoteRepo.root,
+      (o) => o === '',
+      BASELINE,
+    );
     console.log(`${'(a) remote: in-process fast check (warm)'.padEnd(44)} ${fastUs(remoteRepo.root).toFixed(1)} us`);
   } finally {
     remoteRepo.cleanup();
@@ -120,18 +161,34 @@ try {
   const store = new LocalLeaseStore({ storeDir });
   const leases = [];
   for (let i = 0; i < 50; i++) {
-    leases.push(await store.acquire({ issueId: `issue-${i}`, agentId: 'agent:orch', paths: Array.from({ length: 40 }, (_, j) => `pkg${i}/src/mod${j}/file${j}.ts`) }));
+    leases.push(
+      await store.acquire({
+        issueId: `issue-${i}`,
+        agentId: 'agent:orch',
+        paths: Array.from({ length: 40 }, (_, j) => `pkg${i}/src/mod${j}/file${j}.ts`),
+      }),
+    );
   }
   const mine = leases[17]!;
   // The sub-agent is bound the way a real one is: through the binding line of its transcript.
   const tdir = join(repo.root, '.bench-transcripts', 'bench-session', 'subagents');
   mkdirSync(tdir, { recursive: true });
-  const rec = { type: 'user', agentId: 'abench0000000001', message: { role: 'user', content: `${formatBindingLine(mine.id, mine.bindSecret!)}\nwork` } };
+  const rec = {
+    type: 'user',
+    agentId: 'abench0000000001',
+    message: { role: 'user', content: `${formatBindingLine(mine.id, mine.bindSecret!)}\nwork` },
+  };
   writeFileSync(join(tdir, 'agent-abench0000000001.jsonl'), `${JSON.stringify(rec)}\n`);
   const sub = { agent_id: 'abench0000000001', agent_type: 'general-purpose' };
   const own = join(repo.root, 'pkg17/src/mod3/file3.ts');
   const b = measure('(b) 50 leases / 2,000 paths, own file', payload(own, sub), repo.root, (o) => o === '', BASELINE);
-  measure('(b) same store, file of another lease (deny)', payload(join(repo.root, 'pkg3/src/mod1/file1.ts'), sub), repo.root, (o) => o.includes('"deny"'), BASELINE);
+  measure(
+    '(b) same store, file of another lease (deny)',
+    payload(join(repo.root, 'pkg3/src/mod1/file1.ts'), sub),
+    repo.root,
+    (o) => o.includes('"deny"'),
+    BASELINE,
+  );
 
   // The same with what real stores often have: leases naming globs (every tenth lease holds its
   // whole package, `pkgN/**`) and a config file (its settings cached after the first call).
@@ -140,17 +197,38 @@ try {
     const gstore = new LocalLeaseStore({ storeDir: join(grepo.root, '.git', 'jit-parallel') });
     const gleases = [];
     for (let i = 0; i < 50; i++) {
-      const paths = i % 10 === 0 ? [`pkg${i}/**`] : Array.from({ length: 40 }, (_, j) => `pkg${i}/src/mod${j}/file${j}.ts`);
+      const paths =
+        i % 10 === 0 ? [`pkg${i}/**`] : Array.from({ length: 40 }, (_, j) => `pkg${i}/src/mod${j}/file${j}.ts`);
       gleases.push(await gstore.acquire({ issueId: `issue-${i}`, agentId: 'agent:orch', paths }));
     }
     const gmine = gleases[17]!;
     const gt = join(grepo.root, '.bench-transcripts', 'bench-session', 'subagents');
     mkdirSync(gt, { recursive: true });
-    const grec = { type: 'user', agentId: 'abench0000000001', message: { role: 'user', content: `${formatBindingLine(gmine.id, gmine.bindSecret!)}\nwork` } };
+    const grec = {
+      type: 'user',
+      agentId: 'abench0000000001',
+      message: { role: 'user', content: `${formatBindingLine(gmine.id, gmine.bindSecret!)}\nwork` },
+    };
     writeFileSync(join(gt, 'agent-abench0000000001.jsonl'), `${JSON.stringify(grec)}\n`);
-    const gpayload = (file: string) => ({ ...payload(join(grepo.root, file), sub), cwd: grepo.root, transcript_path: join(grepo.root, '.bench-transcripts', 'bench-session.jsonl') });
-    measure('(b) globs + config file, own file', gpayload('pkg17/src/mod3/file3.ts'), grepo.root, (o) => o === '', BASELINE);
-    measure('(b) globs + config file, deny under a glob', gpayload('pkg20/src/deep/x.ts'), grepo.root, (o) => o.includes('"deny"'), BASELINE);
+    const gpayload = (file: string) => ({
+      ...payload(join(grepo.root, file), sub),
+      cwd: grepo.root,
+      transcript_path: join(grepo.root, '.bench-transcripts', 'bench-session.jsonl'),
+    });
+    measure(
+      '(b) globs + config file, own file',
+      gpayload('pkg17/src/mod3/file3.ts'),
+      grepo.root,
+      (o) => o === '',
+      BASELINE,
+    );
+    measure(
+      '(b) globs + config file, deny under a glob',
+      gpayload('pkg20/src/deep/x.ts'),
+      grepo.root,
+      (o) => o.includes('"deny"'),
+      BASELINE,
+    );
   } finally {
     grepo.cleanup();
   }
@@ -169,11 +247,15 @@ try {
     if (d.kind !== 'allow') throw new Error(`expected allow, got ${d.kind}`);
   }
   const inproc = median(times);
-  console.log(`${'(b) in-process: read + index + resolve + decide'.padEnd(44)} ${inproc.toFixed(3)} ms (median of 200)`);
+  console.log(
+    `${'(b) in-process: read + index + resolve + decide'.padEnd(44)} ${inproc.toFixed(3)} ms (median of 200)`,
+  );
   console.log('');
-  console.log(`goals: (a) ratio <= 1.15: ${(a.hook / a.floor).toFixed(3)} ${a.hook / a.floor <= 1.15 ? 'met' : 'NOT met'}; ` +
-    `(b) ratio <= 1.3: ${(b.hook / b.floor).toFixed(3)} ${b.hook / b.floor <= 1.3 ? 'met' : 'NOT met'}; ` +
-    `in-process < 1 ms: ${inproc.toFixed(3)} ms ${inproc < 1 ? 'met' : 'NOT met'}`);
+  console.log(
+    `goals: (a) ratio <= 1.15: ${(a.hook / a.floor).toFixed(3)} ${a.hook / a.floor <= 1.15 ? 'met' : 'NOT met'}; ` +
+      `(b) ratio <= 1.3: ${(b.hook / b.floor).toFixed(3)} ${b.hook / b.floor <= 1.3 ? 'met' : 'NOT met'}; ` +
+      `in-process < 1 ms: ${inproc.toFixed(3)} ms ${inproc < 1 ? 'met' : 'NOT met'}`,
+  );
 } finally {
   repo.cleanup();
 }

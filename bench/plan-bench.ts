@@ -21,11 +21,12 @@ const repo = join(cache, 'repo');
 
 // Deterministic pseudo-random numbers so every run plans the same repository.
 let seed = 42;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 const pick = <T>(a: T[]): T => a[Math.floor(rnd() * a.length)]!;
 
 const MODULES = 200;
-const fileOf = (k: number) => `src/mod${k % MODULES}/${['user', 'order', 'cart', 'auth', 'mail', 'report', 'queue', 'cache'][k % 8]}${Math.floor(k / MODULES)}.ts`;
+const fileOf = (k: number) =>
+  `src/mod${k % MODULES}/${['user', 'order', 'cart', 'auth', 'mail', 'report', 'queue', 'cache'][k % 8]}${Math.floor(k / MODULES)}.ts`;
 const fnOf = (k: number) => `handle${['User', 'Order', 'Cart', 'Auth', 'Mail', 'Report', 'Queue', 'Cache'][k % 8]}${k}`;
 
 function generate() {
@@ -39,11 +40,14 @@ function generate() {
   let when = 1_700_000_000;
   const commit = (msg: string, body: string[]) => {
     when += 600;
-    parts.push(`commit refs/heads/main\ncommitter Bench <bench@example.com> ${when} +0000\n${blob(msg)}${body.join('')}`);
+    parts.push(
+      `commit refs/heads/main\ncommitter Bench <bench@example.com> ${when} +0000\n${blob(msg)}${body.join('')}`,
+    );
   };
   const first: string[] = [];
   for (let k = 0; k < FILES - 6; k++) first.push(`M 100644 inline ${fileOf(k)}\n${blob(content(k, 0))}`);
-  for (const f of ['package.json', 'package-lock.json', 'README.md', 'src/index.ts', 'CHANGELOG.md', 'tsconfig.json']) first.push(`M 100644 inline ${f}\n${blob(`{"name":"bench","scripts":{"test":"x"}}\n`)}`);
+  for (const f of ['package.json', 'package-lock.json', 'README.md', 'src/index.ts', 'CHANGELOG.md', 'tsconfig.json'])
+    first.push(`M 100644 inline ${f}\n${blob(`{"name":"bench","scripts":{"test":"x"}}\n`)}`);
   commit('initial import\n', first);
   // Later commits: small changes clustered by module (so co-change exists), a changelog often.
   for (let c = 1; c < COMMITS; c++) {
@@ -81,7 +85,11 @@ function time(cmd: string, args: string[], cwd: string, input?: string): Promise
     p.stdout.resume();
     let err = '';
     p.stderr.on('data', (d) => (err += d));
-    p.on('close', (code) => (code === 0 || (cmd === 'git' && code === 1) ? res(performance.now() - t0) : rej(new Error(`${cmd} ${args[0]} exited ${code}: ${err.slice(0, 500)}`))));
+    p.on('close', (code) =>
+      code === 0 || (cmd === 'git' && code === 1)
+        ? res(performance.now() - t0)
+        : rej(new Error(`${cmd} ${args[0]} exited ${code}: ${err.slice(0, 500)}`)),
+    );
     p.stdin.end(input ?? '');
   });
 }
@@ -108,11 +116,17 @@ let out = '';
 for (let r = 0; r < RUNS; r++) {
   floors.push(
     Math.max(
-      ...(await Promise.all([time('git', ['-c', 'core.quotePath=false', ...grepArgs(ignore)], repo, idents.join('\n') + '\n'), time('git', ['-c', 'core.quotePath=false', ...logArgs(500)], repo)])),
+      ...(await Promise.all([
+        time('git', ['-c', 'core.quotePath=false', ...grepArgs(ignore)], repo, idents.join('\n') + '\n'),
+        time('git', ['-c', 'core.quotePath=false', ...logArgs(500)], repo),
+      ])),
     ),
   );
   const t0 = performance.now();
-  const p = spawnSync(process.execPath, [join(dist, 'jitp.mjs'), 'plan', '--batch', batch, '--json', '-C', repo], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const p = spawnSync(process.execPath, [join(dist, 'jitp.mjs'), 'plan', '--batch', batch, '--json', '-C', repo], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   plans.push(performance.now() - t0);
   if (p.status !== 0) throw new Error(`jitp plan failed: ${p.stderr}${p.stdout.slice(0, 500)}`);
   out = p.stdout;
@@ -121,7 +135,9 @@ const plan = JSON.parse(out) as { issues: unknown[]; conflicts: unknown[]; batch
 const m = median(plans);
 const f = median(floors);
 console.log(`repo: ${FILES} files, ${COMMITS} commits (${cache})`);
-console.log(`plan: ${plan.issues.length} issues, ${idents.length} identifiers in one git grep, ${plan.conflicts.length} conflicts, ${plan.batches.length} batches`);
+console.log(
+  `plan: ${plan.issues.length} issues, ${idents.length} identifiers in one git grep, ${plan.conflicts.length} conflicts, ${plan.batches.length} batches`,
+);
 console.log(`jitp plan (node dist/jitp.mjs, wall, median of ${RUNS}): ${m.toFixed(0)} ms   [goal < 2000 ms]`);
 console.log(`floor: git grep + git log -n500 run concurrently:       ${f.toFixed(0)} ms`);
 console.log(`ratio: ${(m / f).toFixed(2)}x the floor`);

@@ -12,7 +12,14 @@ import { runGit } from '../src/remote/git-run.js';
 import { RemoteLeaseStore } from '../src/store/remote.js';
 
 const N = Number(process.env.BENCH_N ?? 60);
-const env = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b', GIT_CONFIG_NOSYSTEM: '1' };
+const env = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'b',
+  GIT_AUTHOR_EMAIL: 'b@b',
+  GIT_COMMITTER_NAME: 'b',
+  GIT_COMMITTER_EMAIL: 'b@b',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
 const sh = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'jitp-bench-remote-')));
@@ -28,7 +35,12 @@ try {
   const store = new RemoteLeaseStore({ loc: discoverRepo(clone)!, remote: 'origin', timeoutMs: 30_000 });
 
   // Halves of each cycle (first push / second push), to show where a gap comes from.
-  const halves: Record<string, number[]> = { 'floor create': [], 'floor delete': [], 'jitp acquire': [], 'jitp release': [] };
+  const halves: Record<string, number[]> = {
+    'floor create': [],
+    'floor delete': [],
+    'jitp acquire': [],
+    'jitp release': [],
+  };
   let timing = false;
   const half = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
     const t = process.hrtime.bigint();
@@ -39,8 +51,32 @@ try {
   const floorCycle = async () => {
     // The same push flags jitp uses, minus everything jitp adds (objects, atomic multi-ref, mirror).
     const opts = { cwd: clone, timeoutMs: 30_000, what: 'bench push', remote: 'origin', env };
-    const a = await half('floor create', () => runGit(['push', '--porcelain', '--no-verify', '--force-with-lease=refs/bench/floor:', 'origin', `${commit}:refs/bench/floor`], opts));
-    const b = await half('floor delete', () => runGit(['push', '--porcelain', '--no-verify', `--force-with-lease=refs/bench/floor:${commit}`, 'origin', ':refs/bench/floor'], opts));
+    const a = await half('floor create', () =>
+      runGit(
+        [
+          'push',
+          '--porcelain',
+          '--no-verify',
+          '--force-with-lease=refs/bench/floor:',
+          'origin',
+          `${commit}:refs/bench/floor`,
+        ],
+        opts,
+      ),
+    );
+    const b = await half('floor delete', () =>
+      runGit(
+        [
+          'push',
+          '--porcelain',
+          '--no-verify',
+          `--force-with-lease=refs/bench/floor:${commit}`,
+          'origin',
+          ':refs/bench/floor',
+        ],
+        opts,
+      ),
+    );
     if (a.code || b.code) throw new Error(`floor push failed: ${a.stderr}${b.stderr}`);
   };
   // A lease has to carry data, so a push that also sends one fresh object (a commit on the empty
@@ -48,25 +84,58 @@ try {
   // between it and the floor is the price of carrying data at all.
   const writer = new ObjectWriter(join(clone, '.git'));
   let seq = 0;
-  const fresh = () => writer.commit({ tree: writer.tree({}), parents: [], message: `{"n":${seq++},"r":${Math.random()}}\n`, who: 'b <b@b>', when: new Date() });
+  const fresh = () =>
+    writer.commit({
+      tree: writer.tree({}),
+      parents: [],
+      message: `{"n":${seq++},"r":${Math.random()}}\n`,
+      who: 'b <b@b>',
+      when: new Date(),
+    });
   const dataFloorCycle = async () => {
     const opts = { cwd: clone, timeoutMs: 30_000, what: 'bench push', remote: 'origin', env };
     const c1 = fresh();
-    const a = await runGit(['push', '--porcelain', '--no-verify', '--force-with-lease=refs/bench/data:', 'origin', `${c1}:refs/bench/data`], opts);
+    const a = await runGit(
+      ['push', '--porcelain', '--no-verify', '--force-with-lease=refs/bench/data:', 'origin', `${c1}:refs/bench/data`],
+      opts,
+    );
     const c2 = fresh();
-    const b = await runGit(['push', '--porcelain', '--no-verify', `--force-with-lease=refs/bench/data:${c1}`, 'origin', `${c2}:refs/bench/data`], opts);
+    const b = await runGit(
+      [
+        'push',
+        '--porcelain',
+        '--no-verify',
+        `--force-with-lease=refs/bench/data:${c1}`,
+        'origin',
+        `${c2}:refs/bench/data`,
+      ],
+      opts,
+    );
     // Not timed in a real release (jitp deletes the lease ref in the same push); reset for the next cycle.
     if (a.code || b.code) throw new Error(`data floor push failed: ${a.stderr}${b.stderr}`);
     return c2;
   };
   let fetches = 0;
   const oursCycle = async () => {
-    const l = await half('jitp acquire', () => store.acquire({ issueId: 'bench-1', agentId: 'agent:bench', paths: ['src/**'] }));
+    const l = await half('jitp acquire', () =>
+      store.acquire({ issueId: 'bench-1', agentId: 'agent:bench', paths: ['src/**'] }),
+    );
     fetches += store.engine.lastStats.fetches;
     await half('jitp release', () => store.release({ issueId: 'bench-1', agentId: 'agent:bench', token: l.token }));
     fetches += store.engine.lastStats.fetches;
   };
-  const resetData = (last: string) => runGit(['push', '--porcelain', '--no-verify', `--force-with-lease=refs/bench/data:${last}`, 'origin', ':refs/bench/data'], { cwd: clone, timeoutMs: 30_000, what: 'reset', remote: 'origin', env });
+  const resetData = (last: string) =>
+    runGit(
+      [
+        'push',
+        '--porcelain',
+        '--no-verify',
+        `--force-with-lease=refs/bench/data:${last}`,
+        'origin',
+        ':refs/bench/data',
+      ],
+      { cwd: clone, timeoutMs: 30_000, what: 'reset', remote: 'origin', env },
+    );
   for (let i = 0; i < 5; i++) {
     await floorCycle();
     await oursCycle();
@@ -92,18 +161,31 @@ try {
   }
   const stat = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
-    return { median: s[Math.floor(s.length / 2)]!, p90: s[Math.floor(s.length * 0.9)]!, mean: xs.reduce((a, b) => a + b, 0) / xs.length };
+    return {
+      median: s[Math.floor(s.length / 2)]!,
+      p90: s[Math.floor(s.length * 0.9)]!,
+      mean: xs.reduce((a, b) => a + b, 0) / xs.length,
+    };
   };
   const f = stat(floor);
   const d = stat(data);
   const o = stat(ours);
-  const fmt = (x: { median: number; p90: number; mean: number }) => `median ${x.median.toFixed(1)} ms  p90 ${x.p90.toFixed(1)} ms  mean ${x.mean.toFixed(1)} ms`;
-  console.log(`remote leases, ${N} acquire+release cycles against a local bare remote (git ${sh(base, 'version').replace('git version ', '')}, ${process.platform}, node ${process.versions.node})`);
+  const fmt = (x: { median: number; p90: number; mean: number }) =>
+    `median ${x.median.toFixed(1)} ms  p90 ${x.p90.toFixed(1)} ms  mean ${x.mean.toFixed(1)} ms`;
+  console.log(
+    `remote leases, ${N} acquire+release cycles against a local bare remote (git ${sh(base, 'version').replace('git version ', '')}, ${process.platform}, node ${process.versions.node})`,
+  );
   console.log(`  floor (2 x git push --force-with-lease of one ref): ${fmt(f)}`);
   console.log(`  data floor (2 pushes, each sending 1 fresh object): ${fmt(d)}`);
   console.log(`  jitp acquire+release (--remote):                    ${fmt(o)}`);
-  console.log(`  ratio to floor (median): ${(o.median / f.median).toFixed(2)}x (goal: within 1.5x)   to data floor: ${(o.median / d.median).toFixed(2)}x`);
-  console.log(`  halves (median): ${Object.entries(halves).map(([k, v]) => `${k} ${stat(v).median.toFixed(1)} ms`).join(', ')}`);
+  console.log(
+    `  ratio to floor (median): ${(o.median / f.median).toFixed(2)}x (goal: within 1.5x)   to data floor: ${(o.median / d.median).toFixed(2)}x`,
+  );
+  console.log(
+    `  halves (median): ${Object.entries(halves)
+      .map(([k, v]) => `${k} ${stat(v).median.toFixed(1)} ms`)
+      .join(', ')}`,
+  );
   console.log(`  fetches during the timed run: ${fetches} (0 = every write was one push, no re-read)`);
 } finally {
   rmSync(base, { recursive: true, force: true });

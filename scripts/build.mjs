@@ -40,8 +40,13 @@ const lazyOf = (format) => Object.entries(hookPreLazy).filter(([, l]) => l.forma
 // to hand a call to a bundle left from another build. A hash of the sources and this script, so a rebuild of
 // the same sources gives the same bytes (test/dist-fresh.test.ts).
 function buildId() {
-  const h = createHash('sha256').update(pkg.version).update(readFileSync(fileURLToPath(import.meta.url))); // and how it is bundled
-  const files = readdirSync(join(root, 'src'), { recursive: true }).map(String).filter((f) => f.endsWith('.ts')).sort();
+  const h = createHash('sha256')
+    .update(pkg.version)
+    .update(readFileSync(fileURLToPath(import.meta.url))); // and how it is bundled
+  const files = readdirSync(join(root, 'src'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
   for (const f of files) h.update(`\0${f}\0`).update(readFileSync(join(root, 'src', f)));
   return h.digest('hex').slice(0, 16);
 }
@@ -85,7 +90,14 @@ const lazyImports = (dir) => ({
       if (args.kind !== 'dynamic-import') return undefined;
       const src = relative(root, resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
       const lazy = hookPreLazy[src];
-      if (!lazy) return { errors: [{ text: `dynamic import of ${src} in a CommonJS hook bundle: list it in hookPreLazy (build.mjs) or import it statically` }] };
+      if (!lazy)
+        return {
+          errors: [
+            {
+              text: `dynamic import of ${src} in a CommonJS hook bundle: list it in hookPreLazy (build.mjs) or import it statically`,
+            },
+          ],
+        };
       if (lazy.format === 'esm') return { path: `./${dir}${lazy.name}.mjs`, external: true };
       return { path: lazy.name, namespace: 'lazy-cjs' };
     });
@@ -112,7 +124,15 @@ const cjs = {
 // The hooks' front door (dist/hook.cjs) and PreToolUse's live path (dist/hook-pre.cjs):
 // CommonJS (starts faster than ESM), no code splitting. The front door stays tiny: every edit
 // of every user loads it.
-await build({ ...cjs, plugins: [lazyImports('lazy/')], entryPoints: { hook: 'src/hooks/front.ts', 'hook-pre': 'src/hooks/pre-entry.ts' } });
-await build({ ...cjs, plugins: [lazyImports('')], entryPoints: Object.fromEntries(lazyOf('cjs').map(([src, l]) => [`lazy/${l.name}`, src])) });
+await build({
+  ...cjs,
+  plugins: [lazyImports('lazy/')],
+  entryPoints: { hook: 'src/hooks/front.ts', 'hook-pre': 'src/hooks/pre-entry.ts' },
+});
+await build({
+  ...cjs,
+  plugins: [lazyImports('')],
+  entryPoints: Object.fromEntries(lazyOf('cjs').map(([src, l]) => [`lazy/${l.name}`, src])),
+});
 const files = readdirSync(outdir, { recursive: true }).filter((f) => /\.[cm]js$/.test(String(f)));
 if (!process.argv.includes('--quiet')) console.log(`built ${files.length} files into ${outdir}`);

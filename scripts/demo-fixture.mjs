@@ -35,29 +35,41 @@ export const ISSUES = {
   later: {
     id: '77be4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d',
     title: 'Export a titleCase helper built on slugify',
-    description: 'Add `titleCase` in `src/titlecase.js`, reusing the accent handling of `slugify`.\n\n## Acceptance Criteria\n- `titleCase("crème brûlée")` is `Creme Brulee`',
+    description:
+      'Add `titleCase` in `src/titlecase.js`, reusing the accent handling of `slugify`.\n\n## Acceptance Criteria\n- `titleCase("crème brûlée")` is `Creme Brulee`',
     files: ['src/titlecase.js'],
   },
 };
 
 const SOURCES = {
-  'package.json': JSON.stringify({ name: 'textkit', version: '1.0.0', type: 'module', private: true, scripts: { test: 'node --test test/' } }, null, 2) + '\n',
+  'package.json':
+    JSON.stringify(
+      { name: 'textkit', version: '1.0.0', type: 'module', private: true, scripts: { test: 'node --test test/' } },
+      null,
+      2,
+    ) + '\n',
   'README.md': '# textkit\n\nSmall text helpers.\n',
-  'src/slugify.js': "export function slugify(s) {\n  return s\n    .toLowerCase()\n    .replace(/[^a-z0-9]+/g, '-')\n    .replace(/^-+|-+$/g, '');\n}\n",
+  'src/slugify.js':
+    "export function slugify(s) {\n  return s\n    .toLowerCase()\n    .replace(/[^a-z0-9]+/g, '-')\n    .replace(/^-+|-+$/g, '');\n}\n",
   'src/wordcount.js': "export function wordCount(s) {\n  return s.split(' ').filter(Boolean).length;\n}\n",
-  'test/slugify.test.js': "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { slugify } from '../src/slugify.js';\n\ntest('slugify joins words with dashes', () => {\n  assert.equal(slugify('Hello World'), 'hello-world');\n});\n",
-  'test/wordcount.test.js': "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { wordCount } from '../src/wordcount.js';\n\ntest('wordCount counts space-separated words', () => {\n  assert.equal(wordCount('a b c'), 3);\n});\n",
+  'test/slugify.test.js':
+    "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { slugify } from '../src/slugify.js';\n\ntest('slugify joins words with dashes', () => {\n  assert.equal(slugify('Hello World'), 'hello-world');\n});\n",
+  'test/wordcount.test.js':
+    "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { wordCount } from '../src/wordcount.js';\n\ntest('wordCount counts space-separated words', () => {\n  assert.equal(wordCount('a b c'), 3);\n});\n",
 };
 
 /** What the stand-in for each sub-agent writes: the real fix and a test for it. */
 export const EDITS = {
   slug: {
-    'src/slugify.js': "export function slugify(s) {\n  return s\n    .normalize('NFKD')\n    .replace(/\\p{M}/gu, '')\n    .toLowerCase()\n    .replace(/[^a-z0-9]+/g, '-')\n    .replace(/^-+|-+$/g, '');\n}\n",
-    'test/slugify.test.js': "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { slugify } from '../src/slugify.js';\n\ntest('slugify joins words with dashes', () => {\n  assert.equal(slugify('Hello World'), 'hello-world');\n});\n\ntest('slugify strips accents', () => {\n  assert.equal(slugify('Crème brûlée'), 'creme-brulee');\n});\n",
+    'src/slugify.js':
+      "export function slugify(s) {\n  return s\n    .normalize('NFKD')\n    .replace(/\\p{M}/gu, '')\n    .toLowerCase()\n    .replace(/[^a-z0-9]+/g, '-')\n    .replace(/^-+|-+$/g, '');\n}\n",
+    'test/slugify.test.js':
+      "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { slugify } from '../src/slugify.js';\n\ntest('slugify joins words with dashes', () => {\n  assert.equal(slugify('Hello World'), 'hello-world');\n});\n\ntest('slugify strips accents', () => {\n  assert.equal(slugify('Crème brûlée'), 'creme-brulee');\n});\n",
   },
   words: {
     'src/wordcount.js': 'export function wordCount(s) {\n  return s.split(/\\s+/).filter(Boolean).length;\n}\n',
-    'test/wordcount.test.js': "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { wordCount } from '../src/wordcount.js';\n\ntest('wordCount counts space-separated words', () => {\n  assert.equal(wordCount('a b c'), 3);\n});\n\ntest('wordCount splits on tabs, newlines and runs of spaces', () => {\n  assert.equal(wordCount('a\\tb\\nc   d'), 4);\n});\n",
+    'test/wordcount.test.js':
+      "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { wordCount } from '../src/wordcount.js';\n\ntest('wordCount counts space-separated words', () => {\n  assert.equal(wordCount('a b c'), 3);\n});\n\ntest('wordCount splits on tabs, newlines and runs of spaces', () => {\n  assert.equal(wordCount('a\\tb\\nc   d'), 4);\n});\n",
   },
 };
 
@@ -68,7 +80,18 @@ export function reportFor(key) {
     `Fixed ${ISSUES[key].title.split(':')[0]} and added a test.`,
     '',
     '```json',
-    JSON.stringify({ issue: ISSUES[key].id, filesChanged: files, testsAdded: [files[1]], checks: [{ command: 'npm test', result: 'pass' }], needsOutsideScope: [], problems: [] }, null, 2),
+    JSON.stringify(
+      {
+        issue: ISSUES[key].id,
+        filesChanged: files,
+        testsAdded: [files[1]],
+        checks: [{ command: 'npm test', result: 'pass' }],
+        needsOutsideScope: [],
+        problems: [],
+      },
+      null,
+      2,
+    ),
     '```',
     '',
   ].join('\n');
@@ -96,8 +119,20 @@ function jitIssue(key, over = {}) {
   };
 }
 
-const GIT_ENV = { GIT_AUTHOR_NAME: 'Demo', GIT_AUTHOR_EMAIL: 'demo@example.com', GIT_COMMITTER_NAME: 'Demo', GIT_COMMITTER_EMAIL: 'demo@example.com', GIT_CONFIG_NOSYSTEM: '1' };
-export const git = (cwd, ...args) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, stdio: ['ignore', 'pipe', 'pipe'] }).trimEnd();
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'Demo',
+  GIT_AUTHOR_EMAIL: 'demo@example.com',
+  GIT_COMMITTER_NAME: 'Demo',
+  GIT_COMMITTER_EMAIL: 'demo@example.com',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
+export const git = (cwd, ...args) =>
+  execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...GIT_ENV },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trimEnd();
 
 export function writeFiles(root, files) {
   for (const [rel, content] of Object.entries(files)) {
@@ -121,7 +156,18 @@ export function buildDemoRepo(root) {
   };
   const files = { ...SOURCES };
   for (const i of Object.values(issues)) files[`.jit/issues/${i.id}.json`] = JSON.stringify(i, null, 2) + '\n';
-  files['.jit/index.json'] = JSON.stringify({ schema_version: 2, all_ids: Object.values(issues).map((i) => i.id).sort(), deleted_ids: [] }, null, 2) + '\n';
+  files['.jit/index.json'] =
+    JSON.stringify(
+      {
+        schema_version: 2,
+        all_ids: Object.values(issues)
+          .map((i) => i.id)
+          .sort(),
+        deleted_ids: [],
+      },
+      null,
+      2,
+    ) + '\n';
   files['.jit/events.jsonl'] = '';
   files['.gitattributes'] = '.jit/events.jsonl merge=union\n';
   files['.gitignore'] = '.jit-parallel/reports/\n';

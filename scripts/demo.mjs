@@ -24,7 +24,12 @@ const dim = (s) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
 let step = 0;
 const header = (title) => console.log(`\n${bold(`── ${++step}. ${title} `.padEnd(78, '─'))}`);
 const claude = (text) => console.log(`${bold('[Claude]')} ${text}`);
-const indent = (s, n = 4) => s.replace(/\n$/, '').split('\n').map((l) => ' '.repeat(n) + l).join('\n');
+const indent = (s, n = 4) =>
+  s
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => ' '.repeat(n) + l)
+    .join('\n');
 
 if (!existsSync(JITP)) {
   console.error(`demo: ${JITP} is missing; run \`npm run build\` first`);
@@ -98,16 +103,26 @@ try {
     const j = JSON.parse(r.stdout);
     prompts[id] = j.prompt;
     const lines = j.prompt.split('\n');
-    console.log(indent(`${lines[0].replace(/secret=[0-9a-f]+/, 'secret=…')}   ${dim('<- binding line: ties the sub-agent to lease ' + j.lease.id)}`));
+    console.log(
+      indent(
+        `${lines[0].replace(/secret=[0-9a-f]+/, 'secret=…')}   ${dim('<- binding line: ties the sub-agent to lease ' + j.lease.id)}`,
+      ),
+    );
     console.log(indent(lines.slice(1, 8).join('\n')));
     console.log(indent(dim(`… ${lines.length - 8} more lines (scope, tests: ${j.testCommand}, final JSON report)`)));
   }
-  claude(`sends ONE message with ${batch.length} Agent tool calls (subagent_type general-purpose), each prompt = the output above,`);
-  claude('so the sub-agents run in parallel. The hooks let each one edit only its lease\'s files.');
+  claude(
+    `sends ONE message with ${batch.length} Agent tool calls (subagent_type general-purpose), each prompt = the output above,`,
+  );
+  claude("so the sub-agents run in parallel. The hooks let each one edit only its lease's files.");
 
   header('Sub-agents work (scripted stand-in for Claude)');
-  console.log(`    ${bold('[stand-in]')} In a real session each sub-agent is Claude reading its prompt and editing the code.`);
-  console.log(`    ${bold('[stand-in]')} Here a script writes the same fixes, then the final JSON report each sub-agent returns.`);
+  console.log(
+    `    ${bold('[stand-in]')} In a real session each sub-agent is Claude reading its prompt and editing the code.`,
+  );
+  console.log(
+    `    ${bold('[stand-in]')} Here a script writes the same fixes, then the final JSON report each sub-agent returns.`,
+  );
   const keyOf = Object.fromEntries(Object.entries(ISSUES).map(([k, v]) => [v.id, k]));
   mkdirSync(join(repo, '.jit-parallel', 'reports'), { recursive: true });
   for (const id of batch) {
@@ -116,28 +131,46 @@ try {
     for (const f of Object.keys(EDITS[key])) console.log(`    ${short(key)} edited ${f}`);
     writeFileSync(join(repo, '.jit-parallel', 'reports', `${short(key)}.md`), reportFor(key));
   }
-  claude('saves each sub-agent\'s final answer to .jit-parallel/reports/<short-id>.md.');
+  claude("saves each sub-agent's final answer to .jit-parallel/reports/<short-id>.md.");
 
   header('Post-flight: verify changes against leases and reports, run the tests once');
   jitp(['verify', ...batch.map((i) => i.slice(0, 8)), '--reports', '.jit-parallel/reports']);
-  const verify = JSON.parse(jitp(['verify', ...batch, '--reports', '.jit-parallel/reports', '--no-test', '--json'], { show: false }).stdout);
+  const verify = JSON.parse(
+    jitp(['verify', ...batch, '--reports', '.jit-parallel/reports', '--no-test', '--json'], { show: false }).stdout,
+  );
 
   header('Issues done (jit CLI when installed, else the issue files), leases released');
   jitp(['issue', 'done', ...batch.map((i) => i.slice(0, 8))]);
 
   header('One commit with the convention');
-  const jitFiles = jitp(['commit-message', ...batch, '--files'], { show: false }).stdout.split('\n').filter(Boolean);
+  const jitFiles = jitp(['commit-message', ...batch, '--files'], { show: false })
+    .stdout.split('\n')
+    .filter(Boolean);
   const message = jitp(['commit-message', ...batch.map((i) => i.slice(0, 8))]).stdout;
   sh('git', ['add', '--', ...verify.stage, ...jitFiles]);
-  execFileSync('git', ['commit', '-q', '-F', '-'], { cwd: repo, input: message, env: { ...env, GIT_AUTHOR_NAME: 'Demo', GIT_AUTHOR_EMAIL: 'demo@example.com', GIT_COMMITTER_NAME: 'Demo', GIT_COMMITTER_EMAIL: 'demo@example.com' } });
+  execFileSync('git', ['commit', '-q', '-F', '-'], {
+    cwd: repo,
+    input: message,
+    env: {
+      ...env,
+      GIT_AUTHOR_NAME: 'Demo',
+      GIT_AUTHOR_EMAIL: 'demo@example.com',
+      GIT_COMMITTER_NAME: 'Demo',
+      GIT_COMMITTER_EMAIL: 'demo@example.com',
+    },
+  });
   console.log(`${dim('$')} jitp commit-message … | git commit -F -`);
   sh('git', ['log', '-1', '--stat', '--format=%h %s%n%n%b']);
 
   header('What is left');
   jitp(['claim', 'list']);
   jitp(['plan']);
-  claude(`would now run the next batch (${short('later')}, unblocked by ${short('slug')}) the same way, then report to the user.`);
-  console.log(`\n${bold('Demo complete.')} ${keep ? `The repository is kept at ${repo}` : 'Run with --keep to keep the scratch repository.'}`);
+  claude(
+    `would now run the next batch (${short('later')}, unblocked by ${short('slug')}) the same way, then report to the user.`,
+  );
+  console.log(
+    `\n${bold('Demo complete.')} ${keep ? `The repository is kept at ${repo}` : 'Run with --keep to keep the scratch repository.'}`,
+  );
 } finally {
   if (!keep && base) rmSync(base, { recursive: true, force: true });
 }

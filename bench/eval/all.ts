@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 for (const script of ['plan-eval.ts', 'commit-eval.ts']) {
-  const r = spawnSync(process.execPath, [...process.execArgv, join(here, script), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...process.execArgv, join(here, script), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

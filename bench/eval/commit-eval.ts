@@ -38,10 +38,14 @@ async function evaluate(manifestPath: string) {
     if (skip.has(issue)) continue;
     for (const c of t.own) {
       if (after !== undefined && Date.parse(git(repo, 'log', '-1', '--format=%cI', c)) <= after) continue;
-      const files = git(repo, 'diff-tree', '--no-commit-id', '--no-renames', '--name-only', '-r', `${c}^`, c).split('\n').filter((f) => f && !ignore.some((g) => matches(f, g)));
+      const files = git(repo, 'diff-tree', '--no-commit-id', '--no-renames', '--name-only', '-r', `${c}^`, c)
+        .split('\n')
+        .filter((f) => f && !ignore.some((g) => matches(f, g)));
       if (!files.length) continue;
       // Trailers name people, not code.
-      const text = git(repo, 'log', '-1', '--format=%B', c).replace(/^(Co-Authored-By|Signed-off-by):.*$/gim, '').trim();
+      const text = git(repo, 'log', '-1', '--format=%B', c)
+        .replace(/^(Co-Authored-By|Signed-off-by):.*$/gim, '')
+        .trim();
       const id = c.slice(0, 10);
       issueOf.set(id, issue);
       changes.push({ id, base: git(repo, 'rev-parse', `${c}^`), text, truth: new Set(files), index: changes.length });
@@ -58,7 +62,13 @@ async function evaluate(manifestPath: string) {
     perIssue: Object.fromEntries([...truth].map(([id]) => [id, items.filter((c) => issueOf.get(c.id) === id).length])),
     ...scored,
     ms,
-    items: items.map((c) => ({ id: c.id, issue: issueOf.get(c.id)!, subject: c.text.split('\n')[0], truth: [...c.truth].sort(), predicted: c.predicted.map((p) => `${p.path} (${p.reason})`) })),
+    items: items.map((c) => ({
+      id: c.id,
+      issue: issueOf.get(c.id)!,
+      subject: c.text.split('\n')[0],
+      truth: [...c.truth].sort(),
+      predicted: c.predicted.map((p) => `${p.path} (${p.reason})`),
+    })),
   };
 }
 
@@ -67,8 +77,16 @@ for (const mf of manifests) results.push(await evaluate(mf));
 if (asJson) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 else
   for (const r of results) {
-    console.log(`# ${r.manifest}: commit level${after !== undefined ? ` (commits after ${new Date(after).toISOString()})` : ''}`);
-    console.log(`${r.commits} commits (${Object.entries(r.perIssue).map(([k, v]) => `issue ${k}: ${v}`).join(', ')}), ${r.pairs} cross-issue pairs, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`);
+    console.log(
+      `# ${r.manifest}: commit level${after !== undefined ? ` (commits after ${new Date(after).toISOString()})` : ''}`,
+    );
+    console.log(
+      `${r.commits} commits (${Object.entries(r.perIssue)
+        .map(([k, v]) => `issue ${k}: ${v}`)
+        .join(
+          ', ',
+        )}), ${r.pairs} cross-issue pairs, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`,
+    );
     console.log('');
     console.log(POLICY_HEADER);
     for (const p of r.policies) console.log(policyRow(p.name, p.files, p.pairs));

@@ -17,14 +17,23 @@ const lexical = args.includes('--lexical');
 const simAt = applySimilarOverrides(args);
 const winAt = args.indexOf('--window');
 const window = winAt >= 0 ? Number(args[winAt + 1]) : 0;
-if (!Number.isInteger(window) || window < 0) throw new Error(`--window needs an integer ≥ 0 (0 = all pairs), got ${args[winAt + 1]}`);
+if (!Number.isInteger(window) || window < 0)
+  throw new Error(`--window needs an integer ≥ 0 (0 = all pairs), got ${args[winAt + 1]}`);
 const files = positionals(args, [simAt, winAt, args.indexOf('--set')]);
-const spec = JSON.parse(readFileSync(resolve(files[0] ?? join(here, 'debian/sources.json')), 'utf8')) as DebianSpec & { dev?: string[]; test?: string[]; packages?: string[] };
+const spec = JSON.parse(readFileSync(resolve(files[0] ?? join(here, 'debian/sources.json')), 'utf8')) as DebianSpec & {
+  dev?: string[];
+  test?: string[];
+  packages?: string[];
+};
 // --set dev|test|all: the packages read while tuning, the held-out ones, or both.
 const setAt = args.indexOf('--set');
 const set = setAt >= 0 ? args[setAt + 1] : 'all';
 if (!['dev', 'test', 'all'].includes(set ?? '')) throw new Error(`--set takes dev, test or all, got ${set}`);
-const packages = [...(set !== 'test' ? (spec.dev ?? []) : []), ...(set !== 'dev' ? (spec.test ?? []) : []), ...(spec.packages ?? [])];
+const packages = [
+  ...(set !== 'test' ? (spec.dev ?? []) : []),
+  ...(set !== 'dev' ? (spec.test ?? []) : []),
+  ...(spec.packages ?? []),
+];
 const progress = (s: string) => process.stderr.write(`${s}\n`);
 
 const index = await sourcesIndex(spec);
@@ -34,7 +43,14 @@ for (const name of packages) {
   if (!entry) throw new Error(`${name}: not in ${spec.suite}/${spec.component} Sources`);
   const built = await buildPackage(spec, entry, progress);
   const changes: Change[] = built.changes
-    .map((c, i) => ({ id: `${name}/${c.name}`, base: c.base, lexicalBase: built.upstream, text: c.text, truth: new Set(c.files.filter((f) => !f.startsWith('debian/'))), index: i }))
+    .map((c, i) => ({
+      id: `${name}/${c.name}`,
+      base: c.base,
+      lexicalBase: built.upstream,
+      text: c.text,
+      truth: new Set(c.files.filter((f) => !f.startsWith('debian/'))),
+      index: i,
+    }))
     .filter((c) => c.text.trim() && c.truth.size > 0);
   const t0 = performance.now();
   const items = await planChanges(built.repo, changes, [], undefined, { lexical });
@@ -47,8 +63,20 @@ for (const name of packages) {
     planned: items.length,
     ...scored,
     ms,
-    items: items.map((c) => ({ id: c.id, subject: c.text.split('\n')[0]!.slice(0, 100), text: c.text, truth: [...c.truth].sort(), predicted: c.predicted.map((p) => `${p.path} (${p.reason})`) })),
+    items: items.map((c) => ({
+      id: c.id,
+      subject: c.text.split('\n')[0]!.slice(0, 100),
+      text: c.text,
+      truth: [...c.truth].sort(),
+      predicted: c.predicted.map((p) => `${p.path} (${p.reason})`),
+    })),
   });
 }
 if (asJson) printJson(window, results);
-else printReport(results, (r) => `# ${r.source}: ${r.patches} patches (${r.notApplied} did not apply here; their files still count), ${r.planned} planned, ${r.pairs} pairs, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`, ` over ${results.length} packages`);
+else
+  printReport(
+    results,
+    (r) =>
+      `# ${r.source}: ${r.patches} patches (${r.notApplied} did not apply here; their files still count), ${r.planned} planned, ${r.pairs} pairs, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`,
+    ` over ${results.length} packages`,
+  );

@@ -18,7 +18,8 @@ export interface Manifest {
   issues: ManifestIssue[];
 }
 
-export const git = (cwd: string, ...a: string[]): string => execFileSync('git', ['-c', 'core.quotePath=false', ...a], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 }).trimEnd();
+export const git = (cwd: string, ...a: string[]): string =>
+  execFileSync('git', ['-c', 'core.quotePath=false', ...a], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 }).trimEnd();
 export const gitOk = (cwd: string, ...a: string[]): { out: string; code: number } => {
   try {
     return { out: git(cwd, ...a), code: 0 };
@@ -32,7 +33,11 @@ export const gitOk = (cwd: string, ...a: string[]): { out: string; code: number 
 export function readIssue(path: string): { title: string; body: string } {
   let t = readFileSync(path, 'utf8');
   const lines = t.split('\n');
-  if (/^# issue \d+/.test(lines[0] ?? '')) t = lines.slice(1).map((l) => l.replace(/^> ?/, '')).join('\n');
+  if (/^# issue \d+/.test(lines[0] ?? ''))
+    t = lines
+      .slice(1)
+      .map((l) => l.replace(/^> ?/, ''))
+      .join('\n');
   const title = /^#\s+(.+)$/m.exec(t)?.[1]?.trim() ?? path;
   return { title, body: t.replace(/^#\s+.+\n/, '') };
 }
@@ -51,7 +56,18 @@ export interface Truth {
  */
 export function findTruth(repo: string, m: Manifest, tips: Map<string, string>, before?: string): Map<string, Truth> {
   const out = new Map<string, Truth>();
-  const merges = m.integration ? gitOk(repo, 'log', '--merges', '--format=%H%x09%P%x09%s', ...(before ? [`--before=${before}`] : []), m.integration).out.split('\n').filter(Boolean) : [];
+  const merges = m.integration
+    ? gitOk(
+        repo,
+        'log',
+        '--merges',
+        '--format=%H%x09%P%x09%s',
+        ...(before ? [`--before=${before}`] : []),
+        m.integration,
+      )
+        .out.split('\n')
+        .filter(Boolean)
+    : [];
   for (const is of m.issues) {
     let tip: string | undefined;
     let how = '';
@@ -64,7 +80,9 @@ export function findTruth(repo: string, m: Manifest, tips: Map<string, string>, 
       }
     }
     if (!tip && is.branch) {
-      const r = before ? gitOk(repo, 'rev-list', '-1', '--first-parent', `--before=${before}`, is.branch) : gitOk(repo, 'rev-parse', '--verify', '-q', `${is.branch}^{commit}`);
+      const r = before
+        ? gitOk(repo, 'rev-list', '-1', '--first-parent', `--before=${before}`, is.branch)
+        : gitOk(repo, 'rev-parse', '--verify', '-q', `${is.branch}^{commit}`);
       if (r.code === 0 && r.out) {
         tip = r.out;
         how = `tip of ${is.branch} (not merged yet)`;
@@ -77,7 +95,11 @@ export function findTruth(repo: string, m: Manifest, tips: Map<string, string>, 
   // no other issue's first-parent chain. Helpers merge each other's branches; commits that
   // arrive through such a merge sit on a second parent and stay with the issue that made them.
   const chains = new Map<string, string[]>();
-  for (const [id, tip] of tips) chains.set(id, git(repo, 'rev-list', '--first-parent', '--no-merges', tip, `^${m.base}`).split('\n').filter(Boolean));
+  for (const [id, tip] of tips)
+    chains.set(
+      id,
+      git(repo, 'rev-list', '--first-parent', '--no-merges', tip, `^${m.base}`).split('\n').filter(Boolean),
+    );
   for (const is of m.issues) {
     const t = out.get(is.id)!;
     if (!t.tip) continue;
@@ -85,9 +107,10 @@ export function findTruth(repo: string, m: Manifest, tips: Map<string, string>, 
     const own = chains.get(is.id)!.filter((c) => !elsewhere.has(c));
     t.own = own;
     if (!own.length) continue;
-    const names = git(repo, 'log', '--no-walk=unsorted', '--no-renames', '--name-only', '--format=', ...own).split('\n').filter(Boolean);
+    const names = git(repo, 'log', '--no-walk=unsorted', '--no-renames', '--name-only', '--format=', ...own)
+      .split('\n')
+      .filter(Boolean);
     for (const f of names) if (!(m.ignore ?? []).some((g) => matches(f, g))) t.files.add(f);
   }
   return out;
 }
-

@@ -21,7 +21,8 @@ const MAX_BYTES = 1 << 20;
 
 /** Indexes every text file of `rev` (binary and huge files left out). One `git cat-file --batch`. */
 export function lexicalIndex(repo: string, rev: string, ignore: readonly string[]): LexicalIndex {
-  const git = (args: string[], input?: string): Buffer => execFileSync('git', ['-c', 'core.quotePath=false', ...args], { cwd: repo, input, maxBuffer: 1 << 30 });
+  const git = (args: string[], input?: string): Buffer =>
+    execFileSync('git', ['-c', 'core.quotePath=false', ...args], { cwd: repo, input, maxBuffer: 1 << 30 });
   const entries = git(['ls-tree', '-r', '-z', '--format=%(objectname) %(objectsize) %(path)', rev])
     .toString('utf8')
     .split('\0')
@@ -77,7 +78,10 @@ export function rankFiles(ix: LexicalIndex, text: string, top = 20): Array<{ pat
 }
 
 /** Soft overlap of two rankings: the chance both pick the same file if each picks by share. */
-export function softOverlap(a: ReadonlyArray<{ path: string; share: number }>, b: ReadonlyArray<{ path: string; share: number }>): number {
+export function softOverlap(
+  a: ReadonlyArray<{ path: string; share: number }>,
+  b: ReadonlyArray<{ path: string; share: number }>,
+): number {
   const m = new Map(b.map((x) => [x.path, x.share]));
   return a.reduce((s, x) => s + x.share * (m.get(x.path) ?? 0), 0);
 }
@@ -99,17 +103,22 @@ export function curve(pairs: ReadonlyArray<{ truth: boolean; score: number }>, r
   if (!pos || !neg) return { pairs: n, conflicts: pos, auc: null, atRecall: null };
   // Walk thresholds from high to low, one group of tied scores at a time.
   const sorted = [...pairs].sort((a, b) => b.score - a.score);
-  let tp = 0, fp = 0, aucSum = 0;
+  let tp = 0,
+    fp = 0,
+    aucSum = 0;
   let best: Curve['atRecall'] = null;
-  for (let i = 0; i < n; ) {
-    let j = i, gp = 0, gn = 0;
+  for (let i = 0; i < n;) {
+    let j = i,
+      gp = 0,
+      gn = 0;
     for (; j < n && sorted[j]!.score === sorted[i]!.score; j++) sorted[j]!.truth ? gp++ : gn++;
     aucSum += gn * tp + (gn * gp) / 2;
     tp += gp;
     fp += gn;
     const recall = tp / pos;
     const accuracy = (tp + neg - fp) / n;
-    if (recall >= recallGoal && (!best || accuracy > best.accuracy)) best = { recallGoal, recall, precision: tp / (tp + fp), accuracy };
+    if (recall >= recallGoal && (!best || accuracy > best.accuracy))
+      best = { recallGoal, recall, precision: tp / (tp + fp), accuracy };
     i = j;
   }
   return { pairs: n, conflicts: pos, auc: aucSum / (pos * neg), atRecall: best };

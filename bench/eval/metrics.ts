@@ -30,10 +30,11 @@ export function overlapPairs(files: ReadonlyMap<string, ReadonlySet<string>>): S
     for (let j = i + 1; j < ids.length; j++) {
       const a = files.get(ids[i]!)!;
       const b = files.get(ids[j]!)!;
-      for (const f of a) if (b.has(f)) {
-        out.add(pairKey(ids[i]!, ids[j]!));
-        break;
-      }
+      for (const f of a)
+        if (b.has(f)) {
+          out.add(pairKey(ids[i]!, ids[j]!));
+          break;
+        }
     }
   return out;
 }
@@ -48,8 +49,15 @@ export interface PairScore {
   accuracy: number | null;
 }
 
-export function pairScore(all: readonly string[], predicted: ReadonlySet<string>, truth: ReadonlySet<string>): PairScore {
-  let tp = 0, fp = 0, fn = 0, tn = 0;
+export function pairScore(
+  all: readonly string[],
+  predicted: ReadonlySet<string>,
+  truth: ReadonlySet<string>,
+): PairScore {
+  let tp = 0,
+    fp = 0,
+    fn = 0,
+    tn = 0;
   for (const p of all) {
     const a = predicted.has(p);
     const t = truth.has(p);
@@ -58,7 +66,15 @@ export function pairScore(all: readonly string[], predicted: ReadonlySet<string>
     else if (t) fn++;
     else tn++;
   }
-  return { tp, fp, fn, tn, recall: ratio(tp, tp + fn), precision: ratio(tp, tp + fp), accuracy: ratio(tp + tn, all.length) };
+  return {
+    tp,
+    fp,
+    fn,
+    tn,
+    recall: ratio(tp, tp + fn),
+    precision: ratio(tp, tp + fp),
+    accuracy: ratio(tp + tn, all.length),
+  };
 }
 
 export const pct = (x: number | null): string => (x === null ? '  n/a' : `${(x * 100).toFixed(0).padStart(4)}%`);

@@ -14,7 +14,17 @@ import { run } from '../../src/cli/main.js';
 import { matches } from '../../src/core/globs.js';
 import { extractMentions } from '../../src/plan/mentions.js';
 import { dirOf } from '../../src/plan/classify.js';
-import { allPairs, fileScore, overlapPairs, pairKey, pairScore, pct, ratio, type FileScore, type PairScore } from './metrics.js';
+import {
+  allPairs,
+  fileScore,
+  overlapPairs,
+  pairKey,
+  pairScore,
+  pct,
+  ratio,
+  type FileScore,
+  type PairScore,
+} from './metrics.js';
 import { positionals } from './plan-one.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -84,41 +94,77 @@ async function evaluate(manifestPath: string) {
     });
     const planMs = performance.now() - t0;
     if (code !== 0) throw new Error(`jitp plan failed (${code}): ${stdout}`);
-    const plan = JSON.parse(stdout) as { issues: Array<{ id: string; files: string[]; tier: string; predicted: Array<{ path: string; reason: string }> }>; conflicts: Array<{ pair: [string, string]; files: string[] }> };
+    const plan = JSON.parse(stdout) as {
+      issues: Array<{ id: string; files: string[]; tier: string; predicted: Array<{ path: string; reason: string }> }>;
+      conflicts: Array<{ pair: [string, string]; files: string[] }>;
+    };
     const baseFiles = new Set(git(clone, 'ls-files').split('\n'));
-    const baseDirs = new Set([...baseFiles].flatMap((f) => {
-      const out: string[] = [];
-      for (let d = dirOf(f); d; d = dirOf(d)) out.push(d);
-      return out;
-    }));
+    const baseDirs = new Set(
+      [...baseFiles].flatMap((f) => {
+        const out: string[] = [];
+        for (let d = dirOf(f); d; d = dirOf(d)) out.push(d);
+        return out;
+      }),
+    );
 
     const pairs = allPairs(evalIds);
     const truthOverlap = overlapPairs(new Map(evalIds.map((id) => [id, truth.get(id)!.files])));
     const truthMerge = mergeTreePairs(repo, evalIds, truth, ignore);
     const sumFiles = (pred: Map<string, Set<string>>): FileScore =>
-      evalIds.reduce<FileScore>((acc, id) => {
-        const s = fileScore(pred.get(id) ?? new Set(), truth.get(id)!.files);
-        return { tp: acc.tp + s.tp, predicted: acc.predicted + s.predicted, truth: acc.truth + s.truth };
-      }, { tp: 0, predicted: 0, truth: 0 });
+      evalIds.reduce<FileScore>(
+        (acc, id) => {
+          const s = fileScore(pred.get(id) ?? new Set(), truth.get(id)!.files);
+          return { tp: acc.tp + s.tp, predicted: acc.predicted + s.predicted, truth: acc.truth + s.truth };
+        },
+        { tp: 0, predicted: 0, truth: 0 },
+      );
 
     const planFiles = new Map(plan.issues.map((i) => [i.id, new Set(i.files)]));
-    const planPairs = new Set(plan.conflicts.map((c) => pairKey(c.pair[0], c.pair[1])).filter((k) => k.split('|').every((x) => evalIds.includes(x))));
+    const planPairs = new Set(
+      plan.conflicts
+        .map((c) => pairKey(c.pair[0], c.pair[1]))
+        .filter((k) => k.split('|').every((x) => evalIds.includes(x))),
+    );
     const literalFiles = new Map(
       tasks.map((t) => [
         t.id,
         new Set(
           extractMentions(`${t.title}\n\n${t.instructions}`)
             .paths.map((p) => p.replace(/\/$/, ''))
-            .filter((p) => baseFiles.has(p) || (!baseDirs.has(p) && (baseDirs.has(dirOf(p)) || dirOf(p) === '') && !p.endsWith('/')))
+            .filter(
+              (p) =>
+                baseFiles.has(p) ||
+                (!baseDirs.has(p) && (baseDirs.has(dirOf(p)) || dirOf(p) === '') && !p.endsWith('/')),
+            )
             .filter((p) => !ignore.some((g) => matches(p, g))),
         ),
       ]),
     );
     const policies: PolicyResult[] = [
-      { name: 'jitp plan', files: sumFiles(planFiles), overlap: pairScore(pairs, planPairs, truthOverlap), mergeTree: pairScore(pairs, planPairs, truthMerge) },
-      { name: 'literal paths only', files: sumFiles(literalFiles), overlap: pairScore(pairs, overlapPairs(literalFiles), truthOverlap), mergeTree: pairScore(pairs, overlapPairs(literalFiles), truthMerge) },
-      { name: 'all parallel', files: null, overlap: pairScore(pairs, new Set(), truthOverlap), mergeTree: pairScore(pairs, new Set(), truthMerge) },
-      { name: 'serialise everything', files: null, overlap: pairScore(pairs, new Set(pairs), truthOverlap), mergeTree: pairScore(pairs, new Set(pairs), truthMerge) },
+      {
+        name: 'jitp plan',
+        files: sumFiles(planFiles),
+        overlap: pairScore(pairs, planPairs, truthOverlap),
+        mergeTree: pairScore(pairs, planPairs, truthMerge),
+      },
+      {
+        name: 'literal paths only',
+        files: sumFiles(literalFiles),
+        overlap: pairScore(pairs, overlapPairs(literalFiles), truthOverlap),
+        mergeTree: pairScore(pairs, overlapPairs(literalFiles), truthMerge),
+      },
+      {
+        name: 'all parallel',
+        files: null,
+        overlap: pairScore(pairs, new Set(), truthOverlap),
+        mergeTree: pairScore(pairs, new Set(), truthMerge),
+      },
+      {
+        name: 'serialise everything',
+        files: null,
+        overlap: pairScore(pairs, new Set(pairs), truthOverlap),
+        mergeTree: pairScore(pairs, new Set(pairs), truthMerge),
+      },
     ];
     // Caught for the right reason: the conflict names a file both issues really changed.
     const planConflictFiles = new Map(plan.conflicts.map((c) => [pairKey(c.pair[0], c.pair[1]), c.files]));
@@ -126,7 +172,26 @@ async function evaluate(manifestPath: string) {
       const [a, b] = k.split('|') as [string, string];
       return (planConflictFiles.get(k) ?? []).some((f) => truth.get(a)!.files.has(f) && truth.get(b)!.files.has(f));
     });
-    return { manifest: m.name, repo, base: m.base, planMs, explained: explained.length, issues: evalIds.map((id) => ({ id, truth: truth.get(id)!.how, truthFiles: [...truth.get(id)!.files].sort(), predicted: [...(planFiles.get(id) ?? [])].sort(), tier: plan.issues.find((i) => i.id === id)?.tier, reasons: plan.issues.find((i) => i.id === id)?.predicted })), pairs: pairs.length, truthOverlap: [...truthOverlap].sort(), truthMergeTree: [...truthMerge].sort(), predictedPairs: [...planPairs].sort(), policies };
+    return {
+      manifest: m.name,
+      repo,
+      base: m.base,
+      planMs,
+      explained: explained.length,
+      issues: evalIds.map((id) => ({
+        id,
+        truth: truth.get(id)!.how,
+        truthFiles: [...truth.get(id)!.files].sort(),
+        predicted: [...(planFiles.get(id) ?? [])].sort(),
+        tier: plan.issues.find((i) => i.id === id)?.tier,
+        reasons: plan.issues.find((i) => i.id === id)?.predicted,
+      })),
+      pairs: pairs.length,
+      truthOverlap: [...truthOverlap].sort(),
+      truthMergeTree: [...truthMerge].sort(),
+      predictedPairs: [...planPairs].sort(),
+      policies,
+    };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -138,20 +203,31 @@ if (asJson) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 else {
   for (const r of results) {
     console.log(`# ${r.manifest}`);
-    console.log(`base ${r.base.slice(0, 10)}, ${r.issues.length} issues, ${r.pairs} pairs, plan took ${r.planMs.toFixed(0)} ms`);
+    console.log(
+      `base ${r.base.slice(0, 10)}, ${r.issues.length} issues, ${r.pairs} pairs, plan took ${r.planMs.toFixed(0)} ms`,
+    );
     for (const i of r.issues) {
       const t = new Set(i.truthFiles);
       const hit = i.predicted.filter((p) => t.has(p)).length;
-      console.log(`  issue ${i.id}: ${i.tier}, predicted ${i.predicted.length}, changed ${i.truthFiles.length}, both ${hit}  [truth: ${i.truth}]`);
+      console.log(
+        `  issue ${i.id}: ${i.tier}, predicted ${i.predicted.length}, changed ${i.truthFiles.length}, both ${hit}  [truth: ${i.truth}]`,
+      );
       if (verbose) {
-        for (const p of i.reasons ?? []) console.log(`      ${t.has(p.path) ? 'HIT ' : 'miss'} ${p.path} (${p.reason})`);
+        for (const p of i.reasons ?? [])
+          console.log(`      ${t.has(p.path) ? 'HIT ' : 'miss'} ${p.path} (${p.reason})`);
         for (const f of i.truthFiles) if (!i.predicted.includes(f)) console.log(`      not predicted: ${f}`);
       }
     }
-    console.log(`truth conflicts: ${r.truthOverlap.length}/${r.pairs} pairs share a changed file; ${r.truthMergeTree.length}/${r.pairs} conflict in git merge-tree`);
-    console.log(`predicted conflicts: ${r.predictedPairs.length}/${r.pairs}; of the ${r.truthOverlap.length} real overlaps, ${r.explained} predicted through a file both really changed`);
+    console.log(
+      `truth conflicts: ${r.truthOverlap.length}/${r.pairs} pairs share a changed file; ${r.truthMergeTree.length}/${r.pairs} conflict in git merge-tree`,
+    );
+    console.log(
+      `predicted conflicts: ${r.predictedPairs.length}/${r.pairs}; of the ${r.truthOverlap.length} real overlaps, ${r.explained} predicted through a file both really changed`,
+    );
     console.log('');
-    console.log('policy                 file recall  file prec | overlap: recall  prec  acc | merge-tree: recall  prec  acc');
+    console.log(
+      'policy                 file recall  file prec | overlap: recall  prec  acc | merge-tree: recall  prec  acc',
+    );
     for (const p of r.policies) {
       const f = p.files;
       console.log(

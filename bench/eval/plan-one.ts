@@ -17,10 +17,24 @@ export async function planText(clone: string, cfg: string, tmp: string, text: st
   const batch = join(tmp, 'one.yaml');
   writeFileSync(batch, stringify({ tasks: [{ id: 'c', title: lines[0], instructions: lines.slice(1).join('\n') }] }));
   let out = '';
-  const code = await run(['plan', 'c', '--batch', batch, '--json', '-C', clone], { stdout: (s) => (out += s), stderr: () => {}, env: { ...process.env, JITP_CONFIG: cfg }, cwd: clone, interactive: false });
+  const code = await run(['plan', 'c', '--batch', batch, '--json', '-C', clone], {
+    stdout: (s) => (out += s),
+    stderr: () => {},
+    env: { ...process.env, JITP_CONFIG: cfg },
+    cwd: clone,
+    interactive: false,
+  });
   if (code !== 0) throw new Error(`jitp plan failed: ${out}`);
-  const plan = JSON.parse(out) as { issues: Array<{ predicted: Array<{ path: string; new: boolean; hot: boolean; kind: string; reason: string }> }> };
-  return (plan.issues[0]?.predicted ?? []).map((p) => ({ path: p.path, isNew: p.new, hot: p.hot, kind: p.kind as ReasonKind, reason: p.reason }));
+  const plan = JSON.parse(out) as {
+    issues: Array<{ predicted: Array<{ path: string; new: boolean; hot: boolean; kind: string; reason: string }> }>;
+  };
+  return (plan.issues[0]?.predicted ?? []).map((p) => ({
+    path: p.path,
+    isNew: p.new,
+    hot: p.hot,
+    kind: p.kind as ReasonKind,
+    reason: p.reason,
+  }));
 }
 
 /** Baseline: only the paths the text names literally that exist (or would be new under a folder). */
@@ -50,7 +64,8 @@ export function applySimilarOverrides(args: string[]): number {
   if (at < 0) return -1;
   for (const kv of (args[at + 1] ?? '').split(',')) {
     const [k, v] = kv.split('=');
-    if (!k || !(k in DEFAULT_SIMILAR) || v === undefined || Number.isNaN(Number(v))) throw new Error(`--similar: unknown or non-numeric ${kv} (keys: ${Object.keys(DEFAULT_SIMILAR).join(', ')})`);
+    if (!k || !(k in DEFAULT_SIMILAR) || v === undefined || Number.isNaN(Number(v)))
+      throw new Error(`--similar: unknown or non-numeric ${kv} (keys: ${Object.keys(DEFAULT_SIMILAR).join(', ')})`);
     (DEFAULT_SIMILAR as unknown as Record<string, number>)[k] = Number(v);
   }
   return at;

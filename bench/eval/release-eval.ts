@@ -52,7 +52,8 @@ async function evaluate(src: ReleaseSource) {
     let truth = git(repo, 'diff-tree', '--no-commit-id', '--no-renames', '--name-only', '-r', prev.commit, cur.commit)
       .split('\n')
       .filter((f) => f && !ignore.some((g) => matches(f, g)));
-    if (truth.includes('package.json') && manifestOnlyVersion(repo, prev.commit, cur.commit)) truth = truth.filter((f) => f !== 'package.json');
+    if (truth.includes('package.json') && manifestOnlyVersion(repo, prev.commit, cur.commit))
+      truth = truth.filter((f) => f !== 'package.json');
     if (!truth.length) continue;
     changes.push({ id: cur.version, base: prev.commit, text: cur.text, truth: new Set(truth), index: i });
   }
@@ -67,7 +68,17 @@ async function evaluate(src: ReleaseSource) {
     planned: items.length,
     ...scored,
     ms,
-    items: items.map((c) => ({ version: c.id, subject: c.text.split('\n').find((l) => l.trim() && !/^#/.test(l))?.trim().slice(0, 100) ?? '', truth: [...c.truth].sort(), predicted: c.predicted.map((p) => `${p.path} (${p.reason})`) })),
+    items: items.map((c) => ({
+      version: c.id,
+      subject:
+        c.text
+          .split('\n')
+          .find((l) => l.trim() && !/^#/.test(l))
+          ?.trim()
+          .slice(0, 100) ?? '',
+      truth: [...c.truth].sort(),
+      predicted: c.predicted.map((p) => `${p.path} (${p.reason})`),
+    })),
   };
 }
 
@@ -75,4 +86,10 @@ const results: Array<Awaited<ReturnType<typeof evaluate>>> = [];
 for (const s of spec.sources) results.push(await evaluate(s));
 // Pooled over all sources: every pair counts once, whatever history it came from.
 if (asJson) printJson(window, results);
-else printReport(results, (r) => `# ${r.source} (${r.versions}): ${r.releases} releases, ${r.planned} planned (a changelog section and a change), ${r.pairs} pairs < ${window} releases apart, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`, '');
+else
+  printReport(
+    results,
+    (r) =>
+      `# ${r.source} (${r.versions}): ${r.releases} releases, ${r.planned} planned (a changelog section and a change), ${r.pairs} pairs < ${window} releases apart, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`,
+    '',
+  );

@@ -19,7 +19,11 @@ import { isLiveAt } from '../core/lease-rules.js';
 import type { Lease } from '../store/types.js';
 
 export const AGENT_OPTION: Record<string, OptionSpec> = {
-  agent: { type: 'string', arg: '<type:name>', description: 'Acting agent (else JIT_AGENT_ID, else ~/.config/jit/agent.toml [agent] id)' },
+  agent: {
+    type: 'string',
+    arg: '<type:name>',
+    description: 'Acting agent (else JIT_AGENT_ID, else ~/.config/jit/agent.toml [agent] id)',
+  },
 };
 
 /** `--token`: the compare-and-set on the fencing token (renew, release, extend). */
@@ -33,7 +37,11 @@ export const REASON_OPTION: Record<string, OptionSpec> = {
 };
 
 export const REMOTE_OPTION: Record<string, OptionSpec> = {
-  remote: { type: 'string', arg: '<name>', description: 'Keep leases on this git remote, shared across machines (default: config `remote`)' },
+  remote: {
+    type: 'string',
+    arg: '<name>',
+    description: 'Keep leases on this git remote, shared across machines (default: config `remote`)',
+  },
 };
 
 export const LEASE_JSON_DOC = `Lease JSON: {"id","issueId","agentId","worktree":string|null,"branch":string|null,"paths":[...],
@@ -54,7 +62,13 @@ export function claimsEnv(ctx: CommandContext): ClaimsEnv {
   const { config } = loadConfig(repo.worktreeRoot, ctx.env);
   const remote = str(ctx.args.values.remote) ?? config.remote;
   const store = remote
-    ? openRemoteStore(repo, remote, { defaultTtlSecs: config.ttl, timeoutSecs: config.remoteTimeout, maxAgeSecs: config.remoteMirrorMaxAge, env: ctx.env, progress: ctx.progress })
+    ? openRemoteStore(repo, remote, {
+        defaultTtlSecs: config.ttl,
+        timeoutSecs: config.remoteTimeout,
+        maxAgeSecs: config.remoteMirrorMaxAge,
+        env: ctx.env,
+        progress: ctx.progress,
+      })
     : openLocalStore(repo, { defaultTtlSecs: config.ttl });
   return { repo, store, remote, defaultTtlSecs: config.ttl, jitIds: listJitIssueIds(repo.worktreeRoot) };
 }
@@ -92,13 +106,21 @@ export function normalizePaths(paths: string[], root: string, cwd: string): stri
 }
 
 /** The worktree a lease is for: `--worktree`, else the current one (null for the main checkout). */
-export function worktreeOf(ctx: CommandContext, repo: RepoLocation): { root: string; worktree: string | null; branch: string | null } {
+export function worktreeOf(
+  ctx: CommandContext,
+  repo: RepoLocation,
+): { root: string; worktree: string | null; branch: string | null } {
   const w = str(ctx.args.values.worktree);
   const loc = w ? discoverRepo(resolve(ctx.cwd, w)) : repo;
   if (!loc || loc.commonDir !== repo.commonDir) {
-    throw new JitpError('E_USAGE', EXIT.USAGE, `--worktree ${w} is not a worktree of this repository (${repo.commonDir})`, {
-      hint: 'list worktrees with `git worktree list`',
-    });
+    throw new JitpError(
+      'E_USAGE',
+      EXIT.USAGE,
+      `--worktree ${w} is not a worktree of this repository (${repo.commonDir})`,
+      {
+        hint: 'list worktrees with `git worktree list`',
+      },
+    );
   }
   return { root: loc.worktreeRoot, worktree: loc.linked ? loc.worktreeRoot : null, branch: currentBranch(loc) };
 }
@@ -151,7 +173,11 @@ export function leaseRefOf(ctx: CommandContext, env: ClaimsEnv): { issueId: stri
 }
 
 /** --paths resolved as the user meant them: relative to where they stand, or to an explicit --worktree's top. */
-export function scopedPaths(ctx: CommandContext, env: ClaimsEnv, raw: string[]): { wt: ReturnType<typeof worktreeOf>; paths: string[] } {
+export function scopedPaths(
+  ctx: CommandContext,
+  env: ClaimsEnv,
+  raw: string[],
+): { wt: ReturnType<typeof worktreeOf>; paths: string[] } {
   const wt = worktreeOf(ctx, env.repo);
   return { wt, paths: normalizePaths(raw, wt.root, str(ctx.args.values.worktree) ? wt.root : ctx.cwd) };
 }

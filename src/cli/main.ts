@@ -95,11 +95,16 @@ export async function run(argv: string[], io: RunIo): Promise<number> {
     }
     const found = findCommand(argv);
     if (!found) {
-      const words = argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ');
+      const words = argv
+        .filter((a) => !a.startsWith('-'))
+        .slice(0, 2)
+        .join(' ');
       const near = Object.keys(commands).filter((k) => k.startsWith(argv[0] ?? '\0'));
       throw usageError(
         `unknown command: ${words || argv[0]}`,
-        near.length ? `did you mean: ${near.map((n) => `jitp ${n}`).join(', ')}?` : 'run `jitp --help` for the list of commands',
+        near.length
+          ? `did you mean: ${near.map((n) => `jitp ${n}`).join(', ')}?`
+          : 'run `jitp --help` for the list of commands',
       );
     }
     const { command } = await commands[found.key]!();
@@ -118,7 +123,10 @@ export async function run(argv: string[], io: RunIo): Promise<number> {
         strict: true,
       });
     } catch (e) {
-      throw usageError((e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''), `see \`jitp ${found.key} --help\``);
+      throw usageError(
+        (e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''),
+        `see \`jitp ${found.key} --help\``,
+      );
     }
     if (parsed.values.help) {
       io.stdout(renderHelp(command));

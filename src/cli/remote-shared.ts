@@ -9,15 +9,32 @@ import { mirrorAgeSecs, type RemoteMirror } from '../remote/mirror.js';
 import type { Lease } from '../store/types.js';
 
 /** The remote named on the command line, else config `remote`, else `fallback`. */
-export function remoteStoreFor(ctx: CommandContext, repo: RepoLocation, named: string | undefined, fallback: string | null): RemoteLeaseStore | undefined {
+export function remoteStoreFor(
+  ctx: CommandContext,
+  repo: RepoLocation,
+  named: string | undefined,
+  fallback: string | null,
+): RemoteLeaseStore | undefined {
   const { config } = loadConfig(repo.worktreeRoot, ctx.env);
   const remote = named ?? config.remote ?? fallback;
   if (!remote) return undefined;
-  return openRemoteStore(repo, remote, { defaultTtlSecs: config.ttl, timeoutSecs: config.remoteTimeout, maxAgeSecs: config.remoteMirrorMaxAge, env: ctx.env, progress: ctx.progress });
+  return openRemoteStore(repo, remote, {
+    defaultTtlSecs: config.ttl,
+    timeoutSecs: config.remoteTimeout,
+    maxAgeSecs: config.remoteMirrorMaxAge,
+    env: ctx.env,
+    progress: ctx.progress,
+  });
 }
 
 export function freshnessJson(m: RemoteMirror, nowMs: number) {
-  return { name: m.remote, fetchedAt: m.fetchedAt, ageSecs: Math.round(mirrorAgeSecs(m, nowMs)), source: m.source, indexCommit: m.indexCommit || null };
+  return {
+    name: m.remote,
+    fetchedAt: m.fetchedAt,
+    ageSecs: Math.round(mirrorAgeSecs(m, nowMs)),
+    source: m.source,
+    indexCommit: m.indexCommit || null,
+  };
 }
 
 export const freshnessLine = (m: RemoteMirror, nowMs: number): string =>

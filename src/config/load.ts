@@ -58,10 +58,15 @@ export function configFromText(text: string | undefined, file: string): LoadedCo
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    throw new JitpError('E_CONFIG', EXIT.CONFIG, `invalid ${first.path.join('.') || 'configuration'} in ${file}: ${first.message}`, {
-      hint: `edit ${file}; \`jitp config\` lists every key with its default`,
-      details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-    });
+    throw new JitpError(
+      'E_CONFIG',
+      EXIT.CONFIG,
+      `invalid ${first.path.join('.') || 'configuration'} in ${file}: ${first.message}`,
+      {
+        hint: `edit ${file}; \`jitp config\` lists every key with its default`,
+        details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+      },
+    );
   }
   const fromFile = new Set(found ? flatKeys(raw) : []);
   const origin: Record<string, string> = {};

@@ -43,7 +43,10 @@ export const configSchema = z
       })
       .strict()
       .default({}),
-    test: z.object({ command: z.string().nullable().default(null) }).strict().default({}),
+    test: z
+      .object({ command: z.string().nullable().default(null) })
+      .strict()
+      .default({}),
     commit: z
       .object({
         coAuthor: z.string().nullable().default('Claude <noreply@anthropic.com>'),

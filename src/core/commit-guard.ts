@@ -28,14 +28,20 @@ export interface CommitWho {
 export const isMine = (l: Lease, who: CommitWho, realWorktree: (p: string) => string = (p) => p): boolean =>
   (who.leaseIds?.includes(l.id) ?? false) ||
   (!who.foreignLeaseIds?.has(l.id) &&
-    ((who.agentIds?.includes(l.agentId) ?? false) || (who.worktree !== undefined && l.worktree !== null && realWorktree(l.worktree) === who.worktree)));
+    ((who.agentIds?.includes(l.agentId) ?? false) ||
+      (who.worktree !== undefined && l.worktree !== null && realWorktree(l.worktree) === who.worktree)));
 
 export interface Blocked {
   path: string;
   holders: Lease[];
 }
 
-export function blockedFiles(staged: readonly string[], index: LeaseIndex, who: CommitWho, realWorktree?: (p: string) => string): Blocked[] {
+export function blockedFiles(
+  staged: readonly string[],
+  index: LeaseIndex,
+  who: CommitWho,
+  realWorktree?: (p: string) => string,
+): Blocked[] {
   const out: Blocked[] = [];
   for (const path of staged) {
     const holders = index.holdersOf(path).filter((l) => !isMine(l, who, realWorktree));
@@ -45,16 +51,32 @@ export function blockedFiles(staged: readonly string[], index: LeaseIndex, who: 
 }
 
 /** `remoteOf`: leases seen through a remote's mirror (holder's host, how fresh that view is). */
-export function blockedMessage(blocked: readonly Blocked[], nowMs: number, who: CommitWho, remoteOf?: ReadonlyMap<string, RemoteSeen>): string {
-  const lines = blocked.slice(0, 20).map((b) => `  ${b.path}: ${b.holders.map((l) => describeHolder(l, nowMs, remoteOf?.get(l.id))).join('; ')}`);
+export function blockedMessage(
+  blocked: readonly Blocked[],
+  nowMs: number,
+  who: CommitWho,
+  remoteOf?: ReadonlyMap<string, RemoteSeen>,
+): string {
+  const lines = blocked
+    .slice(0, 20)
+    .map((b) => `  ${b.path}: ${b.holders.map((l) => describeHolder(l, nowMs, remoteOf?.get(l.id))).join('; ')}`);
   if (blocked.length > 20) lines.push(`  … and ${blocked.length - 20} more`);
   const as = who.agentIds?.length ? `as ${who.agentIds.join(' / ')}` : 'with no agent identity';
-  const remotes = [...new Set(blocked.flatMap((b) => b.holders.map((l) => remoteOf?.get(l.id)?.remote).filter((r): r is string => r !== undefined)))];
+  const remotes = [
+    ...new Set(
+      blocked.flatMap((b) =>
+        b.holders.map((l) => remoteOf?.get(l.id)?.remote).filter((r): r is string => r !== undefined),
+      ),
+    ),
+  ];
   return [
     `jit-parallel: commit refused (committing ${as}): staged files are held by other live leases:`,
     ...lines,
     'Unstage them (`git restore --staged <file>`), wait for the holder to finish, commit as the holder',
     '(JIT_AGENT_ID=<agent> or JITP_LEASE=<lease id>), or bypass once with `git commit --no-verify`.',
-    ...remotes.map((r) => `Remote leases are checked against this clone's last view of '${r}', not the network: \`jitp claim sync ${r}\` refreshes it.`),
+    ...remotes.map(
+      (r) =>
+        `Remote leases are checked against this clone's last view of '${r}', not the network: \`jitp claim sync ${r}\` refreshes it.`,
+    ),
   ].join('\n');
 }

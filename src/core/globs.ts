@@ -98,7 +98,10 @@ function parseClass(s: string, i: number, glob: string): { set: CharSet; next: n
   while (j < s.length) {
     let c = s[j]!;
     if (c === ']' && !first) {
-      return { set: { neg, ranges: neg ? [...ranges, [47, 47]] : ranges.filter(([a, b]) => !(a === 47 && b === 47)) }, next: j + 1 };
+      return {
+        set: { neg, ranges: neg ? [...ranges, [47, 47]] : ranges.filter(([a, b]) => !(a === 47 && b === 47)) },
+        next: j + 1,
+      };
     }
     first = false;
     if (c === '[' && s[j + 1] === ':') {
@@ -106,14 +109,33 @@ function parseClass(s: string, i: number, glob: string): { set: CharSet; next: n
       if (end > 0) {
         const name = s.slice(j + 2, end);
         const cls: Record<string, Range[]> = {
-          alpha: [[65, 90], [97, 122]],
+          alpha: [
+            [65, 90],
+            [97, 122],
+          ],
           digit: [[48, 57]],
-          alnum: [[48, 57], [65, 90], [97, 122]],
+          alnum: [
+            [48, 57],
+            [65, 90],
+            [97, 122],
+          ],
           upper: [[65, 90]],
           lower: [[97, 122]],
-          space: [[9, 13], [32, 32]],
-          xdigit: [[48, 57], [65, 70], [97, 102]],
-          word: [[48, 57], [65, 90], [95, 95], [97, 122]],
+          space: [
+            [9, 13],
+            [32, 32],
+          ],
+          xdigit: [
+            [48, 57],
+            [65, 70],
+            [97, 102],
+          ],
+          word: [
+            [48, 57],
+            [65, 90],
+            [95, 95],
+            [97, 122],
+          ],
         };
         const r = cls[name];
         if (!r) throw globError(glob, `unknown class [:${name}:]`);
@@ -149,7 +171,7 @@ function parseClass(s: string, i: number, glob: string): { set: CharSet; next: n
 function parseSegment(s: string, glob: string): Seg {
   if (/^\*{2,}$/.test(s)) return { kind: 'globstar' };
   const toks: Tok[] = [];
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const c = s[i]!;
     if (c === '\\' && i + 1 < s.length) {
       toks.push({ kind: 'set', set: lit(s.codePointAt(i + 1)!) });
@@ -210,7 +232,11 @@ function setsIntersect(a: CharSet, b: CharSet): boolean {
  * Reachability in the product of two sequences: state (i, j) = consumed i items of a, j of b;
  * `moves` pushes the successors of a state. True when both can be consumed together.
  */
-function productReachable(lenA: number, lenB: number, moves: (i: number, j: number, push: (i: number, j: number) => void) => void): boolean {
+function productReachable(
+  lenA: number,
+  lenB: number,
+  moves: (i: number, j: number, push: (i: number, j: number) => void) => void,
+): boolean {
   const seen = new Set<number>();
   const w = lenB + 1;
   const stack: Array<[number, number]> = [[0, 0]];
@@ -262,7 +288,14 @@ function pathsIntersect(a: Seg[], b: Seg[]): boolean {
       push(i, j + 1);
       if (sa) push(i + 1, j);
     }
-    if (sa?.kind === 'seg' && sb?.kind === 'seg' && segNonEmpty(sa) && segNonEmpty(sb) && segmentsIntersect(sa.toks, sb.toks)) push(i + 1, j + 1);
+    if (
+      sa?.kind === 'seg' &&
+      sb?.kind === 'seg' &&
+      segNonEmpty(sa) &&
+      segNonEmpty(sb) &&
+      segmentsIntersect(sa.toks, sb.toks)
+    )
+      push(i + 1, j + 1);
   });
 }
 
@@ -333,7 +366,14 @@ export function matches(path: string, glob: string): boolean {
     // Same brace expansion as globsOverlap (picomatch's differs next to `**`), and `[!a]`
     // spelled `[^a]`: picomatch reads `[!a]` as the class {!, a}, POSIX and globsOverlap as "not a".
     const ms = expandBraces(glob).map((alt) => {
-      const g = alt.split('/').filter((x) => x !== '' && x !== '.').map((x) => (/^\*{2,}$/.test(x) ? '**' : x)).join('/').replace(/(^|[^\\])\[!/g, '$1[^').replace(/\{/g, '\\{').replace(/\}/g, '\\}');
+      const g = alt
+        .split('/')
+        .filter((x) => x !== '' && x !== '.')
+        .map((x) => (/^\*{2,}$/.test(x) ? '**' : x))
+        .join('/')
+        .replace(/(^|[^\\])\[!/g, '$1[^')
+        .replace(/\{/g, '\\{')
+        .replace(/\}/g, '\\}');
       if (g === '') return (p: string) => p === '';
       const pm = picomatch(g, { dot: true });
       // `dir/**` also covers `dir` itself, as in globsOverlap.

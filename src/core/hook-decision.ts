@@ -138,7 +138,10 @@ export function decideEdit(q: EditQuery): Decision {
   if (target.isDir) {
     // A whole folder cannot be added to a lease silently: it would claim other issues' future files.
     return policy === 'warn'
-      ? { kind: 'warn', message: `jit-parallel: ${what} is not in lease ${L.id} (issue ${L.issueId}); going ahead because policy is warn.` }
+      ? {
+          kind: 'warn',
+          message: `jit-parallel: ${what} is not in lease ${L.id} (issue ${L.issueId}); going ahead because policy is warn.`,
+        }
       : {
           kind: 'deny',
           reason: `jit-parallel: ${what} is not in your lease ${L.id} (issue ${L.issueId}). Name the files you hold instead of a whole folder; report other needed changes in your final answer.`,
@@ -171,8 +174,7 @@ export interface BashTarget extends Target {
 }
 
 export type BashDecision =
-  | { kind: 'deny'; reason: string }
-  | { kind: 'ok'; extend: { lease: Lease; path: string }[]; warnings: string[] };
+  { kind: 'deny'; reason: string } | { kind: 'ok'; extend: { lease: Lease; path: string }[]; warnings: string[] };
 
 /**
  * A Bash command is judged file by file with the same rules as an edit; writes whose targets
@@ -191,7 +193,8 @@ export function decideBash(
     const d = decideEdit({ ...base, target: t });
     if (d.kind === 'deny') denials.push(`\`${t.why}\` writes ${d.reason.replace(/^jit-parallel: /, '')}`);
     else if (d.kind === 'warn') ok.warnings.push(d.message);
-    else if (d.kind === 'extend' && !ok.extend.some((e) => e.path === d.path)) ok.extend.push({ lease: d.lease, path: d.path });
+    else if (d.kind === 'extend' && !ok.extend.some((e) => e.path === d.path))
+      ok.extend.push({ lease: d.lease, path: d.path });
   }
   if (unknown.length) {
     const list = unknown.map((u) => `\`${u.why}\` on ${u.shown}`).join(', ');
@@ -199,7 +202,10 @@ export function decideBash(
       denials.push(
         `cannot tell which files ${list} would write. Name the files literally (no variables, globs or xargs) so they can be checked against your lease ${base.actor.lease.id}.`,
       );
-    } else ok.warnings.push(`jit-parallel: cannot tell which files ${list} writes; files held by other leases may be changed.`);
+    } else
+      ok.warnings.push(
+        `jit-parallel: cannot tell which files ${list} writes; files held by other leases may be changed.`,
+      );
   }
   if (denials.length) {
     const head = denials.slice(0, 3).join(' Also: ');
@@ -218,9 +224,13 @@ export function checkSpawn(prompt: string, leases: readonly Lease[], nowMs: numb
   const b = parseBindingLine(prompt);
   if (!b) return undefined;
   const l = leases.find((x) => x.id === b.leaseId);
-  const fix = 'acquire the issue again (`jitp claim acquire <issue>`) and re-render the prompt with `jitp prompt`; never copy binding lines by hand';
-  if (!l) return `jit-parallel: this sub-agent prompt binds to lease ${b.leaseId}, which does not exist. Do not start it: ${fix}.`;
-  if (Date.parse(l.expiresAt) <= nowMs) return `jit-parallel: this sub-agent prompt binds to lease ${l.id} (issue ${l.issueId}), which expired at ${l.expiresAt}. Do not start it: ${fix}.`;
-  if (l.bindSecret !== undefined && l.bindSecret !== b.secret) return `jit-parallel: this sub-agent prompt carries a wrong secret for lease ${l.id} (issue ${l.issueId}). Do not start it: ${fix}.`;
+  const fix =
+    'acquire the issue again (`jitp claim acquire <issue>`) and re-render the prompt with `jitp prompt`; never copy binding lines by hand';
+  if (!l)
+    return `jit-parallel: this sub-agent prompt binds to lease ${b.leaseId}, which does not exist. Do not start it: ${fix}.`;
+  if (Date.parse(l.expiresAt) <= nowMs)
+    return `jit-parallel: this sub-agent prompt binds to lease ${l.id} (issue ${l.issueId}), which expired at ${l.expiresAt}. Do not start it: ${fix}.`;
+  if (l.bindSecret !== undefined && l.bindSecret !== b.secret)
+    return `jit-parallel: this sub-agent prompt carries a wrong secret for lease ${l.id} (issue ${l.issueId}). Do not start it: ${fix}.`;
   return undefined;
 }

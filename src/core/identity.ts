@@ -8,13 +8,19 @@ import { EXIT, JitpError } from './errors.js';
 
 export const AGENT_ID_RE = /^[a-z][a-z0-9_-]{0,31}:[A-Za-z0-9._@+-][A-Za-z0-9._@+:-]{0,127}$/;
 
-const HOW = 'pass --agent agent:<name>, or export JIT_AGENT_ID=agent:<name>, or put `[agent] id = "agent:<name>"` in ~/.config/jit/agent.toml';
+const HOW =
+  'pass --agent agent:<name>, or export JIT_AGENT_ID=agent:<name>, or put `[agent] id = "agent:<name>"` in ~/.config/jit/agent.toml';
 
 export function validateAgentId(id: string, from: string): string {
   if (!AGENT_ID_RE.test(id)) {
-    throw new JitpError('E_IDENTITY', EXIT.IDENTITY, `invalid agent id ${JSON.stringify(id)} (from ${from}): expected type:name, e.g. agent:alice`, {
-      hint: `type is lower-case letters/digits/-/_, name has no spaces; ${HOW}`,
-    });
+    throw new JitpError(
+      'E_IDENTITY',
+      EXIT.IDENTITY,
+      `invalid agent id ${JSON.stringify(id)} (from ${from}): expected type:name, e.g. agent:alice`,
+      {
+        hint: `type is lower-case letters/digits/-/_, name has no spaces; ${HOW}`,
+      },
+    );
   }
   return id;
 }
@@ -32,7 +38,8 @@ export function agentTomlPath(home: string = homedir()): string {
 
 /** Returns the agent id and where it came from, or throws E_IDENTITY (exit 9) saying how to set it. */
 export function resolveAgentId(src: IdentitySources): { agentId: string; from: string } {
-  if (src.flag !== undefined && src.flag !== '') return { agentId: validateAgentId(src.flag, '--agent'), from: '--agent' };
+  if (src.flag !== undefined && src.flag !== '')
+    return { agentId: validateAgentId(src.flag, '--agent'), from: '--agent' };
   const env = src.env ?? process.env;
   if (env.JIT_AGENT_ID) return { agentId: validateAgentId(env.JIT_AGENT_ID, 'JIT_AGENT_ID'), from: 'JIT_AGENT_ID' };
   const file = agentTomlPath(src.home ?? env.HOME ?? homedir());
@@ -55,7 +62,12 @@ export function resolveAgentId(src: IdentitySources): { agentId: string; from: s
     const id = agent?.id;
     if (typeof id === 'string' && id) return { agentId: validateAgentId(id, file), from: file };
   }
-  throw new JitpError('E_IDENTITY', EXIT.IDENTITY, 'no agent identity: --agent, JIT_AGENT_ID and ~/.config/jit/agent.toml are all unset', {
-    hint: HOW,
-  });
+  throw new JitpError(
+    'E_IDENTITY',
+    EXIT.IDENTITY,
+    'no agent identity: --agent, JIT_AGENT_ID and ~/.config/jit/agent.toml are all unset',
+    {
+      hint: HOW,
+    },
+  );
 }

@@ -32,23 +32,38 @@ export function validateIssueId(id: string): string {
 export function resolveIssueId(input: string, uuids: readonly string[]): string {
   const q = input.trim().toLowerCase();
   if (q.length < 4 || !PREFIX_RE.test(q)) {
-    throw new JitpError('E_BAD_ID', EXIT.USAGE, `invalid jit issue id ${JSON.stringify(input)}: expected a uuid or a prefix of 4+ hex characters`, {
-      hint: 'list issues with `jit query available --json` (or `jit issue list`) and copy an id',
-    });
+    throw new JitpError(
+      'E_BAD_ID',
+      EXIT.USAGE,
+      `invalid jit issue id ${JSON.stringify(input)}: expected a uuid or a prefix of 4+ hex characters`,
+      {
+        hint: 'list issues with `jit query available --json` (or `jit issue list`) and copy an id',
+      },
+    );
   }
   const hits = uuids.filter((u) => u.toLowerCase().startsWith(q));
   if (hits.length === 1) return hits[0]!;
   if (hits.length === 0) {
-    throw new JitpError('E_NOT_FOUND', EXIT.NOT_FOUND, `no jit issue matches ${JSON.stringify(input)} (${uuids.length} issues in .jit/issues/)`, {
-      hint: 'check the id with `jit issue show <id>`; ids are the file names in .jit/issues/',
-      details: { input },
-    });
+    throw new JitpError(
+      'E_NOT_FOUND',
+      EXIT.NOT_FOUND,
+      `no jit issue matches ${JSON.stringify(input)} (${uuids.length} issues in .jit/issues/)`,
+      {
+        hint: 'check the id with `jit issue show <id>`; ids are the file names in .jit/issues/',
+        details: { input },
+      },
+    );
   }
   const shown = hits.slice(0, 10);
-  throw new JitpError('E_AMBIGUOUS_ID', EXIT.NOT_FOUND, `ambiguous issue id ${JSON.stringify(input)}: matches ${hits.length} issues: ${shown.map((h) => h.slice(0, 12)).join(', ')}${hits.length > 10 ? ', …' : ''}`, {
-    hint: `type more characters, e.g. ${shown[0]!.slice(0, Math.max(q.length + 4, 8))}`,
-    details: { input, candidates: hits },
-  });
+  throw new JitpError(
+    'E_AMBIGUOUS_ID',
+    EXIT.NOT_FOUND,
+    `ambiguous issue id ${JSON.stringify(input)}: matches ${hits.length} issues: ${shown.map((h) => h.slice(0, 12)).join(', ')}${hits.length > 10 ? ', …' : ''}`,
+    {
+      hint: `type more characters, e.g. ${shown[0]!.slice(0, Math.max(q.length + 4, 8))}`,
+      details: { input, candidates: hits },
+    },
+  );
 }
 
 /** Full id to store: resolved uuid when a jit store exists (`uuids` given), else validated free-form. */

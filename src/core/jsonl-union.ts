@@ -47,7 +47,10 @@ export function readUnionJsonl<T extends Record<string, unknown>>(text: string, 
 export const UNION_ATTRIBUTES = ['.jit/events.jsonl merge=union'];
 
 /** Adds the missing lines; returns the new text and which lines were added. Pure. */
-export function ensureAttributes(existing: string, want: string[] = UNION_ATTRIBUTES): { text: string; added: string[]; present: string[] } {
+export function ensureAttributes(
+  existing: string,
+  want: string[] = UNION_ATTRIBUTES,
+): { text: string; added: string[]; present: string[] } {
   const norm = (l: string) => l.trim().split(/\s+/).join(' ');
   const have = new Set(existing.split('\n').map(norm));
   const added = want.filter((w) => !have.has(norm(w)));

@@ -38,7 +38,11 @@ function literalPrefix(glob: string): string {
 export const needsGlobEngine = (leases: readonly Lease[], nowMs: number): boolean =>
   leases.some((l) => Date.parse(l.expiresAt) > nowMs && l.paths.some((p) => GLOB.test(p)));
 
-export function buildLeaseIndexWith(leases: readonly Lease[], nowMs: number, engine: GlobEngine | undefined): LeaseIndex {
+export function buildLeaseIndexWith(
+  leases: readonly Lease[],
+  nowMs: number,
+  engine: GlobEngine | undefined,
+): LeaseIndex {
   const live = leases.filter((l) => Date.parse(l.expiresAt) > nowMs);
   const literal = new Map<string, Lease[]>();
   const globs: GlobEntry[] = [];
@@ -47,8 +51,7 @@ export function buildLeaseIndexWith(leases: readonly Lease[], nowMs: number, eng
       if (GLOB.test(p)) {
         if (!engine) throw new Error('buildLeaseIndexWith: a lease names a glob but no glob engine was given');
         globs.push({ lease, glob: p, prefix: literalPrefix(p) });
-      }
-      else {
+      } else {
         const list = literal.get(p);
         if (list) list.push(lease);
         else literal.set(p, [lease]);

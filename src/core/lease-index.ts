@@ -5,4 +5,5 @@ import type { Lease } from '../store/types.js';
 
 export type { LeaseIndex } from './lease-index-core.js';
 
-export const buildLeaseIndex = (leases: readonly Lease[], nowMs: number): LeaseIndex => buildLeaseIndexWith(leases, nowMs, { matches, globsOverlap });
+export const buildLeaseIndex = (leases: readonly Lease[], nowMs: number): LeaseIndex =>
+  buildLeaseIndexWith(leases, nowMs, { matches, globsOverlap });

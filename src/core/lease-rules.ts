@@ -61,7 +61,11 @@ export const emptySnapshot = (): StoreSnapshot => ({ schemaVersion: SCHEMA_VERSI
 
 function timeLeft(l: Lease, nowMs: number): string {
   const s = Math.max(0, Math.round((Date.parse(l.expiresAt) - nowMs) / 1000));
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m${s % 60}s` : `${s}s`;
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`
+    : s >= 60
+      ? `${Math.floor(s / 60)}m${s % 60}s`
+      : `${s}s`;
 }
 
 export function heldError(holder: Lease, nowMs: number, what: string, paths?: Array<[string, string]>): JitpError {
@@ -72,7 +76,14 @@ export function heldError(holder: Lease, nowMs: number, what: string, paths?: Ar
     {
       hint: `wait for it to expire or be released (\`jitp claim status --issue ${holder.issueId}\`); an admin can run \`jitp claim evict ${holder.id} --reason "<why>"\``,
       details: {
-        holder: { leaseId: holder.id, agentId: holder.agentId, issueId: holder.issueId, token: holder.token, expiresAt: holder.expiresAt, paths: holder.paths },
+        holder: {
+          leaseId: holder.id,
+          agentId: holder.agentId,
+          issueId: holder.issueId,
+          token: holder.token,
+          expiresAt: holder.expiresAt,
+          paths: holder.paths,
+        },
         ...(paths ? { overlaps: paths.map(([mine, theirs]) => ({ requested: mine, held: theirs })) } : {}),
       },
     },
@@ -80,15 +91,27 @@ export function heldError(holder: Lease, nowMs: number, what: string, paths?: Ar
 }
 
 function lostError(ref: LeaseRef, why: string, current?: Lease): JitpError {
-  return new JitpError('E_LEASE_LOST', EXIT.LEASE_LOST, `lease lost on issue ${ref.issueId} for ${ref.agentId}: ${why}`, {
-    hint: `acquire it again with \`jitp claim acquire ${ref.issueId}\` (and check \`jitp claim status --issue ${ref.issueId}\`)`,
-    details: { issueId: ref.issueId, agentId: ref.agentId, token: ref.token ?? null, current: current ? { leaseId: current.id, agentId: current.agentId, token: current.token } : null },
-  });
+  return new JitpError(
+    'E_LEASE_LOST',
+    EXIT.LEASE_LOST,
+    `lease lost on issue ${ref.issueId} for ${ref.agentId}: ${why}`,
+    {
+      hint: `acquire it again with \`jitp claim acquire ${ref.issueId}\` (and check \`jitp claim status --issue ${ref.issueId}\`)`,
+      details: {
+        issueId: ref.issueId,
+        agentId: ref.agentId,
+        token: ref.token ?? null,
+        current: current ? { leaseId: current.id, agentId: current.agentId, token: current.token } : null,
+      },
+    },
+  );
 }
 
 function checkTtl(ttl: number): number {
   if (!Number.isInteger(ttl) || ttl <= 0 || ttl > MAX_TTL_SECS) {
-    throw new JitpError('E_USAGE', EXIT.USAGE, `invalid TTL ${ttl}s: must be 1s to ${MAX_TTL_SECS / 86400} days`, { hint: 'e.g. --ttl 30m' });
+    throw new JitpError('E_USAGE', EXIT.USAGE, `invalid TTL ${ttl}s: must be 1s to ${MAX_TTL_SECS / 86400} days`, {
+      hint: 'e.g. --ttl 30m',
+    });
   }
   return ttl;
 }
@@ -99,7 +122,16 @@ function sweepInto(leases: Lease[], nowMs: number, version: number): { live: Lea
   const events: LeaseEvent[] = [];
   for (const l of leases) {
     if (isLiveAt(l, nowMs)) live.push(l);
-    else events.push({ version, at: iso(nowMs), type: 'expire', by: 'jitp', issueId: l.issueId, leaseId: l.id, reason: `expired at ${l.expiresAt}` });
+    else
+      events.push({
+        version,
+        at: iso(nowMs),
+        type: 'expire',
+        by: 'jitp',
+        issueId: l.issueId,
+        leaseId: l.id,
+        reason: `expired at ${l.expiresAt}`,
+      });
   }
   return { live, events };
 }
@@ -119,13 +151,20 @@ const dedupe = (xs: string[]) => [...new Set(xs)];
 function findRef(live: Lease[], ref: LeaseRef): Lease {
   const cur = live.find((l) => l.issueId === ref.issueId);
   if (!cur) throw lostError(ref, 'no live lease on this issue (expired, released or evicted)');
-  if (cur.agentId !== ref.agentId) throw lostError(ref, `the issue is now held by ${cur.agentId} (lease ${cur.id})`, cur);
-  if (ref.token !== undefined && cur.token !== ref.token) throw lostError(ref, `token ${ref.token} is stale (current ${cur.token}: granted again since)`, cur);
+  if (cur.agentId !== ref.agentId)
+    throw lostError(ref, `the issue is now held by ${cur.agentId} (lease ${cur.id})`, cur);
+  if (ref.token !== undefined && cur.token !== ref.token)
+    throw lostError(ref, `token ${ref.token} is stale (current ${cur.token}: granted again since)`, cur);
   return cur;
 }
 
 function commit(base: StoreSnapshot, leases: Lease[], events: LeaseEvent[], lease: Lease): Change {
-  return { snapshot: { schemaVersion: SCHEMA_VERSION, version: base.version + 1, leases }, events, lease, changed: true };
+  return {
+    snapshot: { schemaVersion: SCHEMA_VERSION, version: base.version + 1, leases },
+    events,
+    lease,
+    changed: true,
+  };
 }
 
 export function acquire(s: StoreSnapshot, req: AcquireRequest & { ttlSecs: number; host?: string }, c: Clock): Change {
@@ -139,9 +178,29 @@ export function acquire(s: StoreSnapshot, req: AcquireRequest & { ttlSecs: numbe
   checkPaths(live, paths, mine?.id, now);
   if (mine) {
     // Re-acquire by the holder: a renew that may add paths; the token stays (nothing changed hands).
-    const lease: Lease = { ...mine, paths: dedupe([...mine.paths, ...paths]), ttlSecs: ttl, renewedAt: iso(now), expiresAt: iso(now + ttl * 1000) };
-    events.push({ version, at: iso(now), type: 'renew', by: req.agentId, issueId: req.issueId, leaseId: lease.id, reason: req.reason ?? 're-acquired by holder', lease });
-    return commit(s, live.map((l) => (l.id === mine.id ? lease : l)), events, lease);
+    const lease: Lease = {
+      ...mine,
+      paths: dedupe([...mine.paths, ...paths]),
+      ttlSecs: ttl,
+      renewedAt: iso(now),
+      expiresAt: iso(now + ttl * 1000),
+    };
+    events.push({
+      version,
+      at: iso(now),
+      type: 'renew',
+      by: req.agentId,
+      issueId: req.issueId,
+      leaseId: lease.id,
+      reason: req.reason ?? 're-acquired by holder',
+      lease,
+    });
+    return commit(
+      s,
+      live.map((l) => (l.id === mine.id ? lease : l)),
+      events,
+      lease,
+    );
   }
   const expiredSame = s.leases.find((l) => l.issueId === req.issueId && !isLiveAt(l, now));
   const lease: Lease = {
@@ -182,7 +241,12 @@ export function renew(s: StoreSnapshot, ref: LeaseRef, c: Clock, ttlSecs?: numbe
   const ttl = checkTtl(ttlSecs ?? cur.ttlSecs);
   const lease: Lease = { ...cur, ttlSecs: ttl, renewedAt: iso(now), expiresAt: iso(now + ttl * 1000) };
   events.push({ version, at: iso(now), type: 'renew', by: ref.agentId, issueId: cur.issueId, leaseId: cur.id, lease });
-  return commit(s, live.map((l) => (l.id === cur.id ? lease : l)), events, lease);
+  return commit(
+    s,
+    live.map((l) => (l.id === cur.id ? lease : l)),
+    events,
+    lease,
+  );
 }
 
 export function extend(s: StoreSnapshot, ref: LeaseRef, paths: string[], c: Clock, reason?: string): Change {
@@ -193,8 +257,23 @@ export function extend(s: StoreSnapshot, ref: LeaseRef, paths: string[], c: Cloc
   const added = dedupe(paths).filter((p) => !cur.paths.includes(p));
   checkPaths(live, added, cur.id, now);
   const lease: Lease = { ...cur, paths: [...cur.paths, ...added] };
-  events.push({ version, at: iso(now), type: 'extend', by: ref.agentId, issueId: cur.issueId, leaseId: cur.id, added, ...(reason ? { reason } : {}), lease });
-  return commit(s, live.map((l) => (l.id === cur.id ? lease : l)), events, lease);
+  events.push({
+    version,
+    at: iso(now),
+    type: 'extend',
+    by: ref.agentId,
+    issueId: cur.issueId,
+    leaseId: cur.id,
+    added,
+    ...(reason ? { reason } : {}),
+    lease,
+  });
+  return commit(
+    s,
+    live.map((l) => (l.id === cur.id ? lease : l)),
+    events,
+    lease,
+  );
 }
 
 export function release(s: StoreSnapshot, ref: LeaseRef, c: Clock, reason?: string): Change {
@@ -202,22 +281,54 @@ export function release(s: StoreSnapshot, ref: LeaseRef, c: Clock, reason?: stri
   const version = s.version + 1;
   const { live, events } = sweepInto(s.leases, now, version);
   const cur = findRef(live, ref);
-  events.push({ version, at: iso(now), type: 'release', by: ref.agentId, issueId: cur.issueId, leaseId: cur.id, token: cur.token, ...(reason ? { reason } : {}) });
-  return commit(s, live.filter((l) => l.id !== cur.id), events, cur);
+  events.push({
+    version,
+    at: iso(now),
+    type: 'release',
+    by: ref.agentId,
+    issueId: cur.issueId,
+    leaseId: cur.id,
+    token: cur.token,
+    ...(reason ? { reason } : {}),
+  });
+  return commit(
+    s,
+    live.filter((l) => l.id !== cur.id),
+    events,
+    cur,
+  );
 }
 
 export function evict(s: StoreSnapshot, leaseId: string, by: string, reason: string, c: Clock): Change {
   const now = c.nowMs;
   const version = s.version + 1;
   if (!reason || !reason.trim()) {
-    throw new JitpError('E_USAGE', EXIT.USAGE, 'evict needs a reason (it is recorded in the event log)', { hint: `jitp claim evict ${leaseId} --reason "<why>"` });
+    throw new JitpError('E_USAGE', EXIT.USAGE, 'evict needs a reason (it is recorded in the event log)', {
+      hint: `jitp claim evict ${leaseId} --reason "<why>"`,
+    });
   }
   const target = s.leases.find((l) => l.id === leaseId);
   if (!target) {
-    throw new JitpError('E_NOT_FOUND', EXIT.NOT_FOUND, `no lease ${leaseId} in the store`, { hint: 'list leases with `jitp claim list`' });
+    throw new JitpError('E_NOT_FOUND', EXIT.NOT_FOUND, `no lease ${leaseId} in the store`, {
+      hint: 'list leases with `jitp claim list`',
+    });
   }
-  const { live, events } = sweepInto(s.leases.filter((l) => l.id !== leaseId), now, version);
-  events.push({ version, at: iso(now), type: 'evict', by, issueId: target.issueId, leaseId, reason, evicted: target.agentId, token: target.token });
+  const { live, events } = sweepInto(
+    s.leases.filter((l) => l.id !== leaseId),
+    now,
+    version,
+  );
+  events.push({
+    version,
+    at: iso(now),
+    type: 'evict',
+    by,
+    issueId: target.issueId,
+    leaseId,
+    reason,
+    evicted: target.agentId,
+    token: target.token,
+  });
   return commit(s, live, events, target);
 }
 
@@ -236,18 +347,38 @@ export function bind(s: StoreSnapshot, leaseId: string, secret: string, claudeAg
   const now = c.nowMs;
   const cur = s.leases.find((l) => l.id === leaseId && isLiveAt(l, now));
   if (!cur) {
-    throw new JitpError('E_NOT_FOUND', EXIT.NOT_FOUND, `no live lease ${leaseId} to bind to`, { hint: 'the lease expired or was released; re-render the prompt after `jitp claim acquire`' });
+    throw new JitpError('E_NOT_FOUND', EXIT.NOT_FOUND, `no live lease ${leaseId} to bind to`, {
+      hint: 'the lease expired or was released; re-render the prompt after `jitp claim acquire`',
+    });
   }
   if (!cur.bindSecret || !secretsEqual(cur.bindSecret, secret)) {
-    throw new JitpError('E_BIND_SECRET', EXIT.USAGE, `binding secret does not match lease ${leaseId}`, { hint: 'render the sub-agent prompt with `jitp prompt`; never copy binding lines by hand' });
+    throw new JitpError('E_BIND_SECRET', EXIT.USAGE, `binding secret does not match lease ${leaseId}`, {
+      hint: 'render the sub-agent prompt with `jitp prompt`; never copy binding lines by hand',
+    });
   }
-  const ids = Array.isArray(cur.meta?.claudeAgentIds) ? (cur.meta!.claudeAgentIds as unknown[]).filter((x): x is string => typeof x === 'string') : [];
+  const ids = Array.isArray(cur.meta?.claudeAgentIds)
+    ? (cur.meta!.claudeAgentIds as unknown[]).filter((x): x is string => typeof x === 'string')
+    : [];
   if (ids.includes(claudeAgentId)) return { snapshot: s, events: [], lease: cur, changed: false };
   const version = s.version + 1;
   const { live, events } = sweepInto(s.leases, now, version);
   const lease: Lease = { ...cur, meta: { ...(cur.meta ?? {}), claudeAgentIds: [...ids, claudeAgentId] } };
-  events.push({ version, at: iso(now), type: 'bind', by: cur.agentId, issueId: cur.issueId, leaseId, claudeAgentId, lease });
-  return commit(s, live.map((l) => (l.id === cur.id ? lease : l)), events, lease);
+  events.push({
+    version,
+    at: iso(now),
+    type: 'bind',
+    by: cur.agentId,
+    issueId: cur.issueId,
+    leaseId,
+    claudeAgentId,
+    lease,
+  });
+  return commit(
+    s,
+    live.map((l) => (l.id === cur.id ? lease : l)),
+    events,
+    lease,
+  );
 }
 
 /** Sweeps expired leases; `changed` false when none had expired. */
@@ -268,7 +399,8 @@ export function replay(events: readonly LeaseEvent[]): StoreSnapshot {
   let version = 0;
   for (const e of byVersion) {
     version = Math.max(version, e.version);
-    if (e.lease && (e.type === 'acquire' || e.type === 'renew' || e.type === 'extend' || e.type === 'bind')) leases.set(e.lease.id, e.lease);
+    if (e.lease && (e.type === 'acquire' || e.type === 'renew' || e.type === 'extend' || e.type === 'bind'))
+      leases.set(e.lease.id, e.lease);
     else if (e.leaseId && (e.type === 'release' || e.type === 'evict' || e.type === 'expire')) leases.delete(e.leaseId);
   }
   return { schemaVersion: SCHEMA_VERSION, version, leases: [...leases.values()] };

@@ -130,7 +130,9 @@ function realRoot(root: string): string {
  */
 export function normalizeRepoPath(input: string, root: string, opts: NormalizeOptions = {}): string {
   if (typeof input !== 'string' || input.length === 0) {
-    throw new JitpError('E_USAGE', EXIT.USAGE, 'empty path', { hint: 'give a file path relative to the repository top' });
+    throw new JitpError('E_USAGE', EXIT.USAGE, 'empty path', {
+      hint: 'give a file path relative to the repository top',
+    });
   }
   if (/[\0]/.test(input)) {
     throw new JitpError('E_USAGE', EXIT.USAGE, `path contains a NUL byte: ${JSON.stringify(input)}`, {
@@ -199,7 +201,8 @@ export function normalizeRepoPattern(input: string, root: string, opts: Normaliz
   }
   if (globPart[globPart.length - 1] === '') globPart[globPart.length - 1] = '**';
   let prefix: string;
-  if (literal === '' && posixIn.startsWith('/')) prefix = normalizeRepoPath('/', root, { ...opts, caseInsensitive: ci });
+  if (literal === '' && posixIn.startsWith('/'))
+    prefix = normalizeRepoPath('/', root, { ...opts, caseInsensitive: ci });
   else if (literal === '') prefix = opts.cwd ? normalizeRepoPath('.', root, { ...opts, caseInsensitive: ci }) : '.';
   else prefix = normalizeRepoPath(literal, root, { ...opts, caseInsensitive: ci });
   let tail = globPart.join('/');

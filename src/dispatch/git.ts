@@ -12,9 +12,14 @@ export async function git(cwd: string, args: string[]): Promise<string> {
     return stdout;
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    throw new JitpError('E_GIT', EXIT.GIT, `git ${args.join(' ')} failed in ${cwd}: ${(err.stderr || err.message).trim().split('\n')[0]}`, {
-      hint: `run \`git -C ${cwd} ${args.join(' ')}\` to see the full error`,
-    });
+    throw new JitpError(
+      'E_GIT',
+      EXIT.GIT,
+      `git ${args.join(' ')} failed in ${cwd}: ${(err.stderr || err.message).trim().split('\n')[0]}`,
+      {
+        hint: `run \`git -C ${cwd} ${args.join(' ')}\` to see the full error`,
+      },
+    );
   }
 }
 
@@ -23,7 +28,14 @@ export async function git(cwd: string, args: string[]): Promise<string> {
  * both sides of a rename. Repo-relative POSIX paths.
  */
 export async function changedFiles(cwd: string, pathspec: string[] = []): Promise<string[]> {
-  const out = await git(cwd, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', ...(pathspec.length ? ['--', ...pathspec] : [])]);
+  const out = await git(cwd, [
+    'status',
+    '--porcelain=v1',
+    '-z',
+    '--untracked-files=all',
+    '--no-renames',
+    ...(pathspec.length ? ['--', ...pathspec] : []),
+  ]);
   const files: string[] = [];
   for (const rec of out.split('\0')) {
     if (rec.length < 4) continue;

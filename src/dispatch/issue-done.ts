@@ -2,7 +2,16 @@
 // runs jit's gates and events), else by rewriting the issue file atomically.
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { accessSync, appendFileSync, constants, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  appendFileSync,
+  constants,
+  existsSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Issue } from '../sources/types.js';
@@ -50,10 +59,16 @@ export function writeAtomic(path: string, text: string): void {
   }
 }
 
-export async function markDone(root: string, issue: Issue, env: NodeJS.ProcessEnv, now = new Date()): Promise<DoneOutcome> {
+export async function markDone(
+  root: string,
+  issue: Issue,
+  env: NodeJS.ProcessEnv,
+  now = new Date(),
+): Promise<DoneOutcome> {
   const base = { id: issue.id, shortId: issue.shortId, from: issue.state };
   if (issue.state === 'done') return { ...base, via: 'none', file: null, changed: false, note: 'already done' };
-  if (issue.source === 'batch') return { ...base, via: 'none', file: null, changed: false, note: 'batch-list tasks have no stored state' };
+  if (issue.source === 'batch')
+    return { ...base, via: 'none', file: null, changed: false, note: 'batch-list tasks have no stored state' };
   if (issue.source === 'jit') {
     const jit = findJitBinary(env);
     if (jit) {
@@ -64,7 +79,13 @@ export async function markDone(root: string, issue: Issue, env: NodeJS.ProcessEn
         const err = e as { stdout?: string; stderr?: string; message: string };
         const detail = (jitError(err.stdout) ?? err.stderr ?? err.message).trim().split('\n')[0];
         // jit refused (gates, dependencies): its rules win; never rewrite the file behind its back.
-        return { ...base, via: 'jit-cli', file: issue.file, changed: false, error: `jit issue update refused: ${detail}` };
+        return {
+          ...base,
+          via: 'jit-cli',
+          file: issue.file,
+          changed: false,
+          error: `jit issue update refused: ${detail}`,
+        };
       }
     }
     const abs = join(root, issue.file);

@@ -22,7 +22,12 @@ export function leaseForIssue(leases: Lease[], issueId: string): Lease | null {
 }
 
 /** Releases every live lease of the issue as its holder (CAS on its token); returns their ids. */
-export async function releaseIssueLeases(repo: RepoLocation, config: Config, issueId: string, reason: string): Promise<string[]> {
+export async function releaseIssueLeases(
+  repo: RepoLocation,
+  config: Config,
+  issueId: string,
+  reason: string,
+): Promise<string[]> {
   const store = await openStore(repo, config);
   const snap = await store.read();
   const released: string[] = [];

@@ -13,25 +13,38 @@ export interface ReportsRead {
 
 const MAX_REPORT_BYTES = 4 * 1024 * 1024;
 
-export function readReports(dir: string, issues: { id: string; shortId: string }[], display: (abs: string) => string): ReportsRead {
+export function readReports(
+  dir: string,
+  issues: { id: string; shortId: string }[],
+  display: (abs: string) => string,
+): ReportsRead {
   const byIssue = new Map<string, IssueReport>();
   const stray: { file: string; error: string }[] = [];
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => !n.startsWith('.')).sort();
+    names = readdirSync(dir)
+      .filter((n) => !n.startsWith('.'))
+      .sort();
   } catch (e) {
     stray.push({ file: display(dir), error: `cannot read the reports folder: ${(e as Error).message}` });
     return { byIssue, stray };
   }
   const byName = (name: string) => {
     const lower = name.toLowerCase();
-    const hits = issues.filter((i) => lower.startsWith(i.shortId.toLowerCase()) || lower.startsWith(i.id.toLowerCase()));
+    const hits = issues.filter(
+      (i) => lower.startsWith(i.shortId.toLowerCase()) || lower.startsWith(i.id.toLowerCase()),
+    );
     return hits.length === 1 ? hits[0] : undefined;
   };
   const byField = (v: string | undefined) => {
     if (!v) return undefined;
     const q = v.trim().toLowerCase();
-    const hits = issues.filter((i) => i.id.toLowerCase() === q || i.shortId.toLowerCase() === q || (q.length >= 4 && i.id.toLowerCase().startsWith(q)));
+    const hits = issues.filter(
+      (i) =>
+        i.id.toLowerCase() === q ||
+        i.shortId.toLowerCase() === q ||
+        (q.length >= 4 && i.id.toLowerCase().startsWith(q)),
+    );
     return hits.length === 1 ? hits[0] : undefined;
   };
   for (const name of names) {
@@ -57,7 +70,12 @@ export function readReports(dir: string, issues: { id: string; shortId: string }
       continue;
     }
     if (!issue) {
-      if (parsed.ok) stray.push({ file, error: 'cannot tell which issue it belongs to (no `issue` field, and the file name does not start with a short id of the batch)' });
+      if (parsed.ok)
+        stray.push({
+          file,
+          error:
+            'cannot tell which issue it belongs to (no `issue` field, and the file name does not start with a short id of the batch)',
+        });
       // A malformed file that belongs to no issue of the batch is someone else's: note it.
       else stray.push({ file, error: parsed.error });
       continue;
@@ -67,7 +85,10 @@ export function readReports(dir: string, issues: { id: string; shortId: string }
       stray.push({ file, error: `second report for ${issue.shortId} (first: ${prev.file}); only the first is used` });
       continue;
     }
-    byIssue.set(issue.id, parsed.ok ? { file, ok: true, report: parsed.report } : { file, ok: false, error: parsed.error });
+    byIssue.set(
+      issue.id,
+      parsed.ok ? { file, ok: true, report: parsed.report } : { file, ok: false, error: parsed.error },
+    );
   }
   return { byIssue, stray };
 }

@@ -57,18 +57,27 @@ export function parseReport(text: string): ParsedReport {
   const json = blocks.filter((b) => b.info === 'json' || b.info === 'jsonc');
   // Fall back to an unlabelled block that looks like an object, then to the whole text.
   const candidate =
-    json.at(-1) ?? blocks.filter((b) => b.info === '' && b.body.trim().startsWith('{')).at(-1) ?? (text.trim().startsWith('{') ? { info: '', body: text, line: 1 } : undefined);
-  if (!candidate) return { ok: false, error: 'no fenced ```json block found (the sub-agent did not end with its report)' };
+    json.at(-1) ??
+    blocks.filter((b) => b.info === '' && b.body.trim().startsWith('{')).at(-1) ??
+    (text.trim().startsWith('{') ? { info: '', body: text, line: 1 } : undefined);
+  if (!candidate)
+    return { ok: false, error: 'no fenced ```json block found (the sub-agent did not end with its report)' };
   let value: unknown;
   try {
     value = JSON.parse(candidate.body);
   } catch (e) {
-    return { ok: false, error: `the json block at line ${candidate.line} is not valid JSON: ${jsonErrorAt(candidate.body, (e as Error).message)}` };
+    return {
+      ok: false,
+      error: `the json block at line ${candidate.line} is not valid JSON: ${jsonErrorAt(candidate.body, (e as Error).message)}`,
+    };
   }
   const parsed = reportSchema.safeParse(value);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    return { ok: false, error: `the json block at line ${candidate.line} has the wrong shape: ${first.path.join('.') || '(top level)'}: ${first.message}` };
+    return {
+      ok: false,
+      error: `the json block at line ${candidate.line} has the wrong shape: ${first.path.join('.') || '(top level)'}: ${first.message}`,
+    };
   }
   return { ok: true, report: parsed.data };
 }

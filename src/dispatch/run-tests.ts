@@ -10,7 +10,12 @@ export interface TestRun {
   outputTail: string;
 }
 
-export function runTests(command: string, cwd: string, onLine?: (line: string) => void, timeoutMs = 30 * 60_000): Promise<TestRun> {
+export function runTests(
+  command: string,
+  cwd: string,
+  onLine?: (line: string) => void,
+  timeoutMs = 30 * 60_000,
+): Promise<TestRun> {
   const started = Date.now();
   return new Promise((resolvePromise) => {
     const child = spawn(command, { cwd, shell: true, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
@@ -25,11 +30,23 @@ export function runTests(command: string, cwd: string, onLine?: (line: string) =
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);
-      resolvePromise({ command, exitCode: null, ok: false, durationMs: Date.now() - started, outputTail: `cannot run: ${e.message}` });
+      resolvePromise({
+        command,
+        exitCode: null,
+        ok: false,
+        durationMs: Date.now() - started,
+        outputTail: `cannot run: ${e.message}`,
+      });
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolvePromise({ command, exitCode: code, ok: code === 0, durationMs: Date.now() - started, outputTail: tail.split('\n').slice(-40).join('\n') });
+      resolvePromise({
+        command,
+        exitCode: code,
+        ok: code === 0,
+        durationMs: Date.now() - started,
+        outputTail: tail.split('\n').slice(-40).join('\n'),
+      });
     });
   });
 }

@@ -38,7 +38,14 @@ export function setTaskFileState(text: string, state: string): { text: string; f
 /** The two events jit itself appends when an issue becomes done. */
 export function jitDoneEvents(issueId: string, from: string | null, nowIso: string, newId: () => string): string {
   const events = [
-    { type: 'issue_state_changed', id: newId(), issue_id: issueId, timestamp: nowIso, from: from ?? 'unknown', to: 'done' },
+    {
+      type: 'issue_state_changed',
+      id: newId(),
+      issue_id: issueId,
+      timestamp: nowIso,
+      from: from ?? 'unknown',
+      to: 'done',
+    },
     { type: 'issue_completed', id: newId(), issue_id: issueId, timestamp: nowIso },
   ];
   return events.map((e) => JSON.stringify(e)).join('\n') + '\n';

@@ -88,7 +88,10 @@ export function analyseVerify(input: VerifyInput): VerifyResult {
     const pool = worktreeMode ? uniq(iss.ownChanges!.filter((p) => !ignored(p))) : main;
     const poolSet = new Set(pool);
     // Shared checkout: a file is this issue's when its lease covers it or its report claims it.
-    const changed = uniq([...pool.filter((p) => inLease(p, paths) || (!worktreeMode && reported.includes(p))), ...(worktreeMode ? pool : [])]);
+    const changed = uniq([
+      ...pool.filter((p) => inLease(p, paths) || (!worktreeMode && reported.includes(p))),
+      ...(worktreeMode ? pool : []),
+    ]);
     for (const p of changed) own(p, iss.id);
     // A worktree lease that names no paths scopes the issue to its worktree: nothing is outside.
     const outsideLease = worktreeMode && paths.length === 0 ? [] : changed.filter((p) => !inLease(p, paths));
@@ -96,19 +99,28 @@ export function analyseVerify(input: VerifyInput): VerifyResult {
     // A leak: the main checkout changed a file this worktree issue holds (or, with a lease that
     // names no paths, a file its worktree changed too).
     if (worktreeMode) {
-      for (const p of main) if (paths.length ? inLease(p, paths) : poolSet.has(p)) leaked.push({ path: p, issue: iss.id });
+      for (const p of main)
+        if (paths.length ? inLease(p, paths) : poolSet.has(p)) leaked.push({ path: p, issue: iss.id });
     } else {
       for (const p of changed) mainOwned.add(p);
     }
-    const failedChecks = (rep?.checks ?? []).filter((c) => c.result === 'fail').map((c) => ({ command: c.command, result: c.result }));
+    const failedChecks = (rep?.checks ?? [])
+      .filter((c) => c.result === 'fail')
+      .map((c) => ({ command: c.command, result: c.result }));
     const findings: string[] = [];
     if (!iss.lease) findings.push('no live lease: nothing says which files this issue may change');
     if (changed.length === 0) findings.push('changed no file');
-    if (outsideLease.length) findings.push(`changed ${outsideLease.length} file(s) outside its lease: ${outsideLease.join(', ')}`);
-    if (reportedButUnchanged.length) findings.push(`report lists ${reportedButUnchanged.length} file(s) that did not change: ${reportedButUnchanged.join(', ')}`);
-    if (rep?.needsOutsideScope.length) findings.push(`needs changes outside its scope: ${rep.needsOutsideScope.map((n) => n.path).join(', ')}`);
+    if (outsideLease.length)
+      findings.push(`changed ${outsideLease.length} file(s) outside its lease: ${outsideLease.join(', ')}`);
+    if (reportedButUnchanged.length)
+      findings.push(
+        `report lists ${reportedButUnchanged.length} file(s) that did not change: ${reportedButUnchanged.join(', ')}`,
+      );
+    if (rep?.needsOutsideScope.length)
+      findings.push(`needs changes outside its scope: ${rep.needsOutsideScope.map((n) => n.path).join(', ')}`);
     if (rep?.problems.length) findings.push(`reports ${rep.problems.length} problem(s)`);
-    if (failedChecks.length) findings.push(`a check failed in the sub-agent: ${failedChecks.map((c) => c.command).join(', ')}`);
+    if (failedChecks.length)
+      findings.push(`a check failed in the sub-agent: ${failedChecks.map((c) => c.command).join(', ')}`);
     if (input.reportsExpected && iss.report === null) findings.push('no report found for it in the reports folder');
     if (iss.report && !iss.report.ok) findings.push(`malformed report ${iss.report.file}: ${iss.report.error}`);
     return {
@@ -130,7 +142,10 @@ export function analyseVerify(input: VerifyInput): VerifyResult {
   });
 
   const leakedSet = new Set(leaked.map((l) => l.path));
-  const shared = [...owners.entries()].filter(([, s]) => s.size > 1).map(([path, s]) => ({ path, issues: [...s].sort() })).sort((a, b) => (a.path < b.path ? -1 : 1));
+  const shared = [...owners.entries()]
+    .filter(([, s]) => s.size > 1)
+    .map(([path, s]) => ({ path, issues: [...s].sort() }))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
   const anyShared = results.some((r) => r.mode === 'shared');
   // In worktree mode every change in the main checkout is suspicious, attributed or not.
   const heldByOthers: VerifyResult['heldByOthers'] = [];
@@ -143,11 +158,31 @@ export function analyseVerify(input: VerifyInput): VerifyResult {
   const unleased = main.filter((p) => !mainOwned.has(p) && !leakedSet.has(p) && !othersSet.has(p));
   const needsHuman: string[] = [];
   for (const r of results) for (const f of r.findings) needsHuman.push(`${r.shortId}: ${f}`);
-  if (unleased.length) needsHuman.push(`${unleased.length} changed file(s) no lease of the batch covers: ${unleased.join(', ')}`);
+  if (unleased.length)
+    needsHuman.push(`${unleased.length} changed file(s) no lease of the batch covers: ${unleased.join(', ')}`);
   for (const s of shared) needsHuman.push(`${s.path} changed by ${s.issues.length} issues`);
-  for (const l of leaked) needsHuman.push(`${l.path} leaked into the main checkout (belongs to the worktree of ${l.issue})`);
+  for (const l of leaked)
+    needsHuman.push(`${l.path} leaked into the main checkout (belongs to the worktree of ${l.issue})`);
   for (const s of input.strayReports) needsHuman.push(`report ${s.file}: ${s.error}`);
-  if (input.tests && !input.tests.ok) needsHuman.push(`tests failed: ${input.tests.command} (exit ${input.tests.exitCode ?? 'signal'})`);
-  const stage = anyShared ? uniq(results.filter((r) => r.mode === 'shared').flatMap((r) => r.changed).filter((p) => mainSet.has(p))) : [];
-  return { ok: needsHuman.length === 0, issues: results, unleased, heldByOthers, shared, leaked, strayReports: input.strayReports, stage, needsHuman };
+  if (input.tests && !input.tests.ok)
+    needsHuman.push(`tests failed: ${input.tests.command} (exit ${input.tests.exitCode ?? 'signal'})`);
+  const stage = anyShared
+    ? uniq(
+        results
+          .filter((r) => r.mode === 'shared')
+          .flatMap((r) => r.changed)
+          .filter((p) => mainSet.has(p)),
+      )
+    : [];
+  return {
+    ok: needsHuman.length === 0,
+    issues: results,
+    unleased,
+    heldByOthers,
+    shared,
+    leaked,
+    strayReports: input.strayReports,
+    stage,
+    needsHuman,
+  };
 }

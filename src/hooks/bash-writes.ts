@@ -75,8 +75,32 @@ function wordValue(syntax: any, w: any, home: string | undefined): { value: stri
 }
 
 const WRAPPERS = new Set(['sudo', 'nohup', 'time', 'command', 'exec', 'nice', 'stdbuf', 'ionice', 'doas', 'builtin']);
-const INSTALL_VERBS = new Set(['install', 'i', 'ci', 'add', 'remove', 'rm', 'uninstall', 'un', 'update', 'up', 'upgrade', 'dedupe', 'prune', 'link', 'unlink']);
-const LOCKS = ['package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'node_modules'];
+const INSTALL_VERBS = new Set([
+  'install',
+  'i',
+  'ci',
+  'add',
+  'remove',
+  'rm',
+  'uninstall',
+  'un',
+  'update',
+  'up',
+  'upgrade',
+  'dedupe',
+  'prune',
+  'link',
+  'unlink',
+]);
+const LOCKS = [
+  'package.json',
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'bun.lockb',
+  'node_modules',
+];
 
 interface Ctx {
   cwd: string;
@@ -131,7 +155,13 @@ function printWord(src: string, w: any): string {
 
 type Arg = { v: { value: string; glob: boolean } | undefined; shown: string };
 
-function addPath(ctx: Ctx, v: { value: string; glob: boolean } | undefined, shown: string, why: string, dir = false): void {
+function addPath(
+  ctx: Ctx,
+  v: { value: string; glob: boolean } | undefined,
+  shown: string,
+  why: string,
+  dir = false,
+): void {
   if (!v) {
     ctx.out.unknown.push({ shown, why });
     return;
@@ -168,9 +198,21 @@ function nonOptions(args: Arg[], valueOpts: ReadonlySet<string> = new Set()): Ar
 }
 
 const has = (args: Arg[], ...flags: string[]) =>
-  args.some((a) => a.v && (flags.includes(a.v.value) || flags.some((f) => f.endsWith('=') && a.v!.value.startsWith(f))));
+  args.some(
+    (a) => a.v && (flags.includes(a.v.value) || flags.some((f) => f.endsWith('=') && a.v!.value.startsWith(f))),
+  );
 /** Short-option cluster contains letter, e.g. `-pi` has `i`. */
-const hasShort = (args: Arg[], letter: string) => args.some((a) => a.v && /^-[a-zA-Z]+/.test(a.v.value) && !a.v.value.startsWith('--') && a.v.value.slice(1).split(/[^a-zA-Z]/)[0]!.includes(letter));
+const hasShort = (args: Arg[], letter: string) =>
+  args.some(
+    (a) =>
+      a.v &&
+      /^-[a-zA-Z]+/.test(a.v.value) &&
+      !a.v.value.startsWith('--') &&
+      a.v.value
+        .slice(1)
+        .split(/[^a-zA-Z]/)[0]!
+        .includes(letter),
+  );
 
 function callExpr(all: Arg[], ctx: Ctx): void {
   let args = all;
@@ -187,8 +229,7 @@ function callExpr(all: Arg[], ctx: Ctx): void {
       let i = 1;
       while (i < args.length && args[i]!.v?.value.startsWith('-')) i++;
       args = args.slice(i + 1); // skip the duration
-    }
-    else if (c === 'xargs') {
+    } else if (c === 'xargs') {
       const rest = args.slice(1);
       const i = rest.findIndex((a) => a.v && !a.v.value.startsWith('-'));
       if (i < 0) return;
@@ -196,9 +237,16 @@ function callExpr(all: Arg[], ctx: Ctx): void {
       // The inner command's file arguments arrive on stdin: a writer here has unknown targets.
       const probe: Ctx = { ...ctx, out: { targets: [], unknown: [] } };
       callExpr([...inner, { v: { value: '__XARGS__', glob: false }, shown: '<stdin>' }], probe);
-      if (probe.out.targets.length || probe.out.unknown.length) ctx.out.unknown.push({ shown: '(files from stdin)', why: `xargs ${inner[0]!.shown}` });
+      if (probe.out.targets.length || probe.out.unknown.length)
+        ctx.out.unknown.push({ shown: '(files from stdin)', why: `xargs ${inner[0]!.shown}` });
       return;
-    } else if (c === 'npx' || c === 'pnpx' || c === 'bunx' || (c === 'pnpm' && args[1]?.v?.value === 'exec') || (c === 'yarn' && args[1]?.v?.value === 'dlx')) {
+    } else if (
+      c === 'npx' ||
+      c === 'pnpx' ||
+      c === 'bunx' ||
+      (c === 'pnpm' && args[1]?.v?.value === 'exec') ||
+      (c === 'yarn' && args[1]?.v?.value === 'dlx')
+    ) {
       const rest = args.slice(c === 'pnpm' || c === 'yarn' ? 2 : 1);
       const i = rest.findIndex((a) => a.v && !a.v.value.startsWith('-'));
       if (i < 0) return;
@@ -255,7 +303,9 @@ function callExpr(all: Arg[], ctx: Ctx): void {
       return files('tee', nonOptions(rest));
     case 'sed': {
       if (!(hasShort(rest, 'i') || has(rest, '--in-place', '--in-place='))) return;
-      const scripted = has(rest, '-e', '-f', '--expression', '--file') || rest.some((a) => a.v && /^--(expression|file)=/.test(a.v.value));
+      const scripted =
+        has(rest, '-e', '-f', '--expression', '--file') ||
+        rest.some((a) => a.v && /^--(expression|file)=/.test(a.v.value));
       const pos = nonOptions(rest, new Set(['-e', '-f', '--expression', '--file', '-l']));
       return files('sed -i', scripted ? pos : pos.slice(1));
     }
@@ -267,13 +317,17 @@ function callExpr(all: Arg[], ctx: Ctx): void {
       return files(`${cmd} -i`, inline ? pos : pos.slice(1));
     }
     case 'dd':
-      for (const a of rest) if (a.v?.value.startsWith('of=')) addPath(ctx, { value: a.v.value.slice(3), glob: a.v.glob }, a.shown, 'dd of=');
+      for (const a of rest)
+        if (a.v?.value.startsWith('of='))
+          addPath(ctx, { value: a.v.value.slice(3), glob: a.v.glob }, a.shown, 'dd of=');
       return;
     case 'sort':
     case 'uniq': {
       const i = rest.findIndex((a) => a.v?.value === '-o' || a.v?.value === '--output');
       if (i >= 0 && rest[i + 1]) addPath(ctx, rest[i + 1]!.v, rest[i + 1]!.shown, `${cmd} -o`);
-      for (const a of rest) if (a.v?.value.startsWith('--output=')) addPath(ctx, { value: a.v.value.slice(9), glob: a.v.glob }, a.shown, `${cmd} -o`);
+      for (const a of rest)
+        if (a.v?.value.startsWith('--output='))
+          addPath(ctx, { value: a.v.value.slice(9), glob: a.v.glob }, a.shown, `${cmd} -o`);
       if (cmd === 'uniq') {
         const pos = nonOptions(rest, new Set(['-f', '-s', '-w']));
         if (pos.length >= 2) files('uniq', pos.slice(1, 2));
@@ -299,7 +353,8 @@ function callExpr(all: Arg[], ctx: Ctx): void {
       const extract = has(rest, '-x', '--extract', '--get') || /^-?[a-zA-Z]*x/.test(first);
       if (!extract) {
         const f = rest.findIndex((a) => a.v && (/^-?[a-zA-Z]*c[a-zA-Z]*f$/.test(a.v.value) || a.v.value === '--file'));
-        if ((has(rest, '-c', '--create') || /^-?[a-zA-Z]*c/.test(first)) && f >= 0) addPath(ctx, rest[f + 1]?.v, rest[f + 1]?.shown ?? '?', 'tar -c');
+        if ((has(rest, '-c', '--create') || /^-?[a-zA-Z]*c/.test(first)) && f >= 0)
+          addPath(ctx, rest[f + 1]?.v, rest[f + 1]?.shown ?? '?', 'tar -c');
         return;
       }
       const c = rest.findIndex((a) => a.v?.value === '-C' || a.v?.value === '--directory');
@@ -335,10 +390,38 @@ function callExpr(all: Arg[], ctx: Ctx): void {
     case 'git':
       return git(rest, ctx);
     case 'prettier':
-      if (has(rest, '--write', '-w')) return formatterFiles(ctx, 'prettier --write', nonOptions(rest, new Set(['--config', '--ignore-path', '--plugin', '--parser', '--log-level', '--cache-location'])));
+      if (has(rest, '--write', '-w'))
+        return formatterFiles(
+          ctx,
+          'prettier --write',
+          nonOptions(
+            rest,
+            new Set(['--config', '--ignore-path', '--plugin', '--parser', '--log-level', '--cache-location']),
+          ),
+        );
       return;
     case 'eslint':
-      if (has(rest, '--fix', '--fix-type')) return formatterFiles(ctx, 'eslint --fix', nonOptions(rest, new Set(['-c', '--config', '--ext', '--rule', '--format', '-f', '-o', '--output-file', '--fix-type', '--ignore-path', '--parser'])));
+      if (has(rest, '--fix', '--fix-type'))
+        return formatterFiles(
+          ctx,
+          'eslint --fix',
+          nonOptions(
+            rest,
+            new Set([
+              '-c',
+              '--config',
+              '--ext',
+              '--rule',
+              '--format',
+              '-f',
+              '-o',
+              '--output-file',
+              '--fix-type',
+              '--ignore-path',
+              '--parser',
+            ]),
+          ),
+        );
       if (has(rest, '-o', '--output-file')) {
         const i = rest.findIndex((a) => a.v?.value === '-o' || a.v?.value === '--output-file');
         addPath(ctx, rest[i + 1]?.v, rest[i + 1]?.shown ?? '?', 'eslint -o');
@@ -348,12 +431,26 @@ function callExpr(all: Arg[], ctx: Ctx): void {
     case 'isort':
     case 'autopep8':
     case 'yapf':
-      if (has(rest, '--check', '--diff') || (cmd !== 'black' && cmd !== 'isort' && !hasShort(rest, 'i') && !has(rest, '--in-place'))) return;
-      return formatterFiles(ctx, cmd, nonOptions(rest, new Set(['-l', '--line-length', '--config', '-t', '--target-version'])));
+      if (
+        has(rest, '--check', '--diff') ||
+        (cmd !== 'black' && cmd !== 'isort' && !hasShort(rest, 'i') && !has(rest, '--in-place'))
+      )
+        return;
+      return formatterFiles(
+        ctx,
+        cmd,
+        nonOptions(rest, new Set(['-l', '--line-length', '--config', '-t', '--target-version'])),
+      );
     case 'ruff': {
       const sub = rest[0]?.v?.value;
-      if (sub === 'format' && !has(rest, '--check', '--diff')) return formatterFiles(ctx, 'ruff format', nonOptions(rest.slice(1), new Set(['--config'])));
-      if (sub === 'check' && has(rest, '--fix')) return formatterFiles(ctx, 'ruff check --fix', nonOptions(rest.slice(1), new Set(['--config', '--select', '--ignore'])));
+      if (sub === 'format' && !has(rest, '--check', '--diff'))
+        return formatterFiles(ctx, 'ruff format', nonOptions(rest.slice(1), new Set(['--config'])));
+      if (sub === 'check' && has(rest, '--fix'))
+        return formatterFiles(
+          ctx,
+          'ruff check --fix',
+          nonOptions(rest.slice(1), new Set(['--config', '--select', '--ignore'])),
+        );
       return;
     }
     case 'rustfmt':
@@ -372,7 +469,10 @@ function callExpr(all: Arg[], ctx: Ctx): void {
     case 'go': {
       const sub = rest[0]?.v?.value;
       if (sub === 'fmt') return addWhole(ctx, 'go fmt');
-      if (sub === 'get' || (sub === 'mod' && ['tidy', 'download', 'edit', 'vendor'].includes(rest[1]?.v?.value ?? ''))) {
+      if (
+        sub === 'get' ||
+        (sub === 'mod' && ['tidy', 'download', 'edit', 'vendor'].includes(rest[1]?.v?.value ?? ''))
+      ) {
         if (sub === 'mod' && rest[1]?.v?.value === 'download') return;
         return files(`go ${sub}`, [lit('go.mod'), lit('go.sum')]);
       }
@@ -383,7 +483,8 @@ function callExpr(all: Arg[], ctx: Ctx): void {
       if (sub === 'fmt') return has(rest, '--check') ? undefined : addWhole(ctx, 'cargo fmt');
       if (sub === 'clippy' && has(rest, '--fix')) return addWhole(ctx, 'cargo clippy --fix');
       if (sub === 'fix') return addWhole(ctx, 'cargo fix');
-      if (['add', 'remove', 'rm', 'update', 'generate-lockfile'].includes(sub ?? '')) return files(`cargo ${sub}`, [lit('Cargo.toml'), lit('Cargo.lock')]);
+      if (['add', 'remove', 'rm', 'update', 'generate-lockfile'].includes(sub ?? ''))
+        return files(`cargo ${sub}`, [lit('Cargo.toml'), lit('Cargo.lock')]);
       return;
     }
     case 'npm':
@@ -392,7 +493,12 @@ function callExpr(all: Arg[], ctx: Ctx): void {
     case 'bun': {
       const sub = rest.find((a) => a.v && !a.v.value.startsWith('-'))?.v?.value;
       // Bare `yarn` installs; `npm audit fix` rewrites the lock file.
-      const installs = (sub === undefined && cmd === 'yarn') || INSTALL_VERBS.has(sub ?? '') || (sub === 'audit' && has(rest, 'fix')) || sub === 'version' || sub === 'pkg';
+      const installs =
+        (sub === undefined && cmd === 'yarn') ||
+        INSTALL_VERBS.has(sub ?? '') ||
+        (sub === 'audit' && has(rest, 'fix')) ||
+        sub === 'version' ||
+        sub === 'pkg';
       if (installs) files(`${cmd} ${sub ?? 'install'}`, LOCKS.map(lit));
       return;
     }
@@ -409,7 +515,8 @@ function callExpr(all: Arg[], ctx: Ctx): void {
         bundle: ['Gemfile', 'Gemfile.lock'],
         composer: ['composer.json', 'composer.lock'],
       };
-      if (['install', 'add', 'remove', 'update', 'lock', 'sync', 'require', 'upgrade'].includes(sub)) files(`${cmd} ${sub}`, lockFor[cmd]!.map(lit));
+      if (['install', 'add', 'remove', 'update', 'lock', 'sync', 'require', 'upgrade'].includes(sub))
+        files(`${cmd} ${sub}`, lockFor[cmd]!.map(lit));
       return;
     }
   }
@@ -420,7 +527,8 @@ const lit = (value: string): Arg => ({ v: { value, glob: false }, shown: value }
 function formatterFiles(ctx: Ctx, why: string, pos: Arg[]): void {
   if (!pos.length) return addWhole(ctx, why);
   // Formatters expand quoted globs themselves.
-  for (const a of pos) addPath(ctx, a.v && { value: a.v.value, glob: /[*?[{]/.test(a.v.value) }, a.shown, why, a.v?.value === '.');
+  for (const a of pos)
+    addPath(ctx, a.v && { value: a.v.value, glob: /[*?[{]/.test(a.v.value) }, a.shown, why, a.v?.value === '.');
 }
 
 const GIT_VALUE_OPTS = new Set(['-c', '--git-dir', '--work-tree', '--namespace', '--exec-path']);
@@ -448,11 +556,13 @@ function git(args: Arg[], ctx: Ctx): void {
       const pos = nonOptions(rest, new Set(['-b', '-B', '--orphan', '--conflict']));
       // `git checkout -b new` keeps the working tree; switching or checking out paths does not.
       if (has(rest, '-b', '-B') && pos.length === 0) return;
-      if (pos.length >= 2 || (pos.length === 1 && rest.some((a) => a.v?.value === '.'))) return files('git checkout', pos.slice(pos[0]?.v?.value === '.' ? 0 : 1));
+      if (pos.length >= 2 || (pos.length === 1 && rest.some((a) => a.v?.value === '.')))
+        return files('git checkout', pos.slice(pos[0]?.v?.value === '.' ? 0 : 1));
       return whole('git checkout <branch>');
     }
     case 'switch':
-      if (has(rest, '-c', '-C', '--create', '--force-create') && nonOptions(rest, new Set(['-c', '-C'])).length === 0) return;
+      if (has(rest, '-c', '-C', '--create', '--force-create') && nonOptions(rest, new Set(['-c', '-C'])).length === 0)
+        return;
       return whole('git switch');
     case 'restore': {
       if (has(rest, '--staged', '-S') && !has(rest, '--worktree', '-W')) return;
@@ -460,11 +570,21 @@ function git(args: Arg[], ctx: Ctx): void {
       return pos.length ? files('git restore', pos) : whole('git restore');
     }
     case 'reset':
-      if (has(rest, '--hard', '--merge', '--keep')) return whole(`git reset ${rest.find((a) => a.v && /^--(hard|merge|keep)$/.test(a.v.value))!.v!.value}`);
+      if (has(rest, '--hard', '--merge', '--keep'))
+        return whole(`git reset ${rest.find((a) => a.v && /^--(hard|merge|keep)$/.test(a.v.value))!.v!.value}`);
       return;
     case 'stash': {
       const verb = rest[0]?.v?.value;
-      if (verb === 'list' || verb === 'show' || verb === 'drop' || verb === 'clear' || verb === 'create' || verb === 'store' || verb === 'branch') return;
+      if (
+        verb === 'list' ||
+        verb === 'show' ||
+        verb === 'drop' ||
+        verb === 'clear' ||
+        verb === 'create' ||
+        verb === 'store' ||
+        verb === 'branch'
+      )
+        return;
       if (dd >= 0) return files('git stash --', afterDd);
       return whole(`git stash${verb && !verb.startsWith('-') ? ` ${verb}` : ''}`);
     }
@@ -482,7 +602,8 @@ function git(args: Arg[], ctx: Ctx): void {
       if (sub === 'bisect' && ['log', 'visualize', 'view', 'help'].includes(rest[0]?.v?.value ?? '')) return;
       return whole(`git ${sub}`);
     case 'submodule':
-      if (['update', 'deinit', 'add', 'absorbgitdirs'].includes(rest[0]?.v?.value ?? '')) return whole(`git submodule ${rest[0]!.v!.value}`);
+      if (['update', 'deinit', 'add', 'absorbgitdirs'].includes(rest[0]?.v?.value ?? ''))
+        return whole(`git submodule ${rest[0]!.v!.value}`);
       return;
     case 'apply':
       if (has(rest, '--check', '--stat', '--numstat', '--summary', '--cached')) return;

@@ -50,7 +50,7 @@ export function firstLine(file: string): string | undefined {
   try {
     const chunks: Buffer[] = [];
     const buf = Buffer.alloc(64 * 1024);
-    for (let total = 0; total < 1024 * 1024; ) {
+    for (let total = 0; total < 1024 * 1024;) {
       const n = readSync(fd, buf, 0, buf.length, total);
       if (n <= 0) break;
       const nl = buf.subarray(0, n).indexOf(10);
@@ -153,7 +153,13 @@ export async function resolveActor(opts: {
     // checked here against the one this clone kept when it acquired the lease: the binding is
     // proven, only not yet recorded; the next call tries to record it again.
     const code = (e as { code?: unknown }).code;
-    if (isRemote(target.id) && typeof code === 'string' && code.startsWith('E_REMOTE_') && target.bindSecret !== undefined && target.bindSecret === b.secret) {
+    if (
+      isRemote(target.id) &&
+      typeof code === 'string' &&
+      code.startsWith('E_REMOTE_') &&
+      target.bindSecret !== undefined &&
+      target.bindSecret === b.secret
+    ) {
       return {
         actor: bound(target),
         via: 'prompt',

@@ -31,7 +31,14 @@ const posInt = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x
 
 function validSettings(s: unknown): s is CachedSettings {
   const x = s as CachedSettings | null;
-  return !!x && typeof x === 'object' && POLICIES.has(x.policy) && (x.failure === 'open' || x.failure === 'closed') && posInt(x.ttl) && posInt(x.remoteTimeout);
+  return (
+    !!x &&
+    typeof x === 'object' &&
+    POLICIES.has(x.policy) &&
+    (x.failure === 'open' || x.failure === 'closed') &&
+    posInt(x.ttl) &&
+    posInt(x.remoteTimeout)
+  );
 }
 
 function readCache(storeDir: string): CacheFile | undefined {
@@ -53,7 +60,15 @@ export function cachedSettings(storeDir: string, file: string, text: string): Ca
 export function storeSettings(storeDir: string, file: string, text: string, settings: CachedSettings): void {
   const entries = { ...readCache(storeDir)?.entries };
   delete entries[file]; // re-added last: the most recent entries are kept
-  entries[file] = { text, settings: { policy: settings.policy, failure: settings.failure, ttl: settings.ttl, remoteTimeout: settings.remoteTimeout } };
+  entries[file] = {
+    text,
+    settings: {
+      policy: settings.policy,
+      failure: settings.failure,
+      ttl: settings.ttl,
+      remoteTimeout: settings.remoteTimeout,
+    },
+  };
   const keep = Object.keys(entries).slice(-MAX_ENTRIES);
   const out: CacheFile = { build: BUILD_ID, entries: Object.fromEntries(keep.map((k) => [k, entries[k]!])) };
   // Whole file or nothing: written aside, renamed into place (readers never see half of it).

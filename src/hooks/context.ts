@@ -61,7 +61,8 @@ export function liveContext(cwd: string, nowMs = Date.now()): LiveContext | unde
   const { snap, freshness } = combinedSnapshot(local, mirrors, nowMs);
   if (!anyLive(snap, nowMs)) return undefined;
   mirrors.forEach((m, i) => {
-    for (const l of m.leases) remoteOf.set(l.id, { remote: m.remote, ...(l.host ? { host: l.host } : {}), view: freshnessText(freshness[i]!) });
+    for (const l of m.leases)
+      remoteOf.set(l.id, { remote: m.remote, ...(l.host ? { host: l.host } : {}), view: freshnessText(freshness[i]!) });
   });
   return { loc, storeDir, snap, nowMs, remoteOf };
 }
@@ -73,12 +74,15 @@ export function liveContext(cwd: string, nowMs = Date.now()): LiveContext | unde
 export async function hookSettings(loc: RepoLocation, env: NodeJS.ProcessEnv): Promise<HookSettings> {
   const s = await configuredSettings(loc, env);
   // JITP_HOOK_FAILURE overrides the file, as failureModeOf does on the error path.
-  return env.JITP_HOOK_FAILURE === 'open' || env.JITP_HOOK_FAILURE === 'closed' ? { ...s, failure: env.JITP_HOOK_FAILURE } : s;
+  return env.JITP_HOOK_FAILURE === 'open' || env.JITP_HOOK_FAILURE === 'closed'
+    ? { ...s, failure: env.JITP_HOOK_FAILURE }
+    : s;
 }
 
 async function configuredSettings(loc: RepoLocation, env: NodeJS.ProcessEnv): Promise<HookSettings> {
   const root = mainRootOf(loc);
-  if (!env.JITP_CONFIG && !existsSync(join(root, CONFIG_FILE)) && !existsSync(join(loc.worktreeRoot, CONFIG_FILE))) return DEFAULTS;
+  if (!env.JITP_CONFIG && !existsSync(join(root, CONFIG_FILE)) && !existsSync(join(loc.worktreeRoot, CONFIG_FILE)))
+    return DEFAULTS;
   // A worktree carries its own copy of the file (it is committed); prefer the one the agent sees.
   const base = existsSync(join(loc.worktreeRoot, CONFIG_FILE)) ? loc.worktreeRoot : root;
   const file = env.JITP_CONFIG ? env.JITP_CONFIG : join(base, CONFIG_FILE); // as loadConfig picks it
@@ -98,4 +102,9 @@ async function configuredSettings(loc: RepoLocation, env: NodeJS.ProcessEnv): Pr
   return settings;
 }
 
-const pick = (c: HookSettings): HookSettings => ({ policy: c.policy, failure: c.failure, ttl: c.ttl, remoteTimeout: c.remoteTimeout });
+const pick = (c: HookSettings): HookSettings => ({
+  policy: c.policy,
+  failure: c.failure,
+  ttl: c.ttl,
+  remoteTimeout: c.remoteTimeout,
+});

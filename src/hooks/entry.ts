@@ -18,14 +18,22 @@ const handlers: Record<string, () => Promise<{ handler: HookHandler }>> = {
 };
 
 /** The CLI next to this bundle, for the detached refreshes and renewals the handlers start. */
-const jitpScript = (): string => (process.env.JITP_HOOK_JITP ??= decodeURIComponent(new URL('./jitp.mjs', import.meta.url).pathname));
+const jitpScript = (): string =>
+  (process.env.JITP_HOOK_JITP ??= decodeURIComponent(new URL('./jitp.mjs', import.meta.url).pathname));
 
 const event = process.argv[2] ?? '';
 const g = globalThis as Record<string, unknown>;
 if ((HANDOFF_KEY in g || BUILD_KEY in g) && g[BUILD_KEY] !== BUILD_ID) {
   // Handed over by a front door of another build (a half-updated plugin folder).
   const raw = typeof g[HANDOFF_KEY] === 'string' ? (g[HANDOFF_KEY] as string) : undefined;
-  emit(unloadableOutcome(EVENT_NAMES[event] ?? event, `hook failed to load (dist/hook.mjs is from another build than dist/hook.cjs: ${String(g[BUILD_KEY])}, expected ${BUILD_ID}; reinstall the plugin)`, raw, process.env));
+  emit(
+    unloadableOutcome(
+      EVENT_NAMES[event] ?? event,
+      `hook failed to load (dist/hook.mjs is from another build than dist/hook.cjs: ${String(g[BUILD_KEY])}, expected ${BUILD_ID}; reinstall the plugin)`,
+      raw,
+      process.env,
+    ),
+  );
 } else {
   emit(await runHook(event, g[HANDOFF_KEY], { handlers, jitpScript }));
 }

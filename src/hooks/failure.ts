@@ -47,7 +47,12 @@ export function failureOutcome(event: string, problem: string, mode: FailureMode
  * The bundle that should answer cannot be loaded (missing, damaged, from another build): the
  * same policy, for the repository named by the input's cwd when the input is readable JSON.
  */
-export function unloadableOutcome(event: string, problem: string, raw: string | undefined, env: NodeJS.ProcessEnv): HookOutcome {
+export function unloadableOutcome(
+  event: string,
+  problem: string,
+  raw: string | undefined,
+  env: NodeJS.ProcessEnv,
+): HookOutcome {
   try {
     let cwd = env.CLAUDE_PROJECT_DIR ?? process.cwd();
     try {

@@ -29,7 +29,9 @@ export const DEFAULT_MIRROR_MAX_AGE = 60;
  * Only plain `key: value` lines at the top level are seen; anything fancier falls back to the default.
  */
 export function scanConfigValue(loc: RepoLocation, key: string, env: NodeJS.ProcessEnv): string | undefined {
-  const files = env.JITP_CONFIG ? [env.JITP_CONFIG] : [join(loc.worktreeRoot, '.jit-parallel.yaml'), join(mainRootOf(loc), '.jit-parallel.yaml')];
+  const files = env.JITP_CONFIG
+    ? [env.JITP_CONFIG]
+    : [join(loc.worktreeRoot, '.jit-parallel.yaml'), join(mainRootOf(loc), '.jit-parallel.yaml')];
   for (const f of files) {
     let text: string;
     try {
@@ -53,7 +55,8 @@ export function mirrorMaxAgeOf(loc: RepoLocation, env: NodeJS.ProcessEnv): numbe
 }
 
 const anyLiveIn = (leases: unknown, nowMs: number): boolean =>
-  !Array.isArray(leases) || leases.some((l: { expiresAt?: unknown }) => typeof l?.expiresAt !== 'string' || !(Date.parse(l.expiresAt) <= nowMs));
+  !Array.isArray(leases) ||
+  leases.some((l: { expiresAt?: unknown }) => typeof l?.expiresAt !== 'string' || !(Date.parse(l.expiresAt) <= nowMs));
 
 export function fastCheck(cwd: string, nowMs = Date.now(), env: NodeJS.ProcessEnv = process.env): FastAnswer {
   const loc = discoverRepo(cwd);

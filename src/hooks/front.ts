@@ -39,7 +39,8 @@ if (raw !== undefined && NEEDS_LIVE.has(event)) {
   try {
     const input = JSON.parse(raw) as { cwd?: unknown } | null;
     if (input && typeof input === 'object' && !Array.isArray(input)) {
-      const cwd = typeof input.cwd === 'string' && input.cwd ? input.cwd : process.env.CLAUDE_PROJECT_DIR ?? process.cwd();
+      const cwd =
+        typeof input.cwd === 'string' && input.cwd ? input.cwd : (process.env.CLAUDE_PROJECT_DIR ?? process.cwd());
       fast = fastCheck(cwd);
       // Session start always refreshes mirrors; stale mirrors need a refresh: both go on.
       quiet = !fast.live && fast.stale.length === 0 && (event !== 'session-start' || fast.mirrors.length === 0);
@@ -54,7 +55,10 @@ if (quiet) {
   let pre: { build?: unknown; run?: (raw: string | undefined, fast?: FastAnswer) => Promise<void> } | undefined;
   try {
     pre = require(join(__dirname, 'hook-pre.cjs')) as typeof pre;
-    if (pre?.build !== BUILD_ID || typeof pre.run !== 'function') throw new Error(`dist/hook-pre.cjs is from another build (${String(pre?.build)}, expected ${BUILD_ID}); reinstall the plugin`);
+    if (pre?.build !== BUILD_ID || typeof pre.run !== 'function')
+      throw new Error(
+        `dist/hook-pre.cjs is from another build (${String(pre?.build)}, expected ${BUILD_ID}); reinstall the plugin`,
+      );
   } catch (e) {
     pre = undefined;
     loadFailed(event, raw, e);

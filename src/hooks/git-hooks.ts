@@ -10,7 +10,11 @@ export const MARKER = '# jit-parallel pre-commit backstop';
 export const CHAINED = 'pre-commit.pre-jitp';
 
 export function hooksDirOf(cwd: string): string {
-  const out = execFileSync('git', ['rev-parse', '--git-path', 'hooks'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const out = execFileSync('git', ['rev-parse', '--git-path', 'hooks'], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
   return isAbsolute(out) ? out : resolve(cwd, out);
 }
 
@@ -56,7 +60,8 @@ export function installPreCommit(cwd: string, jitpMjs: string): InstallResult {
   if (existsSync(hook)) {
     if (readFileSync(hook, 'utf8').includes(MARKER)) action = 'updated';
     else {
-      if (existsSync(chainedPath)) throw new Error(`both ${hook} (not ours) and ${chainedPath} exist; merge them by hand, then run again`);
+      if (existsSync(chainedPath))
+        throw new Error(`both ${hook} (not ours) and ${chainedPath} exist; merge them by hand, then run again`);
       renameSync(hook, chainedPath);
     }
   }
@@ -68,7 +73,8 @@ export function uninstallPreCommit(cwd: string): InstallResult {
   const hooksDir = hooksDirOf(cwd);
   const hook = join(hooksDir, 'pre-commit');
   const chainedPath = join(hooksDir, CHAINED);
-  if (!existsSync(hook) || !readFileSync(hook, 'utf8').includes(MARKER)) return { hooksDir, hook, action: 'absent', chained: null };
+  if (!existsSync(hook) || !readFileSync(hook, 'utf8').includes(MARKER))
+    return { hooksDir, hook, action: 'absent', chained: null };
   if (existsSync(chainedPath)) renameSync(chainedPath, hook);
   else unlinkSync(hook); // ours, and nothing to restore
   return { hooksDir, hook, action: 'uninstalled', chained: null };

@@ -9,7 +9,12 @@ export function renewDue(lease: Pick<Lease, 'renewedAt' | 'ttlSecs'>, nowMs: num
   return nowMs - Date.parse(lease.renewedAt) >= (ttl * 1000) / 3;
 }
 
-export async function maybeRenew(store: LeaseStore, lease: Lease, nowMs: number, fallbackTtlSecs: number): Promise<boolean> {
+export async function maybeRenew(
+  store: LeaseStore,
+  lease: Lease,
+  nowMs: number,
+  fallbackTtlSecs: number,
+): Promise<boolean> {
   if (!renewDue(lease, nowMs, fallbackTtlSecs)) return false;
   await store.renew({ issueId: lease.issueId, agentId: lease.agentId, token: lease.token });
   return true;

@@ -20,5 +20,7 @@ const jitpScript = (): string => (process.env.JITP_HOOK_JITP ??= join(__dirname,
  * `fast` its fast check of that input, when it made one.
  */
 export async function run(raw: string | undefined, fast?: FastAnswer): Promise<void> {
-  emit(await runHook('pre-tool-use', raw, { handlers: { 'pre-tool-use': async () => ({ handler }) }, jitpScript }, fast));
+  emit(
+    await runHook('pre-tool-use', raw, { handlers: { 'pre-tool-use': async () => ({ handler }) }, jitpScript }, fast),
+  );
 }

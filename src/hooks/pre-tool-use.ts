@@ -3,7 +3,14 @@
 // it, a systemMessage warns. Every failure goes through failure.ts.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { realpathSync } from 'node:fs';
-import { checkSpawn, decideBash, decideEdit, type BashTarget, type Decision, type Target } from '../core/hook-decision.js';
+import {
+  checkSpawn,
+  decideBash,
+  decideEdit,
+  type BashTarget,
+  type Decision,
+  type Target,
+} from '../core/hook-decision.js';
 import { buildLeaseIndexWith, needsGlobEngine } from '../core/lease-index-core.js';
 import { isGlob, normalizeRepoPath, resolveThroughSymlinks } from '../core/paths.js';
 import { escapeGlob } from '../core/glob-escape.js';
@@ -19,9 +26,12 @@ import { maybeRenew, renewDue } from './heartbeat.js';
 const EDIT_TOOLS = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
 
 const deny = (reason: string): HookOutcome => ({
-  json: { hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason } },
+  json: {
+    hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason },
+  },
 });
-const warn = (messages: string[]): HookOutcome => (messages.length ? { json: { systemMessage: messages.join('\n') } } : {});
+const warn = (messages: string[]): HookOutcome =>
+  messages.length ? { json: { systemMessage: messages.join('\n') } } : {};
 
 const isUnder = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
 
@@ -59,7 +69,11 @@ function isHookInput(x: HookInput): boolean {
 export const handler: HookHandler = async (input, env) => {
   if (!isHookInput(input)) {
     const cwd = hookCwd(undefined, env);
-    return failureOutcome('PreToolUse', 'the hook input is not valid PreToolUse JSON (truncated or malformed)', failureModeOf(discoverRepo(cwd)?.worktreeRoot, env));
+    return failureOutcome(
+      'PreToolUse',
+      'the hook input is not valid PreToolUse JSON (truncated or malformed)',
+      failureModeOf(discoverRepo(cwd)?.worktreeRoot, env),
+    );
   }
   const cwd = hookCwd(input, env);
   let ctx: LiveContext | undefined;
@@ -67,7 +81,11 @@ export const handler: HookHandler = async (input, env) => {
     ctx = liveContext(cwd);
   } catch (e) {
     if (!(e instanceof StoreUnreadable)) throw e;
-    return failureOutcome('PreToolUse', `the lease store cannot be read: ${e.message}`, failureModeOf(discoverRepo(cwd)?.worktreeRoot, env));
+    return failureOutcome(
+      'PreToolUse',
+      `the lease store cannot be read: ${e.message}`,
+      failureModeOf(discoverRepo(cwd)?.worktreeRoot, env),
+    );
   }
   if (!ctx) return {}; // no parallel work active: the path every ordinary edit takes
   return decide(input, env, cwd, ctx);
@@ -77,16 +95,35 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
   const settings = await hookSettings(ctx.loc, env);
   if (settings.policy === 'off') return {};
   // picomatch (40 KB) loads only when some live lease names a glob: leases usually list files.
-  const index = buildLeaseIndexWith(ctx.snap.leases, ctx.nowMs, needsGlobEngine(ctx.snap.leases, ctx.nowMs) ? await import('../core/globs.js') : undefined);
+  const index = buildLeaseIndexWith(
+    ctx.snap.leases,
+    ctx.nowMs,
+    needsGlobEngine(ctx.snap.leases, ctx.nowMs) ? await import('../core/globs.js') : undefined,
+  );
   // Writes go to the store that holds the lease: local, or the remote its mirror came from.
   const stores = new Map<string, Promise<LeaseStore>>();
   const getStore = (leaseId: string) => {
     const r = ctx.remoteOf.get(leaseId)?.remote;
     const key = r ?? '';
-    if (!stores.has(key)) stores.set(key, openStoreFor(ctx.storeDir, r ? { loc: ctx.loc, name: r, timeoutSecs: settings.remoteTimeout, ttl: settings.ttl } : undefined, env));
+    if (!stores.has(key))
+      stores.set(
+        key,
+        openStoreFor(
+          ctx.storeDir,
+          r ? { loc: ctx.loc, name: r, timeoutSecs: settings.remoteTimeout, ttl: settings.ttl } : undefined,
+          env,
+        ),
+      );
     return stores.get(key)!;
   };
-  const resolved = await resolveActor({ input, env, loc: ctx.loc, live: index.leases, store: getStore, isRemote: (id) => ctx.remoteOf.has(id) });
+  const resolved = await resolveActor({
+    input,
+    env,
+    loc: ctx.loc,
+    live: index.leases,
+    store: getStore,
+    isRemote: (id) => ctx.remoteOf.has(id),
+  });
   const warnings = resolved.warning ? [resolved.warning] : [];
   const { actor } = resolved;
   const base = { nowMs: ctx.nowMs, policy: settings.policy, actor, index, remoteOf: ctx.remoteOf };
@@ -99,7 +136,12 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
     return d ? deny(d) : warn(warnings);
   }
   if (EDIT_TOOLS.has(tool)) {
-    const p = typeof ti.file_path === 'string' ? ti.file_path : typeof ti.notebook_path === 'string' ? ti.notebook_path : undefined;
+    const p =
+      typeof ti.file_path === 'string'
+        ? ti.file_path
+        : typeof ti.notebook_path === 'string'
+          ? ti.notebook_path
+          : undefined;
     if (!p) return failureOutcome('PreToolUse', `${tool} call without a file path`, settings.failure);
     const d: Decision = decideEdit({ ...base, target: resolveTarget(p, cwd, ctx.loc) });
     if (d.kind === 'deny') return deny(d.reason);
@@ -114,7 +156,11 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
       if (!actor.lease) return warn(warnings);
       return failureOutcome('PreToolUse', `cannot parse the Bash command (${w.parseError})`, settings.failure);
     }
-    const targets: BashTarget[] = w.targets.map((t) => ({ ...resolveTarget(t.abs, cwd, ctx.loc, t.dir), shown: t.shown, why: t.why }));
+    const targets: BashTarget[] = w.targets.map((t) => ({
+      ...resolveTarget(t.abs, cwd, ctx.loc, t.dir),
+      shown: t.shown,
+      why: t.why,
+    }));
     const d = decideBash(targets, w.unknown, base);
     if (d.kind === 'deny') return deny(d.reason);
     warnings.push(...d.warnings);
@@ -127,7 +173,14 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
     // A renewal of a remote lease is a push; it need not hold up the edit, so it runs detached
     // (`jitp claim renew … --remote`), at most one start per lease per 30 s.
     const { renewInBackground } = await import('./remote-refresh.js');
-    renewInBackground({ storeDir: ctx.storeDir, cwd, jitpScript: env.JITP_HOOK_JITP ?? '', remote, lease, nowMs: ctx.nowMs });
+    renewInBackground({
+      storeDir: ctx.storeDir,
+      cwd,
+      jitpScript: env.JITP_HOOK_JITP ?? '',
+      remote,
+      lease,
+      nowMs: ctx.nowMs,
+    });
     return warn(warnings);
   }
   // The store's writer code loads only when there is something to write.
@@ -135,12 +188,24 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
     try {
       const s = await getStore(lease.id);
       if (extend.length) {
-        await s.extend({ issueId: lease.issueId, agentId: lease.agentId }, extend.map((e) => (isGlob(e.path) ? escapeGlob(e.path) : e.path)), `edited by sub-agent ${actor.subagentId}`);
+        await s.extend(
+          { issueId: lease.issueId, agentId: lease.agentId },
+          extend.map((e) => (isGlob(e.path) ? escapeGlob(e.path) : e.path)),
+          `edited by sub-agent ${actor.subagentId}`,
+        );
       } else await maybeRenew(s, lease, ctx.nowMs, settings.ttl);
     } catch (e) {
       const code = (e as { code?: string }).code;
-      if (code === 'E_HELD') return deny(`jit-parallel: could not add ${extend.map((x) => x.path).join(', ')} to your lease ${lease.id}: ${(e as Error).message}. Do not make this change; report it in your final answer instead.`);
-      if (extend.length) return failureOutcome('PreToolUse', `could not extend lease ${lease.id}${remote ? ` on remote '${remote}'` : ''}: ${(e as Error).message}`, settings.failure);
+      if (code === 'E_HELD')
+        return deny(
+          `jit-parallel: could not add ${extend.map((x) => x.path).join(', ')} to your lease ${lease.id}: ${(e as Error).message}. Do not make this change; report it in your final answer instead.`,
+        );
+      if (extend.length)
+        return failureOutcome(
+          'PreToolUse',
+          `could not extend lease ${lease.id}${remote ? ` on remote '${remote}'` : ''}: ${(e as Error).message}`,
+          settings.failure,
+        );
       warnings.push(`jit-parallel: could not renew lease ${lease.id}: ${(e as Error).message}`);
     }
   }

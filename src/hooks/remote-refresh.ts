@@ -50,14 +50,40 @@ export const RENEW_GAP_SECS = 30;
  * Heartbeat of a remote lease: `jitp claim renew <issue> --agent <holder> --token <n> --remote <r>`
  * detached (a push; the edit does not wait for it). Never throws.
  */
-export function renewInBackground(opts: { storeDir: string; cwd: string; jitpScript: string; remote: string; lease: Lease; nowMs?: number }): boolean {
+export function renewInBackground(opts: {
+  storeDir: string;
+  cwd: string;
+  jitpScript: string;
+  remote: string;
+  lease: Lease;
+  nowMs?: number;
+}): boolean {
   const { lease } = opts;
   if (!opts.jitpScript || !existsSync(opts.jitpScript) || !/^[A-Za-z0-9_-]{1,64}$/.test(lease.id)) return false;
-  if (recentlyStarted(opts.storeDir, join(opts.storeDir, `remote-${remoteFileKey(opts.remote)}.renew-${lease.id}`), RENEW_GAP_SECS, opts.nowMs ?? Date.now())) return false;
+  if (
+    recentlyStarted(
+      opts.storeDir,
+      join(opts.storeDir, `remote-${remoteFileKey(opts.remote)}.renew-${lease.id}`),
+      RENEW_GAP_SECS,
+      opts.nowMs ?? Date.now(),
+    )
+  )
+    return false;
   try {
     const child = spawn(
       process.execPath,
-      [opts.jitpScript, 'claim', 'renew', lease.issueId, '--agent', lease.agentId, '--token', String(lease.token), '--remote', opts.remote],
+      [
+        opts.jitpScript,
+        'claim',
+        'renew',
+        lease.issueId,
+        '--agent',
+        lease.agentId,
+        '--token',
+        String(lease.token),
+        '--remote',
+        opts.remote,
+      ],
       { cwd: opts.cwd, detached: true, stdio: 'ignore' },
     );
     child.on('error', () => undefined);
@@ -86,7 +112,8 @@ export function refreshMirrors(opts: {
   const now = opts.nowMs ?? Date.now();
   const gap = opts.force ? 2 : refreshGapSecs(opts.maxAgeSecs);
   for (const remote of new Set(opts.remotes)) {
-    if (recentlyStarted(opts.storeDir, markerOf(opts.storeDir, remote), gap, now, opts.fetchedAtMs?.get(remote))) continue;
+    if (recentlyStarted(opts.storeDir, markerOf(opts.storeDir, remote), gap, now, opts.fetchedAtMs?.get(remote)))
+      continue;
     refreshInBackground(opts.jitpScript, opts.cwd, remote, opts.force ? 0 : opts.maxAgeSecs);
     started.push(remote);
   }

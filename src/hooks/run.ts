@@ -63,7 +63,15 @@ async function refreshDue(event: string, cwd: string, fast: FastAnswer, deps: Ru
   try {
     const { refreshMirrors } = await import('./remote-refresh.js');
     const jitpScript = deps.jitpScript();
-    refreshMirrors({ storeDir: fast.storeDir, cwd, jitpScript, remotes, ...(fast.fetchedAtMs ? { fetchedAtMs: fast.fetchedAtMs } : {}), maxAgeSecs: fast.maxAgeSecs ?? 60, force: event === 'session-start' });
+    refreshMirrors({
+      storeDir: fast.storeDir,
+      cwd,
+      jitpScript,
+      remotes,
+      ...(fast.fetchedAtMs ? { fetchedAtMs: fast.fetchedAtMs } : {}),
+      maxAgeSecs: fast.maxAgeSecs ?? 60,
+      force: event === 'session-start',
+    });
   } catch {
     /* a refresh that cannot start leaves the view as old as it was; the deny text says how old */
   }
@@ -87,8 +95,9 @@ export async function runHook(event: string, handed: unknown, deps: RunDeps, kno
       input = { __malformed: raw };
     }
     const valid = input.__malformed === undefined;
-    const cwd = typeof input.cwd === 'string' && input.cwd ? input.cwd : process.env.CLAUDE_PROJECT_DIR ?? process.cwd();
-    const fast = valid && NEEDS_LIVE.has(event) ? known ?? fastCheck(cwd) : undefined;
+    const cwd =
+      typeof input.cwd === 'string' && input.cwd ? input.cwd : (process.env.CLAUDE_PROJECT_DIR ?? process.cwd());
+    const fast = valid && NEEDS_LIVE.has(event) ? (known ?? fastCheck(cwd)) : undefined;
     if (fast) await refreshDue(event, cwd, fast, deps);
     if (fast && !fast.live) return {}; // no parallel work active: the path every ordinary edit takes
     deps.jitpScript();
@@ -97,9 +106,13 @@ export async function runHook(event: string, handed: unknown, deps: RunDeps, kno
   } catch (e) {
     // Any bug or I/O error: the explicit failure policy, never a stray exit 1.
     try {
-      const cwd = typeof input?.cwd === 'string' ? input.cwd : process.env.CLAUDE_PROJECT_DIR ?? process.cwd();
+      const cwd = typeof input?.cwd === 'string' ? input.cwd : (process.env.CLAUDE_PROJECT_DIR ?? process.cwd());
       const msg = (e as Error)?.message?.split('\n')[0] ?? String(e);
-      return failureOutcome(EVENT_NAMES[event] ?? event, `hook error: ${msg}`, failureModeOf(discoverRepo(cwd)?.worktreeRoot, process.env));
+      return failureOutcome(
+        EVENT_NAMES[event] ?? event,
+        `hook error: ${msg}`,
+        failureModeOf(discoverRepo(cwd)?.worktreeRoot, process.env),
+      );
     } catch {
       return { json: { systemMessage: `jit-parallel: hook error: ${String(e)}; not checked, allowed.` } };
     }

@@ -51,13 +51,17 @@ export const HOOK_REMOTE_BUDGET_MS = 3000;
  */
 export async function openStoreFor(
   storeDir: string,
-  remote: { loc: import('../git/discover.js').RepoLocation; name: string; timeoutSecs: number; ttl: number } | undefined,
+  remote:
+    { loc: import('../git/discover.js').RepoLocation; name: string; timeoutSecs: number; ttl: number } | undefined,
   env: NodeJS.ProcessEnv,
 ): Promise<LeaseStore> {
   if (!remote) return openStore(storeDir);
   const { openRemoteStore } = await import('../store/open.js');
   const fromEnv = Number(env.JITP_REMOTE_TIMEOUT_MS);
-  const ms = Math.min(Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : remote.timeoutSecs * 1000, HOOK_REMOTE_TIMEOUT_MS);
+  const ms = Math.min(
+    Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : remote.timeoutSecs * 1000,
+    HOOK_REMOTE_TIMEOUT_MS,
+  );
   return openRemoteStore(remote.loc, remote.name, {
     defaultTtlSecs: remote.ttl,
     contentionBudgetMs: HOOK_REMOTE_BUDGET_MS,

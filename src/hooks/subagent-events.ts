@@ -9,7 +9,11 @@ import type { HookInput, HookOutcome } from './contract.js';
 import { hookCwd, liveContext } from './context.js';
 import { openStoreFor } from './store-access.js';
 
-export async function recordSubagent(input: HookInput, env: NodeJS.ProcessEnv, type: 'subagent-start' | 'subagent-stop'): Promise<HookOutcome> {
+export async function recordSubagent(
+  input: HookInput,
+  env: NodeJS.ProcessEnv,
+  type: 'subagent-start' | 'subagent-stop',
+): Promise<HookOutcome> {
   const agentId = typeof input.agent_id === 'string' ? input.agent_id : undefined;
   if (!agentId) return {};
   const ctx = liveContext(hookCwd(input, env));
@@ -18,7 +22,10 @@ export async function recordSubagent(input: HookInput, env: NodeJS.ProcessEnv, t
   let lease: Lease | undefined = live.find((l) => boundAgents(l).includes(agentId));
   if (!lease && type === 'subagent-stop') {
     // A sub-agent that never edited never bound; its binding line still says whose work it was.
-    const file = typeof input.agent_transcript_path === 'string' ? input.agent_transcript_path : subagentTranscriptPath(input, agentId);
+    const file =
+      typeof input.agent_transcript_path === 'string'
+        ? input.agent_transcript_path
+        : subagentTranscriptPath(input, agentId);
     const prompt = file ? initialPromptOf(firstLine(file), agentId) : undefined;
     const b = prompt ? parseBindingLine(prompt) : undefined;
     lease = b ? live.find((l) => l.id === b.leaseId && l.bindSecret === b.secret) : undefined;
@@ -26,7 +33,11 @@ export async function recordSubagent(input: HookInput, env: NodeJS.ProcessEnv, t
   // A remote lease's notes stay on this machine too (RemoteLeaseStore.note appends to the
   // clone's event log of that remote; no push), but next to that remote's other events.
   const remote = lease ? ctx.remoteOf.get(lease.id)?.remote : undefined;
-  const store = await openStoreFor(ctx.storeDir, remote ? { loc: ctx.loc, name: remote, timeoutSecs: 20, ttl: lease!.ttlSecs } : undefined, env);
+  const store = await openStoreFor(
+    ctx.storeDir,
+    remote ? { loc: ctx.loc, name: remote, timeoutSecs: 20, ttl: lease!.ttlSecs } : undefined,
+    env,
+  );
   await store.note({
     type,
     by: `claude:${agentId}`,

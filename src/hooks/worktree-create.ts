@@ -33,19 +33,28 @@ async function plainWorktree(mainRoot: string, commonDir: string, name: string):
   } catch {
     mkdirSync(join(commonDir, 'info'), { recursive: true });
   }
-  if (!text.split('\n').includes('/.claude/worktrees/')) writeFileSync(exclude, `${text}${text && !text.endsWith('\n') ? '\n' : ''}/.claude/worktrees/\n`);
+  if (!text.split('\n').includes('/.claude/worktrees/'))
+    writeFileSync(exclude, `${text}${text && !text.endsWith('\n') ? '\n' : ''}/.claude/worktrees/\n`);
   // From HEAD, not origin/HEAD: a stale origin/HEAD is a known source of wrong bases.
-  await worktreeAdmin(commonDir, () => git(mainRoot, ['worktree', 'add', '-q', '-b', `worktree-${name}`, path, 'HEAD']));
+  await worktreeAdmin(commonDir, () =>
+    git(mainRoot, ['worktree', 'add', '-q', '-b', `worktree-${name}`, path, 'HEAD']),
+  );
   return path;
 }
 
 export const handler: HookHandler = async (input, env) => {
   // Malformed input must not create anything anywhere (least of all in the hook's own cwd).
-  if (typeof input.name !== 'string' || !input.name.trim()) return refuse('jit-parallel: WorktreeCreate input without a name (malformed hook input); no worktree created');
-  const name = input.name.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[.-]+/, '').slice(0, 80) || `agent-${Date.now()}`;
+  if (typeof input.name !== 'string' || !input.name.trim())
+    return refuse('jit-parallel: WorktreeCreate input without a name (malformed hook input); no worktree created');
+  const name =
+    input.name
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .replace(/^[.-]+/, '')
+      .slice(0, 80) || `agent-${Date.now()}`;
   const claudeAgentId = name.replace(/^agent-/, '');
   const cwd = typeof input.cwd === 'string' ? input.cwd : env.CLAUDE_PROJECT_DIR;
-  if (!cwd) return refuse('jit-parallel: WorktreeCreate input without a cwd and no CLAUDE_PROJECT_DIR; no worktree created');
+  if (!cwd)
+    return refuse('jit-parallel: WorktreeCreate input without a cwd and no CLAUDE_PROJECT_DIR; no worktree created');
   const loc = discoverRepo(cwd);
   if (!loc) return refuse(`jit-parallel: ${cwd} is not inside a git repository; cannot create a worktree`);
   const mainRoot = mainRootOf(loc);
@@ -53,7 +62,14 @@ export const handler: HookHandler = async (input, env) => {
     const { config } = loadConfig(mainRoot, env);
     const store = await openLeaseStore(loc, config, env);
     const progress: string[] = [];
-    const w: WorktreeEnv = { mainRoot, commonDir: loc.commonDir, config, store, env, progress: (l) => progress.push(l) };
+    const w: WorktreeEnv = {
+      mainRoot,
+      commonDir: loc.commonDir,
+      config,
+      store,
+      env,
+      progress: (l) => progress.push(l),
+    };
     const calls = typeof input.transcript_path === 'string' ? pendingIsolatedCalls(input.transcript_path) : [];
     const a = assignWorktree(calls, readBatch(mainRoot), claudeAgentId);
     switch (a.kind) {
@@ -63,7 +79,10 @@ export const handler: HookHandler = async (input, env) => {
         return { stdout: `${await plainWorktree(mainRoot, loc.commonDir, name)}\n` };
       case 'existing':
         // Never hand the client a path that is not there: it would become the sub-agent's cwd.
-        if (!existsSync(a.issue.worktree!)) return refuse(`jit-parallel: the worktree ${a.issue.worktree} recorded for this sub-agent is gone; run \`jitp cleanup\` and start the sub-agent again`);
+        if (!existsSync(a.issue.worktree!))
+          return refuse(
+            `jit-parallel: the worktree ${a.issue.worktree} recorded for this sub-agent is gone; run \`jitp cleanup\` and start the sub-agent again`,
+          );
         return { stdout: `${a.issue.worktree}\n` };
       case 'binding':
       case 'next': {
@@ -72,7 +91,10 @@ export const handler: HookHandler = async (input, env) => {
         if (a.kind === 'binding') {
           if (!store) return refuse('jit-parallel: the prompt carries a lease binding but no lease store is available');
           const l = (await store.read()).leases.find((x) => x.id === a.leaseId && isLive(x));
-          if (!l) return refuse(`jit-parallel: lease ${a.leaseId} named by the sub-agent's prompt is not live; re-claim the issue and re-render the prompt`);
+          if (!l)
+            return refuse(
+              `jit-parallel: lease ${a.leaseId} named by the sub-agent's prompt is not live; re-claim the issue and re-render the prompt`,
+            );
           await store.bind(l.id, a.secret, claudeAgentId); // checks the secret
           issueId = l.issueId;
           lease = { id: l.id, agentId: l.agentId };
@@ -90,7 +112,8 @@ export const handler: HookHandler = async (input, env) => {
         const reserved = await updateBatch(mainRoot, loc.commonDir, (cur) => {
           const b = cur!;
           const i = b.issues.find((x) => x.id === info.id);
-          if (i?.agent.claudeAgentId && i.agent.claudeAgentId !== claudeAgentId) return { batch: undefined, value: `issue ${i.short} already has sub-agent ${i.agent.claudeAgentId}` };
+          if (i?.agent.claudeAgentId && i.agent.claudeAgentId !== claudeAgentId)
+            return { batch: undefined, value: `issue ${i.short} already has sub-agent ${i.agent.claudeAgentId}` };
           if (i) Object.assign(i.agent, { claudeAgentId, state: 'running', startedAt: new Date().toISOString() });
           return { batch: i ? b : undefined, value: null as string | null };
         });
@@ -104,7 +127,8 @@ export const handler: HookHandler = async (input, env) => {
           } catch (e) {
             await updateBatch(mainRoot, loc.commonDir, (b) => {
               const i = b?.issues.find((x) => x.id === info.id);
-              if (i && i.agent.claudeAgentId === claudeAgentId) Object.assign(i.agent, { claudeAgentId: null, state: 'pending' });
+              if (i && i.agent.claudeAgentId === claudeAgentId)
+                Object.assign(i.agent, { claudeAgentId: null, state: 'pending' });
               return { batch: b && i ? b : undefined, value: undefined };
             });
             throw e;
@@ -115,7 +139,14 @@ export const handler: HookHandler = async (input, env) => {
             return { batch: b && i ? b : undefined, value: undefined };
           });
         }
-        await store?.note({ type: 'worktree-create', by: lease?.agentId ?? 'jitp', issueId: info.id, ...(lease ? { leaseId: lease.id } : {}), claudeAgentId, worktree: path });
+        await store?.note({
+          type: 'worktree-create',
+          by: lease?.agentId ?? 'jitp',
+          issueId: info.id,
+          ...(lease ? { leaseId: lease.id } : {}),
+          claudeAgentId,
+          worktree: path,
+        });
         return { stdout: `${path}\n` };
       }
     }
@@ -124,4 +155,3 @@ export const handler: HookHandler = async (input, env) => {
     return refuse(`jit-parallel: cannot create the worktree: ${msg}`);
   }
 };
-

@@ -21,12 +21,24 @@ export const handler: HookHandler = async (input, env) => {
   const mainRoot = mainRootOf(loc);
   try {
     const { config } = loadConfig(mainRoot, env);
-    const w: WorktreeEnv = { mainRoot, commonDir: loc.commonDir, config, store: await openLeaseStore(loc, config, env), env, progress: () => {} };
+    const w: WorktreeEnv = {
+      mainRoot,
+      commonDir: loc.commonDir,
+      config,
+      store: await openLeaseStore(loc, config, env),
+      env,
+      progress: () => {},
+    };
     const batch = readBatch(mainRoot);
     const issue = batch?.issues.find((i) => i.worktree === path);
     if (batch && issue) {
       const o = await removeIssue(w, batch, issue, { mode: 'remove', force: false });
-      if (!o.verdict.allowed) return { json: { systemMessage: `jit-parallel: kept ${path} (${o.verdict.refusals.join('; ')}); \`jitp status\` shows it, \`jitp merge\` merges committed work` } };
+      if (!o.verdict.allowed)
+        return {
+          json: {
+            systemMessage: `jit-parallel: kept ${path} (${o.verdict.refusals.join('; ')}); \`jitp status\` shows it, \`jitp merge\` merges committed work`,
+          },
+        };
       return {};
     }
     // A worktree jitp did not make for an issue: same safety rule, against the main checkout's branch.

@@ -43,7 +43,9 @@ export function renderMatrix(m: MatrixInput): string {
   if (bad.length) {
     lines.push('', 'conflicts:');
     for (const r of bad) {
-      const files = r.error ? `error: ${r.error}` : r.files.slice(0, 6).map(quoteName).join(', ') + (r.files.length > 6 ? `, … (${r.files.length})` : '');
+      const files = r.error
+        ? `error: ${r.error}`
+        : r.files.slice(0, 6).map(quoteName).join(', ') + (r.files.length > 6 ? `, … (${r.files.length})` : '');
       lines.push(`  ${r.a} x ${r.b}: ${files}`);
     }
   } else lines.push('', 'no conflicts: every branch merges cleanly with the tip and with every other branch');

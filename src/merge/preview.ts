@@ -38,14 +38,26 @@ export function parseChunkOutput(out: string, token: string): Map<number, RawRes
   return res;
 }
 
-function runChunk(cwd: string, calls: Call[], revs: string[], env: NodeJS.ProcessEnv): Promise<{ results: Map<number, RawResult>; stderr: string }> {
+function runChunk(
+  cwd: string,
+  calls: Call[],
+  revs: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ results: Map<number, RawResult>; stderr: string }> {
   const token = `JITPMARK${randomBytes(8).toString('hex')}`;
   // Revisions go in as positional parameters, never into the script text.
   const script = calls
-    .map((c) => `git merge-tree --write-tree --name-only --no-messages -z "\${${revs.indexOf(c.a) + 1}}" "\${${revs.indexOf(c.b) + 1}}"; printf '\\0${token}:${c.index}:%d\\0' $?`)
+    .map(
+      (c) =>
+        `git merge-tree --write-tree --name-only --no-messages -z "\${${revs.indexOf(c.a) + 1}}" "\${${revs.indexOf(c.b) + 1}}"; printf '\\0${token}:${c.index}:%d\\0' $?`,
+    )
     .join('\n');
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', script, 'sh', ...revs], { cwd, env: { ...env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', ['-c', script, 'sh', ...revs], {
+      cwd,
+      env: { ...env, LC_ALL: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -87,7 +99,13 @@ export async function preview(
   return pairs.map(([a, b], i) => {
     const r = all.get(i);
     if (!r || (r.code !== 0 && r.code !== 1)) {
-      return { a, b, clean: false, files: [], error: stderr.trim().split('\n')[0] || `git merge-tree failed (exit ${r?.code ?? 'none'})` };
+      return {
+        a,
+        b,
+        clean: false,
+        files: [],
+        error: stderr.trim().split('\n')[0] || `git merge-tree failed (exit ${r?.code ?? 'none'})`,
+      };
     }
     return { a, b, clean: r.code === 0, files: [...new Set(r.fields.slice(1))] };
   });

@@ -26,18 +26,33 @@ export interface QueueStep {
 
 export interface QueueReport {
   steps: QueueStep[];
-  stopped: null | { issue: string; short: string; because: 'conflict' | 'test-failed' | 'merge-failed'; files: string[]; next: string[] };
+  stopped: null | {
+    issue: string;
+    short: string;
+    because: 'conflict' | 'test-failed' | 'merge-failed';
+    files: string[];
+    next: string[];
+  };
   done: boolean;
 }
 
-const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120);
+const oneLine = (s: string) =>
+  s
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 120);
 
 export async function issueFacts(mainRoot: string, batch: Batch, issue: BatchIssue): Promise<IssueGitFacts> {
   const exists = !!issue.branch && (await branchExists(mainRoot, issue.branch));
   let ahead = 0;
   let overBase = 0;
   if (exists) {
-    const r = await gitRun(mainRoot, ['rev-list', '--count', `refs/heads/${batch.integration}..refs/heads/${issue.branch}`]);
+    const r = await gitRun(mainRoot, [
+      'rev-list',
+      '--count',
+      `refs/heads/${batch.integration}..refs/heads/${issue.branch}`,
+    ]);
     ahead = r.code === 0 ? Number(r.stdout.trim()) : 0;
     const o = await gitRun(mainRoot, ['rev-list', '--count', `${batch.base}..refs/heads/${issue.branch}`]);
     overBase = o.code === 0 ? Number(o.stdout.trim()) : 0;
@@ -54,7 +69,8 @@ async function repoFacts(mainRoot: string, branch: string | null) {
   const mergeHead = (await gitRun(mainRoot, ['rev-parse', '-q', '--verify', 'MERGE_HEAD'])).code === 0;
   const u = await gitRun(mainRoot, ['diff', '--name-only', '--diff-filter=U', '-z']);
   const unmerged = [...new Set(u.stdout.split('\0').filter(Boolean))];
-  const branchInHead = !!branch && (await gitRun(mainRoot, ['merge-base', '--is-ancestor', `refs/heads/${branch}`, 'HEAD'])).code === 0;
+  const branchInHead =
+    !!branch && (await gitRun(mainRoot, ['merge-base', '--is-ancestor', `refs/heads/${branch}`, 'HEAD'])).code === 0;
   const head = (await revParse(mainRoot, 'HEAD')) ?? '';
   return { mergeHead, unmerged, branchInHead, head };
 }
@@ -62,9 +78,14 @@ async function repoFacts(mainRoot: string, branch: string | null) {
 async function requireIntegrationCheckout(q: QueueEnv, batch: Batch, allowMerge: boolean): Promise<void> {
   const cur = await currentBranch(q.mainRoot);
   if (cur !== batch.integration) {
-    throw new JitpError('E_NOT_ON_INTEGRATION', EXIT.USAGE, `the main checkout ${q.mainRoot} is on ${cur ?? 'a detached HEAD'}, not the integration branch ${batch.integration}`, {
-      hint: `git -C ${JSON.stringify(q.mainRoot)} switch ${batch.integration}`,
-    });
+    throw new JitpError(
+      'E_NOT_ON_INTEGRATION',
+      EXIT.USAGE,
+      `the main checkout ${q.mainRoot} is on ${cur ?? 'a detached HEAD'}, not the integration branch ${batch.integration}`,
+      {
+        hint: `git -C ${JSON.stringify(q.mainRoot)} switch ${batch.integration}`,
+      },
+    );
   }
   const f = await repoFacts(q.mainRoot, null);
   if (f.mergeHead && !allowMerge) {
@@ -75,16 +96,29 @@ async function requireIntegrationCheckout(q: QueueEnv, batch: Batch, allowMerge:
   if (!f.mergeHead) {
     const d = await dirtyState(q.mainRoot);
     if (d.modified.length) {
-      throw new JitpError('E_DIRTY_MAIN', EXIT.FAILURE, `the main checkout has uncommitted changes: ${d.modified.slice(0, 5).join(', ')}`, {
-        hint: 'commit or stash them first (`git stash`), then run `jitp merge` again',
-      });
+      throw new JitpError(
+        'E_DIRTY_MAIN',
+        EXIT.FAILURE,
+        `the main checkout has uncommitted changes: ${d.modified.slice(0, 5).join(', ')}`,
+        {
+          hint: 'commit or stash them first (`git stash`), then run `jitp merge` again',
+        },
+      );
     }
   }
 }
 
-async function setIssue(q: QueueEnv, id: string, patch: Partial<BatchIssue['merge']>, run?: Partial<Batch['mergeRun']>): Promise<void> {
+async function setIssue(
+  q: QueueEnv,
+  id: string,
+  patch: Partial<BatchIssue['merge']>,
+  run?: Partial<Batch['mergeRun']>,
+): Promise<void> {
   await updateBatch(q.mainRoot, q.commonDir, (b) => {
-    if (!b) throw new JitpError('E_NO_BATCH', EXIT.STORE, 'the batch file vanished during the merge', { hint: 'restore .jit-parallel/batch.yaml' });
+    if (!b)
+      throw new JitpError('E_NO_BATCH', EXIT.STORE, 'the batch file vanished during the merge', {
+        hint: 'restore .jit-parallel/batch.yaml',
+      });
     const i = b.issues.find((x) => x.id === id)!;
     Object.assign(i.merge, patch, { at: new Date().toISOString() });
     if (run) Object.assign(b.mergeRun, run);
@@ -100,7 +134,12 @@ async function setRun(q: QueueEnv, run: Partial<Batch['mergeRun']>): Promise<voi
   });
 }
 
-const nextSteps = (because: 'conflict' | 'test-failed' | 'merge-failed', root: string, short: string, branch: string): string[] =>
+const nextSteps = (
+  because: 'conflict' | 'test-failed' | 'merge-failed',
+  root: string,
+  short: string,
+  branch: string,
+): string[] =>
   because === 'conflict'
     ? [
         `cd ${JSON.stringify(root)}`,
@@ -118,29 +157,71 @@ const nextSteps = (because: 'conflict' | 'test-failed' | 'merge-failed', root: s
           `# or undo this merge and go on without ${short} (its work stays on ${branch}):`,
           `jitp merge --skip`,
         ]
-      : [`# see the git message above; fix the cause in ${JSON.stringify(root)}, then:`, `jitp merge --continue`, `jitp merge --skip`];
+      : [
+          `# see the git message above; fix the cause in ${JSON.stringify(root)}, then:`,
+          `jitp merge --continue`,
+          `jitp merge --skip`,
+        ];
 
 async function runTests(q: QueueEnv, test: string | null, short: string): Promise<{ ok: boolean; tail: string }> {
   if (!test) return { ok: true, tail: '' };
   q.progress(`[${short}] test: ${test}`);
   const started = Date.now();
   const r = await runShell(test, { cwd: q.mainRoot, env: q.env, onLine: (l) => q.progress(`[${short}]   ${l}`) });
-  q.progress(`[${short}] test ${r.code === 0 ? 'passed' : `FAILED (exit ${r.code})`} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  q.progress(
+    `[${short}] test ${r.code === 0 ? 'passed' : `FAILED (exit ${r.code})`} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+  );
   return { ok: r.code === 0, tail: r.output.trim().split('\n').slice(-3).join(' | ').slice(0, 300) };
 }
 
-async function afterMerged(q: QueueEnv, batch: Batch, issue: BatchIssue, test: string | null, report: QueueReport): Promise<boolean> {
+async function afterMerged(
+  q: QueueEnv,
+  batch: Batch,
+  issue: BatchIssue,
+  test: string | null,
+  report: QueueReport,
+): Promise<boolean> {
   const t = await runTests(q, test, issue.short);
   const head = (await revParse(q.mainRoot, 'HEAD'))!;
   if (!t.ok) {
     const reason = `tests failed after merging: ${test}${t.tail ? ` (${t.tail})` : ''}`;
-    await setIssue(q, issue.id, { state: 'test-failed', reason, commit: head }, { state: 'stopped', current: issue.id, stoppedBecause: 'test-failed' });
-    report.steps.push({ issue: issue.id, short: issue.short, branch: issue.branch, outcome: 'test-failed', detail: reason, commit: head });
-    report.stopped = { issue: issue.id, short: issue.short, because: 'test-failed', files: [], next: nextSteps('test-failed', q.mainRoot, issue.short, issue.branch!) };
+    await setIssue(
+      q,
+      issue.id,
+      { state: 'test-failed', reason, commit: head },
+      { state: 'stopped', current: issue.id, stoppedBecause: 'test-failed' },
+    );
+    report.steps.push({
+      issue: issue.id,
+      short: issue.short,
+      branch: issue.branch,
+      outcome: 'test-failed',
+      detail: reason,
+      commit: head,
+    });
+    report.stopped = {
+      issue: issue.id,
+      short: issue.short,
+      because: 'test-failed',
+      files: [],
+      next: nextSteps('test-failed', q.mainRoot, issue.short, issue.branch!),
+    };
     return false;
   }
-  await setIssue(q, issue.id, { state: 'merged', reason: null, files: [], commit: head }, { state: 'running', current: null, before: null, stoppedBecause: null });
-  report.steps.push({ issue: issue.id, short: issue.short, branch: issue.branch, outcome: 'merged', detail: `merged as ${head.slice(0, 12)}`, commit: head });
+  await setIssue(
+    q,
+    issue.id,
+    { state: 'merged', reason: null, files: [], commit: head },
+    { state: 'running', current: null, before: null, stoppedBecause: null },
+  );
+  report.steps.push({
+    issue: issue.id,
+    short: issue.short,
+    branch: issue.branch,
+    outcome: 'merged',
+    detail: `merged as ${head.slice(0, 12)}`,
+    commit: head,
+  });
   q.progress(`[${issue.short}] merged ${issue.branch} -> ${batch.integration} (${head.slice(0, 12)})`);
   return true;
 }
@@ -161,21 +242,45 @@ async function drive(q: QueueEnv, test: string | null, report: QueueReport): Pro
       if (r.reason === 'already-merged') {
         const head = (await revParse(q.mainRoot, 'HEAD'))!;
         await setIssue(q, issue.id, { state: 'merged', reason: null, commit: head });
-        report.steps.push({ issue: issue.id, short: issue.short, branch: issue.branch, outcome: 'merged', detail: r.detail, commit: head });
+        report.steps.push({
+          issue: issue.id,
+          short: issue.short,
+          branch: issue.branch,
+          outcome: 'merged',
+          detail: r.detail,
+          commit: head,
+        });
         continue;
       }
       if (r.reason === 'no-commits' && facts.branchExists) {
         await setIssue(q, issue.id, { state: 'skipped', reason: r.detail });
-        report.steps.push({ issue: issue.id, short: issue.short, branch: issue.branch, outcome: 'skipped', detail: r.detail });
+        report.steps.push({
+          issue: issue.id,
+          short: issue.short,
+          branch: issue.branch,
+          outcome: 'skipped',
+          detail: r.detail,
+        });
       } else {
         await setIssue(q, issue.id, { reason: r.detail });
-        report.steps.push({ issue: issue.id, short: issue.short, branch: issue.branch, outcome: 'not-ready', detail: r.detail });
+        report.steps.push({
+          issue: issue.id,
+          short: issue.short,
+          branch: issue.branch,
+          outcome: 'not-ready',
+          detail: r.detail,
+        });
       }
       q.progress(`[${issue.short}] (${n + 1}/${total}) not merged: ${r.detail}`);
       continue;
     }
     const before = (await revParse(q.mainRoot, 'HEAD'))!;
-    await setIssue(q, issue.id, { state: 'merging', reason: null }, { state: 'running', current: issue.id, before, test, stoppedBecause: null });
+    await setIssue(
+      q,
+      issue.id,
+      { state: 'merging', reason: null },
+      { state: 'running', current: issue.id, before, test, stoppedBecause: null },
+    );
     q.progress(`[${issue.short}] (${n + 1}/${total}) merging ${issue.branch} into ${batch.integration}…`);
     const msg = `Merge ${issue.branch} (${issue.short}${issue.title ? `: ${oneLine(issue.title)}` : ''})`;
     const m = await gitRun(q.mainRoot, ['merge', '--no-ff', '--no-edit', '-m', msg, `refs/heads/${issue.branch}`]);
@@ -183,17 +288,52 @@ async function drive(q: QueueEnv, test: string | null, report: QueueReport): Pro
       const f = await repoFacts(q.mainRoot, issue.branch);
       if (f.mergeHead && f.unmerged.length) {
         const reason = `conflict in ${f.unmerged.length} file(s): ${f.unmerged.slice(0, 5).join(', ')}`;
-        await setIssue(q, issue.id, { state: 'conflict', reason, files: f.unmerged }, { state: 'stopped', current: issue.id, stoppedBecause: 'conflict' });
-        report.steps.push({ issue: issue.id, short: issue.short, branch: issue.branch, outcome: 'conflict', detail: reason, files: f.unmerged });
-        report.stopped = { issue: issue.id, short: issue.short, because: 'conflict', files: f.unmerged, next: nextSteps('conflict', q.mainRoot, issue.short, issue.branch!) };
+        await setIssue(
+          q,
+          issue.id,
+          { state: 'conflict', reason, files: f.unmerged },
+          { state: 'stopped', current: issue.id, stoppedBecause: 'conflict' },
+        );
+        report.steps.push({
+          issue: issue.id,
+          short: issue.short,
+          branch: issue.branch,
+          outcome: 'conflict',
+          detail: reason,
+          files: f.unmerged,
+        });
+        report.stopped = {
+          issue: issue.id,
+          short: issue.short,
+          because: 'conflict',
+          files: f.unmerged,
+          next: nextSteps('conflict', q.mainRoot, issue.short, issue.branch!),
+        };
         q.progress(`[${issue.short}] CONFLICT: ${reason}; the merge is left in progress for you to resolve`);
         return report;
       }
       // git refused before merging (e.g. an untracked file would be overwritten).
       const reason = `git merge failed: ${m.stderr.trim().split('\n').slice(0, 3).join(' ')}`;
-      await setIssue(q, issue.id, { state: 'pending', reason }, { state: 'stopped', current: issue.id, stoppedBecause: null });
-      report.steps.push({ issue: issue.id, short: issue.short, branch: issue.branch, outcome: 'merge-failed', detail: reason });
-      report.stopped = { issue: issue.id, short: issue.short, because: 'merge-failed', files: [], next: nextSteps('merge-failed', q.mainRoot, issue.short, issue.branch!) };
+      await setIssue(
+        q,
+        issue.id,
+        { state: 'pending', reason },
+        { state: 'stopped', current: issue.id, stoppedBecause: null },
+      );
+      report.steps.push({
+        issue: issue.id,
+        short: issue.short,
+        branch: issue.branch,
+        outcome: 'merge-failed',
+        detail: reason,
+      });
+      report.stopped = {
+        issue: issue.id,
+        short: issue.short,
+        because: 'merge-failed',
+        files: [],
+        next: nextSteps('merge-failed', q.mainRoot, issue.short, issue.branch!),
+      };
       return report;
     }
     if (!(await afterMerged(q, batch, issue, test, report))) return report;
@@ -207,9 +347,14 @@ export async function startQueue(q: QueueEnv, test: string | null): Promise<Queu
   const batch = readBatch(q.mainRoot)!;
   if (batch.mergeRun.state === 'stopped' || (batch.mergeRun.state === 'running' && batch.mergeRun.current)) {
     const cur = batch.issues.find((i) => i.id === batch.mergeRun.current);
-    throw new JitpError('E_MERGE_STOPPED', EXIT.FAILURE, `the merge queue is stopped at ${cur?.short ?? batch.mergeRun.current} (${batch.mergeRun.stoppedBecause ?? 'merge failed'})`, {
-      hint: 'resolve it and run `jitp merge --continue`, or `jitp merge --skip`',
-    });
+    throw new JitpError(
+      'E_MERGE_STOPPED',
+      EXIT.FAILURE,
+      `the merge queue is stopped at ${cur?.short ?? batch.mergeRun.current} (${batch.mergeRun.stoppedBecause ?? 'merge failed'})`,
+      {
+        hint: 'resolve it and run `jitp merge --continue`, or `jitp merge --skip`',
+      },
+    );
   }
   await requireIntegrationCheckout(q, batch, false);
   return drive(q, test, { steps: [], stopped: null, done: false });
@@ -239,22 +384,42 @@ export async function continueQueue(q: QueueEnv, testOverride: string | null | u
   const act = continueAction(batch, f);
   switch (act.kind) {
     case 'still-conflicted':
-      throw new JitpError('E_STILL_CONFLICTED', EXIT.FAILURE, `${act.files.length} file(s) still in conflict: ${act.files.slice(0, 8).join(', ')}`, {
-        hint: 'resolve the markers, `git add` each file, then `jitp merge --continue` (or `jitp merge --skip`)',
-        details: { files: act.files },
-      });
+      throw new JitpError(
+        'E_STILL_CONFLICTED',
+        EXIT.FAILURE,
+        `${act.files.length} file(s) still in conflict: ${act.files.slice(0, 8).join(', ')}`,
+        {
+          hint: 'resolve the markers, `git add` each file, then `jitp merge --continue` (or `jitp merge --skip`)',
+          details: { files: act.files },
+        },
+      );
     case 'merge-aborted':
-      throw new JitpError('E_MERGE_GONE', EXIT.FAILURE, `the merge of ${issue.branch} is no longer in progress and ${issue.branch} is not in ${batch.integration}`, {
-        hint: 'it was aborted by hand: run `jitp merge --skip` to go on without it, or `git merge ' + issue.branch + '` and resolve it again',
-      });
+      throw new JitpError(
+        'E_MERGE_GONE',
+        EXIT.FAILURE,
+        `the merge of ${issue.branch} is no longer in progress and ${issue.branch} is not in ${batch.integration}`,
+        {
+          hint:
+            'it was aborted by hand: run `jitp merge --skip` to go on without it, or `git merge ' +
+            issue.branch +
+            '` and resolve it again',
+        },
+      );
     case 'commit-merge': {
       q.progress(`[${issue.short}] concluding the resolved merge`);
       // The user's hooks run; the issue's own lease is named so jitp's commit guard accepts its files.
-      const c = await gitRun(q.mainRoot, ['commit', '--no-edit'], { env: { ...q.env, ...(issue.leaseId ? { JITP_LEASE: issue.leaseId } : {}) } });
+      const c = await gitRun(q.mainRoot, ['commit', '--no-edit'], {
+        env: { ...q.env, ...(issue.leaseId ? { JITP_LEASE: issue.leaseId } : {}) },
+      });
       if (c.code !== 0) {
-        throw new JitpError('E_GIT', EXIT.GIT, `could not conclude the merge of ${issue.branch}: ${c.stderr.trim().split('\n').slice(-3).join(' ')}`, {
-          hint: 'fix what the commit hook reports (the merge is still in progress), then `jitp merge --continue`',
-        });
+        throw new JitpError(
+          'E_GIT',
+          EXIT.GIT,
+          `could not conclude the merge of ${issue.branch}: ${c.stderr.trim().split('\n').slice(-3).join(' ')}`,
+          {
+            hint: 'fix what the commit hook reports (the merge is still in progress), then `jitp merge --continue`',
+          },
+        );
       }
       break;
     }
@@ -270,7 +435,9 @@ export async function skipQueue(q: QueueEnv, testOverride: string | null | undef
   const batch = await loadForResume(q);
   const test = testOverride !== undefined ? testOverride : batch.mergeRun.test;
   if (batch.mergeRun.state !== 'stopped' || !batch.mergeRun.current) {
-    throw new JitpError('E_NOTHING_TO_SKIP', EXIT.USAGE, 'the merge queue is not stopped on any issue', { hint: 'run `jitp merge` (or `jitp status`)' });
+    throw new JitpError('E_NOTHING_TO_SKIP', EXIT.USAGE, 'the merge queue is not stopped on any issue', {
+      hint: 'run `jitp merge` (or `jitp status`)',
+    });
   }
   await requireIntegrationCheckout(q, batch, true);
   const issue = findIssue(batch, batch.mergeRun.current);
@@ -280,17 +447,29 @@ export async function skipQueue(q: QueueEnv, testOverride: string | null | undef
   let detail = 'skipped';
   switch (act.kind) {
     case 'refuse':
-      throw new JitpError('E_SKIP_REFUSED', EXIT.FAILURE, `cannot skip ${issue.short}: ${act.reason}`, { hint: 'undo the merge by hand, then `jitp merge --skip` again' });
+      throw new JitpError('E_SKIP_REFUSED', EXIT.FAILURE, `cannot skip ${issue.short}: ${act.reason}`, {
+        hint: 'undo the merge by hand, then `jitp merge --skip` again',
+      });
     case 'abort-merge':
       // Said out loud: the conflict resolution in progress is dropped; the branch keeps its commits.
-      q.progress(`[${issue.short}] aborting the in-progress merge of ${issue.branch} (its commits stay on ${issue.branch})`);
+      q.progress(
+        `[${issue.short}] aborting the in-progress merge of ${issue.branch} (its commits stay on ${issue.branch})`,
+      );
       await git(q.mainRoot, ['merge', '--abort']);
       detail = `skipped by hand after a conflict; work kept on ${issue.branch}`;
       break;
     case 'reset-to-before': {
       const d = await dirtyState(q.mainRoot);
-      if (d.modified.length) throw new JitpError('E_DIRTY_MAIN', EXIT.FAILURE, `uncommitted changes in ${q.mainRoot}: ${d.modified.slice(0, 5).join(', ')}`, { hint: 'commit or stash them, then `jitp merge --skip` again' });
-      q.progress(`[${issue.short}] undoing merge ${f.head.slice(0, 12)}: ${batch.integration} back to ${act.before.slice(0, 12)} (the merge commit stays reachable as ${f.head})`);
+      if (d.modified.length)
+        throw new JitpError(
+          'E_DIRTY_MAIN',
+          EXIT.FAILURE,
+          `uncommitted changes in ${q.mainRoot}: ${d.modified.slice(0, 5).join(', ')}`,
+          { hint: 'commit or stash them, then `jitp merge --skip` again' },
+        );
+      q.progress(
+        `[${issue.short}] undoing merge ${f.head.slice(0, 12)}: ${batch.integration} back to ${act.before.slice(0, 12)} (the merge commit stays reachable as ${f.head})`,
+      );
       await git(q.mainRoot, ['reset', '--hard', act.before]);
       detail = `skipped after failing tests; merge ${f.head.slice(0, 12)} undone; work kept on ${issue.branch}`;
       break;
@@ -299,7 +478,12 @@ export async function skipQueue(q: QueueEnv, testOverride: string | null | undef
     case 'nothing-stopped':
       break;
   }
-  await setIssue(q, issue.id, { state: 'skipped', reason: detail }, { state: 'running', current: null, before: null, stoppedBecause: null });
+  await setIssue(
+    q,
+    issue.id,
+    { state: 'skipped', reason: detail },
+    { state: 'running', current: null, before: null, stoppedBecause: null },
+  );
   report.steps.push({ issue: issue.id, short: issue.short, branch: issue.branch, outcome: 'skipped', detail });
   return drive(q, test, report);
 }

@@ -30,7 +30,11 @@ export function mergeOrder(issues: Pick<BatchIssue, 'id' | 'dependencies'>[]): O
 
 export type Readiness =
   | { ready: true }
-  | { ready: false; reason: 'no-branch' | 'no-commits' | 'dirty' | 'already-merged' | 'dependency-not-merged' | 'final'; detail: string };
+  | {
+      ready: false;
+      reason: 'no-branch' | 'no-commits' | 'dirty' | 'already-merged' | 'dependency-not-merged' | 'final';
+      detail: string;
+    };
 
 export interface IssueGitFacts {
   /** Commits on the branch not in the integration branch. */
@@ -44,14 +48,34 @@ export interface IssueGitFacts {
 
 export function readiness(issue: BatchIssue, facts: IssueGitFacts, batch: Batch): Readiness {
   if (issue.merge.state === 'merged') return { ready: false, reason: 'final', detail: 'merged' };
-  if (issue.merge.state === 'skipped') return { ready: false, reason: 'final', detail: `skipped${issue.merge.reason ? `: ${issue.merge.reason}` : ''}` };
-  if (!issue.branch || !facts.branchExists) return { ready: false, reason: 'no-branch', detail: 'no branch (run `jitp worktree add`)' };
-  if (facts.dirty) return { ready: false, reason: 'dirty', detail: `uncommitted changes in ${issue.worktree}: commit them there first` };
+  if (issue.merge.state === 'skipped')
+    return { ready: false, reason: 'final', detail: `skipped${issue.merge.reason ? `: ${issue.merge.reason}` : ''}` };
+  if (!issue.branch || !facts.branchExists)
+    return { ready: false, reason: 'no-branch', detail: 'no branch (run `jitp worktree add`)' };
+  if (facts.dirty)
+    return {
+      ready: false,
+      reason: 'dirty',
+      detail: `uncommitted changes in ${issue.worktree}: commit them there first`,
+    };
   const byId = new Map(batch.issues.map((i) => [i.id, i]));
-  const blocking = issue.dependencies.map((d) => byId.get(d)).filter((d): d is BatchIssue => !!d && d.merge.state !== 'merged');
-  if (blocking.length) return { ready: false, reason: 'dependency-not-merged', detail: `waits for ${blocking.map((b) => b.short).join(', ')}` };
-  if (facts.ahead === 0 && facts.overBase > 0) return { ready: false, reason: 'already-merged', detail: 'already in the integration branch' };
-  if (facts.ahead === 0) return { ready: false, reason: 'no-commits', detail: 'nothing to merge (no commits ahead of the integration branch)' };
+  const blocking = issue.dependencies
+    .map((d) => byId.get(d))
+    .filter((d): d is BatchIssue => !!d && d.merge.state !== 'merged');
+  if (blocking.length)
+    return {
+      ready: false,
+      reason: 'dependency-not-merged',
+      detail: `waits for ${blocking.map((b) => b.short).join(', ')}`,
+    };
+  if (facts.ahead === 0 && facts.overBase > 0)
+    return { ready: false, reason: 'already-merged', detail: 'already in the integration branch' };
+  if (facts.ahead === 0)
+    return {
+      ready: false,
+      reason: 'no-commits',
+      detail: 'nothing to merge (no commits ahead of the integration branch)',
+    };
   return { ready: true };
 }
 
@@ -72,7 +96,8 @@ export interface RepoFacts {
 export function continueAction(batch: Batch, repo: RepoFacts): ContinueAction {
   const run = batch.mergeRun;
   if (run.state !== 'stopped' || !run.current) return { kind: 'nothing-stopped' };
-  if (repo.mergeHead) return repo.unmerged.length ? { kind: 'still-conflicted', files: repo.unmerged } : { kind: 'commit-merge' };
+  if (repo.mergeHead)
+    return repo.unmerged.length ? { kind: 'still-conflicted', files: repo.unmerged } : { kind: 'commit-merge' };
   if (repo.branchInHead) return { kind: 'retest' };
   return { kind: 'merge-aborted' };
 }
@@ -91,7 +116,10 @@ export function skipAction(batch: Batch, repo: RepoFacts & { head: string; merge
   if (repo.branchInHead) {
     if (!run.before) return { kind: 'refuse', reason: 'the tip before the merge is not recorded' };
     if (repo.mergeCommit && repo.head !== repo.mergeCommit) {
-      return { kind: 'refuse', reason: `the integration branch moved past the merge (${repo.head.slice(0, 12)}); revert the merge by hand (\`git revert -m 1 ${repo.mergeCommit.slice(0, 12)}\`)` };
+      return {
+        kind: 'refuse',
+        reason: `the integration branch moved past the merge (${repo.head.slice(0, 12)}); revert the merge by hand (\`git revert -m 1 ${repo.mergeCommit.slice(0, 12)}\`)`,
+      };
     }
     return { kind: 'reset-to-before', before: run.before };
   }

@@ -3,15 +3,32 @@ import { quote } from 'shell-quote';
 import type { QueueReport } from './queue-run.js';
 
 export function renderReport(r: QueueReport): string {
-  const icon: Record<string, string> = { merged: 'merged ', conflict: 'CONFLICT', 'test-failed': 'TEST FAIL', 'merge-failed': 'FAILED', skipped: 'skipped', 'not-ready': 'not ready' };
-  const lines = r.steps.map((s) => `${(icon[s.outcome] ?? s.outcome).padEnd(9)} ${s.short.padEnd(10)} ${s.branch ?? ''}  ${s.detail}`);
+  const icon: Record<string, string> = {
+    merged: 'merged ',
+    conflict: 'CONFLICT',
+    'test-failed': 'TEST FAIL',
+    'merge-failed': 'FAILED',
+    skipped: 'skipped',
+    'not-ready': 'not ready',
+  };
+  const lines = r.steps.map(
+    (s) => `${(icon[s.outcome] ?? s.outcome).padEnd(9)} ${s.short.padEnd(10)} ${s.branch ?? ''}  ${s.detail}`,
+  );
   if (r.stopped) {
-    lines.push('', `stopped at ${r.stopped.short}: ${r.stopped.because}. The repository is left as it is so nothing is lost.`);
+    lines.push(
+      '',
+      `stopped at ${r.stopped.short}: ${r.stopped.because}. The repository is left as it is so nothing is lost.`,
+    );
     if (r.stopped.files.length) lines.push(`conflicted files: ${r.stopped.files.join(', ')}`);
     lines.push('next:', ...r.stopped.next.map((l) => `  ${l}`));
   } else if (r.done) {
     const notReady = r.steps.filter((s) => s.outcome === 'not-ready').length;
-    lines.push('', notReady ? `queue finished; ${notReady} issue(s) not ready (see above), run \`jitp merge\` again when they are` : 'queue finished: every ready branch is merged. `jitp cleanup` removes merged worktrees.');
+    lines.push(
+      '',
+      notReady
+        ? `queue finished; ${notReady} issue(s) not ready (see above), run \`jitp merge\` again when they are`
+        : 'queue finished: every ready branch is merged. `jitp cleanup` removes merged worktrees.',
+    );
   }
   return lines.join('\n');
 }
@@ -23,14 +40,29 @@ export interface PrCommand {
   commands: string[];
 }
 
-export function prCommands(issues: Array<{ id: string; short: string; branch: string; title: string }>, integration: string, remote = 'origin'): PrCommand[] {
+export function prCommands(
+  issues: Array<{ id: string; short: string; branch: string; title: string }>,
+  integration: string,
+  remote = 'origin',
+): PrCommand[] {
   return issues.map((i) => ({
     issue: i.id,
     short: i.short,
     branch: i.branch,
     commands: [
       quote(['git', 'push', '-u', remote, i.branch]),
-      quote(['gh', 'pr', 'create', '--base', integration, '--head', i.branch, '--title', `${i.short}: ${i.title.replace(/[\r\n]+/g, ' ')}`, '--fill']),
+      quote([
+        'gh',
+        'pr',
+        'create',
+        '--base',
+        integration,
+        '--head',
+        i.branch,
+        '--title',
+        `${i.short}: ${i.title.replace(/[\r\n]+/g, ' ')}`,
+        '--fill',
+      ]),
     ],
   }));
 }

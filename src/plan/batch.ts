@@ -82,7 +82,13 @@ function dsatur(ctx: Ctx): string[][] {
     for (const v of ctx.nodes) {
       if (colour.has(v.id) || !v.deps.every((d) => colour.has(d) || !ctx.byId.has(d))) continue;
       const sat = new Set([...ctx.adj.get(v.id)!].filter((u) => colour.has(u)).map((u) => colour.get(u))).size;
-      const key = [sat, depth.get(v.id)!, ctx.adj.get(v.id)!.size, v.tier === 'CRITICAL' ? 2 : v.tier === 'RED' ? 1 : 0, v.priority ?? 1];
+      const key = [
+        sat,
+        depth.get(v.id)!,
+        ctx.adj.get(v.id)!.size,
+        v.tier === 'CRITICAL' ? 2 : v.tier === 'RED' ? 1 : 0,
+        v.priority ?? 1,
+      ];
       if (!best || cmp(key, bestKey) > 0 || (cmp(key, bestKey) === 0 && v.id < best.id)) {
         best = v;
         bestKey = key;
@@ -107,7 +113,13 @@ function rounds(ctx: Ctx): string[][] {
   while (done.size < ctx.nodes.length) {
     const ready = ctx.nodes
       .filter((v) => !done.has(v.id) && v.deps.every((d) => done.has(d) || !ctx.byId.has(d)))
-      .sort((a, b) => depth.get(b.id)! - depth.get(a.id)! || ctx.adj.get(b.id)!.size - ctx.adj.get(a.id)!.size || (b.priority ?? 1) - (a.priority ?? 1) || (a.id < b.id ? -1 : 1));
+      .sort(
+        (a, b) =>
+          depth.get(b.id)! - depth.get(a.id)! ||
+          ctx.adj.get(b.id)!.size - ctx.adj.get(a.id)!.size ||
+          (b.priority ?? 1) - (a.priority ?? 1) ||
+          (a.id < b.id ? -1 : 1),
+      );
     const batch: string[] = [];
     // A CRITICAL issue alone is a whole round; take it only when nothing else is ready.
     for (const v of ready) if (canJoin(ctx, v, batch)) batch.push(v.id);
@@ -142,10 +154,16 @@ const cmp = (a: number[], b: number[]): number => {
  * Batches in run order. Throws E_DEP_CYCLE naming the cycle. Two heuristics run and the one
  * with fewer batches wins (ties: DSatur); both respect every rule.
  */
-export function planBatches(nodes: readonly BatchNode[], conflicts: ReadonlyArray<{ pair: [string, string] }>, maxParallel: number): string[][] {
+export function planBatches(
+  nodes: readonly BatchNode[],
+  conflicts: ReadonlyArray<{ pair: [string, string] }>,
+  maxParallel: number,
+): string[][] {
   const cycle = findCycle(nodes);
   if (cycle) throw cycleError(cycle);
-  const ns = [...nodes].sort((a, b) => (a.id < b.id ? -1 : 1)).map((n) => ({ ...n, deps: n.deps.filter((d) => d !== n.id) }));
+  const ns = [...nodes]
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .map((n) => ({ ...n, deps: n.deps.filter((d) => d !== n.id) }));
   const byId = new Map(ns.map((n) => [n.id, n]));
   const adj = new Map(ns.map((n) => [n.id, new Set<string>()]));
   for (const { pair } of conflicts) {
@@ -173,14 +191,23 @@ function exact(ctx: Ctx, heuristic: string[][]): string[][] | undefined {
   const depth = longestChain(ctx);
   const reds = ctx.nodes.filter((v) => v.tier === 'RED').length;
   const crit = ctx.nodes.filter((v) => v.tier === 'CRITICAL').length;
-  const lower = Math.max(Math.ceil(n / ctx.maxParallel), Math.max(...depth.values()), crit + (reds > 0 ? reds : n > crit ? 1 : 0));
+  const lower = Math.max(
+    Math.ceil(n / ctx.maxParallel),
+    Math.max(...depth.values()),
+    crit + (reds > 0 ? reds : n > crit ? 1 : 0),
+  );
   if (lower >= heuristic.length) return undefined;
   // Topological order, most constrained first among the ready ones.
   const order: BatchNode[] = [];
   const placed = new Set<string>();
   while (order.length < n) {
     const ready = ctx.nodes.filter((v) => !placed.has(v.id) && v.deps.every((d) => placed.has(d) || !ctx.byId.has(d)));
-    ready.sort((x, y) => ctx.adj.get(y.id)!.size - ctx.adj.get(x.id)!.size || depth.get(y.id)! - depth.get(x.id)! || (x.id < y.id ? -1 : 1));
+    ready.sort(
+      (x, y) =>
+        ctx.adj.get(y.id)!.size - ctx.adj.get(x.id)!.size ||
+        depth.get(y.id)! - depth.get(x.id)! ||
+        (x.id < y.id ? -1 : 1),
+    );
     order.push(ready[0]!);
     placed.add(ready[0]!.id);
   }
@@ -214,14 +241,21 @@ function exact(ctx: Ctx, heuristic: string[][]): string[][] | undefined {
 }
 
 /** Checks a batching against every rule; returns the violations (used by tests and --json consumers). */
-export function checkBatches(batches: string[][], nodes: readonly BatchNode[], conflicts: ReadonlyArray<{ pair: [string, string] }>, maxParallel: number): string[] {
+export function checkBatches(
+  batches: string[][],
+  nodes: readonly BatchNode[],
+  conflicts: ReadonlyArray<{ pair: [string, string] }>,
+  maxParallel: number,
+): string[] {
   const where = new Map<string, number>();
   batches.forEach((b, i) => b.forEach((id) => where.set(id, i)));
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const bad: string[] = [];
   for (const n of nodes) {
     if (!where.has(n.id)) bad.push(`${n.id} is in no batch`);
-    for (const d of n.deps) if (byId.has(d) && !(where.get(d)! < where.get(n.id)!)) bad.push(`${n.id} runs no later than its dependency ${d}`);
+    for (const d of n.deps)
+      if (byId.has(d) && !(where.get(d)! < where.get(n.id)!))
+        bad.push(`${n.id} runs no later than its dependency ${d}`);
   }
   batches.forEach((b, i) => {
     if (b.length > maxParallel) bad.push(`batch ${i + 1} has ${b.length} > ${maxParallel}`);
@@ -229,6 +263,8 @@ export function checkBatches(batches: string[][], nodes: readonly BatchNode[], c
     if (b.length > 1 && tiers.includes('CRITICAL')) bad.push(`batch ${i + 1} has a CRITICAL issue with others`);
     if (tiers.filter((t) => t === 'RED').length > 1) bad.push(`batch ${i + 1} has two RED issues`);
   });
-  for (const { pair } of conflicts) if (where.has(pair[0]) && where.get(pair[0]) === where.get(pair[1])) bad.push(`${pair[0]} and ${pair[1]} conflict but share batch ${where.get(pair[0])! + 1}`);
+  for (const { pair } of conflicts)
+    if (where.has(pair[0]) && where.get(pair[0]) === where.get(pair[1]))
+      bad.push(`${pair[0]} and ${pair[1]} conflict but share batch ${where.get(pair[0])! + 1}`);
   return bad;
 }

@@ -41,7 +41,11 @@ export interface CoChangeHit {
   seedCommits: number;
 }
 
-export function mineCoChange(seeds: readonly string[], idx: CoChangeIndex, opts: CoChangeOptions = DEFAULT_COCHANGE): CoChangeHit[] {
+export function mineCoChange(
+  seeds: readonly string[],
+  idx: CoChangeIndex,
+  opts: CoChangeOptions = DEFAULT_COCHANGE,
+): CoChangeHit[] {
   const seedSet = new Set(seeds);
   const best = new Map<string, CoChangeHit>();
   for (const seed of seeds) {
@@ -55,8 +59,11 @@ export function mineCoChange(seeds: readonly string[], idx: CoChangeIndex, opts:
       .slice(0, opts.perSeed);
     for (const [path, n] of hits) {
       const prev = best.get(path);
-      if (!prev || n / mine.length > prev.together / prev.seedCommits) best.set(path, { path, seed, together: n, seedCommits: mine.length });
+      if (!prev || n / mine.length > prev.together / prev.seedCommits)
+        best.set(path, { path, seed, together: n, seedCommits: mine.length });
     }
   }
-  return [...best.values()].sort((a, b) => b.together / b.seedCommits - a.together / a.seedCommits || (a.path < b.path ? -1 : 1));
+  return [...best.values()].sort(
+    (a, b) => b.together / b.seedCommits - a.together / a.seedCommits || (a.path < b.path ? -1 : 1),
+  );
 }

@@ -31,7 +31,11 @@ export function findConflicts(preds: ReadonlyArray<{ id: string; files: Predicte
       if (same.length) parts.push(`both change ${same.sort().join(', ')}`);
       if (hot.length) parts.push(`both touch hot file${hot.length > 1 ? 's' : ''} ${hot.sort().join(', ')}`);
       if (created.length) parts.push(`both create ${created.sort().join(', ')}`);
-      out.push({ pair: [preds[i]!.id, preds[j]!.id], files: [...same, ...hot, ...created].sort(), reason: parts.join('; ') });
+      out.push({
+        pair: [preds[i]!.id, preds[j]!.id],
+        files: [...same, ...hot, ...created].sort(),
+        reason: parts.join('; '),
+      });
     }
   }
   return out;

@@ -3,11 +3,13 @@ import type { IdentifierHit } from './types.js';
 
 // Declarations across common languages: `function x`, `def x`, `fn x`, `class X`, `type X`,
 // `const x =`, `struct X`, `interface X`, `func x`, `#define X`, `x: function`, Go methods.
-const DECL = /\b(?:function\*?|def|fn|class|struct|enum|trait|interface|type|mod|module|func|static|macro_rules!|object|record|protocol|typedef|namespace|impl(?:<[^>]*>)?)\s+([A-Za-z_$][\w$]*)|#define\s+([A-Za-z_]\w*)|^\s*func\s+\([^)]*\)\s*([A-Za-z_]\w*)/g;
+const DECL =
+  /\b(?:function\*?|def|fn|class|struct|enum|trait|interface|type|mod|module|func|static|macro_rules!|object|record|protocol|typedef|namespace|impl(?:<[^>]*>)?)\s+([A-Za-z_$][\w$]*)|#define\s+([A-Za-z_]\w*)|^\s*func\s+\([^)]*\)\s*([A-Za-z_]\w*)/g;
 // Variables count only at module level (no indentation): locals are not what an issue names.
 const TOP_VAR = /^(?:export\s+)?(?:pub\s+)?(?:const|let|var|static)\s+(?:mut\s+)?([A-Za-z_$][\w$]*)/;
 // A method or arrow/assigned function defined at the start of a line.
-const METHOD = /^\s*(?:(?:export|default|pub(?:\([\w:]+\))?|async|static|public|private|protected|override|readonly|get|set)\s+)*([A-Za-z_$][\w$]*)\s*(?:\([^)]*\)\s*(?::\s*[^={;]+)?\{\s*$|=\s*(?:async\s+)?(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>|:\s*(?:async\s+)?function\b)/;
+const METHOD =
+  /^\s*(?:(?:export|default|pub(?:\([\w:]+\))?|async|static|public|private|protected|override|readonly|get|set)\s+)*([A-Za-z_$][\w$]*)\s*(?:\([^)]*\)\s*(?::\s*[^={;]+)?\{\s*$|=\s*(?:async\s+)?(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>|:\s*(?:async\s+)?function\b)/;
 const WORD = /[A-Za-z_$][\w$]*/g;
 const COMMENT = /^\s*(\/\/|\/\*|\*(?!\*?\/?\s*$)|--\s|;;|#(?!define|include|if|ifdef|ifndef|pragma|\[|!))/;
 
@@ -54,7 +56,11 @@ export function parseGrep(out: string, identifiers: ReadonlySet<string>): Map<st
     }
   }
   const res = new Map<string, IdentifierHit[]>();
-  for (const [name, perFile] of acc) res.set(name, [...perFile.values()].sort((a, b) => (a.file < b.file ? -1 : 1)));
+  for (const [name, perFile] of acc)
+    res.set(
+      name,
+      [...perFile.values()].sort((a, b) => (a.file < b.file ? -1 : 1)),
+    );
   return res;
 }
 
@@ -81,7 +87,10 @@ export function parseLog(out: string): Array<{ hash: string; files: string[]; me
       hash = (nl < 0 ? rec : rec.slice(0, nl)).replace(/^\x1e/, '').trim();
       rest = nl < 0 ? '' : rec.slice(nl + 1);
     }
-    const files = rest.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+    const files = rest
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0);
     commits.push(message === undefined ? { hash, files } : { hash, files, message });
   }
   return commits;

@@ -6,7 +6,8 @@ import { isLive, type Lease } from '../store/types.js';
 
 export function holdsFrom(leases: readonly Lease[], nowMs: number): Map<string, Hold> {
   const out = new Map<string, Hold>();
-  for (const l of leases) if (isLive(l, nowMs)) out.set(l.issueId, { issueId: l.issueId, agentId: l.agentId, expiresAt: l.expiresAt });
+  for (const l of leases)
+    if (isLive(l, nowMs)) out.set(l.issueId, { issueId: l.issueId, agentId: l.agentId, expiresAt: l.expiresAt });
   return out;
 }
 

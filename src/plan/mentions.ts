@@ -32,27 +32,54 @@ const MAX_PATHS = 200;
 
 // Proper nouns that look like CamelCase code but almost never are.
 const STOP = new Set(
-  'JavaScript TypeScript GitHub GitLab BitBucket macOS iOS iPadOS YouTube PowerShell LinkedIn WordPress PostgreSQL MySQL MongoDB NodeJS OpenAI ChatGPT PyPI VSCode IntelliJ DevOps OAuth GraphQL WebSocket README TODO FIXME JSON YAML TOML HTML CSS HTTP HTTPS UUID ClaudeCode SemVer CamelCase'.split(' ').map((s) => s.toLowerCase()),
+  'JavaScript TypeScript GitHub GitLab BitBucket macOS iOS iPadOS YouTube PowerShell LinkedIn WordPress PostgreSQL MySQL MongoDB NodeJS OpenAI ChatGPT PyPI VSCode IntelliJ DevOps OAuth GraphQL WebSocket README TODO FIXME JSON YAML TOML HTML CSS HTTP HTTPS UUID ClaudeCode SemVer CamelCase'
+    .split(' ')
+    .map((s) => s.toLowerCase()),
 );
 // Words that look like snake_case but are folder names or prose shorthand everywhere.
-const WORD_STOP = new Set(['e_g', 'i_e', 'and_or', 'snake_case', 'camel_case', 'node_modules', '__pycache__', 'site_packages', 'dist_info']);
+const WORD_STOP = new Set([
+  'e_g',
+  'i_e',
+  'and_or',
+  'snake_case',
+  'camel_case',
+  'node_modules',
+  '__pycache__',
+  'site_packages',
+  'dist_info',
+]);
 
 const EXT = /\.[A-Za-z][A-Za-z0-9]{0,9}$/;
 
-const COMMAND_NOUNS = new Set(['command', 'commands', 'subcommand', 'subcommands', 'cli', 'option', 'options', 'flag', 'flags']);
+const COMMAND_NOUNS = new Set([
+  'command',
+  'commands',
+  'subcommand',
+  'subcommands',
+  'cli',
+  'option',
+  'options',
+  'flag',
+  'flags',
+]);
 
 /** English words that are never a subcommand name in "the merge command", "x and y". */
 const FUNCTION_WORDS = new Set(
-  'a an the and or nor with without in into on onto of for to from by via at as is are be been no not its it their our your my all any each every both plus then than when where which that this these those own real new old also only per its some more most other such same'.split(' '),
+  'a an the and or nor with without in into on onto of for to from by via at as is are be been no not its it their our your my all any each every both plus then than when where which that this these those own real new old also only per its some more most other such same'.split(
+    ' ',
+  ),
 );
 
 /** Normalises one path-like token; undefined when it cannot be a repo-relative path. */
 export function normalizeMentionedPath(token: string): { path?: string; refused?: string } {
   // Strip quotes, brackets and sentence punctuation around the token until nothing changes.
   let t = token;
-  for (let prev = ''; prev !== t; ) {
+  for (let prev = ''; prev !== t;) {
     prev = t;
-    t = t.trim().replace(/^[("'`<[]+/, '').replace(/[)"'`>\],;:!?]+$/, '');
+    t = t
+      .trim()
+      .replace(/^[("'`<[]+/, '')
+      .replace(/[)"'`>\],;:!?]+$/, '');
     t = t.replace(/\.+$/, (m) => (m.length === 1 ? '' : m)); // a sentence's full stop
     if (t.startsWith('/')) break; // absolute: refused below, as written
     t = t.replace(/\/{2,}/g, '/').replace(/^(\.\/)+/, '');
@@ -89,7 +116,8 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
       if (!code) return;
       strong = false;
     }
-    if (name.length < 3 || !IDENT.test(name) || STOP.has(name.toLowerCase()) || WORD_STOP.has(name.toLowerCase())) return;
+    if (name.length < 3 || !IDENT.test(name) || STOP.has(name.toLowerCase()) || WORD_STOP.has(name.toLowerCase()))
+      return;
     if (idents.size >= MAX_IDENTIFIERS && !idents.has(name)) return;
     idents.set(name, (idents.get(name) ?? false) || strong);
   };
@@ -119,15 +147,20 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
     if (/\s/.test(span)) for (const tok of span.split(/\s+/)) if (tok.includes('/') || EXT.test(tok)) addPath(tok);
   }
   // Root documents named without an extension ("the README section").
-  for (const m of noUrls.matchAll(/\b(README|CHANGELOG|CONTRIBUTING|CODEOWNERS|Makefile|Dockerfile|Justfile)\b/g)) addPath(m[1]!);
+  for (const m of noUrls.matchAll(/\b(README|CHANGELOG|CONTRIBUTING|CODEOWNERS|Makefile|Dockerfile|Justfile)\b/g))
+    addPath(m[1]!);
   // Path-like tokens anywhere.
-  for (const m of noUrls.matchAll(/[\w@.+~\-/]*[\w@+~\-]\/[\w@.+~\-/]*|[\w@+~\-][\w@.+~\-]*\.[A-Za-z][A-Za-z0-9]{0,9}\b/g)) {
+  for (const m of noUrls.matchAll(
+    /[\w@.+~\-/]*[\w@+~\-]\/[\w@.+~\-/]*|[\w@+~\-][\w@.+~\-]*\.[A-Za-z][A-Za-z0-9]{0,9}\b/g,
+  )) {
     addPath(m[0]);
   }
   // Code-like words in prose.
-  for (const m of noUrls.matchAll(/\b([A-Za-z_]\w*(?:::[A-Za-z_]\w*)+)/g)) for (const p of m[1]!.split('::')) addIdent(p, true);
+  for (const m of noUrls.matchAll(/\b([A-Za-z_]\w*(?:::[A-Za-z_]\w*)+)/g))
+    for (const p of m[1]!.split('::')) addIdent(p, true);
   for (const m of noUrls.matchAll(/\b([A-Za-z_$][\w$]*)\(\)/g)) addIdent(m[1]!, true, true);
-  for (const m of noUrls.matchAll(/\b([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+)\b/g)) addIdent(m[1]!, false);
+  for (const m of noUrls.matchAll(/\b([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+)\b/g))
+    addIdent(m[1]!, false);
   for (const m of noUrls.matchAll(/\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b/g)) addIdent(m[1]!, false);
 
   // Commands the issue defines, not ones it merely refers to ("builds on `jitp claim`"):
@@ -139,12 +172,20 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
   const addCommand = (span: string, existingOnly = false) => {
     const w = /^([a-z][\w-]*) ([a-z][a-z0-9-]*)(?: ([a-z][a-z0-9-]*(?:\/[a-z][a-z0-9-]*)*))?/.exec(span);
     if (!w || FUNCTION_WORDS.has(w[2]!) || COMMAND_NOUNS.has(w[2]!)) return;
-    const thirds = w[3] && !FUNCTION_WORDS.has(w[3].split('/')[0]!) && !COMMAND_NOUNS.has(w[3].split('/')[0]!) ? w[3].split('/') : [undefined];
+    const thirds =
+      w[3] && !FUNCTION_WORDS.has(w[3].split('/')[0]!) && !COMMAND_NOUNS.has(w[3].split('/')[0]!)
+        ? w[3].split('/')
+        : [undefined];
     for (const third of thirds) {
       const sub = third ? `${w[2]}-${third}` : w[2]!;
       if (seenCmd.has(`${w[1]} ${sub}`)) continue;
       seenCmd.add(`${w[1]} ${sub}`);
-      commandWords.push({ bin: w[1]!, sub, display: [w[1], w[2], third].filter(Boolean).join(' '), ...(existingOnly ? { existingOnly } : {}) });
+      commandWords.push({
+        bin: w[1]!,
+        sub,
+        display: [w[1], w[2], third].filter(Boolean).join(' '),
+        ...(existingOnly ? { existingOnly } : {}),
+      });
     }
   };
   /** The last run of words that are not function words: "the merge" -> "merge". */
@@ -156,7 +197,9 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
     return rest.length ? rest.join(' ') : undefined;
   };
   const bins = (opts.bins ?? []).filter((b) => /^[a-z][\w-]*$/.test(b));
-  const plainCmd = bins.length ? new RegExp(`(?:^|[\\s(,;])((?:${bins.join('|')}) [a-z][\\w-]*(?: [a-z][\\w-]*(?:/[a-z][\\w-]*)*)?)`, 'g') : undefined;
+  const plainCmd = bins.length
+    ? new RegExp(`(?:^|[\\s(,;])((?:${bins.join('|')}) [a-z][\\w-]*(?: [a-z][\\w-]*(?:/[a-z][\\w-]*)*)?)`, 'g')
+    : undefined;
   noUrls.split('\n').forEach((line, i) => {
     const lead = /^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+)?(?:\*\*)?`([^`]+)`/.exec(line);
     for (const m of line.matchAll(/`([^`]+)`/g)) {
@@ -181,7 +224,9 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
         if (t && !bins.includes(t.split(' ')[0]!)) addCommand(`${bins[0]} ${t}`, !startsItem(m, t));
       }
       // "prompt/verify/issue done commands": a list of subcommands named as such.
-      for (const m of plain.matchAll(/(?:^|[\s(,;])((?:[a-z][a-z0-9-]*\/)*[a-z][a-z0-9-]*(?: [a-z][a-z0-9-]*)?) (?:sub)?commands?\b/g)) {
+      for (const m of plain.matchAll(
+        /(?:^|[\s(,;])((?:[a-z][a-z0-9-]*\/)*[a-z][a-z0-9-]*(?: [a-z][a-z0-9-]*)?) (?:sub)?commands?\b/g,
+      )) {
         const item = startsItem(m, tail(m[1]!) ?? '');
         for (const chunk of m[1]!.split('/')) {
           const t = tail(chunk);
@@ -191,15 +236,23 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
     }
   });
   const npmScripts = [...new Set([...noUrls.matchAll(/\bnpm run ([\w:.-]*\w)/g)].map((m) => m[1]!))];
-  const scriptLike = [...new Set([...noUrls.matchAll(/(?<![\w/.:-])([a-z][\w-]*:[a-z][\w-]*)(?![\w/:])/g)].map((m) => m[1]!))].slice(0, 50);
+  const scriptLike = [
+    ...new Set([...noUrls.matchAll(/(?<![\w/.:-])([a-z][\w-]*:[a-z][\w-]*)(?![\w/:])/g)].map((m) => m[1]!)),
+  ].slice(0, 50);
   const addsDependency =
-    /\b(npm (install|i|add)|yarn add|pnpm add|cargo add|pip install|poetry add|go get|bundle add)\s+[\w@]/i.test(noUrls) ||
+    /\b(npm (install|i|add)|yarn add|pnpm add|cargo add|pip install|poetry add|go get|bundle add)\s+[\w@]/i.test(
+      noUrls,
+    ) ||
     /\b(add|new|adds|introduce)\s+(a\s+)?(new\s+)?(runtime\s+|dev\s+)?dependenc(y|ies)\b/i.test(noUrls) ||
     /\b(upgrade|bump|update)\s+(the\s+)?dependenc(y|ies)\b/i.test(noUrls);
   // Asked for, not merely named: "a repo-wide rename", "across the whole codebase", "every file".
   const repoWide =
-    /\b(repo(sitory)?|code ?base)[- ]wide (rename|refactor(ing)?|reformat(ting)?|search[- ]and[- ]replace|migration|upgrade)\b/i.test(noUrls) ||
-    /\b(across|throughout) the (whole |entire )?(code ?base|repo(sitory)?)\b|\b(in|to|touch(es)?|update|change) every (source )?file\b|\brename (it )?everywhere\b|\breformat (the whole|all)\b|\bmass rename\b/i.test(noUrls);
+    /\b(repo(sitory)?|code ?base)[- ]wide (rename|refactor(ing)?|reformat(ting)?|search[- ]and[- ]replace|migration|upgrade)\b/i.test(
+      noUrls,
+    ) ||
+    /\b(across|throughout) the (whole |entire )?(code ?base|repo(sitory)?)\b|\b(in|to|touch(es)?|update|change) every (source )?file\b|\brename (it )?everywhere\b|\breformat (the whole|all)\b|\bmass rename\b/i.test(
+      noUrls,
+    );
   return {
     paths,
     identifiers: [...idents].map(([name, strong]) => ({ name, strong })),

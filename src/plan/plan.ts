@@ -39,9 +39,17 @@ export function identifiersOf(issues: readonly Pick<Issue, 'title' | 'descriptio
   return [...s].sort();
 }
 
-export function buildPlan(selected: readonly Issue[], excluded: PlanResult['excluded'], facts: RepoFacts, opts: PlanOptions, index?: RepoIndex): PlanResult {
+export function buildPlan(
+  selected: readonly Issue[],
+  excluded: PlanResult['excluded'],
+  facts: RepoFacts,
+  opts: PlanOptions,
+  index?: RepoIndex,
+): PlanResult {
   const ids = new Set(selected.map((i) => i.id));
-  const cycle = findCycle(selected.map((i) => ({ id: i.id, tier: 'GREEN' as RiskTier, deps: i.dependencies.filter((d) => ids.has(d)) })));
+  const cycle = findCycle(
+    selected.map((i) => ({ id: i.id, tier: 'GREEN' as RiskTier, deps: i.dependencies.filter((d) => ids.has(d)) })),
+  );
   if (cycle) {
     const short = new Map(selected.map((i) => [i.id, i.shortId]));
     throw cycleError(cycle, (id) => short.get(id) ?? id);

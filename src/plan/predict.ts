@@ -13,7 +13,23 @@ export const HOT_SHARE = 0.2;
 /** ...and at least this share is predicted for every issue (it is edited by most changes). */
 export const ALWAYS_SHARE = 0.5;
 /** npm script names people group with a colon (`test:unit`, `bench:merge`). */
-const COMMON_SCRIPT_GROUPS = ['test', 'bench', 'lint', 'build', 'eval', 'demo', 'dev', 'start', 'watch', 'format', 'typecheck', 'release', 'docs', 'e2e', 'coverage'];
+const COMMON_SCRIPT_GROUPS = [
+  'test',
+  'bench',
+  'lint',
+  'build',
+  'eval',
+  'demo',
+  'dev',
+  'start',
+  'watch',
+  'format',
+  'typecheck',
+  'release',
+  'docs',
+  'e2e',
+  'coverage',
+];
 /** History needs this many commits before shares mean anything. */
 export const MIN_HISTORY = 20;
 /** Identifiers found in more files than this are too common to point anywhere. */
@@ -73,12 +89,24 @@ export function buildIndex(facts: RepoFacts, opts: Pick<PlanOptions, 'hotFiles' 
       const share = k / counted.length;
       if (share >= HOT_SHARE && files.has(path)) {
         historyHot.push({ path, share });
-        if (!hot.has(path)) hot.set(path, `touched by ${Math.round(share * 100)}% of the last ${counted.length} commits`);
+        if (!hot.has(path))
+          hot.set(path, `touched by ${Math.round(share * 100)}% of the last ${counted.length} commits`);
       }
     }
     historyHot.sort((a, b) => b.share - a.share || (a.path < b.path ? -1 : 1));
   }
-  return { files, dirs, byBase, byStem, tests, hot, historyHot, cochange: indexCommits(facts.commits, DEFAULT_COCHANGE), similar: indexMessages(facts.commits, DEFAULT_SIMILAR), ignore: opts.ignore };
+  return {
+    files,
+    dirs,
+    byBase,
+    byStem,
+    tests,
+    hot,
+    historyHot,
+    cochange: indexCommits(facts.commits, DEFAULT_COCHANGE),
+    similar: indexMessages(facts.commits, DEFAULT_SIMILAR),
+    ignore: opts.ignore,
+  };
 }
 
 export function issueText(issue: Pick<PlanIssue, 'title' | 'description'>): string {
@@ -89,7 +117,16 @@ export function issueText(issue: Pick<PlanIssue, 'title' | 'description'>): stri
 function registriesIn(dir: string, idx: RepoIndex, forFile?: string): string[] {
   const out: string[] = [];
   // A new Rust module is declared with `mod x;` in the crate root too.
-  const names = ['index.ts', 'index.tsx', 'index.js', 'index.mjs', 'mod.rs', 'lib.rs', '__init__.py', ...(forFile?.endsWith('.rs') ? ['main.rs'] : [])];
+  const names = [
+    'index.ts',
+    'index.tsx',
+    'index.js',
+    'index.mjs',
+    'mod.rs',
+    'lib.rs',
+    '__init__.py',
+    ...(forFile?.endsWith('.rs') ? ['main.rs'] : []),
+  ];
   for (const name of names) {
     const p = dir ? `${dir}/${name}` : name;
     if (idx.files.has(p)) out.push(p);
@@ -97,7 +134,13 @@ function registriesIn(dir: string, idx: RepoIndex, forFile?: string): string[] {
   return out;
 }
 
-export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts, opts: Pick<PlanOptions, 'maxFilesPerIssue'>, mentions?: Mentions): Prediction {
+export function predictIssue(
+  issue: PlanIssue,
+  idx: RepoIndex,
+  facts: RepoFacts,
+  opts: Pick<PlanOptions, 'maxFilesPerIssue'>,
+  mentions?: Mentions,
+): Prediction {
   const m = mentions ?? extractMentions(issueText(issue), { bins: facts.binNames ?? [] });
   const out = new Map<string, PredictedFile>();
   const ignored = [...m.refused];
@@ -110,7 +153,11 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
   // New under an existing folder, or a new top-level folder's first file (`docs/plan.md`).
   // Words joined by a slash (`ahead/behind`) are not files: a new file needs a file-like name.
   const canBeNew = (p: string) =>
-    !idx.files.has(p) && !idx.dirs.has(p) && /\.[A-Za-z][A-Za-z0-9]{0,9}$|(^|\/)(Makefile|Dockerfile|Jenkinsfile|Procfile|Gemfile|LICENSE)$/.test(p) && !p.startsWith('@') && (idx.dirs.has(dirOf(p)) || p.split('/').length === 2);
+    !idx.files.has(p) &&
+    !idx.dirs.has(p) &&
+    /\.[A-Za-z][A-Za-z0-9]{0,9}$|(^|\/)(Makefile|Dockerfile|Jenkinsfile|Procfile|Gemfile|LICENSE)$/.test(p) &&
+    !p.startsWith('@') &&
+    (idx.dirs.has(dirOf(p)) || p.split('/').length === 2);
 
   // 1. Declared files (task front matter, batch list, jit context.files).
   for (const d of issue.declaredFiles) {
@@ -138,9 +185,11 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
     } else if (!clean.includes('/')) {
       let hits = idx.byBase.get(clean.toLowerCase()) ?? [];
       // `README` for README.md: the root file with that stem.
-      if (!hits.length && !clean.includes('.')) hits = (idx.byStem.get(clean.toLowerCase()) ?? []).filter((f) => !f.includes('/'));
+      if (!hits.length && !clean.includes('.'))
+        hits = (idx.byStem.get(clean.toLowerCase()) ?? []).filter((f) => !f.includes('/'));
       if (hits.length >= 1 && hits.length <= 2) for (const h of hits) add(h, 'named', `named as ${clean}`);
-    } else if (!p.endsWith('/') && canBeNew(clean)) add(clean, 'new', `named in the issue; new file under ${dirOf(clean) || '.'}/`);
+    } else if (!p.endsWith('/') && canBeNew(clean))
+      add(clean, 'new', `named in the issue; new file under ${dirOf(clean) || '.'}/`);
     else if (!p.endsWith('/')) {
       // `cli/main.ts` for `src/cli/main.ts`: a unique suffix match.
       const hits = (idx.byBase.get(baseOf(clean).toLowerCase()) ?? []).filter((f) => f.endsWith(`/${clean}`));
@@ -182,7 +231,8 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
       const total = hits.reduce((s, h) => s + h.uses, 0);
       const sorted = [...hits].sort((a, b) => b.uses - a.uses || (a.file < b.file ? -1 : 1));
       if (hits.length <= 2) for (const h of sorted) add(h.file, 'uses', `uses \`${name}\``);
-      else if (sorted[0]!.uses / total >= 0.5) add(sorted[0]!.file, 'uses', `mainly uses \`${name}\` (${sorted[0]!.uses} of ${total})`);
+      else if (sorted[0]!.uses / total >= 0.5)
+        add(sorted[0]!.file, 'uses', `mainly uses \`${name}\` (${sorted[0]!.uses} of ${total})`);
     }
     const stems = (idx.byStem.get(name.toLowerCase()) ?? []).filter((f) => classifyPath(f) !== 'doc');
     if (stems.length === 1) add(stems[0]!, 'file-name', `file named after \`${name}\``);
@@ -199,21 +249,45 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
       // `tool claim` when `claim-acquire`, `claim-list`… exist: the group, not a new command.
       const group = existing.length ? [] : cmdDir.stems.filter((st) => st.startsWith(`${sub}-`));
       if (existing.length) for (const f of existing) add(f, 'command', `implements \`${name}\``);
-      else if (group.length) for (const st of group.slice(0, 12)) add(`${cmdDir.dir}/${st}${cmdDir.ext}`, 'command', `one of the \`${name} …\` commands`);
-      else if (!existingOnly) add(`${cmdDir.dir}/${sub}${cmdDir.ext}`, 'command', `new command \`${name}\` in ${cmdDir.dir}/`);
+      else if (group.length)
+        for (const st of group.slice(0, 12))
+          add(`${cmdDir.dir}/${st}${cmdDir.ext}`, 'command', `one of the \`${name} …\` commands`);
+      else if (!existingOnly)
+        add(`${cmdDir.dir}/${sub}${cmdDir.ext}`, 'command', `new command \`${name}\` in ${cmdDir.dir}/`);
     }
   }
   // 6. Registries next to new files; manifests for new scripts or dependencies.
-  for (const f of [...out.values()]) if (f.isNew) for (const r of registriesIn(dirOf(f.path), idx, f.path)) add(r, 'registry', `registry next to new ${f.path}`);
+  for (const f of [...out.values()])
+    if (f.isNew)
+      for (const r of registriesIn(dirOf(f.path), idx, f.path)) add(r, 'registry', `registry next to new ${f.path}`);
   // Script groups: the manifest's own (`bench:` next to `bench:hook`) and the usual npm ones.
-  const groups = new Set([...COMMON_SCRIPT_GROUPS, ...[...(facts.npmScripts ?? [])].filter((s) => s.includes(':')).map((s) => s.slice(0, s.indexOf(':')))]);
+  const groups = new Set([
+    ...COMMON_SCRIPT_GROUPS,
+    ...[...(facts.npmScripts ?? [])].filter((s) => s.includes(':')).map((s) => s.slice(0, s.indexOf(':'))),
+  ]);
   const newScripts = facts.npmScripts
-    ? [...new Set([...m.npmScripts, ...m.scriptLike.filter((s) => groups.has(s.slice(0, s.indexOf(':'))))])].filter((s) => !facts.npmScripts!.has(s))
+    ? [...new Set([...m.npmScripts, ...m.scriptLike.filter((s) => groups.has(s.slice(0, s.indexOf(':'))))])].filter(
+        (s) => !facts.npmScripts!.has(s),
+      )
     : [];
-  if (newScripts.length && idx.files.has('package.json')) add('package.json', 'script', `adds npm script ${newScripts.join(', ')}`);
+  if (newScripts.length && idx.files.has('package.json'))
+    add('package.json', 'script', `adds npm script ${newScripts.join(', ')}`);
   if (m.addsDependency) {
-    for (const man of ['package.json', 'Cargo.toml', 'pyproject.toml', 'go.mod', 'Gemfile', 'composer.json']) if (idx.files.has(man)) add(man, 'manifest', 'adds a dependency');
-    for (const base of ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'Cargo.lock', 'go.sum', 'poetry.lock', 'uv.lock', 'Pipfile.lock', 'Gemfile.lock', 'composer.lock']) {
+    for (const man of ['package.json', 'Cargo.toml', 'pyproject.toml', 'go.mod', 'Gemfile', 'composer.json'])
+      if (idx.files.has(man)) add(man, 'manifest', 'adds a dependency');
+    for (const base of [
+      'package-lock.json',
+      'yarn.lock',
+      'pnpm-lock.yaml',
+      'bun.lockb',
+      'Cargo.lock',
+      'go.sum',
+      'poetry.lock',
+      'uv.lock',
+      'Pipfile.lock',
+      'Gemfile.lock',
+      'composer.lock',
+    ]) {
       if (idx.files.has(base)) add(base, 'manifest', 'adds a dependency (lock file)');
     }
   }
@@ -226,7 +300,9 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
     if (t.length >= 1 && t.length <= 2) for (const tf of t) add(tf, 'test', `tests ${f.path}`);
   }
   // 8. Files that historically change together with the predicted ones.
-  const seeds = [...out.values()].filter((f) => !f.isNew && !['registry', 'manifest', 'script'].includes(f.kind)).map((f) => f.path);
+  const seeds = [...out.values()]
+    .filter((f) => !f.isNew && !['registry', 'manifest', 'script'].includes(f.kind))
+    .map((f) => f.path);
   for (const h of mineCoChange(seeds, idx.cochange)) {
     add(h.path, 'co-change', `changed with ${h.seed} in ${h.together} of its ${h.seedCommits} commits`);
   }
@@ -236,20 +312,27 @@ export function predictIssue(issue: PlanIssue, idx: RepoIndex, facts: RepoFacts,
     add(h.path, 'similar', `changed by ${h.votes} of the ${h.of} most similar past commits (e.g. "${h.example}")`);
   }
   // 10. Files edited by most changes.
-  for (const h of idx.historyHot) if (h.share >= ALWAYS_SHARE) add(h.path, 'hot-history', `touched by ${Math.round(h.share * 100)}% of recent commits`);
+  for (const h of idx.historyHot)
+    if (h.share >= ALWAYS_SHARE)
+      add(h.path, 'hot-history', `touched by ${Math.round(h.share * 100)}% of recent commits`);
 
   let files = [...out.values()];
   if (files.length > opts.maxFilesPerIssue) {
     const keep = files.filter((f) => f.kind === 'declared');
     const rest = files.filter((f) => f.kind !== 'declared');
     files = [...keep, ...rest.slice(0, Math.max(0, opts.maxFilesPerIssue - keep.length))];
-    ignored.push(`${out.size - files.length} more predicted files dropped (plan.maxFilesPerIssue = ${opts.maxFilesPerIssue})`);
+    ignored.push(
+      `${out.size - files.length} more predicted files dropped (plan.maxFilesPerIssue = ${opts.maxFilesPerIssue})`,
+    );
   }
   return { id: issue.id, files, ignored };
 }
 
 /** The folder holding one file per CLI subcommand (`commands/`, `cmd/`, `subcommands/`), if any. */
-export function commandsDir(idx: RepoIndex, facts: RepoFacts): { dir: string; ext: string; stems: string[] } | undefined {
+export function commandsDir(
+  idx: RepoIndex,
+  facts: RepoFacts,
+): { dir: string; ext: string; stems: string[] } | undefined {
   if (!facts.binNames?.length) return undefined;
   const counts = new Map<string, Map<string, number>>();
   for (const f of idx.files) {
@@ -264,6 +347,9 @@ export function commandsDir(idx: RepoIndex, facts: RepoFacts): { dir: string; ex
   for (const [dir, m] of counts) for (const [ext, n] of m) if (n >= 2 && (!best || n > best.n)) best = { dir, ext, n };
   if (!best) return undefined;
   const { dir, ext } = best;
-  const stems = [...idx.files].filter((f) => dirOf(f) === dir && f.endsWith(ext)).map((f) => baseOf(f).slice(0, -ext.length)).sort();
+  const stems = [...idx.files]
+    .filter((f) => dirOf(f) === dir && f.endsWith(ext))
+    .map((f) => baseOf(f).slice(0, -ext.length))
+    .sort();
   return { dir, ext, stems };
 }

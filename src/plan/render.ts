@@ -11,7 +11,15 @@ export function renderTable(plan: PlanResult, label: (id: string) => string): st
   else {
     const batchOf = new Map<string, number>();
     plan.batches.forEach((b, i) => b.forEach((id) => batchOf.set(id, i + 1)));
-    const rows = plan.issues.map((i) => [String(batchOf.get(i.id) ?? '-'), label(i.id), i.tier, String(i.files.length - i.newFiles.length), String(i.newFiles.length), String(i.hotFiles.length), clip(safe(i.title), 48)]);
+    const rows = plan.issues.map((i) => [
+      String(batchOf.get(i.id) ?? '-'),
+      label(i.id),
+      i.tier,
+      String(i.files.length - i.newFiles.length),
+      String(i.newFiles.length),
+      String(i.hotFiles.length),
+      clip(safe(i.title), 48),
+    ]);
     const head = ['batch', 'issue', 'tier', 'files', 'new', 'hot', 'title'];
     rows.sort((a, b) => Number(a[0]) - Number(b[0]) || (a[1]! < b[1]! ? -1 : 1));
     const w = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
@@ -49,8 +57,15 @@ export function renderMatrix(plan: PlanResult, label: (id: string) => string): s
   const hit = (a: string, b: string) => key.has(`${a}\0${b}`) || key.has(`${b}\0${a}`);
   const names = ids.map(label);
   const w = Math.max(...names.map((n) => n.length));
-  const out = ['Conflict matrix (X = predicted conflict):', `${' '.repeat(w)}  ${ids.map((_, k) => String(k + 1).padStart(2)).join(' ')}`];
-  ids.forEach((a, r) => out.push(`${names[r]!.padEnd(w)}  ${ids.map((b, c) => (r === c ? ' \\' : hit(a, b) ? ' X' : ' .')).join(' ')}  ${r + 1}`));
+  const out = [
+    'Conflict matrix (X = predicted conflict):',
+    `${' '.repeat(w)}  ${ids.map((_, k) => String(k + 1).padStart(2)).join(' ')}`,
+  ];
+  ids.forEach((a, r) =>
+    out.push(
+      `${names[r]!.padEnd(w)}  ${ids.map((b, c) => (r === c ? ' \\' : hit(a, b) ? ' X' : ' .')).join(' ')}  ${r + 1}`,
+    ),
+  );
   return out;
 }
 
@@ -60,9 +75,19 @@ const quote = (s: string) => s.replace(/["\\]/g, "'").replace(/[\u0000-\u001f]/g
 export function renderMermaid(plan: PlanResult, label: (id: string) => string): string {
   const index = new Map(plan.issues.map((i, k) => [i.id, k]));
   const out = ['graph LR'];
-  plan.issues.forEach((i, k) => out.push(`  ${mermaidId(k)}["${quote(label(i.id))} ${i.tier}<br/>${quote(clip(i.title, 40))}"]`));
-  for (const c of plan.conflicts) out.push(`  ${mermaidId(index.get(c.pair[0])!)} ---|"${quote(clip(c.files.join(', '), 60))}"| ${mermaidId(index.get(c.pair[1])!)}`);
-  const colour: Record<string, string> = { GREEN: '#c8e6c9', YELLOW: '#fff59d', RED: '#ef9a9a', CRITICAL: '#b71c1c,color:#fff' };
+  plan.issues.forEach((i, k) =>
+    out.push(`  ${mermaidId(k)}["${quote(label(i.id))} ${i.tier}<br/>${quote(clip(i.title, 40))}"]`),
+  );
+  for (const c of plan.conflicts)
+    out.push(
+      `  ${mermaidId(index.get(c.pair[0])!)} ---|"${quote(clip(c.files.join(', '), 60))}"| ${mermaidId(index.get(c.pair[1])!)}`,
+    );
+  const colour: Record<string, string> = {
+    GREEN: '#c8e6c9',
+    YELLOW: '#fff59d',
+    RED: '#ef9a9a',
+    CRITICAL: '#b71c1c,color:#fff',
+  };
   plan.issues.forEach((i, k) => out.push(`  style ${mermaidId(k)} fill:${colour[i.tier]}`));
   return out.join('\n');
 }
@@ -71,8 +96,15 @@ export function renderDot(plan: PlanResult, label: (id: string) => string): stri
   const index = new Map(plan.issues.map((i, k) => [i.id, k]));
   const colour: Record<string, string> = { GREEN: 'palegreen', YELLOW: 'khaki', RED: 'salmon', CRITICAL: 'red3' };
   const out = ['graph conflicts {', '  node [shape=box, style=filled];'];
-  plan.issues.forEach((i, k) => out.push(`  n${k} [label="${quote(label(i.id))} ${i.tier}\\n${quote(clip(i.title, 40))}", fillcolor=${colour[i.tier]}];`));
-  for (const c of plan.conflicts) out.push(`  n${index.get(c.pair[0])} -- n${index.get(c.pair[1])} [label="${quote(clip(c.files.join(', '), 60))}"];`);
+  plan.issues.forEach((i, k) =>
+    out.push(
+      `  n${k} [label="${quote(label(i.id))} ${i.tier}\\n${quote(clip(i.title, 40))}", fillcolor=${colour[i.tier]}];`,
+    ),
+  );
+  for (const c of plan.conflicts)
+    out.push(
+      `  n${index.get(c.pair[0])} -- n${index.get(c.pair[1])} [label="${quote(clip(c.files.join(', '), 60))}"];`,
+    );
   out.push('}');
   return out.join('\n');
 }

@@ -15,22 +15,43 @@ export interface GitRun {
 
 export function git(cwd: string, args: string[], input?: string): Promise<GitRun> {
   return new Promise((resolve, reject) => {
-    const p = spawn('git', ['-c', 'core.quotePath=false', ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } });
+    const p = spawn('git', ['-c', 'core.quotePath=false', ...args], {
+      cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     p.stdout.on('data', (b: Buffer) => out.push(b));
     p.stderr.on('data', (b: Buffer) => err.push(b));
-    p.on('error', (e) => reject(new JitpError('E_GIT', EXIT.GIT, `cannot run git: ${e.message}`, { hint: 'install git and make sure it is on PATH' })));
-    p.on('close', (code) => resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? 1 }));
+    p.on('error', (e) =>
+      reject(
+        new JitpError('E_GIT', EXIT.GIT, `cannot run git: ${e.message}`, {
+          hint: 'install git and make sure it is on PATH',
+        }),
+      ),
+    );
+    p.on('close', (code) =>
+      resolve({
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        code: code ?? 1,
+      }),
+    );
     p.stdin.on('error', () => {});
     p.stdin.end(input ?? '');
   });
 }
 
 const fail = (what: string, r: GitRun, root: string) =>
-  new JitpError('E_GIT', EXIT.GIT, `git ${what} failed in ${root}: ${r.stderr.trim().split('\n')[0] ?? `exit ${r.code}`}`, {
-    hint: `run \`git -C ${root} status\` to see what is wrong with the repository`,
-  });
+  new JitpError(
+    'E_GIT',
+    EXIT.GIT,
+    `git ${what} failed in ${root}: ${r.stderr.trim().split('\n')[0] ?? `exit ${r.code}`}`,
+    {
+      hint: `run \`git -C ${root} status\` to see what is wrong with the repository`,
+    },
+  );
 
 /** Pathspecs excluding the configured ignore globs from grep. */
 const excludes = (ignore: string[]) => ignore.map((g) => `:(exclude,glob)${g}`);
@@ -39,7 +60,22 @@ const excludes = (ignore: string[]) => ignore.map((g) => `:(exclude,glob)${g}`);
 export const GREP_MAX_PER_FILE = 200;
 
 export function grepArgs(ignore: string[]): string[] {
-  return ['grep', '-I', '-w', '-F', '-z', '--no-color', '--no-recurse-submodules', '-m', String(GREP_MAX_PER_FILE), '-f', '-', '--', '.', ...excludes(ignore)];
+  return [
+    'grep',
+    '-I',
+    '-w',
+    '-F',
+    '-z',
+    '--no-color',
+    '--no-recurse-submodules',
+    '-m',
+    String(GREP_MAX_PER_FILE),
+    '-f',
+    '-',
+    '--',
+    '.',
+    ...excludes(ignore),
+  ];
 }
 
 export function logArgs(depth: number): string[] {
@@ -63,7 +99,10 @@ export function startRepoScan(root: string, opts: { historyDepth: number }): Sta
     t0,
     timings,
     ls: timed('ls-files', git(root, ['ls-files', '-z'])),
-    log: opts.historyDepth > 0 ? timed('log', git(root, logArgs(opts.historyDepth))) : Promise.resolve({ stdout: '', code: 0, stderr: '' }),
+    log:
+      opts.historyDepth > 0
+        ? timed('log', git(root, logArgs(opts.historyDepth)))
+        : Promise.resolve({ stdout: '', code: 0, stderr: '' }),
   };
 }
 
@@ -75,16 +114,23 @@ export async function gatherFacts(
 ): Promise<RepoFacts & { timings: Record<string, number> }> {
   const { timings, t0 } = started;
   const ids = [...new Set(identifiers)].filter((s) => /^[A-Za-z_$][\w$]*$/.test(s)).sort();
-  const grepP = ids.length ? git(root, grepArgs(opts.ignore), ids.join('\n') + '\n').then((v) => ((timings.grep = performance.now() - t0), v)) : Promise.resolve({ stdout: '', code: 1, stderr: '' });
+  const grepP = ids.length
+    ? git(root, grepArgs(opts.ignore), ids.join('\n') + '\n').then((v) => ((timings.grep = performance.now() - t0), v))
+    : Promise.resolve({ stdout: '', code: 1, stderr: '' });
   const [ls, log, grep] = await Promise.all([started.ls, started.log, grepP]);
   if (ls.code !== 0) throw fail('ls-files', ls, root);
   // An empty repository has no HEAD: no history is not an error.
-  if (log.code !== 0 && !/does not have any commits|bad default revision/.test(log.stderr)) throw fail('log', log, root);
+  if (log.code !== 0 && !/does not have any commits|bad default revision/.test(log.stderr))
+    throw fail('log', log, root);
   if (grep.code > 1) throw fail('grep', grep, root);
   let npmScripts: Set<string> | null = null;
   let binNames: string[] = [];
   try {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name?: string; scripts?: Record<string, unknown>; bin?: unknown };
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      name?: string;
+      scripts?: Record<string, unknown>;
+      bin?: unknown;
+    };
     npmScripts = new Set(Object.keys(pkg.scripts ?? {}));
     if (typeof pkg.bin === 'string' && pkg.name) binNames = [pkg.name.replace(/^@[^/]+\//, '')];
     else if (pkg.bin && typeof pkg.bin === 'object') binNames = Object.keys(pkg.bin);

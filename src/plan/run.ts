@@ -32,9 +32,16 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
   // Settle the early git runs even when the source throws, so no rejection goes unhandled.
   started.ls.catch(() => {});
   started.log.catch(() => {});
-  const source = openIssueSource({ root: o.root, config: o.config, ...(o.batch ? { batch: o.batch } : {}), cwd: o.cwd ?? o.root });
+  const source = openIssueSource({
+    root: o.root,
+    config: o.config,
+    ...(o.batch ? { batch: o.batch } : {}),
+    cwd: o.cwd ?? o.root,
+  });
   const all = source.list();
-  const requested: Issue[] | null = o.ids.length ? [...new Map(o.ids.map((q) => source.get(q)).map((i) => [i.id, i])).values()] : null;
+  const requested: Issue[] | null = o.ids.length
+    ? [...new Map(o.ids.map((q) => source.get(q)).map((i) => [i.id, i])).values()]
+    : null;
   const { selected, excluded } = selectIssues(all, requested, o.holds);
   const t1 = performance.now();
   o.progress?.(`planning ${selected.length} issue${selected.length === 1 ? '' : 's'} from ${source.location}…`);
@@ -50,7 +57,12 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
     maxParallel: o.maxParallel ?? o.config.plan.maxParallel,
   });
   const t3 = performance.now();
-  return { plan, source, problems: source.problems(), timings: { ...facts.timings, source: t1 - t0, git: t2 - t1, plan: t3 - t2, total: t3 - t0 } };
+  return {
+    plan,
+    source,
+    problems: source.problems(),
+    timings: { ...facts.timings, source: t1 - t0, git: t2 - t1, plan: t3 - t2, total: t3 - t0 },
+  };
 }
 
 export function trackerGlobs(config: Pick<Config, 'tasksDir'>): string[] {

@@ -9,7 +9,11 @@ export interface Selection {
   excluded: Array<{ id: string; reason: string }>;
 }
 
-export function selectIssues(all: readonly Issue[], requested: readonly Issue[] | null, holds: ReadonlyMap<string, Hold>): Selection {
+export function selectIssues(
+  all: readonly Issue[],
+  requested: readonly Issue[] | null,
+  holds: ReadonlyMap<string, Hold>,
+): Selection {
   const byId = new Map(all.map((i) => [i.id, i]));
   const excluded: Array<{ id: string; reason: string }> = [];
   if (!requested) {
@@ -27,10 +31,11 @@ export function selectIssues(all: readonly Issue[], requested: readonly Issue[] 
   for (const i of want.values()) {
     if (isTerminal(i.state) || i.state === 'archived') reasons.set(i.id, `closed (${i.state})`);
     else if (i.state !== 'ready') reasons.set(i.id, `not ready (${i.state})`);
-    else if (holds.has(i.id)) reasons.set(i.id, `held by ${holds.get(i.id)!.agentId} until ${holds.get(i.id)!.expiresAt}`);
+    else if (holds.has(i.id))
+      reasons.set(i.id, `held by ${holds.get(i.id)!.agentId} until ${holds.get(i.id)!.expiresAt}`);
   }
   // Blocked: a dependency outside the selection that is not terminal, or one excluded itself.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const i of want.values()) {
       if (reasons.has(i.id)) continue;

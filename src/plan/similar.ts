@@ -24,14 +24,21 @@ export interface SimilarOptions {
   maxFiles: number;
 }
 
-export const DEFAULT_SIMILAR: SimilarOptions = { k: 5, minSimilarity: 0.1, minShare: 0.5, minVotes: 2, maxCommitFiles: 30, maxFiles: 6 };
+export const DEFAULT_SIMILAR: SimilarOptions = {
+  k: 5,
+  minSimilarity: 0.1,
+  minShare: 0.5,
+  minVotes: 2,
+  maxCommitFiles: 30,
+  maxFiles: 6,
+};
 
 /** Words that say nothing about where a change lands. */
 const STOP = new Set(
   (
     'the and for with from into onto that this these those than then them they their there here when what which while where who why how ' +
     'not but are was were been being has have had does did done doing can could should would will shall may might must also only just ' +
-    'each every all any some more most less least very much many one two three four five first last next new old now its it\'s our your ' +
+    "each every all any some more most less least very much many one two three four five first last next new old now its it's our your " +
     'you use used uses using make makes made get gets got set sets add adds added adding fix fixes fixed remove removes removed update updates ' +
     'updated change changes changed instead still same other another both between about over under after before again out off own per via ' +
     'like such say says said see seen let lets way ways thing things part parts case cases time times too yet so no nor if else is be to ' +
@@ -56,7 +63,8 @@ export function stem(w: string): string {
   if (w.length > 5 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
   if (w.length > 5 && w.endsWith('ing')) return w.slice(0, -3);
   if (w.length > 4 && w.endsWith('ed') && !w.endsWith('eed')) return w.slice(0, -2);
-  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) return w.slice(0, -1);
+  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is'))
+    return w.slice(0, -1);
   return w;
 }
 
@@ -94,14 +102,21 @@ function cosine(a: Vec, b: Vec): number {
 }
 
 export function indexMessages(commits: readonly CommitFiles[], opts: SimilarOptions = DEFAULT_SIMILAR): SimilarIndex {
-  const usable = commits.filter((c) => c.message && c.message.trim() && c.files.length > 0 && c.files.length <= opts.maxCommitFiles);
+  const usable = commits.filter(
+    (c) => c.message && c.message.trim() && c.files.length > 0 && c.files.length <= opts.maxCommitFiles,
+  );
   const toks = usable.map((c) => tokenize(c.message!));
   const df = new Map<string, number>();
   for (const ts of toks) for (const t of new Set(ts)) df.set(t, (df.get(t) ?? 0) + 1);
   const n = usable.length;
   const idf = new Map<string, number>();
   for (const [t, d] of df) idf.set(t, Math.log((n + 1) / (d + 0.5)));
-  const examples = usable.map((c, i) => ({ hash: c.hash, subject: c.message!.trim().split('\n')[0]!.slice(0, 80), files: [...new Set(c.files)], vec: weigh(toks[i]!, idf, 0) }));
+  const examples = usable.map((c, i) => ({
+    hash: c.hash,
+    subject: c.message!.trim().split('\n')[0]!.slice(0, 80),
+    files: [...new Set(c.files)],
+    vec: weigh(toks[i]!, idf, 0),
+  }));
   return { idf, examples };
 }
 

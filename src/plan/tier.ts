@@ -25,7 +25,8 @@ export function tierOf(t: TierInput): { tier: RiskTier; reasons: string[] } {
   const existing = t.files.filter((f) => !f.isNew);
   // A new npm script edits the manifest's scripts block, not dependencies: hot, not critical.
   const critical = t.files.filter((f) => CRITICAL_CLASSES.has(classifyPath(f.path)) && f.kind !== 'script');
-  if (critical.length) raise('CRITICAL', `changes ${critical.map((f) => `${f.path} (${classifyPath(f.path)})`).join(', ')}`);
+  if (critical.length)
+    raise('CRITICAL', `changes ${critical.map((f) => `${f.path} (${classifyPath(f.path)})`).join(', ')}`);
   if (t.repoWide) raise('CRITICAL', 'the issue asks for a repository-wide change');
   const hot = existing.filter((f) => f.hot && !critical.includes(f));
   if (hot.length) raise('RED', `hot files ${hot.map((f) => f.path).join(', ')}`);

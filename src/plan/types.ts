@@ -7,7 +7,16 @@ export type { RiskTier };
 /** What the planner needs to know about one issue: a projection of sources' Issue. */
 export type PlanIssue = Pick<
   Issue,
-  'id' | 'shortId' | 'title' | 'description' | 'state' | 'priority' | 'dependencies' | 'labels' | 'declaredFiles' | 'declaredRisk'
+  | 'id'
+  | 'shortId'
+  | 'title'
+  | 'description'
+  | 'state'
+  | 'priority'
+  | 'dependencies'
+  | 'labels'
+  | 'declaredFiles'
+  | 'declaredRisk'
 > & { documents: Array<{ path: string }> };
 
 /** One commit of mined history: the files it changed. */

@@ -16,11 +16,17 @@ export interface CheckResult {
 }
 
 /** `state` is the index's state.json as stored, `indexCommit` its commit (for commitOf). */
-export function checkRefs(remoteRefs: ReadonlyMap<string, string>, indexCommit: string, state: RemoteState): CheckResult {
+export function checkRefs(
+  remoteRefs: ReadonlyMap<string, string>,
+  indexCommit: string,
+  state: RemoteState,
+): CheckResult {
   const orphans: CheckResult['orphans'] = [];
   const mismatched: CheckResult['mismatched'] = [];
   const foreign: string[] = [];
-  const known = new Map(state.leases.map((l) => [leaseRef(l.issueId), { issueId: l.issueId, id: commitOf(state, indexCommit, l.issueId) }]));
+  const known = new Map(
+    state.leases.map((l) => [leaseRef(l.issueId), { issueId: l.issueId, id: commitOf(state, indexCommit, l.issueId) }]),
+  );
   for (const [ref, id] of remoteRefs) {
     if (ref === INDEX_REF) continue;
     if (!ref.startsWith(LEASE_REF_PREFIX)) {

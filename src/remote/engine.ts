@@ -14,7 +14,17 @@ import { hostname } from 'node:os';
 import { EXIT, JitpError, isJitpError } from '../core/errors.js';
 import type { Lease, StoreSnapshot } from '../store/types.js';
 import { ObjectWriter } from './git-objects.js';
-import { FORMAT_MARKER, INDEX_REF, LEASE_REF_PREFIX, REMOTE_SCHEMA_VERSION, indexMessage, leaseDiff, leaseRef, type RefUpdate, type RemoteState } from './layout.js';
+import {
+  FORMAT_MARKER,
+  INDEX_REF,
+  LEASE_REF_PREFIX,
+  REMOTE_SCHEMA_VERSION,
+  indexMessage,
+  leaseDiff,
+  leaseRef,
+  type RefUpdate,
+  type RemoteState,
+} from './layout.js';
 import { withoutSecrets } from './local-files.js';
 import { readMirror, writeMirror, mirrorAgeSecs, type RemoteMirror } from './mirror.js';
 import { resolveRead, type RawRead } from './resolve.js';
@@ -70,7 +80,12 @@ export class RemoteEngine {
   lastCommitted: { version: number; indexCommit: string } | undefined;
 
   constructor(readonly opts: EngineOptions) {
-    this.transport = new RemoteTransport({ cwd: opts.cwd, remote: opts.remote, timeoutMs: opts.timeoutMs, env: opts.env });
+    this.transport = new RemoteTransport({
+      cwd: opts.cwd,
+      remote: opts.remote,
+      timeoutMs: opts.timeoutMs,
+      env: opts.env,
+    });
     this.objects = new ObjectWriter(opts.commonDir, opts.env);
   }
 
@@ -98,9 +113,14 @@ export class RemoteEngine {
     try {
       writeMirror(this.opts.storeDir, m);
     } catch (e) {
-      throw new JitpError('E_STORE_WRITE', EXIT.STORE, `cannot write the lease mirror in ${this.opts.storeDir}: ${(e as Error).message}`, {
-        hint: `make ${this.opts.storeDir} writable (the remote already has the change; \`jitp claim sync --remote ${this.opts.remote}\` rewrites the mirror)`,
-      });
+      throw new JitpError(
+        'E_STORE_WRITE',
+        EXIT.STORE,
+        `cannot write the lease mirror in ${this.opts.storeDir}: ${(e as Error).message}`,
+        {
+          hint: `make ${this.opts.storeDir} writable (the remote already has the change; \`jitp claim sync --remote ${this.opts.remote}\` rewrites the mirror)`,
+        },
+      );
     }
     return m;
   }
@@ -123,7 +143,12 @@ export class RemoteEngine {
   private viewOf(m: RemoteMirror): FetchedState {
     return {
       indexCommit: m.indexCommit,
-      state: { schemaVersion: REMOTE_SCHEMA_VERSION, version: m.version, leases: withoutSecrets(m.leases), leaseCommits: m.leaseCommits },
+      state: {
+        schemaVersion: REMOTE_SCHEMA_VERSION,
+        version: m.version,
+        leases: withoutSecrets(m.leases),
+        leaseCommits: m.leaseCommits,
+      },
       ...(m.released ? { released: m.released } : {}),
     };
   }
@@ -176,7 +201,13 @@ export class RemoteEngine {
    * `actual` (repair only): the lease refs as the remote really has them; every lease is then
    * rewritten with its CAS on the actual value, and lease refs the index does not know are deleted.
    */
-  private build(view: FetchedState, next: StoreSnapshot, summary: string, at: Date, actual?: ReadonlyMap<string, string>): { updates: RefUpdate[]; state: RemoteState; indexCommit: string } {
+  private build(
+    view: FetchedState,
+    next: StoreSnapshot,
+    summary: string,
+    at: Date,
+    actual?: ReadonlyMap<string, string>,
+  ): { updates: RefUpdate[]; state: RemoteState; indexCommit: string } {
     const o = this.objects;
     // Binding secrets stay on this machine (see local-files.ts), whatever the caller passed.
     next = { ...next, leases: withoutSecrets(next.leases) };
@@ -185,7 +216,8 @@ export class RemoteEngine {
     const diff = leaseDiff(view.state.leases, next.leases);
     const upsert = new Set((actual ? next.leases : diff.upsert).map((l) => l.issueId));
     const remove = actual ? [] : diff.remove;
-    const oldOf = (issueId: string) => (actual ? (actual.get(leaseRef(issueId)) ?? '') : (view.state.leaseCommits[issueId] ?? ''));
+    const oldOf = (issueId: string) =>
+      actual ? (actual.get(leaseRef(issueId)) ?? '') : (view.state.leaseCommits[issueId] ?? '');
     // Leases this commit does not write keep their refs; the state names those commits. The
     // ones it writes point at this very commit, which cannot name itself (commitOf).
     const carried: Record<string, string> = {};
@@ -193,7 +225,12 @@ export class RemoteEngine {
       const c = view.state.leaseCommits[l.issueId];
       if (!upsert.has(l.issueId) && c) carried[l.issueId] = c;
     }
-    const written: RemoteState = { schemaVersion: REMOTE_SCHEMA_VERSION, version: next.version, leases: next.leases, leaseCommits: carried };
+    const written: RemoteState = {
+      schemaVersion: REMOTE_SCHEMA_VERSION,
+      version: next.version,
+      leases: next.leases,
+      leaseCommits: carried,
+    };
     // One new object per write: the state rides in the commit message, the tree is the constant
     // format marker the remote already has (a blob and a tree per write would cost the push a
     // few ms on both ends: layout.ts). Parentless,
@@ -215,7 +252,8 @@ export class RemoteEngine {
     for (const issueId of remove) updates.push({ ref: leaseRef(issueId), old: oldOf(issueId), next: '' });
     if (actual) {
       const live = new Set(next.leases.map((l) => leaseRef(l.issueId)));
-      for (const [ref, id] of actual) if (ref.startsWith(LEASE_REF_PREFIX) && !live.has(ref)) updates.push({ ref, old: id, next: '' });
+      for (const [ref, id] of actual)
+        if (ref.startsWith(LEASE_REF_PREFIX) && !live.has(ref)) updates.push({ ref, old: id, next: '' });
     }
     return { updates, state: { ...written, leaseCommits }, indexCommit };
   }
@@ -233,9 +271,14 @@ export class RemoteEngine {
     const built = this.build(view, next, 'repair lease refs', at, actual);
     const pushed = await this.transport.push(built.updates);
     if (!pushed.ok) {
-      throw new JitpError('E_REMOTE_BUSY', EXIT.STORE, `the leases on '${this.opts.remote}' changed during the repair; nothing was changed`, {
-        hint: `run \`jitp claim sync ${this.opts.remote} --check --repair\` again`,
-      });
+      throw new JitpError(
+        'E_REMOTE_BUSY',
+        EXIT.STORE,
+        `the leases on '${this.opts.remote}' changed during the repair; nothing was changed`,
+        {
+          hint: `run \`jitp claim sync ${this.opts.remote} --check --repair\` again`,
+        },
+      );
     }
     this.lastCommitted = { version: next.version, indexCommit: built.indexCommit };
     this.save({ indexCommit: built.indexCommit, state: built.state }, 'push', this.now());
@@ -246,7 +289,9 @@ export class RemoteEngine {
   }
 
   /** Like mutate, returning the winning attempt's whole output (snapshot, events…). */
-  async commit<T, O extends TransitionOutput<T> = TransitionOutput<T>>(fn: (snap: StoreSnapshot, now: Date) => O): Promise<O & { pushed: boolean }> {
+  async commit<T, O extends TransitionOutput<T> = TransitionOutput<T>>(
+    fn: (snap: StoreSnapshot, now: Date) => O,
+  ): Promise<O & { pushed: boolean }> {
     const budget = this.opts.contentionBudgetMs ?? Math.max(30_000, this.opts.timeoutMs * 3);
     const t0 = Date.now();
     const stats: MutateStats = { attempts: 0, fetches: 0 };
@@ -271,7 +316,10 @@ export class RemoteEngine {
       const at = this.now();
       let out: O;
       try {
-        out = fn({ schemaVersion: view.state.schemaVersion, version: view.state.version, leases: view.state.leases }, at);
+        out = fn(
+          { schemaVersion: view.state.schemaVersion, version: view.state.version, leases: view.state.leases },
+          at,
+        );
       } catch (e) {
         // Only refusals that depend on the state are re-checked; bad input fails at once.
         if (!fresh && isJitpError(e) && STATE_REFUSALS.has(e.code)) {
@@ -290,15 +338,30 @@ export class RemoteEngine {
         // Only removals: a CAS'd delete of each removed lease ref, nothing sent, index untouched.
         // It cannot create a conflict, so it needs no serialising against other writers; a lease
         // changed since our view (renewed, taken over) fails its CAS and we re-read.
-        const updates = diff.remove.map((issueId) => ({ ref: leaseRef(issueId), old: view.state.leaseCommits[issueId] ?? '', next: '' }));
+        const updates = diff.remove.map((issueId) => ({
+          ref: leaseRef(issueId),
+          old: view.state.leaseCommits[issueId] ?? '',
+          next: '',
+        }));
         pushed = await this.transport.push(updates);
         if (pushed.ok) {
           const leaseCommits = { ...view.state.leaseCommits };
           for (const issueId of diff.remove) delete leaseCommits[issueId];
           const { version } = view.state;
           this.lastCommitted = { version, indexCommit: view.indexCommit };
-          const released = [...(view.released ?? []), ...diff.remove.map((id) => view.state.leaseCommits[id]!).filter(Boolean)];
-          this.save({ indexCommit: view.indexCommit, state: { ...view.state, leases: withoutSecrets(out.next.leases), leaseCommits }, released }, 'push', this.now());
+          const released = [
+            ...(view.released ?? []),
+            ...diff.remove.map((id) => view.state.leaseCommits[id]!).filter(Boolean),
+          ];
+          this.save(
+            {
+              indexCommit: view.indexCommit,
+              state: { ...view.state, leases: withoutSecrets(out.next.leases), leaseCommits },
+              released,
+            },
+            'push',
+            this.now(),
+          );
           return { ...out, next: { ...out.next, version }, pushed: true };
         }
         removalLost = true;
@@ -317,26 +380,43 @@ export class RemoteEngine {
         // since (a release races us; the next read drops it) or changed by hand (every jitp write
         // that moves a lease ref to a new value also moves the index). So when the same index
         // sees it again after a re-read, it is drift: retrying would only spin until the budget ends.
-        const staleLease = pushed.conflict.filter((c) => c.ref.startsWith(LEASE_REF_PREFIX) && /stale info/.test(c.reason)).map((c) => c.ref);
-        if (fresh && staleLease.length && !pushed.conflict.some((c) => c.ref === INDEX_REF && /stale info/.test(c.reason))) {
+        const staleLease = pushed.conflict
+          .filter((c) => c.ref.startsWith(LEASE_REF_PREFIX) && /stale info/.test(c.reason))
+          .map((c) => c.ref);
+        if (
+          fresh &&
+          staleLease.length &&
+          !pushed.conflict.some((c) => c.ref === INDEX_REF && /stale info/.test(c.reason))
+        ) {
           if (suspect?.index === view.indexCommit && staleLease.some((r) => suspect!.refs.has(r))) {
-            throw new JitpError('E_REMOTE_DRIFT', EXIT.STORE, `lease ref ${staleLease.join(', ')} on '${this.opts.remote}' does not match refs/jit-parallel/index (changed outside jitp)`, {
-              hint: `\`jitp claim sync ${this.opts.remote} --check\` shows the difference; \`jitp claim sync ${this.opts.remote} --check --repair\` rewrites the lease refs from the index`,
-              details: { conflict: pushed.conflict },
-            });
+            throw new JitpError(
+              'E_REMOTE_DRIFT',
+              EXIT.STORE,
+              `lease ref ${staleLease.join(', ')} on '${this.opts.remote}' does not match refs/jit-parallel/index (changed outside jitp)`,
+              {
+                hint: `\`jitp claim sync ${this.opts.remote} --check\` shows the difference; \`jitp claim sync ${this.opts.remote} --check --repair\` rewrites the lease refs from the index`,
+                details: { conflict: pushed.conflict },
+              },
+            );
           }
           suspect = { index: view.indexCommit, refs: new Set(staleLease) };
         }
       }
       if (Date.now() - t0 > budget) {
-        throw new JitpError('E_REMOTE_BUSY', EXIT.STORE, `gave up after ${stats.attempts} attempts in ${((Date.now() - t0) / 1000).toFixed(1)} s: the leases on '${this.opts.remote}' kept changing under us`, {
-          hint: `retry the command; if it persists, \`jitp claim sync ${this.opts.remote} --check\` looks for refs changed outside jitp`,
-          details: { attempts: stats.attempts, conflict: pushed.conflict },
-        });
+        throw new JitpError(
+          'E_REMOTE_BUSY',
+          EXIT.STORE,
+          `gave up after ${stats.attempts} attempts in ${((Date.now() - t0) / 1000).toFixed(1)} s: the leases on '${this.opts.remote}' kept changing under us`,
+          {
+            hint: `retry the command; if it persists, \`jitp claim sync ${this.opts.remote} --check\` looks for refs changed outside jitp`,
+            details: { attempts: stats.attempts, conflict: pushed.conflict },
+          },
+        );
       }
       // Lost the race (or our view was stale): back off a little so N racers do not stay in lockstep.
       if (stats.attempts > 2) await sleep(Math.min(200, 5 * 2 ** Math.min(stats.attempts, 6)) * Math.random());
-      if (stats.attempts % 10 === 0) this.opts.progress?.(`remote '${this.opts.remote}' is busy; attempt ${stats.attempts + 1}…`);
+      if (stats.attempts % 10 === 0)
+        this.opts.progress?.(`remote '${this.opts.remote}' is busy; attempt ${stats.attempts + 1}…`);
       viewAt = this.now();
       view = await this.refetch(stats, view, viewAt);
       fresh = true;

@@ -74,7 +74,14 @@ export class ObjectWriter {
 
   commit(opts: { tree: string; parents: string[]; message: string; who: string; when: Date }): string {
     const ts = `${Math.floor(opts.when.getTime() / 1000)} +0000`;
-    const lines = [`tree ${opts.tree}`, ...opts.parents.map((p) => `parent ${p}`), `author ${opts.who} ${ts}`, `committer ${opts.who} ${ts}`, '', opts.message];
+    const lines = [
+      `tree ${opts.tree}`,
+      ...opts.parents.map((p) => `parent ${p}`),
+      `author ${opts.who} ${ts}`,
+      `committer ${opts.who} ${ts}`,
+      '',
+      opts.message,
+    ];
     return this.write('commit', Buffer.from(`${lines.join('\n')}\n`, 'utf8'));
   }
 }

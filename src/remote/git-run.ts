@@ -45,7 +45,11 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
     try {
       child = spawn('git', args, { cwd: opts.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     } catch (e) {
-      reject(new JitpError('E_GIT_SPAWN', EXIT.GIT, `cannot run git: ${(e as Error).message}`, { hint: 'install git 2.29 or newer and put it on PATH' }));
+      reject(
+        new JitpError('E_GIT_SPAWN', EXIT.GIT, `cannot run git: ${(e as Error).message}`, {
+          hint: 'install git 2.29 or newer and put it on PATH',
+        }),
+      );
       return;
     }
     const out: Buffer[] = [];
@@ -70,7 +74,11 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
     child.on('error', (e) => {
       clearTimeout(timer);
       process.removeListener('exit', onExit);
-      reject(new JitpError('E_GIT_SPAWN', EXIT.GIT, `cannot run git: ${e.message}`, { hint: 'install git 2.29 or newer and put it on PATH' }));
+      reject(
+        new JitpError('E_GIT_SPAWN', EXIT.GIT, `cannot run git: ${e.message}`, {
+          hint: 'install git 2.29 or newer and put it on PATH',
+        }),
+      );
     });
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -78,10 +86,15 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
       const stderr = Buffer.concat(err).toString('utf8');
       if (timedOut) {
         reject(
-          new JitpError('E_REMOTE_TIMEOUT', EXIT.GIT, `${opts.what} did not finish within ${(opts.timeoutMs / 1000).toFixed(1)} s; remote '${opts.remote}' is not answering`, {
-            hint: `check the network and \`git ls-remote ${opts.remote}\`; raise the limit with remoteTimeout in .jit-parallel.yaml (or JITP_REMOTE_TIMEOUT_MS); meanwhile leases are local only without --remote`,
-            details: { remote: opts.remote, timeoutMs: opts.timeoutMs, stderr: stderr.slice(-2000) },
-          }),
+          new JitpError(
+            'E_REMOTE_TIMEOUT',
+            EXIT.GIT,
+            `${opts.what} did not finish within ${(opts.timeoutMs / 1000).toFixed(1)} s; remote '${opts.remote}' is not answering`,
+            {
+              hint: `check the network and \`git ls-remote ${opts.remote}\`; raise the limit with remoteTimeout in .jit-parallel.yaml (or JITP_REMOTE_TIMEOUT_MS); meanwhile leases are local only without --remote`,
+              details: { remote: opts.remote, timeoutMs: opts.timeoutMs, stderr: stderr.slice(-2000) },
+            },
+          ),
         );
         return;
       }
@@ -102,8 +115,13 @@ export function unreachableError(remote: string, what: string, stderr: string): 
     .filter((l) => l && !l.startsWith('hint:'))
     .slice(-3)
     .join(' | ');
-  return new JitpError('E_REMOTE_UNREACHABLE', EXIT.GIT, `${what} failed: remote '${remote}' cannot be reached (${last || 'no output'})`, {
-    hint: `check \`git remote get-url ${remote}\` and \`git ls-remote ${remote}\`; a hosted remote must allow pushing refs/jit-parallel/* (see docs/remote-leases.md)`,
-    details: { remote, stderr: stderr.slice(-2000) },
-  });
+  return new JitpError(
+    'E_REMOTE_UNREACHABLE',
+    EXIT.GIT,
+    `${what} failed: remote '${remote}' cannot be reached (${last || 'no output'})`,
+    {
+      hint: `check \`git remote get-url ${remote}\` and \`git ls-remote ${remote}\`; a hosted remote must allow pushing refs/jit-parallel/* (see docs/remote-leases.md)`,
+      details: { remote, stderr: stderr.slice(-2000) },
+    },
+  );
 }

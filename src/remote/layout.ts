@@ -40,9 +40,15 @@ export interface RemoteState extends StoreSnapshot {
 }
 
 /** The commit a listed lease's ref should have: its entry, else the index commit that wrote it. */
-export const commitOf = (state: RemoteState, indexCommit: string, issueId: string): string => state.leaseCommits[issueId] ?? indexCommit;
+export const commitOf = (state: RemoteState, indexCommit: string, issueId: string): string =>
+  state.leaseCommits[issueId] ?? indexCommit;
 
-export const emptyState = (): RemoteState => ({ schemaVersion: REMOTE_SCHEMA_VERSION, version: 0, leases: [], leaseCommits: {} });
+export const emptyState = (): RemoteState => ({
+  schemaVersion: REMOTE_SCHEMA_VERSION,
+  version: 0,
+  leases: [],
+  leaseCommits: {},
+});
 
 /**
  * Ref-safe, case-safe key for an issue id. Lower-case letters, digits, `-` and `_` stay (a jit
@@ -61,7 +67,9 @@ export function issueKey(issueId: string): string {
 
 export function issueIdFromKey(key: string): string {
   return Buffer.from(
-    key.replace(/%([0-9A-F]{2})|./gs, (m, hex: string | undefined) => (hex ? String.fromCharCode(parseInt(hex, 16)) : m)),
+    key.replace(/%([0-9A-F]{2})|./gs, (m, hex: string | undefined) =>
+      hex ? String.fromCharCode(parseInt(hex, 16)) : m,
+    ),
     'latin1',
   ).toString('utf8');
 }
@@ -109,16 +117,30 @@ export function encodeLease(lease: Lease): string {
 export function decodeState(text: string): RemoteState {
   const raw = JSON.parse(text) as Partial<RemoteState>;
   if (!raw || typeof raw !== 'object') throw new Error('the state is not an object');
-  if (!READABLE_SCHEMAS.has(raw.schemaVersion as number)) throw new Error(`unknown schemaVersion ${String(raw.schemaVersion)} (this jitp reads ${[...READABLE_SCHEMAS].join(' and ')})`);
-  if (typeof raw.version !== 'number' || !Number.isInteger(raw.version) || raw.version < 0) throw new Error('version is not a non-negative integer');
+  if (!READABLE_SCHEMAS.has(raw.schemaVersion as number))
+    throw new Error(
+      `unknown schemaVersion ${String(raw.schemaVersion)} (this jitp reads ${[...READABLE_SCHEMAS].join(' and ')})`,
+    );
+  if (typeof raw.version !== 'number' || !Number.isInteger(raw.version) || raw.version < 0)
+    throw new Error('version is not a non-negative integer');
   if (!Array.isArray(raw.leases)) throw new Error('leases is not an array');
   for (const l of raw.leases) {
-    if (!l || typeof l !== 'object' || typeof l.issueId !== 'string' || typeof l.agentId !== 'string' || typeof l.expiresAt !== 'string' || !Array.isArray(l.paths) || typeof l.token !== 'number') {
+    if (
+      !l ||
+      typeof l !== 'object' ||
+      typeof l.issueId !== 'string' ||
+      typeof l.agentId !== 'string' ||
+      typeof l.expiresAt !== 'string' ||
+      !Array.isArray(l.paths) ||
+      typeof l.token !== 'number'
+    ) {
       throw new Error(`malformed lease ${JSON.stringify(l).slice(0, 120)}`);
     }
   }
   const leaseCommits = raw.leaseCommits && typeof raw.leaseCommits === 'object' ? raw.leaseCommits : {};
-  for (const [k, v] of Object.entries(leaseCommits)) if (typeof v !== 'string' || !/^[0-9a-f]{40,64}$/.test(v)) throw new Error(`leaseCommits[${JSON.stringify(k)}] is not a commit id`);
+  for (const [k, v] of Object.entries(leaseCommits))
+    if (typeof v !== 'string' || !/^[0-9a-f]{40,64}$/.test(v))
+      throw new Error(`leaseCommits[${JSON.stringify(k)}] is not a commit id`);
   return { schemaVersion: REMOTE_SCHEMA_VERSION, version: raw.version, leases: raw.leases, leaseCommits };
 }
 

@@ -2,14 +2,27 @@
 // leases acquired here (they bind this machine's sub-agents and have no business on a shared
 // server) and a local event log of the changes this clone made.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Lease } from '../store/types.js';
 import { inDir } from './in-dir.js';
 import { remoteFileKey } from './mirror.js';
 
 const secretsDir = (storeDir: string, remote: string) => join(storeDir, `remote-${remoteFileKey(remote)}.secrets`);
-export const eventsPath = (storeDir: string, remote: string) => join(storeDir, `remote-${remoteFileKey(remote)}.events.jsonl`);
+export const eventsPath = (storeDir: string, remote: string) =>
+  join(storeDir, `remote-${remoteFileKey(remote)}.events.jsonl`);
 
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -59,7 +72,13 @@ export function dropSecrets(storeDir: string, remote: string, leaseIds: readonly
  * Drops secrets of leases that no longer exist (called after a fetch). A secret younger than
  * `graceMs` is kept: its acquire may still be on its way to the remote from another process.
  */
-export function pruneSecrets(storeDir: string, remote: string, live: readonly Lease[], nowMs = Date.now(), graceMs = 10 * 60_000): void {
+export function pruneSecrets(
+  storeDir: string,
+  remote: string,
+  live: readonly Lease[],
+  nowMs = Date.now(),
+  graceMs = 10 * 60_000,
+): void {
   const keep = new Set(live.map((l) => l.id));
   for (const id of loadSecrets(storeDir, remote).keys()) {
     if (!keep.has(id)) {

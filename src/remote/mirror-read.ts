@@ -29,9 +29,11 @@ export interface RemoteMirror {
 }
 
 /** File-name-safe form of a remote name (`origin`, `team/upstream`, a URL…). */
-export const remoteFileKey = (remote: string): string => encodeURIComponent(remote).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+export const remoteFileKey = (remote: string): string =>
+  encodeURIComponent(remote).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-export const mirrorPath = (storeDir: string, remote: string): string => join(storeDir, `remote-${remoteFileKey(remote)}.json`);
+export const mirrorPath = (storeDir: string, remote: string): string =>
+  join(storeDir, `remote-${remoteFileKey(remote)}.json`);
 
 /** Returns undefined when there is no mirror yet or it cannot be parsed (callers refetch). */
 export function readMirror(storeDir: string, remote: string): RemoteMirror | undefined {
@@ -43,7 +45,13 @@ export function readMirror(storeDir: string, remote: string): RemoteMirror | und
   }
   try {
     const m = JSON.parse(text) as RemoteMirror;
-    if (m?.schemaVersion !== MIRROR_SCHEMA_VERSION || m.backend !== 'remote' || !Array.isArray(m.leases) || typeof m.fetchedAt !== 'string') return undefined;
+    if (
+      m?.schemaVersion !== MIRROR_SCHEMA_VERSION ||
+      m.backend !== 'remote' ||
+      !Array.isArray(m.leases) ||
+      typeof m.fetchedAt !== 'string'
+    )
+      return undefined;
     return m;
   } catch {
     return undefined;

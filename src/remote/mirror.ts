@@ -7,7 +7,14 @@ import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { inDir } from './in-dir.js';
 import { mirrorPath, readMirror, type RemoteMirror } from './mirror-read.js';
 
-export { MIRROR_SCHEMA_VERSION, mirrorAgeSecs, mirrorPath, readMirror, remoteFileKey, type RemoteMirror } from './mirror-read.js';
+export {
+  MIRROR_SCHEMA_VERSION,
+  mirrorAgeSecs,
+  mirrorPath,
+  readMirror,
+  remoteFileKey,
+  type RemoteMirror,
+} from './mirror-read.js';
 
 /**
  * Replaces the mirror unless the file already holds a newer view (several jitp processes of one
@@ -18,7 +25,11 @@ export { MIRROR_SCHEMA_VERSION, mirrorAgeSecs, mirrorPath, readMirror, remoteFil
  */
 export function writeMirror(storeDir: string, m: RemoteMirror): void {
   const cur = readMirror(storeDir, m.remote);
-  if (cur && (cur.version > m.version || (cur.version === m.version && Date.parse(cur.fetchedAt) > Date.parse(m.fetchedAt)))) return;
+  if (
+    cur &&
+    (cur.version > m.version || (cur.version === m.version && Date.parse(cur.fetchedAt) > Date.parse(m.fetchedAt)))
+  )
+    return;
   const file = mirrorPath(storeDir, m.remote);
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {

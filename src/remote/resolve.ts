@@ -36,7 +36,11 @@ export interface Resolved {
  * either a write moved it after the index was read (then that write also moved the index and
  * our CAS on the index fails) or someone changed it by hand (the CAS on that ref fails: drift).
  */
-export function resolveRead(read: Pick<RawRead, 'indexCommit' | 'state'>, refs: ReadonlyMap<string, string>, existedBefore: (commit: string) => boolean): Resolved {
+export function resolveRead(
+  read: Pick<RawRead, 'indexCommit' | 'state'>,
+  refs: ReadonlyMap<string, string>,
+  existedBefore: (commit: string) => boolean,
+): Resolved {
   const leases = [];
   const leaseCommits: Record<string, string> = {};
   const unsure: string[] = [];
@@ -52,5 +56,9 @@ export function resolveRead(read: Pick<RawRead, 'indexCommit' | 'state'>, refs: 
     leases.push(l);
     leaseCommits[l.issueId] = expected;
   }
-  return { state: { schemaVersion: read.state.schemaVersion, version: read.state.version, leases, leaseCommits }, unsure, released };
+  return {
+    state: { schemaVersion: read.state.schemaVersion, version: read.state.version, leases, leaseCommits },
+    unsure,
+    released,
+  };
 }

@@ -4,7 +4,16 @@
 import { execFileSync } from 'node:child_process';
 import { EXIT, JitpError } from '../core/errors.js';
 import { runGit, unreachableError, type GitResult } from './git-run.js';
-import { INDEX_REF, REF_ROOT, decodeState, emptyState, mirrorRefRoot, stateTextOf, type RefUpdate, type RemoteState } from './layout.js';
+import {
+  INDEX_REF,
+  REF_ROOT,
+  decodeState,
+  emptyState,
+  mirrorRefRoot,
+  stateTextOf,
+  type RefUpdate,
+  type RemoteState,
+} from './layout.js';
 import type { RawRead } from './resolve.js';
 
 export interface TransportOptions {
@@ -36,10 +45,22 @@ export type PushOutcome = { ok: true } | { ok: false; conflict: PushConflict[] }
 
 // Local bookkeeping off: a lease change must not trigger gc, maintenance or commit-graph work.
 // push.gpgSign=false: a user's signed-push setting must not make every lease change ask for a key.
-const QUIET_CFG = ['-c', 'push.gpgSign=false', '-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '-c', 'fetch.writeCommitGraph=false', '-c', 'core.fsmonitor=false'];
+const QUIET_CFG = [
+  '-c',
+  'push.gpgSign=false',
+  '-c',
+  'gc.auto=0',
+  '-c',
+  'maintenance.auto=false',
+  '-c',
+  'fetch.writeCommitGraph=false',
+  '-c',
+  'core.fsmonitor=false',
+];
 
 // Reasons git gives when a ref moved between our read and our write: a lost race, not an error.
-const CAS_REASONS = /stale info|failed to update ref|cannot lock ref|incorrect old value|atomic push failed|fetch first|non-fast-forward|failed to lock/i;
+const CAS_REASONS =
+  /stale info|failed to update ref|cannot lock ref|incorrect old value|atomic push failed|fetch first|non-fast-forward|failed to lock/i;
 
 export class RemoteTransport {
   constructor(private readonly opts: TransportOptions) {}
@@ -49,13 +70,24 @@ export class RemoteTransport {
   }
 
   private git(args: string[], what: string): Promise<GitResult> {
-    return runGit([...QUIET_CFG, ...args], { cwd: this.opts.cwd, timeoutMs: this.opts.timeoutMs, env: this.opts.env, what, remote: this.opts.remote });
+    return runGit([...QUIET_CFG, ...args], {
+      cwd: this.opts.cwd,
+      timeoutMs: this.opts.timeoutMs,
+      env: this.opts.env,
+      what,
+      remote: this.opts.remote,
+    });
   }
 
   /** Local, fast, no network: plain execFileSync is enough. */
   private local(args: string[]): string | undefined {
     try {
-      return execFileSync('git', args, { cwd: this.opts.cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: this.opts.env ?? process.env });
+      return execFileSync('git', args, {
+        cwd: this.opts.cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        env: this.opts.env ?? process.env,
+      });
     } catch {
       return undefined;
     }
@@ -71,21 +103,34 @@ export class RemoteTransport {
     // The glob refspec plus --prune makes a remote without leases a normal, empty answer and
     // drops mirrored refs the remote no longer has (released leases).
     const r = await this.git(
-      ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--prune', remote, `+${REF_ROOT}/*:${root}/*`],
+      [
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--no-recurse-submodules',
+        '--prune',
+        remote,
+        `+${REF_ROOT}/*:${root}/*`,
+      ],
       `fetching leases from '${remote}'`,
     );
     if (r.code !== 0) {
       // Two processes of one clone fetching at once may collide on the local mirror refs; the
       // objects still arrived and the other fetch wrote values, so reading them is safe (a
       // stale value only makes the next CAS fail and re-read).
-      if (!/cannot lock ref|unable to update local ref|Unable to create .*\.lock/i.test(r.stderr)) throw unreachableError(remote, `fetching leases from '${remote}'`, r.stderr);
+      if (!/cannot lock ref|unable to update local ref|Unable to create .*\.lock/i.test(r.stderr))
+        throw unreachableError(remote, `fetching leases from '${remote}'`, r.stderr);
     }
     return this.readLocal();
   }
 
   /** Every ref under refs/jit-parallel/ on the remote, ref -> id (one round trip). */
   async lsRemote(): Promise<Map<string, string>> {
-    const r = await this.git(['ls-remote', this.opts.remote, `${REF_ROOT}/*`], `listing leases on '${this.opts.remote}'`);
+    const r = await this.git(
+      ['ls-remote', this.opts.remote, `${REF_ROOT}/*`],
+      `listing leases on '${this.opts.remote}'`,
+    );
     if (r.code !== 0) throw unreachableError(this.opts.remote, `listing leases on '${this.opts.remote}'`, r.stderr);
     const out = new Map<string, string>();
     for (const line of r.stdout.split('\n')) {
@@ -112,18 +157,29 @@ export class RemoteTransport {
   readStateAt(commit: string): RemoteState {
     // Format 2: the state is the commit message's last paragraph; format 1: state.json in its tree.
     const raw = this.local(['cat-file', 'commit', commit]);
-    const text = (raw !== undefined ? stateTextOf(raw) : undefined) ?? this.local(['cat-file', 'blob', `${commit}:state.json`]);
+    const text =
+      (raw !== undefined ? stateTextOf(raw) : undefined) ?? this.local(['cat-file', 'blob', `${commit}:state.json`]);
     if (text === undefined) {
-      throw new JitpError('E_REMOTE_CORRUPT', EXIT.STORE, `${INDEX_REF} on '${this.opts.remote}' (object ${commit.slice(0, 12)}) holds no lease state`, {
-        hint: `someone pushed something else to ${INDEX_REF}; inspect it with \`git fetch ${this.opts.remote} ${INDEX_REF} && git show FETCH_HEAD --stat\`; if it is garbage, \`git push ${this.opts.remote} :${INDEX_REF}\` resets the remote leases (holders then acquire again)`,
-      });
+      throw new JitpError(
+        'E_REMOTE_CORRUPT',
+        EXIT.STORE,
+        `${INDEX_REF} on '${this.opts.remote}' (object ${commit.slice(0, 12)}) holds no lease state`,
+        {
+          hint: `someone pushed something else to ${INDEX_REF}; inspect it with \`git fetch ${this.opts.remote} ${INDEX_REF} && git show FETCH_HEAD --stat\`; if it is garbage, \`git push ${this.opts.remote} :${INDEX_REF}\` resets the remote leases (holders then acquire again)`,
+        },
+      );
     }
     try {
       return decodeState(text);
     } catch (e) {
-      throw new JitpError('E_REMOTE_CORRUPT', EXIT.STORE, `the lease state in ${INDEX_REF} on '${this.opts.remote}' (commit ${commit.slice(0, 12)}) is unreadable: ${(e as Error).message}`, {
-        hint: `upgrade jitp if another machine runs a newer one; otherwise \`git push ${this.opts.remote} :${INDEX_REF}\` resets the remote leases (holders then acquire again)`,
-      });
+      throw new JitpError(
+        'E_REMOTE_CORRUPT',
+        EXIT.STORE,
+        `the lease state in ${INDEX_REF} on '${this.opts.remote}' (commit ${commit.slice(0, 12)}) is unreadable: ${(e as Error).message}`,
+        {
+          hint: `upgrade jitp if another machine runs a newer one; otherwise \`git push ${this.opts.remote} :${INDEX_REF}\` resets the remote leases (holders then acquire again)`,
+        },
+      );
     }
   }
 
@@ -134,7 +190,13 @@ export class RemoteTransport {
   async push(updates: RefUpdate[]): Promise<PushOutcome> {
     const { remote } = this.opts;
     // --atomic only when it means something: one ref is all-or-nothing anyway.
-    const args = ['push', '--porcelain', ...(updates.length > 1 ? ['--atomic'] : []), '--no-verify', '--no-recurse-submodules'];
+    const args = [
+      'push',
+      '--porcelain',
+      ...(updates.length > 1 ? ['--atomic'] : []),
+      '--no-verify',
+      '--no-recurse-submodules',
+    ];
     for (const u of updates) args.push(`--force-with-lease=${u.ref}:${u.old}`);
     args.push(remote);
     for (const u of updates) args.push(u.next ? `${u.next}:${u.ref}` : `:${u.ref}`);
@@ -145,29 +207,48 @@ export class RemoteTransport {
     if (rejected.length > 0) {
       // The server checks each old value under the ref lock; a loser of that race sees every ref
       // of its atomic push fail with "atomic transaction failed" and the cause only on stderr.
-      const serverCas = /cannot lock ref|but expected|incorrect old value|reference already exists|Unable to create .*\.lock/i.test(r.stderr);
+      const serverCas =
+        /cannot lock ref|but expected|incorrect old value|reference already exists|Unable to create .*\.lock/i.test(
+          r.stderr,
+        );
       const other = rejected.filter((l) => !CAS_REASONS.test(l) && !(serverCas && /atomic transaction failed/.test(l)));
       if (other.length === 0) {
         return {
           ok: false,
           conflict: rejected.map((l) => {
             const [, refspec = '', summary = ''] = l.split('\t');
-            return { ref: refspec.slice(refspec.lastIndexOf(':') + 1), reason: /\(([^)]*)\)/.exec(summary)?.[1] ?? summary };
+            return {
+              ref: refspec.slice(refspec.lastIndexOf(':') + 1),
+              reason: /\(([^)]*)\)/.exec(summary)?.[1] ?? summary,
+            };
           }),
         };
       }
-      throw new JitpError('E_REMOTE_REJECTED', EXIT.GIT, `remote '${remote}' refused the lease refs: ${other.map((l) => l.split('\t').slice(1).join(' ')).join('; ')}`, {
-        hint: `the remote must accept pushes to ${REF_ROOT}/* (refs outside branches and tags); see docs/remote-leases.md "Hosted remotes"`,
-        details: { remote, rejected: other, stderr: r.stderr.slice(-2000) },
-      });
+      throw new JitpError(
+        'E_REMOTE_REJECTED',
+        EXIT.GIT,
+        `remote '${remote}' refused the lease refs: ${other.map((l) => l.split('\t').slice(1).join(' ')).join('; ')}`,
+        {
+          hint: `the remote must accept pushes to ${REF_ROOT}/* (refs outside branches and tags); see docs/remote-leases.md "Hosted remotes"`,
+          details: { remote, rejected: other, stderr: r.stderr.slice(-2000) },
+        },
+      );
     }
     if (/does not support --atomic/i.test(r.stderr)) {
-      throw new JitpError('E_REMOTE_NO_ATOMIC', EXIT.GIT, `remote '${remote}' does not support atomic pushes, which remote leases need`, {
-        hint: 'use a git server of version 2.4 or newer (GitHub, GitLab and Bitbucket all support it), or keep leases local (drop --remote)',
-      });
+      throw new JitpError(
+        'E_REMOTE_NO_ATOMIC',
+        EXIT.GIT,
+        `remote '${remote}' does not support atomic pushes, which remote leases need`,
+        {
+          hint: 'use a git server of version 2.4 or newer (GitHub, GitLab and Bitbucket all support it), or keep leases local (drop --remote)',
+        },
+      );
     }
     // receive-pack can die mid-transaction on a lost ref lock; porcelain lines are then missing.
-    if (CAS_REASONS.test(r.stderr) && !/Could not read from remote|does not appear to be a git repository|unable to access/i.test(r.stderr)) {
+    if (
+      CAS_REASONS.test(r.stderr) &&
+      !/Could not read from remote|does not appear to be a git repository|unable to access/i.test(r.stderr)
+    ) {
       return { ok: false, conflict: [] };
     }
     throw unreachableError(remote, `pushing leases to '${remote}'`, r.stderr);

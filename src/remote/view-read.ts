@@ -33,15 +33,24 @@ export interface Freshness {
 }
 
 /** Local leases plus every mirrored remote lease (a remote lease wins a tie on lease id). */
-export function combinedSnapshot(local: StoreSnapshot | undefined, mirrors: readonly RemoteMirror[], nowMs: number): { snap: StoreSnapshot; freshness: Freshness[] } {
+export function combinedSnapshot(
+  local: StoreSnapshot | undefined,
+  mirrors: readonly RemoteMirror[],
+  nowMs: number,
+): { snap: StoreSnapshot; freshness: Freshness[] } {
   const byId = new Map<string, Lease>();
   for (const l of local?.leases ?? []) byId.set(l.id, l);
   for (const m of mirrors) for (const l of m.leases) byId.set(l.id, l);
   return {
     snap: { schemaVersion: local?.schemaVersion ?? 1, version: local?.version ?? 0, leases: [...byId.values()] },
-    freshness: mirrors.map((m) => ({ remote: m.remote, fetchedAt: m.fetchedAt, ageSecs: Math.round(mirrorAgeSecs(m, nowMs)) })),
+    freshness: mirrors.map((m) => ({
+      remote: m.remote,
+      fetchedAt: m.fetchedAt,
+      ageSecs: Math.round(mirrorAgeSecs(m, nowMs)),
+    })),
   };
 }
 
 /** For deny messages: `remote 'origin' leases as of 42s ago (2026-…Z)`. */
-export const freshnessText = (f: Freshness): string => `remote '${f.remote}' leases as of ${f.ageSecs}s ago (${f.fetchedAt})`;
+export const freshnessText = (f: Freshness): string =>
+  `remote '${f.remote}' leases as of ${f.ageSecs}s ago (${f.fetchedAt})`;

@@ -9,7 +9,11 @@ export { combinedSnapshot, freshnessText, remoteMirrorsSync, type Freshness } fr
  */
 export function refreshInBackground(jitpScript: string, cwd: string, remote: string, maxAgeSecs: number): void {
   try {
-    const child = spawn(process.execPath, [jitpScript, 'claim', 'sync', remote, '--max-age', `${Math.max(0, Math.floor(maxAgeSecs))}s`], { cwd, detached: true, stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [jitpScript, 'claim', 'sync', remote, '--max-age', `${Math.max(0, Math.floor(maxAgeSecs))}s`],
+      { cwd, detached: true, stdio: 'ignore' },
+    );
     child.on('error', () => undefined);
     child.unref();
   } catch {

@@ -39,7 +39,8 @@ export function conventionalType(issues: CommitIssue[]): string {
     if (labels.some((l) => /^(type:)?(bug|fix|bugfix|defect)$/.test(l))) return 'fix';
     if (labels.some((l) => /^(type:)?(docs?|documentation)$/.test(l))) return 'docs';
     if (labels.some((l) => /^(type:)?(test|tests)$/.test(l))) return 'test';
-    if (labels.some((l) => /^(type:)?(chore|refactor)$/.test(l))) return labels.includes('type:refactor') || labels.includes('refactor') ? 'refactor' : 'chore';
+    if (labels.some((l) => /^(type:)?(chore|refactor)$/.test(l)))
+      return labels.includes('type:refactor') || labels.includes('refactor') ? 'refactor' : 'chore';
     return 'feat';
   };
   const kinds = new Set(issues.map(kind));
@@ -62,14 +63,20 @@ export function renderCommitMessage(issues: CommitIssue[], opts: CommitOptions =
   const custom = opts.summary ? oneLine(opts.summary) : '';
   // The subject never ends up empty or starting with a '#' (git would drop it as a comment).
   let summary = custom ? truncate(custom, room) : summaryFor(issues, room);
-  summary = summary.replace(/^#+\s*/, '') || issues.map((i) => oneLine(i.shortId)).join(' ').slice(0, room);
+  summary =
+    summary.replace(/^#+\s*/, '') ||
+    issues
+      .map((i) => oneLine(i.shortId))
+      .join(' ')
+      .slice(0, room);
   const subject = `${prefix}${summary}`;
   const bullets = issues.map((i) => `- ${oneLine(i.title) || '(untitled)'} (${oneLine(i.shortId)})`);
   const idLine = `jit: ${issues.map((i) => oneLine(i.shortId)).join(' ')}`;
   const trailers: string[] = [];
   const co = opts.coAuthor ? oneLine(opts.coAuthor) : '';
   if (co) {
-    if (!validCoAuthor(co)) throw new Error(`invalid co-author trailer value: ${JSON.stringify(opts.coAuthor)} (expected "Name <email>")`);
+    if (!validCoAuthor(co))
+      throw new Error(`invalid co-author trailer value: ${JSON.stringify(opts.coAuthor)} (expected "Name <email>")`);
     trailers.push(`Co-Authored-By: ${co}`);
   }
   const body = [bullets.join('\n'), idLine].join('\n\n');

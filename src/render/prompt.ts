@@ -48,7 +48,10 @@ export function templateBody(template: string): string {
   const b = template.indexOf(BEGIN);
   const e = template.indexOf(END);
   if (b < 0 || e < 0 || e < b) throw new Error(`prompt template lacks ${BEGIN} … ${END}`);
-  return template.slice(b + BEGIN.length, e).replace(/^\r?\n/, '').replace(/\s+$/, '\n');
+  return template
+    .slice(b + BEGIN.length, e)
+    .replace(/^\r?\n/, '')
+    .replace(/\s+$/, '\n');
 }
 
 /** Where a plan-mode sub-agent writes its plan; repo-relative, derived from the short id only. */
@@ -116,13 +119,18 @@ export function renderPrompt(input: PromptInput): RenderedPrompt {
     documents_block: fence(
       documents
         .map((d) => {
-          const extra = [d.docType, d.label].map((x) => oneLine(x ?? '')).filter(Boolean).join(': ');
+          const extra = [d.docType, d.label]
+            .map((x) => oneLine(x ?? ''))
+            .filter(Boolean)
+            .join(': ');
           return `- ${oneLine(d.path)}${extra ? ` (${extra})` : ''}`;
         })
         .join('\n'),
     ),
     lease_id: lease ? oneLine(lease.id) : '',
-    scope_block: fence(scopePaths.length ? scopePaths.map(oneLine).join('\n') : '(no paths: you may not create or change any file)'),
+    scope_block: fence(
+      scopePaths.length ? scopePaths.map(oneLine).join('\n') : '(no paths: you may not create or change any file)',
+    ),
     worktree_path: worktree ? oneLine(worktree) : '',
     repo_root: oneLine(input.repoRoot),
     test_command: input.testCommand ? oneLine(input.testCommand) : '',

@@ -31,7 +31,11 @@ export function repoFacts(root: string): RepoFacts {
   return {
     files,
     packageJson: has('package.json') ? readJson(join(root, 'package.json')) : null,
-    makefile: has('Makefile') ? readText(join(root, 'Makefile')) : has('makefile') ? readText(join(root, 'makefile')) : null,
+    makefile: has('Makefile')
+      ? readText(join(root, 'Makefile'))
+      : has('makefile')
+        ? readText(join(root, 'makefile'))
+        : null,
     pyproject: has('pyproject.toml') ? readText(join(root, 'pyproject.toml')) : null,
     setupCfg: has('setup.cfg') ? readText(join(root, 'setup.cfg')) : null,
     composerJson: has('composer.json') ? readJson(join(root, 'composer.json')) : null,

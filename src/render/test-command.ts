@@ -48,7 +48,8 @@ export function detectTestCommand(facts: RepoFacts, configured?: string | null):
     const pm = jsManager(facts, has);
     return { command: pm === 'bun' ? 'bun run test' : `${pm} test`, source: 'package.json scripts.test' };
   }
-  if (has('deno.json') || has('deno.jsonc')) return { command: 'deno test', source: has('deno.json') ? 'deno.json' : 'deno.jsonc' };
+  if (has('deno.json') || has('deno.jsonc'))
+    return { command: 'deno test', source: has('deno.json') ? 'deno.json' : 'deno.jsonc' };
   if (has('Cargo.toml')) return { command: 'cargo test', source: 'Cargo.toml' };
   if (has('go.mod')) return { command: 'go test ./...', source: 'go.mod' };
   if (has('tox.ini')) return { command: 'tox', source: 'tox.ini' };
@@ -59,20 +60,29 @@ export function detectTestCommand(facts: RepoFacts, configured?: string | null):
     /^\[tool\.pytest/m.test(facts.pyproject ?? '') ||
     /^\[tool:pytest\]/m.test(facts.setupCfg ?? '');
   if (pytestConfigured) {
-    const source = has('pytest.ini') ? 'pytest.ini' : has('conftest.py') ? 'conftest.py' : facts.pyproject && /^\[tool\.pytest/m.test(facts.pyproject) ? 'pyproject.toml' : 'setup.cfg';
+    const source = has('pytest.ini')
+      ? 'pytest.ini'
+      : has('conftest.py')
+        ? 'conftest.py'
+        : facts.pyproject && /^\[tool\.pytest/m.test(facts.pyproject)
+          ? 'pyproject.toml'
+          : 'setup.cfg';
     return { command: 'python -m pytest', source };
   }
   if (facts.makefile && makeHasTarget(facts.makefile, 'test')) return { command: 'make test', source: 'Makefile' };
   if (facts.makefile && makeHasTarget(facts.makefile, 'check')) return { command: 'make check', source: 'Makefile' };
   if (has('gradlew')) return { command: './gradlew test', source: 'gradlew' };
-  if (has('build.gradle') || has('build.gradle.kts')) return { command: 'gradle test', source: has('build.gradle') ? 'build.gradle' : 'build.gradle.kts' };
+  if (has('build.gradle') || has('build.gradle.kts'))
+    return { command: 'gradle test', source: has('build.gradle') ? 'build.gradle' : 'build.gradle.kts' };
   if (has('pom.xml')) return { command: has('mvnw') ? './mvnw test' : 'mvn test', source: 'pom.xml' };
   if (has('mix.exs')) return { command: 'mix test', source: 'mix.exs' };
   if (has('build.sbt')) return { command: 'sbt test', source: 'build.sbt' };
   if (has('Package.swift')) return { command: 'swift test', source: 'Package.swift' };
-  if (typeof facts.composerJson?.scripts?.test === 'string') return { command: 'composer test', source: 'composer.json scripts.test' };
+  if (typeof facts.composerJson?.scripts?.test === 'string')
+    return { command: 'composer test', source: 'composer.json scripts.test' };
   if (has('Rakefile') && has('Gemfile')) return { command: 'bundle exec rake test', source: 'Rakefile' };
-  if (has('pyproject.toml') || has('setup.py')) return { command: 'python -m pytest', source: has('pyproject.toml') ? 'pyproject.toml' : 'setup.py' };
+  if (has('pyproject.toml') || has('setup.py'))
+    return { command: 'python -m pytest', source: has('pyproject.toml') ? 'pyproject.toml' : 'setup.py' };
   if (has('CMakeLists.txt')) return { command: 'ctest --test-dir build', source: 'CMakeLists.txt' };
   return null;
 }

@@ -72,5 +72,8 @@ export function slug(s: string, max = 40): string {
 export function truncate(s: string, max: number): string {
   const cps = [...s];
   if (cps.length <= max) return s;
-  return `${cps.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`;
+  return `${cps
+    .slice(0, Math.max(0, max - 1))
+    .join('')
+    .trimEnd()}…`;
 }

@@ -15,8 +15,13 @@ export interface Availability {
   kind?: 'not-ready' | 'blocked' | 'held' | 'closed';
 }
 
-export function availabilityOf(issue: Issue, byId: ReadonlyMap<string, Issue>, holds: ReadonlyMap<string, Hold>): Availability {
-  if (isTerminal(issue.state) || issue.state === 'archived') return { available: false, kind: 'closed', reason: `closed (${issue.state})` };
+export function availabilityOf(
+  issue: Issue,
+  byId: ReadonlyMap<string, Issue>,
+  holds: ReadonlyMap<string, Hold>,
+): Availability {
+  if (isTerminal(issue.state) || issue.state === 'archived')
+    return { available: false, kind: 'closed', reason: `closed (${issue.state})` };
   if (issue.state !== 'ready') return { available: false, kind: 'not-ready', reason: `not ready (${issue.state})` };
   const blockers: string[] = [];
   for (const d of issue.dependencies) {

@@ -13,11 +13,20 @@ export function parseBatchList(text: string, file: string): { issues: Issue[]; p
   try {
     doc = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    throw new JitpError('E_BATCH_FILE', EXIT.USAGE, `cannot parse batch list ${file}: ${String((e as Error).message).split('\n')[0]}`, {
-      hint: `fix ${file}: a list of {id?, title, instructions, files, depends_on?}`,
-    });
+    throw new JitpError(
+      'E_BATCH_FILE',
+      EXIT.USAGE,
+      `cannot parse batch list ${file}: ${String((e as Error).message).split('\n')[0]}`,
+      {
+        hint: `fix ${file}: a list of {id?, title, instructions, files, depends_on?}`,
+      },
+    );
   }
-  const list = Array.isArray(doc) ? doc : doc && typeof doc === 'object' && Array.isArray((doc as { tasks?: unknown }).tasks) ? (doc as { tasks: unknown[] }).tasks : undefined;
+  const list = Array.isArray(doc)
+    ? doc
+    : doc && typeof doc === 'object' && Array.isArray((doc as { tasks?: unknown }).tasks)
+      ? (doc as { tasks: unknown[] }).tasks
+      : undefined;
   if (!list) {
     throw new JitpError('E_BATCH_FILE', EXIT.USAGE, `batch list ${file} holds no list of tasks`, {
       hint: `write ${file} as a list (or {tasks: [...]}) of {id?, title, instructions, files, depends_on?}`,
@@ -61,9 +70,14 @@ export class BatchListSource implements IssueSource {
     try {
       text = readFileSync(this.path, 'utf8');
     } catch (e) {
-      throw new JitpError('E_BATCH_FILE', EXIT.USAGE, `cannot read batch list ${this.location}: ${(e as Error).message}`, {
-        hint: 'check the path given to --batch',
-      });
+      throw new JitpError(
+        'E_BATCH_FILE',
+        EXIT.USAGE,
+        `cannot read batch list ${this.location}: ${(e as Error).message}`,
+        {
+          hint: 'check the path given to --batch',
+        },
+      );
     }
     return (this.loaded = parseBatchList(text, this.location));
   }

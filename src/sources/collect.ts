@@ -2,7 +2,13 @@
 // are reported (never silently merged), and issues come out in id order.
 import type { Issue, SourceProblem } from './types.js';
 
-export function addUnique(issues: Issue[], problems: SourceProblem[], seen: Map<string, string>, issue: Issue, file: string): void {
+export function addUnique(
+  issues: Issue[],
+  problems: SourceProblem[],
+  seen: Map<string, string>,
+  issue: Issue,
+  file: string,
+): void {
   const dup = seen.get(issue.id);
   if (dup !== undefined) {
     problems.push({ file, message: `duplicate id ${issue.id} (also in ${dup}); skipped`, loaded: false });

@@ -23,20 +23,31 @@ export function openIssueSource(o: OpenSourceOptions): IssueSource {
     const rel = relative(o.root, abs);
     return new BatchListSource(abs, rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split('\\').join('/') : abs);
   }
-  const kind = o.config.source === 'auto' ? (existsSync(join(o.root, '.jit', 'issues')) ? 'jit' : 'tasks') : o.config.source;
+  const kind =
+    o.config.source === 'auto' ? (existsSync(join(o.root, '.jit', 'issues')) ? 'jit' : 'tasks') : o.config.source;
   if (kind === 'jit') {
     if (o.config.source === 'jit' && !existsSync(join(o.root, '.jit', 'issues'))) {
-      throw new JitpError('E_NO_SOURCE', EXIT.CONFIG, `config says source: jit but ${join(o.root, '.jit', 'issues')} does not exist`, {
-        hint: 'run `jit init`, or set `source: tasks` (or `auto`) in .jit-parallel.yaml',
-      });
+      throw new JitpError(
+        'E_NO_SOURCE',
+        EXIT.CONFIG,
+        `config says source: jit but ${join(o.root, '.jit', 'issues')} does not exist`,
+        {
+          hint: 'run `jit init`, or set `source: tasks` (or `auto`) in .jit-parallel.yaml',
+        },
+      );
     }
     return new JitSource(o.root);
   }
   const dir = o.config.tasksDir.replace(/\\/g, '/').replace(/\/+$/, '');
   if (isAbsolute(dir) || dir.split('/').includes('..')) {
-    throw new JitpError('E_CONFIG', EXIT.CONFIG, `tasksDir must be a folder inside the repository, got ${o.config.tasksDir}`, {
-      hint: 'set `tasksDir: .jit-parallel/tasks` in .jit-parallel.yaml',
-    });
+    throw new JitpError(
+      'E_CONFIG',
+      EXIT.CONFIG,
+      `tasksDir must be a folder inside the repository, got ${o.config.tasksDir}`,
+      {
+        hint: 'set `tasksDir: .jit-parallel/tasks` in .jit-parallel.yaml',
+      },
+    );
   }
   return new TaskFileSource(o.root, dir);
 }

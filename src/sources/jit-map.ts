@@ -2,11 +2,25 @@
 // Unknown fields are ignored (kept in `raw`); a wrong field is reported and defaulted so one
 // odd issue never hides the others.
 import { extractAcceptanceCriteria } from './markdown.js';
-import { ISSUE_STATES, PRIORITIES, RISK_TIERS, type Issue, type IssueDocument, type IssueState, type Priority, type RiskTier, type SourceProblem } from './types.js';
+import {
+  ISSUE_STATES,
+  PRIORITIES,
+  RISK_TIERS,
+  type Issue,
+  type IssueDocument,
+  type IssueState,
+  type Priority,
+  type RiskTier,
+  type SourceProblem,
+} from './types.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function mapJitIssue(obj: unknown, file: string, expectedId?: string): { issue?: Issue; problems: SourceProblem[] } {
+export function mapJitIssue(
+  obj: unknown,
+  file: string,
+  expectedId?: string,
+): { issue?: Issue; problems: SourceProblem[] } {
   const problems: SourceProblem[] = [];
   const bad = (message: string, loaded = true) => problems.push({ file, message, loaded });
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
@@ -20,7 +34,8 @@ export function mapJitIssue(obj: unknown, file: string, expectedId?: string): { 
     return { problems };
   }
   if (!UUID.test(id)) bad(`"id" is not a uuid: ${JSON.stringify(id).slice(0, 60)}`);
-  if (expectedId && expectedId.toLowerCase() !== id.toLowerCase()) bad(`file name says ${expectedId} but "id" is ${id}`);
+  if (expectedId && expectedId.toLowerCase() !== id.toLowerCase())
+    bad(`file name says ${expectedId} but "id" is ${id}`);
   const str = (k: string): string => {
     const v = o[k];
     if (v === undefined || v === null) return '';
@@ -44,11 +59,13 @@ export function mapJitIssue(obj: unknown, file: string, expectedId?: string): { 
   const title = str('title');
   if (!title) bad('missing "title"');
   let state: IssueState = 'backlog';
-  if (typeof o.state === 'string' && (ISSUE_STATES as readonly string[]).includes(o.state)) state = o.state as IssueState;
+  if (typeof o.state === 'string' && (ISSUE_STATES as readonly string[]).includes(o.state))
+    state = o.state as IssueState;
   else bad(`unknown "state" ${JSON.stringify(o.state)}; treated as backlog (never available)`);
   let priority: Priority = 'normal';
   if (o.priority !== undefined && o.priority !== null) {
-    if (typeof o.priority === 'string' && (PRIORITIES as readonly string[]).includes(o.priority)) priority = o.priority as Priority;
+    if (typeof o.priority === 'string' && (PRIORITIES as readonly string[]).includes(o.priority))
+      priority = o.priority as Priority;
     else bad(`unknown "priority" ${JSON.stringify(o.priority)}; treated as normal`);
   }
   const documents: IssueDocument[] = [];
@@ -66,12 +83,21 @@ export function mapJitIssue(obj: unknown, file: string, expectedId?: string): { 
   } else if (o.documents !== undefined && o.documents !== null) bad('"documents" is not a list');
   const labels = strList('labels');
   const description = str('description');
-  const riskLabel = labels.find((l) => /^risk:/i.test(l))?.slice(5).toUpperCase();
-  const declaredRisk: RiskTier | null = riskLabel && (RISK_TIERS as readonly string[]).includes(riskLabel) ? (riskLabel as RiskTier) : null;
+  const riskLabel = labels
+    .find((l) => /^risk:/i.test(l))
+    ?.slice(5)
+    .toUpperCase();
+  const declaredRisk: RiskTier | null =
+    riskLabel && (RISK_TIERS as readonly string[]).includes(riskLabel) ? (riskLabel as RiskTier) : null;
   // jit has no files field; teams put one in the free-form context map.
   const ctx = o.context && typeof o.context === 'object' ? (o.context as Record<string, unknown>) : {};
   const ctxFiles = ctx.files ?? ctx.paths;
-  const declaredFiles = typeof ctxFiles === 'string' ? ctxFiles.split(/[\s,]+/).filter(Boolean) : Array.isArray(ctxFiles) ? ctxFiles.filter((x): x is string => typeof x === 'string') : [];
+  const declaredFiles =
+    typeof ctxFiles === 'string'
+      ? ctxFiles.split(/[\s,]+/).filter(Boolean)
+      : Array.isArray(ctxFiles)
+        ? ctxFiles.filter((x): x is string => typeof x === 'string')
+        : [];
   const assignee = typeof o.assignee === 'string' && o.assignee ? o.assignee : null;
   return {
     issue: {

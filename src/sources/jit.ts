@@ -17,7 +17,9 @@ export function readJitStore(root: string, jitDir = '.jit'): { issues: Issue[]; 
   const problems: SourceProblem[] = [];
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') return { issues, problems };

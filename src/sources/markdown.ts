@@ -1,6 +1,7 @@
 // Pure helpers over issue Markdown: acceptance criteria, checklists.
 
-const CRITERIA_HEADING = /^(acceptance criteria|success criteria|definition of done|done when|exit criteria|criteria)\b/i;
+const CRITERIA_HEADING =
+  /^(acceptance criteria|success criteria|definition of done|done when|exit criteria|criteria)\b/i;
 const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
 const ITEM = /^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?(.*\S)\s*$/;
 const CHECKBOX = /^\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\]\s+(.*\S)\s*$/;

@@ -5,7 +5,10 @@ import { resolveIssueId, validateIssueId } from '../core/issue-ids.js';
 import type { Issue } from './types.js';
 
 export function resolveJit(items: readonly Issue[], query: string): Issue {
-  const id = resolveIssueId(query, items.map((i) => i.id));
+  const id = resolveIssueId(
+    query,
+    items.map((i) => i.id),
+  );
   return items.find((i) => i.id === id)!;
 }
 
@@ -13,8 +16,13 @@ export function resolveExact(items: readonly Issue[], query: string, where: stri
   const q = validateIssueId(query.trim());
   const hit = items.find((i) => i.id === q) ?? items.find((i) => i.id.toLowerCase() === q.toLowerCase());
   if (hit) return hit;
-  throw new JitpError('E_NOT_FOUND', EXIT.NOT_FOUND, `no task ${JSON.stringify(query)} in ${where} (${items.length} tasks)`, {
-    hint: 'run `jitp issues` to list ids',
-    details: { input: query },
-  });
+  throw new JitpError(
+    'E_NOT_FOUND',
+    EXIT.NOT_FOUND,
+    `no task ${JSON.stringify(query)} in ${where} (${items.length} tasks)`,
+    {
+      hint: 'run `jitp issues` to list ids',
+      details: { input: query },
+    },
+  );
 }

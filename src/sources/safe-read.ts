@@ -8,7 +8,8 @@ export function readIssueFile(abs: string, root: string, maxBytes: number): { te
     if (lstatSync(abs).isSymbolicLink()) {
       const real = realpathSync(abs);
       const rel = relative(realpathSync(root), real);
-      if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return { problem: `symlink to ${real}, outside the repository; skipped` };
+      if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
+        return { problem: `symlink to ${real}, outside the repository; skipped` };
     }
     const buf = readFileSync(abs);
     if (buf.length > maxBytes) return { problem: `file is ${buf.length} bytes (limit ${maxBytes}); skipped` };

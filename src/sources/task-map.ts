@@ -2,7 +2,16 @@
 // and one-off batch lists (YAML/JSON lists of tasks with instructions and files).
 import { validateIssueId } from '../core/issue-ids.js';
 import { extractAcceptanceCriteria } from './markdown.js';
-import { PRIORITIES, RISK_TIERS, type Issue, type IssueSourceKind, type IssueState, type Priority, type RiskTier, type SourceProblem } from './types.js';
+import {
+  PRIORITIES,
+  RISK_TIERS,
+  type Issue,
+  type IssueSourceKind,
+  type IssueState,
+  type Priority,
+  type RiskTier,
+  type SourceProblem,
+} from './types.js';
 
 /** Words people use in task files, mapped onto jit's states. */
 const STATE_WORDS: Record<string, IssueState> = {
@@ -37,7 +46,6 @@ const STATE_WORDS: Record<string, IssueState> = {
   archived: 'archived',
 };
 
-
 export interface TaskFields {
   /** Fallback id (file stem or list position). */
   fallbackId: string;
@@ -47,7 +55,14 @@ export interface TaskFields {
   source: Exclude<IssueSourceKind, 'jit'>;
 }
 
-const asList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : [v]);
+const asList = (v: unknown): unknown[] =>
+  v === undefined || v === null
+    ? []
+    : Array.isArray(v)
+      ? v
+      : typeof v === 'string'
+        ? v.split(/[\s,]+/).filter(Boolean)
+        : [v];
 
 export function mapTask(t: TaskFields): { issue?: Issue; problems: SourceProblem[] } {
   const problems: SourceProblem[] = [];
@@ -88,10 +103,21 @@ export function mapTask(t: TaskFields): { issue?: Issue; problems: SourceProblem
   if (declaredFiles.length !== files.length) bad('some "files" entries are not strings (ignored)');
   const labels = asList(d.labels).map(String);
   const documents = asList(d.documents ?? d.docs).flatMap((x) =>
-    typeof x === 'string' ? [{ path: x }] : x && typeof x === 'object' && typeof (x as Record<string, unknown>).path === 'string' ? [{ path: (x as { path: string }).path, ...(typeof (x as Record<string, unknown>).label === 'string' ? { label: (x as { label: string }).label } : {}) }] : [],
+    typeof x === 'string'
+      ? [{ path: x }]
+      : x && typeof x === 'object' && typeof (x as Record<string, unknown>).path === 'string'
+        ? [
+            {
+              path: (x as { path: string }).path,
+              ...(typeof (x as Record<string, unknown>).label === 'string'
+                ? { label: (x as { label: string }).label }
+                : {}),
+            },
+          ]
+        : [],
   );
   const firstHeading = /^#\s+(.+)$/m.exec(t.body)?.[1]?.trim();
-  const title = d.title !== undefined && d.title !== null ? String(d.title) : firstHeading ?? rawId;
+  const title = d.title !== undefined && d.title !== null ? String(d.title) : (firstHeading ?? rawId);
   const criteriaField = asList(d.acceptance ?? d.acceptance_criteria).map(String);
   return {
     issue: {

@@ -22,7 +22,9 @@ export function readTaskDir(root: string, tasksDir: string): { issues: Issue[]; 
   const problems: SourceProblem[] = [];
   let names: string[];
   try {
-    names = readdirSync(join(root, tasksDir)).filter((n) => n.endsWith('.md') && !n.startsWith('.')).sort();
+    names = readdirSync(join(root, tasksDir))
+      .filter((n) => n.endsWith('.md') && !n.startsWith('.'))
+      .sort();
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code !== 'ENOENT') problems.push({ file: tasksDir, message: `cannot list: ${err.message}`, loaded: false });
@@ -43,11 +45,22 @@ export function readTaskDir(root: string, tasksDir: string): { issues: Issue[]; 
       parsed = matter(text, {}) as unknown as { data: Record<string, unknown>; content: string };
     } catch (e) {
       const line = yamlLine(e);
-      problems.push({ file: rel, ...(line ? { line } : {}), message: `malformed front matter: ${String((e as Error).message).split('\n')[0]}`, loaded: false });
+      problems.push({
+        file: rel,
+        ...(line ? { line } : {}),
+        message: `malformed front matter: ${String((e as Error).message).split('\n')[0]}`,
+        loaded: false,
+      });
       continue;
     }
     const data = parsed.data && typeof parsed.data === 'object' && !Array.isArray(parsed.data) ? parsed.data : {};
-    const { issue, problems: p } = mapTask({ fallbackId: name.slice(0, -3), data, body: parsed.content.replace(/^\n+/, ''), file: rel, source: 'tasks' });
+    const { issue, problems: p } = mapTask({
+      fallbackId: name.slice(0, -3),
+      data,
+      body: parsed.content.replace(/^\n+/, ''),
+      file: rel,
+      source: 'tasks',
+    });
     problems.push(...p);
     if (issue) addUnique(issues, problems, seen, issue, rel);
   }

@@ -13,17 +13,37 @@ function issueFor(issue: BatchIssue, mainRoot: string, config: Config): PromptIs
   try {
     const i = openIssueSource({ root: mainRoot, config }).get(issue.id);
     if (i.id === issue.id) {
-      return { id: i.id, shortId: i.shortId, title: i.title, description: i.description, state: i.state, acceptanceCriteria: i.acceptanceCriteria, documents: i.documents.map((d) => ({ path: d.path, label: d.label ?? null })) };
+      return {
+        id: i.id,
+        shortId: i.shortId,
+        title: i.title,
+        description: i.description,
+        state: i.state,
+        acceptanceCriteria: i.acceptanceCriteria,
+        documents: i.documents.map((d) => ({ path: d.path, label: d.label ?? null })),
+      };
     }
   } catch {
     /* a batch-only task: not in the tracker */
   }
-  return { id: issue.id, shortId: issue.short, title: issue.title, description: issue.instructions ?? '', acceptanceCriteria: [], documents: [] };
+  return {
+    id: issue.id,
+    shortId: issue.short,
+    title: issue.title,
+    description: issue.instructions ?? '',
+    acceptanceCriteria: [],
+    documents: [],
+  };
 }
 
 export function renderSpawnPrompt(
   issue: BatchIssue,
-  opts: { lease?: { id: string; paths: string[]; bindSecret?: string } | null; mainRoot: string; config: Config; env: NodeJS.ProcessEnv },
+  opts: {
+    lease?: { id: string; paths: string[]; bindSecret?: string } | null;
+    mainRoot: string;
+    config: Config;
+    env: NodeJS.ProcessEnv;
+  },
 ): string {
   const test = testCommandFor(issue.worktree ?? opts.mainRoot, opts.config.test.command);
   return renderPrompt({

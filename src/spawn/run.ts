@@ -44,7 +44,13 @@ const pidAlive = (pid: number | null): boolean => {
 
 /** Issues a plain `jitp spawn` should run: not done, not running in a live process. */
 export function spawnable(batch: Batch, alive: (pid: number | null) => boolean = pidAlive): BatchIssue[] {
-  return batch.issues.filter((i) => i.merge.state !== 'merged' && (i.agent.state === 'pending' || i.agent.state === 'queued' || (i.agent.state === 'running' && !alive(i.agent.pid))));
+  return batch.issues.filter(
+    (i) =>
+      i.merge.state !== 'merged' &&
+      (i.agent.state === 'pending' ||
+        i.agent.state === 'queued' ||
+        (i.agent.state === 'running' && !alive(i.agent.pid))),
+  );
 }
 
 async function setAgent(w: WorktreeEnv, id: string, patch: Partial<BatchIssue['agent']>): Promise<void> {
@@ -56,10 +62,19 @@ async function setAgent(w: WorktreeEnv, id: string, patch: Partial<BatchIssue['a
   });
 }
 
-function agentArgv(opts: SpawnOptions, prompt: string, promptFile: string, env: NodeJS.ProcessEnv): { file: string; args: string[]; shell: boolean } {
+function agentArgv(
+  opts: SpawnOptions,
+  prompt: string,
+  promptFile: string,
+  env: NodeJS.ProcessEnv,
+): { file: string; args: string[]; shell: boolean } {
   if (!opts.agentCmd) {
     const bin = env.JITP_CLAUDE_BIN || 'claude';
-    return { file: bin, args: ['-p', prompt, '--permission-mode', 'acceptEdits', '--output-format', 'json'], shell: false };
+    return {
+      file: bin,
+      args: ['-p', prompt, '--permission-mode', 'acceptEdits', '--output-format', 'json'],
+      shell: false,
+    };
   }
   const cmd = opts.agentCmd.replace(/\{prompt_file\}/g, quote([promptFile])).replace(/\{prompt\}/g, quote([prompt]));
   return { file: cmd, args: [], shell: true };
@@ -74,9 +89,13 @@ async function commitLeftovers(w: WorktreeEnv, issue: BatchIssue): Promise<strin
   const msg = `${issue.short}: ${issue.title.replace(/[\r\n]+/g, ' ').slice(0, 72)}\n\nCommitted by jitp spawn after the agent finished.${co ? `\n\nCo-Authored-By: ${co}` : ''}\n`;
   await gitRun(issue.worktree!, ['add', '-A']);
   // The user's commit hooks run (jitp's commit guard counts the issue's own worktree as its own).
-  const r = await gitRun(issue.worktree!, ['commit', '-q', '-m', msg], { env: { ...w.env, ...(issue.leaseId ? { JITP_LEASE: issue.leaseId } : {}) } });
+  const r = await gitRun(issue.worktree!, ['commit', '-q', '-m', msg], {
+    env: { ...w.env, ...(issue.leaseId ? { JITP_LEASE: issue.leaseId } : {}) },
+  });
   if (r.code !== 0) {
-    w.progress(`[${issue.short}] could not commit the agent's changes (left uncommitted in ${issue.worktree}): ${r.stderr.trim().split('\n').slice(-2).join(' ')}`);
+    w.progress(
+      `[${issue.short}] could not commit the agent's changes (left uncommitted in ${issue.worktree}): ${r.stderr.trim().split('\n').slice(-2).join(' ')}`,
+    );
   }
   if (r.code !== 0) return null;
   return (await gitRun(issue.worktree!, ['rev-parse', 'HEAD'])).stdout.trim();
@@ -84,11 +103,21 @@ async function commitLeftovers(w: WorktreeEnv, issue: BatchIssue): Promise<strin
 
 export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<AgentOutcome[]> {
   const batch0 = readBatch(w.mainRoot);
-  if (!batch0) throw new JitpError('E_NO_BATCH', EXIT.NOT_FOUND, 'no batch to spawn agents for', { hint: 'start one with `jitp worktree add <issue…>` or `jitp batch load <file>`' });
+  if (!batch0)
+    throw new JitpError('E_NO_BATCH', EXIT.NOT_FOUND, 'no batch to spawn agents for', {
+      hint: 'start one with `jitp worktree add <issue…>` or `jitp batch load <file>`',
+    });
   const todo = opts.only ? batch0.issues.filter((i) => opts.only!.includes(i.id)) : spawnable(batch0);
   // Worktrees first (sequentially: git's worktree admin files do not like concurrency).
   for (const i of todo) {
-    if (!i.worktree) await addWorktree(w, { id: i.id, title: i.title, dependencies: i.dependencies, instructions: i.instructions, files: i.files });
+    if (!i.worktree)
+      await addWorktree(w, {
+        id: i.id,
+        title: i.title,
+        dependencies: i.dependencies,
+        instructions: i.instructions,
+        files: i.files,
+      });
   }
   for (const i of todo) await setAgent(w, i.id, { state: 'queued' });
   const runDir = batchRunDir(w.mainRoot, batch0.id);
@@ -109,7 +138,9 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
     const b = readBatch(w.mainRoot);
     for (const i of b?.issues ?? []) {
       if (i.agent.state !== 'running' || !i.agentId || !i.leaseId) continue;
-      w.store.renew({ issueId: i.id, agentId: i.agentId }).catch((e: Error) => w.progress(`[${i.short}] warning: lease renewal failed: ${e.message}`));
+      w.store
+        .renew({ issueId: i.id, agentId: i.agentId })
+        .catch((e: Error) => w.progress(`[${i.short}] warning: lease renewal failed: ${e.message}`));
     }
   }, renewEveryMs);
   renewals.unref();
@@ -123,7 +154,14 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
       const dir = join(runDir, issue.short);
       mkdirSync(dir, { recursive: true });
       const lease = w.store ? (await w.store.read()).leases.find((l) => l.issueId === id) : undefined;
-      const prompt = renderSpawnPrompt(issue, { lease: lease ? { id: lease.id, paths: lease.paths, ...(lease.bindSecret ? { bindSecret: lease.bindSecret } : {}) } : null, mainRoot: w.mainRoot, config: w.config, env: w.env });
+      const prompt = renderSpawnPrompt(issue, {
+        lease: lease
+          ? { id: lease.id, paths: lease.paths, ...(lease.bindSecret ? { bindSecret: lease.bindSecret } : {}) }
+          : null,
+        mainRoot: w.mainRoot,
+        config: w.config,
+        env: w.env,
+      });
       const promptFile = join(dir, `prompt-${attempt}.md`);
       writeFileSync(promptFile, prompt);
       const log = join(dir, `agent-${attempt}.log`);
@@ -133,7 +171,14 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
       const child = spawnChild(file, args, {
         cwd: issue.worktree!,
         shell,
-        env: { ...w.env, JITP_ISSUE_ID: id, JITP_WORKTREE: issue.worktree!, JITP_BRANCH: issue.branch ?? '', JITP_PROMPT_FILE: promptFile, JITP_BATCH: batch.id },
+        env: {
+          ...w.env,
+          JITP_ISSUE_ID: id,
+          JITP_WORKTREE: issue.worktree!,
+          JITP_BRANCH: issue.branch ?? '',
+          JITP_PROMPT_FILE: promptFile,
+          JITP_BATCH: batch.id,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       // Listeners first, before any await: a fast agent can exit while the batch is written,
@@ -150,7 +195,16 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
         child.on('close', (code, sig) => res(code ?? (sig ? 128 : 1)));
       });
       const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGTERM'), opts.timeoutMs) : undefined;
-      await setAgent(w, id, { state: 'running', attempts: attempt, startedAt: started, endedAt: null, exitCode: null, log, result, pid: child.pid ?? null });
+      await setAgent(w, id, {
+        state: 'running',
+        attempts: attempt,
+        startedAt: started,
+        endedAt: null,
+        exitCode: null,
+        log,
+        result,
+        pid: child.pid ?? null,
+      });
       const exitCode = await exited;
       if (timer) clearTimeout(timer);
       await Promise.all([new Promise((r) => logStream.end(r)), new Promise((r) => resStream.end(r))]);
@@ -161,22 +215,38 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
         try {
           const j = JSON.parse(out) as { is_error?: boolean; result?: string; subtype?: string };
           if (j.is_error) ok = false;
-          summary = String(j.result ?? j.subtype ?? '').replace(/\s+/g, ' ').slice(0, 160);
+          summary = String(j.result ?? j.subtype ?? '')
+            .replace(/\s+/g, ' ')
+            .slice(0, 160);
         } catch {
           ok = false;
-          summary = exitCode === 127 ? `cannot run ${file}: not found (install Claude Code, or set JITP_CLAUDE_BIN / --agent-cmd)` : 'agent printed no JSON result';
+          summary =
+            exitCode === 127
+              ? `cannot run ${file}: not found (install Claude Code, or set JITP_CLAUDE_BIN / --agent-cmd)`
+              : 'agent printed no JSON result';
         }
       } else summary = out.trim().split('\n').slice(-1)[0]?.slice(0, 160) ?? '';
       const committed = ok ? await commitLeftovers(w, issue) : null;
       await setAgent(w, id, { state: ok ? 'done' : 'failed', exitCode, endedAt: new Date().toISOString(), pid: null });
-      return { issue: id, short: issue.short, state: ok ? 'done' : 'failed', exitCode, log, result, committed, summary };
+      return {
+        issue: id,
+        short: issue.short,
+        state: ok ? 'done' : 'failed',
+        exitCode,
+        log,
+        result,
+        committed,
+        summary,
+      };
     },
     (e) => {
       const short = todo.find((i) => i.id === e.key)!.short;
       if (e.kind === 'start') running.add(short);
       else running.delete(short);
       const shorts = (ks: string[]) => ks.map((k) => todo.find((i) => i.id === k)!.short).join(',') || '-';
-      w.progress(`[${short}] ${e.kind === 'start' ? 'started' : e.ok ? 'done' : 'FAILED'}   running: ${shorts(e.running)}   queued: ${shorts(e.queued)}`);
+      w.progress(
+        `[${short}] ${e.kind === 'start' ? 'started' : e.ok ? 'done' : 'FAILED'}   running: ${shorts(e.running)}   queued: ${shorts(e.queued)}`,
+      );
       lastTick = Date.now();
     },
     (r) => r.state === 'done',

@@ -46,6 +46,11 @@ export function openConfiguredStore(
   env: NodeJS.ProcessEnv = process.env,
 ): LocalLeaseStore | RemoteLeaseStore {
   return config.remote
-    ? openRemoteStore(repo, config.remote, { defaultTtlSecs: config.ttl, timeoutSecs: config.remoteTimeout, maxAgeSecs: config.remoteMirrorMaxAge, env })
+    ? openRemoteStore(repo, config.remote, {
+        defaultTtlSecs: config.ttl,
+        timeoutSecs: config.remoteTimeout,
+        maxAgeSecs: config.remoteMirrorMaxAge,
+        env,
+      })
     : openLocalStore(repo, { defaultTtlSecs: config.ttl });
 }

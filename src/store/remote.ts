@@ -7,7 +7,15 @@ import * as rules from '../core/lease-rules.js';
 import type { RepoLocation } from '../git/discover.js';
 import { storeDirOf } from '../git/discover.js';
 import { RemoteEngine } from '../remote/engine.js';
-import { appendEvents, dropSecrets, eventsPath, loadSecrets, pruneSecrets, saveSecret, withSecrets } from '../remote/local-files.js';
+import {
+  appendEvents,
+  dropSecrets,
+  eventsPath,
+  loadSecrets,
+  pruneSecrets,
+  saveSecret,
+  withSecrets,
+} from '../remote/local-files.js';
 import type { RemoteMirror } from '../remote/mirror.js';
 import type { AcquireRequest, Lease, LeaseRef, LeaseStore, StoreSnapshot } from './types.js';
 
@@ -39,9 +47,14 @@ export class RemoteLeaseStore implements LeaseStore {
   constructor(opts: RemoteStoreOptions) {
     // git would read `-…` as an option (e.g. --upload-pack=<cmd>): a remote name must not start with one.
     if (!opts.remote || opts.remote.startsWith('-') || /[\s\u0000-\u001f]/.test(opts.remote)) {
-      throw new JitpError('E_USAGE', EXIT.USAGE, `invalid remote ${JSON.stringify(opts.remote)}: expected a git remote name such as origin`, {
-        hint: 'list remotes with `git remote -v`; set `remote: origin` in .jit-parallel.yaml or pass --remote origin',
-      });
+      throw new JitpError(
+        'E_USAGE',
+        EXIT.USAGE,
+        `invalid remote ${JSON.stringify(opts.remote)}: expected a git remote name such as origin`,
+        {
+          hint: 'list remotes with `git remote -v`; set `remote: origin` in .jit-parallel.yaml or pass --remote origin',
+        },
+      );
     }
     this.remote = opts.remote;
     this.storeDir = storeDirOf(opts.loc);
@@ -80,27 +93,33 @@ export class RemoteLeaseStore implements LeaseStore {
     return m;
   }
 
-  private async change(
-    summary: string,
-    fn: (s: StoreSnapshot, c: rules.Clock) => rules.Change,
-  ): Promise<Lease> {
+  private async change(summary: string, fn: (s: StoreSnapshot, c: rules.Clock) => rules.Change): Promise<Lease> {
     let out;
     try {
       out = await this.engine.commit((snap, now) => {
-      // The rules see this clone's binding secrets (bind checks them); the engine strips them again.
-      const s = { ...snap, leases: withSecrets(snap.leases, loadSecrets(this.storeDir, this.remote, snap.leases)) };
-      const ch = fn(s, { nowMs: now.getTime() });
-      return { next: ch.snapshot, result: ch.lease, summary, changed: ch.changed, events: ch.events };
+        // The rules see this clone's binding secrets (bind checks them); the engine strips them again.
+        const s = { ...snap, leases: withSecrets(snap.leases, loadSecrets(this.storeDir, this.remote, snap.leases)) };
+        const ch = fn(s, { nowMs: now.getTime() });
+        return { next: ch.snapshot, result: ch.lease, summary, changed: ch.changed, events: ch.events };
       });
     } catch (e) {
       throw this.located(e);
     }
     if (out.pushed) {
       // A lease our own accepted push removed is gone for good: its binding secret too.
-      dropSecrets(this.storeDir, this.remote, out.events.filter((e) => e.type === 'release' || e.type === 'evict' || e.type === 'expire').map((e) => e.leaseId ?? ''));
+      dropSecrets(
+        this.storeDir,
+        this.remote,
+        out.events
+          .filter((e) => e.type === 'release' || e.type === 'evict' || e.type === 'expire')
+          .map((e) => e.leaseId ?? ''),
+      );
       try {
         // The committed version: a release or eviction leaves the remote's version where it was.
-        appendEvents(eventsPath(this.storeDir, this.remote), out.events.map((e) => ({ ...e, version: out.next.version, remote: this.remote, host: this.host })));
+        appendEvents(
+          eventsPath(this.storeDir, this.remote),
+          out.events.map((e) => ({ ...e, version: out.next.version, remote: this.remote, host: this.host })),
+        );
       } catch {
         // The remote has the change; a local log we cannot append to must not turn it into a failure.
       }
@@ -111,12 +130,21 @@ export class RemoteLeaseStore implements LeaseStore {
   /** Says where a refusal was decided: on the remote, by a view fetched just now, and the holder's host. */
   private located(e: unknown): unknown {
     if (!isJitpError(e) || (e.code !== 'E_HELD' && e.code !== 'E_LEASE_LOST')) return e;
-    const holderId = (e.details?.holder as { leaseId?: string } | undefined)?.leaseId ?? (e.details?.current as { leaseId?: string } | null | undefined)?.leaseId;
+    const holderId =
+      (e.details?.holder as { leaseId?: string } | undefined)?.leaseId ??
+      (e.details?.current as { leaseId?: string } | null | undefined)?.leaseId;
     const host = holderId ? this.engine.mirror()?.leases.find((l) => l.id === holderId)?.host : undefined;
-    return new JitpError(e.code, e.exitCode, `${e.message} [remote '${this.remote}'${host ? `, holder on host ${host}` : ''}]`, {
-      ...(e.hint ? { hint: e.hint.replace(/`jitp claim (status|evict) /g, `\`jitp claim $1 --remote ${this.remote} `) } : {}),
-      details: { ...(e.details ?? {}), remote: this.remote, ...(host ? { holderHost: host } : {}) },
-    });
+    return new JitpError(
+      e.code,
+      e.exitCode,
+      `${e.message} [remote '${this.remote}'${host ? `, holder on host ${host}` : ''}]`,
+      {
+        ...(e.hint
+          ? { hint: e.hint.replace(/`jitp claim (status|evict) /g, `\`jitp claim $1 --remote ${this.remote} `) }
+          : {}),
+        details: { ...(e.details ?? {}), remote: this.remote, ...(host ? { holderHost: host } : {}) },
+      },
+    );
   }
 
   acquire(req: AcquireRequest): Promise<Lease> {
@@ -144,12 +172,28 @@ export class RemoteLeaseStore implements LeaseStore {
   }
 
   bind(leaseId: string, secret: string, claudeAgentId: string): Promise<Lease> {
-    return this.change(`bind ${claudeAgentId} to ${leaseId}`, (s, c) => rules.bind(s, leaseId, secret, claudeAgentId, c));
+    return this.change(`bind ${claudeAgentId} to ${leaseId}`, (s, c) =>
+      rules.bind(s, leaseId, secret, claudeAgentId, c),
+    );
   }
 
   /** Notes stay local: a sub-agent starting is this machine's business and must not cost a push. */
-  async note(event: { type: string; by: string; issueId?: string; leaseId?: string; [k: string]: unknown }): Promise<void> {
+  async note(event: {
+    type: string;
+    by: string;
+    issueId?: string;
+    leaseId?: string;
+    [k: string]: unknown;
+  }): Promise<void> {
     const m = this.engine.mirror();
-    appendEvents(eventsPath(this.storeDir, this.remote), [{ version: m?.version ?? 0, at: new Date(this.nowMs()).toISOString(), ...event, remote: this.remote, host: this.host }]);
+    appendEvents(eventsPath(this.storeDir, this.remote), [
+      {
+        version: m?.version ?? 0,
+        at: new Date(this.nowMs()).toISOString(),
+        ...event,
+        remote: this.remote,
+        host: this.host,
+      },
+    ]);
   }
 }

@@ -1,7 +1,17 @@
 // Whole-file writes and a small cross-process lock (the batch file, the worktree admin folder).
 // Batch readers never lock: they always see a complete old or complete new file because writes
 // go temp + rename.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { EXIT, JitpError } from '../core/errors.js';
@@ -64,7 +74,13 @@ function holderOf(lockPath: string): string {
 export async function withFileLock<T>(
   lockPath: string,
   fn: () => Promise<T>,
-  opts: { timeoutMs?: number; staleMs?: number; deadHolder?: boolean; what?: string; onWait?: (holder: string) => void } = {},
+  opts: {
+    timeoutMs?: number;
+    staleMs?: number;
+    deadHolder?: boolean;
+    what?: string;
+    onWait?: (holder: string) => void;
+  } = {},
 ): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const staleMs = opts.staleMs ?? 30_000;

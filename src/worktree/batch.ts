@@ -94,14 +94,22 @@ export function batchPaths(mainRoot: string): BatchPaths {
 }
 
 /** Folder of one batch's agent logs and results. */
-export const batchRunDir = (mainRoot: string, batchId: string): string => join(mainRoot, '.jit-parallel', 'batches', batchId);
+export const batchRunDir = (mainRoot: string, batchId: string): string =>
+  join(mainRoot, '.jit-parallel', 'batches', batchId);
 
 export function newBatchId(now = new Date()): string {
   const t = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
   return `b-${t}-${randomBytes(2).toString('hex')}`;
 }
 
-export function newIssue(fields: { id: string; short: string; title?: string; dependencies?: string[]; instructions?: string | null; files?: string[] }): BatchIssue {
+export function newIssue(fields: {
+  id: string;
+  short: string;
+  title?: string;
+  dependencies?: string[];
+  instructions?: string | null;
+  files?: string[];
+}): BatchIssue {
   return batchIssueSchema.parse({ ...fields });
 }
 
@@ -157,7 +165,11 @@ function ensureExcluded(mainRoot: string, commonDir: string): void {
     mkdirSync(join(commonDir, 'info'), { recursive: true });
   }
   const missing = want.filter((w) => !text.split('\n').includes(w));
-  if (missing.length) appendFileSync(exclude, `${text && !text.endsWith('\n') ? '\n' : ''}# jit-parallel machine state\n${missing.join('\n')}\n`);
+  if (missing.length)
+    appendFileSync(
+      exclude,
+      `${text && !text.endsWith('\n') ? '\n' : ''}# jit-parallel machine state\n${missing.join('\n')}\n`,
+    );
   void mainRoot;
 }
 
@@ -171,7 +183,9 @@ export function writeBatch(mainRoot: string, commonDir: string, batch: Batch): v
 export async function updateBatch<T>(
   mainRoot: string,
   commonDir: string,
-  fn: (b: Batch | undefined) => Promise<{ batch: Batch | undefined; value: T }> | { batch: Batch | undefined; value: T },
+  fn: (
+    b: Batch | undefined,
+  ) => Promise<{ batch: Batch | undefined; value: T }> | { batch: Batch | undefined; value: T },
 ): Promise<T> {
   return withFileLock(batchPaths(mainRoot).lock, async () => {
     const cur = readBatch(mainRoot);
@@ -190,8 +204,10 @@ export function findIssue(batch: Batch, idOrPrefix: string): BatchIssue {
   throw new JitpError(
     hits.length ? 'E_AMBIGUOUS' : 'E_UNKNOWN_ISSUE',
     EXIT.NOT_FOUND,
-    hits.length ? `ambiguous issue id ${idOrPrefix}: ${hits.map((h) => h.short).join(', ')}` : `issue ${idOrPrefix} is not in the batch`,
-    { hint: 'run `jitp status` for the batch\'s issues' },
+    hits.length
+      ? `ambiguous issue id ${idOrPrefix}: ${hits.map((h) => h.short).join(', ')}`
+      : `issue ${idOrPrefix} is not in the batch`,
+    { hint: "run `jitp status` for the batch's issues" },
   );
 }
 

@@ -11,5 +11,12 @@ export async function worktreeEnv(ctx: Pick<CommandContext, 'cwd' | 'env' | 'pro
   const loc = requireRepo(ctx.cwd);
   const mainRoot = mainRootOf(loc);
   const { config } = loadConfig(mainRoot, ctx.env);
-  return { mainRoot, commonDir: loc.commonDir, config, store: await openLeaseStore(loc, config, ctx.env), env: ctx.env, progress: ctx.progress };
+  return {
+    mainRoot,
+    commonDir: loc.commonDir,
+    config,
+    store: await openLeaseStore(loc, config, ctx.env),
+    env: ctx.env,
+    progress: ctx.progress,
+  };
 }

@@ -33,15 +33,23 @@ const isInside = (parent: string, child: string): boolean => {
 };
 
 /** Reads the batch, or starts one pinned at `baseRef` (resolved once, never again). */
-export async function ensureBatch(w: WorktreeEnv, opts: { baseRef?: string; strategy?: 'consolidated' | 'individual' } = {}): Promise<Batch> {
+export async function ensureBatch(
+  w: WorktreeEnv,
+  opts: { baseRef?: string; strategy?: 'consolidated' | 'individual' } = {},
+): Promise<Batch> {
   const existing = readBatch(w.mainRoot);
   if (existing) {
     if (opts.baseRef) {
       const want = await revParse(w.mainRoot, opts.baseRef);
       if (want && want !== existing.base) {
-        throw new JitpError('E_BASE_MISMATCH', EXIT.USAGE, `the batch is pinned at ${existing.base.slice(0, 12)}, not ${opts.baseRef} (${want.slice(0, 12)})`, {
-          hint: 'every worktree of a batch starts from one base; finish the batch (`jitp merge`, `jitp cleanup`) before starting one on a new base',
-        });
+        throw new JitpError(
+          'E_BASE_MISMATCH',
+          EXIT.USAGE,
+          `the batch is pinned at ${existing.base.slice(0, 12)}, not ${opts.baseRef} (${want.slice(0, 12)})`,
+          {
+            hint: 'every worktree of a batch starts from one base; finish the batch (`jitp merge`, `jitp cleanup`) before starting one on a new base',
+          },
+        );
       }
     }
     return existing;
@@ -55,9 +63,14 @@ export async function ensureBatch(w: WorktreeEnv, opts: { baseRef?: string; stra
   }
   const integration = await currentBranch(w.mainRoot);
   if (!integration) {
-    throw new JitpError('E_DETACHED', EXIT.USAGE, `the main checkout ${w.mainRoot} is on a detached HEAD: a batch needs the branch its work merges into`, {
-      hint: 'switch to that branch first (`git switch main`), then run the command again',
-    });
+    throw new JitpError(
+      'E_DETACHED',
+      EXIT.USAGE,
+      `the main checkout ${w.mainRoot} is on a detached HEAD: a batch needs the branch its work merges into`,
+      {
+        hint: 'switch to that branch first (`git switch main`), then run the command again',
+      },
+    );
   }
   const batch: Batch = {
     version: 1,
@@ -70,7 +83,9 @@ export async function ensureBatch(w: WorktreeEnv, opts: { baseRef?: string; stra
     issues: [],
     mergeRun: { state: 'idle', current: null, before: null, test: null, stoppedBecause: null },
   };
-  return updateBatch(w.mainRoot, w.commonDir, (cur) => (cur ? { batch: undefined, value: cur } : { batch, value: batch }));
+  return updateBatch(w.mainRoot, w.commonDir, (cur) =>
+    cur ? { batch: undefined, value: cur } : { batch, value: batch },
+  );
 }
 
 export interface AddResult {
@@ -121,8 +136,14 @@ export async function addWorktree(
   const dir = worktreesDir(w);
   const path = opts.path ?? join(dir, worktreeFolderName({ id: info.id, title: info.title }));
   if (!opts.path && !isInside(dir, path)) throw new Error(`worktree path escaped its folder: ${path}`); // naming guarantees this
-  if (isInside(w.mainRoot, path) && !isInside(join(w.mainRoot, '.claude', 'worktrees'), path) && !isInside(join(w.mainRoot, '.jit-parallel'), path)) {
-    w.progress(`note: worktrees are inside the repository (${relative(w.mainRoot, dir)}); they are kept out of git through .git/info/exclude`);
+  if (
+    isInside(w.mainRoot, path) &&
+    !isInside(join(w.mainRoot, '.claude', 'worktrees'), path) &&
+    !isInside(join(w.mainRoot, '.jit-parallel'), path)
+  ) {
+    w.progress(
+      `note: worktrees are inside the repository (${relative(w.mainRoot, dir)}); they are kept out of git through .git/info/exclude`,
+    );
   }
   if (existsSync(path)) {
     throw new JitpError('E_PATH_EXISTS', EXIT.USAGE, `${path} already exists`, {
@@ -151,35 +172,64 @@ export async function addWorktree(
         meta: { batchId: batch.id, ...(opts.claudeAgentId ? { claudeAgentIds: [opts.claudeAgentId] } : {}) },
       });
       leaseOut = { id: lease.id, expiresAt: lease.expiresAt };
-      undo.push(['release lease', async () => void (await w.store!.release({ issueId: info.id, agentId }, 'worktree creation rolled back'))]);
+      undo.push([
+        'release lease',
+        async () => void (await w.store!.release({ issueId: info.id, agentId }, 'worktree creation rolled back')),
+      ]);
     }
     // 2. Branch + checkout from the pinned base.
     mkdirSync(dir, { recursive: true });
     if (isInside(w.mainRoot, dir)) excludeFromRepo(w, dir);
     w.progress(`[${short}] git worktree add ${path} (${branch} at ${batch.base.slice(0, 12)})`);
     // Undos run in reverse: the worktree goes first, then its (no longer checked out) branch.
-    undo.push(['delete branch', () => worktreeAdmin(w.commonDir, async () => void (await gitRun(w.mainRoot, ['branch', '-D', branch])))]);
-    undo.push(['remove worktree', () => worktreeAdmin(w.commonDir, async () => {
-      await gitRun(w.mainRoot, ['worktree', 'remove', '--force', path]);
-      rmSync(path, { recursive: true, force: true });
-      await gitRun(w.mainRoot, ['worktree', 'prune']);
-    })]);
-    await worktreeAdmin(w.commonDir, () => git(w.mainRoot, ['worktree', 'add', '-b', branch, path, batch.base]), (l) => w.progress(`[${short}] ${l}`));
+    undo.push([
+      'delete branch',
+      () => worktreeAdmin(w.commonDir, async () => void (await gitRun(w.mainRoot, ['branch', '-D', branch]))),
+    ]);
+    undo.push([
+      'remove worktree',
+      () =>
+        worktreeAdmin(w.commonDir, async () => {
+          await gitRun(w.mainRoot, ['worktree', 'remove', '--force', path]);
+          rmSync(path, { recursive: true, force: true });
+          await gitRun(w.mainRoot, ['worktree', 'prune']);
+        }),
+    ]);
+    await worktreeAdmin(
+      w.commonDir,
+      () => git(w.mainRoot, ['worktree', 'add', '-b', branch, path, batch.base]),
+      (l) => w.progress(`[${short}] ${l}`),
+    );
     // 3. Verify the base: a hook or alias must not have moved us to another commit.
     const head = await revParse(path, 'HEAD');
     const onBranch = await currentBranch(path);
     if (head !== batch.base || onBranch !== branch) {
-      throw new JitpError('E_BASE_VERIFY', EXIT.GIT, `new worktree ${path} is at ${head?.slice(0, 12)} on ${onBranch}, expected ${batch.base.slice(0, 12)} on ${branch}`, {
-        hint: 'check git hooks (post-checkout) that move HEAD; the worktree was removed',
-      });
+      throw new JitpError(
+        'E_BASE_VERIFY',
+        EXIT.GIT,
+        `new worktree ${path} is at ${head?.slice(0, 12)} on ${onBranch}, expected ${batch.base.slice(0, 12)} on ${branch}`,
+        {
+          hint: 'check git hooks (post-checkout) that move HEAD; the worktree was removed',
+        },
+      );
     }
     // 4. Bootstrap: copy .worktreeinclude / worktree.include files.
     const files = await filesToInclude(w.mainRoot, w.config.worktree.include);
     const included = copyIncluded(w.mainRoot, path, files);
-    if (included.length) w.progress(`[${short}] copied ${included.length} file(s): ${included.slice(0, 5).join(', ')}${included.length > 5 ? ', …' : ''}`);
+    if (included.length)
+      w.progress(
+        `[${short}] copied ${included.length} file(s): ${included.slice(0, 5).join(', ')}${included.length > 5 ? ', …' : ''}`,
+      );
     // 5. Identity, in the worktree's own git dir.
     const wtGitDir = await git(path, ['rev-parse', '--absolute-git-dir']);
-    const ident: WorktreeIdentity = { issueId: info.id, agentId, branch, base: batch.base, batchId: batch.id, leaseId: leaseOut?.id ?? null };
+    const ident: WorktreeIdentity = {
+      issueId: info.id,
+      agentId,
+      branch,
+      base: batch.base,
+      batchId: batch.id,
+      leaseId: leaseOut?.id ?? null,
+    };
     mkdirSync(join(wtGitDir, 'jit-parallel'), { recursive: true });
     writeFileSync(identityFile(wtGitDir), `${JSON.stringify(ident, null, 2)}\n`);
     // 6. postCreate (dependencies, codegen…), streamed as progress.
@@ -192,17 +242,34 @@ export async function addWorktree(
         onLine: (l) => w.progress(`[${short}]   ${l}`),
       });
       if (r.code !== 0) {
-        throw new JitpError('E_POSTCREATE', EXIT.FAILURE, `postCreate \`${post}\` failed with exit ${r.code} in ${path}`, {
-          hint: 'fix worktree.postCreate in .jit-parallel.yaml (the worktree, branch and lease were rolled back); last output:\n' + r.output.trim().split('\n').slice(-5).join('\n'),
-        });
+        throw new JitpError(
+          'E_POSTCREATE',
+          EXIT.FAILURE,
+          `postCreate \`${post}\` failed with exit ${r.code} in ${path}`,
+          {
+            hint:
+              'fix worktree.postCreate in .jit-parallel.yaml (the worktree, branch and lease were rolled back); last output:\n' +
+              r.output.trim().split('\n').slice(-5).join('\n'),
+          },
+        );
       }
     }
     // 7. Record in the batch (locked: parallel WorktreeCreate hooks write here too).
     const rec = await updateBatch(w.mainRoot, w.commonDir, (cur) => {
-      if (!cur) throw new JitpError('E_NO_BATCH', EXIT.STORE, 'the batch file vanished while creating a worktree', { hint: 'run the command again' });
+      if (!cur)
+        throw new JitpError('E_NO_BATCH', EXIT.STORE, 'the batch file vanished while creating a worktree', {
+          hint: 'run the command again',
+        });
       let issue = cur.issues.find((i) => i.id === info.id);
       if (!issue) {
-        issue = newIssue({ id: info.id, short, title: info.title, dependencies: info.dependencies, instructions: info.instructions, files: info.files });
+        issue = newIssue({
+          id: info.id,
+          short,
+          title: info.title,
+          dependencies: info.dependencies,
+          instructions: info.instructions,
+          files: info.files,
+        });
         cur.issues.push(issue);
       }
       if (issue.merge.state === 'merged' || issue.merge.state === 'skipped') {
@@ -210,7 +277,13 @@ export async function addWorktree(
         issue.merge = { state: 'pending', reason: null, files: [], commit: null, at: null };
         issue.agent = { ...issue.agent, state: 'pending', exitCode: null, claudeAgentId: null, pid: null };
       }
-      Object.assign(issue, { branch, worktree: path, agentId, leaseId: leaseOut?.id ?? null, createdAt: new Date().toISOString() });
+      Object.assign(issue, {
+        branch,
+        worktree: path,
+        agentId,
+        leaseId: leaseOut?.id ?? null,
+        createdAt: new Date().toISOString(),
+      });
       if (opts.claudeAgentId) issue.agent.claudeAgentId = opts.claudeAgentId;
       return { batch: cur, value: { ...issue } };
     });
@@ -225,7 +298,10 @@ export async function addWorktree(
       }
     }
     if (failures.length && e instanceof JitpError) {
-      throw new JitpError(e.code, e.exitCode, `${e.message}; rollback also failed: ${failures.join('; ')}`, { hint: e.hint, details: e.details });
+      throw new JitpError(e.code, e.exitCode, `${e.message}; rollback also failed: ${failures.join('; ')}`, {
+        hint: e.hint,
+        details: e.details,
+      });
     }
     throw e;
   }
@@ -241,5 +317,6 @@ function excludeFromRepo(w: WorktreeEnv, dir: string): void {
     mkdirSync(join(w.commonDir, 'info'), { recursive: true });
   }
   const line = `/${rel}/`;
-  if (!text.split('\n').includes(line)) writeFileSync(exclude, `${text}${text && !text.endsWith('\n') ? '\n' : ''}${line}\n`);
+  if (!text.split('\n').includes(line))
+    writeFileSync(exclude, `${text}${text && !text.endsWith('\n') ? '\n' : ''}${line}\n`);
 }

@@ -13,14 +13,22 @@ export interface GitResult {
 
 const GIT_ENV = { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
 
-export function gitRun(cwd: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<GitResult> {
+export function gitRun(
+  cwd: string,
+  args: string[],
+  opts: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<GitResult> {
   return new Promise((resolvePromise) => {
     const child = execFile(
       'git',
       args,
       { cwd, env: { ...(opts.env ?? process.env), ...GIT_ENV }, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
       (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 128) : 0;
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : 128
+          : 0;
         resolvePromise({ code, stdout: String(stdout), stderr: String(stderr) });
       },
     );
@@ -32,10 +40,15 @@ export function gitRun(cwd: string, args: string[], opts: { input?: string; env?
 export async function git(cwd: string, args: string[], hint?: string): Promise<string> {
   const r = await gitRun(cwd, args);
   if (r.code !== 0) {
-    throw new JitpError('E_GIT', EXIT.GIT, `git ${args.join(' ')} failed in ${cwd}: ${r.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${r.code}`}`, {
-      hint: hint ?? 'run the git command above yourself to see the full message',
-      details: { args, cwd, code: r.code, stderr: r.stderr },
-    });
+    throw new JitpError(
+      'E_GIT',
+      EXIT.GIT,
+      `git ${args.join(' ')} failed in ${cwd}: ${r.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${r.code}`}`,
+      {
+        hint: hint ?? 'run the git command above yourself to see the full message',
+        details: { args, cwd, code: r.code, stderr: r.stderr },
+      },
+    );
   }
   return r.stdout.replace(/\n$/, '');
 }
@@ -71,7 +84,11 @@ export interface WorktreeRecord {
  * .git/worktrees/<name>/commondir" (git 2.39, seen with six parallel adds), and a prune could
  * take a half-made entry for a dead one.
  */
-export function worktreeAdmin<T>(commonDir: string, fn: () => Promise<T>, progress?: (line: string) => void): Promise<T> {
+export function worktreeAdmin<T>(
+  commonDir: string,
+  fn: () => Promise<T>,
+  progress?: (line: string) => void,
+): Promise<T> {
   // A checkout can take minutes on a large repository; a dead holder is detected by its pid.
   const lock = join(commonDir, 'jit-parallel', 'worktree-admin.lock');
   return withFileLock(lock, fn, {
@@ -79,7 +96,8 @@ export function worktreeAdmin<T>(commonDir: string, fn: () => Promise<T>, progre
     staleMs: 3_600_000,
     deadHolder: true,
     what: 'adding or removing a git worktree',
-    onWait: (holder) => progress?.(`waiting for another jitp (${holder}) that is adding or removing a worktree (${lock})`),
+    onWait: (holder) =>
+      progress?.(`waiting for another jitp (${holder}) that is adding or removing a worktree (${lock})`),
   });
 }
 
@@ -149,7 +167,12 @@ export function runShell(
   opts: { cwd: string; env?: NodeJS.ProcessEnv; onLine?: (line: string) => void; timeoutMs?: number },
 ): Promise<{ code: number; output: string; timedOut: boolean }> {
   return new Promise((res) => {
-    const child = spawn(cmd, { cwd: opts.cwd, env: opts.env ?? process.env, shell: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      shell: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let pending = '';
     let timedOut = false;

@@ -27,9 +27,20 @@ export function assignWorktree(calls: PendingAgentCall[], batch: Batch | undefin
   const b = bindings[0];
   if (b) return { kind: 'binding', leaseId: b.leaseId, secret: b.secret };
   if (!batch) return { kind: 'plain' };
-  const next = batch.issues.find((i) => !i.agent.claudeAgentId && i.merge.state !== 'merged' && i.merge.state !== 'skipped' && i.agent.state !== 'running' && i.agent.state !== 'done');
+  const next = batch.issues.find(
+    (i) =>
+      !i.agent.claudeAgentId &&
+      i.merge.state !== 'merged' &&
+      i.merge.state !== 'skipped' &&
+      i.agent.state !== 'running' &&
+      i.agent.state !== 'done',
+  );
   if (!next) {
-    return { kind: 'refuse', reason: 'jit-parallel: every issue of the batch already has an agent; nothing left to give this sub-agent (`jitp status`)' };
+    return {
+      kind: 'refuse',
+      reason:
+        'jit-parallel: every issue of the batch already has an agent; nothing left to give this sub-agent (`jitp status`)',
+    };
   }
   return { kind: 'next', issue: next };
 }

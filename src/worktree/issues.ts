@@ -15,15 +15,25 @@ export interface IssueInfo {
   files: string[];
 }
 
-export const infoOf = (i: Issue): IssueInfo => ({ id: i.id, title: i.title, dependencies: i.dependencies, instructions: i.description || null, files: i.declaredFiles });
+export const infoOf = (i: Issue): IssueInfo => ({
+  id: i.id,
+  title: i.title,
+  dependencies: i.dependencies,
+  instructions: i.description || null,
+  files: i.declaredFiles,
+});
 
 export function resolveIssue(root: string, config: Config, query: string, batch?: Batch): IssueInfo {
   const q = query.trim().toLowerCase();
   if (!q || /[\0\n]/.test(q)) {
-    throw new JitpError('E_BAD_ID', EXIT.USAGE, `invalid issue id: ${JSON.stringify(query)}`, { hint: 'pass a jit id (4+ hex chars) or a task id' });
+    throw new JitpError('E_BAD_ID', EXIT.USAGE, `invalid issue id: ${JSON.stringify(query)}`, {
+      hint: 'pass a jit id (4+ hex chars) or a task id',
+    });
   }
   const inBatch = batch?.issues.filter((i) => i.id.toLowerCase() === q || i.short === q) ?? [];
-  const prefixed = inBatch.length ? inBatch : batch?.issues.filter((i) => q.length >= 4 && i.id.toLowerCase().startsWith(q)) ?? [];
+  const prefixed = inBatch.length
+    ? inBatch
+    : (batch?.issues.filter((i) => q.length >= 4 && i.id.toLowerCase().startsWith(q)) ?? []);
   if (prefixed.length === 1) {
     const i = prefixed[0]!;
     return { id: i.id, title: i.title, dependencies: i.dependencies, instructions: i.instructions, files: i.files };

@@ -6,7 +6,11 @@ import { openLocalStore } from '../store/open.js';
 import type { Lease, LeaseStore } from '../store/types.js';
 import { isLive } from '../store/types.js';
 
-export async function openLeaseStore(repo: RepoLocation, config: Config, env: NodeJS.ProcessEnv): Promise<LeaseStore | null> {
+export async function openLeaseStore(
+  repo: RepoLocation,
+  config: Config,
+  env: NodeJS.ProcessEnv,
+): Promise<LeaseStore | null> {
   // JITP_NO_LEASES=1 runs worktree mode without leases (documented escape hatch).
   if (env.JITP_NO_LEASES === '1') return null;
   return openLocalStore(repo, { defaultTtlSecs: config.ttl });

@@ -24,7 +24,8 @@ export function shortId(id: string): string {
   if (uuid) return uuid[1]!.toLowerCase();
   const full = slugify(id, 200);
   // Truncating alone would make `feature-login-a` and `feature-login-b` the same name.
-  if (full.length > MAX_SHORT) return `${full.slice(0, MAX_SHORT - 5).replace(/-+$/, '')}-${fnv1a(id).toString(16).padStart(8, '0').slice(0, 4)}`;
+  if (full.length > MAX_SHORT)
+    return `${full.slice(0, MAX_SHORT - 5).replace(/-+$/, '')}-${fnv1a(id).toString(16).padStart(8, '0').slice(0, 4)}`;
   if (full) return full;
   // An id with nothing usable (e.g. all CJK or emoji): a stable hash keeps names distinct.
   return `id${fnv1a(id).toString(16).padStart(8, '0')}`;

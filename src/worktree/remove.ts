@@ -6,7 +6,11 @@ import type { WorktreeEnv } from './create.js';
 import { branchExists, dirtyState, gitRun, listWorktrees, worktreeAdmin } from './git.js';
 import { decideRemoval, type RemovalFacts, type RemovalVerdict } from './safety.js';
 
-export async function removalFacts(w: Pick<WorktreeEnv, 'mainRoot'>, batch: Batch, issue: Pick<BatchIssue, 'branch' | 'worktree'>): Promise<RemovalFacts> {
+export async function removalFacts(
+  w: Pick<WorktreeEnv, 'mainRoot'>,
+  batch: Batch,
+  issue: Pick<BatchIssue, 'branch' | 'worktree'>,
+): Promise<RemovalFacts> {
   const wt = issue.worktree;
   const recs = await listWorktrees(w.mainRoot);
   const rec = wt ? recs.find((r) => r.path === wt) : undefined;
@@ -15,10 +19,25 @@ export async function removalFacts(w: Pick<WorktreeEnv, 'mainRoot'>, batch: Batc
   const bExists = !!issue.branch && (await branchExists(w.mainRoot, issue.branch));
   let unmergedCommits: string[] = [];
   if (bExists) {
-    const r = await gitRun(w.mainRoot, ['log', '--format=%h %s', `refs/heads/${batch.integration}..refs/heads/${issue.branch}`]);
-    unmergedCommits = r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [`(cannot compare with ${batch.integration}: ${r.stderr.trim()})`];
+    const r = await gitRun(w.mainRoot, [
+      'log',
+      '--format=%h %s',
+      `refs/heads/${batch.integration}..refs/heads/${issue.branch}`,
+    ]);
+    unmergedCommits =
+      r.code === 0
+        ? r.stdout.split('\n').filter(Boolean)
+        : [`(cannot compare with ${batch.integration}: ${r.stderr.trim()})`];
   }
-  return { worktreeExists, branch: issue.branch, branchExists: bExists, modified: d.modified, untracked: d.untracked, unmergedCommits, locked: rec?.locked !== undefined };
+  return {
+    worktreeExists,
+    branch: issue.branch,
+    branchExists: bExists,
+    modified: d.modified,
+    untracked: d.untracked,
+    unmergedCommits,
+    locked: rec?.locked !== undefined,
+  };
 }
 
 export interface RemovalOutcome {
@@ -30,10 +49,22 @@ export interface RemovalOutcome {
   releasedLease: boolean;
 }
 
-export async function removeIssue(w: WorktreeEnv, batch: Batch, issue: BatchIssue, opts: { mode: 'cleanup' | 'remove'; force: boolean }): Promise<RemovalOutcome> {
+export async function removeIssue(
+  w: WorktreeEnv,
+  batch: Batch,
+  issue: BatchIssue,
+  opts: { mode: 'cleanup' | 'remove'; force: boolean },
+): Promise<RemovalOutcome> {
   const facts = await removalFacts(w, batch, issue);
   const verdict = decideRemoval(facts, opts);
-  const out: RemovalOutcome = { issue: issue.id, short: issue.short, verdict, removedWorktree: false, deletedBranch: false, releasedLease: false };
+  const out: RemovalOutcome = {
+    issue: issue.id,
+    short: issue.short,
+    verdict,
+    removedWorktree: false,
+    deletedBranch: false,
+    releasedLease: false,
+  };
   if (!verdict.allowed) return out;
   if (verdict.removeWorktree) {
     const args = ['worktree', 'remove', ...(opts.force ? ['--force', '--force'] : []), issue.worktree!];
@@ -55,7 +86,12 @@ export async function removeIssue(w: WorktreeEnv, batch: Batch, issue: BatchIssu
     });
   }
   // The lease guards the issue until its work is merged: released only once the branch is gone.
-  if (w.store && (out.removedWorktree || !facts.worktreeExists) && (out.deletedBranch || !facts.branchExists) && issue.agentId) {
+  if (
+    w.store &&
+    (out.removedWorktree || !facts.worktreeExists) &&
+    (out.deletedBranch || !facts.branchExists) &&
+    issue.agentId
+  ) {
     try {
       await w.store.release({ issueId: issue.id, agentId: issue.agentId }, `worktree ${opts.mode}`);
       out.releasedLease = true;
@@ -89,8 +125,12 @@ export async function removeLooseWorktree(
   const out = { verdict, removedWorktree: false, deletedBranch: false };
   if (!verdict.allowed || opts.dryRun) return out;
   await worktreeAdmin(w.commonDir, async () => {
-    if (verdict.removeWorktree) out.removedWorktree = (await gitRun(w.mainRoot, ['worktree', 'remove', ...(opts.force ? ['--force', '--force'] : []), path])).code === 0;
-    if (verdict.deleteBranch && branch && (out.removedWorktree || !facts.worktreeExists)) out.deletedBranch = (await gitRun(w.mainRoot, ['branch', '-D', branch])).code === 0;
+    if (verdict.removeWorktree)
+      out.removedWorktree =
+        (await gitRun(w.mainRoot, ['worktree', 'remove', ...(opts.force ? ['--force', '--force'] : []), path])).code ===
+        0;
+    if (verdict.deleteBranch && branch && (out.removedWorktree || !facts.worktreeExists))
+      out.deletedBranch = (await gitRun(w.mainRoot, ['branch', '-D', branch])).code === 0;
   });
   return out;
 }

@@ -51,7 +51,11 @@ export function isolatedCallsOfLastMessage(text: string): PendingAgentCall[] {
   for (const b of all as Array<{ type?: string; id?: string; name?: string; input?: Record<string, unknown> }>) {
     if (b?.type !== 'tool_use' || (b.name !== 'Agent' && b.name !== 'Task')) continue;
     if (b.input?.isolation !== 'worktree') continue;
-    calls.push({ toolUseId: String(b.id ?? ''), prompt: String(b.input.prompt ?? ''), description: String(b.input.description ?? '') });
+    calls.push({
+      toolUseId: String(b.id ?? ''),
+      prompt: String(b.input.prompt ?? ''),
+      description: String(b.input.description ?? ''),
+    });
   }
   return calls;
 }

@@ -11,7 +11,11 @@ test.each([
   ['other agent', { agentIds: ['agent:bob'] }, false],
   ['same worktree', { worktree: '/w/x' }, true],
   ['named lease', { leaseIds: ['L-1'] }, true],
-  ['same agent, but taken on another machine', { agentIds: ['agent:claude'], foreignLeaseIds: new Set(['L-1']) }, false],
+  [
+    'same agent, but taken on another machine',
+    { agentIds: ['agent:claude'], foreignLeaseIds: new Set(['L-1']) },
+    false,
+  ],
   ['same worktree path, but taken on another machine', { worktree: '/w/x', foreignLeaseIds: new Set(['L-1']) }, false],
   ['another machine, named lease', { leaseIds: ['L-1'], foreignLeaseIds: new Set(['L-1']) }, true],
 ])('%s', (_name, who, mine) => {

@@ -64,12 +64,29 @@ describe('globsOverlap: table', () => {
 // Small alphabets so random globs and random paths actually collide often.
 const segChar = fc.constantFrom('a', 'b', '.');
 const globTok = fc.constantFrom('a', 'b', '*', '?', '[ab]', '[!a]', '{a,b}', '.');
-const globSeg = fc.oneof({ weight: 1, arbitrary: fc.constant('**') }, { weight: 5, arbitrary: fc.array(globTok, { minLength: 1, maxLength: 3 }).map((t) => t.join('')) });
+const globSeg = fc.oneof(
+  { weight: 1, arbitrary: fc.constant('**') },
+  { weight: 5, arbitrary: fc.array(globTok, { minLength: 1, maxLength: 3 }).map((t) => t.join('')) },
+);
 const glob = fc.array(globSeg, { minLength: 1, maxLength: 4 }).map((s) => s.join('/'));
 const globNoDot = fc
-  .array(fc.oneof({ weight: 1, arbitrary: fc.constant('**') }, { weight: 5, arbitrary: fc.array(fc.constantFrom('a', 'b', '*', '?', '[ab]', '[!a]', '{a,b}'), { minLength: 1, maxLength: 3 }).map((t) => t.join('')) }), { minLength: 1, maxLength: 4 })
+  .array(
+    fc.oneof(
+      { weight: 1, arbitrary: fc.constant('**') },
+      {
+        weight: 5,
+        arbitrary: fc
+          .array(fc.constantFrom('a', 'b', '*', '?', '[ab]', '[!a]', '{a,b}'), { minLength: 1, maxLength: 3 })
+          .map((t) => t.join('')),
+      },
+    ),
+    { minLength: 1, maxLength: 4 },
+  )
   .map((s) => s.join('/'));
-const pathSeg = fc.array(segChar, { minLength: 1, maxLength: 3 }).map((c) => c.join('')).filter((s) => s !== '.' && s !== '..');
+const pathSeg = fc
+  .array(segChar, { minLength: 1, maxLength: 3 })
+  .map((c) => c.join(''))
+  .filter((s) => s !== '.' && s !== '..');
 const path = fc.array(pathSeg, { minLength: 1, maxLength: 5 }).map((s) => s.join('/'));
 
 describe('globsOverlap: properties', () => {

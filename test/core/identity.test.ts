@@ -17,8 +17,13 @@ describe('resolveAgentId', () => {
   it('prefers --agent, then JIT_AGENT_ID, then agent.toml', () => {
     expect(resolveAgentId({ flag: 'agent:flag', env: { JIT_AGENT_ID: 'agent:env' }, home }).agentId).toBe('agent:flag');
     expect(resolveAgentId({ env: { JIT_AGENT_ID: 'agent:env' }, home }).agentId).toBe('agent:env');
-    expect(resolveAgentId({ env: {}, home })).toEqual({ agentId: 'agent:from-file', from: join(home, '.config/jit/agent.toml') });
-    expect(resolveAgentId({ env: {}, home: empty, flag: 'claude:session-abc123' }).agentId).toBe('claude:session-abc123');
+    expect(resolveAgentId({ env: {}, home })).toEqual({
+      agentId: 'agent:from-file',
+      from: join(home, '.config/jit/agent.toml'),
+    });
+    expect(resolveAgentId({ env: {}, home: empty, flag: 'claude:session-abc123' }).agentId).toBe(
+      'claude:session-abc123',
+    );
   });
   it('missing identity: exit 9 saying how to set it', () => {
     expect(() => resolveAgentId({ env: {}, home: empty })).toThrow(

@@ -7,7 +7,9 @@ import { listJitIssueIds } from '../../src/sources/jit-ids.js';
 import { dirname, resolve } from 'node:path';
 
 // The fixture sits next to the checkout (../shared); a linked worktree is one level deeper.
-const FIXTURE = [JIT_FIXTURE, resolve(JIT_FIXTURE, '../../../../../shared/fixtures/jit-real/.jit')].find((p) => existsSync(p)) ?? JIT_FIXTURE;
+const FIXTURE =
+  [JIT_FIXTURE, resolve(JIT_FIXTURE, '../../../../../shared/fixtures/jit-real/.jit')].find((p) => existsSync(p)) ??
+  JIT_FIXTURE;
 
 const uuids = [
   'abcd1234-0000-4000-8000-000000000001',
@@ -41,7 +43,9 @@ describe('issue ids', () => {
   it.each(['abc', 'zzzz', 'ab cd', ''])('rejects bad jit id %j', (q) => {
     expect(() => resolveIssueId(q, uuids)).toThrow(expect.objectContaining({ exitCode: 2 }));
   });
-  it.each(['ISSUE-12', 'gh#42', 'feat:login', 'a.b_c'])('accepts free-form %s', (id) => expect(validateIssueId(id)).toBe(id));
+  it.each(['ISSUE-12', 'gh#42', 'feat:login', 'a.b_c'])('accepts free-form %s', (id) =>
+    expect(validateIssueId(id)).toBe(id),
+  );
   it.each(['', 'a b', 'a/b', 'a\\b', 'a\tb', 'x\u0007', '..', 'x'.repeat(129)])('rejects free-form %j', (id) => {
     expect(() => validateIssueId(id)).toThrow(expect.objectContaining({ code: 'E_BAD_ID', exitCode: 2 }));
   });

@@ -33,7 +33,12 @@ describe('lease rules: table', () => {
   });
   it('overlapping paths block across issues; disjoint do not', () => {
     const s = acq(R.emptySnapshot(), 'i1', A, ['src/auth/**']).snapshot;
-    expect(() => acq(s, 'i2', B, ['src/**/*.ts'])).toThrow(expect.objectContaining({ code: 'E_HELD', details: expect.objectContaining({ overlaps: [{ requested: 'src/**/*.ts', held: 'src/auth/**' }] }) }));
+    expect(() => acq(s, 'i2', B, ['src/**/*.ts'])).toThrow(
+      expect.objectContaining({
+        code: 'E_HELD',
+        details: expect.objectContaining({ overlaps: [{ requested: 'src/**/*.ts', held: 'src/auth/**' }] }),
+      }),
+    );
     expect(() => acq(s, 'i2', A, ['src/auth/x.ts'])).toThrow(/overlaps/);
     expect(acq(s, 'i2', B, ['src/ui/**', 'docs/*.md']).snapshot.leases).toHaveLength(2);
   });
@@ -58,14 +63,18 @@ describe('lease rules: table', () => {
     const r = R.renew(s1.snapshot, { issueId: 'i1', agentId: A, token: 1 }, clock(T0 + 30_000));
     expect(r.lease.token).toBe(1);
     expect(r.lease.expiresAt).toBe(new Date(T0 + 90_000).toISOString());
-    expect(() => R.renew(s1.snapshot, { issueId: 'i1', agentId: B }, clock())).toThrow(expect.objectContaining({ code: 'E_LEASE_LOST', exitCode: 6 }));
+    expect(() => R.renew(s1.snapshot, { issueId: 'i1', agentId: B }, clock())).toThrow(
+      expect.objectContaining({ code: 'E_LEASE_LOST', exitCode: 6 }),
+    );
     expect(() => R.renew(s1.snapshot, { issueId: 'i1', agentId: A, token: 7 }, clock())).toThrow(/token 7 is stale/);
     expect(() => R.renew(s1.snapshot, { issueId: 'i1', agentId: A }, clock(T0 + 61_000))).toThrow(/no live lease/);
   });
   it('a holder that slept past its TTL cannot release the new holder', () => {
     const s1 = acq(R.emptySnapshot(), 'i1', A, [], T0, 10);
     const s2 = acq(s1.snapshot, 'i1', B, [], T0 + 20_000);
-    expect(() => R.release(s2.snapshot, { issueId: 'i1', agentId: A, token: 1 }, clock(T0 + 21_000))).toThrow(/held by agent:b/);
+    expect(() => R.release(s2.snapshot, { issueId: 'i1', agentId: A, token: 1 }, clock(T0 + 21_000))).toThrow(
+      /held by agent:b/,
+    );
     // Same agent re-acquiring after expiry still gets a new token; the old token is dead.
     const s3 = acq(s1.snapshot, 'i1', A, [], T0 + 20_000);
     expect(s3.lease.token).toBe(2);
@@ -74,7 +83,9 @@ describe('lease rules: table', () => {
   it('extend adds paths after checking overlap, keeps token', () => {
     let s = acq(R.emptySnapshot(), 'i1', A, ['a/**']).snapshot;
     s = acq(s, 'i2', B, ['b/**']).snapshot;
-    expect(() => R.extend(s, { issueId: 'i1', agentId: A }, ['b/x'], clock())).toThrow(expect.objectContaining({ code: 'E_HELD' }));
+    expect(() => R.extend(s, { issueId: 'i1', agentId: A }, ['b/x'], clock())).toThrow(
+      expect.objectContaining({ code: 'E_HELD' }),
+    );
     const c = R.extend(s, { issueId: 'i1', agentId: A, token: 1 }, ['c/*', 'a/**'], clock());
     expect(c.lease.paths).toEqual(['a/**', 'c/*']);
     expect(c.lease.token).toBe(1);
@@ -93,15 +104,21 @@ describe('lease rules: table', () => {
   it('bind checks the secret and is idempotent', () => {
     const c = acq(R.emptySnapshot(), 'i1', A);
     const { id, bindSecret } = c.lease;
-    expect(() => R.bind(c.snapshot, id, 'f'.repeat(32), 'sub1', clock())).toThrow(expect.objectContaining({ code: 'E_BIND_SECRET' }));
-    expect(() => R.bind(c.snapshot, id, 'short', 'sub1', clock())).toThrow(expect.objectContaining({ code: 'E_BIND_SECRET' }));
+    expect(() => R.bind(c.snapshot, id, 'f'.repeat(32), 'sub1', clock())).toThrow(
+      expect.objectContaining({ code: 'E_BIND_SECRET' }),
+    );
+    expect(() => R.bind(c.snapshot, id, 'short', 'sub1', clock())).toThrow(
+      expect.objectContaining({ code: 'E_BIND_SECRET' }),
+    );
     const b1 = R.bind(c.snapshot, id, bindSecret!, 'sub1', clock());
     expect(b1.changed).toBe(true);
     expect(b1.lease.meta).toEqual({ claudeAgentIds: ['sub1'] });
     const b2 = R.bind(b1.snapshot, id, bindSecret!, 'sub1', clock());
     expect(b2.changed).toBe(false);
     expect(b2.snapshot).toBe(b1.snapshot);
-    expect(R.bind(b1.snapshot, id, bindSecret!, 'sub2', clock()).lease.meta).toEqual({ claudeAgentIds: ['sub1', 'sub2'] });
+    expect(R.bind(b1.snapshot, id, bindSecret!, 'sub2', clock()).lease.meta).toEqual({
+      claudeAgentIds: ['sub1', 'sub2'],
+    });
   });
   it('rejects silly TTLs', () => {
     expect(() => acq(R.emptySnapshot(), 'i1', A, [], T0, 0)).toThrow(/TTL/);
@@ -113,7 +130,9 @@ describe('lease rules: table', () => {
 describe('lease rules: properties', () => {
   const agents = ['agent:a', 'agent:b', 'agent:c'];
   const issues = ['i1', 'i2', 'i3'];
-  const pathsArb = fc.array(fc.constantFrom('a/**', 'a/x', 'b/*.ts', 'b/y.md', 'c/**/z', '**/*.md', 'd'), { maxLength: 2 });
+  const pathsArb = fc.array(fc.constantFrom('a/**', 'a/x', 'b/*.ts', 'b/y.md', 'c/**/z', '**/*.md', 'd'), {
+    maxLength: 2,
+  });
   const op = fc.record({
     kind: fc.constantFrom('acquire', 'renew', 'extend', 'release', 'evict', 'sweep'),
     agent: fc.constantFrom(...agents),
@@ -137,7 +156,8 @@ describe('lease rules: properties', () => {
             let c: { snapshot: StoreSnapshot; events: R.LeaseEvent[]; changed: boolean };
             const cur = s.leases.find((l) => l.issueId === o.issue);
             const ref = { issueId: o.issue, agentId: o.agent, ...(o.useToken && cur ? { token: cur.token } : {}) };
-            if (o.kind === 'acquire') c = R.acquire(s, { issueId: o.issue, agentId: o.agent, paths: o.paths, ttlSecs: o.ttl }, clock(now));
+            if (o.kind === 'acquire')
+              c = R.acquire(s, { issueId: o.issue, agentId: o.agent, paths: o.paths, ttlSecs: o.ttl }, clock(now));
             else if (o.kind === 'renew') c = R.renew(s, ref, clock(now), o.ttl);
             else if (o.kind === 'extend') c = R.extend(s, ref, o.paths, clock(now));
             else if (o.kind === 'release') c = R.release(s, ref, clock(now));
@@ -158,7 +178,9 @@ describe('lease rules: properties', () => {
           for (let i = 0; i < live.length; i++)
             for (let j = i + 1; j < live.length; j++) {
               expect(live[i]!.issueId).not.toBe(live[j]!.issueId);
-              for (const p of live[i]!.paths) for (const q of live[j]!.paths) expect({ p, q, overlap: globsOverlap(p, q) }).toEqual({ p, q, overlap: false });
+              for (const p of live[i]!.paths)
+                for (const q of live[j]!.paths)
+                  expect({ p, q, overlap: globsOverlap(p, q) }).toEqual({ p, q, overlap: false });
             }
           expect(s.version).toBe(changes);
           expect(R.replay(log)).toEqual(s);
@@ -170,4 +192,3 @@ describe('lease rules: properties', () => {
     );
   });
 });
-

@@ -18,11 +18,18 @@ const AGENT = 'agent:test';
 async function jitp(...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await run(argv, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), env: { ...process.env, JITP_JIT_BIN: '' }, cwd: root, interactive: false });
+  const code = await run(argv, {
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => void (stderr += s),
+    env: { ...process.env, JITP_JIT_BIN: '' },
+    cwd: root,
+    interactive: false,
+  });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) };
 }
 const store = () => openLocalStore(discoverRepo(root)!);
-const claim = (key: 'slug' | 'words') => store().acquire({ issueId: ISSUES[key].id, agentId: AGENT, paths: ISSUES[key].files });
+const claim = (key: 'slug' | 'words') =>
+  store().acquire({ issueId: ISSUES[key].id, agentId: AGENT, paths: ISSUES[key].files });
 
 beforeEach(() => {
   base = tempDir('jitp-dispatch-');
@@ -40,7 +47,14 @@ describe('jitp prompt', () => {
     expect(parseBindingLine(j.prompt)).toEqual({ leaseId: lease.id, secret: lease.bindSecret });
     expect(j.prompt).toContain('src/slugify.js\ntest/slugify.test.js');
     expect(j.prompt).toContain('`slugify("Crème brûlée")` is `creme-brulee`');
-    expect(j).toMatchObject({ mode: 'implement', bound: true, testCommand: 'npm test', testCommandSource: 'package.json scripts.test', issue: { id: ISSUES.slug.id, shortId: '3f2a1b2c' }, lease: { id: lease.id } });
+    expect(j).toMatchObject({
+      mode: 'implement',
+      bound: true,
+      testCommand: 'npm test',
+      testCommandSource: 'package.json scripts.test',
+      issue: { id: ISSUES.slug.id, shortId: '3f2a1b2c' },
+      lease: { id: lease.id },
+    });
     // Text output is the prompt itself, binding line first.
     const t = await jitp('prompt', '3f2a');
     expect(t.stdout.split('\n')[0]).toBe(j.bindingLine);
@@ -80,17 +94,30 @@ describe('verify → issue done → commit-message → git commit', () => {
     const d = await jitp('issue', 'done', '3f2a', '9c1d', '--json');
     expect(d.code).toBe(0);
     const dj = d.json();
-    expect(dj.issues.map((i: { via: string; releasedLeases: string[] }) => [i.via, i.releasedLeases.length])).toEqual([['file', 1], ['file', 1]]);
+    expect(dj.issues.map((i: { via: string; releasedLeases: string[] }) => [i.via, i.releasedLeases.length])).toEqual([
+      ['file', 1],
+      ['file', 1],
+    ]);
     const issueFile = JSON.parse(readFileSync(join(root, `.jit/issues/${ISSUES.slug.id}.json`), 'utf8'));
     expect(issueFile.state).toBe('done');
     expect(issueFile.gates_status).toEqual({});
     expect(issueFile.updated_at).not.toBe('2026-11-01T10:00:00.000000000Z');
-    const events = readFileSync(join(root, '.jit/events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(events.map((e) => e.type)).toEqual(['issue_state_changed', 'issue_completed', 'issue_state_changed', 'issue_completed']);
+    const events = readFileSync(join(root, '.jit/events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(events.map((e) => e.type)).toEqual([
+      'issue_state_changed',
+      'issue_completed',
+      'issue_state_changed',
+      'issue_completed',
+    ]);
     expect((await store().read()).leases).toEqual([]);
 
     const files = (await jitp('commit-message', '3f2a', '9c1d', '--files')).stdout.trim().split('\n').sort();
-    expect(files).toEqual(['.jit/events.jsonl', `.jit/issues/${ISSUES.words.id}.json`, `.jit/issues/${ISSUES.slug.id}.json`].sort());
+    expect(files).toEqual(
+      ['.jit/events.jsonl', `.jit/issues/${ISSUES.words.id}.json`, `.jit/issues/${ISSUES.slug.id}.json`].sort(),
+    );
     const msg = (await jitp('commit-message', '3f2a', '9c1d')).stdout;
     git(root, 'add', '--', ...vj.stage, ...files);
     writeFileSync(join(base, 'msg'), msg);
@@ -99,7 +126,9 @@ describe('verify → issue done → commit-message → git commit', () => {
     const subject = msg.split('\n')[0]!;
     expect([...subject].length).toBeLessThanOrEqual(72);
     expect(subject).toMatch(/^jit: slugify: strip accents.*… \(\+1 more\)$/);
-    expect(msg).toContain('- slugify: strip accents instead of dropping accented letters (3f2a1b2c)\n- wordCount: count words separated by tabs and newlines (9c1d0e0f)\n\njit: 3f2a1b2c 9c1d0e0f\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n');
+    expect(msg).toContain(
+      '- slugify: strip accents instead of dropping accented letters (3f2a1b2c)\n- wordCount: count words separated by tabs and newlines (9c1d0e0f)\n\njit: 3f2a1b2c 9c1d0e0f\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n',
+    );
     expect(git(root, 'status', '--porcelain', '--untracked-files=no')).toBe('');
   });
 
@@ -107,7 +136,10 @@ describe('verify → issue done → commit-message → git commit', () => {
     await claim('slug');
     writeFiles(root, { ...EDITS.slug, 'README.md': '# changed\n', 'src/wordcount.js': 'export const broken = ;\n' });
     mkdirSync(join(root, 'reports'));
-    writeFileSync(join(root, 'reports/3f2a1b2c.md'), reportFor('slug').replace('"test/slugify.test.js"', '"test/slugify.test.js", "src/ghost.js"'));
+    writeFileSync(
+      join(root, 'reports/3f2a1b2c.md'),
+      reportFor('slug').replace('"test/slugify.test.js"', '"test/slugify.test.js", "src/ghost.js"'),
+    );
     writeFileSync(join(root, 'reports/junk.md'), 'no json here');
     const v = await jitp('verify', '--reports', 'reports', '--json');
     expect(v.code).toBe(1);
@@ -130,10 +162,19 @@ describe('jitp issue done', () => {
     mkdirSync(bin);
     const log = join(base, 'jit.log');
     // A stand-in `jit` that records its argv and refuses like jit does when gates are open.
-    writeFileSync(join(bin, 'jit'), `#!/bin/sh\necho "$@" >> ${log}\necho '{"error":{"code":"GATES","message":"gate code-review not passed"}}'\nexit 1\n`);
+    writeFileSync(
+      join(bin, 'jit'),
+      `#!/bin/sh\necho "$@" >> ${log}\necho '{"error":{"code":"GATES","message":"gate code-review not passed"}}'\nexit 1\n`,
+    );
     chmodSync(join(bin, 'jit'), 0o755);
     let stdout = '';
-    const code = await run(['issue', 'done', '3f2a', '--json'], { stdout: (s) => void (stdout += s), stderr: () => {}, env: { ...process.env, JITP_JIT_BIN: join(bin, 'jit') }, cwd: root, interactive: false });
+    const code = await run(['issue', 'done', '3f2a', '--json'], {
+      stdout: (s) => void (stdout += s),
+      stderr: () => {},
+      env: { ...process.env, JITP_JIT_BIN: join(bin, 'jit') },
+      cwd: root,
+      interactive: false,
+    });
     expect(code).toBe(1);
     expect(readFileSync(log, 'utf8').trim()).toBe(`issue update ${ISSUES.slug.id} --state done`);
     const j = JSON.parse(stdout);
@@ -148,12 +189,16 @@ describe('jitp issue done', () => {
     const r = await jitp('issue', 'done', '9c1d0e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f');
     expect(r.code).toBe(4);
     expect(readFileSync(f, 'utf8')).toBe('{"id": "x", "state": ');
-    expect(git(root, 'status', '--porcelain', '--', '.jit/issues').split('\n').filter((l: string) => l.includes('.tmp'))).toEqual([]);
+    expect(
+      git(root, 'status', '--porcelain', '--', '.jit/issues')
+        .split('\n')
+        .filter((l: string) => l.includes('.tmp')),
+    ).toEqual([]);
   });
 });
 
 describe('worktree mode (worktrees made by jitp worktree add)', () => {
-  test('prompt targets the lease\'s worktree; verify reads each branch and finds a leak into the main checkout', async () => {
+  test("prompt targets the lease's worktree; verify reads each branch and finds a leak into the main checkout", async () => {
     const add = await jitp('worktree', 'add', '3f2a', '9c1d', '--json');
     expect(add.code, add.stdout + add.stderr).toBe(0);
     const wts = add.json().worktrees as { issue: string; worktree: string; branch: string }[];
@@ -178,11 +223,21 @@ describe('worktree mode (worktrees made by jitp worktree add)', () => {
     expect(v.code).toBe(1);
     const j = v.json();
     const byId = (id: string) => j.issues.find((i: { id: string }) => i.id === id);
-    expect(byId(ISSUES.slug.id)).toMatchObject({ mode: 'worktree', changed: ['src/slugify.js', 'test/slugify.test.js'], outsideLease: [] });
-    expect(byId(ISSUES.words.id)).toMatchObject({ mode: 'worktree', changed: ['src/wordcount.js', 'test/wordcount.test.js'], outsideLease: [] });
+    expect(byId(ISSUES.slug.id)).toMatchObject({
+      mode: 'worktree',
+      changed: ['src/slugify.js', 'test/slugify.test.js'],
+      outsideLease: [],
+    });
+    expect(byId(ISSUES.words.id)).toMatchObject({
+      mode: 'worktree',
+      changed: ['src/wordcount.js', 'test/wordcount.test.js'],
+      outsideLease: [],
+    });
     expect(j.leaked).toEqual([{ path: 'src/slugify.js', issue: ISSUES.slug.id }]);
     expect(j.stage).toEqual([]);
-    expect(j.needsHuman).toEqual([`src/slugify.js leaked into the main checkout (belongs to the worktree of ${ISSUES.slug.id})`]);
+    expect(j.needsHuman).toEqual([
+      `src/slugify.js leaked into the main checkout (belongs to the worktree of ${ISSUES.slug.id})`,
+    ]);
   });
 });
 
@@ -194,24 +249,42 @@ describe('without jit: task files', () => {
       mkdirSync(join(troot, '.jit-parallel/tasks'), { recursive: true });
       git(tbase, 'init', '-q', '-b', 'main', 'repo');
       writeFiles(troot, {
-        '.jit-parallel/tasks/fix-login.md': '---\nid: fix-login\ntitle: "Fix login\\nSigned-off-by: x <x@y>"\nstate: todo\nfiles: [src/login.js]\n---\nThe login form breaks.\n',
+        '.jit-parallel/tasks/fix-login.md':
+          '---\nid: fix-login\ntitle: "Fix login\\nSigned-off-by: x <x@y>"\nstate: todo\nfiles: [src/login.js]\n---\nThe login form breaks.\n',
         'src/login.js': 'x\n',
       });
       git(troot, 'add', '-A');
       git(troot, '-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-q', '-m', 'init');
       const go = async (...argv: string[]) => {
         let stdout = '';
-        const code = await run(argv, { stdout: (s) => void (stdout += s), stderr: () => {}, env: { ...process.env, JITP_JIT_BIN: '' }, cwd: troot, interactive: false });
+        const code = await run(argv, {
+          stdout: (s) => void (stdout += s),
+          stderr: () => {},
+          env: { ...process.env, JITP_JIT_BIN: '' },
+          cwd: troot,
+          interactive: false,
+        });
         return { code, stdout };
       };
       expect((await go('claim', 'acquire', 'fix-login', '--paths', 'src/login.js', '--agent', AGENT)).code).toBe(0);
       const d = await go('issue', 'done', 'fix-login', '--json');
       expect(d.code).toBe(0);
-      expect(JSON.parse(d.stdout).issues[0]).toMatchObject({ via: 'file', file: '.jit-parallel/tasks/fix-login.md', from: 'ready', releasedLeases: [expect.stringMatching(/^L-/)] });
-      expect(readFileSync(join(troot, '.jit-parallel/tasks/fix-login.md'), 'utf8')).toBe('---\nid: fix-login\ntitle: "Fix login\\nSigned-off-by: x <x@y>"\nstate: done\nfiles: [src/login.js]\n---\nThe login form breaks.\n');
-      expect((await go('commit-message', 'fix-login', '--files')).stdout.trim()).toBe('.jit-parallel/tasks/fix-login.md');
+      expect(JSON.parse(d.stdout).issues[0]).toMatchObject({
+        via: 'file',
+        file: '.jit-parallel/tasks/fix-login.md',
+        from: 'ready',
+        releasedLeases: [expect.stringMatching(/^L-/)],
+      });
+      expect(readFileSync(join(troot, '.jit-parallel/tasks/fix-login.md'), 'utf8')).toBe(
+        '---\nid: fix-login\ntitle: "Fix login\\nSigned-off-by: x <x@y>"\nstate: done\nfiles: [src/login.js]\n---\nThe login form breaks.\n',
+      );
+      expect((await go('commit-message', 'fix-login', '--files')).stdout.trim()).toBe(
+        '.jit-parallel/tasks/fix-login.md',
+      );
       const msg = (await go('commit-message', 'fix-login', '--no-co-author')).stdout;
-      expect(msg).toBe('jit: Fix login Signed-off-by: x <x@y>\n\n- Fix login Signed-off-by: x <x@y> (fix-login)\n\njit: fix-login\n');
+      expect(msg).toBe(
+        'jit: Fix login Signed-off-by: x <x@y>\n\n- Fix login Signed-off-by: x <x@y> (fix-login)\n\njit: fix-login\n',
+      );
       expect(JSON.parse((await go('claim', 'list', '--json')).stdout).leases).toEqual([]);
     } finally {
       rmSync(tbase, { recursive: true, force: true });
@@ -220,13 +293,16 @@ describe('without jit: task files', () => {
 });
 
 describe('--help of the dispatch commands', () => {
-  test.each(['prompt', 'commit-message', 'verify', 'issue done'])('%s documents usage, the JSON shape and exit codes', async (cmd) => {
-    const r = await jitp(...cmd.split(' '), '--help');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^jitp ${cmd}`));
-    expect(r.stdout).toContain('JSON:');
-    expect(r.stdout).toContain('Exit codes:');
-  });
+  test.each(['prompt', 'commit-message', 'verify', 'issue done'])(
+    '%s documents usage, the JSON shape and exit codes',
+    async (cmd) => {
+      const r = await jitp(...cmd.split(' '), '--help');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^jitp ${cmd}`));
+      expect(r.stdout).toContain('JSON:');
+      expect(r.stdout).toContain('Exit codes:');
+    },
+  );
 });
 
 test('verify: a file name with a newline stays one line in the table and exact in JSON', async () => {

@@ -2,7 +2,12 @@
 // titles must never add lines, paragraphs or trailers.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import { conventionalType, renderCommitMessage, SUBJECT_MAX, type CommitIssue } from '../../src/render/commit-message.js';
+import {
+  conventionalType,
+  renderCommitMessage,
+  SUBJECT_MAX,
+  type CommitIssue,
+} from '../../src/render/commit-message.js';
 
 const gitTrailers = (message: string): string[] =>
   execFileSync('git', ['interpret-trailers', '--parse'], { input: message, encoding: 'utf8' })
@@ -43,8 +48,12 @@ describe('renderCommitMessage: the convention', () => {
     expect(m.subject.endsWith('…')).toBe(true);
   });
   test('--conventional picks the type from labels', () => {
-    expect(renderCommitMessage([I('a1b2c3d4', 'Crash on empty input', ['type:bug'])], { conventional: true }).subject).toBe('fix: Crash on empty input');
-    expect(renderCommitMessage([I('a1b2c3d4', 'Explain', ['type:docs'])], { conventional: true }).subject).toBe('docs: Explain');
+    expect(
+      renderCommitMessage([I('a1b2c3d4', 'Crash on empty input', ['type:bug'])], { conventional: true }).subject,
+    ).toBe('fix: Crash on empty input');
+    expect(renderCommitMessage([I('a1b2c3d4', 'Explain', ['type:docs'])], { conventional: true }).subject).toBe(
+      'docs: Explain',
+    );
     expect(conventionalType([I('a', 'x', ['type:bug']), I('b', 'y', ['type:docs'])])).toBe('feat');
   });
   test('custom summary still sanitised and bounded', () => {
@@ -54,7 +63,9 @@ describe('renderCommitMessage: the convention', () => {
   });
   test('invalid co-author is an error, not a broken trailer', () => {
     expect(() => renderCommitMessage([I('a1b2c3d4', 'T')], { coAuthor: 'no email' })).toThrow(/Name <email>/);
-    expect(() => renderCommitMessage([I('a1b2c3d4', 'T')], { coAuthor: 'A <a@b>\nSigned-off-by: evil <e@v>' })).toThrow();
+    expect(() =>
+      renderCommitMessage([I('a1b2c3d4', 'T')], { coAuthor: 'A <a@b>\nSigned-off-by: evil <e@v>' }),
+    ).toThrow();
   });
   test('no issues is an error', () => {
     expect(() => renderCommitMessage([])).toThrow();

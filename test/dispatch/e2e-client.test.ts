@@ -11,7 +11,20 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import { parseBindingLine } from '../../src/core/binding.js';
 import { expectOk, runClaude } from '../support/claude.js';
 import { tempDir } from '../support/git.js';
-import { agent, bash, editFile, firstUserIncludes, readFile, say, startModelServer, writeFile, type Actor, type ModelServer, type OutBlock, type TurnContext } from '../support/model-server.js';
+import {
+  agent,
+  bash,
+  editFile,
+  firstUserIncludes,
+  readFile,
+  say,
+  startModelServer,
+  writeFile,
+  type Actor,
+  type ModelServer,
+  type OutBlock,
+  type TurnContext,
+} from '../support/model-server.js';
 import { ROOT } from '../support/paths.js';
 // @ts-expect-error plain ESM helper shared with the demo
 import { buildDemoRepo, EDITS, ISSUES, reportFor } from '../../scripts/demo-fixture.mjs';
@@ -35,7 +48,8 @@ const WORDS = ISSUES.words.id as string;
 const AGENT_FLAG = '--agent "${JIT_AGENT_ID:-agent:claude}"';
 
 /** A Bash tool_result's output without the client's trailing system reminders. */
-const out = (text: string) => text.replace(/\n*<system-reminder>[\s\S]*?<\/system-reminder>\s*/g, '').replace(/\n+$/, '');
+const out = (text: string) =>
+  text.replace(/\n*<system-reminder>[\s\S]*?<\/system-reminder>\s*/g, '').replace(/\n+$/, '');
 /** The Bash tool merges stderr (jitp's progress lines) into the output: take the JSON object. */
 const jsonOf = (text: string) => {
   const t = out(text);
@@ -45,7 +59,10 @@ const jsonOf = (text: string) => {
 };
 const resultFor = (ctx: TurnContext, needle: string, exitOneIsAnswer = false) => {
   const r = ctx.toolResults.find((t) => String(t.input?.command ?? '').includes(needle));
-  if (!r) throw new Error(`no tool_result for a command containing ${needle}: ${JSON.stringify(ctx.toolResults.map((t) => t.input))}`);
+  if (!r)
+    throw new Error(
+      `no tool_result for a command containing ${needle}: ${JSON.stringify(ctx.toolResults.map((t) => t.input))}`,
+    );
   // `jitp verify` exits 1 when a human is needed: the Bash tool marks that an error, but its
   // output is the answer the skill reads.
   if (r.is_error && !(exitOneIsAnswer && /Exit code 1\b/.test(r.text))) throw new Error(`${needle} failed: ${r.text}`);
@@ -65,12 +82,17 @@ function sub(key: 'slug' | 'words', trespass?: { path: string; old: string; new:
     turns: [
       [...files, ...(trespass ? [trespass.path] : [])].map((rel) => readFile(join(root, rel))),
       [
-        ...Object.entries(EDITS[key] as Record<string, string>).map(([rel, content]) => writeFile(join(root, rel), content)),
+        ...Object.entries(EDITS[key] as Record<string, string>).map(([rel, content]) =>
+          writeFile(join(root, rel), content),
+        ),
         ...(trespass ? [editFile(join(root, trespass.path), trespass.old, trespass.new)] : []),
       ],
     ],
     finalText: trespass
-      ? reportFor(key).replace('"needsOutsideScope": []', `"needsOutsideScope": [{ "path": "${trespass.path}", "why": "the edit was refused: another issue holds it" }]`)
+      ? reportFor(key).replace(
+          '"needsOutsideScope": []',
+          `"needsOutsideScope": [{ "path": "${trespass.path}", "why": "the edit was refused: another issue holds it" }]`,
+        )
       : reportFor(key),
   };
 }
@@ -90,17 +112,24 @@ function mainScript(seen: Record<string, unknown>): Actor {
         const batch: string[] = plan.batches[0];
         return batch.map((id) => {
           const files: string[] = plan.issues.find((i: { id: string }) => i.id === id).files;
-          return bash(`jitp claim acquire ${id.slice(0, 8)} --paths ${files.join(',')} ${AGENT_FLAG} --json`, `claim ${id.slice(0, 8)}`);
+          return bash(
+            `jitp claim acquire ${id.slice(0, 8)} --paths ${files.join(',')} ${AGENT_FLAG} --json`,
+            `claim ${id.slice(0, 8)}`,
+          );
         });
       },
       // 3. prompts
       (ctx: TurnContext): OutBlock[] => {
         seen.claims = ctx.toolResults.map((t) => jsonOf(t.text));
-        return (seen.plan as { batches: string[][] }).batches[0]!.map((id) => bash(`jitp prompt ${id.slice(0, 8)}`, `prompt ${id.slice(0, 8)}`));
+        return (seen.plan as { batches: string[][] }).batches[0]!.map((id) =>
+          bash(`jitp prompt ${id.slice(0, 8)}`, `prompt ${id.slice(0, 8)}`),
+        );
       },
       // 4. dispatch: ONE message, one Agent call per issue, prompt = jitp prompt's output verbatim
       (ctx: TurnContext): OutBlock[] => {
-        const prompts = (seen.plan as { batches: string[][] }).batches[0]!.map((id) => resultFor(ctx, `jitp prompt ${id.slice(0, 8)}`));
+        const prompts = (seen.plan as { batches: string[][] }).batches[0]!.map((id) =>
+          resultFor(ctx, `jitp prompt ${id.slice(0, 8)}`),
+        );
         seen.prompts = prompts;
         return prompts.map((p, i) => agent(p, { description: `jit issue ${i + 1}` }));
       },
@@ -171,8 +200,9 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
     env: { JITP_JIT_BIN: '' },
     timeoutMs: 120_000,
   });
-  if (process.env.JITP_E2E_DEBUG) console.log(readFileSync(join(root, ".git/jit-parallel/events.jsonl"), "utf8"));
-  if (process.env.JITP_E2E_DEBUG) for (const a of ["sub-slug", "sub-words"]) console.log(a, JSON.stringify(server.toolResultsOf(a)).slice(0, 1500));
+  if (process.env.JITP_E2E_DEBUG) console.log(readFileSync(join(root, '.git/jit-parallel/events.jsonl'), 'utf8'));
+  if (process.env.JITP_E2E_DEBUG)
+    for (const a of ['sub-slug', 'sub-words']) console.log(a, JSON.stringify(server.toolResultsOf(a)).slice(0, 1500));
   expect(seen.error, String(seen.error)).toBeUndefined();
   const res = expectOk(run);
   expect(server.unmatched()).toEqual([]);
@@ -187,17 +217,23 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
   expect((seen.plan as { batches: string[][] }).batches).toEqual([[SLUG, WORDS]]);
   // The claims got the predicted files.
   const claims = seen.claims as { lease?: { id: string; paths: string[] }; id?: string; paths?: string[] }[];
-  const leaseOf = (c: (typeof claims)[number]) => (c.lease ?? c) as { id: string; paths: string[]; bindSecret?: string };
+  const leaseOf = (c: (typeof claims)[number]) =>
+    (c.lease ?? c) as { id: string; paths: string[]; bindSecret?: string };
   expect(claims.map((c) => leaseOf(c).paths)).toEqual([ISSUES.slug.files, ISSUES.words.files]);
 
   // Dispatch: both Agent calls in ONE model message, each prompt = jitp prompt's output, whose
   // first line binds it to its own lease.
-  const dispatch = server.requestsOf('main').find((r) => r.response?.some((b) => b.type === 'tool_use' && b.name === 'Agent'))!;
-  const agentCalls = dispatch.response!.filter((b) => b.type === 'tool_use' && b.name === 'Agent') as { input: { prompt: string } }[];
+  const dispatch = server
+    .requestsOf('main')
+    .find((r) => r.response?.some((b) => b.type === 'tool_use' && b.name === 'Agent'))!;
+  const agentCalls = dispatch.response!.filter((b) => b.type === 'tool_use' && b.name === 'Agent') as {
+    input: { prompt: string };
+  }[];
   expect(agentCalls).toHaveLength(2);
   expect(agentCalls.map((a) => parseBindingLine(a.input.prompt)?.leaseId)).toEqual(claims.map((c) => leaseOf(c).id));
   expect(agentCalls.map((a) => a.input.prompt)).toEqual(seen.prompts);
-  for (const key of ['slug', 'words'] as const) expect(server.requestsOf(`sub-${key}`).length).toBeGreaterThanOrEqual(2);
+  for (const key of ['slug', 'words'] as const)
+    expect(server.requestsOf(`sub-${key}`).length).toBeGreaterThanOrEqual(2);
   expect((res.subagent_stats as { spawned: number }).spawned).toBe(2);
 
   // Verify was clean, including the test run.
@@ -210,10 +246,20 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
   const git = (...a: string[]) => execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim();
   expect(git('rev-parse', 'HEAD')).toBe((seen.commit as string).trim().split('\n').pop());
   expect(git('show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(
-    ['.jit/events.jsonl', `.jit/issues/${SLUG}.json`, `.jit/issues/${WORDS}.json`, 'src/slugify.js', 'src/wordcount.js', 'test/slugify.test.js', 'test/wordcount.test.js'].sort(),
+    [
+      '.jit/events.jsonl',
+      `.jit/issues/${SLUG}.json`,
+      `.jit/issues/${WORDS}.json`,
+      'src/slugify.js',
+      'src/wordcount.js',
+      'test/slugify.test.js',
+      'test/wordcount.test.js',
+    ].sort(),
   );
   const msg = git('log', '-1', '--format=%B');
-  expect(msg).toMatch(/^jit: slugify: strip accents.*\(\+1 more\)\n\n- slugify: strip accents instead of dropping accented letters \(3f2a1b2c\)\n- wordCount: count words separated by tabs and newlines \(9c1d0e0f\)\n\njit: 3f2a1b2c 9c1d0e0f\n\nCo-Authored-By: Claude <noreply@anthropic.com>$/);
+  expect(msg).toMatch(
+    /^jit: slugify: strip accents.*\(\+1 more\)\n\n- slugify: strip accents instead of dropping accented letters \(3f2a1b2c\)\n- wordCount: count words separated by tabs and newlines \(9c1d0e0f\)\n\njit: 3f2a1b2c 9c1d0e0f\n\nCo-Authored-By: Claude <noreply@anthropic.com>$/,
+  );
   expect(readFileSync(join(root, 'src/slugify.js'), 'utf8')).toBe(EDITS.slug['src/slugify.js']);
 
   // Issue states and leases.
@@ -221,14 +267,32 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
   expect([state(SLUG), state(WORDS), state(ISSUES.later.id)]).toEqual(['done', 'done', 'ready']);
   const left = jsonOf(server.toolResultsOf('main').at(-1)!.text);
   expect(left.leases).toEqual([]);
-  const store = JSON.parse(execFileSync(process.execPath, [join(ROOT, 'dist/jitp.mjs'), 'claim', 'list', '--json'], { cwd: root, encoding: 'utf8' }));
+  const store = JSON.parse(
+    execFileSync(process.execPath, [join(ROOT, 'dist/jitp.mjs'), 'claim', 'list', '--json'], {
+      cwd: root,
+      encoding: 'utf8',
+    }),
+  );
   expect(store.leases).toEqual([]);
   // The hooks bound each sub-agent to its own lease by the prompt's first line, and
   // `jitp issue done` released both leases.
-  const events = readFileSync(join(root, '.git/jit-parallel/events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const events = readFileSync(join(root, '.git/jit-parallel/events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const leaseIds = claims.map((c) => leaseOf(c).id).sort();
-  expect(events.filter((e) => e.type === 'bind').map((e) => e.leaseId).sort()).toEqual(leaseIds);
-  expect(events.filter((e) => e.type === 'release').map((e) => [e.leaseId, e.reason]).sort()).toEqual(leaseIds.map((id) => [id, 'issue done']));
+  expect(
+    events
+      .filter((e) => e.type === 'bind')
+      .map((e) => e.leaseId)
+      .sort(),
+  ).toEqual(leaseIds);
+  expect(
+    events
+      .filter((e) => e.type === 'release')
+      .map((e) => [e.leaseId, e.reason])
+      .sort(),
+  ).toEqual(leaseIds.map((id) => [id, 'issue done']));
   // Nothing left uncommitted but the saved reports (ignored by the example's .gitignore).
   expect(git('status', '--porcelain')).toBe('');
   expect(res.permission_denials).toEqual([]);
@@ -236,9 +300,21 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
 
 test('/jit-parallel: a sub-agent denied a file held by the other issue reports it; verify stops the batch', async () => {
   const seen: Record<string, unknown> = {};
-  const trespass = { path: 'src/slugify.js', old: 'export function slugify(s) {', new: 'export function slugify(s) { // words was here' };
+  const trespass = {
+    path: 'src/slugify.js',
+    old: 'export function slugify(s) {',
+    new: 'export function slugify(s) { // words was here',
+  };
   server.setScript([sub('slug'), sub('words', trespass), mainScript(seen)]);
-  const run = await runClaude({ cwd: root, prompt: '/jit-parallel 3f2a 9c1d', server, pluginDir: ROOT, args: ['--allowedTools', 'Bash'], env: { JITP_JIT_BIN: '' }, timeoutMs: 120_000 });
+  const run = await runClaude({
+    cwd: root,
+    prompt: '/jit-parallel 3f2a 9c1d',
+    server,
+    pluginDir: ROOT,
+    args: ['--allowedTools', 'Bash'],
+    env: { JITP_JIT_BIN: '' },
+    timeoutMs: 120_000,
+  });
   expect(seen.error, String(seen.error)).toBeUndefined();
   expectOk(run);
 
@@ -259,6 +335,11 @@ test('/jit-parallel: a sub-agent denied a file held by the other issue reports i
   // Nothing committed, nothing marked done, leases still held for the human to decide.
   expect(execFileSync('git', ['rev-list', '--count', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()).toBe('1');
   expect(JSON.parse(readFileSync(join(root, '.jit/issues', `${ISSUES.words.id}.json`), 'utf8')).state).toBe('ready');
-  const store = JSON.parse(execFileSync(process.execPath, [join(ROOT, 'dist/jitp.mjs'), 'claim', 'list', '--json'], { cwd: root, encoding: 'utf8' }));
+  const store = JSON.parse(
+    execFileSync(process.execPath, [join(ROOT, 'dist/jitp.mjs'), 'claim', 'list', '--json'], {
+      cwd: root,
+      encoding: 'utf8',
+    }),
+  );
   expect(store.leases).toHaveLength(2);
 }, 240_000);

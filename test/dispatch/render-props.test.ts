@@ -16,7 +16,27 @@ const LEASE = { id: 'L-00112233aabb', paths: ['src/a.ts'], bindSecret: '01234567
 // Text rich in what breaks renderers: backticks, tildes, newlines, braces, markers, controls.
 const nasty = fc.string({
   unit: fc.oneof(
-    fc.constantFrom('`', '```', '~~~', '\n', '\r', '\r\n', '{{', '}}', '#', '^', '/', '<!--', '-->', 'jitp-binding: lease=L-aaaaaa secret=0123456789abcdef', '\u2028', '\u0000', '\u001b', '\u202e', ' '),
+    fc.constantFrom(
+      '`',
+      '```',
+      '~~~',
+      '\n',
+      '\r',
+      '\r\n',
+      '{{',
+      '}}',
+      '#',
+      '^',
+      '/',
+      '<!--',
+      '-->',
+      'jitp-binding: lease=L-aaaaaa secret=0123456789abcdef',
+      '\u2028',
+      '\u0000',
+      '\u001b',
+      '\u202e',
+      ' ',
+    ),
     fc.string({ unit: 'grapheme', maxLength: 4 }),
   ),
   maxLength: 60,
@@ -35,7 +55,9 @@ test('prompt: binding line first; the description is inside one fence, exactly a
         testCommand: null,
       });
       expect(parseBindingLine(prompt)).toEqual({ leaseId: LEASE.id, secret: LEASE.bindSecret });
-      const after = prompt.indexOf('Description (data, verbatim from the tracker):\n\n') + 'Description (data, verbatim from the tracker):\n\n'.length;
+      const after =
+        prompt.indexOf('Description (data, verbatim from the tracker):\n\n') +
+        'Description (data, verbatim from the tracker):\n\n'.length;
       const open = /^(`{3,})text\n/.exec(prompt.slice(after));
       expect(open).not.toBeNull();
       const fence = open![1]!;

@@ -8,7 +8,9 @@ import { ROOT } from '../support/paths.js';
 
 const docs = [
   ...readdirSync(join(ROOT, 'skills')).map((d) => join(ROOT, 'skills', d, 'SKILL.md')),
-  ...readdirSync(join(ROOT, 'references')).filter((f) => f.endsWith('.md')).map((f) => join(ROOT, 'references', f)),
+  ...readdirSync(join(ROOT, 'references'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join(ROOT, 'references', f)),
 ];
 
 function links(text: string): string[] {
@@ -45,7 +47,9 @@ test.each(docs.map((d) => [relative(ROOT, d), d]))('links in %s resolve', (_, fi
 });
 
 test('skills link the references they rely on', () => {
-  const all = docs.filter((d) => d.endsWith('SKILL.md')).flatMap((d) => links(readFileSync(d, 'utf8')).map((l) => resolve(dirname(d), l)));
+  const all = docs
+    .filter((d) => d.endsWith('SKILL.md'))
+    .flatMap((d) => links(readFileSync(d, 'utf8')).map((l) => resolve(dirname(d), l)));
   for (const ref of ['risk-tiers.md', 'conflict-heuristics.md', 'worktree-mode.md', 'commit-convention.md'])
     expect(all, `no skill links ${ref}`).toContain(join(ROOT, 'references', ref));
 });
@@ -60,6 +64,18 @@ test.each(['jit-parallel', 'jit-worktree', 'jit-conflicts'])('skill %s: name, de
 
 test('jit-parallel names every step and the commands that do it', () => {
   const text = readFileSync(join(ROOT, 'skills/jit-parallel/SKILL.md'), 'utf8');
-  for (const s of ['jitp plan $ARGUMENTS', 'jitp claim acquire', 'jitp prompt', 'single message', 'jitp verify', 'jitp issue done', 'jitp commit-message', 'jitp claim release', 'needsOutsideScope', '--mode plan', 'jit-worktree'])
+  for (const s of [
+    'jitp plan $ARGUMENTS',
+    'jitp claim acquire',
+    'jitp prompt',
+    'single message',
+    'jitp verify',
+    'jitp issue done',
+    'jitp commit-message',
+    'jitp claim release',
+    'needsOutsideScope',
+    '--mode plan',
+    'jit-worktree',
+  ])
     expect(text, s).toContain(s);
 });

@@ -2,20 +2,41 @@ import { describe, expect, test } from 'vitest';
 import { detectTestCommand, type RepoFacts } from '../../src/render/test-command.js';
 
 const F = (files: string[], extra: Partial<RepoFacts> = {}): RepoFacts => ({ files, ...extra });
-const pkg = (test?: string, packageManager?: string) => ({ scripts: test === undefined ? {} : { test }, ...(packageManager ? { packageManager } : {}) });
+const pkg = (test?: string, packageManager?: string) => ({
+  scripts: test === undefined ? {} : { test },
+  ...(packageManager ? { packageManager } : {}),
+});
 
 const CASES: [string, RepoFacts, string | null, string | null][] = [
   ['npm', F(['package.json', 'package-lock.json'], { packageJson: pkg('vitest run') }), null, 'npm test'],
   ['pnpm by lock file', F(['package.json', 'pnpm-lock.yaml'], { packageJson: pkg('jest') }), null, 'pnpm test'],
   ['yarn by lock file', F(['package.json', 'yarn.lock'], { packageJson: pkg('jest') }), null, 'yarn test'],
   ['bun by lock file', F(['package.json', 'bun.lock'], { packageJson: pkg('bun test') }), null, 'bun run test'],
-  ['packageManager field wins', F(['package.json', 'yarn.lock'], { packageJson: pkg('jest', 'pnpm@9.1.0') }), null, 'pnpm test'],
-  ['npm init placeholder is not a suite', F(['package.json', 'Makefile'], { packageJson: pkg('echo "Error: no test specified" && exit 1'), makefile: 'test:\n\tcc -o t t.c && ./t\n' }), null, 'make test'],
+  [
+    'packageManager field wins',
+    F(['package.json', 'yarn.lock'], { packageJson: pkg('jest', 'pnpm@9.1.0') }),
+    null,
+    'pnpm test',
+  ],
+  [
+    'npm init placeholder is not a suite',
+    F(['package.json', 'Makefile'], {
+      packageJson: pkg('echo "Error: no test specified" && exit 1'),
+      makefile: 'test:\n\tcc -o t t.c && ./t\n',
+    }),
+    null,
+    'make test',
+  ],
   ['cargo', F(['Cargo.toml', 'src']), null, 'cargo test'],
   ['go', F(['go.mod', 'main.go']), null, 'go test ./...'],
   ['tox before pytest', F(['tox.ini', 'pytest.ini']), null, 'tox'],
   ['pytest.ini', F(['pytest.ini']), null, 'python -m pytest'],
-  ['pyproject with tool.pytest', F(['pyproject.toml'], { pyproject: '[tool.pytest.ini_options]\naddopts="-q"\n' }), null, 'python -m pytest'],
+  [
+    'pyproject with tool.pytest',
+    F(['pyproject.toml'], { pyproject: '[tool.pytest.ini_options]\naddopts="-q"\n' }),
+    null,
+    'python -m pytest',
+  ],
   ['setup.cfg tool:pytest', F(['setup.cfg'], { setupCfg: '[tool:pytest]\n' }), null, 'python -m pytest'],
   ['make test target', F(['Makefile'], { makefile: 'all:\n\techo\ntest: all\n\t./run\n' }), null, 'make test'],
   ['make variable named test is not a target', F(['Makefile'], { makefile: 'test := 1\nall:\n' }), null, null],

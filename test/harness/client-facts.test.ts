@@ -32,7 +32,8 @@ afterEach(async () => {
 });
 
 const parent = () => dirname(repo.root);
-const pre = (recs: ProbeRecord[], tool: string) => recs.filter((r) => r.event === 'PreToolUse' && r.input.tool_name === tool);
+const pre = (recs: ProbeRecord[], tool: string) =>
+  recs.filter((r) => r.event === 'PreToolUse' && r.input.tool_name === tool);
 const ENV_SCRIPT = 'env | sort; command -v probe-bin; probe-bin';
 const envOf = (text: string) =>
   Object.fromEntries(
@@ -62,11 +63,25 @@ describe('a/b/c: hook payloads, sub-agent transcripts, hook and Bash env (3 sub-
             [readFile(join(repo.root, 'e.txt'))],
             [editFile(join(repo.root, 'e.txt'), 'old', 'new')],
             [bash(ENV_SCRIPT, 'env')],
-            ids.map((n) => (background ? { type: 'tool_use' as const, name: 'Agent', input: { description: `task ${n}`, prompt: prompts[n - 1]!, subagent_type: 'general-purpose' } } : agent(prompts[n - 1]!, { description: `task ${n}` }))),
+            ids.map((n) =>
+              background
+                ? {
+                    type: 'tool_use' as const,
+                    name: 'Agent',
+                    input: { description: `task ${n}`, prompt: prompts[n - 1]!, subagent_type: 'general-purpose' },
+                  }
+                : agent(prompts[n - 1]!, { description: `task ${n}` }),
+            ),
           ],
         },
       ]);
-      const run = await runClaude({ cwd: repo.root, prompt: 'FACT-MAIN go', server, pluginDir: plugin.dir, args: ['--allowedTools', 'Bash'] });
+      const run = await runClaude({
+        cwd: repo.root,
+        prompt: 'FACT-MAIN go',
+        server,
+        pluginDir: plugin.dir,
+        args: ['--allowedTools', 'Bash'],
+      });
       const res = expectOk(run);
       expect(server.unmatched()).toEqual([]);
       for (const n of ids) expect(readFileSync(join(repo.root, `s${n}.txt`), 'utf8')).toBe(`sub${n}\n`);
@@ -75,21 +90,59 @@ describe('a/b/c: hook payloads, sub-agent transcripts, hook and Bash env (3 sub-
 
       // --- a: payload shapes ----------------------------------------------------------------
       const start = recs.find((r) => r.event === 'SessionStart')!;
-      expect(start.input).toMatchObject({ session_id: sessionId, cwd: repo.root, hook_event_name: 'SessionStart', source: 'startup' });
+      expect(start.input).toMatchObject({
+        session_id: sessionId,
+        cwd: repo.root,
+        hook_event_name: 'SessionStart',
+        source: 'startup',
+      });
       const transcriptPath = start.input.transcript_path as string;
-      expect(transcriptPath).toBe(join(run.home, '.claude', 'projects', repo.root.replace(/[^A-Za-z0-9]/g, '-'), `${sessionId}.jsonl`));
+      expect(transcriptPath).toBe(
+        join(run.home, '.claude', 'projects', repo.root.replace(/[^A-Za-z0-9]/g, '-'), `${sessionId}.jsonl`),
+      );
 
       const mainPre = recs.filter((r) => r.event === 'PreToolUse' && !r.input.agent_id);
-      expect(mainPre.map((r) => r.input.tool_name)).toEqual(['Write', 'Read', 'Edit', 'Bash', 'Agent', 'Agent', 'Agent']);
+      expect(mainPre.map((r) => r.input.tool_name)).toEqual([
+        'Write',
+        'Read',
+        'Edit',
+        'Bash',
+        'Agent',
+        'Agent',
+        'Agent',
+      ]);
       for (const r of mainPre) {
         expect(Object.keys(r.input).sort()).toEqual(
-          ['cwd', 'hook_event_name', 'permission_mode', 'prompt_id', 'session_id', 'tool_input', 'tool_name', 'tool_use_id', 'transcript_path'].sort(),
+          [
+            'cwd',
+            'hook_event_name',
+            'permission_mode',
+            'prompt_id',
+            'session_id',
+            'tool_input',
+            'tool_name',
+            'tool_use_id',
+            'transcript_path',
+          ].sort(),
         );
-        expect(r.input).toMatchObject({ session_id: sessionId, transcript_path: transcriptPath, cwd: repo.root, permission_mode: 'acceptEdits' });
+        expect(r.input).toMatchObject({
+          session_id: sessionId,
+          transcript_path: transcriptPath,
+          cwd: repo.root,
+          permission_mode: 'acceptEdits',
+        });
         expect(r.input.agent_type).toBeUndefined();
       }
-      expect(pre(mainPre, 'Write')[0]!.input.tool_input).toEqual({ file_path: join(repo.root, 'm.txt'), content: 'main\n' });
-      expect(pre(mainPre, 'Edit')[0]!.input.tool_input).toEqual({ file_path: join(repo.root, 'e.txt'), old_string: 'old', new_string: 'new', replace_all: false });
+      expect(pre(mainPre, 'Write')[0]!.input.tool_input).toEqual({
+        file_path: join(repo.root, 'm.txt'),
+        content: 'main\n',
+      });
+      expect(pre(mainPre, 'Edit')[0]!.input.tool_input).toEqual({
+        file_path: join(repo.root, 'e.txt'),
+        old_string: 'old',
+        new_string: 'new',
+        replace_all: false,
+      });
       expect(pre(mainPre, 'Bash')[0]!.input.tool_input).toEqual({ command: ENV_SCRIPT, description: 'env' });
       const agentPre = pre(mainPre, 'Agent');
       expect(agentPre.map((r) => r.input.tool_input.prompt).sort()).toEqual([...prompts].sort());
@@ -101,34 +154,55 @@ describe('a/b/c: hook payloads, sub-agent transcripts, hook and Bash env (3 sub-
       expect(agentIds).toHaveLength(3);
       for (const r of subPre) {
         expect(r.input.agent_id).toMatch(/^a[0-9a-f]{16}$/);
-        expect(r.input).toMatchObject({ agent_type: 'general-purpose', session_id: sessionId, transcript_path: transcriptPath, cwd: repo.root });
+        expect(r.input).toMatchObject({
+          agent_type: 'general-purpose',
+          session_id: sessionId,
+          transcript_path: transcriptPath,
+          cwd: repo.root,
+        });
       }
       const starts = recs.filter((r) => r.event === 'SubagentStart');
       expect(starts.map((r) => r.input.agent_id).sort()).toEqual([...agentIds].sort());
       for (const s of starts) {
-        expect(Object.keys(s.input).sort()).toEqual(['agent_id', 'agent_type', 'cwd', 'hook_event_name', 'prompt_id', 'session_id', 'transcript_path'].sort());
+        expect(Object.keys(s.input).sort()).toEqual(
+          ['agent_id', 'agent_type', 'cwd', 'hook_event_name', 'prompt_id', 'session_id', 'transcript_path'].sort(),
+        );
       }
       const stops = recs.filter((r) => r.event === 'SubagentStop');
       expect(stops).toHaveLength(3);
       for (const s of stops) {
-        expect(s.input.agent_transcript_path).toBe(join(dirname(transcriptPath), sessionId, 'subagents', `agent-${s.input.agent_id}.jsonl`));
+        expect(s.input.agent_transcript_path).toBe(
+          join(dirname(transcriptPath), sessionId, 'subagents', `agent-${s.input.agent_id}.jsonl`),
+        );
         expect(s.input.last_assistant_message).toBe('done');
       }
 
       // --- b: at a sub-agent's FIRST PreToolUse its transcript holds its prompt -------------
-      const agentCallByPrompt = new Map(agentPre.map((r) => [r.input.tool_input.prompt as string, r.input.tool_use_id as string]));
+      const agentCallByPrompt = new Map(
+        agentPre.map((r) => [r.input.tool_input.prompt as string, r.input.tool_use_id as string]),
+      );
       for (const id of agentIds) {
         const first = subPre.find((r) => r.input.agent_id === id)!;
         const t = first.subagentTranscript!;
         expect(t.path).toBe(join(dirname(transcriptPath), sessionId, 'subagents', `agent-${id}.jsonl`));
         expect(t.exists).toBe(true);
         const line0 = t.lines[0];
-        expect(line0).toMatchObject({ type: 'user', isSidechain: true, parentUuid: null, agentId: id, sessionId, message: { role: 'user' } });
+        expect(line0).toMatchObject({
+          type: 'user',
+          isSidechain: true,
+          parentUuid: null,
+          agentId: id,
+          sessionId,
+          message: { role: 'user' },
+        });
         const prompt = line0.message.content as string;
         expect(typeof prompt).toBe('string');
         expect(prompts).toContain(prompt);
         // The sibling meta file names the spawning Agent call.
-        expect(first.subagentMeta).toMatchObject({ agentType: 'general-purpose', toolUseId: agentCallByPrompt.get(prompt) });
+        expect(first.subagentMeta).toMatchObject({
+          agentType: 'general-purpose',
+          toolUseId: agentCallByPrompt.get(prompt),
+        });
         // ... and the sub-agent that got this prompt is the one that wrote its file.
         const n = prompts.indexOf(prompt) + 1;
         expect(first.input.tool_input.file_path).toBe(join(repo.root, `s${n}.txt`));
@@ -179,7 +253,11 @@ describe('d: deny from a PreToolUse hook inside a sub-agent', () => {
         rules: [{ event: 'PreToolUse', tool: 'Write', inputIncludes: 'held.txt', agent: 'sub', action: mode, reason }],
       });
       server.setScript([
-        { name: 'sub', match: firstUserIncludes('DENY-SUB'), turns: [[writeFile(join(repo.root, 'held.txt'), 'x\n'), writeFile(join(repo.root, 'free.txt'), 'y\n')]] },
+        {
+          name: 'sub',
+          match: firstUserIncludes('DENY-SUB'),
+          turns: [[writeFile(join(repo.root, 'held.txt'), 'x\n'), writeFile(join(repo.root, 'free.txt'), 'y\n')]],
+        },
         { name: 'main', match: firstUserIncludes('DENY-MAIN'), turns: [[agent('DENY-SUB write two files')]] },
       ]);
       const run = await runClaude({ cwd: repo.root, prompt: 'DENY-MAIN go', server, pluginDir: plugin.dir });
@@ -190,10 +268,21 @@ describe('d: deny from a PreToolUse hook inside a sub-agent', () => {
       const denied = results.find((r) => r.input?.file_path === join(repo.root, 'held.txt'))!;
       expect(denied.is_error).toBe(true);
       expect(denied.text).toContain(reason);
-      if (mode === 'deny-json') expect(denied.text.startsWith(`Hook PreToolUse:Write denied this tool`) || denied.text.includes(reason)).toBe(true);
+      if (mode === 'deny-json')
+        expect(denied.text.startsWith(`Hook PreToolUse:Write denied this tool`) || denied.text.includes(reason)).toBe(
+          true,
+        );
       // Denials inside sub-agents reach the session result's permission_denials.
-      expect(res.permission_denials).toEqual([{ tool_name: 'Write', tool_use_id: denied.tool_use_id, tool_input: { file_path: join(repo.root, 'held.txt'), content: 'x\n' } }]);
-      process.stdout.write(`[fact d ${mode}] tool_result text: ${JSON.stringify(denied.text.split('\n\n<system-reminder>')[0])}\n`);
+      expect(res.permission_denials).toEqual([
+        {
+          tool_name: 'Write',
+          tool_use_id: denied.tool_use_id,
+          tool_input: { file_path: join(repo.root, 'held.txt'), content: 'x\n' },
+        },
+      ]);
+      process.stdout.write(
+        `[fact d ${mode}] tool_result text: ${JSON.stringify(denied.text.split('\n\n<system-reminder>')[0])}\n`,
+      );
     });
   }
 });
@@ -201,9 +290,15 @@ describe('d: deny from a PreToolUse hook inside a sub-agent', () => {
 describe('g: a failing or hanging PreToolUse hook lets the tool run (fail-open)', () => {
   for (const action of ['exit1', 'crash', 'sleep'] as const) {
     test(action, async () => {
-      const plugin = makeProbePlugin(parent(), { events: ['PreToolUse'], timeout: action === 'sleep' ? 1 : 10, rules: [{ event: 'PreToolUse', tool: 'Write', action }] });
+      const plugin = makeProbePlugin(parent(), {
+        events: ['PreToolUse'],
+        timeout: action === 'sleep' ? 1 : 10,
+        rules: [{ event: 'PreToolUse', tool: 'Write', action }],
+      });
       const file = join(repo.root, `${action}.txt`);
-      server.setScript([{ name: 'main', match: firstUserIncludes('FAILOPEN'), turns: [[writeFile(file, 'went ahead\n')]] }]);
+      server.setScript([
+        { name: 'main', match: firstUserIncludes('FAILOPEN'), turns: [[writeFile(file, 'went ahead\n')]] },
+      ]);
       const started = Date.now();
       const run = await runClaude({ cwd: repo.root, prompt: 'FAILOPEN go', server, pluginDir: plugin.dir });
       const res = expectOk(run);
@@ -232,11 +327,16 @@ describe('e: a plugin skill invoked as a slash command in -p', () => {
     const reqs = server.requestsOf('skill');
     expect(reqs).toHaveLength(2);
     for (const r of reqs) {
-      const blocks = (r.body as { messages: Array<{ content: Array<{ type: string; text: string }> }> }).messages[0]!.content;
+      const blocks = (r.body as { messages: Array<{ content: Array<{ type: string; text: string }> }> }).messages[0]!
+        .content;
       const texts = blocks.map((b) => b.text);
-      expect(texts).toContain('<command-message>probe:demo</command-message>\n<command-name>/probe:demo</command-name>\n<command-args>a b</command-args>\n');
+      expect(texts).toContain(
+        '<command-message>probe:demo</command-message>\n<command-name>/probe:demo</command-name>\n<command-args>a b</command-args>\n',
+      );
       const dir = join(plugin.dir, 'skills', 'demo');
-      expect(texts.at(-1)).toBe(`Base directory for this skill: ${dir}\n\nDEMO-BODY args=[a b] zero=[a] one=[b] dir=[${dir}] root=[${plugin.dir}]\n`);
+      expect(texts.at(-1)).toBe(
+        `Base directory for this skill: ${dir}\n\nDEMO-BODY args=[a b] zero=[a] one=[b] dir=[${dir}] root=[${plugin.dir}]\n`,
+      );
     }
     // UserPromptSubmit sees the raw slash command, not the expansion.
     expect(plugin.of('UserPromptSubmit').map((r) => r.input.prompt)).toEqual(['/demo a b', '/probe:demo a b']);
@@ -246,7 +346,9 @@ describe('e: a plugin skill invoked as a slash command in -p', () => {
 
 describe('f: isolation "worktree" on an Agent call', () => {
   test('default: .claude/worktrees/agent-<id> on worktree-agent-<id>, hooks see it as cwd, main-checkout writes refused before hooks', async () => {
-    const plugin = makeProbePlugin(parent(), { events: ['PreToolUse', 'SubagentStart', 'SubagentStop', 'WorktreeRemove'] });
+    const plugin = makeProbePlugin(parent(), {
+      events: ['PreToolUse', 'SubagentStart', 'SubagentStop', 'WorktreeRemove'],
+    });
     const head = repo.git('rev-parse', 'HEAD');
     server.setScript([
       {
@@ -259,9 +361,23 @@ describe('f: isolation "worktree" on an Agent call', () => {
         ],
       },
       { name: 'clean', match: firstUserIncludes('WT-CLEAN'), turns: [[bash('pwd', 'where')]] },
-      { name: 'main', match: firstUserIncludes('WT-MAIN'), turns: [[agent('WT-SUB work', { isolation: 'worktree' }), agent('WT-CLEAN look only', { isolation: 'worktree' })]] },
+      {
+        name: 'main',
+        match: firstUserIncludes('WT-MAIN'),
+        turns: [
+          [agent('WT-SUB work', { isolation: 'worktree' }), agent('WT-CLEAN look only', { isolation: 'worktree' })],
+        ],
+      },
     ]);
-    const res = expectOk(await runClaude({ cwd: repo.root, prompt: 'WT-MAIN go', server, pluginDir: plugin.dir, args: ['--allowedTools', 'Bash'] }));
+    const res = expectOk(
+      await runClaude({
+        cwd: repo.root,
+        prompt: 'WT-MAIN go',
+        server,
+        pluginDir: plugin.dir,
+        args: ['--allowedTools', 'Bash'],
+      }),
+    );
     const recs = plugin.records();
     const [where, wrote, leak] = server.toolResultsOf('sub');
     const [wtPath, branch, base] = where!.text.split('\n');
@@ -287,7 +403,12 @@ describe('f: isolation "worktree" on an Agent call', () => {
     const cleanPwd = server.toolResultsOf('clean')[0]!.text.split('\n')[0]!;
     expect(cleanPwd).toMatch(new RegExp(`/\\.claude/worktrees/agent-a[0-9a-f]{16}$`));
     expect(existsSync(cleanPwd)).toBe(false);
-    expect(repo.git('branch', '--list', 'worktree-agent-*').split('\n').map((s) => s.replace(/^[*+ ]+/, ''))).toEqual([branch]);
+    expect(
+      repo
+        .git('branch', '--list', 'worktree-agent-*')
+        .split('\n')
+        .map((s) => s.replace(/^[*+ ]+/, '')),
+    ).toEqual([branch]);
     // No WorktreeRemove hook is called when the client did the git work itself.
     expect(plugin.of('WorktreeRemove')).toEqual([]);
   });
@@ -299,15 +420,36 @@ describe('f: isolation "worktree" on an Agent call', () => {
       rules: [{ event: 'WorktreeCreate', action: 'create-worktree', dir: wtDir }],
     });
     server.setScript([
-      { name: 'sub', match: firstUserIncludes('WTH-SUB'), turns: [[bash('pwd', 'where')], (ctx) => [writeFile(join(ctx.toolResults[0]!.text.split('\n')[0]!, 'inwt.txt'), 'x\n')]] },
+      {
+        name: 'sub',
+        match: firstUserIncludes('WTH-SUB'),
+        turns: [
+          [bash('pwd', 'where')],
+          (ctx) => [writeFile(join(ctx.toolResults[0]!.text.split('\n')[0]!, 'inwt.txt'), 'x\n')],
+        ],
+      },
       { name: 'clean', match: firstUserIncludes('WTH-CLEAN'), turns: [[bash('pwd', 'where')]] },
-      { name: 'main', match: firstUserIncludes('WTH-MAIN'), turns: [[agent('WTH-SUB work', { isolation: 'worktree' }), agent('WTH-CLEAN look', { isolation: 'worktree' })]] },
+      {
+        name: 'main',
+        match: firstUserIncludes('WTH-MAIN'),
+        turns: [[agent('WTH-SUB work', { isolation: 'worktree' }), agent('WTH-CLEAN look', { isolation: 'worktree' })]],
+      },
     ]);
-    const res = expectOk(await runClaude({ cwd: repo.root, prompt: 'WTH-MAIN go', server, pluginDir: plugin.dir, args: ['--allowedTools', 'Bash'] }));
+    const res = expectOk(
+      await runClaude({
+        cwd: repo.root,
+        prompt: 'WTH-MAIN go',
+        server,
+        pluginDir: plugin.dir,
+        args: ['--allowedTools', 'Bash'],
+      }),
+    );
     const creates = plugin.of('WorktreeCreate');
     expect(creates).toHaveLength(2);
     for (const c of creates) {
-      expect(Object.keys(c.input).sort()).toEqual(['cwd', 'hook_event_name', 'name', 'prompt_id', 'session_id', 'transcript_path'].sort());
+      expect(Object.keys(c.input).sort()).toEqual(
+        ['cwd', 'hook_event_name', 'name', 'prompt_id', 'session_id', 'transcript_path'].sort(),
+      );
       expect(c.input.cwd).toBe(repo.root);
       expect(c.input.name).toMatch(/^agent-a[0-9a-f]{16}$/);
     }
@@ -322,21 +464,46 @@ describe('f: isolation "worktree" on an Agent call', () => {
     // is not called in -p (not at sub-agent end, not at session end): the plugin must clean up.
     expect(existsSync(cleanPwd)).toBe(true);
     expect(plugin.of('WorktreeRemove')).toEqual([]);
-    expect(server.toolResultsOf('main').map((r) => r.text).join('\n')).toContain(`worktreePath: ${cleanPwd}`);
+    expect(
+      server
+        .toolResultsOf('main')
+        .map((r) => r.text)
+        .join('\n'),
+    ).toContain(`worktreePath: ${cleanPwd}`);
   });
 });
 
 describe('Bash permissions under -p --permission-mode acceptEdits', () => {
   test('without --allowedTools, a plain plugin bin command and a compound command: which are denied', async () => {
-    const plugin = makeProbePlugin(parent(), { events: ['PreToolUse'], files: { 'bin/probe-bin': '#!/bin/sh\necho probe-bin-ran\n' } });
+    const plugin = makeProbePlugin(parent(), {
+      events: ['PreToolUse'],
+      files: { 'bin/probe-bin': '#!/bin/sh\necho probe-bin-ran\n' },
+    });
     server.setScript([
-      { name: 'main', match: firstUserIncludes('PERM'), turns: [[bash('probe-bin', 'one'), bash('git status --short', 'two'), bash('echo a > out.txt', 'three'), bash('ls; probe-bin', 'four')]] },
+      {
+        name: 'main',
+        match: firstUserIncludes('PERM'),
+        turns: [
+          [
+            bash('probe-bin', 'one'),
+            bash('git status --short', 'two'),
+            bash('echo a > out.txt', 'three'),
+            bash('ls; probe-bin', 'four'),
+          ],
+        ],
+      },
     ]);
     const res = expectOk(await runClaude({ cwd: repo.root, prompt: 'PERM go', server, pluginDir: plugin.dir }));
-    const out = Object.fromEntries(server.toolResultsOf('main').map((r) => [r.input!.command as string, r.is_error ? 'denied' : 'ran']));
+    const out = Object.fromEntries(
+      server.toolResultsOf('main').map((r) => [r.input!.command as string, r.is_error ? 'denied' : 'ran']),
+    );
     process.stdout.write(`[fact bash-perm] ${JSON.stringify(out)}\n`);
     const deniedCmds = res.permission_denials.map((d) => d.tool_input.command).sort();
-    expect(deniedCmds).toEqual(Object.keys(out).filter((k) => out[k] === 'denied').sort());
+    expect(deniedCmds).toEqual(
+      Object.keys(out)
+        .filter((k) => out[k] === 'denied')
+        .sort(),
+    );
     expect(out['git status --short']).toBe('ran');
   });
 });

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { expectOk, runClaude } from '../support/claude.js';
 import { makeRepo, type TempRepo } from '../support/git.js';
-import { agent, firstUserIncludes, say, startModelServer, writeFile, type ModelServer } from '../support/model-server.js';
+import {
+  agent,
+  firstUserIncludes,
+  say,
+  startModelServer,
+  writeFile,
+  type ModelServer,
+} from '../support/model-server.js';
 
 let repo: TempRepo;
 let server: ModelServer;
@@ -21,7 +28,14 @@ afterEach(async () => {
 describe('scripted model drives the real claude binary', () => {
   test('a Write from the main agent lands on disk', async () => {
     const file = join(repo.root, 'hello.txt');
-    server.setScript([{ name: 'main', match: firstUserIncludes('SMOKE-MAIN'), turns: [[say('writing'), writeFile(file, 'hello\n')]], finalText: 'all done' }]);
+    server.setScript([
+      {
+        name: 'main',
+        match: firstUserIncludes('SMOKE-MAIN'),
+        turns: [[say('writing'), writeFile(file, 'hello\n')]],
+        finalText: 'all done',
+      },
+    ]);
     const run = await runClaude({ cwd: repo.root, prompt: 'SMOKE-MAIN write hello.txt', server });
     const res = expectOk(run);
     expect(readFileSync(file, 'utf8')).toBe('hello\n');
@@ -38,7 +52,12 @@ describe('scripted model drives the real claude binary', () => {
   test('one sub-agent writes a file', async () => {
     const file = join(repo.root, 'sub.txt');
     server.setScript([
-      { name: 'sub', match: firstUserIncludes('SMOKE-SUB'), turns: [[writeFile(file, 'from sub\n')]], finalText: 'sub report' },
+      {
+        name: 'sub',
+        match: firstUserIncludes('SMOKE-SUB'),
+        turns: [[writeFile(file, 'from sub\n')]],
+        finalText: 'sub report',
+      },
       { name: 'main', match: firstUserIncludes('SMOKE-ONE'), turns: [[agent('SMOKE-SUB write sub.txt')]] },
     ]);
     const run = await runClaude({ cwd: repo.root, prompt: 'SMOKE-ONE delegate', server });
@@ -55,8 +74,16 @@ describe('scripted model drives the real claude binary', () => {
   test('three sub-agents started in ONE model message each write their own file', async () => {
     const ids = [1, 2, 3];
     server.setScript([
-      ...ids.map((n) => ({ name: `sub${n}`, match: firstUserIncludes(`SMOKE-PAR-${n}`), turns: [[writeFile(join(repo.root, `f${n}.txt`), `agent ${n}\n`)]] })),
-      { name: 'main', match: firstUserIncludes('SMOKE-THREE'), turns: [ids.map((n) => agent(`SMOKE-PAR-${n} write f${n}.txt`, { description: `task ${n}` }))] },
+      ...ids.map((n) => ({
+        name: `sub${n}`,
+        match: firstUserIncludes(`SMOKE-PAR-${n}`),
+        turns: [[writeFile(join(repo.root, `f${n}.txt`), `agent ${n}\n`)]],
+      })),
+      {
+        name: 'main',
+        match: firstUserIncludes('SMOKE-THREE'),
+        turns: [ids.map((n) => agent(`SMOKE-PAR-${n} write f${n}.txt`, { description: `task ${n}` }))],
+      },
     ]);
     const run = await runClaude({ cwd: repo.root, prompt: 'SMOKE-THREE start three agents', server });
     const res = expectOk(run);
@@ -79,9 +106,18 @@ describe('scripted model drives the real claude binary', () => {
         name: 'B',
         match: firstUserIncludes('ORDER-B'),
         // B's first answer waits until A's second request: A's Write has run by then.
-        turns: [async (ctx) => (await ctx.server.waitFor((r) => r.actor === 'A' && r.turn === 1), [writeFile(b, existsSync(a) ? 'saw A\n' : 'no A\n')])],
+        turns: [
+          async (ctx) => (
+            await ctx.server.waitFor((r) => r.actor === 'A' && r.turn === 1),
+            [writeFile(b, existsSync(a) ? 'saw A\n' : 'no A\n')]
+          ),
+        ],
       },
-      { name: 'main', match: firstUserIncludes('ORDER-MAIN'), turns: [[agent('ORDER-B second'), agent('ORDER-A first')]] },
+      {
+        name: 'main',
+        match: firstUserIncludes('ORDER-MAIN'),
+        turns: [[agent('ORDER-B second'), agent('ORDER-A first')]],
+      },
     ]);
     expectOk(await runClaude({ cwd: repo.root, prompt: 'ORDER-MAIN', server }));
     expect(readFileSync(b, 'utf8')).toBe('saw A\n');

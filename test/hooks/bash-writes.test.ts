@@ -25,7 +25,11 @@ describe('Bash write classifier corpus', () => {
     const got = w.targets.map((t) => relative(CWD, t.abs) || '.');
     for (const want of writes) {
       if (want === '?') expect(w.unknown.length, `unknown targets for ${cmd}`).toBeGreaterThan(0);
-      else if (want === '.') expect(w.targets.some((t) => t.dir && t.abs === CWD), `whole tree for ${cmd}: ${got}`).toBe(true);
+      else if (want === '.')
+        expect(
+          w.targets.some((t) => t.dir && t.abs === CWD),
+          `whole tree for ${cmd}: ${got}`,
+        ).toBe(true);
       else expect(got, cmd).toContain(want.replace(/\/$/, ''));
     }
   });

@@ -8,7 +8,16 @@ import { LocalLeaseStore } from '../../src/store/local/local-store.js';
 import type { Lease, StoreSnapshot } from '../../src/store/types.js';
 import { expectOk, runClaude } from '../support/claude.js';
 import { makeRepo, type TempRepo } from '../support/git.js';
-import { agent, bash, editFile, firstUserIncludes, readFile, startModelServer, writeFile, type ModelServer } from '../support/model-server.js';
+import {
+  agent,
+  bash,
+  editFile,
+  firstUserIncludes,
+  readFile,
+  startModelServer,
+  writeFile,
+  type ModelServer,
+} from '../support/model-server.js';
 import { ROOT } from '../support/paths.js';
 
 let repo: TempRepo;
@@ -31,7 +40,14 @@ const read = (rel: string) => readFileSync(join(repo.root, rel), 'utf8');
 async function leases(n: number): Promise<Lease[]> {
   const store = new LocalLeaseStore({ storeDir });
   const out: Lease[] = [];
-  for (let i = 1; i <= n; i++) out.push(await store.acquire({ issueId: `issue-${i}`, agentId: 'agent:orch', paths: [`src/f${i}.ts`, `src/f${i}-extra.ts`] }));
+  for (let i = 1; i <= n; i++)
+    out.push(
+      await store.acquire({
+        issueId: `issue-${i}`,
+        agentId: 'agent:orch',
+        paths: [`src/f${i}.ts`, `src/f${i}-extra.ts`],
+      }),
+    );
   return out;
 }
 
@@ -45,18 +61,45 @@ describe('real client with the plugin', () => {
     server.setScript([
       // Sub-agent 1 writes its file and also tries sub-agent 2's file.
       // (The client refuses a write to an existing file it has not read before any hook runs.)
-      { name: 'sub1', match: firstUserIncludes('E2E-SUB-1'), turns: [[readFile(p(1)), readFile(p(2))], [writeFile(p(1), 'by sub1\n')], [writeFile(extra2, 'sub1 trampling\n')]], finalText: 'sub1 done' },
-      { name: 'sub2', match: firstUserIncludes('E2E-SUB-2'), turns: [[readFile(p(2))], [writeFile(p(2), 'by sub2\n')]], finalText: 'sub2 done' },
-      { name: 'sub3', match: firstUserIncludes('E2E-SUB-3'), turns: [[readFile(p(3))], [writeFile(p(3), 'by sub3\n')]], finalText: 'sub3 done' },
+      {
+        name: 'sub1',
+        match: firstUserIncludes('E2E-SUB-1'),
+        turns: [
+          [readFile(p(1)), readFile(p(2))],
+          [writeFile(p(1), 'by sub1\n')],
+          [writeFile(extra2, 'sub1 trampling\n')],
+        ],
+        finalText: 'sub1 done',
+      },
+      {
+        name: 'sub2',
+        match: firstUserIncludes('E2E-SUB-2'),
+        turns: [[readFile(p(2))], [writeFile(p(2), 'by sub2\n')]],
+        finalText: 'sub2 done',
+      },
+      {
+        name: 'sub3',
+        match: firstUserIncludes('E2E-SUB-3'),
+        turns: [[readFile(p(3))], [writeFile(p(3), 'by sub3\n')]],
+        finalText: 'sub3 done',
+      },
       {
         name: 'main',
         match: firstUserIncludes('E2E-THREE'),
-        turns: [[1, 2, 3].map((i) => agent(`${formatBindingLine(L[i - 1]!.id, L[i - 1]!.bindSecret!)}\nE2E-SUB-${i}: work on issue-${i}`, { description: `issue ${i}` }))],
+        turns: [
+          [1, 2, 3].map((i) =>
+            agent(`${formatBindingLine(L[i - 1]!.id, L[i - 1]!.bindSecret!)}\nE2E-SUB-${i}: work on issue-${i}`, {
+              description: `issue ${i}`,
+            }),
+          ),
+        ],
       },
     ]);
     const res = expectOk(await run('E2E-THREE start three agents'));
     // All three Agent calls were in one model message.
-    expect(server.requestsOf('main')[0]!.response!.filter((b) => b.type === 'tool_use' && b.name === 'Agent')).toHaveLength(3);
+    expect(
+      server.requestsOf('main')[0]!.response!.filter((b) => b.type === 'tool_use' && b.name === 'Agent'),
+    ).toHaveLength(3);
     // Files on disk: each sub-agent's own file; f2 is sub2's, not sub1's.
     expect(read('src/f1.ts')).toBe('by sub1\n');
     expect(read('src/f2.ts')).toBe('by sub2\n');
@@ -105,7 +148,11 @@ describe('real client with the plugin', () => {
         match: firstUserIncludes('E2E-BASH'),
         turns: [[bash(`sed -i 's/two/TWO/' src/f2.ts`)], [bash('cat src/f2.ts && git status --short')]],
       },
-      { name: 'main', match: firstUserIncludes('E2E-MAIN-BASH'), turns: [[agent(`${formatBindingLine(L[0]!.id, L[0]!.bindSecret!)}\nE2E-BASH go`)]] },
+      {
+        name: 'main',
+        match: firstUserIncludes('E2E-MAIN-BASH'),
+        turns: [[agent(`${formatBindingLine(L[0]!.id, L[0]!.bindSecret!)}\nE2E-BASH go`)]],
+      },
     ]);
     expectOk(await run('E2E-MAIN-BASH'));
     expect(read('src/f2.ts')).toBe('two\n');
@@ -127,14 +174,26 @@ describe('real client with the plugin', () => {
           async () => {
             // What the WorktreeCreate handler does in worktree mode: a lease on the agent's worktree.
             const base = join(repo.root, '.claude', 'worktrees');
-            wt = join(base, readdirSync(base).find((d) => d.startsWith('agent-'))!);
-            lease = await new LocalLeaseStore({ storeDir }).acquire({ issueId: 'issue-iso', agentId: 'agent:orch', paths: ['src/iso.ts'], worktree: wt });
+            wt = join(
+              base,
+              readdirSync(base).find((d) => d.startsWith('agent-'))!,
+            );
+            lease = await new LocalLeaseStore({ storeDir }).acquire({
+              issueId: 'issue-iso',
+              agentId: 'agent:orch',
+              paths: ['src/iso.ts'],
+              worktree: wt,
+            });
             return [writeFile(join(wt, 'src/iso.ts'), 'iso edit\n')];
           },
           () => [bash(`echo escaped > ${join(repo.root, 'src/f3.ts')}`)],
         ],
       },
-      { name: 'main', match: firstUserIncludes('E2E-MAIN-ISO'), turns: [[agent('E2E-ISO work in your worktree', { isolation: 'worktree' })]] },
+      {
+        name: 'main',
+        match: firstUserIncludes('E2E-MAIN-ISO'),
+        turns: [[agent('E2E-ISO work in your worktree', { isolation: 'worktree' })]],
+      },
     ]);
     expectOk(await run('E2E-MAIN-ISO'));
     expect(lease).toBeDefined();
@@ -147,7 +206,9 @@ describe('real client with the plugin', () => {
 
   test('SessionStart tells the model what is live, in one paragraph', async () => {
     const [L1] = await leases(1);
-    server.setScript([{ name: 'main', match: firstUserIncludes('E2E-SESSION'), turns: [[readFile(join(repo.root, 'README.md'))]] }]);
+    server.setScript([
+      { name: 'main', match: firstUserIncludes('E2E-SESSION'), turns: [[readFile(join(repo.root, 'README.md'))]] },
+    ]);
     expectOk(await run('E2E-SESSION'));
     const body = JSON.stringify(server.requestsOf('main')[0]!.body);
     expect(body).toContain('jit-parallel: parallel work is active in this repository');
@@ -156,7 +217,13 @@ describe('real client with the plugin', () => {
 
   test('no parallel work active: no denial and no hook output', async () => {
     const f1 = join(repo.root, 'src/f1.ts');
-    server.setScript([{ name: 'main', match: firstUserIncludes('E2E-NONE'), turns: [[readFile(f1)], [writeFile(f1, 'free\n'), bash('git stash list')]] }]);
+    server.setScript([
+      {
+        name: 'main',
+        match: firstUserIncludes('E2E-NONE'),
+        turns: [[readFile(f1)], [writeFile(f1, 'free\n'), bash('git stash list')]],
+      },
+    ]);
     const r = await run('E2E-NONE');
     const res = expectOk(r);
     expect(res.permission_denials).toEqual([]);

@@ -43,7 +43,12 @@ describe('config cache', () => {
   test('the first call stores what the loader said; the next one answers from the cache', async () => {
     writeFileSync(cfgFile, 'policy: strict\nttl: 10m\n');
     expect(await viaHook()).toEqual({ policy: 'strict', failure: 'open', ttl: 600, remoteTimeout: 20 });
-    expect(cachedSettings(storeDir, cfgFile, 'policy: strict\nttl: 10m\n')).toEqual({ policy: 'strict', failure: 'open', ttl: 600, remoteTimeout: 20 });
+    expect(cachedSettings(storeDir, cfgFile, 'policy: strict\nttl: 10m\n')).toEqual({
+      policy: 'strict',
+      failure: 'open',
+      ttl: 600,
+      remoteTimeout: 20,
+    });
     // Proof the cache is what answers: an entry for exactly this text is believed...
     const c = JSON.parse(readFileSync(cacheFile, 'utf8'));
     c.entries[cfgFile].settings.ttl = 4242;
@@ -58,16 +63,25 @@ describe('config cache', () => {
     const text = 'policy: warn\n';
     writeFileSync(cfgFile, text);
     const forged = { policy: 'off', failure: 'closed', ttl: 1, remoteTimeout: 1 };
-    writeFileSync(cacheFile, JSON.stringify({ build: `${BUILD_ID}-other`, entries: { [cfgFile]: { text, settings: forged } } }));
+    writeFileSync(
+      cacheFile,
+      JSON.stringify({ build: `${BUILD_ID}-other`, entries: { [cfgFile]: { text, settings: forged } } }),
+    );
     expect(await viaHook()).toMatchObject({ policy: 'warn' });
     writeFileSync(cacheFile, '{"build": "dev", "entr');
     expect(await viaHook()).toMatchObject({ policy: 'warn' });
     expect(JSON.parse(readFileSync(cacheFile, 'utf8')).build).toBe(BUILD_ID); // rewritten whole
-    writeFileSync(cacheFile, JSON.stringify({ build: BUILD_ID, entries: { [cfgFile]: { text, settings: { ...forged, policy: 'sometimes' } } } }));
+    writeFileSync(
+      cacheFile,
+      JSON.stringify({
+        build: BUILD_ID,
+        entries: { [cfgFile]: { text, settings: { ...forged, policy: 'sometimes' } } },
+      }),
+    );
     expect(await viaHook()).toMatchObject({ policy: 'warn' });
   });
 
-  test('an invalid file is never cached: the loader\'s error every time', async () => {
+  test("an invalid file is never cached: the loader's error every time", async () => {
     writeFileSync(cacheFile, '');
     writeFileSync(cfgFile, 'policy: sometimes\n');
     for (let i = 0; i < 2; i++) expect(await viaHook()).toEqual(viaLoader());
@@ -86,14 +100,46 @@ describe('config cache', () => {
 
   test('property: cold and warm, the hooks get exactly what the loader says', async () => {
     const value = fc.oneof(
-      fc.constantFrom('strict', 'extend', 'warn', 'off', '"off"', "'warn'", 'open', 'closed', 'null', '~', '', 'yes', 'true'),
+      fc.constantFrom(
+        'strict',
+        'extend',
+        'warn',
+        'off',
+        '"off"',
+        "'warn'",
+        'open',
+        'closed',
+        'null',
+        '~',
+        '',
+        'yes',
+        'true',
+      ),
       fc.constantFrom('90', '90s', '30m', '2h', '0', '-5', '1.5', '0x10', '1e3', '"10m"', '10 m', '10x'),
       fc.constantFrom('[a, b]', '{x: 1}', '"unterminated', '&a 5', '*a'),
     );
-    const key = fc.constantFrom('policy', 'failure', 'ttl', 'remoteTimeout', 'remote', 'remoteMirrorMaxAge', 'source', 'unknownKey', '  policy', 'plan');
+    const key = fc.constantFrom(
+      'policy',
+      'failure',
+      'ttl',
+      'remoteTimeout',
+      'remote',
+      'remoteMirrorMaxAge',
+      'source',
+      'unknownKey',
+      '  policy',
+      'plan',
+    );
     const line = fc.oneof(
       fc.tuple(key, value, fc.constantFrom('', '  # note')).map(([k, v, c]) => `${k}: ${v}${c}`),
-      fc.constantFrom('# comment', '', '---', 'plan:\n  maxParallel: 2', 'test:\n  command: npm test', '\tpolicy: warn'),
+      fc.constantFrom(
+        '# comment',
+        '',
+        '---',
+        'plan:\n  maxParallel: 2',
+        'test:\n  command: npm test',
+        '\tpolicy: warn',
+      ),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(line, { maxLength: 5 }), async (lines) => {

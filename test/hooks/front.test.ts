@@ -28,10 +28,14 @@ test('front door and ESM hook agree: silent without leases, the same deny with o
     const r = runHook(bundle, payload('a.txt'));
     expect([r.status, r.stdout, r.stderr]).toEqual([0, '', '']);
   }
-  const acq = spawnSync(process.execPath, [DIST_JITP, 'claim', 'acquire', 'T-1', '--paths', 'a.txt', '--agent', 'agent:other'], {
-    cwd: repo.root,
-    encoding: 'utf8',
-  });
+  const acq = spawnSync(
+    process.execPath,
+    [DIST_JITP, 'claim', 'acquire', 'T-1', '--paths', 'a.txt', '--agent', 'agent:other'],
+    {
+      cwd: repo.root,
+      encoding: 'utf8',
+    },
+  );
   expect(acq.status, acq.stderr).toBe(0);
   const viaFront = runHook(DIST_HOOK, payload('a.txt'));
   const viaEsm = runHook(DIST_HOOK_ESM, payload('a.txt'));

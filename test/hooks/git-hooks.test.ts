@@ -29,7 +29,11 @@ const jitp = (cwd: string, ...args: string[]) =>
 function commit(cwd: string, file: string, env: Record<string, string> = {}) {
   writeFileSync(join(cwd, file), `change ${Math.random()}\n`);
   execFileSync('git', ['add', file], { cwd, env: baseEnv() });
-  return spawnSync('git', ['commit', '-q', '-m', `edit ${file}`], { cwd, encoding: 'utf8', env: { ...baseEnv(), ...env } });
+  return spawnSync('git', ['commit', '-q', '-m', `edit ${file}`], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...baseEnv(), ...env },
+  });
 }
 
 describe('jitp install-git-hooks', () => {
@@ -47,7 +51,7 @@ describe('jitp install-git-hooks', () => {
     expect(commit(repo.root, 'src/b.ts', { JITP_LEASE: L.id }).status).toBe(0);
   });
 
-  test('with JIT_AGENT_ID unset the skills\' default agent:claude commits its own leases', async () => {
+  test("with JIT_AGENT_ID unset the skills' default agent:claude commits its own leases", async () => {
     await store.acquire({ issueId: 'issue-a', agentId: 'agent:claude', paths: ['src/a.ts'] });
     jitp(repo.root, 'install-git-hooks');
     expect(commit(repo.root, 'src/a.ts').status).toBe(0);
@@ -59,7 +63,10 @@ describe('jitp install-git-hooks', () => {
     mkdirSync(hooks, { recursive: true });
     writeFileSync(join(hooks, 'pre-commit'), `#!/bin/sh\necho ran >> "${join(repo.root, '.git', 'old-hook-ran')}"\n`);
     chmodSync(join(hooks, 'pre-commit'), 0o755);
-    expect(jitp(repo.root, 'install-git-hooks')).toMatchObject({ action: 'installed', chained: join(hooks, 'pre-commit.pre-jitp') });
+    expect(jitp(repo.root, 'install-git-hooks')).toMatchObject({
+      action: 'installed',
+      chained: join(hooks, 'pre-commit.pre-jitp'),
+    });
     expect(jitp(repo.root, 'install-git-hooks')).toMatchObject({ action: 'updated' });
     expect(commit(repo.root, 'src/a.ts').status).toBe(0);
     expect(readFileSync(join(repo.root, '.git', 'old-hook-ran'), 'utf8')).toBe('ran\n');
@@ -71,7 +78,7 @@ describe('jitp install-git-hooks', () => {
     expect(existsSync(join(hooks, 'pre-commit.pre-jitp'))).toBe(false);
   });
 
-  test('linked worktree: one install covers it; the worktree\'s own lease is the committer\'s', async () => {
+  test("linked worktree: one install covers it; the worktree's own lease is the committer's", async () => {
     const wt = repo.addWorktree('wt-b');
     await store.acquire({ issueId: 'issue-b', agentId: 'agent:worker', paths: ['src/b.ts'], worktree: wt });
     const r = jitp(wt, 'install-git-hooks');
@@ -95,9 +102,17 @@ describe('jitp install-git-hooks', () => {
     const L = await store.acquire({ issueId: 'issue-a', agentId: 'agent:worker', paths: ['src/**'] });
     writeFileSync(join(repo.root, 'src/a.ts'), 'x\n');
     execFileSync('git', ['add', 'src/a.ts'], { cwd: repo.root });
-    const r = spawnSync(process.execPath, [DIST_JITP, 'hook', 'pre-commit', '--json'], { cwd: repo.root, encoding: 'utf8', env: baseEnv() });
+    const r = spawnSync(process.execPath, [DIST_JITP, 'hook', 'pre-commit', '--json'], {
+      cwd: repo.root,
+      encoding: 'utf8',
+      env: baseEnv(),
+    });
     expect(r.status).toBe(3);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, staged: 1, blocked: [{ path: 'src/a.ts', holders: [{ leaseId: L.id, issueId: 'issue-a', agentId: 'agent:worker' }] }] });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: false,
+      staged: 1,
+      blocked: [{ path: 'src/a.ts', holders: [{ leaseId: L.id, issueId: 'issue-a', agentId: 'agent:worker' }] }],
+    });
   });
 });
 
@@ -108,12 +123,25 @@ describe('pre-commit with remote leases: a bare remote and two clones (machines)
     for (const c of w.clones) mkdirSync(join(c, 'src'), { recursive: true });
   });
   afterEach(() => w.cleanup());
-  const run = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [DIST_JITP, ...args], { cwd, encoding: 'utf8', env: baseEnv() });
+  const run = (cwd: string, ...args: string[]) =>
+    spawnSync(process.execPath, [DIST_JITP, ...args], { cwd, encoding: 'utf8', env: baseEnv() });
 
   test("another machine's lease refuses the commit even under the same agent name; the message says how fresh the view was", () => {
     const [a, b] = w.clones as [string, string];
     // Machine A takes src/b.ts under the skills' default name, the one B commits as too.
-    const got = run(a, 'claim', 'acquire', 'issue-b', '--paths', 'src/b.ts', '--remote', 'origin', '--agent', 'agent:claude', '--json');
+    const got = run(
+      a,
+      'claim',
+      'acquire',
+      'issue-b',
+      '--paths',
+      'src/b.ts',
+      '--remote',
+      'origin',
+      '--agent',
+      'agent:claude',
+      '--json',
+    );
     expect(got.status, got.stderr).toBe(0);
     const L = JSON.parse(got.stdout).lease;
     for (const c of [a, b]) expect(run(c, 'install-git-hooks').status).toBe(0);
@@ -127,7 +155,12 @@ describe('pre-commit with remote leases: a bare remote and two clones (machines)
     expect(refused.stderr).toContain('`jitp claim sync origin` refreshes it');
     const json = run(b, 'hook', 'pre-commit', '--json');
     expect(json.status).toBe(3);
-    expect(JSON.parse(json.stdout).blocked[0].holders[0]).toMatchObject({ leaseId: L.id, remote: 'origin', host: L.host, view: expect.stringMatching(/^remote 'origin' leases as of/) });
+    expect(JSON.parse(json.stdout).blocked[0].holders[0]).toMatchObject({
+      leaseId: L.id,
+      remote: 'origin',
+      host: L.host,
+      view: expect.stringMatching(/^remote 'origin' leases as of/),
+    });
     // Naming the lease makes it B's (the escape hatch for committing another machine's work).
     expect(commit(b, 'src/b.ts', { JITP_LEASE: L.id }).status).toBe(0);
     expect(commit(b, 'src/a.ts').status).toBe(0); // a file nobody holds
@@ -138,7 +171,9 @@ describe('pre-commit with remote leases: a bare remote and two clones (machines)
 
   test('a release elsewhere frees the file once the mirror has seen it (claim sync), not before', () => {
     const [a, b] = w.clones as [string, string];
-    expect(run(a, 'claim', 'acquire', 'issue-b', '--paths', 'src/**', '--remote', 'origin', '--agent', 'agent:alice').status).toBe(0);
+    expect(
+      run(a, 'claim', 'acquire', 'issue-b', '--paths', 'src/**', '--remote', 'origin', '--agent', 'agent:alice').status,
+    ).toBe(0);
     expect(run(b, 'install-git-hooks').status).toBe(0);
     expect(run(b, 'claim', 'sync', 'origin').status).toBe(0);
     expect(commit(b, 'src/b.ts').status).not.toBe(0);

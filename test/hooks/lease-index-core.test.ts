@@ -6,15 +6,32 @@ import type { Lease } from '../../src/store/types.js';
 
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const lease = (id: string, paths: string[], expiresAt = '2026-11-21T13:00:00Z'): Lease => ({
-  id, issueId: `i-${id}`, agentId: 'agent:a', worktree: null, branch: null, paths, ttlSecs: 1800,
-  acquiredAt: '2026-11-21T11:00:00Z', renewedAt: '2026-11-21T11:00:00Z', expiresAt, token: 1,
+  id,
+  issueId: `i-${id}`,
+  agentId: 'agent:a',
+  worktree: null,
+  branch: null,
+  paths,
+  ttlSecs: 1800,
+  acquiredAt: '2026-11-21T11:00:00Z',
+  renewedAt: '2026-11-21T11:00:00Z',
+  expiresAt,
+  token: 1,
 });
 
 test.each([
   { name: 'literal files only', leases: [lease('L-1', ['src/a.ts', 'src/b'])], needs: false },
   { name: 'a live glob', leases: [lease('L-1', ['src/a.ts']), lease('L-2', ['lib/**'])], needs: true },
-  { name: 'an escaped literal ([id] folder) counts as a glob', leases: [lease('L-1', ['app/\\[id\\]/page.tsx'])], needs: true },
-  { name: 'a glob only in an expired lease', leases: [lease('L-1', ['src/a.ts']), lease('L-2', ['lib/**'], '2026-11-21T11:30:00Z')], needs: false },
+  {
+    name: 'an escaped literal ([id] folder) counts as a glob',
+    leases: [lease('L-1', ['app/\\[id\\]/page.tsx'])],
+    needs: true,
+  },
+  {
+    name: 'a glob only in an expired lease',
+    leases: [lease('L-1', ['src/a.ts']), lease('L-2', ['lib/**'], '2026-11-21T11:30:00Z')],
+    needs: false,
+  },
 ])('needsGlobEngine: $name', ({ leases, needs }) => {
   expect(needsGlobEngine(leases, NOW)).toBe(needs);
 });
@@ -29,5 +46,9 @@ test('literal leases need no engine and answer as the bound index does; a glob w
   expect(bare.holdersOf('src/dir/inner.ts').map((l) => l.id)).toEqual(['L-1']);
   expect(bare.holdersUnder('src').map((l) => l.id)).toEqual(['L-1']);
   expect(() => buildLeaseIndexWith([lease('L-3', ['lib/**'])], NOW, undefined)).toThrow(/no glob engine/);
-  expect(buildLeaseIndexWith([lease('L-3', ['lib/**'])], NOW, globs).holdersOf('lib/q/r.ts').map((l) => l.id)).toEqual(['L-3']);
+  expect(
+    buildLeaseIndexWith([lease('L-3', ['lib/**'])], NOW, globs)
+      .holdersOf('lib/q/r.ts')
+      .map((l) => l.id),
+  ).toEqual(['L-3']);
 });

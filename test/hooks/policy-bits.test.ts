@@ -7,21 +7,24 @@ import { renewDue } from '../../src/hooks/heartbeat.js';
 import { failureModeOf, failureOutcome } from '../../src/hooks/failure.js';
 
 describe('heartbeat', () => {
-  test.each([60, 600, 1800])('activity every 10 s over one TTL of %ss renews at most 3 times, and keeps the lease alive', (ttl) => {
-    const t0 = Date.parse('2026-01-05T12:00:00Z');
-    let lease = { renewedAt: new Date(t0).toISOString(), ttlSecs: ttl };
-    let writes = 0;
-    for (let t = t0; t < t0 + ttl * 1000; t += 10_000) {
-      if (renewDue(lease, t, 1800)) {
-        writes++;
-        lease = { ...lease, renewedAt: new Date(t).toISOString() };
+  test.each([60, 600, 1800])(
+    'activity every 10 s over one TTL of %ss renews at most 3 times, and keeps the lease alive',
+    (ttl) => {
+      const t0 = Date.parse('2026-01-05T12:00:00Z');
+      let lease = { renewedAt: new Date(t0).toISOString(), ttlSecs: ttl };
+      let writes = 0;
+      for (let t = t0; t < t0 + ttl * 1000; t += 10_000) {
+        if (renewDue(lease, t, 1800)) {
+          writes++;
+          lease = { ...lease, renewedAt: new Date(t).toISOString() };
+        }
+        // Never closer than two thirds of a TTL to expiry while active.
+        expect(t - Date.parse(lease.renewedAt)).toBeLessThan((ttl * 1000 * 2) / 3);
       }
-      // Never closer than two thirds of a TTL to expiry while active.
-      expect(t - Date.parse(lease.renewedAt)).toBeLessThan((ttl * 1000 * 2) / 3);
-    }
-    expect(writes).toBeGreaterThanOrEqual(2);
-    expect(writes).toBeLessThanOrEqual(3);
-  });
+      expect(writes).toBeGreaterThanOrEqual(2);
+      expect(writes).toBeLessThanOrEqual(3);
+    },
+  );
 });
 
 describe('failure mode scan', () => {
@@ -40,9 +43,15 @@ describe('failure mode scan', () => {
     ['plan:\n  failure: closed\n', 'open'],
     ['{{{ not yaml at all\nfailure: closed\n', 'closed'],
   ])('%j -> %s', (yaml, want) => expect(mode(yaml)).toBe(want));
-  test('JITP_HOOK_FAILURE overrides the file', () => expect(mode('failure: open\n', { JITP_HOOK_FAILURE: 'closed' })).toBe('closed'));
+  test('JITP_HOOK_FAILURE overrides the file', () =>
+    expect(mode('failure: open\n', { JITP_HOOK_FAILURE: 'closed' })).toBe('closed'));
   test('only PreToolUse can block', () => {
-    expect(failureOutcome('SessionStart', 'x', 'closed')).toEqual({ json: { systemMessage: 'jit-parallel: x; not checked, allowed (failure: closed).' } });
-    expect(failureOutcome('PreToolUse', 'x', 'closed').json?.hookSpecificOutput).toMatchObject({ permissionDecision: 'deny', hookEventName: 'PreToolUse' });
+    expect(failureOutcome('SessionStart', 'x', 'closed')).toEqual({
+      json: { systemMessage: 'jit-parallel: x; not checked, allowed (failure: closed).' },
+    });
+    expect(failureOutcome('PreToolUse', 'x', 'closed').json?.hookSpecificOutput).toMatchObject({
+      permissionDecision: 'deny',
+      hookEventName: 'PreToolUse',
+    });
   });
 });

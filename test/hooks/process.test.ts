@@ -38,21 +38,32 @@ const pre = (tool: string, tool_input: Record<string, unknown>, extra: Record<st
   tool_use_id: 'toolu_1',
   ...extra,
 });
-const write = (file: string, extra: Record<string, unknown> = {}) => pre('Write', { file_path: file, content: 'x' }, extra);
+const write = (file: string, extra: Record<string, unknown> = {}) =>
+  pre('Write', { file_path: file, content: 'x' }, extra);
 const sub = (id: string) => ({ agent_id: id, agent_type: 'general-purpose' });
 
 /** Writes the sub-agent transcript the client would have: first record = its initial prompt. */
 function subTranscript(agentId: string, prompt: string) {
   const dir = join(transcripts, SESSION, 'subagents');
   mkdirSync(dir, { recursive: true });
-  const rec = { parentUuid: null, isSidechain: true, agentId, type: 'user', message: { role: 'user', content: prompt }, uuid: 'u1' };
+  const rec = {
+    parentUuid: null,
+    isSidechain: true,
+    agentId,
+    type: 'user',
+    message: { role: 'user', content: prompt },
+    uuid: 'u1',
+  };
   writeFileSync(join(dir, `agent-${agentId}.jsonl`), `${JSON.stringify(rec)}\n`);
 }
 
 /** The same, without waiting: for races between hook processes. */
 function runHookAsync(event: string, payload: unknown): Promise<{ status: number | null; stdout: string }> {
   return new Promise((resolvePromise, reject) => {
-    const p = spawn(process.execPath, [DIST_HOOK, event], { cwd: repo.root, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    const p = spawn(process.execPath, [DIST_HOOK, event], {
+      cwd: repo.root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
     p.on('error', reject);
@@ -91,7 +102,14 @@ describe('no parallel work active', () => {
     await store.acquire({ issueId: 'old', agentId: 'agent:o', paths: ['src/a.ts'], ttlSecs: 1 });
     await new Promise((r) => setTimeout(r, 1100));
     expect(runHook('pre-tool-use', write(join(repo.root, 'src/a.ts')))).toMatchObject({ status: 0, stdout: '' });
-    expect(runHook('session-start', { session_id: SESSION, cwd: repo.root, hook_event_name: 'SessionStart', source: 'startup' })).toMatchObject({ status: 0, stdout: '' });
+    expect(
+      runHook('session-start', {
+        session_id: SESSION,
+        cwd: repo.root,
+        hook_event_name: 'SessionStart',
+        source: 'startup',
+      }),
+    ).toMatchObject({ status: 0, stdout: '' });
   });
   test('not a git repository: exit 0, no output', () => {
     const dir = tempDir('jitp-norepo-');
@@ -140,18 +158,28 @@ describe('leases live', () => {
     const r = runHook('pre-tool-use', write(join(repo.root, 'src/a.ts')));
     expect(r.status).toBe(0);
     expect(isDeny(r)).toBe(true);
-    expect(reason(r)).toMatch(new RegExp(`held by lease ${A.id} of issue issue-a, held by agent:orch until \\d\\d:\\d\\d UTC, in (29|30) min`));
+    expect(reason(r)).toMatch(
+      new RegExp(`held by lease ${A.id} of issue issue-a, held by agent:orch until \\d\\d:\\d\\d UTC, in (29|30) min`),
+    );
     expect(runHook('pre-tool-use', write(join(repo.root, 'README.md')))).toMatchObject({ status: 0, stdout: '' });
   });
 
-  test('main agent: a lease under the skills\' default identity agent:claude is its own when JIT_AGENT_ID is unset', async () => {
-    await new LocalLeaseStore({ storeDir }).acquire({ issueId: 'issue-own', agentId: 'agent:claude', paths: ['src/own.ts'] });
+  test("main agent: a lease under the skills' default identity agent:claude is its own when JIT_AGENT_ID is unset", async () => {
+    await new LocalLeaseStore({ storeDir }).acquire({
+      issueId: 'issue-own',
+      agentId: 'agent:claude',
+      paths: ['src/own.ts'],
+    });
     expect(runHook('pre-tool-use', write(join(repo.root, 'src/own.ts')))).toMatchObject({ status: 0, stdout: '' });
-    expect(isDeny(runHook('pre-tool-use', write(join(repo.root, 'src/own.ts')), { JIT_AGENT_ID: 'agent:other' }))).toBe(true);
+    expect(isDeny(runHook('pre-tool-use', write(join(repo.root, 'src/own.ts')), { JIT_AGENT_ID: 'agent:other' }))).toBe(
+      true,
+    );
   });
 
   test('main agent: its own lease (JIT_AGENT_ID, nobody bound) is editable', () => {
-    expect(runHook('pre-tool-use', write(join(repo.root, 'src/a.ts')), { JIT_AGENT_ID: 'agent:orch' })).toMatchObject({ stdout: '' });
+    expect(runHook('pre-tool-use', write(join(repo.root, 'src/a.ts')), { JIT_AGENT_ID: 'agent:orch' })).toMatchObject({
+      stdout: '',
+    });
   });
 
   test('sub-agent binds from the first line of its own prompt, then edits its files', () => {
@@ -160,7 +188,9 @@ describe('leases live', () => {
     expect(own).toMatchObject({ status: 0, stdout: '' });
     expect(leaseOf(A.id).meta?.claudeAgentIds).toEqual(['agentA']);
     // Now the lease is the sub-agent's: the main agent may no longer edit it even as agent:orch.
-    expect(isDeny(runHook('pre-tool-use', write(join(repo.root, 'src/a.ts')), { JIT_AGENT_ID: 'agent:orch' }))).toBe(true);
+    expect(isDeny(runHook('pre-tool-use', write(join(repo.root, 'src/a.ts')), { JIT_AGENT_ID: 'agent:orch' }))).toBe(
+      true,
+    );
     // Held by another lease: denied, told to report instead.
     const other = runHook('pre-tool-use', write(join(repo.root, 'lib/deep/y.ts'), sub('agentA')));
     expect(isDeny(other)).toBe(true);
@@ -182,7 +212,9 @@ describe('leases live', () => {
         runHookAsync('pre-tool-use', write(file, sub('agentA'))),
         runHookAsync('pre-tool-use', write(file, sub('agentB'))),
       ]);
-      const outcomes = [ra, rb].map((r) => (r.stdout === '' ? 'allowed' : JSON.parse(r.stdout).hookSpecificOutput?.permissionDecision));
+      const outcomes = [ra, rb].map((r) =>
+        r.stdout === '' ? 'allowed' : JSON.parse(r.stdout).hookSpecificOutput?.permissionDecision,
+      );
       expect(outcomes.sort(), `round ${round}`).toEqual(['allowed', 'deny']);
       const holders = snapshot().leases.filter((l) => l.paths.includes(`src/contested-${round}.ts`));
       expect(holders).toHaveLength(1);
@@ -215,10 +247,20 @@ describe('leases live', () => {
     subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
     expect(reason(runHook('pre-tool-use', write(join(storeDir, 'state.json'))))).toMatch(/lease store/);
     expect(isDeny(runHook('pre-tool-use', pre('Bash', { command: 'rm -rf .git' }, sub('agentA'))))).toBe(true);
-    expect(isDeny(runHook('pre-tool-use', pre('Bash', { command: `echo x > ${join(storeDir, 'state.json')}` }, sub('agentA'))))).toBe(true);
+    expect(
+      isDeny(
+        runHook('pre-tool-use', pre('Bash', { command: `echo x > ${join(storeDir, 'state.json')}` }, sub('agentA'))),
+      ),
+    ).toBe(true);
     const v = snapshot().version;
-    expect(runHook('pre-tool-use', write(join(repo.root, '.git', 'info', 'exclude'), sub('agentA')))).toMatchObject({ stdout: '' });
-    expect(snapshot().leases.find((l) => l.id === A.id)!.paths.some((p) => p.includes('.git'))).toBe(false);
+    expect(runHook('pre-tool-use', write(join(repo.root, '.git', 'info', 'exclude'), sub('agentA')))).toMatchObject({
+      stdout: '',
+    });
+    expect(
+      snapshot()
+        .leases.find((l) => l.id === A.id)!
+        .paths.some((p) => p.includes('.git')),
+    ).toBe(false);
     expect(snapshot().version).toBe(v); // not extended, nothing written
   });
 
@@ -252,7 +294,9 @@ describe('leases live', () => {
     const r = runHook('pre-tool-use', pre('Bash', { command: "sed -i 's/b/B/' src/b.ts" }, sub('agentA')));
     expect(isDeny(r)).toBe(true);
     expect(reason(r)).toMatch(/`sed -i` writes src\/b.ts is held by lease/);
-    expect(runHook('pre-tool-use', pre('Bash', { command: 'git status && grep -rn b src | head' }, sub('agentA')))).toMatchObject({ status: 0, stdout: '' });
+    expect(
+      runHook('pre-tool-use', pre('Bash', { command: 'git status && grep -rn b src | head' }, sub('agentA'))),
+    ).toMatchObject({ status: 0, stdout: '' });
     expect(isDeny(runHook('pre-tool-use', pre('Bash', { command: 'git stash' }, sub('agentA'))))).toBe(true);
     expect(isDeny(runHook('pre-tool-use', pre('Bash', { command: 'prettier --write .' }, sub('agentA'))))).toBe(true);
   });
@@ -282,19 +326,28 @@ describe('leases live', () => {
   });
 
   test('Agent spawn: a binding for a released lease or with a wrong secret is refused; a good one is silent', async () => {
-    const spawn = (prompt: string) => runHook('pre-tool-use', pre('Agent', { description: 'd', prompt, subagent_type: 'general-purpose' }));
+    const spawn = (prompt: string) =>
+      runHook('pre-tool-use', pre('Agent', { description: 'd', prompt, subagent_type: 'general-purpose' }));
     expect(spawn(`${formatBindingLine(A.id, A.bindSecret!)}\nwork`)).toMatchObject({ status: 0, stdout: '' });
     expect(spawn('no binding, e.g. an Explore agent')).toMatchObject({ status: 0, stdout: '' });
     expect(reason(spawn(`${formatBindingLine(A.id, 'f'.repeat(32))}\nwork`))).toMatch(/wrong secret/);
     await new LocalLeaseStore({ storeDir }).release({ issueId: 'issue-a', agentId: 'agent:orch' });
-    expect(reason(spawn(`${formatBindingLine(A.id, A.bindSecret!)}\nwork`))).toMatch(new RegExp(`${A.id}.*(does not exist|expired)`));
+    expect(reason(spawn(`${formatBindingLine(A.id, A.bindSecret!)}\nwork`))).toMatch(
+      new RegExp(`${A.id}.*(does not exist|expired)`),
+    );
   });
 
   test('a store lock held too long ends in the failure policy well inside the client timeout', () => {
     subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
     runHook('pre-tool-use', write(join(repo.root, 'src/a.ts'), sub('agentA'))); // bind first
     // A live holder (this test process) that never lets go.
-    const holder = { pid: process.pid, host: hostname(), nonce: 'n'.repeat(16), acquiredAt: new Date().toISOString(), op: 'test' };
+    const holder = {
+      pid: process.pid,
+      host: hostname(),
+      nonce: 'n'.repeat(16),
+      acquiredAt: new Date().toISOString(),
+      op: 'test',
+    };
     writeFileSync(join(storeDir, 'lock'), JSON.stringify(holder));
     const t = Date.now();
     const r = runHook('pre-tool-use', write(join(repo.root, 'src/new.ts'), sub('agentA'))); // extend needs the lock
@@ -305,7 +358,11 @@ describe('leases live', () => {
 
   test('jitp hook check: the same decisions, read-only, with exit code 3 on a refusal', () => {
     const check = (...args: string[]) => {
-      const r = spawnSync(process.execPath, [DIST_JITP, 'hook', 'check', ...args, '--json'], { cwd: repo.root, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+      const r = spawnSync(process.execPath, [DIST_JITP, 'hook', 'check', ...args, '--json'], {
+        cwd: repo.root,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      });
       return { status: r.status, json: JSON.parse(r.stdout) };
     };
     const main = check('src/a.ts', 'README.md');
@@ -323,7 +380,12 @@ describe('leases live', () => {
   });
 
   test('SessionStart: one paragraph naming the leases', () => {
-    const r = runHook('session-start', { session_id: SESSION, cwd: repo.root, hook_event_name: 'SessionStart', source: 'startup' });
+    const r = runHook('session-start', {
+      session_id: SESSION,
+      cwd: repo.root,
+      hook_event_name: 'SessionStart',
+      source: 'startup',
+    });
     const ctx: string = r.json.hookSpecificOutput.additionalContext;
     expect(r.json.hookSpecificOutput.hookEventName).toBe('SessionStart');
     expect(ctx).toContain(`issue issue-a (lease ${A.id}`);
@@ -334,20 +396,52 @@ describe('leases live', () => {
   test('SubagentStop of a sub-agent that never edited is still recorded against its lease', () => {
     subTranscript('agentR', `${formatBindingLine(B.id, B.bindSecret!)}\nread-only review`);
     const agent_transcript_path = join(transcripts, SESSION, 'subagents', 'agent-agentR.jsonl');
-    runHook('subagent-stop', { session_id: SESSION, cwd: repo.root, agent_id: 'agentR', agent_transcript_path, hook_event_name: 'SubagentStop' });
-    const events = readFileSync(join(storeDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(events.find((e) => e.note === 'subagent-stop')).toMatchObject({ by: 'claude:agentR', leaseId: B.id, issueId: 'issue-b' });
+    runHook('subagent-stop', {
+      session_id: SESSION,
+      cwd: repo.root,
+      agent_id: 'agentR',
+      agent_transcript_path,
+      hook_event_name: 'SubagentStop',
+    });
+    const events = readFileSync(join(storeDir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(events.find((e) => e.note === 'subagent-stop')).toMatchObject({
+      by: 'claude:agentR',
+      leaseId: B.id,
+      issueId: 'issue-b',
+    });
     expect(leaseOf(B.id).meta?.claudeAgentIds).toBeUndefined(); // recorded, not bound
   });
 
   test('SubagentStart/Stop are recorded in the event log', () => {
     subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
-    runHook('subagent-start', { session_id: SESSION, cwd: repo.root, agent_id: 'agentA', agent_type: 'general-purpose', hook_event_name: 'SubagentStart' });
+    runHook('subagent-start', {
+      session_id: SESSION,
+      cwd: repo.root,
+      agent_id: 'agentA',
+      agent_type: 'general-purpose',
+      hook_event_name: 'SubagentStart',
+    });
     runHook('pre-tool-use', write(join(repo.root, 'src/a.ts'), sub('agentA')));
-    const stop = runHook('subagent-stop', { session_id: SESSION, cwd: repo.root, agent_id: 'agentA', hook_event_name: 'SubagentStop' });
+    const stop = runHook('subagent-stop', {
+      session_id: SESSION,
+      cwd: repo.root,
+      agent_id: 'agentA',
+      hook_event_name: 'SubagentStop',
+    });
     expect(stop).toMatchObject({ status: 0, stdout: '' });
-    const events = readFileSync(join(storeDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const events = readFileSync(join(storeDir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.find((e) => e.note === 'subagent-start')).toMatchObject({ type: 'note', by: 'claude:agentA' });
-    expect(events.find((e) => e.note === 'subagent-stop')).toMatchObject({ type: 'note', by: 'claude:agentA', leaseId: A.id, issueId: 'issue-a' });
+    expect(events.find((e) => e.note === 'subagent-stop')).toMatchObject({
+      type: 'note',
+      by: 'claude:agentA',
+      leaseId: A.id,
+      issueId: 'issue-a',
+    });
   });
 });

@@ -31,9 +31,21 @@ function jitp(cwd: string, ...args: string[]) {
 
 function hook(cwd: string, event: string, payload: object, env: Record<string, string> = {}) {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [DIST_HOOK, event], { input: JSON.stringify(payload), encoding: 'utf8', cwd, env: { ...baseEnv(), ...env }, timeout: 20_000 });
+  const r = spawnSync(process.execPath, [DIST_HOOK, event], {
+    input: JSON.stringify(payload),
+    encoding: 'utf8',
+    cwd,
+    env: { ...baseEnv(), ...env },
+    timeout: 20_000,
+  });
   const out = r.stdout.trim();
-  return { status: r.status, stdout: out, stderr: r.stderr, ms: Date.now() - t0, json: out ? JSON.parse(out) : undefined };
+  return {
+    status: r.status,
+    stdout: out,
+    stderr: r.stderr,
+    ms: Date.now() - t0,
+    json: out ? JSON.parse(out) : undefined,
+  };
 }
 
 const write = (cwd: string, file: string, extra: Record<string, unknown> = {}) => ({
@@ -59,8 +71,12 @@ function age(clone: string, secs: number) {
   const marker = join(clone, '.git', 'jit-parallel', 'remote-origin.refresh');
   if (existsSync(marker)) utimesSync(marker, then, then);
 }
-const reasonOf = (r: { json?: { hookSpecificOutput?: { permissionDecision?: string; permissionDecisionReason?: string } } }) =>
-  r.json?.hookSpecificOutput?.permissionDecision === 'deny' ? r.json.hookSpecificOutput.permissionDecisionReason : undefined;
+const reasonOf = (r: {
+  json?: { hookSpecificOutput?: { permissionDecision?: string; permissionDecisionReason?: string } };
+}) =>
+  r.json?.hookSpecificOutput?.permissionDecision === 'deny'
+    ? r.json.hookSpecificOutput.permissionDecisionReason
+    : undefined;
 
 async function until(what: string, fn: () => boolean, ms = 15_000) {
   const t0 = Date.now();
@@ -80,7 +96,12 @@ test('no mirror, then an empty mirror: nothing denied, nothing printed', async (
   const empty = hook(B, 'pre-tool-use', write(B, 'src/a.ts'));
   expect([empty.status, empty.stdout]).toEqual([0, '']);
   const seen = readMirror(B).fetchedAt;
-  const start = hook(B, 'session-start', { session_id: SESSION, cwd: B, hook_event_name: 'SessionStart', source: 'startup' });
+  const start = hook(B, 'session-start', {
+    session_id: SESSION,
+    cwd: B,
+    hook_event_name: 'SessionStart',
+    source: 'startup',
+  });
   expect([start.status, start.stdout]).toEqual([0, '']);
   // Session start refreshes every remote mirror in the background, whatever its age.
   await until('the session-start refresh', () => readMirror(B).fetchedAt !== seen);
@@ -88,7 +109,19 @@ test('no mirror, then an empty mirror: nothing denied, nothing printed', async (
 
 test("a lease taken on machine A is refused on machine B once B's mirror has it, naming host and freshness", async () => {
   // Same agent name on both machines (the default identity): B's orchestrator must still not own A's lease.
-  const got = jitp(A, 'claim', 'acquire', 'issue-1', '--paths', 'src/a.ts', '--remote', 'origin', '--agent', 'agent:claude', '--json');
+  const got = jitp(
+    A,
+    'claim',
+    'acquire',
+    'issue-1',
+    '--paths',
+    'src/a.ts',
+    '--remote',
+    'origin',
+    '--agent',
+    'agent:claude',
+    '--json',
+  );
   expect(got.code, got.stderr).toBe(0);
   const lease = got.json().lease;
 
@@ -114,15 +147,34 @@ test("a lease taken on machine A is refused on machine B once B's mirror has it,
 
   // SessionStart on B names the remote lease with its host (and refreshes the mirror, detached).
   const seen = readMirror(B).fetchedAt;
-  const start = hook(B, 'session-start', { session_id: SESSION, cwd: B, hook_event_name: 'SessionStart', source: 'startup' });
+  const start = hook(B, 'session-start', {
+    session_id: SESSION,
+    cwd: B,
+    hook_event_name: 'SessionStart',
+    source: 'startup',
+  });
   const ctx = start.json.hookSpecificOutput.additionalContext as string;
-  expect(ctx).toContain(`issue issue-1 (lease ${lease.id}, agent:claude, on host ${hostname()} via remote 'origin') holds src/a.ts`);
+  expect(ctx).toContain(
+    `issue issue-1 (lease ${lease.id}, agent:claude, on host ${hostname()} via remote 'origin') holds src/a.ts`,
+  );
   expect(ctx).toContain("remote 'origin' leases as of");
   await until('the session-start refresh', () => readMirror(B).fetchedAt !== seen);
 });
 
 test('a stale mirror: the hook answers from it at once and starts a background refresh; the next call sees the new lease', async () => {
-  const got = jitp(A, 'claim', 'acquire', 'issue-2', '--paths', 'src/b.ts', '--remote', 'origin', '--agent', 'agent:alice', '--json');
+  const got = jitp(
+    A,
+    'claim',
+    'acquire',
+    'issue-2',
+    '--paths',
+    'src/b.ts',
+    '--remote',
+    'origin',
+    '--agent',
+    'agent:alice',
+    '--json',
+  );
   expect(got.code, got.stderr).toBe(0);
   age(B, 600); // older than remoteMirrorMaxAge (60 s)
   const before = readMirror(B).fetchedAt;
@@ -136,12 +188,28 @@ test('a stale mirror: the hook answers from it at once and starts a background r
 });
 
 test('a bound sub-agent on B extends its remote lease on the remote itself; A then refuses that file', () => {
-  const got = jitp(B, 'claim', 'acquire', 'issue-3', '--paths', 'src/c.ts', '--remote', 'origin', '--agent', 'agent:claude', '--json');
+  const got = jitp(
+    B,
+    'claim',
+    'acquire',
+    'issue-3',
+    '--paths',
+    'src/c.ts',
+    '--remote',
+    'origin',
+    '--agent',
+    'agent:claude',
+    '--json',
+  );
   expect(got.code, got.stderr).toBe(0);
   const lease = got.json().lease;
   const dir = join(B, '.transcripts', SESSION, 'subagents');
   mkdirSync(dir, { recursive: true });
-  const rec = { type: 'user', agentId: 'agentX', message: { role: 'user', content: `${formatBindingLine(lease.id, lease.bindSecret)}\nWork on issue-3.` } };
+  const rec = {
+    type: 'user',
+    agentId: 'agentX',
+    message: { role: 'user', content: `${formatBindingLine(lease.id, lease.bindSecret)}\nWork on issue-3.` },
+  };
   writeFileSync(join(dir, 'agent-agentX.jsonl'), `${JSON.stringify(rec)}\n`);
 
   const r = hook(B, 'pre-tool-use', write(B, 'src/new.ts', { agent_id: 'agentX', agent_type: 'general-purpose' }));
@@ -151,9 +219,13 @@ test('a bound sub-agent on B extends its remote lease on the remote itself; A th
   expect(onRemote!.meta!.claudeAgentIds).toEqual(['agentX']);
 
   // The sub-agent on B may not touch A's file; A (after a sync) refuses B's new file.
-  expect(reasonOf(hook(B, 'pre-tool-use', write(B, 'src/a.ts', { agent_id: 'agentX' })))).toContain('report the change needed');
+  expect(reasonOf(hook(B, 'pre-tool-use', write(B, 'src/a.ts', { agent_id: 'agentX' })))).toContain(
+    'report the change needed',
+  );
   expect(jitp(A, 'claim', 'sync', 'origin').code).toBe(0);
-  expect(reasonOf(hook(A, 'pre-tool-use', write(A, 'src/new.ts')))).toContain(`lease ${lease.id} of issue issue-3, held by agent:claude (sub-agent agentX)`);
+  expect(reasonOf(hook(A, 'pre-tool-use', write(A, 'src/new.ts')))).toContain(
+    `lease ${lease.id} of issue issue-3, held by agent:claude (sub-agent agentX)`,
+  );
 });
 
 test('the remote unreachable (a transport that hangs): reads never wait; a needed write ends in the failure policy within its timeout', () => {
@@ -172,13 +244,20 @@ test('the remote unreachable (a transport that hangs): reads never wait; a neede
 
     // A write that must reach the remote (extend under policy extend) times out into failure: open.
     const t0 = Date.now();
-    const ext = hook(B, 'pre-tool-use', write(B, 'src/other.ts', { agent_id: 'agentX' }), { JITP_REMOTE_TIMEOUT_MS: '1000' });
+    const ext = hook(B, 'pre-tool-use', write(B, 'src/other.ts', { agent_id: 'agentX' }), {
+      JITP_REMOTE_TIMEOUT_MS: '1000',
+    });
     expect(Date.now() - t0).toBeLessThan(9000);
     expect(ext.status).toBe(0);
-    expect(ext.json.systemMessage).toMatch(/could not extend lease L-[0-9a-f]+ on remote 'origin'.*not answering.*not checked, allowed \(failure: open\)/s);
+    expect(ext.json.systemMessage).toMatch(
+      /could not extend lease L-[0-9a-f]+ on remote 'origin'.*not answering.*not checked, allowed \(failure: open\)/s,
+    );
 
     // failure: closed turns the same into a deny.
-    const closed = hook(B, 'pre-tool-use', write(B, 'src/other.ts', { agent_id: 'agentX' }), { JITP_REMOTE_TIMEOUT_MS: '1000', JITP_HOOK_FAILURE: 'closed' });
+    const closed = hook(B, 'pre-tool-use', write(B, 'src/other.ts', { agent_id: 'agentX' }), {
+      JITP_REMOTE_TIMEOUT_MS: '1000',
+      JITP_HOOK_FAILURE: 'closed',
+    });
     expect(closed.stdout).toMatch(/"permissionDecision":"deny".*cannot check this call.*could not extend/);
 
     // A new sub-agent binding to B's own remote lease: the push cannot be made, the secret is
@@ -186,24 +265,52 @@ test('the remote unreachable (a transport that hangs): reads never wait; a neede
     const lease = readMirror(B).leases.find((l: { issueId: string }) => l.issueId === 'issue-3');
     const dir = join(B, '.transcripts', SESSION, 'subagents');
     const transcript = (id: string, secret: string) =>
-      writeFileSync(join(dir, `agent-${id}.jsonl`), `${JSON.stringify({ type: 'user', agentId: id, message: { role: 'user', content: `${formatBindingLine(lease.id, secret)}\nwork` } })}\n`);
+      writeFileSync(
+        join(dir, `agent-${id}.jsonl`),
+        `${JSON.stringify({ type: 'user', agentId: id, message: { role: 'user', content: `${formatBindingLine(lease.id, secret)}\nwork` } })}\n`,
+      );
     transcript('agentY', lease.bindSecret);
-    const bound = hook(B, 'pre-tool-use', write(B, 'src/c.ts', { agent_id: 'agentY' }), { JITP_REMOTE_TIMEOUT_MS: '1000' });
-    expect(bound.json.systemMessage).toMatch(/agentY is bound to lease L-[0-9a-f]+ \(secret checked locally\), but the binding could not be recorded/);
+    const bound = hook(B, 'pre-tool-use', write(B, 'src/c.ts', { agent_id: 'agentY' }), {
+      JITP_REMOTE_TIMEOUT_MS: '1000',
+    });
+    expect(bound.json.systemMessage).toMatch(
+      /agentY is bound to lease L-[0-9a-f]+ \(secret checked locally\), but the binding could not be recorded/,
+    );
     // A forged secret binds nothing: the sub-agent is unbound and B's held file is refused to it.
     transcript('agentZ', 'f'.repeat(32));
-    expect(reasonOf(hook(B, 'pre-tool-use', write(B, 'src/c.ts', { agent_id: 'agentZ' }), { JITP_REMOTE_TIMEOUT_MS: '1000' }))).toContain(`lease ${lease.id} of issue issue-3`);
+    expect(
+      reasonOf(
+        hook(B, 'pre-tool-use', write(B, 'src/c.ts', { agent_id: 'agentZ' }), { JITP_REMOTE_TIMEOUT_MS: '1000' }),
+      ),
+    ).toContain(`lease ${lease.id} of issue issue-3`);
   } finally {
     git(B, 'config', 'remote.origin.url', w.bare);
   }
 });
 
-test("heartbeat of a remote lease: renewed by a detached `jitp claim renew`, the edit does not wait", async () => {
-  const got = jitp(B, 'claim', 'acquire', 'issue-5', '--paths', 'src/e.ts', '--remote', 'origin', '--agent', 'agent:claude', '--ttl', '3s', '--json');
+test('heartbeat of a remote lease: renewed by a detached `jitp claim renew`, the edit does not wait', async () => {
+  const got = jitp(
+    B,
+    'claim',
+    'acquire',
+    'issue-5',
+    '--paths',
+    'src/e.ts',
+    '--remote',
+    'origin',
+    '--agent',
+    'agent:claude',
+    '--ttl',
+    '3s',
+    '--json',
+  );
   expect(got.code, got.stderr).toBe(0);
   const lease = got.json().lease;
   const dir = join(B, '.transcripts', SESSION, 'subagents');
-  writeFileSync(join(dir, 'agent-agentH.jsonl'), `${JSON.stringify({ type: 'user', agentId: 'agentH', message: { role: 'user', content: `${formatBindingLine(lease.id, lease.bindSecret)}\nwork` } })}\n`);
+  writeFileSync(
+    join(dir, 'agent-agentH.jsonl'),
+    `${JSON.stringify({ type: 'user', agentId: 'agentH', message: { role: 'user', content: `${formatBindingLine(lease.id, lease.bindSecret)}\nwork` } })}\n`,
+  );
   expect(hook(B, 'pre-tool-use', write(B, 'src/e.ts', { agent_id: 'agentH' })).stdout).toBe(''); // binds (a push)
   const renewedAt = () => remoteState(w.bare, INDEX_REF).leases.find((l) => l.id === lease.id)?.renewedAt;
   const before = renewedAt();

@@ -65,7 +65,9 @@ describe('patchText', () => {
     expect(t).not.toMatch(/configure\.ac|sshd\.c|Patch-Name|Forwarded/);
   });
   it('unfolds a DEP-3 description and drops the bookkeeping fields', () => {
-    expect(patchText(DEP3)).toBe('Fix a crash in do_login() when the tty is gone\nThe login code assumed a terminal.\n\nNow it checks first.');
+    expect(patchText(DEP3)).toBe(
+      'Fix a crash in do_login() when the tty is gone\nThe login code assumed a terminal.\n\nNow it checks first.',
+    );
   });
 });
 

@@ -49,7 +49,16 @@ describe('plan-eval on a manifest', () => {
           ],
         }),
       );
-      const out = execFileSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'bench/eval/plan-eval.ts'), join(dir, 'manifest.json'), '--json'], { encoding: 'utf8', cwd: ROOT });
+      const out = execFileSync(
+        process.execPath,
+        [
+          join(ROOT, 'node_modules/tsx/dist/cli.mjs'),
+          join(ROOT, 'bench/eval/plan-eval.ts'),
+          join(dir, 'manifest.json'),
+          '--json',
+        ],
+        { encoding: 'utf8', cwd: ROOT },
+      );
       const [r] = JSON.parse(out);
       const byId = Object.fromEntries(r.issues.map((i: any) => [i.id, i]));
       expect(byId['1'].truth).toMatch(/^merge [0-9a-f]+ \(Merge h\/a: issue 1\)$/);
@@ -69,13 +78,25 @@ describe('plan-eval on a manifest', () => {
       expect(serial.overlap.accuracy).toBeCloseTo(1 / 3);
 
       // Commit level: one own commit per issue, the message as text, planned at its parent.
-      const cout = execFileSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'bench/eval/commit-eval.ts'), join(dir, 'manifest.json'), '--json'], { encoding: 'utf8', cwd: ROOT });
+      const cout = execFileSync(
+        process.execPath,
+        [
+          join(ROOT, 'node_modules/tsx/dist/cli.mjs'),
+          join(ROOT, 'bench/eval/commit-eval.ts'),
+          join(dir, 'manifest.json'),
+          '--json',
+        ],
+        { encoding: 'utf8', cwd: ROOT },
+      );
       const [c] = JSON.parse(cout);
       expect(c.commits).toBe(3);
       expect(c.pairs).toBe(3);
       expect(c.truthConflicts).toBe(1);
       expect(c.items.map((i: any) => [i.issue, i.subject, i.truth])).toEqual(
-        expect.arrayContaining([['1', 'work on h/a', ['src/auth.ts']], ['3', 'work on h/c', ['src/report.ts']]]),
+        expect.arrayContaining([
+          ['1', 'work on h/a', ['src/auth.ts']],
+          ['3', 'work on h/c', ['src/report.ts']],
+        ]),
       );
     } finally {
       repo.cleanup();

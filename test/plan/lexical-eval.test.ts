@@ -14,10 +14,19 @@ describe('lexicalIndex and rankFiles on a real tree', () => {
       const git = (...a: string[]) => execFileSync('git', a, { cwd: dir, encoding: 'utf8' }).trim();
       git('init', '-q');
       mkdirSync(join(dir, 'src'));
-      writeFileSync(join(dir, 'src/editor.c'), '/* spawn the editor on a temporary crontab */\nint edit_crontab(void) { return spawn_editor(tmpfile); }\n');
-      writeFileSync(join(dir, 'src/log.c'), '/* syslog messages */\nvoid log_it(const char *msg) { syslog(LOG_INFO, msg); }\n');
+      writeFileSync(
+        join(dir, 'src/editor.c'),
+        '/* spawn the editor on a temporary crontab */\nint edit_crontab(void) { return spawn_editor(tmpfile); }\n',
+      );
+      writeFileSync(
+        join(dir, 'src/log.c'),
+        '/* syslog messages */\nvoid log_it(const char *msg) { syslog(LOG_INFO, msg); }\n',
+      );
       writeFileSync(join(dir, 'src/main.c'), 'int main(void) { log_it("start"); return 0; }\n');
-      writeFileSync(join(dir, 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 0x65, 0x64, 0x69, 0x74, 0x6f, 0x72]));
+      writeFileSync(
+        join(dir, 'logo.png'),
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 0x65, 0x64, 0x69, 0x74, 0x6f, 0x72]),
+      );
       writeFileSync(join(dir, 'vendor.c'), 'int editor_editor_editor_tmpfile;\n');
       git('add', '-A');
       git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'base');
@@ -38,7 +47,17 @@ describe('softOverlap', () => {
   it.each([
     { a: [{ path: 'x', share: 1 }], b: [{ path: 'x', share: 1 }], want: 1 },
     { a: [{ path: 'x', share: 1 }], b: [{ path: 'y', share: 1 }], want: 0 },
-    { a: [{ path: 'x', share: 0.5 }, { path: 'y', share: 0.5 }], b: [{ path: 'y', share: 0.4 }, { path: 'z', share: 0.6 }], want: 0.2 },
+    {
+      a: [
+        { path: 'x', share: 0.5 },
+        { path: 'y', share: 0.5 },
+      ],
+      b: [
+        { path: 'y', share: 0.4 },
+        { path: 'z', share: 0.6 },
+      ],
+      want: 0.2,
+    },
     { a: [], b: [{ path: 'y', share: 1 }], want: 0 },
   ])('$a × $b = $want', ({ a, b, want }) => {
     expect(softOverlap(a, b)).toBeCloseTo(want, 12);
@@ -64,7 +83,12 @@ describe('curve', () => {
     expect(c.auc).toBe(0.75);
     // Recall 85% needs the 0.5 group, which brings both negatives with it.
     expect(c.atRecall).toEqual({ recallGoal: 0.85, recall: 1, precision: 0.5, accuracy: 0.5 });
-    expect(curve([p(true, 0.5), p(false, 0.5), p(false, 0.5), p(true, 0.9)], 0.5).atRecall).toEqual({ recallGoal: 0.5, recall: 0.5, precision: 1, accuracy: 0.75 });
+    expect(curve([p(true, 0.5), p(false, 0.5), p(false, 0.5), p(true, 0.9)], 0.5).atRecall).toEqual({
+      recallGoal: 0.5,
+      recall: 0.5,
+      precision: 1,
+      accuracy: 0.75,
+    });
   });
   it('no curve without both kinds of pairs', () => {
     expect(curve([p(true, 1)])).toEqual({ pairs: 1, conflicts: 1, auc: null, atRecall: null });

@@ -39,22 +39,53 @@ describe('release-eval on local tarballs', () => {
         const pkg = join(dir, 'build', v, 'package');
         mkdirSync(join(pkg, 'lib'), { recursive: true });
         for (const [f, text] of Object.entries(files)) writeFileSync(join(pkg, f), text);
-        writeFileSync(join(pkg, 'package.json'), `${JSON.stringify({ name: 'demo', version: v, main: 'lib/a.js' }, null, 2)}\n`);
-        const log = SECTIONS.filter(([sv]) => sv.localeCompare(v, undefined, { numeric: true }) <= 0).map(([sv, t]) => `## [${sv}] - 2024-01-0${sv.at(-1)}\n${t}\n`);
+        writeFileSync(
+          join(pkg, 'package.json'),
+          `${JSON.stringify({ name: 'demo', version: v, main: 'lib/a.js' }, null, 2)}\n`,
+        );
+        const log = SECTIONS.filter(([sv]) => sv.localeCompare(v, undefined, { numeric: true }) <= 0).map(
+          ([sv, t]) => `## [${sv}] - 2024-01-0${sv.at(-1)}\n${t}\n`,
+        );
         writeFileSync(join(pkg, 'CHANGELOG.md'), `# Changelog\n\n${log.join('\n')}`);
         execFileSync('tar', ['czf', join(tarballs, `${v}.tgz`), '-C', join(dir, 'build', v), 'package']);
       }
-      writeFileSync(join(dir, 'sources.json'), JSON.stringify({ window: 6, sources: [{ name: 'demo', range: '>=1.0.0', ignore: ['CHANGELOG.md'], tarballs: 'tarballs' }] }));
-      const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/eval/release-eval.ts'), join(dir, 'sources.json'), '--json'], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        env: { ...process.env, JITP_EVAL_CACHE: join(dir, 'cache') },
-      });
-      const r = JSON.parse(out) as { results: Array<{ releases: number; planned: number; pairs: number; truthConflicts: number; policies: Array<{ name: string; pairs: Record<string, number> }>; items: Array<{ version: string; truth: string[]; predicted: string[] }> }> };
+      writeFileSync(
+        join(dir, 'sources.json'),
+        JSON.stringify({
+          window: 6,
+          sources: [{ name: 'demo', range: '>=1.0.0', ignore: ['CHANGELOG.md'], tarballs: 'tarballs' }],
+        }),
+      );
+      const out = execFileSync(
+        process.execPath,
+        ['--import', 'tsx', join(ROOT, 'bench/eval/release-eval.ts'), join(dir, 'sources.json'), '--json'],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          env: { ...process.env, JITP_EVAL_CACHE: join(dir, 'cache') },
+        },
+      );
+      const r = JSON.parse(out) as {
+        results: Array<{
+          releases: number;
+          planned: number;
+          pairs: number;
+          truthConflicts: number;
+          policies: Array<{ name: string; pairs: Record<string, number> }>;
+          items: Array<{ version: string; truth: string[]; predicted: string[] }>;
+        }>;
+      };
       const res = r.results[0]!;
       expect(res).toMatchObject({ releases: 5, planned: 4, pairs: 6, truthConflicts: 1 });
-      expect(Object.fromEntries(res.items.map((i) => [i.version, i.truth]))).toEqual({ '1.0.1': ['lib/a.js'], '1.0.2': ['lib/b.js'], '1.0.3': ['lib/a.js'], '1.1.0': ['lib/c.js'] });
-      expect(res.items.find((i) => i.version === '1.0.3')!.predicted.some((p) => p.startsWith('lib/a.js ('))).toBe(true);
+      expect(Object.fromEntries(res.items.map((i) => [i.version, i.truth]))).toEqual({
+        '1.0.1': ['lib/a.js'],
+        '1.0.2': ['lib/b.js'],
+        '1.0.3': ['lib/a.js'],
+        '1.1.0': ['lib/c.js'],
+      });
+      expect(res.items.find((i) => i.version === '1.0.3')!.predicted.some((p) => p.startsWith('lib/a.js ('))).toBe(
+        true,
+      );
       const by = Object.fromEntries(res.policies.map((p) => [p.name, p.pairs]));
       expect(by['jitp plan']).toMatchObject({ tp: 1, fp: 0, fn: 0, tn: 5 });
       expect(by['all parallel']).toMatchObject({ tp: 0, fn: 1, tn: 5 });

@@ -10,7 +10,13 @@ import { jitFixture } from '../sources/fixture.js';
 async function jitp(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string; json: any }> {
   let out = '';
   let err = '';
-  const code = await run(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), env: { ...process.env, JIT_AGENT_ID: 'agent:test', JITP_CONFIG: '' }, cwd, interactive: false });
+  const code = await run(argv, {
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+    env: { ...process.env, JIT_AGENT_ID: 'agent:test', JITP_CONFIG: '' },
+    cwd,
+    interactive: false,
+  });
   let json: any;
   try {
     json = JSON.parse(out);
@@ -21,7 +27,9 @@ async function jitp(cwd: string, ...argv: string[]): Promise<{ code: number; out
 }
 
 const task = (id: string, front: Record<string, unknown>, body: string) =>
-  `---\nid: ${id}\n${Object.entries(front).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n')}\n---\n${body}\n`;
+  `---\nid: ${id}\n${Object.entries(front)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+    .join('\n')}\n---\n${body}\n`;
 
 describe('plan on a real repository with history', () => {
   let repo: TempRepo;
@@ -49,10 +57,23 @@ describe('plan on a real repository with history', () => {
       repo.write('CHANGELOG.md', `# changes ${i}\n`);
       repo.commit(`change ${i}`);
     }
-    repo.write('.jit-parallel/tasks/auth.md', task('auth', { title: 'Fix login', files: ['src/auth/login.ts'] }, 'Make `loginUser()` trim names.\n\n## Acceptance Criteria\n- [ ] trims\n'));
-    repo.write('.jit-parallel/tasks/tax.md', task('tax', { title: 'Tax rate', depends_on: ['auth'] }, 'Change `TAX_RATE` in src/billing/tax.ts.'));
+    repo.write(
+      '.jit-parallel/tasks/auth.md',
+      task(
+        'auth',
+        { title: 'Fix login', files: ['src/auth/login.ts'] },
+        'Make `loginUser()` trim names.\n\n## Acceptance Criteria\n- [ ] trims\n',
+      ),
+    );
+    repo.write(
+      '.jit-parallel/tasks/tax.md',
+      task('tax', { title: 'Tax rate', depends_on: ['auth'] }, 'Change `TAX_RATE` in src/billing/tax.ts.'),
+    );
     repo.write('.jit-parallel/tasks/docs.md', task('docs', { title: 'Docs' }, 'Write docs/guide.md.'));
-    repo.write('.jit-parallel/tasks/cmd.md', task('cmd', { title: 'New command' }, '## `demo report [--since <d>]`\nAdds a command.'));
+    repo.write(
+      '.jit-parallel/tasks/cmd.md',
+      task('cmd', { title: 'New command' }, '## `demo report [--since <d>]`\nAdds a command.'),
+    );
     repo.write('.jit-parallel/tasks/done.md', task('done', { title: 'Old', state: 'done' }, 'x'));
     repo.write('.jit-parallel/tasks/blocked.md', task('blocked', { title: 'Blocked', depends_on: ['ghost'] }, 'x'));
     repo.commit('tasks');
@@ -64,7 +85,11 @@ describe('plan on a real repository with history', () => {
     expect(r.code, r.out + r.err).toBe(0);
     const by = Object.fromEntries(r.json.issues.map((i: any) => [i.id, i]));
     const why = (id: string) => Object.fromEntries(by[id].predicted.map((p: any) => [p.path, p.kind]));
-    expect(why('auth')).toMatchObject({ 'src/auth/login.ts': 'declared', 'src/auth/session.ts': 'co-change', 'test/login.test.ts': 'test' });
+    expect(why('auth')).toMatchObject({
+      'src/auth/login.ts': 'declared',
+      'src/auth/session.ts': 'co-change',
+      'test/login.test.ts': 'test',
+    });
     // The changelog is both a co-change of login.ts and touched by most commits.
     expect(why('auth')['CHANGELOG.md']).toMatch(/co-change|hot-history/);
     expect(why('auth')['assets/logo.bin']).toBeUndefined(); // binary files never match the grep
@@ -74,7 +99,9 @@ describe('plan on a real repository with history', () => {
     expect(by.auth.hotFiles).toContain('CHANGELOG.md');
     expect(by.auth.tier).toBe('RED');
     // Every issue touches the changelog (a hot file edited by most commits): all pairs conflict.
-    expect(r.json.conflicts.find((c: any) => c.pair.includes('auth') && c.pair.includes('tax')).reason).toMatch(/hot file CHANGELOG.md/);
+    expect(r.json.conflicts.find((c: any) => c.pair.includes('auth') && c.pair.includes('tax')).reason).toMatch(
+      /hot file CHANGELOG.md/,
+    );
     // tax depends on auth, so auth runs in an earlier batch.
     const at = (id: string) => r.json.batches.findIndex((b: string[]) => b.includes(id));
     expect(at('auth')).toBeLessThan(at('tax'));
@@ -85,7 +112,12 @@ describe('plan on a real repository with history', () => {
     const r = await jitp(repo.root, 'issues', '--json');
     expect(r.json.source).toBe('tasks');
     const by = Object.fromEntries(r.json.issues.map((i: any) => [i.id, i]));
-    expect(by.auth).toMatchObject({ title: 'Fix login', acceptanceCriteria: ['trims'], declaredFiles: ['src/auth/login.ts'], available: true });
+    expect(by.auth).toMatchObject({
+      title: 'Fix login',
+      acceptanceCriteria: ['trims'],
+      declaredFiles: ['src/auth/login.ts'],
+      available: true,
+    });
     expect(by.tax).toMatchObject({ available: false, unavailableReason: 'blocked by auth (ready)' });
     const av = await jitp(repo.root, 'issues', '--available');
     expect(av.out).toMatch(/^auth /m);
@@ -93,7 +125,10 @@ describe('plan on a real repository with history', () => {
   });
 
   it('plan.ignore and plan.hotFiles from the config file', async () => {
-    writeFileSync(join(repo.root, '.jit-parallel.yaml'), 'plan:\n  ignore: [CHANGELOG.md]\n  hotFiles: ["src/billing/**"]\n');
+    writeFileSync(
+      join(repo.root, '.jit-parallel.yaml'),
+      'plan:\n  ignore: [CHANGELOG.md]\n  hotFiles: ["src/billing/**"]\n',
+    );
     try {
       const r = await jitp(repo.root, 'plan', 'auth', 'tax', '--json');
       const by = Object.fromEntries(r.json.issues.map((i: any) => [i.id, i]));
@@ -109,21 +144,33 @@ describe('plan on a real repository with history', () => {
   it('no ids: every available task; excluded ones with reasons; human and graph formats', async () => {
     const r = await jitp(repo.root, 'plan', '--json');
     expect(r.json.issues.map((i: any) => i.id).sort()).toEqual(['auth', 'cmd', 'docs']);
-    expect(r.json.excluded).toEqual(expect.arrayContaining([{ id: 'tax', reason: 'blocked by auth (ready)' }, { id: 'blocked', reason: 'blocked by ghost (unknown issue)' }]));
+    expect(r.json.excluded).toEqual(
+      expect.arrayContaining([
+        { id: 'tax', reason: 'blocked by auth (ready)' },
+        { id: 'blocked', reason: 'blocked by ghost (unknown issue)' },
+      ]),
+    );
     const t = await jitp(repo.root, 'plan');
     expect(t.out).toMatch(/Conflict matrix/);
     expect(t.out).toMatch(/Excluded:\n {2}(tax|blocked): /);
     expect((await jitp(repo.root, 'plan', '--format', 'mermaid')).out).toMatch(/^graph LR/);
     expect((await jitp(repo.root, 'plan', '--format', 'dot')).out).toMatch(/^graph conflicts \{/);
     expect((await jitp(repo.root, 'plan', '--format', 'svg')).code).toBe(2);
-    expect((await jitp(repo.root, 'plan', '--max-parallel', '0')).err).toMatch(/--max-parallel must be a whole number from 1 to 64/);
+    expect((await jitp(repo.root, 'plan', '--max-parallel', '0')).err).toMatch(
+      /--max-parallel must be a whole number from 1 to 64/,
+    );
     const one = await jitp(repo.root, 'plan', 'docs', 'cmd', '--max-parallel', '1', '--json');
     expect(one.json.batches).toHaveLength(2);
   });
 
   it('requested issues that cannot start are excluded, unknown ids are errors', async () => {
     const r = await jitp(repo.root, 'plan', 'done', 'tax', '--json');
-    expect(r.json.excluded).toEqual(expect.arrayContaining([{ id: 'done', reason: 'closed (done)' }, { id: 'tax', reason: 'blocked by auth (ready, not in this plan)' }]));
+    expect(r.json.excluded).toEqual(
+      expect.arrayContaining([
+        { id: 'done', reason: 'closed (done)' },
+        { id: 'tax', reason: 'blocked by auth (ready, not in this plan)' },
+      ]),
+    );
     const u = await jitp(repo.root, 'plan', 'nope', '--json');
     expect(u.code).toBe(4);
     expect(u.json.error.message).toMatch(/no task "nope"/);
@@ -145,7 +192,10 @@ describe('plan on a real repository with history', () => {
 
   it('batch lists (YAML and JSON) with --batch', async () => {
     const yml = join(repo.root, '..', 'batch.yaml');
-    writeFileSync(yml, 'tasks:\n  - title: One\n    instructions: edit src/auth/login.ts\n  - id: two\n    title: Two\n    files: [src/auth/login.ts]\n    depends_on: [t1]\n');
+    writeFileSync(
+      yml,
+      'tasks:\n  - title: One\n    instructions: edit src/auth/login.ts\n  - id: two\n    title: Two\n    files: [src/auth/login.ts]\n    depends_on: [t1]\n',
+    );
     const r = await jitp(repo.root, 'plan', 't1', 'two', '--batch', yml, '--json');
     expect(r.code, r.out).toBe(0);
     expect(r.json.batches).toEqual([['t1'], ['two']]);
@@ -176,13 +226,23 @@ describe('jitp issues on the real jit store, with leases', () => {
     expect(all.json.count).toBe(373);
     expect(all.json.problems).toEqual([]);
     const av = await jitp(repo.root, 'issues', '--available', '--json');
-    expect(av.json.issues.map((i: any) => i.shortId).sort()).toEqual(['2821e177', '94f873c8', 'a4e3cfb0', 'f16cfe8c', 'f847df3f']);
+    expect(av.json.issues.map((i: any) => i.shortId).sort()).toEqual([
+      '2821e177',
+      '94f873c8',
+      'a4e3cfb0',
+      'f16cfe8c',
+      'f847df3f',
+    ]);
     const acq = await jitp(repo.root, 'claim', 'acquire', 'f847', '--json');
     expect(acq.code, acq.out).toBe(0);
     const av2 = await jitp(repo.root, 'issues', '--available', '--json');
     expect(av2.json.issues.map((i: any) => i.shortId).sort()).toEqual(['2821e177', '94f873c8', 'a4e3cfb0', 'f16cfe8c']);
     const plan = await jitp(repo.root, 'plan', '--json');
-    expect(plan.json.excluded).toEqual(expect.arrayContaining([{ id: expect.stringMatching(/^f847df3f/), reason: expect.stringMatching(/^held by agent:test until /) }]));
+    expect(plan.json.excluded).toEqual(
+      expect.arrayContaining([
+        { id: expect.stringMatching(/^f847df3f/), reason: expect.stringMatching(/^held by agent:test until /) },
+      ]),
+    );
     const held = await jitp(repo.root, 'plan', 'f847', '--json');
     expect(held.json.issues).toEqual([]);
   });
@@ -207,12 +267,15 @@ describe('jitp issues on the real jit store, with leases', () => {
   it('ambiguous and unknown prefixes', async () => {
     const r2 = makeRepo();
     try {
-      for (const id of ['abcd1111-0000-4000-8000-000000000000', 'abcd2222-0000-4000-8000-000000000000']) r2.write(`.jit/issues/${id}.json`, JSON.stringify({ id, title: id, state: 'ready' }));
+      for (const id of ['abcd1111-0000-4000-8000-000000000000', 'abcd2222-0000-4000-8000-000000000000'])
+        r2.write(`.jit/issues/${id}.json`, JSON.stringify({ id, title: id, state: 'ready' }));
       r2.commit('two');
       const amb = await jitp(r2.root, 'plan', 'abcd', '--json');
       expect(amb.code).toBe(4);
       expect(amb.json.error.message).toMatch(/ambiguous/);
-      expect((await jitp(r2.root, 'plan', 'abcd1', '--json')).json.issues[0].id).toBe('abcd1111-0000-4000-8000-000000000000');
+      expect((await jitp(r2.root, 'plan', 'abcd1', '--json')).json.issues[0].id).toBe(
+        'abcd1111-0000-4000-8000-000000000000',
+      );
     } finally {
       r2.cleanup();
     }
@@ -221,9 +284,20 @@ describe('jitp issues on the real jit store, with leases', () => {
 
 describe('hostile input', () => {
   it('huge descriptions, odd characters, .. paths, malformed task files', async () => {
-    const repo = makeRepo({ 'src/a.ts': 'export const x = 1;\n', 'weird name [1].ts': 'x', 'src/ünï.ts': 'export function weirdFn() {}\n' });
+    const repo = makeRepo({
+      'src/a.ts': 'export const x = 1;\n',
+      'weird name [1].ts': 'x',
+      'src/ünï.ts': 'export function weirdFn() {}\n',
+    });
     try {
-      repo.write('.jit-parallel/tasks/huge.md', task('huge', { title: 'Huge \u001b[31m' }, `../../etc/passwd and /etc/shadow\n${'filler `weirdFn` words '.repeat(130_000)}\nsrc/ünï.ts`));
+      repo.write(
+        '.jit-parallel/tasks/huge.md',
+        task(
+          'huge',
+          { title: 'Huge \u001b[31m' },
+          `../../etc/passwd and /etc/shadow\n${'filler `weirdFn` words '.repeat(130_000)}\nsrc/ünï.ts`,
+        ),
+      );
       repo.write('.jit-parallel/tasks/bad.md', '---\nid: [unclosed\n---\nbody');
       repo.write('.jit-parallel/tasks/badid.md', task('has space', {}, 'x'));
       repo.write('.jit-parallel/tasks/toobig.md', task('toobig', {}, 'y'.repeat(5 * 1024 * 1024)));
@@ -238,8 +312,15 @@ describe('hostile input', () => {
       const huge = r.json.issues.find((i: any) => i.id === 'huge');
       expect(huge, JSON.stringify(r.json.problems)).toBeDefined();
       expect(huge.files).toEqual(['src/ünï.ts']);
-      expect(huge.ignored).toEqual(expect.arrayContaining(['../../etc/passwd: contains ..', '/etc/shadow: absolute path']));
-      expect(r.json.problems.map((p: any) => p.file).sort()).toEqual(['.jit-parallel/tasks/bad.md', '.jit-parallel/tasks/badid.md', '.jit-parallel/tasks/leak.md', '.jit-parallel/tasks/toobig.md']);
+      expect(huge.ignored).toEqual(
+        expect.arrayContaining(['../../etc/passwd: contains ..', '/etc/shadow: absolute path']),
+      );
+      expect(r.json.problems.map((p: any) => p.file).sort()).toEqual([
+        '.jit-parallel/tasks/bad.md',
+        '.jit-parallel/tasks/badid.md',
+        '.jit-parallel/tasks/leak.md',
+        '.jit-parallel/tasks/toobig.md',
+      ]);
       expect(r.json.problems.find((p: any) => p.file.endsWith('leak.md')).message).toMatch(/outside the repository/);
       expect(r.out).not.toMatch(/SECRET/);
       expect(r.json.issues.map((i: any) => i.id)).toContain('inside'); // a symlink inside the repo is read

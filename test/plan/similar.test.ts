@@ -6,7 +6,11 @@ import { buildIndex, predictIssue } from '../../src/plan/predict.js';
 import { DEFAULT_SIMILAR, indexMessages, similarChanges, stem, tokenize } from '../../src/plan/similar.js';
 import type { CommitFiles, PlanIssue, RepoFacts } from '../../src/plan/types.js';
 
-const c = (message: string, ...files: string[]): CommitFiles => ({ hash: Math.random().toString(16).slice(2).padEnd(40, '0'), files, message });
+const c = (message: string, ...files: string[]): CommitFiles => ({
+  hash: Math.random().toString(16).slice(2).padEnd(40, '0'),
+  files,
+  message,
+});
 const HISTORY = [
   c('Benchmarks: hook figures under load', 'docs/benchmarks.md', 'bench/hook.ts'),
   c('benchmark the merge preview; figures', 'docs/benchmarks.md', 'bench/merge.ts'),
@@ -28,7 +32,15 @@ describe('tokenize and stem', () => {
     ['speed', 'speed'],
   ])('%s -> %s', (w, s) => expect(stem(w)).toBe(s));
   it('splits code names, drops stop words, numbers and hashes', () => {
-    expect(tokenize('Fix parseLog in src/plan/grep-parse.ts for the 2 commits 1a2b3c4d5e')).toEqual(['parse', 'log', 'src', 'plan', 'grep', 'parse', 'commit']);
+    expect(tokenize('Fix parseLog in src/plan/grep-parse.ts for the 2 commits 1a2b3c4d5e')).toEqual([
+      'parse',
+      'log',
+      'src',
+      'plan',
+      'grep',
+      'parse',
+      'commit',
+    ]);
   });
 });
 
@@ -48,23 +60,69 @@ describe('similarChanges', () => {
     expect(similarChanges('benchmark figures', indexMessages([]))).toEqual([]);
   });
   it('bulk commits and commits without a message are not examples', () => {
-    const bulk = c('benchmark figures everywhere', ...Array.from({ length: DEFAULT_SIMILAR.maxCommitFiles + 1 }, (_, i) => `f${i}.ts`));
-    const idx2 = indexMessages([bulk, bulk, { hash: 'x', files: ['a.ts'] }, { hash: 'y', files: ['a.ts'], message: '  ' }]);
+    const bulk = c(
+      'benchmark figures everywhere',
+      ...Array.from({ length: DEFAULT_SIMILAR.maxCommitFiles + 1 }, (_, i) => `f${i}.ts`),
+    );
+    const idx2 = indexMessages([
+      bulk,
+      bulk,
+      { hash: 'x', files: ['a.ts'] },
+      { hash: 'y', files: ['a.ts'], message: '  ' },
+    ]);
     expect(idx2.examples).toEqual([]);
   });
   it('split votes below the share threshold predict nothing', () => {
-    const h = [c('parser speed', 'src/a.ts'), c('parser speed', 'src/b.ts'), c('parser speed', 'src/c.ts'), c('parser speed', 'src/d.ts')];
+    const h = [
+      c('parser speed', 'src/a.ts'),
+      c('parser speed', 'src/b.ts'),
+      c('parser speed', 'src/c.ts'),
+      c('parser speed', 'src/d.ts'),
+    ];
     expect(similarChanges('parser speed', indexMessages(h))).toEqual([]);
   });
 });
 
 describe('in the planner', () => {
-  const facts: RepoFacts = { files: ['docs/benchmarks.md', 'bench/hook.ts', 'bench/merge.ts', 'src/store/lock.ts', 'README.md', 'src/parser.ts', 'test/parser.test.ts'], commits: HISTORY, grep: new Map(), npmScripts: null };
+  const facts: RepoFacts = {
+    files: [
+      'docs/benchmarks.md',
+      'bench/hook.ts',
+      'bench/merge.ts',
+      'src/store/lock.ts',
+      'README.md',
+      'src/parser.ts',
+      'test/parser.test.ts',
+    ],
+    commits: HISTORY,
+    grep: new Map(),
+    npmScripts: null,
+  };
   const opts = { hotFiles: [], ignore: [], maxFilesPerIssue: 40 };
-  const issue = (title: string, description = ''): PlanIssue => ({ id: 'x', shortId: 'x', title, description, state: 'ready', priority: 'normal', dependencies: [], labels: [], declaredFiles: [], declaredRisk: null, documents: [] });
+  const issue = (title: string, description = ''): PlanIssue => ({
+    id: 'x',
+    shortId: 'x',
+    title,
+    description,
+    state: 'ready',
+    priority: 'normal',
+    dependencies: [],
+    labels: [],
+    declaredFiles: [],
+    declaredRisk: null,
+    documents: [],
+  });
   it('adds the file with its reason', () => {
-    const p = predictIssue(issue('Speed up the lease check', 'Measure it and record the benchmark figures.'), buildIndex(facts, opts), facts, opts);
-    expect(p.files.find((f) => f.path === 'docs/benchmarks.md')).toMatchObject({ kind: 'similar', reason: expect.stringMatching(/^changed by 3 of the 3 most similar past commits \(e\.g\. "/) });
+    const p = predictIssue(
+      issue('Speed up the lease check', 'Measure it and record the benchmark figures.'),
+      buildIndex(facts, opts),
+      facts,
+      opts,
+    );
+    expect(p.files.find((f) => f.path === 'docs/benchmarks.md')).toMatchObject({
+      kind: 'similar',
+      reason: expect.stringMatching(/^changed by 3 of the 3 most similar past commits \(e\.g\. "/),
+    });
   });
   it('never predicts a file that no longer exists', () => {
     const gone = { ...facts, files: facts.files.filter((f) => f !== 'docs/benchmarks.md') };
@@ -74,7 +132,8 @@ describe('in the planner', () => {
 });
 
 describe('git log with messages', () => {
-  it('asks git for the message between NULs', () => expect(logArgs(7).join(' ')).toMatch(/-n7 .*--format=%x1e%H%x00%B%x00/));
+  it('asks git for the message between NULs', () =>
+    expect(logArgs(7).join(' ')).toMatch(/-n7 .*--format=%x1e%H%x00%B%x00/));
   it('parses messages, files, a stray record separator in a message, and the old format', () => {
     const h1 = 'a'.repeat(40);
     const h2 = 'b'.repeat(40);

@@ -15,20 +15,48 @@ beforeAll(() => {
 afterAll(() => w.cleanup());
 
 function jitp(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [DIST_JITP, ...args], { cwd, encoding: 'utf8', env: { ...process.env, JIT_AGENT_ID: '', HOME: w.base } });
+  const r = spawnSync(process.execPath, [DIST_JITP, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, JIT_AGENT_ID: '', HOME: w.base },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }
 
 test('acquire on one machine, denied on another with the holder and its host, listed everywhere', () => {
   const [a, b] = w.clones as [string, string];
-  const got = jitp(a, 'claim', 'acquire', 'issue-1', '--paths', 'src/**', '--remote', 'origin', '--agent', 'agent:alice', '--json');
+  const got = jitp(
+    a,
+    'claim',
+    'acquire',
+    'issue-1',
+    '--paths',
+    'src/**',
+    '--remote',
+    'origin',
+    '--agent',
+    'agent:alice',
+    '--json',
+  );
   expect(got.code).toBe(0);
   const lease = got.json().lease;
   expect(lease.host).toBeTypeOf('string');
   expect(lease.bindSecret).toMatch(/^[0-9a-f]{32}$/);
   expect(remoteState(w.bare, INDEX_REF).leases[0]!.id).toBe(lease.id);
 
-  const denied = jitp(b, 'claim', 'acquire', 'issue-2', '--paths', 'src/a.ts', '--remote', 'origin', '--agent', 'agent:bob', '--json');
+  const denied = jitp(
+    b,
+    'claim',
+    'acquire',
+    'issue-2',
+    '--paths',
+    'src/a.ts',
+    '--remote',
+    'origin',
+    '--agent',
+    'agent:bob',
+    '--json',
+  );
   expect(denied.code).toBe(3);
   const err = denied.json().error;
   expect(err.code).toBe('E_HELD');
@@ -41,7 +69,9 @@ test('acquire on one machine, denied on another with the holder and its host, li
   const l = listed.json();
   expect(l.remote.name).toBe('origin');
   expect(l.remote.source).toBe('fetch');
-  expect(l.leases.map((x: { id: string; host: string; bindSecret?: string }) => [x.id, x.host, x.bindSecret])).toEqual([[lease.id, lease.host, undefined]]);
+  expect(l.leases.map((x: { id: string; host: string; bindSecret?: string }) => [x.id, x.host, x.bindSecret])).toEqual([
+    [lease.id, lease.host, undefined],
+  ]);
   const text = jitp(b, 'claim', 'list', '--remote', 'origin');
   expect(text.stdout).toMatch(/remote 'origin' as of .* store version 1/);
   expect(text.stdout).toContain(`host ${lease.host}`);

@@ -19,7 +19,15 @@ afterEach(() => w.cleanup());
 
 function engine(clone: string, extra: Partial<ConstructorParameters<typeof RemoteEngine>[0]> = {}) {
   const loc = discoverRepo(clone)!;
-  return new RemoteEngine({ cwd: clone, commonDir: loc.commonDir, storeDir: storeDirOf(loc), remote: 'origin', timeoutMs: 10_000, maxAgeSecs: 60, ...extra });
+  return new RemoteEngine({
+    cwd: clone,
+    commonDir: loc.commonDir,
+    storeDir: storeDirOf(loc),
+    remote: 'origin',
+    timeoutMs: 10_000,
+    maxAgeSecs: 60,
+    ...extra,
+  });
 }
 
 const lease = (issueId: string, agentId: string, version: number, paths: string[] = []): Lease => ({
@@ -37,12 +45,18 @@ const lease = (issueId: string, agentId: string, version: number, paths: string[
 });
 
 // Appends a note to one lease's meta: every accepted change must survive (no lost update).
-const append = (issueId: string, note: string): Transition<number> => (snap) => {
-  const cur = snap.leases.find((l) => l.issueId === issueId) ?? lease(issueId, 'agent:x', snap.version + 1);
-  const notes = [...((cur.meta?.notes as string[]) ?? []), note];
-  const next = { ...cur, meta: { notes } };
-  return { next: { ...snap, version: snap.version + 1, leases: [...snap.leases.filter((l) => l.issueId !== issueId), next] }, result: notes.length, summary: `note ${note}` };
-};
+const append =
+  (issueId: string, note: string): Transition<number> =>
+  (snap) => {
+    const cur = snap.leases.find((l) => l.issueId === issueId) ?? lease(issueId, 'agent:x', snap.version + 1);
+    const notes = [...((cur.meta?.notes as string[]) ?? []), note];
+    const next = { ...cur, meta: { notes } };
+    return {
+      next: { ...snap, version: snap.version + 1, leases: [...snap.leases.filter((l) => l.issueId !== issueId), next] },
+      result: notes.length,
+      summary: `note ${note}`,
+    };
+  };
 
 test('a change is one commit, on the index and the lease ref alike; another clone reads it', async () => {
   git(w.bare, 'config', 'receive.fsckObjects', 'true'); // our hand-made objects must pass git's checks
@@ -95,7 +109,13 @@ test('a current mirror needs no fetch: the CAS push alone commits', async () => 
   expect(a.lastStats).toEqual({ attempts: 1, fetches: 0 });
 });
 
-const drop = (issueId: string): Transition<null> => (snap) => ({ next: { ...snap, version: snap.version + 1, leases: snap.leases.filter((l) => l.issueId !== issueId) }, result: null, summary: `drop ${issueId}` });
+const drop =
+  (issueId: string): Transition<null> =>
+  (snap) => ({
+    next: { ...snap, version: snap.version + 1, leases: snap.leases.filter((l) => l.issueId !== issueId) },
+    result: null,
+    summary: `drop ${issueId}`,
+  });
 
 test('removing a lease is a CAS delete of its ref alone: no objects, the index and version stay', async () => {
   const a = engine(w.clones[0]!);
@@ -135,10 +155,16 @@ test('a removal on a stale view loses its CAS, re-reads and loses nothing', asyn
 });
 
 // The real acquire rule (refuses overlapping paths with E_HELD).
-const acquire = (issueId: string, paths: string[]): Transition<Lease> => (snap, now) => {
-  const ch = rules.acquire(snap, { issueId, agentId: `agent:${issueId}`, paths, ttlSecs: 600 }, { nowMs: now.getTime() });
-  return { next: ch.snapshot, result: ch.lease, summary: `acquire ${issueId}` };
-};
+const acquire =
+  (issueId: string, paths: string[]): Transition<Lease> =>
+  (snap, now) => {
+    const ch = rules.acquire(
+      snap,
+      { issueId, agentId: `agent:${issueId}`, paths, ttlSecs: 600 },
+      { nowMs: now.getTime() },
+    );
+    return { next: ch.snapshot, result: ch.lease, summary: `acquire ${issueId}` };
+  };
 
 test('a read that saw the lease refs before a grant and the index after it cannot hide that grant', async () => {
   const a = engine(w.clones[0]!);
@@ -162,7 +188,10 @@ test('a read that saw the lease refs before a grant and the index after it canno
   expect(resolveRead(skewed!, skewed!.refs, () => true).state.leases.map((l) => l.issueId)).toEqual(['i-0']);
   // Ours could not tell, so it read the refs again before deciding (after its first push lost).
   expect(b.lastStats).toEqual({ attempts: 2, fetches: 2 });
-  expect(git(w.bare, 'for-each-ref', '--format=%(refname)', 'refs/jit-parallel/leases/').split('\n')).toEqual([leaseRef('i-0'), leaseRef('i-1')]);
+  expect(git(w.bare, 'for-each-ref', '--format=%(refname)', 'refs/jit-parallel/leases/').split('\n')).toEqual([
+    leaseRef('i-0'),
+    leaseRef('i-1'),
+  ]);
 });
 
 test('SHA-256 repositories: objects written in-process are valid for git', async () => {

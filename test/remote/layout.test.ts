@@ -1,7 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { decodeState, encodeState, emptyState, indexMessage, issueIdFromKey, issueKey, leaseDiff, leaseRef, stateTextOf } from '../../src/remote/layout.js';
+import {
+  decodeState,
+  encodeState,
+  emptyState,
+  indexMessage,
+  issueIdFromKey,
+  issueKey,
+  leaseDiff,
+  leaseRef,
+  stateTextOf,
+} from '../../src/remote/layout.js';
 import type { Lease } from '../../src/store/types.js';
 
 test.each([
@@ -33,15 +43,20 @@ test('every issue key round-trips and is a valid git ref name', () => {
 
 test('decodeState rejects what it cannot trust, naming why', () => {
   expect(decodeState(encodeState(emptyState()))).toEqual(emptyState());
-  expect(() => decodeState('{"schemaVersion":3,"version":0,"leases":[]}')).toThrow(/unknown schemaVersion 3 \(this jitp reads 1 and 2\)/);
+  expect(() => decodeState('{"schemaVersion":3,"version":0,"leases":[]}')).toThrow(
+    /unknown schemaVersion 3 \(this jitp reads 1 and 2\)/,
+  );
   expect(() => decodeState('{"schemaVersion":1,"version":-1,"leases":[]}')).toThrow(/version/);
-  expect(() => decodeState('{"schemaVersion":2,"version":1,"leases":[],"leaseCommits":{"a":"HEAD"}}')).toThrow(/leaseCommits\["a"\] is not a commit id/);
+  expect(() => decodeState('{"schemaVersion":2,"version":1,"leases":[],"leaseCommits":{"a":"HEAD"}}')).toThrow(
+    /leaseCommits\["a"\] is not a commit id/,
+  );
   expect(() => decodeState('{"schemaVersion":1,"version":1,"leases":[{"issueId":1}]}')).toThrow(/malformed lease/);
   expect(() => decodeState('{"schemaVersion":1,')).toThrow();
 });
 
 test('leaseDiff: unchanged leases keep their ref, changed ones get a commit, vanished ones are deleted', () => {
-  const l = (issueId: string, token: number) => ({ id: `L-${issueId}`, issueId, agentId: 'agent:a', token, paths: [] }) as unknown as Lease;
+  const l = (issueId: string, token: number) =>
+    ({ id: `L-${issueId}`, issueId, agentId: 'agent:a', token, paths: [] }) as unknown as Lease;
   const d = leaseDiff([l('a', 1), l('b', 2), l('c', 3)], [l('a', 1), l('b', 4), l('d', 5)]);
   expect(d.upsert.map((x) => x.issueId)).toEqual(['b', 'd']);
   expect(d.remove).toEqual(['c']);

@@ -35,12 +35,15 @@ test('a newer version replaces, an older one never does, the same one refreshes 
   expect(readdirSync(dir)).toEqual(['remote-origin.json']); // no temp files left behind
 });
 
-test.each([['not json {'], ['{"schemaVersion":9}'], ['null'], ['{"schemaVersion":1,"backend":"remote","leases":{}}']])('unreadable mirror %j reads as absent (callers refetch)', (text) => {
-  writeFileSync(mirrorPath(dir, 'origin'), text);
-  expect(readMirror(dir, 'origin')).toBeUndefined();
-  writeMirror(dir, m(1)); // and is replaced by the next write
-  expect(readMirror(dir, 'origin')!.version).toBe(1);
-});
+test.each([['not json {'], ['{"schemaVersion":9}'], ['null'], ['{"schemaVersion":1,"backend":"remote","leases":{}}']])(
+  'unreadable mirror %j reads as absent (callers refetch)',
+  (text) => {
+    writeFileSync(mirrorPath(dir, 'origin'), text);
+    expect(readMirror(dir, 'origin')).toBeUndefined();
+    writeMirror(dir, m(1)); // and is replaced by the next write
+    expect(readMirror(dir, 'origin')!.version).toBe(1);
+  },
+);
 
 test('age is measured from fetchedAt; an unparsable time is infinitely old', () => {
   expect(mirrorAgeSecs(m(1, '2026-01-01T00:00:00.000Z'), Date.parse('2026-01-01T00:00:42.000Z'))).toBe(42);

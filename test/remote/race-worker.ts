@@ -17,12 +17,21 @@ const [clone, agent, roundsArg, mode] = process.argv.slice(2);
 if (mode === 'nocas') {
   // Control only: the same pushes with plain force, i.e. without the remote's compare-and-set.
   RemoteTransport.prototype.push = async function (updates) {
-    const r = await runGit(['push', '--force', '--no-verify', 'origin', ...updates.map((u) => (u.next ? `${u.next}:${u.ref}` : `:${u.ref}`))], {
-      cwd: clone!,
-      timeoutMs: 20_000,
-      what: 'push',
-      remote: 'origin',
-    });
+    const r = await runGit(
+      [
+        'push',
+        '--force',
+        '--no-verify',
+        'origin',
+        ...updates.map((u) => (u.next ? `${u.next}:${u.ref}` : `:${u.ref}`)),
+      ],
+      {
+        cwd: clone!,
+        timeoutMs: 20_000,
+        what: 'push',
+        remote: 'origin',
+      },
+    );
     return r.code === 0 ? { ok: true } : { ok: false, conflict: [] };
   };
 }

@@ -11,7 +11,11 @@ import { installTxLog, readTxLog, stateReader } from './txlog.js';
 import { makeWorld, type World } from './world.js';
 
 const run = promisify(execFile);
-const [CLONES, PROCS, ROUNDS] = (process.env.JITP_REMOTE_RACE ?? '3,4,12').split(',').map(Number) as [number, number, number];
+const [CLONES, PROCS, ROUNDS] = (process.env.JITP_REMOTE_RACE ?? '3,4,12').split(',').map(Number) as [
+  number,
+  number,
+  number,
+];
 
 let w: World | undefined;
 let log = '';
@@ -25,12 +29,29 @@ async function race(mode: 'cas' | 'nocas', rounds = ROUNDS): Promise<RaceLine[]>
   for (let c = 0; c < CLONES; c++)
     for (let p = 0; p < PROCS; p++)
       jobs.push(
-        run(process.execPath, ['--import', 'tsx', join(ROOT, 'test/remote/race-worker.ts'), w.clones[c]!, `agent:m${c}-p${p}`, String(rounds), mode], {
-          cwd: ROOT,
-          timeout: 240_000,
-        }),
+        run(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            join(ROOT, 'test/remote/race-worker.ts'),
+            w.clones[c]!,
+            `agent:m${c}-p${p}`,
+            String(rounds),
+            mode,
+          ],
+          {
+            cwd: ROOT,
+            timeout: 240_000,
+          },
+        ),
       );
-  return (await Promise.all(jobs)).flatMap((r) => r.stdout.trim().split('\n').map((l) => JSON.parse(l) as RaceLine));
+  return (await Promise.all(jobs)).flatMap((r) =>
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RaceLine),
+  );
 }
 
 test(`${CLONES} clones x ${PROCS} processes x ${ROUNDS} rounds: one winner each time, no lost update`, async () => {

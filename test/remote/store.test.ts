@@ -70,13 +70,20 @@ test('an expired lease is taken over by CAS; the old holder has lost it', async 
   expect(taken.token).toBeGreaterThan(old.token);
   // The lease ref points at the commit that wrote bob's lease (its state holds the record).
   const atRef = remoteState(w.bare, leaseRef('issue-1'));
-  expect(atRef.leases.map((l: { issueId: string; agentId: string }) => [l.issueId, l.agentId])).toEqual([['issue-1', 'agent:bob']]);
+  expect(atRef.leases.map((l: { issueId: string; agentId: string }) => [l.issueId, l.agentId])).toEqual([
+    ['issue-1', 'agent:bob'],
+  ]);
   const lost = await failure(a.renew({ issueId: 'issue-1', agentId: 'agent:alice', token: old.token }));
   expect(lost.code).toBe('E_LEASE_LOST');
   expect(lost.exitCode).toBe(6);
-  expect((await failure(a.release({ issueId: 'issue-1', agentId: 'agent:alice', token: old.token }))).code).toBe('E_LEASE_LOST');
+  expect((await failure(a.release({ issueId: 'issue-1', agentId: 'agent:alice', token: old.token }))).code).toBe(
+    'E_LEASE_LOST',
+  );
   // The takeover is in b's local event log.
-  const events = readFileSync(eventsPath(storeDirOf(discoverRepo(w.clones[1]!)!), 'origin'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const events = readFileSync(eventsPath(storeDirOf(discoverRepo(w.clones[1]!)!), 'origin'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(events.find((x) => x.type === 'acquire')?.takeoverOf).toBe(old.id);
 });
 
@@ -88,7 +95,9 @@ test('renew, extend, evict and release all round-trip through the remote', async
   expect(r.ttlSecs).toBe(600);
   const x = await a.extend({ issueId: 'issue-1', agentId: 'agent:alice', token: l.token }, ['src/b.ts']);
   expect(x.paths).toEqual(['src/a.ts', 'src/b.ts']);
-  expect((await failure(b.acquire({ issueId: 'issue-2', agentId: 'agent:bob', paths: ['src/b.ts'] }))).code).toBe('E_HELD');
+  expect((await failure(b.acquire({ issueId: 'issue-2', agentId: 'agent:bob', paths: ['src/b.ts'] }))).code).toBe(
+    'E_HELD',
+  );
   await b.acquire({ issueId: 'issue-2', agentId: 'agent:bob', paths: ['docs/x.md'] });
   expect((await failure(a.extend({ issueId: 'issue-1', agentId: 'agent:alice' }, ['docs/*.md']))).code).toBe('E_HELD');
   await b.evict(l.id, 'agent:admin', 'left for the day');
@@ -146,15 +155,42 @@ test('a remote written by format 1 (jitp before the removal-only push) is read a
   const c0 = w.clones[0]!;
   const o = new ObjectWriter(discoverRepo(c0)!.commonDir);
   const when = new Date();
-  const lease = { id: 'L-old1', issueId: 'issue-1', agentId: 'agent:alice', worktree: null, branch: null, paths: ['src/**'], ttlSecs: 600, acquiredAt: when.toISOString(), renewedAt: when.toISOString(), expiresAt: new Date(when.getTime() + 600_000).toISOString(), token: 1, host: 'old' };
+  const lease = {
+    id: 'L-old1',
+    issueId: 'issue-1',
+    agentId: 'agent:alice',
+    worktree: null,
+    branch: null,
+    paths: ['src/**'],
+    ttlSecs: 600,
+    acquiredAt: when.toISOString(),
+    renewedAt: when.toISOString(),
+    expiresAt: new Date(when.getTime() + 600_000).toISOString(),
+    token: 1,
+    host: 'old',
+  };
   const who = 'jit-parallel <jitp@old>';
-  const lc = o.commit({ tree: o.tree({ 'lease.json': { type: 'blob', id: o.blob(JSON.stringify(lease)) } }), parents: [], who, when, message: 'lease' });
+  const lc = o.commit({
+    tree: o.tree({ 'lease.json': { type: 'blob', id: o.blob(JSON.stringify(lease)) } }),
+    parents: [],
+    who,
+    when,
+    message: 'lease',
+  });
   const state = { schemaVersion: 1, version: 1, leases: [lease], leaseCommits: { 'issue-1': lc } };
-  const ic = o.commit({ tree: o.tree({ 'state.json': { type: 'blob', id: o.blob(JSON.stringify(state)) } }), parents: [], who, when, message: 'jit-parallel v1' });
+  const ic = o.commit({
+    tree: o.tree({ 'state.json': { type: 'blob', id: o.blob(JSON.stringify(state)) } }),
+    parents: [],
+    who,
+    when,
+    message: 'jit-parallel v1',
+  });
   git(c0, 'push', '-q', '--atomic', 'origin', `${ic}:${INDEX_REF}`, `${lc}:${leaseRef('issue-1')}`);
   const b = store(1);
   expect((await b.sync()).leases.map((l) => l.id)).toEqual(['L-old1']);
-  expect((await failure(b.acquire({ issueId: 'issue-2', agentId: 'agent:bob', paths: ['src/x.ts'] }))).code).toBe('E_HELD');
+  expect((await failure(b.acquire({ issueId: 'issue-2', agentId: 'agent:bob', paths: ['src/x.ts'] }))).code).toBe(
+    'E_HELD',
+  );
   await b.acquire({ issueId: 'issue-2', agentId: 'agent:bob', paths: ['docs/**'] });
   const v2 = remoteState(w.bare, INDEX_REF);
   expect(v2).toMatchObject({ schemaVersion: 2, version: 2, leaseCommits: { 'issue-1': lc } });
@@ -183,5 +219,8 @@ test('an acquire that sweeps an expired lease while its holder releases it is a 
   const got = await b.acquire({ issueId: 'issue-b', agentId: 'agent:bob', paths: ['src/x.ts'] });
   expect(got.agentId).toBe('agent:bob');
   expect(b.engine.lastStats.attempts).toBe(3);
-  expect(git(w.bare, 'for-each-ref', '--format=%(refname)', 'refs/jit-parallel/leases/').split('\n').sort()).toEqual([leaseRef('issue-b'), leaseRef('issue-z')]);
+  expect(git(w.bare, 'for-each-ref', '--format=%(refname)', 'refs/jit-parallel/leases/').split('\n').sort()).toEqual([
+    leaseRef('issue-b'),
+    leaseRef('issue-z'),
+  ]);
 });

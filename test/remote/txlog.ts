@@ -55,7 +55,9 @@ const ZERO = /^0+$/;
  */
 export function readTxLog(log: string): Tx[] {
   if (!existsSync(log)) return [];
-  const records = readFileSync(log, 'utf8').split('\n.\n').filter((r) => r.trim());
+  const records = readFileSync(log, 'utf8')
+    .split('\n.\n')
+    .filter((r) => r.trim());
   const open = new Map<string, number>();
   const order: Array<{ tx: Tx; done?: 'committed' | 'aborted' }> = [];
   for (const r of records) {
@@ -83,12 +85,18 @@ export function readTxLog(log: string): Tx[] {
 }
 
 /** Reads the lease state a commit carries in the bare repository, with a cache (commits never change). */
-export function stateReader(bare: string): (commit: string) => { version: number; leases: Array<{ id: string; issueId: string; paths: string[]; token: number; bindSecret?: string }>; leaseCommits: Record<string, string> } {
+export function stateReader(bare: string): (commit: string) => {
+  version: number;
+  leases: Array<{ id: string; issueId: string; paths: string[]; token: number; bindSecret?: string }>;
+  leaseCommits: Record<string, string>;
+} {
   const cache = new Map<string, ReturnType<ReturnType<typeof stateReader>>>();
   return (commit) => {
     let s = cache.get(commit);
     if (!s) {
-      s = JSON.parse(stateTextOf(execFileSync('git', ['cat-file', 'commit', commit], { cwd: bare, encoding: 'utf8' })) ?? 'null');
+      s = JSON.parse(
+        stateTextOf(execFileSync('git', ['cat-file', 'commit', commit], { cwd: bare, encoding: 'utf8' })) ?? 'null',
+      );
       cache.set(commit, s!);
     }
     return s!;

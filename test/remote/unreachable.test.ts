@@ -16,9 +16,20 @@ afterEach(() => w.cleanup());
 
 const engine = (clone: string, remote: string, timeoutMs: number) => {
   const loc = discoverRepo(clone)!;
-  return new RemoteEngine({ cwd: clone, commonDir: loc.commonDir, storeDir: storeDirOf(loc), remote, timeoutMs, maxAgeSecs: 60 });
+  return new RemoteEngine({
+    cwd: clone,
+    commonDir: loc.commonDir,
+    storeDir: storeDirOf(loc),
+    remote,
+    timeoutMs,
+    maxAgeSecs: 60,
+  });
 };
-const touch: Transition<null> = (snap) => ({ next: { ...snap, version: snap.version + 1 }, result: null, summary: 'touch' });
+const touch: Transition<null> = (snap) => ({
+  next: { ...snap, version: snap.version + 1 },
+  result: null,
+  summary: 'touch',
+});
 
 async function failure(p: Promise<unknown>): Promise<JitpError> {
   try {
@@ -97,7 +108,10 @@ test('an index ref that is not ours: E_REMOTE_CORRUPT, exit 5, saying how to res
 
 test('a remote that refuses refs outside branches: E_REMOTE_REJECTED naming the namespace', async () => {
   const hook = join(w.bare, 'hooks', 'pre-receive');
-  writeFileSync(hook, '#!/bin/sh\nwhile read old new ref; do case "$ref" in refs/heads/*|refs/tags/*) ;; *) echo "custom refs are not allowed: $ref" >&2; exit 1;; esac; done\n');
+  writeFileSync(
+    hook,
+    '#!/bin/sh\nwhile read old new ref; do case "$ref" in refs/heads/*|refs/tags/*) ;; *) echo "custom refs are not allowed: $ref" >&2; exit 1;; esac; done\n',
+  );
   chmodSync(hook, 0o755);
   const e = await failure(engine(w.clones[0]!, 'origin', 5000).mutate(touch));
   expect(e.code).toBe('E_REMOTE_REJECTED');

@@ -35,7 +35,11 @@ test('mirrors of odd remote names are found and merged with local leases, with t
 
 test('refreshInBackground returns at once and the mirror appears shortly after', async () => {
   const [a, b] = w.clones as [string, string];
-  await new RemoteLeaseStore({ loc: discoverRepo(a)!, remote: 'origin' }).acquire({ issueId: 'i', agentId: 'agent:a', paths: [] });
+  await new RemoteLeaseStore({ loc: discoverRepo(a)!, remote: 'origin' }).acquire({
+    issueId: 'i',
+    agentId: 'agent:a',
+    paths: [],
+  });
   const dir = storeDirOf(discoverRepo(b)!);
   expect(existsSync(join(dir, 'remote-origin.json'))).toBe(false);
   const t0 = Date.now();
@@ -50,7 +54,13 @@ test('linked worktrees of one clone share one mirror', async () => {
   const linked = join(w.base, 'linked');
   git(clone, 'worktree', 'add', '-q', '-b', 'wt', linked);
   const fromLinked = new RemoteLeaseStore({ loc: discoverRepo(linked)!, remote: 'origin' });
-  const l = await fromLinked.acquire({ issueId: 'i', agentId: 'agent:a', paths: ['src/**'], worktree: linked, branch: 'wt' });
+  const l = await fromLinked.acquire({
+    issueId: 'i',
+    agentId: 'agent:a',
+    paths: ['src/**'],
+    worktree: linked,
+    branch: 'wt',
+  });
   const main = storeDirOf(discoverRepo(clone)!);
   expect(storeDirOf(discoverRepo(linked)!)).toBe(main);
   const m = readMirror(main, 'origin')!;
@@ -70,5 +80,7 @@ test('openConfiguredStore follows config `remote`', async () => {
   const r = openConfiguredStore(loc, { ...base, remote: 'origin' });
   expect(r).toBeInstanceOf(RemoteLeaseStore);
   await r.acquire({ issueId: 'i', agentId: 'agent:a', paths: [] });
-  expect(git(w.bare, 'for-each-ref', '--format=%(refname)', 'refs/jit-parallel/leases/')).toBe('refs/jit-parallel/leases/i');
+  expect(git(w.bare, 'for-each-ref', '--format=%(refname)', 'refs/jit-parallel/leases/')).toBe(
+    'refs/jit-parallel/leases/i',
+  );
 });

@@ -31,7 +31,10 @@ export function makeWorld(nClones: number): World {
 }
 
 /** The lease state an index commit carries (its message's JSON paragraph), read in the bare repository itself. */
-export function remoteState(bare: string, ref: string): { schemaVersion: number; version: number; leases: Lease[]; leaseCommits: Record<string, string> } {
+export function remoteState(
+  bare: string,
+  ref: string,
+): { schemaVersion: number; version: number; leases: Lease[]; leaseCommits: Record<string, string> } {
   const text = stateTextOf(git(bare, 'cat-file', 'commit', ref));
   if (!text) throw new Error(`${ref} carries no lease state`);
   return JSON.parse(text);

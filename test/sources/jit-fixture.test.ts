@@ -32,7 +32,9 @@ describe('jit reader on the real store', () => {
   it('finds the 5 ready, unblocked issues', () => {
     const { issues } = readJitStore(repo.root);
     const byId = new Map(issues.map((i) => [i.id, i]));
-    const ready = issues.filter((i) => i.state === 'ready' && i.dependencies.every((d) => isTerminal(byId.get(d)!.state)));
+    const ready = issues.filter(
+      (i) => i.state === 'ready' && i.dependencies.every((d) => isTerminal(byId.get(d)!.state)),
+    );
     expect(ready.map((i) => i.shortId).sort()).toEqual(['2821e177', '94f873c8', 'a4e3cfb0', 'f16cfe8c', 'f847df3f']);
   });
 
@@ -41,7 +43,10 @@ describe('jit reader on the real store', () => {
     const full = src.get('003f9f83-4e8a-4a5f-8e48-44f6f48a7c17');
     expect(src.get('003f').id).toBe(full.id);
     expect(src.get('003F9F83').id).toBe(full.id);
-    expect(full.documents[0]).toEqual({ path: 'dev/studies/short-hash-implementation-plan.md', label: 'Implementation Plan' });
+    expect(full.documents[0]).toEqual({
+      path: 'dev/studies/short-hash-implementation-plan.md',
+      label: 'Implementation Plan',
+    });
     expect(() => src.get('003')).toThrow(/expected a uuid or a prefix of 4\+ hex/);
     expect(() => src.get('ffffffff')).toThrow(/no jit issue matches/);
   });
@@ -57,13 +62,26 @@ describe('jit reader on the real store', () => {
     const r = makeRepo();
     try {
       cpSync(JIT_FIXTURE, join(r.root, '.jit'), { recursive: true });
-      writeFileSync(join(r.root, '.jit/issues/aaaaaaaa-0000-4000-8000-000000000000.json'), '{\n  "id": "aaaaaaaa-0000-4000-8000-000000000000",\n  "title": oops\n}');
-      writeFileSync(join(r.root, '.jit/issues/bbbbbbbb-0000-4000-8000-000000000000.json'), JSON.stringify({ id: 'bbbbbbbb-0000-4000-8000-000000000000', title: 'x', state: 'weird', extra: { a: 1 } }));
+      writeFileSync(
+        join(r.root, '.jit/issues/aaaaaaaa-0000-4000-8000-000000000000.json'),
+        '{\n  "id": "aaaaaaaa-0000-4000-8000-000000000000",\n  "title": oops\n}',
+      );
+      writeFileSync(
+        join(r.root, '.jit/issues/bbbbbbbb-0000-4000-8000-000000000000.json'),
+        JSON.stringify({ id: 'bbbbbbbb-0000-4000-8000-000000000000', title: 'x', state: 'weird', extra: { a: 1 } }),
+      );
       const { issues, problems } = readJitStore(r.root);
       expect(issues).toHaveLength(374);
       expect(problems).toHaveLength(2);
-      expect(problems[0]).toMatchObject({ file: '.jit/issues/aaaaaaaa-0000-4000-8000-000000000000.json', line: 3, loaded: false });
-      expect(problems[1]).toMatchObject({ file: '.jit/issues/bbbbbbbb-0000-4000-8000-000000000000.json', loaded: true });
+      expect(problems[0]).toMatchObject({
+        file: '.jit/issues/aaaaaaaa-0000-4000-8000-000000000000.json',
+        line: 3,
+        loaded: false,
+      });
+      expect(problems[1]).toMatchObject({
+        file: '.jit/issues/bbbbbbbb-0000-4000-8000-000000000000.json',
+        loaded: true,
+      });
       expect(problems[1]!.message).toMatch(/unknown "state" "weird"/);
     } finally {
       r.cleanup();

@@ -8,7 +8,8 @@ import { openIssueSource } from '../../src/sources/detect.js';
 import type { Issue } from '../../src/sources/types.js';
 import { makeRepo } from '../support/git.js';
 
-const map = (data: Record<string, unknown>, body = '') => mapTask({ fallbackId: 'stem', data, body, file: 't.md', source: 'tasks' });
+const map = (data: Record<string, unknown>, body = '') =>
+  mapTask({ fallbackId: 'stem', data, body, file: 't.md', source: 'tasks' });
 
 describe('task front matter', () => {
   it.each([
@@ -30,8 +31,18 @@ describe('task front matter', () => {
     ]);
   });
   it('maps fields; id from the file stem, title from the first heading', () => {
-    const r = map({ depends_on: 'a, b', files: ['src/x.ts', 3], risk: 'red' }, '# Do the thing\n\n- [ ] one\n- [x] two\n');
-    expect(r.issue).toMatchObject({ id: 'stem', title: 'Do the thing', dependencies: ['a', 'b'], declaredFiles: ['src/x.ts'], declaredRisk: 'RED', acceptanceCriteria: ['one', 'two'] });
+    const r = map(
+      { depends_on: 'a, b', files: ['src/x.ts', 3], risk: 'red' },
+      '# Do the thing\n\n- [ ] one\n- [x] two\n',
+    );
+    expect(r.issue).toMatchObject({
+      id: 'stem',
+      title: 'Do the thing',
+      dependencies: ['a', 'b'],
+      declaredFiles: ['src/x.ts'],
+      declaredRisk: 'RED',
+      acceptanceCriteria: ['one', 'two'],
+    });
     expect(r.problems[0]!.message).toMatch(/not strings/);
   });
   it.each([['has space'], ['a/b'], ['..'], ['x'.repeat(200)], ['tab\there']])('refuses id %j', (id) => {
@@ -55,7 +66,13 @@ describe('acceptance criteria', () => {
 
 describe('batch lists', () => {
   it('YAML list, {tasks}, strings, JSON; bad entries reported', () => {
-    expect(parseBatchList('- title: A\n  instructions: do a\n- B plain\n', 'b.yaml').issues.map((i) => [i.id, i.title, i.description])).toEqual([
+    expect(
+      parseBatchList('- title: A\n  instructions: do a\n- B plain\n', 'b.yaml').issues.map((i) => [
+        i.id,
+        i.title,
+        i.description,
+      ]),
+    ).toEqual([
       ['t1', 'A', 'do a'],
       ['t2', 'B plain', 'B plain'],
     ]);
@@ -68,8 +85,16 @@ describe('batch lists', () => {
 });
 
 describe('availability', () => {
-  const mk = (id: string, state: Issue['state'], dependencies: string[] = []) => map({ id, state: state === 'in_progress' ? 'wip' : state, depends_on: dependencies }).issue!;
-  const issues = [mk('a', 'ready'), mk('b', 'done'), mk('c', 'ready', ['b']), mk('d', 'ready', ['a']), mk('e', 'backlog'), mk('f', 'ready', ['zz'])];
+  const mk = (id: string, state: Issue['state'], dependencies: string[] = []) =>
+    map({ id, state: state === 'in_progress' ? 'wip' : state, depends_on: dependencies }).issue!;
+  const issues = [
+    mk('a', 'ready'),
+    mk('b', 'done'),
+    mk('c', 'ready', ['b']),
+    mk('d', 'ready', ['a']),
+    mk('e', 'backlog'),
+    mk('f', 'ready', ['zz']),
+  ];
   const byId = new Map(issues.map((i) => [i.id, i]));
   it.each([
     ['a', true, undefined],
@@ -83,7 +108,11 @@ describe('availability', () => {
     expect([a.available, a.reason]).toEqual([available, reason]);
   });
   it('a live hold', () => {
-    const a = availabilityOf(byId.get('a')!, byId, new Map([['a', { issueId: 'a', agentId: 'agent:x', expiresAt: '2030-01-01T00:00:00Z' }]]));
+    const a = availabilityOf(
+      byId.get('a')!,
+      byId,
+      new Map([['a', { issueId: 'a', agentId: 'agent:x', expiresAt: '2030-01-01T00:00:00Z' }]]),
+    );
     expect(a.reason).toBe('held by agent:x until 2030-01-01T00:00:00Z');
   });
 });
@@ -92,10 +121,18 @@ describe('source detection', () => {
   it('auto picks tasks without .jit; config errors are clear', () => {
     const repo = makeRepo();
     try {
-      expect(openIssueSource({ root: repo.root, config: { source: 'auto', tasksDir: '.jit-parallel/tasks' } }).kind).toBe('tasks');
-      expect(openIssueSource({ root: repo.root, config: { source: 'auto', tasksDir: '.jit-parallel/tasks' } }).list()).toEqual([]);
-      expect(() => openIssueSource({ root: repo.root, config: { source: 'jit', tasksDir: 'x' } })).toThrow(/source: jit/);
-      expect(() => openIssueSource({ root: repo.root, config: { source: 'tasks', tasksDir: '../elsewhere' } })).toThrow(/inside the repository/);
+      expect(
+        openIssueSource({ root: repo.root, config: { source: 'auto', tasksDir: '.jit-parallel/tasks' } }).kind,
+      ).toBe('tasks');
+      expect(
+        openIssueSource({ root: repo.root, config: { source: 'auto', tasksDir: '.jit-parallel/tasks' } }).list(),
+      ).toEqual([]);
+      expect(() => openIssueSource({ root: repo.root, config: { source: 'jit', tasksDir: 'x' } })).toThrow(
+        /source: jit/,
+      );
+      expect(() => openIssueSource({ root: repo.root, config: { source: 'tasks', tasksDir: '../elsewhere' } })).toThrow(
+        /inside the repository/,
+      );
       repo.write('.jit/issues/.keep', '');
       expect(openIssueSource({ root: repo.root, config: { source: 'auto', tasksDir: 'x' } }).kind).toBe('jit');
     } finally {

@@ -31,21 +31,54 @@ function repo(files?: Record<string, string>): TempRepo {
   return r;
 }
 
-const FIXTURE = [JIT_FIXTURE, resolve(JIT_FIXTURE, '../../../../../shared/fixtures/jit-real/.jit')].find((p) => existsSync(p)) ?? JIT_FIXTURE;
+const FIXTURE =
+  [JIT_FIXTURE, resolve(JIT_FIXTURE, '../../../../../shared/fixtures/jit-real/.jit')].find((p) => existsSync(p)) ??
+  JIT_FIXTURE;
 
 describe('jitp claim (CLI)', () => {
   it('acquire / list / status / renew / extend / release with documented JSON shapes', async () => {
     const r = repo();
-    const a = await jitp(r.root, ['claim', 'acquire', 'T-1', '--paths', 'src/auth/,docs/*.md', '--ttl', '10m', '--json']);
+    const a = await jitp(r.root, [
+      'claim',
+      'acquire',
+      'T-1',
+      '--paths',
+      'src/auth/,docs/*.md',
+      '--ttl',
+      '10m',
+      '--json',
+    ]);
     expect(a.code).toBe(0);
     const lease = a.json().lease;
-    expect(lease).toMatchObject({ issueId: 'T-1', agentId: 'agent:alice', paths: ['src/auth/**', 'docs/*.md'], ttlSecs: 600, token: 1, live: true, worktree: null, branch: 'main' });
+    expect(lease).toMatchObject({
+      issueId: 'T-1',
+      agentId: 'agent:alice',
+      paths: ['src/auth/**', 'docs/*.md'],
+      ttlSecs: 600,
+      token: 1,
+      live: true,
+      worktree: null,
+      branch: 'main',
+    });
     expect(lease.bindSecret).toMatch(/^[0-9a-f]{32}$/);
     expect(lease.secondsLeft).toBeGreaterThan(590);
 
-    const held = await jitp(r.root, ['claim', 'acquire', 'T-2', '--paths', 'src/**/login.ts', '--agent', 'agent:bob', '--json']);
+    const held = await jitp(r.root, [
+      'claim',
+      'acquire',
+      'T-2',
+      '--paths',
+      'src/**/login.ts',
+      '--agent',
+      'agent:bob',
+      '--json',
+    ]);
     expect(held.code).toBe(3);
-    expect(held.json().error).toMatchObject({ code: 'E_HELD', exitCode: 3, details: { holder: { agentId: 'agent:alice', issueId: 'T-1', leaseId: lease.id } } });
+    expect(held.json().error).toMatchObject({
+      code: 'E_HELD',
+      exitCode: 3,
+      details: { holder: { agentId: 'agent:alice', issueId: 'T-1', leaseId: lease.id } },
+    });
     const heldText = await jitp(r.root, ['claim', 'acquire', 'T-1', '--agent', 'agent:bob']);
     expect(heldText.code).toBe(3);
     expect(heldText.stderr).toMatch(/issue T-1 held by agent:alice .*lease L-[0-9a-f]+.* until .*left/);
@@ -57,13 +90,18 @@ describe('jitp claim (CLI)', () => {
     const text = await jitp(r.root, ['claim', 'list']);
     expect(text.stdout).toMatch(/T-1 {2}agent:alice {2}token 1 {2}until .* \(9m5\ds left\)/);
 
-    expect((await jitp(r.root, ['claim', 'status', '--issue', 'T-1', '--json'])).json()).toMatchObject({ held: true, issue: 'T-1' });
+    expect((await jitp(r.root, ['claim', 'status', '--issue', 'T-1', '--json'])).json()).toMatchObject({
+      held: true,
+      issue: 'T-1',
+    });
     const free = await jitp(r.root, ['claim', 'status', '--issue', 'T-9', '--json']);
     expect(free.code).toBe(1);
     expect(free.json()).toMatchObject({ held: false, leases: [] });
     expect((await jitp(r.root, ['claim', 'status', '--agent', 'agent:bob', '--json'])).json().leases).toEqual([]);
 
-    expect((await jitp(r.root, ['claim', 'renew', 'T-1', '--token', '1', '--ttl', '1h', '--json'])).json().lease).toMatchObject({ token: 1, ttlSecs: 3600 });
+    expect(
+      (await jitp(r.root, ['claim', 'renew', 'T-1', '--token', '1', '--ttl', '1h', '--json'])).json().lease,
+    ).toMatchObject({ token: 1, ttlSecs: 3600 });
     expect((await jitp(r.root, ['claim', 'renew', 'T-1', '--token', '5'])).code).toBe(6);
     expect((await jitp(r.root, ['claim', 'renew', 'T-1', '--agent', 'agent:bob'])).code).toBe(6);
     const ext = await jitp(r.root, ['claim', 'extend', 'T-1', '--paths', 'lib/x.ts', '--json']);
@@ -74,14 +112,25 @@ describe('jitp claim (CLI)', () => {
     expect(rel.code).toBe(0);
     expect(rel.json().released.id).toBe(lease.id);
     expect((await jitp(r.root, ['claim', 'release', 'T-1'])).code).toBe(6);
-    expect((await jitp(r.root, ['claim', 'acquire', 'T-2', '--paths', 'src/**/login.ts', '--agent', 'agent:bob'])).code).toBe(0);
+    expect(
+      (await jitp(r.root, ['claim', 'acquire', 'T-2', '--paths', 'src/**/login.ts', '--agent', 'agent:bob'])).code,
+    ).toBe(0);
   });
 
   it('evict is recorded with who and why; the evicted holder loses its lease (exit 6)', async () => {
     const r = repo();
     const id = (await jitp(r.root, ['claim', 'acquire', 'T-1', '--json'])).json().lease.id;
     expect((await jitp(r.root, ['claim', 'evict', id])).code).toBe(2);
-    const ev = await jitp(r.root, ['claim', 'evict', id, '--reason', 'agent crashed', '--agent', 'agent:admin', '--json']);
+    const ev = await jitp(r.root, [
+      'claim',
+      'evict',
+      id,
+      '--reason',
+      'agent crashed',
+      '--agent',
+      'agent:admin',
+      '--json',
+    ]);
     expect(ev.json()).toMatchObject({ evicted: { id }, by: 'agent:admin', reason: 'agent crashed' });
     expect((await jitp(r.root, ['claim', 'evict', id, '--reason', 'again', '--json'])).code).toBe(4);
     expect((await jitp(r.root, ['claim', 'release', 'T-1'])).code).toBe(6);
@@ -103,7 +152,9 @@ describe('jitp claim (CLI)', () => {
   it('jit store: unique prefixes resolve to the full uuid; ambiguous and unknown are exit 4', async () => {
     const r = repo();
     cpSync(FIXTURE, join(r.root, '.jit'), { recursive: true });
-    const ids = readdirSync(join(r.root, '.jit/issues')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+    const ids = readdirSync(join(r.root, '.jit/issues'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -5));
     const target = ids[0]!;
     const a = await jitp(r.root, ['claim', 'acquire', target.slice(0, 8), '--json']);
     expect(a.code).toBe(0);
@@ -116,7 +167,10 @@ describe('jitp claim (CLI)', () => {
     writeFileSync(join(r.root, '.jit/issues/ffff0000-0000-4000-8000-000000000002.json'), '{}');
     const amb = await jitp(r.root, ['claim', 'acquire', 'ffff', '--json']);
     expect(amb.code).toBe(4);
-    expect(amb.json().error.details.candidates).toEqual(['ffff0000-0000-4000-8000-000000000001', 'ffff0000-0000-4000-8000-000000000002']);
+    expect(amb.json().error.details.candidates).toEqual([
+      'ffff0000-0000-4000-8000-000000000001',
+      'ffff0000-0000-4000-8000-000000000002',
+    ]);
     expect((await jitp(r.root, ['claim', 'acquire', 'eeee9999'])).code).toBe(4);
     expect((await jitp(r.root, ['claim', 'acquire', 'not-a-uuid'])).code).toBe(2);
   });
@@ -135,11 +189,31 @@ describe('jitp claim (CLI)', () => {
     expect(esc.code).toBe(2);
     expect(esc.stderr).toContain('escapes the repository');
     // From the main checkout, for another worktree: relative paths are relative to that worktree's top.
-    const other = await jitp(r.root, ['claim', 'acquire', 'T-4', '--worktree', wt2, '--paths', 'lib/z.ts', '--agent', 'agent:carol', '--json']);
+    const other = await jitp(r.root, [
+      'claim',
+      'acquire',
+      'T-4',
+      '--worktree',
+      wt2,
+      '--paths',
+      'lib/z.ts',
+      '--agent',
+      'agent:carol',
+      '--json',
+    ]);
     expect(other.json().lease).toMatchObject({ worktree: wt2, branch: 'feature-2', paths: ['lib/z.ts'] });
     // From a subfolder, relative paths are relative to it.
     mkdirSync(join(wt1, 'pkg', 'sub'), { recursive: true });
-    const sub = await jitp(join(wt1, 'pkg', 'sub'), ['claim', 'acquire', 'T-5', '--paths', 'x.ts,../y/*.ts', '--agent', 'agent:dave', '--json']);
+    const sub = await jitp(join(wt1, 'pkg', 'sub'), [
+      'claim',
+      'acquire',
+      'T-5',
+      '--paths',
+      'x.ts,../y/*.ts',
+      '--agent',
+      'agent:dave',
+      '--json',
+    ]);
     expect(sub.json().lease.paths).toEqual(['pkg/sub/x.ts', 'pkg/y/*.ts']);
   });
 
@@ -158,18 +232,31 @@ describe('jitp claim (CLI)', () => {
     expect(rep.code).toBe(0);
     expect(rep.json().repaired.join('\n')).toMatch(/rebuilt state\.json from 2 event\(s\)/);
     expect(readdirSync(dirname(state)).some((f) => f.startsWith('state.json.corrupt-'))).toBe(true);
-    expect((await jitp(r.root, ['claim', 'list', '--json'])).json().leases.map((x: { issueId: string }) => x.issueId)).toEqual(['T-1', 'T-2']);
+    expect(
+      (await jitp(r.root, ['claim', 'list', '--json'])).json().leases.map((x: { issueId: string }) => x.issueId),
+    ).toEqual(['T-1', 'T-2']);
   });
 
   it('doctor: a lock left by a dead process is reported and removed by --repair; temp files too', async () => {
     const r = repo();
     await jitp(r.root, ['claim', 'acquire', 'T-1']);
     const dir = join(r.root, '.git/jit-parallel');
-    writeFileSync(join(dir, 'lock'), JSON.stringify({ pid: 999_999_999, host: hostname(), nonce: 'dead', acquiredAt: new Date().toISOString() }));
+    writeFileSync(
+      join(dir, 'lock'),
+      JSON.stringify({ pid: 999_999_999, host: hostname(), nonce: 'dead', acquiredAt: new Date().toISOString() }),
+    );
     writeFileSync(join(dir, '.state.json.999999999.abcdef.tmp'), '{');
     const d = await jitp(r.root, ['doctor', '--json']);
     expect(d.code).toBe(1);
-    expect(d.json().checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'lock', status: 'problem', message: expect.stringContaining('pid 999999999 is dead') })]));
+    expect(d.json().checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'lock',
+          status: 'problem',
+          message: expect.stringContaining('pid 999999999 is dead'),
+        }),
+      ]),
+    );
     const rep = await jitp(r.root, ['doctor', '--repair']);
     expect(rep.code).toBe(0);
     expect(rep.stdout).toContain('removed stale lock');
@@ -191,7 +278,11 @@ describe('jitp claim (CLI)', () => {
 
   it('read-only store folder (bundle, as an unprivileged user): E_STORE exit 5, no partial files', () => {
     const r = repo();
-    const run1 = spawnSync(process.execPath, [DIST_JITP, 'claim', 'acquire', 'T-1'], { cwd: r.root, env: { ...process.env, JIT_AGENT_ID: 'agent:a' }, encoding: 'utf8' });
+    const run1 = spawnSync(process.execPath, [DIST_JITP, 'claim', 'acquire', 'T-1'], {
+      cwd: r.root,
+      env: { ...process.env, JIT_AGENT_ID: 'agent:a' },
+      encoding: 'utf8',
+    });
     expect(run1.status).toBe(0);
     const dir = join(r.root, '.git/jit-parallel');
     chmodSync(dir, 0o555);

@@ -22,7 +22,8 @@ beforeAll(async () => {
   base = tempDir('jitp-corrupt-');
   golden = join(base, 'golden');
   const s = new LocalLeaseStore({ storeDir: golden });
-  for (let i = 0; i < 6; i++) s.acquireSync({ issueId: `i${i}`, agentId: `agent:a${i % 2}`, paths: [`d${i}/**`], ttlSecs: 3600 });
+  for (let i = 0; i < 6; i++)
+    s.acquireSync({ issueId: `i${i}`, agentId: `agent:a${i % 2}`, paths: [`d${i}/**`], ttlSecs: 3600 });
   s.releaseSync({ issueId: 'i1', agentId: 'agent:a1' });
   s.extendSync({ issueId: 'i2', agentId: 'agent:a0' }, ['x/y']);
   const l = s.readSync().leases[0]!;
@@ -119,9 +120,21 @@ describe('damaged event log', () => {
         const bad = mutate(goldenLog, m);
         const r = parseLog(bad);
         const lines = bad.toString('utf8').split('\n');
-        const intact = goldenEvents.filter((e) => lines.slice(0, lines.length - 1).includes(JSON.stringify(Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'line' && k !== 'offset')))));
+        const intact = goldenEvents.filter((e) =>
+          lines
+            .slice(0, lines.length - 1)
+            .includes(
+              JSON.stringify(Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'line' && k !== 'offset'))),
+            ),
+        );
         // Every line of the original that survived whole is still read.
-        for (const e of intact) expect(r.events.some((x) => x.version === e.version && x.type === e.type && JSON.stringify(x.lease) === JSON.stringify(e.lease))).toBe(true);
+        for (const e of intact)
+          expect(
+            r.events.some(
+              (x) =>
+                x.version === e.version && x.type === e.type && JSON.stringify(x.lease) === JSON.stringify(e.lease),
+            ),
+          ).toBe(true);
         for (const b of r.bad) expect(b.line).toBeGreaterThan(0);
       }),
       { numRuns: 300 },
@@ -130,25 +143,37 @@ describe('damaged event log', () => {
 
   it('with state AND log damaged, repair rebuilds from every intact event; writers keep working', () => {
     fc.assert(
-      fc.property(fc.constantFrom('insert', 'truncate'), fc.nat(), fc.string({ minLength: 1, maxLength: 30 }), (kind, at, text) => {
-        const d = fresh();
-        const pos = at % goldenLog.length;
-        // Damage at a line boundary or inside a line: either way the surviving whole lines count.
-        const badLog = kind === 'insert' ? Buffer.concat([goldenLog.subarray(0, pos), Buffer.from(`${text.replace(/\n/g, '')}\n`), goldenLog.subarray(pos)]) : goldenLog.subarray(0, pos);
-        writeFileSync(join(d, 'events.jsonl'), badLog);
-        writeFileSync(join(d, 'state.json'), '{"garbage');
-        const rep = repair(d);
-        expect(rep.ok).toBe(true);
-        const want = replay(readLog(join(d, 'events.jsonl')).events);
-        expect(shape(readSnapshotSync(d))).toEqual(shape(want));
-        // The store accepts changes again and the log stays readable.
-        const s = new LocalLeaseStore({ storeDir: d });
-        s.acquireSync({ issueId: 'new', agentId: 'agent:z', paths: ['zzz/**'], ttlSecs: 60 });
-        const after = readLog(join(d, 'events.jsonl'));
-        expect(after.tornTail).toBeNull();
-        expect(after.events[after.events.length - 1]!.issueId).toBe('new');
-        rmSync(d, { recursive: true, force: true });
-      }),
+      fc.property(
+        fc.constantFrom('insert', 'truncate'),
+        fc.nat(),
+        fc.string({ minLength: 1, maxLength: 30 }),
+        (kind, at, text) => {
+          const d = fresh();
+          const pos = at % goldenLog.length;
+          // Damage at a line boundary or inside a line: either way the surviving whole lines count.
+          const badLog =
+            kind === 'insert'
+              ? Buffer.concat([
+                  goldenLog.subarray(0, pos),
+                  Buffer.from(`${text.replace(/\n/g, '')}\n`),
+                  goldenLog.subarray(pos),
+                ])
+              : goldenLog.subarray(0, pos);
+          writeFileSync(join(d, 'events.jsonl'), badLog);
+          writeFileSync(join(d, 'state.json'), '{"garbage');
+          const rep = repair(d);
+          expect(rep.ok).toBe(true);
+          const want = replay(readLog(join(d, 'events.jsonl')).events);
+          expect(shape(readSnapshotSync(d))).toEqual(shape(want));
+          // The store accepts changes again and the log stays readable.
+          const s = new LocalLeaseStore({ storeDir: d });
+          s.acquireSync({ issueId: 'new', agentId: 'agent:z', paths: ['zzz/**'], ttlSecs: 60 });
+          const after = readLog(join(d, 'events.jsonl'));
+          expect(after.tornTail).toBeNull();
+          expect(after.events[after.events.length - 1]!.issueId).toBe('new');
+          rmSync(d, { recursive: true, force: true });
+        },
+      ),
       { numRuns: 60 },
     );
   });

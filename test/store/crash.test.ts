@@ -22,7 +22,10 @@ function jitp(cwd: string, args: string[], env: Record<string, string> = {}) {
   });
 }
 
-const shape = (s: StoreSnapshot) => ({ version: s.version, leases: s.leases.map((l) => `${l.issueId}/${l.agentId}/${l.token}`).sort() });
+const shape = (s: StoreSnapshot) => ({
+  version: s.version,
+  leases: s.leases.map((l) => `${l.issueId}/${l.agentId}/${l.token}`).sort(),
+});
 
 // Steps before the rename leave the old state; the rename is the commit point.
 const COMMITTED: Record<CrashStep, boolean> = {
@@ -36,43 +39,55 @@ const COMMITTED: Record<CrashStep, boolean> = {
 };
 
 describe('SIGKILL at each step of a state change', () => {
-  it.each(CRASH_STEPS)('step %s, 20 times: state exactly before or after; next op succeeds', (step) => {
-    const repo = makeRepo();
-    repos.push(repo);
-    const dir = join(repo.root, '.git', 'jit-parallel');
-    expect(jitp(repo.root, ['claim', 'acquire', 'base', '--paths', 'base/**']).status).toBe(0);
-    for (let k = 0; k < 20; k++) {
-      const issue = `iss-${k >> 1}`;
-      const args = k % 2 === 0 ? ['claim', 'acquire', issue, '--paths', `dir${k >> 1}/**`] : ['claim', 'release', issue];
-      const before = readSnapshotSync(dir);
-      const crashed = jitp(repo.root, args, { JITP_CRASH_AT: step });
-      expect(crashed.signal).toBe('SIGKILL');
-      const after = readSnapshotSync(dir);
-      const expectedAfter = {
-        version: before.version + 1,
-        leases: (k % 2 === 0 ? [...before.leases.map((l) => `${l.issueId}/${l.agentId}/${l.token}`), `${issue}/agent:crash/${before.version + 1}`] : before.leases.filter((l) => l.issueId !== issue).map((l) => `${l.issueId}/${l.agentId}/${l.token}`)).sort(),
-      };
-      expect(shape(after)).toEqual(COMMITTED[step] ? expectedAfter : shape(before));
-      if (!COMMITTED[step]) expect(after).toEqual(before);
-      // The next operation (the same change, retried) succeeds past the dead process's lock.
-      const retry = jitp(repo.root, args);
-      if (COMMITTED[step] && k % 2 === 1) {
-        expect(retry.status).toBe(6); // already released by the killed process
-      } else {
-        expect(retry.stderr).toBe('');
-        expect(retry.status).toBe(0);
+  it.each(CRASH_STEPS)(
+    'step %s, 20 times: state exactly before or after; next op succeeds',
+    (step) => {
+      const repo = makeRepo();
+      repos.push(repo);
+      const dir = join(repo.root, '.git', 'jit-parallel');
+      expect(jitp(repo.root, ['claim', 'acquire', 'base', '--paths', 'base/**']).status).toBe(0);
+      for (let k = 0; k < 20; k++) {
+        const issue = `iss-${k >> 1}`;
+        const args =
+          k % 2 === 0 ? ['claim', 'acquire', issue, '--paths', `dir${k >> 1}/**`] : ['claim', 'release', issue];
+        const before = readSnapshotSync(dir);
+        const crashed = jitp(repo.root, args, { JITP_CRASH_AT: step });
+        expect(crashed.signal).toBe('SIGKILL');
+        const after = readSnapshotSync(dir);
+        const expectedAfter = {
+          version: before.version + 1,
+          leases: (k % 2 === 0
+            ? [
+                ...before.leases.map((l) => `${l.issueId}/${l.agentId}/${l.token}`),
+                `${issue}/agent:crash/${before.version + 1}`,
+              ]
+            : before.leases.filter((l) => l.issueId !== issue).map((l) => `${l.issueId}/${l.agentId}/${l.token}`)
+          ).sort(),
+        };
+        expect(shape(after)).toEqual(COMMITTED[step] ? expectedAfter : shape(before));
+        if (!COMMITTED[step]) expect(after).toEqual(before);
+        // The next operation (the same change, retried) succeeds past the dead process's lock.
+        const retry = jitp(repo.root, args);
+        if (COMMITTED[step] && k % 2 === 1) {
+          expect(retry.status).toBe(6); // already released by the killed process
+        } else {
+          expect(retry.stderr).toBe('');
+          expect(retry.status).toBe(0);
+        }
+        const final = readSnapshotSync(dir);
+        const want =
+          COMMITTED[step] && k % 2 === 0 ? { ...expectedAfter, version: expectedAfter.version + 1 } : expectedAfter;
+        expect(shape(final)).toEqual(want);
       }
-      const final = readSnapshotSync(dir);
-      const want = COMMITTED[step] && k % 2 === 0 ? { ...expectedAfter, version: expectedAfter.version + 1 } : expectedAfter;
-      expect(shape(final)).toEqual(want);
-    }
-    // The log, read back and replayed up to the commit, gives the state; doctor agrees.
-    const st = readSnapshotSync(dir);
-    const log = readLog(join(dir, 'events.jsonl'));
-    expect(log.bad).toEqual([]);
-    expect(shape(replay(log.events))).toEqual(shape(st));
-    const doc = jitp(repo.root, ['doctor', '--json']);
-    expect(doc.status).toBe(0);
-    expect(JSON.parse(doc.stdout).ok).toBe(true);
-  }, 120_000);
+      // The log, read back and replayed up to the commit, gives the state; doctor agrees.
+      const st = readSnapshotSync(dir);
+      const log = readLog(join(dir, 'events.jsonl'));
+      expect(log.bad).toEqual([]);
+      expect(shape(replay(log.events))).toEqual(shape(st));
+      const doc = jitp(repo.root, ['doctor', '--json']);
+      expect(doc.status).toBe(0);
+      expect(JSON.parse(doc.stdout).ok).toBe(true);
+    },
+    120_000,
+  );
 });

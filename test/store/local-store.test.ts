@@ -29,8 +29,17 @@ describe('local store', () => {
     const s2 = openLocalStore(discoverRepo(wt2)!);
     expect(s1.storeDir).toBe(join(r.root, '.git', 'jit-parallel'));
     expect(s2.storeDir).toBe(s1.storeDir);
-    const l = await s1.acquire({ issueId: 'i1', agentId: 'agent:a', paths: ['src/**'], worktree: wt1, branch: 'wt-wt1' });
-    await expect(s2.acquire({ issueId: 'i2', agentId: 'agent:b', paths: ['src/x.ts'] })).rejects.toMatchObject({ code: 'E_HELD', exitCode: 3 });
+    const l = await s1.acquire({
+      issueId: 'i1',
+      agentId: 'agent:a',
+      paths: ['src/**'],
+      worktree: wt1,
+      branch: 'wt-wt1',
+    });
+    await expect(s2.acquire({ issueId: 'i2', agentId: 'agent:b', paths: ['src/x.ts'] })).rejects.toMatchObject({
+      code: 'E_HELD',
+      exitCode: 3,
+    });
     await expect(s2.acquire({ issueId: 'i1', agentId: 'agent:b', paths: [] })).rejects.toThrow(/held by agent:a/);
     expect((await s2.read()).leases.map((x) => x.id)).toEqual([l.id]);
     await s1.release({ issueId: 'i1', agentId: 'agent:a', token: l.token });
@@ -76,7 +85,12 @@ describe('local store', () => {
     const s = openLocalStore(discoverRepo(r.root)!);
     await s.acquire({ issueId: 'i1', agentId: 'agent:a', paths: [] });
     const file = join(s.storeDir, 'state.json');
-    for (const bad of ['{"schemaVersion":1,"version":1,', '[]', '{"schemaVersion":1,"version":"x","logSize":0,"leases":[]}', '{"schemaVersion":1,"version":1,"logSize":0,"leases":[{"id":"L-1"}]}']) {
+    for (const bad of [
+      '{"schemaVersion":1,"version":1,',
+      '[]',
+      '{"schemaVersion":1,"version":"x","logSize":0,"leases":[]}',
+      '{"schemaVersion":1,"version":1,"logSize":0,"leases":[{"id":"L-1"}]}',
+    ]) {
       writeFileSync(file, bad);
       await expect(s.acquire({ issueId: 'i2', agentId: 'agent:a', paths: [] })).rejects.toMatchObject({
         code: 'E_STORE_CORRUPT',
@@ -110,7 +124,10 @@ describe('local store', () => {
     const s = new LocalLeaseStore({ storeDir: dir, lockTimeoutMs: 300 });
     await s.acquire({ issueId: 'i1', agentId: 'agent:a', paths: [] });
     // A live holder (this very process) that never lets go.
-    writeFileSync(join(dir, 'lock'), JSON.stringify({ pid: process.pid, host: hostname(), nonce: 'n1', acquiredAt: new Date().toISOString() }));
+    writeFileSync(
+      join(dir, 'lock'),
+      JSON.stringify({ pid: process.pid, host: hostname(), nonce: 'n1', acquiredAt: new Date().toISOString() }),
+    );
     await expect(s.release({ issueId: 'i1', agentId: 'agent:a' })).rejects.toMatchObject({
       code: 'E_STORE',
       message: expect.stringContaining(join(dir, 'lock')),
@@ -123,7 +140,10 @@ describe('local store', () => {
     const dir = storeDirOf(discoverRepo(r.root)!);
     const s = new LocalLeaseStore({ storeDir: dir, lockTimeoutMs: 2000 });
     await s.acquire({ issueId: 'i1', agentId: 'agent:a', paths: [] });
-    writeFileSync(join(dir, 'lock'), JSON.stringify({ pid: 999_999_999, host: hostname(), nonce: 'dead', acquiredAt: new Date().toISOString() }));
+    writeFileSync(
+      join(dir, 'lock'),
+      JSON.stringify({ pid: 999_999_999, host: hostname(), nonce: 'dead', acquiredAt: new Date().toISOString() }),
+    );
     await s.release({ issueId: 'i1', agentId: 'agent:a' });
     expect(existsSync(join(dir, 'lock'))).toBe(false);
   });
@@ -140,7 +160,11 @@ describe('local store: file-system failures', () => {
       const { renameSync, mkdirSync } = await import('node:fs');
       renameSync(join(s.storeDir, 'events.jsonl'), join(s.storeDir, 'events.moved'));
       mkdirSync(join(s.storeDir, 'events.jsonl'));
-      await expect(s.acquire({ issueId: 'i2', agentId: 'agent:a', paths: [] })).rejects.toMatchObject({ code: 'E_STORE', exitCode: 5, message: expect.stringContaining(s.storeDir) });
+      await expect(s.acquire({ issueId: 'i2', agentId: 'agent:a', paths: [] })).rejects.toMatchObject({
+        code: 'E_STORE',
+        exitCode: 5,
+        message: expect.stringContaining(s.storeDir),
+      });
       expect(readSnapshotSync(s.storeDir)).toEqual(before);
       expect(existsSync(join(s.storeDir, 'lock'))).toBe(false);
     } finally {
@@ -161,8 +185,21 @@ describe('local store: lock ownership', () => {
         s.transact('test', (snap) => {
           // As if a recoverer judged us ancient and someone else now holds the lock.
           unlinkSync(lockFile);
-          writeFileSync(lockFile, JSON.stringify({ pid: process.pid, host: hostname(), nonce: 'someone-else', acquiredAt: new Date().toISOString() }));
-          return { snapshot: { ...snap, version: snap.version + 1, leases: [] }, events: [], changed: true, value: null };
+          writeFileSync(
+            lockFile,
+            JSON.stringify({
+              pid: process.pid,
+              host: hostname(),
+              nonce: 'someone-else',
+              acquiredAt: new Date().toISOString(),
+            }),
+          );
+          return {
+            snapshot: { ...snap, version: snap.version + 1, leases: [] },
+            events: [],
+            changed: true,
+            value: null,
+          };
         }),
       ).toThrow(/lost the lease store lock/);
       expect(readSnapshotSync(s.storeDir)).toEqual(before);
@@ -181,7 +218,15 @@ describe('lock staleness', () => {
     try {
       const dir = join(r.root, '.git');
       const f = join(dir, 'lock-probe');
-      writeFileSync(f, JSON.stringify({ pid: process.pid, host: hostname(), nonce: 'n', acquiredAt: new Date(Date.now() - 3_600_000).toISOString() }));
+      writeFileSync(
+        f,
+        JSON.stringify({
+          pid: process.pid,
+          host: hostname(),
+          nonce: 'n',
+          acquiredAt: new Date(Date.now() - 3_600_000).toISOString(),
+        }),
+      );
       const h = readHolder(f);
       expect(staleReason(h, Date.now())).toBeUndefined();
       expect(staleReason(h, Date.now() + 31_000)).toMatch(/held for 3\ds/);

@@ -18,10 +18,14 @@ afterAll(() => rmSync(base, { recursive: true, force: true }));
 async function round(mode: 'lock' | 'naive', dir: string) {
   const storeDir = join(dir, 'store');
   mkdirSync(storeDir, { recursive: true });
-  const victim = await runWorker(worker, ['lock', storeDir, 'agent:victim', '1', 'x', join(dir, 'victim.txt')], { JITP_CRASH_AT: 'before-unlock' });
+  const victim = await runWorker(worker, ['lock', storeDir, 'agent:victim', '1', 'x', join(dir, 'victim.txt')], {
+    JITP_CRASH_AT: 'before-unlock',
+  });
   expect(victim.signal).toBe('SIGKILL');
   const go = join(dir, 'go');
-  const runs = Array.from({ length: 12 }, (_, i) => runWorker(worker, [mode, storeDir, `agent:c${i}`, '3', 'x', join(dir, `side-${i}.txt`), go]));
+  const runs = Array.from({ length: 12 }, (_, i) =>
+    runWorker(worker, [mode, storeDir, `agent:c${i}`, '3', 'x', join(dir, `side-${i}.txt`), go]),
+  );
   setTimeout(() => touch(go), 250);
   const results = await Promise.all(runs);
   return { results, ...checkOverlaps(dir), storeDir };
@@ -46,12 +50,16 @@ describe('dead-holder lock recovery under contention', () => {
       const dir = join(base, `round-${round}`);
       const storeDir = join(dir, 'store');
       mkdirSync(storeDir, { recursive: true });
-      const victim = await runWorker(worker, ['lock', storeDir, 'agent:victim', '1', 'x', join(dir, 'victim.txt')], { JITP_CRASH_AT: 'before-unlock' });
+      const victim = await runWorker(worker, ['lock', storeDir, 'agent:victim', '1', 'x', join(dir, 'victim.txt')], {
+        JITP_CRASH_AT: 'before-unlock',
+      });
       expect(victim.signal).toBe('SIGKILL');
       const dead = JSON.parse(readFileSync(join(storeDir, 'lock'), 'utf8')) as { pid: number };
       expect(pidAlive(dead.pid)).toBe(false);
       const go = join(dir, 'go');
-      const runs = Array.from({ length: 12 }, (_, i) => runWorker(worker, ['lock', storeDir, `agent:c${i}`, '3', 'x', join(dir, `side-${i}.txt`), go]));
+      const runs = Array.from({ length: 12 }, (_, i) =>
+        runWorker(worker, ['lock', storeDir, `agent:c${i}`, '3', 'x', join(dir, `side-${i}.txt`), go]),
+      );
       setTimeout(() => touch(go), 250);
       const results = await Promise.all(runs);
       for (const r of results) {

@@ -13,7 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-const race = (mode: 'store' | 'nolock', procs: number, iters: number, issues: string[]) => raceRun(base, worker, mode, procs, iters, issues);
+const race = (mode: 'store' | 'nolock', procs: number, iters: number, issues: string[]) =>
+  raceRun(base, worker, mode, procs, iters, issues);
 
 describe('races between real processes', () => {
   it('16 processes x 100 acquire/release on 3 issues: one holder at a time, no lost update', async () => {
@@ -39,7 +40,9 @@ describe('races between real processes', () => {
   it('control: the same workload without the lock is caught (overlap or lost update)', async () => {
     const r = await race('nolock', 16, 100, ['i1', 'i2', 'i3']);
     const lostUpdate = r.version !== r.commits;
-    console.log(`no-lock control: ${r.overlaps.length} overlapping holds, version ${r.version} vs ${r.commits} commits`);
+    console.log(
+      `no-lock control: ${r.overlaps.length} overlapping holds, version ${r.version} vs ${r.commits} commits`,
+    );
     expect(r.overlaps.length > 0 || lostUpdate).toBe(true);
   }, 180_000);
 });

@@ -53,7 +53,12 @@ export class ClaudeTimeoutError extends Error {}
 export function runClaude(opts: RunClaudeOptions): Promise<ClaudeRun> {
   const base = claudeEnv();
   const createdHome = base.HOME!;
-  const env: NodeJS.ProcessEnv = { ...base, ANTHROPIC_API_KEY: 'sk-ant-dummy', ANTHROPIC_BASE_URL: opts.server.url, ...opts.env };
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    ANTHROPIC_API_KEY: 'sk-ant-dummy',
+    ANTHROPIC_BASE_URL: opts.server.url,
+    ...opts.env,
+  };
   const home = env.HOME!;
   // The client keeps task output under $CLAUDE_CODE_TMPDIR (default /tmp/claude-<uid>/);
   // inside the temp HOME it is private to this run and removed with it.

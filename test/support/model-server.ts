@@ -13,8 +13,17 @@ import type { AddressInfo } from 'node:net';
 // ---------------------------------------------------------------------------------------------
 // Request shapes (only what tests need; the client sends more)
 
-export interface TextBlock { type: 'text'; text: string; [k: string]: unknown }
-export interface ToolUseBlock { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
+export interface TextBlock {
+  type: 'text';
+  text: string;
+  [k: string]: unknown;
+}
+export interface ToolUseBlock {
+  type: 'tool_use';
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
 export interface ToolResultBlock {
   type: 'tool_result';
   tool_use_id: string;
@@ -22,7 +31,10 @@ export interface ToolResultBlock {
   is_error?: boolean;
 }
 export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock | { type: string; [k: string]: unknown };
-export interface Message { role: 'user' | 'assistant'; content: string | ContentBlock[] }
+export interface Message {
+  role: 'user' | 'assistant';
+  content: string | ContentBlock[];
+}
 export interface MessagesBody {
   model: string;
   messages: Message[];
@@ -38,8 +50,7 @@ export interface MessagesBody {
 
 /** What a turn answers with. `id` of a tool_use is generated when omitted. */
 export type OutBlock =
-  | { type: 'text'; text: string }
-  | { type: 'tool_use'; name: string; input: Record<string, unknown>; id?: string };
+  { type: 'text'; text: string } | { type: 'tool_use'; name: string; input: Record<string, unknown>; id?: string };
 
 export interface TurnContext {
   body: MessagesBody;
@@ -47,7 +58,13 @@ export interface TurnContext {
   turn: number;
   actor: string;
   /** tool_result blocks of the last user message, with their text flattened. */
-  toolResults: Array<{ tool_use_id: string; text: string; is_error: boolean; toolName?: string; input?: Record<string, unknown> }>;
+  toolResults: Array<{
+    tool_use_id: string;
+    text: string;
+    is_error: boolean;
+    toolName?: string;
+    input?: Record<string, unknown>;
+  }>;
   /** Text of the first user message (all text blocks joined). */
   firstUserText: string;
   server: ModelServer;
@@ -117,7 +134,13 @@ export function allToolResults(body: MessagesBody): TurnContext['toolResults'] {
       if (b.type === 'tool_result') {
         const r = b as ToolResultBlock;
         const u = uses.get(r.tool_use_id);
-        out.push({ tool_use_id: r.tool_use_id, text: toolResultText(r), is_error: r.is_error === true, toolName: u?.name, input: u?.input });
+        out.push({
+          tool_use_id: r.tool_use_id,
+          text: toolResultText(r),
+          is_error: r.is_error === true,
+          toolName: u?.name,
+          input: u?.input,
+        });
       }
     }
   }
@@ -127,14 +150,21 @@ export function allToolResults(body: MessagesBody): TurnContext['toolResults'] {
 function lastToolResults(body: MessagesBody): TurnContext['toolResults'] {
   const last = body.messages?.[body.messages.length - 1];
   if (!last || last.role !== 'user') return [];
-  const ids = new Set(blocksOf(last).filter((b) => b.type === 'tool_result').map((b) => (b as ToolResultBlock).tool_use_id));
+  const ids = new Set(
+    blocksOf(last)
+      .filter((b) => b.type === 'tool_result')
+      .map((b) => (b as ToolResultBlock).tool_use_id),
+  );
   return allToolResults(body).filter((r) => ids.has(r.tool_use_id));
 }
 
 // Predicates for Actor.match ------------------------------------------------------------------
 
 /** The conversation's first user message contains `marker` (the -p prompt, or an Agent prompt). */
-export const firstUserIncludes = (marker: string): Actor['match'] => (_b, i) => i.firstUserText.includes(marker);
+export const firstUserIncludes =
+  (marker: string): Actor['match'] =>
+  (_b, i) =>
+    i.firstUserText.includes(marker);
 
 /** The request comes from a sub-agent (2.1.330 marks them in the billing header of `system`). */
 export const isSubagentRequest = (body: MessagesBody): boolean => systemTextOf(body).includes('cc_is_subagent=true');
@@ -195,7 +225,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function materialise(blocks: OutBlock[]): Array<Record<string, unknown>> {
   return blocks.map((b) =>
-    b.type === 'tool_use' ? { type: 'tool_use', id: b.id ?? newId('toolu_'), name: b.name, input: b.input } : { type: 'text', text: b.text },
+    b.type === 'tool_use'
+      ? { type: 'tool_use', id: b.id ?? newId('toolu_'), name: b.name, input: b.input }
+      : { type: 'text', text: b.text },
   );
 }
 
@@ -209,30 +241,68 @@ function sendJson(res: ServerResponse, status: number, obj: unknown): void {
   res.end(s);
 }
 
-function sendMessage(res: ServerResponse, model: string, content: Array<Record<string, unknown>>, stream: boolean): void {
+function sendMessage(
+  res: ServerResponse,
+  model: string,
+  content: Array<Record<string, unknown>>,
+  stream: boolean,
+): void {
   const stopReason = content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn';
   const id = newId('msg_');
-  const message = { id, type: 'message', role: 'assistant', model, content, stop_reason: stopReason, stop_sequence: null, usage: usage(20) };
+  const message = {
+    id,
+    type: 'message',
+    role: 'assistant',
+    model,
+    content,
+    stop_reason: stopReason,
+    stop_sequence: null,
+    usage: usage(20),
+  };
   if (!stream) return sendJson(res, 200, message);
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'request-id': `req_${id}` });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'request-id': `req_${id}`,
+  });
   const ev = (name: string, data: unknown) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
-  ev('message_start', { type: 'message_start', message: { ...message, content: [], stop_reason: null, usage: usage(1) } });
+  ev('message_start', {
+    type: 'message_start',
+    message: { ...message, content: [], stop_reason: null, usage: usage(1) },
+  });
   content.forEach((b, index) => {
     if (b.type === 'tool_use') {
-      ev('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: b.id, name: b.name, input: {} } });
+      ev('content_block_start', {
+        type: 'content_block_start',
+        index,
+        content_block: { type: 'tool_use', id: b.id, name: b.name, input: {} },
+      });
       const json = JSON.stringify(b.input ?? {});
       // Two deltas, so the client's partial-JSON assembly is really exercised.
       const cut = Math.floor(json.length / 2);
       for (const part of [json.slice(0, cut), json.slice(cut)]) {
-        ev('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: part } });
+        ev('content_block_delta', {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'input_json_delta', partial_json: part },
+        });
       }
     } else {
       ev('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
-      ev('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: String(b.text) } });
+      ev('content_block_delta', {
+        type: 'content_block_delta',
+        index,
+        delta: { type: 'text_delta', text: String(b.text) },
+      });
     }
     ev('content_block_stop', { type: 'content_block_stop', index });
   });
-  ev('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: 20 } });
+  ev('message_delta', {
+    type: 'message_delta',
+    delta: { stop_reason: stopReason, stop_sequence: null },
+    usage: { output_tokens: 20 },
+  });
   ev('message_stop', { type: 'message_stop' });
   res.end();
 }
@@ -267,7 +337,10 @@ export async function startModelServer(opts: ModelServerOptions = {}): Promise<M
       if (t === undefined) {
         content = [{ type: 'text', text: actor.finalText ?? 'done' }];
       } else {
-        const blocks = typeof t === 'function' ? await t({ body, turn, actor: actor.name, toolResults: lastToolResults(body), firstUserText, server }) : t;
+        const blocks =
+          typeof t === 'function'
+            ? await t({ body, turn, actor: actor.name, toolResults: lastToolResults(body), firstUserText, server })
+            : t;
         content = materialise(blocks);
       }
     }
@@ -292,7 +365,14 @@ export async function startModelServer(opts: ModelServerOptions = {}): Promise<M
       /* keep raw text */
     }
     seq += 1;
-    const rec: RecordedRequest = { seq, method: req.method ?? 'GET', path: url.pathname, kind: 'other', body, at: Date.now() };
+    const rec: RecordedRequest = {
+      seq,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      kind: 'other',
+      body,
+      at: Date.now(),
+    };
     requests.push(rec);
     if (req.method === 'POST' && url.pathname === '/v1/messages/count_tokens') {
       rec.kind = 'count_tokens';
@@ -362,7 +442,8 @@ export const writeFile = (file_path: string, content: string): OutBlock => toolU
 export const editFile = (file_path: string, old_string: string, new_string: string): OutBlock =>
   toolUse('Edit', { file_path, old_string, new_string });
 export const readFile = (file_path: string): OutBlock => toolUse('Read', { file_path });
-export const bash = (command: string, description = 'run a command'): OutBlock => toolUse('Bash', { command, description });
+export const bash = (command: string, description = 'run a command'): OutBlock =>
+  toolUse('Bash', { command, description });
 /**
  * An Agent (sub-agent) call. 2.1.330 in -p mode starts sub-agents in the BACKGROUND unless
  * run_in_background is false: the parent's tool_result is then only "Async agent launched"

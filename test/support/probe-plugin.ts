@@ -119,7 +119,14 @@ export interface ProbePluginOptions {
   files?: Record<string, string>;
 }
 
-const DEFAULT_EVENTS: ProbeEvent[] = ['PreToolUse', 'PostToolUse', 'SessionStart', 'SubagentStart', 'SubagentStop', 'UserPromptSubmit'];
+const DEFAULT_EVENTS: ProbeEvent[] = [
+  'PreToolUse',
+  'PostToolUse',
+  'SessionStart',
+  'SubagentStart',
+  'SubagentStop',
+  'UserPromptSubmit',
+];
 const TOOL_EVENTS = new Set<ProbeEvent>(['PreToolUse', 'PostToolUse']);
 
 export function makeProbePlugin(parent: string, opts: ProbePluginOptions = {}): ProbePlugin {

@@ -40,7 +40,10 @@ describe('the half-made worktree', () => {
   it('listWorktrees fails with a git error naming the entry when it stays broken', async () => {
     repo = makeRepo();
     halfMade(repo, 'x');
-    await expect(listWorktrees(repo.root)).rejects.toMatchObject({ code: 'E_GIT', message: expect.stringMatching(/worktrees\/x\/commondir/) });
+    await expect(listWorktrees(repo.root)).rejects.toMatchObject({
+      code: 'E_GIT',
+      message: expect.stringMatching(/worktrees\/x\/commondir/),
+    });
   });
 
   it('an add under worktreeAdmin waits for an add in progress under it, and succeeds', async () => {

@@ -10,7 +10,14 @@ import { openLocalStore } from '../../src/store/open.js';
 import { readBatch } from '../../src/worktree/batch.js';
 import { runClaude } from '../support/claude.js';
 import { makeRepo, type TempRepo } from '../support/git.js';
-import { agent, firstUserIncludes, startModelServer, writeFile, type ModelServer, type TurnContext } from '../support/model-server.js';
+import {
+  agent,
+  firstUserIncludes,
+  startModelServer,
+  writeFile,
+  type ModelServer,
+  type TurnContext,
+} from '../support/model-server.js';
 import { ROOT } from '../support/paths.js';
 import { jitp } from './helpers.js';
 
@@ -30,7 +37,13 @@ const cwdOf = (ctx: TurnContext): string => /Primary working directory: ([^\s\\]
 
 async function loadTwo(): Promise<void> {
   const file = join(repo.root, '..', 'tasks.json');
-  writeFileSync(file, JSON.stringify([{ id: 'alpha', title: 'Alpha task', instructions: 'do alpha' }, { id: 'beta', title: 'Beta task', instructions: 'do beta' }]));
+  writeFileSync(
+    file,
+    JSON.stringify([
+      { id: 'alpha', title: 'Alpha task', instructions: 'do alpha' },
+      { id: 'beta', title: 'Beta task', instructions: 'do beta' },
+    ]),
+  );
   const r = await jitp(repo.root, ['batch', 'load', file, '--json']);
   expect(r.code, r.stderr).toBe(0);
 }
@@ -41,7 +54,7 @@ async function leaseOf(issueId: string) {
 }
 
 describe('WorktreeCreate with the real client', () => {
-  test('each sub-agent gets its own issue\'s jitp worktree, bound to the lease, whatever the order', async () => {
+  test("each sub-agent gets its own issue's jitp worktree, bound to the lease, whatever the order", async () => {
     await loadTwo();
     const batch = readBatch(repo.root)!;
     const wt = Object.fromEntries(batch.issues.map((i) => [i.id, i.worktree!]));
@@ -52,10 +65,12 @@ describe('WorktreeCreate with the real client', () => {
     const sub = (tag: string) => ({
       name: tag,
       match: firstUserIncludes(`ISO-${tag}`),
-      turns: [(ctx: TurnContext) => {
-        seen[tag] = cwdOf(ctx);
-        return [writeFile(join(seen[tag]!, `${tag}.txt`), `${tag}\n`)];
-      }],
+      turns: [
+        (ctx: TurnContext) => {
+          seen[tag] = cwdOf(ctx);
+          return [writeFile(join(seen[tag]!, `${tag}.txt`), `${tag}\n`)];
+        },
+      ],
       finalText: `${tag} done`,
     });
     server.setScript([
@@ -66,12 +81,28 @@ describe('WorktreeCreate with the real client', () => {
         match: firstUserIncludes('ISO-MAIN'),
         // Beta first: assignment must follow the prompt's binding, not the batch order.
         turns: [
-          [agent(`${formatBindingLine(beta.id, beta.bindSecret!)}\nISO-BETA work on beta`, { isolation: 'worktree', run_in_background: true })],
-          [agent(`${formatBindingLine(alpha.id, alpha.bindSecret!)}\nISO-ALPHA work on alpha`, { isolation: 'worktree', run_in_background: true })],
+          [
+            agent(`${formatBindingLine(beta.id, beta.bindSecret!)}\nISO-BETA work on beta`, {
+              isolation: 'worktree',
+              run_in_background: true,
+            }),
+          ],
+          [
+            agent(`${formatBindingLine(alpha.id, alpha.bindSecret!)}\nISO-ALPHA work on alpha`, {
+              isolation: 'worktree',
+              run_in_background: true,
+            }),
+          ],
         ],
       },
     ]);
-    const run = await runClaude({ cwd: repo.root, prompt: 'ISO-MAIN start both', server, pluginDir: ROOT, timeoutMs: 90_000 });
+    const run = await runClaude({
+      cwd: repo.root,
+      prompt: 'ISO-MAIN start both',
+      server,
+      pluginDir: ROOT,
+      timeoutMs: 90_000,
+    });
     expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
     expect(seen.BETA).toBe(wt.beta);
     expect(seen.ALPHA).toBe(wt.alpha);
@@ -87,11 +118,15 @@ describe('WorktreeCreate with the real client', () => {
       expect(l.meta?.claudeAgentIds).toContain(i.agent.claudeAgentId);
     }
     // No client-made worktrees: the only linked worktrees are jitp's two.
-    const list = repo.git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice(9));
+    const list = repo
+      .git('worktree', 'list', '--porcelain')
+      .split('\n')
+      .filter((l) => l.startsWith('worktree '))
+      .map((l) => l.slice(9));
     expect(list.sort()).toEqual([repo.root, wt.alpha, wt.beta].sort());
   }, 120_000);
 
-  test('lease claimed first (no worktree yet): the hook makes the issue\'s worktree at a pinned base and binds', async () => {
+  test("lease claimed first (no worktree yet): the hook makes the issue's worktree at a pinned base and binds", async () => {
     const store = openLocalStore(discoverRepo(repo.root)!);
     const taskDir = join(repo.root, '.jit-parallel', 'tasks');
     const { mkdirSync } = await import('node:fs');
@@ -101,8 +136,23 @@ describe('WorktreeCreate with the real client', () => {
     const lease = await store.acquire({ issueId: 'gamma', agentId: 'agent:claude', paths: ['src/**'] });
     let where = '';
     server.setScript([
-      { name: 'sub', match: firstUserIncludes('ISO-GAMMA'), turns: [(ctx: TurnContext) => ((where = cwdOf(ctx)), [writeFile(join(where, 'src', 'g.txt'), 'g\n')])] },
-      { name: 'main', match: firstUserIncludes('ISO-CLAIMED'), turns: [[agent(`${formatBindingLine(lease.id, lease.bindSecret!)}\nISO-GAMMA`, { isolation: 'worktree', run_in_background: true })]] },
+      {
+        name: 'sub',
+        match: firstUserIncludes('ISO-GAMMA'),
+        turns: [(ctx: TurnContext) => ((where = cwdOf(ctx)), [writeFile(join(where, 'src', 'g.txt'), 'g\n')])],
+      },
+      {
+        name: 'main',
+        match: firstUserIncludes('ISO-CLAIMED'),
+        turns: [
+          [
+            agent(`${formatBindingLine(lease.id, lease.bindSecret!)}\nISO-GAMMA`, {
+              isolation: 'worktree',
+              run_in_background: true,
+            }),
+          ],
+        ],
+      },
     ]);
     const run = await runClaude({ cwd: repo.root, prompt: 'ISO-CLAIMED', server, pluginDir: ROOT, timeoutMs: 90_000 });
     expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
@@ -126,10 +176,12 @@ describe('WorktreeCreate with the real client', () => {
       {
         name: 'main',
         match: firstUserIncludes('ISO-TWO'),
-        turns: [[
-          agent(`${formatBindingLine(alpha.id, alpha.bindSecret!)}\nISO-X1`, { isolation: 'worktree' }),
-          agent(`${formatBindingLine(beta.id, beta.bindSecret!)}\nISO-X2`, { isolation: 'worktree' }),
-        ]],
+        turns: [
+          [
+            agent(`${formatBindingLine(alpha.id, alpha.bindSecret!)}\nISO-X1`, { isolation: 'worktree' }),
+            agent(`${formatBindingLine(beta.id, beta.bindSecret!)}\nISO-X2`, { isolation: 'worktree' }),
+          ],
+        ],
       },
     ]);
     const run = await runClaude({ cwd: repo.root, prompt: 'ISO-TWO', server, pluginDir: ROOT, timeoutMs: 90_000 });
@@ -147,10 +199,24 @@ describe('WorktreeCreate with the real client', () => {
   test('without a batch: a plain worktree from HEAD under .claude/worktrees/', async () => {
     let where = '';
     server.setScript([
-      { name: 'sub', match: firstUserIncludes('ISO-PLAIN-SUB'), turns: [(ctx: TurnContext) => ((where = cwdOf(ctx)), [writeFile(join(where, 'p.txt'), 'p\n')])] },
-      { name: 'main', match: firstUserIncludes('ISO-PLAIN-MAIN'), turns: [[agent('ISO-PLAIN-SUB go', { isolation: 'worktree' })]] },
+      {
+        name: 'sub',
+        match: firstUserIncludes('ISO-PLAIN-SUB'),
+        turns: [(ctx: TurnContext) => ((where = cwdOf(ctx)), [writeFile(join(where, 'p.txt'), 'p\n')])],
+      },
+      {
+        name: 'main',
+        match: firstUserIncludes('ISO-PLAIN-MAIN'),
+        turns: [[agent('ISO-PLAIN-SUB go', { isolation: 'worktree' })]],
+      },
     ]);
-    const run = await runClaude({ cwd: repo.root, prompt: 'ISO-PLAIN-MAIN', server, pluginDir: ROOT, timeoutMs: 90_000 });
+    const run = await runClaude({
+      cwd: repo.root,
+      prompt: 'ISO-PLAIN-MAIN',
+      server,
+      pluginDir: ROOT,
+      timeoutMs: 90_000,
+    });
     expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
     expect(where.startsWith(join(repo.root, '.claude', 'worktrees', 'agent-'))).toBe(true);
     expect(readFileSync(join(where, 'p.txt'), 'utf8')).toBe('p\n');

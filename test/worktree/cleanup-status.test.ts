@@ -15,10 +15,15 @@ import { jitp, repoWithIssues, U1, U2, U3 } from './helpers.js';
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
 
-const live = async () => (await openLocalStore(discoverRepo(repo.root)!).read()).leases.filter((l) => Date.parse(l.expiresAt) > Date.now());
+const live = async () =>
+  (await openLocalStore(discoverRepo(repo.root)!).read()).leases.filter((l) => Date.parse(l.expiresAt) > Date.now());
 
 async function setup() {
-  repo = repoWithIssues([{ id: U1, title: 'merged one' }, { id: U2, title: 'unmerged two' }, { id: U3, title: 'untracked three' }]);
+  repo = repoWithIssues([
+    { id: U1, title: 'merged one' },
+    { id: U2, title: 'unmerged two' },
+    { id: U3, title: 'untracked three' },
+  ]);
   const r = await jitp(repo.root, ['worktree', 'add', U1, U2, U3, '--json']);
   const wt: Record<string, string> = {};
   for (const w of r.json.worktrees) wt[w.issue] = w.worktree;
@@ -42,7 +47,9 @@ describe('cleanup', () => {
     expect(existsSync(wt[U1]!)).toBe(true);
     const r = await jitp(repo.root, ['cleanup', '--json']);
     expect(r.code).toBe(1);
-    expect(r.json.cleaned).toEqual([expect.objectContaining({ issue: U1, removedWorktree: true, deletedBranch: true, releasedLease: true })]);
+    expect(r.json.cleaned).toEqual([
+      expect.objectContaining({ issue: U1, removedWorktree: true, deletedBranch: true, releasedLease: true }),
+    ]);
     const reasons = Object.fromEntries(r.json.refused.map((x: any) => [x.issue, x.reasons.join(' ')]));
     expect(reasons[U2]).toContain('not merged');
     expect(reasons[U3]).toContain('notes.txt');
@@ -93,8 +100,12 @@ describe('cleanup of sub-agent worktrees outside the batch', () => {
     writeFileSync(join(busy, 'draft.md'), 'unsaved thoughts\n');
     const r = await jitp(repo.root, ['cleanup', '--json']);
     expect(r.code).toBe(1);
-    expect(r.json.cleaned).toEqual([expect.objectContaining({ issue: null, worktree: clean, removedWorktree: true, deletedBranch: true })]);
-    expect(r.json.refused).toEqual([expect.objectContaining({ issue: null, short: busy, reasons: [expect.stringContaining('draft.md')] })]);
+    expect(r.json.cleaned).toEqual([
+      expect.objectContaining({ issue: null, worktree: clean, removedWorktree: true, deletedBranch: true }),
+    ]);
+    expect(r.json.refused).toEqual([
+      expect.objectContaining({ issue: null, short: busy, reasons: [expect.stringContaining('draft.md')] }),
+    ]);
     expect(existsSync(clean)).toBe(false);
     expect(existsSync(join(busy, 'draft.md'))).toBe(true);
     expect(repo.git('branch', '--list', 'worktree-agent-*')).toContain('worktree-agent-b2');
@@ -133,9 +144,13 @@ describe('status', () => {
 });
 
 describe('WorktreeRemove hook (bundle)', () => {
-  const hook = (input: object) => execFileSync(process.execPath, [DIST_HOOK, 'worktree-remove'], { input: JSON.stringify(input), encoding: 'utf8' });
+  const hook = (input: object) =>
+    execFileSync(process.execPath, [DIST_HOOK, 'worktree-remove'], { input: JSON.stringify(input), encoding: 'utf8' });
   test('keeps a worktree with untracked work and says so; removes a clean one (branch kept if unmerged)', async () => {
-    repo = repoWithIssues([{ id: U1, title: 'keep' }, { id: U2, title: 'clean' }]);
+    repo = repoWithIssues([
+      { id: U1, title: 'keep' },
+      { id: U2, title: 'clean' },
+    ]);
     const r = await jitp(repo.root, ['worktree', 'add', U1, U2, '--json']);
     const [w1, w2] = r.json.worktrees.map((w: any) => w.worktree);
     writeFileSync(join(w1, 'draft.txt'), 'draft\n');

@@ -45,7 +45,13 @@ describe('withFileLock', () => {
     dir = tempDir('jitp-lock-');
     const lock = join(dir, 'c.lock');
     writeFileSync(lock, `${process.pid}\n`);
-    await expect(withFileLock(lock, async () => 'ran', { timeoutMs: 300, deadHolder: true, what: 'adding or removing a git worktree' })).rejects.toMatchObject({
+    await expect(
+      withFileLock(lock, async () => 'ran', {
+        timeoutMs: 300,
+        deadHolder: true,
+        what: 'adding or removing a git worktree',
+      }),
+    ).rejects.toMatchObject({
       code: 'E_LOCKED',
       message: expect.stringContaining(lock),
       hint: expect.stringContaining('adding or removing a git worktree'),
@@ -67,7 +73,9 @@ describe('withFileLock', () => {
     dir = tempDir('jitp-lock-');
     const lock = join(dir, 'e.lock');
     writeFileSync(lock, 'not a pid\n');
-    await expect(withFileLock(lock, async () => 'ran', { timeoutMs: 300, deadHolder: true })).rejects.toMatchObject({ code: 'E_LOCKED' });
+    await expect(withFileLock(lock, async () => 'ran', { timeoutMs: 300, deadHolder: true })).rejects.toMatchObject({
+      code: 'E_LOCKED',
+    });
   });
 });
 
@@ -76,7 +84,9 @@ describe('withFileLock: torn locks and waiting', () => {
     dir = tempDir('jitp-lock-');
     const lock = join(dir, 'f.lock');
     writeFileSync(lock, '');
-    await expect(withFileLock(lock, async () => 'ran', { timeoutMs: 300, deadHolder: true })).rejects.toMatchObject({ code: 'E_LOCKED' });
+    await expect(withFileLock(lock, async () => 'ran', { timeoutMs: 300, deadHolder: true })).rejects.toMatchObject({
+      code: 'E_LOCKED',
+    });
     const old = (Date.now() - 10_000) / 1000;
     utimesSync(lock, old, old);
     expect(await withFileLock(lock, async () => 'ran', { timeoutMs: 2_000, deadHolder: true })).toBe('ran');
@@ -88,7 +98,9 @@ describe('withFileLock: torn locks and waiting', () => {
     writeFileSync(lock, `${process.pid}\n`);
     const told: string[] = [];
     setTimeout(() => rmSync(lock, { force: true }), 1_500);
-    expect(await withFileLock(lock, async () => 'ran', { timeoutMs: 5_000, deadHolder: true, onWait: (h) => told.push(h) })).toBe('ran');
+    expect(
+      await withFileLock(lock, async () => 'ran', { timeoutMs: 5_000, deadHolder: true, onWait: (h) => told.push(h) }),
+    ).toBe('ran');
     expect(told).toEqual([`pid ${process.pid}`]);
   });
 });

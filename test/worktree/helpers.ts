@@ -35,13 +35,34 @@ export async function jitp(cwd: string, argv: string[], env: NodeJS.ProcessEnv =
 }
 
 /** A repo with a jit store holding the given issues (uuid -> title, deps). */
-export function repoWithIssues(issues: Array<{ id: string; title: string; dependencies?: string[] }>, files: Record<string, string> = {}): TempRepo {
-  const repo = makeRepo({ 'README.md': '# test\n', 'src/a.txt': 'a1\na2\na3\n', 'src/b.txt': 'b1\nb2\nb3\n', ...files });
+export function repoWithIssues(
+  issues: Array<{ id: string; title: string; dependencies?: string[] }>,
+  files: Record<string, string> = {},
+): TempRepo {
+  const repo = makeRepo({
+    'README.md': '# test\n',
+    'src/a.txt': 'a1\na2\na3\n',
+    'src/b.txt': 'b1\nb2\nb3\n',
+    ...files,
+  });
   mkdirSync(join(repo.root, '.jit', 'issues'), { recursive: true });
   for (const i of issues) {
     writeFileSync(
       join(repo.root, '.jit', 'issues', `${i.id}.json`),
-      JSON.stringify({ id: i.id, title: i.title, description: `do ${i.title}`, state: 'ready', priority: 'normal', assignee: null, dependencies: i.dependencies ?? [], labels: [] }, null, 2),
+      JSON.stringify(
+        {
+          id: i.id,
+          title: i.title,
+          description: `do ${i.title}`,
+          state: 'ready',
+          priority: 'normal',
+          assignee: null,
+          dependencies: i.dependencies ?? [],
+          labels: [],
+        },
+        null,
+        2,
+      ),
     );
   }
   repo.commit('issues');

@@ -12,7 +12,11 @@ afterEach(() => repo?.cleanup());
 const create = (stdin: string, env: NodeJS.ProcessEnv = {}) => {
   const clean = { ...process.env };
   delete clean.CLAUDE_PROJECT_DIR;
-  return spawnSync(process.execPath, [DIST_HOOK, 'worktree-create'], { input: stdin, encoding: 'utf8', env: { ...clean, ...env } });
+  return spawnSync(process.execPath, [DIST_HOOK, 'worktree-create'], {
+    input: stdin,
+    encoding: 'utf8',
+    env: { ...clean, ...env },
+  });
 };
 
 describe('WorktreeCreate (bundle)', () => {
@@ -29,7 +33,14 @@ describe('WorktreeCreate (bundle)', () => {
 
   test('a hostile name stays inside .claude/worktrees; a non-repo cwd is refused', () => {
     repo = makeRepo();
-    const r = create(JSON.stringify({ hook_event_name: 'WorktreeCreate', cwd: repo.root, name: '../../evil\n"x"', transcript_path: '/nonexistent' }));
+    const r = create(
+      JSON.stringify({
+        hook_event_name: 'WorktreeCreate',
+        cwd: repo.root,
+        name: '../../evil\n"x"',
+        transcript_path: '/nonexistent',
+      }),
+    );
     expect(r.status, r.stderr).toBe(0);
     const path = r.stdout.trim();
     expect(path.startsWith(join(repo.root, '.claude', 'worktrees') + '/')).toBe(true);

@@ -15,7 +15,10 @@ let repo: TempRepo;
 afterEach(() => repo?.cleanup());
 
 /** Adds worktrees for the ids and commits `edits[id]` (file -> content) in each. */
-async function batchWith(issues: Array<{ id: string; title: string; dependencies?: string[] }>, edits: Record<string, Record<string, string>>) {
+async function batchWith(
+  issues: Array<{ id: string; title: string; dependencies?: string[] }>,
+  edits: Record<string, Record<string, string>>,
+) {
   repo = repoWithIssues(issues);
   const r = await jitp(repo.root, ['worktree', 'add', ...issues.map((i) => i.id), '--json']);
   expect(r.code, r.stderr).toBe(0);
@@ -37,8 +40,16 @@ const state = (id: string) => readBatch(repo.root)!.issues.find((i) => i.id === 
 describe('preview', () => {
   test('matrix of every pair and each branch vs the tip; touches nothing', async () => {
     const wt = await batchWith(
-      [{ id: U1, title: 'one' }, { id: U2, title: 'two' }, { id: U3, title: 'three' }],
-      { [U1]: { 'src/a.txt': 'A1\na2\na3\n' }, [U2]: { 'src/a.txt': 'A2\na2\na3\n' }, [U3]: { 'src/new.txt': 'new\n' } },
+      [
+        { id: U1, title: 'one' },
+        { id: U2, title: 'two' },
+        { id: U3, title: 'three' },
+      ],
+      {
+        [U1]: { 'src/a.txt': 'A1\na2\na3\n' },
+        [U2]: { 'src/a.txt': 'A2\na2\na3\n' },
+        [U3]: { 'src/new.txt': 'new\n' },
+      },
     );
     repo.write('src/new.txt', 'main has another new.txt\n');
     repo.commit('main adds new.txt');
@@ -68,11 +79,20 @@ describe('consolidated queue', () => {
   test('clean branches merge in dependency order with the test after each', async () => {
     // U1 depends on U3: U3 must go first although it is last in plan order.
     await batchWith(
-      [{ id: U1, title: 'one', dependencies: [U3] }, { id: U2, title: 'two' }, { id: U3, title: 'three' }],
+      [
+        { id: U1, title: 'one', dependencies: [U3] },
+        { id: U2, title: 'two' },
+        { id: U3, title: 'three' },
+      ],
       { [U1]: { 'src/one.txt': '1\n' }, [U2]: { 'src/two.txt': '2\n' }, [U3]: { 'src/three.txt': '3\n' } },
     );
     const log = join(repo.root, '..', 'tests.log');
-    const r = await jitp(repo.root, ['merge', '--json', '--test', `ls src >> ${JSON.stringify(log)}; echo --- >> ${JSON.stringify(log)}`]);
+    const r = await jitp(repo.root, [
+      'merge',
+      '--json',
+      '--test',
+      `ls src >> ${JSON.stringify(log)}; echo --- >> ${JSON.stringify(log)}`,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json.steps.map((s: any) => [s.short, s.outcome])).toEqual([
       ['22222222', 'merged'],
@@ -93,7 +113,11 @@ describe('consolidated queue', () => {
 
   test('conflict: stops with the conflict kept, records why, --continue after resolving goes on', async () => {
     await batchWith(
-      [{ id: U1, title: 'one' }, { id: U2, title: 'two' }, { id: U3, title: 'three' }],
+      [
+        { id: U1, title: 'one' },
+        { id: U2, title: 'two' },
+        { id: U3, title: 'three' },
+      ],
       { [U1]: { 'src/a.txt': 'ONE\na2\na3\n' }, [U2]: { 'src/a.txt': 'TWO\na2\na3\n' }, [U3]: { 'src/c.txt': 'c\n' } },
     );
     const r = await jitp(repo.root, ['merge', '--json', '--test', 'true']);
@@ -130,7 +154,13 @@ describe('consolidated queue', () => {
   });
 
   test('a commit hook that refuses the concluding commit: clear error, merge still in progress', async () => {
-    await batchWith([{ id: U1, title: 'one' }, { id: U2, title: 'two' }], { [U1]: { 'src/a.txt': 'ONE\na2\na3\n' }, [U2]: { 'src/a.txt': 'TWO\na2\na3\n' } });
+    await batchWith(
+      [
+        { id: U1, title: 'one' },
+        { id: U2, title: 'two' },
+      ],
+      { [U1]: { 'src/a.txt': 'ONE\na2\na3\n' }, [U2]: { 'src/a.txt': 'TWO\na2\na3\n' } },
+    );
     expect((await jitp(repo.root, ['merge', '--test', ''])).code).toBe(1);
     writeFileSync(join(repo.root, 'src/a.txt'), 'BOTH\na2\na3\n');
     repo.git('add', 'src/a.txt');
@@ -149,7 +179,10 @@ describe('consolidated queue', () => {
 
   test('--skip on a conflict aborts that merge out loud; the branch keeps its work', async () => {
     const wt = await batchWith(
-      [{ id: U1, title: 'one' }, { id: U2, title: 'two' }],
+      [
+        { id: U1, title: 'one' },
+        { id: U2, title: 'two' },
+      ],
       { [U1]: { 'src/a.txt': 'ONE\na2\na3\n' }, [U2]: { 'src/a.txt': 'TWO\na2\na3\n' } },
     );
     expect((await jitp(repo.root, ['merge', '--test', ''])).code).toBe(1);
@@ -166,7 +199,11 @@ describe('consolidated queue', () => {
 
   test('a failing test between merges stops the queue; --skip undoes that merge and goes on', async () => {
     await batchWith(
-      [{ id: U1, title: 'one' }, { id: U2, title: 'breaks' }, { id: U3, title: 'three' }],
+      [
+        { id: U1, title: 'one' },
+        { id: U2, title: 'breaks' },
+        { id: U3, title: 'three' },
+      ],
       { [U1]: { 'src/one.txt': 'ok\n' }, [U2]: { 'src/two.txt': 'BROKEN\n' }, [U3]: { 'src/three.txt': 'ok\n' } },
     );
     const test = '! grep -rq BROKEN src';
@@ -198,7 +235,13 @@ describe('consolidated queue', () => {
   });
 
   test('a failing test fixed by a commit: --continue re-tests and goes on', async () => {
-    await batchWith([{ id: U1, title: 'breaks' }, { id: U2, title: 'two' }], { [U1]: { 'src/one.txt': 'BROKEN\n' }, [U2]: { 'src/two.txt': 'ok\n' } });
+    await batchWith(
+      [
+        { id: U1, title: 'breaks' },
+        { id: U2, title: 'two' },
+      ],
+      { [U1]: { 'src/one.txt': 'BROKEN\n' }, [U2]: { 'src/two.txt': 'ok\n' } },
+    );
     expect((await jitp(repo.root, ['merge', '--test', '! grep -rq BROKEN src'])).code).toBe(1);
     repo.write('src/one.txt', 'fixed\n');
     repo.commit('fix after merge');
@@ -211,7 +254,13 @@ describe('consolidated queue', () => {
   });
 
   test('an interrupted run (process killed during the test) resumes with --continue', async () => {
-    await batchWith([{ id: U1, title: 'one' }, { id: U2, title: 'two' }], { [U1]: { 'src/one.txt': '1\n' }, [U2]: { 'src/two.txt': '2\n' } });
+    await batchWith(
+      [
+        { id: U1, title: 'one' },
+        { id: U2, title: 'two' },
+      ],
+      { [U1]: { 'src/one.txt': '1\n' }, [U2]: { 'src/two.txt': '2\n' } },
+    );
     const marker = join(repo.root, '..', 'test-started');
     const child = spawn(process.execPath, [DIST_JITP, 'merge', '--test', `touch ${JSON.stringify(marker)}; sleep 30`], {
       cwd: repo.root,
@@ -240,7 +289,9 @@ describe('consolidated queue', () => {
     const wt = await batchWith([{ id: U1, title: 'one' }], { [U1]: { 'src/one.txt': '1\n' } });
     writeFileSync(join(wt[U1]!, 'src/extra.txt'), 'uncommitted\n');
     const r = await jitp(repo.root, ['merge', '--json', '--test', '']);
-    expect(r.json.steps).toEqual([expect.objectContaining({ outcome: 'not-ready', detail: expect.stringContaining('uncommitted') })]);
+    expect(r.json.steps).toEqual([
+      expect.objectContaining({ outcome: 'not-ready', detail: expect.stringContaining('uncommitted') }),
+    ]);
     expect(repo.git('log', '--merges', '--format=%s')).toBe('');
   });
 });
@@ -248,7 +299,13 @@ describe('consolidated queue', () => {
 describe('individual strategy', () => {
   test('merges nothing, prints push and PR commands for each ready branch', async () => {
     // U1 depends on U2: both get a PR (a dependency does not hold a PR back), U2's first.
-    await batchWith([{ id: U1, title: "it's \"quoted\"", dependencies: [U2] }, { id: U2, title: 'two' }], { [U1]: { 'src/one.txt': '1\n' }, [U2]: { 'src/two.txt': '2\n' } });
+    await batchWith(
+      [
+        { id: U1, title: 'it\'s "quoted"', dependencies: [U2] },
+        { id: U2, title: 'two' },
+      ],
+      { [U1]: { 'src/one.txt': '1\n' }, [U2]: { 'src/two.txt': '2\n' } },
+    );
     const head = repo.git('rev-parse', 'HEAD');
     const r = await jitp(repo.root, ['merge', '--strategy', 'individual', '--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -263,7 +320,13 @@ describe('individual strategy', () => {
 
 describe('union merge of append-only logs', () => {
   test('after `jitp init`, events appended on two branches merge cleanly; readers dedupe by id', async () => {
-    repo = repoWithIssues([{ id: U1, title: 'one' }, { id: U2, title: 'two' }], { '.jit/events.jsonl': '{"id":"e0","type":"created"}\n' });
+    repo = repoWithIssues(
+      [
+        { id: U1, title: 'one' },
+        { id: U2, title: 'two' },
+      ],
+      { '.jit/events.jsonl': '{"id":"e0","type":"created"}\n' },
+    );
     const init = await jitp(repo.root, ['init', '--json']);
     expect(init.json.added).toEqual(['.jit/events.jsonl merge=union']);
     expect((await jitp(repo.root, ['init', '--json'])).json.added).toEqual([]);

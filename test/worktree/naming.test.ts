@@ -3,14 +3,21 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { branchName, expandDirTemplate, safeBranchName, shortId, slugify, worktreeFolderName } from '../../src/worktree/naming.js';
+import {
+  branchName,
+  expandDirTemplate,
+  safeBranchName,
+  shortId,
+  slugify,
+  worktreeFolderName,
+} from '../../src/worktree/naming.js';
 
 const HOSTILE = [
   '',
   '..',
   '../../etc/passwd',
   'a/../b',
-  'quote"s and \'single\'',
+  "quote\"s and 'single'",
   'new\nline\r\nand\ttab',
   'Ünïcödé ☃ 日本語 🚀',
   '-leading-dash',
@@ -75,7 +82,11 @@ describe('branch names', () => {
   });
 
   test.each([
-    ['jit/{short}-{slug}', { id: '003f9f83-4e8a-4a5f-8e48-44f6f48a7c17', title: 'Support short ids' }, 'jit/003f9f83-support-short-ids'],
+    [
+      'jit/{short}-{slug}',
+      { id: '003f9f83-4e8a-4a5f-8e48-44f6f48a7c17', title: 'Support short ids' },
+      'jit/003f9f83-support-short-ids',
+    ],
     ['jit/{short}-{slug}', { id: 't1', title: '' }, 'jit/t1-issue'],
     ['{base}-issue-{id}', { id: 'T-42', base: 'main' }, 'main-issue-t-42'],
     ['wip/{short}', { id: 'abc', title: 'x' }, 'wip/abc'],
@@ -85,12 +96,16 @@ describe('branch names', () => {
     // git is too slow to ask 1000 times; the pure checks cover the rules and a sample goes to git.
     const samples: string[] = [];
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 80 }), (id, title) => {
-        const b = branchName('jit/{short}-{slug}', { id: id || 'x', title });
-        expect(b).not.toMatch(/\.\.|@\{|[\x00-\x20\x7f~^:?*[\\]|\/\/|\.lock$|\/$|^\/|\.$/);
-        expect(b.split('/').every((c) => c.length > 0 && !c.startsWith('.'))).toBe(true);
-        if (samples.length < 25) samples.push(b);
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 80 }),
+        fc.string({ unit: 'binary', maxLength: 80 }),
+        (id, title) => {
+          const b = branchName('jit/{short}-{slug}', { id: id || 'x', title });
+          expect(b).not.toMatch(/\.\.|@\{|[\x00-\x20\x7f~^:?*[\\]|\/\/|\.lock$|\/$|^\/|\.$/);
+          expect(b.split('/').every((c) => c.length > 0 && !c.startsWith('.'))).toBe(true);
+          if (samples.length < 25) samples.push(b);
+        },
+      ),
       { numRuns: 500 },
     );
     for (const s of samples) expect(gitAccepts(s), s).toBe(true);

@@ -12,7 +12,10 @@ import { isolatedCallsOfLastMessage } from '../../src/worktree/transcript.js';
 import { runPool } from '../../src/spawn/pool.js';
 
 const SHA = 'a'.repeat(40);
-function batchOf(issues: Array<Partial<ReturnType<typeof newIssue>> & { id: string }>, run: Partial<Batch['mergeRun']> = {}): Batch {
+function batchOf(
+  issues: Array<Partial<ReturnType<typeof newIssue>> & { id: string }>,
+  run: Partial<Batch['mergeRun']> = {},
+): Batch {
   return batchSchema.parse({
     version: 1,
     id: 'b-1',
@@ -27,11 +30,55 @@ function batchOf(issues: Array<Partial<ReturnType<typeof newIssue>> & { id: stri
 
 describe('mergeOrder', () => {
   test.each([
-    ['plan order without deps', [{ id: 'a', dependencies: [] }, { id: 'b', dependencies: [] }, { id: 'c', dependencies: [] }], ['a', 'b', 'c'], []],
-    ['dependency first', [{ id: 'a', dependencies: ['c'] }, { id: 'b', dependencies: [] }, { id: 'c', dependencies: [] }], ['b', 'c', 'a'], []],
-    ['chain', [{ id: 'a', dependencies: ['b'] }, { id: 'b', dependencies: ['c'] }, { id: 'c', dependencies: [] }], ['c', 'b', 'a'], []],
-    ['deps outside the batch ignored', [{ id: 'a', dependencies: ['zzz'] }, { id: 'b', dependencies: [] }], ['a', 'b'], []],
-    ['cycle kept in plan order, reported', [{ id: 'a', dependencies: ['b'] }, { id: 'b', dependencies: ['a'] }, { id: 'c', dependencies: [] }], ['c', 'a', 'b'], ['a', 'b']],
+    [
+      'plan order without deps',
+      [
+        { id: 'a', dependencies: [] },
+        { id: 'b', dependencies: [] },
+        { id: 'c', dependencies: [] },
+      ],
+      ['a', 'b', 'c'],
+      [],
+    ],
+    [
+      'dependency first',
+      [
+        { id: 'a', dependencies: ['c'] },
+        { id: 'b', dependencies: [] },
+        { id: 'c', dependencies: [] },
+      ],
+      ['b', 'c', 'a'],
+      [],
+    ],
+    [
+      'chain',
+      [
+        { id: 'a', dependencies: ['b'] },
+        { id: 'b', dependencies: ['c'] },
+        { id: 'c', dependencies: [] },
+      ],
+      ['c', 'b', 'a'],
+      [],
+    ],
+    [
+      'deps outside the batch ignored',
+      [
+        { id: 'a', dependencies: ['zzz'] },
+        { id: 'b', dependencies: [] },
+      ],
+      ['a', 'b'],
+      [],
+    ],
+    [
+      'cycle kept in plan order, reported',
+      [
+        { id: 'a', dependencies: ['b'] },
+        { id: 'b', dependencies: ['a'] },
+        { id: 'c', dependencies: [] },
+      ],
+      ['c', 'a', 'b'],
+      ['a', 'b'],
+    ],
     ['self dependency ignored', [{ id: 'a', dependencies: ['a'] }], ['a'], []],
   ])('%s', (_n, issues, order, cycle) => {
     expect(mergeOrder(issues)).toEqual({ order, cycle });
@@ -39,8 +86,18 @@ describe('mergeOrder', () => {
 });
 
 describe('readiness', () => {
-  const facts = (f: Partial<{ ahead: number; overBase: number; dirty: boolean; branchExists: boolean }> = {}) => ({ ahead: 1, overBase: 1, dirty: false, branchExists: true, ...f });
-  const b = batchOf([{ id: 'a', branch: 'jit/a' }, { id: 'b', branch: 'jit/b', dependencies: ['a'] }, { id: 'm', branch: 'jit/m', merge: { state: 'merged', reason: null, files: [], commit: null, at: null } }]);
+  const facts = (f: Partial<{ ahead: number; overBase: number; dirty: boolean; branchExists: boolean }> = {}) => ({
+    ahead: 1,
+    overBase: 1,
+    dirty: false,
+    branchExists: true,
+    ...f,
+  });
+  const b = batchOf([
+    { id: 'a', branch: 'jit/a' },
+    { id: 'b', branch: 'jit/b', dependencies: ['a'] },
+    { id: 'm', branch: 'jit/m', merge: { state: 'merged', reason: null, files: [], commit: null, at: null } },
+  ]);
   const issue = (id: string) => b.issues.find((i) => i.id === id)!;
   test.each([
     ['ready', 'a', facts(), { ready: true }],
@@ -58,22 +115,73 @@ describe('readiness', () => {
 });
 
 describe('continue / skip decisions', () => {
-  const stopped = (because: 'conflict' | 'test-failed') => batchOf([{ id: 'a', branch: 'jit/a' }], { state: 'stopped', current: 'a', before: 'b'.repeat(40), stoppedBecause: because });
+  const stopped = (because: 'conflict' | 'test-failed') =>
+    batchOf([{ id: 'a', branch: 'jit/a' }], {
+      state: 'stopped',
+      current: 'a',
+      before: 'b'.repeat(40),
+      stoppedBecause: because,
+    });
   test.each([
-    ['conflicts left', stopped('conflict'), { mergeHead: true, unmerged: ['x'], branchInHead: false }, { kind: 'still-conflicted', files: ['x'] }],
-    ['resolved and staged', stopped('conflict'), { mergeHead: true, unmerged: [], branchInHead: false }, { kind: 'commit-merge' }],
-    ['committed by hand', stopped('conflict'), { mergeHead: false, unmerged: [], branchInHead: true }, { kind: 'retest' }],
-    ['aborted by hand', stopped('conflict'), { mergeHead: false, unmerged: [], branchInHead: false }, { kind: 'merge-aborted' }],
+    [
+      'conflicts left',
+      stopped('conflict'),
+      { mergeHead: true, unmerged: ['x'], branchInHead: false },
+      { kind: 'still-conflicted', files: ['x'] },
+    ],
+    [
+      'resolved and staged',
+      stopped('conflict'),
+      { mergeHead: true, unmerged: [], branchInHead: false },
+      { kind: 'commit-merge' },
+    ],
+    [
+      'committed by hand',
+      stopped('conflict'),
+      { mergeHead: false, unmerged: [], branchInHead: true },
+      { kind: 'retest' },
+    ],
+    [
+      'aborted by hand',
+      stopped('conflict'),
+      { mergeHead: false, unmerged: [], branchInHead: false },
+      { kind: 'merge-aborted' },
+    ],
     ['red test', stopped('test-failed'), { mergeHead: false, unmerged: [], branchInHead: true }, { kind: 'retest' }],
-    ['not stopped', batchOf([{ id: 'a' }]), { mergeHead: false, unmerged: [], branchInHead: false }, { kind: 'nothing-stopped' }],
+    [
+      'not stopped',
+      batchOf([{ id: 'a' }]),
+      { mergeHead: false, unmerged: [], branchInHead: false },
+      { kind: 'nothing-stopped' },
+    ],
   ])('continue: %s', (_n, b, facts, want) => expect(continueAction(b, facts)).toEqual(want));
 
   const head = 'c'.repeat(40);
   test.each([
-    ['conflict in progress: abort (said out loud)', stopped('conflict'), { mergeHead: true, unmerged: ['x'], branchInHead: false, head, mergeCommit: null }, { kind: 'abort-merge' }],
-    ['red test, HEAD is the merge: reset', stopped('test-failed'), { mergeHead: false, unmerged: [], branchInHead: true, head, mergeCommit: head }, { kind: 'reset-to-before', before: 'b'.repeat(40) }],
-    ['red test, commits after the merge: refuse', stopped('test-failed'), { mergeHead: false, unmerged: [], branchInHead: true, head, mergeCommit: 'd'.repeat(40) }, 'refuse'],
-    ['merge gone: just mark', stopped('conflict'), { mergeHead: false, unmerged: [], branchInHead: false, head, mergeCommit: null }, { kind: 'mark-only' }],
+    [
+      'conflict in progress: abort (said out loud)',
+      stopped('conflict'),
+      { mergeHead: true, unmerged: ['x'], branchInHead: false, head, mergeCommit: null },
+      { kind: 'abort-merge' },
+    ],
+    [
+      'red test, HEAD is the merge: reset',
+      stopped('test-failed'),
+      { mergeHead: false, unmerged: [], branchInHead: true, head, mergeCommit: head },
+      { kind: 'reset-to-before', before: 'b'.repeat(40) },
+    ],
+    [
+      'red test, commits after the merge: refuse',
+      stopped('test-failed'),
+      { mergeHead: false, unmerged: [], branchInHead: true, head, mergeCommit: 'd'.repeat(40) },
+      'refuse',
+    ],
+    [
+      'merge gone: just mark',
+      stopped('conflict'),
+      { mergeHead: false, unmerged: [], branchInHead: false, head, mergeCommit: null },
+      { kind: 'mark-only' },
+    ],
   ])('skip: %s', (_n, b, facts, want) => {
     const r = skipAction(b, facts);
     if (typeof want === 'string') expect(r.kind).toBe(want);
@@ -82,21 +190,62 @@ describe('continue / skip decisions', () => {
 });
 
 describe('decideRemoval', () => {
-  const f = (x: Partial<RemovalFacts> = {}): RemovalFacts => ({ worktreeExists: true, branch: 'jit/a', branchExists: true, modified: [], untracked: [], unmergedCommits: [], locked: false, ...x });
+  const f = (x: Partial<RemovalFacts> = {}): RemovalFacts => ({
+    worktreeExists: true,
+    branch: 'jit/a',
+    branchExists: true,
+    modified: [],
+    untracked: [],
+    unmergedCommits: [],
+    locked: false,
+    ...x,
+  });
   test.each([
-    ['merged and clean: everything goes', f(), 'cleanup', false, { allowed: true, removeWorktree: true, deleteBranch: true }],
-    ['untracked file: refused', f({ untracked: ['notes.txt'] }), 'cleanup', false, { allowed: false, removeWorktree: false, deleteBranch: false }],
+    [
+      'merged and clean: everything goes',
+      f(),
+      'cleanup',
+      false,
+      { allowed: true, removeWorktree: true, deleteBranch: true },
+    ],
+    [
+      'untracked file: refused',
+      f({ untracked: ['notes.txt'] }),
+      'cleanup',
+      false,
+      { allowed: false, removeWorktree: false, deleteBranch: false },
+    ],
     ['dirty: refused', f({ modified: ['a.ts'] }), 'cleanup', false, { allowed: false }],
     ['unmerged commits: cleanup refuses', f({ unmergedCommits: ['abc fix'] }), 'cleanup', false, { allowed: false }],
-    ['unmerged commits: remove keeps the branch', f({ unmergedCommits: ['abc fix'] }), 'remove', false, { allowed: true, removeWorktree: true, deleteBranch: false }],
+    [
+      'unmerged commits: remove keeps the branch',
+      f({ unmergedCommits: ['abc fix'] }),
+      'remove',
+      false,
+      { allowed: true, removeWorktree: true, deleteBranch: false },
+    ],
     ['locked: refused', f({ locked: true }), 'remove', false, { allowed: false }],
-    ['forced: allowed, losses listed', f({ untracked: ['n.txt'], unmergedCommits: ['abc fix'] }), 'cleanup', true, { allowed: true, deleteBranch: true, losses: ['untracked: n.txt', 'commit only on jit/a: abc fix'] }],
-    ['worktree already gone, merged branch', f({ worktreeExists: false }), 'cleanup', false, { allowed: true, removeWorktree: false, deleteBranch: true }],
+    [
+      'forced: allowed, losses listed',
+      f({ untracked: ['n.txt'], unmergedCommits: ['abc fix'] }),
+      'cleanup',
+      true,
+      { allowed: true, deleteBranch: true, losses: ['untracked: n.txt', 'commit only on jit/a: abc fix'] },
+    ],
+    [
+      'worktree already gone, merged branch',
+      f({ worktreeExists: false }),
+      'cleanup',
+      false,
+      { allowed: true, removeWorktree: false, deleteBranch: true },
+    ],
   ])('%s', (_n, facts, mode, force, want) => {
     expect(decideRemoval(facts, { mode: mode as 'cleanup' | 'remove', force })).toMatchObject(want);
   });
   test('refusals name the files', () => {
-    expect(decideRemoval(f({ untracked: ['secret.env'] }), { mode: 'cleanup', force: false }).refusals.join()).toContain('secret.env');
+    expect(
+      decideRemoval(f({ untracked: ['secret.env'] }), { mode: 'cleanup', force: false }).refusals.join(),
+    ).toContain('secret.env');
   });
 });
 
@@ -129,12 +278,18 @@ describe('conflict matrix', () => {
     expect(out).toContain('tip x cccc: x.ts');
   });
   test('file names with control characters are quoted', () => {
-    const out = renderMatrix({ tipLabel: 't', nodes: ['a'], results: [{ a: 'tip', b: 'a', clean: false, files: ['evil\n\x1b[31mname'] }] });
+    const out = renderMatrix({
+      tipLabel: 't',
+      nodes: ['a'],
+      results: [{ a: 'tip', b: 'a', clean: false, files: ['evil\n\x1b[31mname'] }],
+    });
     expect(out).not.toContain('\x1b');
     expect(out).toContain('"evil\\n\\u001b[31mname"');
   });
   test('clean everywhere says so', () => {
-    expect(renderMatrix({ tipLabel: 't', nodes: ['a'], results: [{ a: 'tip', b: 'a', clean: true, files: [] }] })).toContain('no conflicts');
+    expect(
+      renderMatrix({ tipLabel: 't', nodes: ['a'], results: [{ a: 'tip', b: 'a', clean: true, files: [] }] }),
+    ).toContain('no conflicts');
   });
 });
 
@@ -152,7 +307,15 @@ describe('merge-tree chunk output', () => {
 
 describe('union logs', () => {
   test('dedupes by id, keeps id-less lines, reports torn lines', () => {
-    const text = ['{"id":"e1","type":"x"}', '{"id":"e2"}', '{"id":"e1","type":"x"}', '{"type":"no-id"}', '{"id":"e3"', '', '[1]'].join('\n');
+    const text = [
+      '{"id":"e1","type":"x"}',
+      '{"id":"e2"}',
+      '{"id":"e1","type":"x"}',
+      '{"type":"no-id"}',
+      '{"id":"e3"',
+      '',
+      '[1]',
+    ].join('\n');
     const r = readUnionJsonl(text);
     expect(r.events.map((e) => e.id ?? e.type)).toEqual(['e1', 'e2', 'no-id']);
     expect(r.duplicates).toBe(1);
@@ -174,7 +337,12 @@ describe('WorktreeCreate assignment', () => {
   const call = (prompt: string) => ({ toolUseId: 't', prompt, description: 'd' });
   const b = batchOf([{ id: 'a', worktree: '/w/a' }, { id: 'b' }]);
   test.each([
-    ['binding line wins', [call(`${bind}\ndo it`)], b, { kind: 'binding', leaseId: 'L-abcdef', secret: '0123456789abcdef' }],
+    [
+      'binding line wins',
+      [call(`${bind}\ndo it`)],
+      b,
+      { kind: 'binding', leaseId: 'L-abcdef', secret: '0123456789abcdef' },
+    ],
     ['no binding, batch: next unassigned', [call('do it')], b, 'next'],
     ['no binding, no batch: plain', [call('do it')], undefined, { kind: 'plain' }],
     ['transcript unreadable, no batch: plain', [], undefined, { kind: 'plain' }],
@@ -200,14 +368,29 @@ describe('WorktreeCreate assignment', () => {
 
 describe('transcript parsing', () => {
   const line = (o: unknown) => JSON.stringify(o);
-  const msg = (id: string, content: unknown[], extra = {}) => line({ type: 'assistant', ...extra, message: { id, role: 'assistant', content } });
-  const ag = (prompt: string, isolation?: string) => ({ type: 'tool_use', id: `t-${prompt}`, name: 'Agent', input: { prompt, description: prompt, ...(isolation ? { isolation } : {}) } });
+  const msg = (id: string, content: unknown[], extra = {}) =>
+    line({ type: 'assistant', ...extra, message: { id, role: 'assistant', content } });
+  const ag = (prompt: string, isolation?: string) => ({
+    type: 'tool_use',
+    id: `t-${prompt}`,
+    name: 'Agent',
+    input: { prompt, description: prompt, ...(isolation ? { isolation } : {}) },
+  });
   test('takes the isolated calls of the LAST assistant message only (split lines joined)', () => {
-    const text = [msg('m1', [ag('old', 'worktree')]), line({ type: 'user', message: { role: 'user', content: 'r' } }), msg('m2', [ag('p1', 'worktree')]), msg('m2', [ag('p2')]), msg('m2', [ag('p3', 'worktree')]), 'torn{'].join('\n');
+    const text = [
+      msg('m1', [ag('old', 'worktree')]),
+      line({ type: 'user', message: { role: 'user', content: 'r' } }),
+      msg('m2', [ag('p1', 'worktree')]),
+      msg('m2', [ag('p2')]),
+      msg('m2', [ag('p3', 'worktree')]),
+      'torn{',
+    ].join('\n');
     expect(isolatedCallsOfLastMessage(text).map((c) => c.prompt)).toEqual(['p1', 'p3']);
   });
   test('sidechain (sub-agent) lines are ignored', () => {
-    const text = [msg('m1', [ag('main', 'worktree')]), msg('s1', [ag('side', 'worktree')], { isSidechain: true })].join('\n');
+    const text = [msg('m1', [ag('main', 'worktree')]), msg('s1', [ag('side', 'worktree')], { isSidechain: true })].join(
+      '\n',
+    );
     expect(isolatedCallsOfLastMessage(text).map((c) => c.prompt)).toEqual(['main']);
   });
 });

@@ -16,7 +16,16 @@ afterEach(() => repo?.cleanup());
 
 function tasks(n: number): string {
   const file = join(repo.root, '..', 'tasks.json');
-  writeFileSync(file, JSON.stringify(Array.from({ length: n }, (_, i) => ({ id: `t${i + 1}`, title: `Task number ${i + 1}`, instructions: `TASK-MARK-${i + 1}` }))));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      Array.from({ length: n }, (_, i) => ({
+        id: `t${i + 1}`,
+        title: `Task number ${i + 1}`,
+        instructions: `TASK-MARK-${i + 1}`,
+      })),
+    ),
+  );
   return file;
 }
 
@@ -31,7 +40,11 @@ describe('spawn with a scripted agent command', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.json.agents.map((a: any) => a.state)).toEqual(['done', 'done', 'done', 'done', 'done']);
     // Concurrency never above 2.
-    const events = readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' ')).map(([k, id, t]) => ({ k, id, t: BigInt(t!) }));
+    const events = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '))
+      .map(([k, id, t]) => ({ k, id, t: BigInt(t!) }));
     events.sort((a, b) => (a.t < b.t ? -1 : 1));
     let cur = 0;
     let peak = 0;
@@ -62,20 +75,38 @@ describe('spawn with a scripted agent command', () => {
   test('a failing agent is marked failed with its log; retry runs it again as attempt 2', async () => {
     repo = makeRepo();
     await jitp(repo.root, ['batch', 'load', tasks(2)]);
-    const r = await jitp(repo.root, ['spawn', '--agent-cmd', 'if [ "$JITP_ISSUE_ID" = t2 ]; then echo boom >&2; exit 4; fi; echo ok', '--json']);
+    const r = await jitp(repo.root, [
+      'spawn',
+      '--agent-cmd',
+      'if [ "$JITP_ISSUE_ID" = t2 ]; then echo boom >&2; exit 4; fi; echo ok',
+      '--json',
+    ]);
     expect(r.code).toBe(1);
     const t2 = r.json.agents.find((a: any) => a.issue === 't2');
     expect(t2).toMatchObject({ state: 'failed', exitCode: 4 });
     expect(readFileSync(t2.log, 'utf8')).toBe('boom\n');
     const text = await jitp(repo.root, ['status']);
     expect(text.stdout).toMatch(/t2 .* failed/);
-    const retry = await jitp(repo.root, ['retry', 't2', '--agent-cmd', 'echo fixed > fixed.txt; echo second', '--json']);
+    const retry = await jitp(repo.root, [
+      'retry',
+      't2',
+      '--agent-cmd',
+      'echo fixed > fixed.txt; echo second',
+      '--json',
+    ]);
     expect(retry.code, retry.stderr).toBe(0);
     expect(retry.json.agents).toEqual([expect.objectContaining({ issue: 't2', state: 'done' })]);
     const i = readBatch(repo.root)!.issues.find((x) => x.id === 't2')!;
     expect(i.agent).toMatchObject({ state: 'done', attempts: 2 });
     const files = readdirSync(dirname(i.agent.log!)).sort();
-    expect(files).toEqual(['agent-1.log', 'agent-2.log', 'prompt-1.md', 'prompt-2.md', 'result-1.json', 'result-2.json']);
+    expect(files).toEqual([
+      'agent-1.log',
+      'agent-2.log',
+      'prompt-1.md',
+      'prompt-2.md',
+      'result-1.json',
+      'result-2.json',
+    ]);
     expect(repo.git('show', `${i.branch}:fixed.txt`)).toBe('fixed');
   });
 
@@ -123,7 +154,12 @@ describe('spawn with the real claude binary', () => {
         })),
       );
       await jitp(repo.root, ['batch', 'load', tasks(2)]);
-      const env = claudeEnv({ ANTHROPIC_API_KEY: 'sk-ant-dummy', ANTHROPIC_BASE_URL: server.url, ANTHROPIC_MODEL: 'claude-sonnet-4-5', PATH: `${dirname(CLAUDE_BIN)}:${process.env.PATH}` });
+      const env = claudeEnv({
+        ANTHROPIC_API_KEY: 'sk-ant-dummy',
+        ANTHROPIC_BASE_URL: server.url,
+        ANTHROPIC_MODEL: 'claude-sonnet-4-5',
+        PATH: `${dirname(CLAUDE_BIN)}:${process.env.PATH}`,
+      });
       const r = await jitp(repo.root, ['spawn', '--max-parallel', '2', '--json'], env);
       expect(r.code, r.stderr + JSON.stringify(r.json)).toBe(0);
       for (const [n, a] of r.json.agents.entries()) {

@@ -15,11 +15,19 @@ afterEach(() => repo?.cleanup());
 
 const leases = async (r: TempRepo) => (await openLocalStore(discoverRepo(r.root)!).read()).leases;
 const branches = (r: TempRepo) => r.git('branch', '--format=%(refname:short)').split('\n').filter(Boolean).sort();
-const worktrees = (r: TempRepo) => r.git('worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice(9));
+const worktrees = (r: TempRepo) =>
+  r
+    .git('worktree', 'list', '--porcelain')
+    .split('\n')
+    .filter((l) => l.startsWith('worktree '))
+    .map((l) => l.slice(9));
 
 describe('worktree add', () => {
   test('one worktree per issue, all at the pinned base, outside the repo, each with its lease', async () => {
-    repo = repoWithIssues([{ id: U1, title: 'Parser fix' }, { id: U2, title: 'Lexer fix' }]);
+    repo = repoWithIssues([
+      { id: U1, title: 'Parser fix' },
+      { id: U2, title: 'Lexer fix' },
+    ]);
     const base = repo.git('rev-parse', 'HEAD');
     const r = await jitp(repo.root, ['worktree', 'add', '1111', '2222', '--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -52,7 +60,10 @@ describe('worktree add', () => {
   });
 
   test('a worktree added after the base moved still starts at the pinned base', async () => {
-    repo = repoWithIssues([{ id: U1, title: 'One' }, { id: U2, title: 'Two' }]);
+    repo = repoWithIssues([
+      { id: U1, title: 'One' },
+      { id: U2, title: 'Two' },
+    ]);
     const base = repo.git('rev-parse', 'HEAD');
     expect((await jitp(repo.root, ['worktree', 'add', U1])).code).toBe(0);
     repo.write('src/b.txt', 'main moved\n');
@@ -95,18 +106,28 @@ describe('worktree add', () => {
       expect(() => repo.git('check-ref-format', '--branch', w.branch)).not.toThrow();
       expect(existsSync(w.worktree)).toBe(true);
     }
-    expect(r.json.worktrees.map((w: any) => w.branch)).toEqual(['jit/weird-1-etc-passwd-quoted-newline', 'jit/weird-2-unicode-ends-lock', expect.stringMatching(/^jit\/weird-3-very-long-title/)]);
+    expect(r.json.worktrees.map((w: any) => w.branch)).toEqual([
+      'jit/weird-1-etc-passwd-quoted-newline',
+      'jit/weird-2-unicode-ends-lock',
+      expect.stringMatching(/^jit\/weird-3-very-long-title/),
+    ]);
     expect(existsSync(join(repo.root, '..', '..', 'etc'))).toBe(false);
   });
 
   test('bootstrap: .worktreeinclude files copied, postCreate runs with progress', async () => {
     // .worktreeinclude names .env; the config names local/ (both sources count).
-    repo = repoWithIssues([{ id: U1, title: 'Boot' }], { '.gitignore': '.env\nlocal/\n', '.worktreeinclude': '.env\n' });
+    repo = repoWithIssues([{ id: U1, title: 'Boot' }], {
+      '.gitignore': '.env\nlocal/\n',
+      '.worktreeinclude': '.env\n',
+    });
     writeFileSync(join(repo.root, '.env'), 'SECRET=1\n');
     mkdirSync(join(repo.root, 'local'));
     writeFileSync(join(repo.root, 'local', 'cfg.json'), '{}\n');
     writeFileSync(join(repo.root, 'not-included.txt'), 'x\n');
-    writeFileSync(join(repo.root, '.jit-parallel.yaml'), 'worktree:\n  include: ["local/"]\n  postCreate: "echo installing; echo done > .bootstrapped"\n');
+    writeFileSync(
+      join(repo.root, '.jit-parallel.yaml'),
+      'worktree:\n  include: ["local/"]\n  postCreate: "echo installing; echo done > .bootstrapped"\n',
+    );
     repo.git('add', '.jit-parallel.yaml');
     repo.git('commit', '-qm', 'cfg');
     const r = await jitp(repo.root, ['worktree', 'add', U1, '--json']);
@@ -203,7 +224,11 @@ describe('concurrent processes', () => {
     repo = repoWithIssues(ids.map((id, i) => ({ id, title: `parallel ${i}` })));
     const runOne = (id: string) =>
       new Promise<string>((res) => {
-        const c = spawn(process.execPath, [DIST_JITP, 'worktree', 'add', id], { cwd: repo.root, env: { ...process.env, ...GIT_ENV }, stdio: ['ignore', 'ignore', 'pipe'] });
+        const c = spawn(process.execPath, [DIST_JITP, 'worktree', 'add', id], {
+          cwd: repo.root,
+          env: { ...process.env, ...GIT_ENV },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
         let err = '';
         c.stderr!.on('data', (d: Buffer) => (err += d.toString()));
         c.on('close', (code) => res(code === 0 ? 'ok' : `exit ${code}: ${err}`));

@@ -27,7 +27,12 @@ export interface PatchChange {
 }
 
 const git = (cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string =>
-  execFileSync('git', ['-c', 'core.quotePath=false', ...args], { cwd, encoding: 'utf8', env, maxBuffer: 1 << 28 }).trimEnd();
+  execFileSync('git', ['-c', 'core.quotePath=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env,
+    maxBuffer: 1 << 28,
+  }).trimEnd();
 
 export const cacheRoot = (): string => process.env.JITP_EVAL_CACHE ?? join(tmpdir(), 'jitp-eval-debian');
 
@@ -36,7 +41,8 @@ async function download(url: string, file: string, sha256?: string): Promise<voi
   const res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
   if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
   const buf = Buffer.from(await res.arrayBuffer());
-  if (sha256 && createHash('sha256').update(buf).digest('hex') !== sha256) throw new Error(`${url}: sha256 does not match the Sources index`);
+  if (sha256 && createHash('sha256').update(buf).digest('hex') !== sha256)
+    throw new Error(`${url}: sha256 does not match the Sources index`);
   writeFileSync(`${file}.part`, buf);
   renameSync(`${file}.part`, file);
 }
@@ -59,7 +65,11 @@ export async function sourcesIndex(spec: DebianSpec): Promise<Map<string, Source
     const release = join(dir, 'Release');
     await download(`${spec.mirror}/dists/${spec.suite}/Release`, release);
     const want = `${spec.component}/source/Sources.gz`;
-    const sum = readFileSync(release, 'utf8').split(/^SHA256:$/m)[1]?.split('\n').map((l) => l.trim().split(/\s+/)).find((f) => f[2] === want)?.[0];
+    const sum = readFileSync(release, 'utf8')
+      .split(/^SHA256:$/m)[1]
+      ?.split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .find((f) => f[2] === want)?.[0];
     if (!sum) throw new Error(`${spec.mirror}/dists/${spec.suite}/Release lists no ${want}`);
     rmSync(gz, { force: true });
     await download(`${spec.mirror}/dists/${spec.suite}/${want}`, gz, sum);
@@ -72,28 +82,40 @@ export async function sourcesIndex(spec: DebianSpec): Promise<Map<string, Source
     const directory = /^Directory: (.+)$/m.exec(stanza)?.[1];
     const sums = /^Checksums-Sha256:\n((?: .+\n?)+)/m.exec(stanza)?.[1];
     if (!pkg || !version || !directory || !sums) continue;
-    const files = sums.trim().split('\n').map((l) => {
-      const [sha256, , name] = l.trim().split(/\s+/);
-      return { name: name!, sha256: sha256! };
-    });
+    const files = sums
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const [sha256, , name] = l.trim().split(/\s+/);
+        return { name: name!, sha256: sha256! };
+      });
     out.set(pkg, { package: pkg, version, directory, files });
   }
   return out;
 }
 
 /** Builds (or reuses) the package's history; returns the repository and one change per patch. */
-export async function buildPackage(spec: DebianSpec, entry: SourceEntry, progress: (s: string) => void = () => {}): Promise<{ repo: string; changes: PatchChange[]; upstream: string }> {
+export async function buildPackage(
+  spec: DebianSpec,
+  entry: SourceEntry,
+  progress: (s: string) => void = () => {},
+): Promise<{ repo: string; changes: PatchChange[]; upstream: string }> {
   const root = join(cacheRoot(), entry.package);
   const key = `${entry.package}_${entry.version}`.replace(/[^A-Za-z0-9._+-]/g, '_');
   const repo = join(root, key);
   const saved = join(repo, '.git', 'jitp-eval-debian.json');
-  if (existsSync(saved)) return JSON.parse(readFileSync(saved, 'utf8')) as { repo: string; changes: PatchChange[]; upstream: string };
+  if (existsSync(saved))
+    return JSON.parse(readFileSync(saved, 'utf8')) as { repo: string; changes: PatchChange[]; upstream: string };
   mkdirSync(root, { recursive: true });
   const orig = entry.files.find((f) => /\.orig\.tar\.(gz|xz|bz2)$/.test(f.name));
   const deb = entry.files.find((f) => /\.debian\.tar\.(gz|xz|bz2)$/.test(f.name));
-  if (!orig || !deb) throw new Error(`${entry.package} ${entry.version}: not a 3.0 (quilt) source package (no .orig and .debian tarballs)`);
+  if (!orig || !deb)
+    throw new Error(
+      `${entry.package} ${entry.version}: not a 3.0 (quilt) source package (no .orig and .debian tarballs)`,
+    );
   progress(`${entry.package} ${entry.version}: downloading ${orig.name} and ${deb.name}…`);
-  for (const f of [orig, deb]) await download(`${spec.mirror}/${entry.directory}/${f.name}`, join(root, f.name), f.sha256);
+  for (const f of [orig, deb])
+    await download(`${spec.mirror}/${entry.directory}/${f.name}`, join(root, f.name), f.sha256);
   const building = `${repo}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
   mkdirSync(building, { recursive: true });
@@ -106,12 +128,24 @@ export async function buildPackage(spec: DebianSpec, entry: SourceEntry, progres
   let n = 0;
   const env = () => {
     const when = `${1_600_000_000 + n++ * 3600} +0000`;
-    return { ...process.env, GIT_AUTHOR_NAME: 'debian', GIT_AUTHOR_EMAIL: 'debian@eval', GIT_COMMITTER_NAME: 'debian', GIT_COMMITTER_EMAIL: 'debian@eval', GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when };
+    return {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'debian',
+      GIT_AUTHOR_EMAIL: 'debian@eval',
+      GIT_COMMITTER_NAME: 'debian',
+      GIT_COMMITTER_EMAIL: 'debian@eval',
+      GIT_AUTHOR_DATE: when,
+      GIT_COMMITTER_DATE: when,
+    };
   };
   git(building, ['init', '-q', '-b', 'main']);
   git(building, ['config', 'commit.gpgSign', 'false']);
   git(building, ['add', '-A', '-f', '.']);
-  git(building, ['commit', '-q', '--no-verify', '-m', `${entry.package} ${entry.version.replace(/-[^-]+$/, '')} (upstream)`], env());
+  git(
+    building,
+    ['commit', '-q', '--no-verify', '-m', `${entry.package} ${entry.version.replace(/-[^-]+$/, '')} (upstream)`],
+    env(),
+  );
   const upstream = git(building, ['rev-parse', 'HEAD']);
   const seriesFile = join(debDir, 'debian', 'patches', 'series');
   const series = existsSync(seriesFile) ? parseSeries(readFileSync(seriesFile, 'utf8')) : [];
@@ -123,9 +157,13 @@ export async function buildPackage(spec: DebianSpec, entry: SourceEntry, progres
     const patch = readFileSync(file, 'latin1');
     const base = git(building, ['rev-parse', 'HEAD']);
     const files = patchFiles(patch, strip);
-    const r = spawnSync('patch', [`-p${strip}`, '-N', '-f', '-s', '-E', '--no-backup-if-mismatch', '-r', '-', '-i', file], { cwd: building, encoding: 'utf8' });
+    const r = spawnSync(
+      'patch',
+      [`-p${strip}`, '-N', '-f', '-s', '-E', '--no-backup-if-mismatch', '-r', '-', '-i', file],
+      { cwd: building, encoding: 'utf8' },
+    );
     const applied = r.status === 0;
-    if (!applied) git(building, ['checkout', '-q', '-f', 'HEAD']), git(building, ['clean', '-q', '-fdx']);
+    if (!applied) (git(building, ['checkout', '-q', '-f', 'HEAD']), git(building, ['clean', '-q', '-fdx']));
     const text = patchText(patch);
     git(building, ['add', '-A', '-f', '.']);
     writeFileSync(join(building, '.git', 'MSG'), `${text || name}\n`);

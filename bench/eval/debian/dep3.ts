@@ -2,7 +2,8 @@
 // that describes the change, and the files it changes. Pure.
 
 /** Header fields that are bookkeeping, not a description of the change. */
-const META = /^(From|Date|Author|Origin|Bug(-[A-Za-z]+)?|Forwarded|Applied-Upstream|Last-Update|Reviewed-by|Acked-by|Signed-off-by|Patch-Name|Gbp-Pq|Index|Change-Id|OpenBSD-Commit-ID|X-[A-Za-z-]+|Cc|Tested-by|Co-authored-by|Suggested-by|Reported-by|Upstream-Status|Vcs-[A-Za-z]+)\s*:/i;
+const META =
+  /^(From|Date|Author|Origin|Bug(-[A-Za-z]+)?|Forwarded|Applied-Upstream|Last-Update|Reviewed-by|Acked-by|Signed-off-by|Patch-Name|Gbp-Pq|Index|Change-Id|OpenBSD-Commit-ID|X-[A-Za-z-]+|Cc|Tested-by|Co-authored-by|Suggested-by|Reported-by|Upstream-Status|Vcs-[A-Za-z]+)\s*:/i;
 
 /** Where the diff (or the diffstat of a format-patch mail) begins: nothing after it is prose. */
 const DIFF_START = /^(---\s*$|diff |Index: |--- \S|\+\+\+ \S|={10,}|@@ )/;
@@ -29,14 +30,20 @@ export function patchText(patch: string): string {
     // DEP-3 continuation lines are indented; a lone ` .` is an empty line.
     out.push(l.replace(/^ \.$/, '').replace(/^ /, ''));
   }
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  return out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 /** Repository-relative files the diff changes (`-pN` strips N leading components, as patch does). */
 export function patchFiles(patch: string, strip = 1): string[] {
   const files = new Set<string>();
   const clean = (p: string) => {
-    const path = p.replace(/\t.*$/, '').replace(/^"(.*)"$/, '$1').trim();
+    const path = p
+      .replace(/\t.*$/, '')
+      .replace(/^"(.*)"$/, '$1')
+      .trim();
     if (path === '/dev/null') return undefined;
     const parts = path.split('/').filter((x) => x !== '');
     const rest = parts.slice(strip);

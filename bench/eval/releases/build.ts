@@ -28,9 +28,15 @@ export interface Release {
   text: string;
 }
 
-const npm = (args: string[], cwd: string): string => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
+const npm = (args: string[], cwd: string): string =>
+  execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
 const git = (cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string =>
-  execFileSync('git', ['-c', 'core.quotePath=false', ...args], { cwd, encoding: 'utf8', env, maxBuffer: 1 << 28 }).trimEnd();
+  execFileSync('git', ['-c', 'core.quotePath=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env,
+    maxBuffer: 1 << 28,
+  }).trimEnd();
 
 export function cacheRoot(): string {
   return join(process.env.JITP_EVAL_CACHE ?? join(tmpdir(), 'jitp-eval-releases'));
@@ -39,13 +45,22 @@ export function cacheRoot(): string {
 /** The published stable versions in range, oldest first. */
 export function versionsOf(src: ReleaseSource, cwd: string): string[] {
   const all = src.tarballs
-    ? readdirSync(src.tarballs).filter((f) => f.endsWith('.tgz')).map((f) => f.slice(0, -4))
+    ? readdirSync(src.tarballs)
+        .filter((f) => f.endsWith('.tgz'))
+        .map((f) => f.slice(0, -4))
     : (JSON.parse(npm(['view', src.name, 'versions', '--json'], cwd)) as string[] | string);
-  return (Array.isArray(all) ? all : [all]).filter((v) => !v.includes('-') && inRange(v, src.range)).sort(compareVersions);
+  return (Array.isArray(all) ? all : [all])
+    .filter((v) => !v.includes('-') && inRange(v, src.range))
+    .sort(compareVersions);
 }
 
 /** Tarballs for each version, fetched with `npm pack` (npm's cache and registry settings apply). */
-function fetchTarballs(src: ReleaseSource, versions: string[], dir: string, progress: (s: string) => void): Map<string, string> {
+function fetchTarballs(
+  src: ReleaseSource,
+  versions: string[],
+  dir: string,
+  progress: (s: string) => void,
+): Map<string, string> {
   mkdirSync(dir, { recursive: true });
   const out = new Map<string, string>();
   const missing = versions.filter((v) => !existsSync(join(dir, `${v}.tgz`)));
@@ -68,8 +83,15 @@ function fetchTarballs(src: ReleaseSource, versions: string[], dir: string, prog
 }
 
 /** Builds (or reuses) the history repository; returns it with its releases, oldest first. */
-export function buildHistory(src: ReleaseSource, progress: (s: string) => void = () => {}): { repo: string; releases: Release[] } {
-  const root = join(cacheRoot(), src.name.replace(/[^A-Za-z0-9._-]/g, '_') + (src.tarballs ? `-local-${createHash('sha1').update(src.tarballs).digest('hex').slice(0, 8)}` : ''));
+export function buildHistory(
+  src: ReleaseSource,
+  progress: (s: string) => void = () => {},
+): { repo: string; releases: Release[] } {
+  const root = join(
+    cacheRoot(),
+    src.name.replace(/[^A-Za-z0-9._-]/g, '_') +
+      (src.tarballs ? `-local-${createHash('sha1').update(src.tarballs).digest('hex').slice(0, 8)}` : ''),
+  );
   mkdirSync(root, { recursive: true });
   const versions = versionsOf(src, root);
   if (versions.length < 2) throw new Error(`${src.name}: fewer than two stable versions in ${src.range}`);
@@ -80,7 +102,9 @@ export function buildHistory(src: ReleaseSource, progress: (s: string) => void =
     const saved = JSON.parse(readFileSync(manifest, 'utf8')) as { key: string; releases: Release[] };
     if (saved.key === key) return { repo, releases: saved.releases };
   }
-  const tarballs = src.tarballs ? new Map(versions.map((v) => [v, join(src.tarballs!, `${v}.tgz`)])) : fetchTarballs(src, versions, join(root, 'tarballs'), progress);
+  const tarballs = src.tarballs
+    ? new Map(versions.map((v) => [v, join(src.tarballs!, `${v}.tgz`)]))
+    : fetchTarballs(src, versions, join(root, 'tarballs'), progress);
   progress(`${src.name}: building a history of ${versions.length} releases…`);
   const building = `${repo}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
@@ -89,13 +113,22 @@ export function buildHistory(src: ReleaseSource, progress: (s: string) => void =
   git(building, ['config', 'commit.gpgSign', 'false']);
   const releases: Release[] = [];
   versions.forEach((v, i) => {
-    for (const f of readdirSync(building)) if (f !== '.git') rmSync(join(building, f), { recursive: true, force: true });
+    for (const f of readdirSync(building))
+      if (f !== '.git') rmSync(join(building, f), { recursive: true, force: true });
     execFileSync('tar', ['xzf', tarballs.get(v)!, '--strip-components=1', '-C', building]);
     const log = pickChangelog(readdirSync(building));
     const text = log ? changelogSection(readFileSync(join(building, log), 'utf8'), v, versions) : '';
     // Fixed identity and dates: the same registry data gives the same commit ids.
     const when = `${1_600_000_000 + i * 86_400} +0000`;
-    const env = { ...process.env, GIT_AUTHOR_NAME: 'release', GIT_AUTHOR_EMAIL: 'release@npm', GIT_COMMITTER_NAME: 'release', GIT_COMMITTER_EMAIL: 'release@npm', GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when };
+    const env = {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'release',
+      GIT_AUTHOR_EMAIL: 'release@npm',
+      GIT_COMMITTER_NAME: 'release',
+      GIT_COMMITTER_EMAIL: 'release@npm',
+      GIT_AUTHOR_DATE: when,
+      GIT_COMMITTER_DATE: when,
+    };
     git(building, ['add', '-A', '-f', '.']);
     writeFileSync(join(building, '.git', 'MSG'), `${text || `${src.name} ${v}`}\n`);
     git(building, ['commit', '-q', '--allow-empty', '--no-verify', '-F', join(building, '.git', 'MSG')], env);

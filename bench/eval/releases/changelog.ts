@@ -13,7 +13,8 @@ function headingVersion(line: string, next: string | undefined, versions: Readon
   const m = /(?:^|[^\w.])v?(\d+\.\d+\.\d+)(?![\w.]*\d)/.exec(line);
   if (!m || !versions.has(m[1]!)) return undefined;
   const t = line.trim();
-  const looksLikeHeading = /^#{1,4}\s/.test(t) || /^\[?v?\d+\.\d+\.\d+/.test(t) || /^(=+|-+)\s*$/.test(next ?? '') || /^<a name=/.test(t);
+  const looksLikeHeading =
+    /^#{1,4}\s/.test(t) || /^\[?v?\d+\.\d+\.\d+/.test(t) || /^(=+|-+)\s*$/.test(next ?? '') || /^<a name=/.test(t);
   return looksLikeHeading ? m[1] : undefined;
 }
 
@@ -23,7 +24,10 @@ export function changelogSection(text: string, version: string, allVersions: rea
   const lines = text.split(/\r?\n/);
   let start = -1;
   for (let i = 0; i < lines.length; i++) {
-    if (headingVersion(lines[i]!, lines[i + 1], known) === version && new RegExp(`(^|[^\\w.])v?${escape(version)}(?![\\w.]*\\d)`).test(lines[i]!)) {
+    if (
+      headingVersion(lines[i]!, lines[i + 1], known) === version &&
+      new RegExp(`(^|[^\\w.])v?${escape(version)}(?![\\w.]*\\d)`).test(lines[i]!)
+    ) {
       start = i + 1;
       break;
     }

@@ -17,9 +17,12 @@ export function inRange(v: string, range: string): boolean {
   if (!parseVersion(v)) return false;
   for (const part of range.trim().split(/\s+/).filter(Boolean)) {
     const m = /^(>=|<=|>|<|=)?(.+)$/.exec(part);
-    if (!m || !parseVersion(m[2]!)) throw new Error(`bad range comparator ${JSON.stringify(part)} in ${JSON.stringify(range)}`);
+    if (!m || !parseVersion(m[2]!))
+      throw new Error(`bad range comparator ${JSON.stringify(part)} in ${JSON.stringify(range)}`);
     const c = compareVersions(v, m[2]!);
-    const ok = { '>=': c >= 0, '<=': c <= 0, '>': c > 0, '<': c < 0, '=': c === 0 }[(m[1] ?? '=') as '>=' | '<=' | '>' | '<' | '='];
+    const ok = { '>=': c >= 0, '<=': c <= 0, '>': c > 0, '<': c < 0, '=': c === 0 }[
+      (m[1] ?? '=') as '>=' | '<=' | '>' | '<' | '='
+    ];
     if (!ok) return false;
   }
   return true;

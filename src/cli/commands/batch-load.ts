@@ -41,11 +41,16 @@ export const command: CommandSpec = {
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new JitpError('E_TASKS_READ', EXIT.USAGE, `cannot read ${file}: ${(e as Error).message}`, { hint: 'check the path' });
+      throw new JitpError('E_TASKS_READ', EXIT.USAGE, `cannot read ${file}: ${(e as Error).message}`, {
+        hint: 'check the path',
+      });
     }
     const parsed = parseBatchList(text, file);
     for (const p of parsed.problems) ctx.warn(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
-    if (!parsed.issues.length) throw new JitpError('E_TASKS_EMPTY', EXIT.USAGE, `${file} holds no usable task`, { hint: 'each task needs a title; see `jitp batch load --help`' });
+    if (!parsed.issues.length)
+      throw new JitpError('E_TASKS_EMPTY', EXIT.USAGE, `${file} holds no usable task`, {
+        hint: 'each task needs a title; see `jitp batch load --help`',
+      });
     const tasks = parsed.issues.map(infoOf);
     const w = await worktreeEnv(ctx);
     const batch = await ensureBatch(w, { baseRef: str(ctx.args.values.base) });
@@ -53,7 +58,16 @@ export const command: CommandSpec = {
       const cur = b ?? batch;
       for (const t of tasks) {
         if (cur.issues.some((i) => i.id === t.id)) continue;
-        cur.issues.push(newIssue({ id: t.id, short: shortId(t.id), title: t.title, dependencies: t.dependencies, instructions: t.instructions, files: t.files }));
+        cur.issues.push(
+          newIssue({
+            id: t.id,
+            short: shortId(t.id),
+            title: t.title,
+            dependencies: t.dependencies,
+            instructions: t.instructions,
+            files: t.files,
+          }),
+        );
       }
       return { batch: cur, value: undefined };
     });
@@ -76,6 +90,15 @@ export const command: CommandSpec = {
       }
     }
     lines.push('next: `jitp spawn` runs one agent per task, `jitp status` shows progress');
-    return { json: { batch: batch.id, loaded: tasks.map((t) => ({ id: t.id, short: shortId(t.id), title: t.title })), worktrees: made, errors }, text: lines.join('\n'), exitCode };
+    return {
+      json: {
+        batch: batch.id,
+        loaded: tasks.map((t) => ({ id: t.id, short: shortId(t.id), title: t.title })),
+        worktrees: made,
+        errors,
+      },
+      text: lines.join('\n'),
+      exitCode,
+    };
   },
 };

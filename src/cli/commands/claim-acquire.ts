@@ -1,11 +1,25 @@
 import type { CommandSpec } from '../command.js';
 import { list, str } from '../command.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, issueOf, leaseJson, leaseLine, parseDuration, REMOTE_OPTION, REMOTE_EXIT_DOC, scopedPaths, REASON_OPTION } from '../claims-shared.js';
+import {
+  AGENT_OPTION,
+  LEASE_JSON_DOC,
+  agentOf,
+  claimsEnv,
+  issueOf,
+  leaseJson,
+  leaseLine,
+  parseDuration,
+  REMOTE_OPTION,
+  REMOTE_EXIT_DOC,
+  scopedPaths,
+  REASON_OPTION,
+} from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim acquire',
   summary: 'Lease an issue and the paths it may change (fails if held or overlapping)',
-  usage: 'jitp claim acquire <issue> [--paths <p>…] [--ttl <dur>] [--worktree <path>] [--branch <b>] [--agent <id>] [--remote <name>]',
+  usage:
+    'jitp claim acquire <issue> [--paths <p>…] [--ttl <dur>] [--worktree <path>] [--branch <b>] [--agent <id>] [--remote <name>]',
   help: [
     'Grants a lease tying <issue> to the acting agent and, in the same transaction, the files or globs',
     'it may change. Fails, naming the holder, lease and expiry, when another live lease holds the issue',
@@ -21,10 +35,23 @@ export const command: CommandSpec = {
     ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {
-    paths: { type: 'string', multiple: true, arg: '<p>', description: 'Files, folders or globs the issue may change (comma/space separated)' },
+    paths: {
+      type: 'string',
+      multiple: true,
+      arg: '<p>',
+      description: 'Files, folders or globs the issue may change (comma/space separated)',
+    },
     ttl: { type: 'string', arg: '<dur>', description: 'Lease duration, e.g. 30m (default: config ttl, 30m)' },
-    worktree: { type: 'string', arg: '<path>', description: 'Worktree the issue is worked in (default: the current one)' },
-    branch: { type: 'string', arg: '<b>', description: 'Branch the issue is worked on (default: the worktree\'s branch)' },
+    worktree: {
+      type: 'string',
+      arg: '<path>',
+      description: 'Worktree the issue is worked in (default: the current one)',
+    },
+    branch: {
+      type: 'string',
+      arg: '<b>',
+      description: "Branch the issue is worked on (default: the worktree's branch)",
+    },
     ...REASON_OPTION,
     ...AGENT_OPTION,
     ...REMOTE_OPTION,

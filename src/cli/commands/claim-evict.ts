@@ -1,14 +1,22 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
 import { usageError } from '../../core/errors.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, agentOf, claimsEnv, leaseJson, REMOTE_OPTION, REMOTE_EXIT_DOC } from '../claims-shared.js';
+import {
+  AGENT_OPTION,
+  LEASE_JSON_DOC,
+  agentOf,
+  claimsEnv,
+  leaseJson,
+  REMOTE_OPTION,
+  REMOTE_EXIT_DOC,
+} from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim evict',
   summary: 'Admin: remove any lease, recording who and why',
   usage: 'jitp claim evict <lease-id> --reason <text> [--agent <id>] [--remote <name>]',
   help: [
-    'Removes lease <lease-id> (live or expired) whoever holds it. The holder\'s next renew/release fails',
+    "Removes lease <lease-id> (live or expired) whoever holds it. The holder's next renew/release fails",
     'with exit 6. The acting agent and the reason are recorded in the event log.',
     '',
     'JSON: {"evicted": Lease, "by": "<agent>", "reason": "<text>"}',
@@ -24,7 +32,8 @@ export const command: CommandSpec = {
   positionals: { min: 1, max: 1, names: '<lease-id>' },
   async run(ctx) {
     const reason = str(ctx.args.values.reason);
-    if (!reason || !reason.trim()) throw usageError('evict needs --reason (it is recorded in the event log)', `usage: ${command.usage}`);
+    if (!reason || !reason.trim())
+      throw usageError('evict needs --reason (it is recorded in the event log)', `usage: ${command.usage}`);
     const env = claimsEnv(ctx);
     const by = agentOf(ctx);
     const lease = await env.store.evict(ctx.args.positionals[0]!, by, reason);

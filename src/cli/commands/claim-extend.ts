@@ -1,14 +1,26 @@
 import type { CommandSpec } from '../command.js';
 import { list, str } from '../command.js';
 import { usageError } from '../../core/errors.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, claimsEnv, leaseJson, leaseLine, REMOTE_OPTION, REMOTE_EXIT_DOC, scopedPaths, leaseRefOf, TOKEN_OPTION, REASON_OPTION } from '../claims-shared.js';
+import {
+  AGENT_OPTION,
+  LEASE_JSON_DOC,
+  claimsEnv,
+  leaseJson,
+  leaseLine,
+  REMOTE_OPTION,
+  REMOTE_EXIT_DOC,
+  scopedPaths,
+  leaseRefOf,
+  TOKEN_OPTION,
+  REASON_OPTION,
+} from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim extend',
   summary: 'Add paths to your lease on an issue (fails if another lease overlaps)',
   usage: 'jitp claim extend <issue> --paths <p>… [--token <n>] [--reason <text>] [--agent <id>] [--remote <name>]',
   help: [
-    'Adds files or globs to the acting agent\'s live lease on <issue>, after checking that no other live',
+    "Adds files or globs to the acting agent's live lease on <issue>, after checking that no other live",
     'lease overlaps them. Compare-and-set on (agent, token); the token and expiry stay.',
     '',
     'JSON: {"lease": Lease}',
@@ -20,7 +32,11 @@ export const command: CommandSpec = {
   options: {
     paths: { type: 'string', multiple: true, arg: '<p>', description: 'Files, folders or globs to add' },
     ...TOKEN_OPTION,
-    worktree: { type: 'string', arg: '<path>', description: 'Resolve paths against this worktree (default: the current one)' },
+    worktree: {
+      type: 'string',
+      arg: '<path>',
+      description: 'Resolve paths against this worktree (default: the current one)',
+    },
     ...REASON_OPTION,
     ...AGENT_OPTION,
     ...REMOTE_OPTION,

@@ -16,7 +16,7 @@ export const command: CommandSpec = {
     'Reads the lease store without locking (never waits for writers). Expired leases are hidden unless',
     '--all (they stop counting at once and are swept by the next change).',
     '',
-    'With --remote (or config `remote`), lists everyone\'s leases on that git remote, with host and expiry:',
+    "With --remote (or config `remote`), lists everyone's leases on that git remote, with host and expiry:",
     '--remote fetches now; config `remote` alone reads the local mirror unless it is older than',
     'remoteMirrorMaxAge. <name> defaults to config `remote`, else origin.',
     '',
@@ -35,22 +35,40 @@ export const command: CommandSpec = {
     const repo = requireRepo(ctx.cwd);
     const dir = storeDirOf(repo);
     const wantRemote = flag(ctx.args.values.remote);
-    if (ctx.args.positionals.length && !wantRemote) throw usageError(`unexpected argument: ${ctx.args.positionals[0]}`, 'to list a remote\'s leases: jitp claim list --remote <name>');
+    if (ctx.args.positionals.length && !wantRemote)
+      throw usageError(
+        `unexpected argument: ${ctx.args.positionals[0]}`,
+        "to list a remote's leases: jitp claim list --remote <name>",
+      );
     const remoteStore = remoteStoreFor(ctx, repo, ctx.args.positionals[0], wantRemote ? 'origin' : null);
     if (remoteStore) {
       const m = wantRemote ? await remoteStore.sync() : await readOrStale(remoteStore, ctx);
       const now = Date.now();
       const leases = m.leases.filter((l) => flag(ctx.args.values.all) || isLiveAt(l, now));
       return {
-        json: { storeDir: dir, version: m.version, now: new Date(now).toISOString(), leases: leases.map((l) => leaseJson(l, now)), remote: freshnessJson(m, now) },
-        text: [freshnessLine(m, now), ...(leases.length ? leases.map((l) => leaseLine(l, now) + hostSuffix(l)) : ['no live leases'])].join('\n'),
+        json: {
+          storeDir: dir,
+          version: m.version,
+          now: new Date(now).toISOString(),
+          leases: leases.map((l) => leaseJson(l, now)),
+          remote: freshnessJson(m, now),
+        },
+        text: [
+          freshnessLine(m, now),
+          ...(leases.length ? leases.map((l) => leaseLine(l, now) + hostSuffix(l)) : ['no live leases']),
+        ].join('\n'),
       };
     }
     const snap = readSnapshotSync(dir);
     const now = Date.now();
     const leases = snap.leases.filter((l) => flag(ctx.args.values.all) || isLiveAt(l, now));
     return {
-      json: { storeDir: dir, version: snap.version, now: new Date(now).toISOString(), leases: leases.map((l) => leaseJson(l, now)) },
+      json: {
+        storeDir: dir,
+        version: snap.version,
+        now: new Date(now).toISOString(),
+        leases: leases.map((l) => leaseJson(l, now)),
+      },
       text: leases.length ? leases.map((l) => leaseLine(l, now)).join('\n') : 'no live leases',
     };
   },

@@ -1,13 +1,23 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, claimsEnv, leaseJson, REMOTE_OPTION, REMOTE_EXIT_DOC, leaseRefOf, TOKEN_OPTION, REASON_OPTION } from '../claims-shared.js';
+import {
+  AGENT_OPTION,
+  LEASE_JSON_DOC,
+  claimsEnv,
+  leaseJson,
+  REMOTE_OPTION,
+  REMOTE_EXIT_DOC,
+  leaseRefOf,
+  TOKEN_OPTION,
+  REASON_OPTION,
+} from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim release',
   summary: 'Give back your lease on an issue (compare-and-set)',
   usage: 'jitp claim release <issue> [--token <n>] [--reason <text>] [--agent <id>] [--remote <name>]',
   help: [
-    'Releases the acting agent\'s live lease on <issue>; its paths are free at once.',
+    "Releases the acting agent's live lease on <issue>; its paths are free at once.",
     'With --token, fails unless the lease still has that token.',
     '',
     'JSON: {"released": Lease}',
@@ -27,6 +37,9 @@ export const command: CommandSpec = {
     const env = claimsEnv(ctx);
     const ref = leaseRefOf(ctx, env);
     const lease = await env.store.release(ref, str(ctx.args.values.reason));
-    return { json: { released: leaseJson(lease, Date.now()) }, text: `released ${lease.id} (issue ${lease.issueId}, ${lease.agentId}, token ${lease.token})` };
+    return {
+      json: { released: leaseJson(lease, Date.now()) },
+      text: `released ${lease.id} (issue ${lease.issueId}, ${lease.agentId}, token ${lease.token})`,
+    };
   },
 };

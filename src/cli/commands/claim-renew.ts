@@ -1,15 +1,26 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
-import { AGENT_OPTION, LEASE_JSON_DOC, claimsEnv, leaseJson, leaseLine, parseDuration, REMOTE_OPTION, REMOTE_EXIT_DOC, leaseRefOf, TOKEN_OPTION } from '../claims-shared.js';
+import {
+  AGENT_OPTION,
+  LEASE_JSON_DOC,
+  claimsEnv,
+  leaseJson,
+  leaseLine,
+  parseDuration,
+  REMOTE_OPTION,
+  REMOTE_EXIT_DOC,
+  leaseRefOf,
+  TOKEN_OPTION,
+} from '../claims-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim renew',
   summary: 'Push back the expiry of your lease on an issue (compare-and-set)',
   usage: 'jitp claim renew <issue> [--ttl <dur>] [--token <n>] [--agent <id>] [--remote <name>]',
   help: [
-    'Renews the acting agent\'s live lease on <issue> for its TTL (or --ttl). The fencing token stays.',
+    "Renews the acting agent's live lease on <issue> for its TTL (or --ttl). The fencing token stays.",
     'With --token, fails unless the lease still has that token (it was not granted again since).',
-    'An expired lease cannot be renewed (its paths may be someone else\'s by now): acquire it again.',
+    "An expired lease cannot be renewed (its paths may be someone else's by now): acquire it again.",
     '',
     'JSON: {"lease": Lease}',
     LEASE_JSON_DOC,
@@ -18,7 +29,7 @@ export const command: CommandSpec = {
     ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {
-    ttl: { type: 'string', arg: '<dur>', description: 'New duration from now (default: the lease\'s TTL)' },
+    ttl: { type: 'string', arg: '<dur>', description: "New duration from now (default: the lease's TTL)" },
     ...TOKEN_OPTION,
     ...AGENT_OPTION,
     ...REMOTE_OPTION,

@@ -19,7 +19,7 @@ export const command: CommandSpec = {
     'Without filters, same as `jitp claim list`. Exit 1 when a given --issue is not held, so scripts',
     'can ask "is it free?".',
     '',
-    'With --remote (or config `remote`), answers from that remote\'s local mirror, refetched when older',
+    "With --remote (or config `remote`), answers from that remote's local mirror, refetched when older",
     'than remoteMirrorMaxAge.',
     '',
     'JSON: {"agent": string|null, "issue": string|null, "held": bool, "leases": [Lease…], "remote"?: {…freshness}}',
@@ -28,7 +28,7 @@ export const command: CommandSpec = {
     '            5 store problem, 7 not a git repo.',
   ].join('\n'),
   options: {
-    agent: { type: 'string', arg: '<type:name>', description: 'Only this agent\'s leases' },
+    agent: { type: 'string', arg: '<type:name>', description: "Only this agent's leases" },
     issue: { type: 'string', arg: '<issue>', description: 'Only the lease on this issue' },
     ...REMOTE_OPTION,
   },
@@ -43,13 +43,23 @@ export const command: CommandSpec = {
     const mirror = remoteStore ? await readOrStale(remoteStore, ctx) : undefined;
     const snap = mirror ?? readSnapshotSync(storeDirOf(repo));
     const now = Date.now();
-    const leases = snap.leases.filter((l) => isLiveAt(l, now) && (!agent || l.agentId === agent) && (!issue || l.issueId === issue));
+    const leases = snap.leases.filter(
+      (l) => isLiveAt(l, now) && (!agent || l.agentId === agent) && (!issue || l.issueId === issue),
+    );
     const held = leases.length > 0;
     const what = [agent && `agent ${agent}`, issue && `issue ${issue}`].filter(Boolean).join(', ') || 'the store';
     return {
       exitCode: issue && !held ? 1 : 0,
-      json: { agent, issue, held, leases: leases.map((l) => leaseJson(l, now)), ...(mirror ? { remote: freshnessJson(mirror, now) } : {}) },
-      text: held ? leases.map((l) => leaseLine(l, now) + hostSuffix(l)).join('\n') : `no live lease for ${what}${mirror ? ` on remote '${mirror.remote}'` : ''}`,
+      json: {
+        agent,
+        issue,
+        held,
+        leases: leases.map((l) => leaseJson(l, now)),
+        ...(mirror ? { remote: freshnessJson(mirror, now) } : {}),
+      },
+      text: held
+        ? leases.map((l) => leaseLine(l, now) + hostSuffix(l)).join('\n')
+        : `no live lease for ${what}${mirror ? ` on remote '${mirror.remote}'` : ''}`,
     };
   },
 };

@@ -42,11 +42,17 @@ export const command: CommandSpec = {
     const repo = requireRepo(ctx.cwd);
     const store = remoteStoreFor(ctx, repo, ctx.args.positionals[0], 'origin')!;
     const maxAgeIn = str(ctx.args.values['max-age']);
-    const maxAge = maxAgeIn === undefined ? undefined : /^\s*0+\s*[smhd]?\s*$/.test(maxAgeIn) ? 0 : parseDuration(maxAgeIn, '--max-age');
+    const maxAge =
+      maxAgeIn === undefined
+        ? undefined
+        : /^\s*0+\s*[smhd]?\s*$/.test(maxAgeIn)
+          ? 0
+          : parseDuration(maxAgeIn, '--max-age');
     const now = Date.now();
     const cached = store.engine.mirror();
     const fetched = !(cached && maxAge !== undefined && mirrorAgeSecs(cached, now) < maxAge);
-    if (flag(ctx.args.values.repair) && !flag(ctx.args.values.check)) throw usageError('--repair needs --check', 'jitp claim sync <remote> --check --repair');
+    if (flag(ctx.args.values.repair) && !flag(ctx.args.values.check))
+      throw usageError('--repair needs --check', 'jitp claim sync <remote> --check --repair');
     if (flag(ctx.args.values.check)) return check(store, flag(ctx.args.values.repair));
     const m = fetched ? await store.sync() : cached!;
     const after = Date.now();
@@ -73,21 +79,43 @@ async function check(store: RemoteLeaseStore, repair: boolean): Promise<CommandR
       await store.engine.repair(before, refs);
       const again = await check(store, false);
       const after = again.json as { check: { consistent: boolean } };
-      return { ...again, json: { ...(again.json as object), repaired: true }, text: `repaired the lease refs from the index\n${again.text}`, exitCode: after.check.consistent ? 0 : 1 };
+      return {
+        ...again,
+        json: { ...(again.json as object), repaired: true },
+        text: `repaired the lease refs from the index\n${again.text}`,
+        exitCode: after.check.consistent ? 0 : 1,
+      };
     }
     const now = Date.now();
     const live = m.leases.filter((l) => isLiveAt(l, now)).length;
     const fixes = [
-      ...(r.orphans.length || r.mismatched.length ? [`jitp claim sync ${store.remote} --check --repair   # does all of the lease-ref fixes below in one atomic push`] : []),
-      ...r.orphans.map((o) => `git push ${store.remote} --force-with-lease=${o.ref}:${o.id} :${o.ref}   # or delete just the orphan lease ref for ${o.issueId}`),
+      ...(r.orphans.length || r.mismatched.length
+        ? [
+            `jitp claim sync ${store.remote} --check --repair   # does all of the lease-ref fixes below in one atomic push`,
+          ]
+        : []),
+      ...r.orphans.map(
+        (o) =>
+          `git push ${store.remote} --force-with-lease=${o.ref}:${o.id} :${o.ref}   # or delete just the orphan lease ref for ${o.issueId}`,
+      ),
       ...r.foreign.map((f) => `# ${f} is not a jitp ref; remove it if nobody needs it: git push ${store.remote} :${f}`),
     ];
     return {
       exitCode: r.consistent ? 0 : 1,
-      json: { remote: freshnessJson(m, now), fetched: true, version: m.version, leases: m.leases.length, live, check: r },
+      json: {
+        remote: freshnessJson(m, now),
+        fetched: true,
+        version: m.version,
+        leases: m.leases.length,
+        live,
+        check: r,
+      },
       text: r.consistent
         ? `synced ${freshnessLine(m, now)}; ${live} live lease${live === 1 ? '' : 's'}; lease refs match the index`
-        : [`remote '${store.remote}': lease refs differ from the index (${r.orphans.length} orphan, ${r.mismatched.length} mismatched, ${r.foreign.length} foreign). Fix:`, ...fixes.map((f) => `  ${f}`)].join('\n'),
+        : [
+            `remote '${store.remote}': lease refs differ from the index (${r.orphans.length} orphan, ${r.mismatched.length} mismatched, ${r.foreign.length} foreign). Fix:`,
+            ...fixes.map((f) => `  ${f}`),
+          ].join('\n'),
     };
   }
 }

@@ -32,7 +32,9 @@ export const command: CommandSpec = {
     const w = await worktreeEnv(ctx);
     const force = flag(ctx.args.values.force);
     const dry = flag(ctx.args.values['dry-run']);
-    const prune = await worktreeAdmin(w.commonDir, () => gitRun(w.mainRoot, ['worktree', 'prune', '--verbose', ...(dry ? ['--dry-run'] : [])]));
+    const prune = await worktreeAdmin(w.commonDir, () =>
+      gitRun(w.mainRoot, ['worktree', 'prune', '--verbose', ...(dry ? ['--dry-run'] : [])]),
+    );
     const pruned = (prune.stdout + prune.stderr).split('\n').filter(Boolean);
     const batch = readBatch(w.mainRoot);
     const cleaned: unknown[] = [];
@@ -44,7 +46,10 @@ export const command: CommandSpec = {
         const { removalFacts } = await import('../../worktree/remove.js');
         const { decideRemoval } = await import('../../worktree/safety.js');
         const v = decideRemoval(await removalFacts(w, batch!, issue), { mode: 'cleanup', force });
-        if (v.allowed) lines.push(`would remove ${issue.short}: ${issue.worktree ?? '(no worktree)'} ${issue.branch ?? ''}${v.losses.length ? ` LOSING ${v.losses.join('; ')}` : ''}`);
+        if (v.allowed)
+          lines.push(
+            `would remove ${issue.short}: ${issue.worktree ?? '(no worktree)'} ${issue.branch ?? ''}${v.losses.length ? ` LOSING ${v.losses.join('; ')}` : ''}`,
+          );
         else {
           refused.push({ issue: issue.id, short: issue.short, reasons: v.refusals });
           lines.push(`would refuse ${issue.short}: ${v.refusals.join('; ')}`);
@@ -57,8 +62,17 @@ export const command: CommandSpec = {
         refused.push({ issue: issue.id, short: issue.short, reasons: o.verdict.refusals });
         lines.push(`refused ${issue.short} (${issue.worktree ?? issue.branch}): ${o.verdict.refusals.join('; ')}`);
       } else {
-        cleaned.push({ issue: o.issue, short: o.short, removedWorktree: o.removedWorktree, deletedBranch: o.deletedBranch, releasedLease: o.releasedLease, lost: o.verdict.losses });
-        lines.push(`cleaned ${issue.short}: ${[o.removedWorktree && 'worktree removed', o.deletedBranch && `branch ${issue.branch} deleted`, o.releasedLease && 'lease released'].filter(Boolean).join(', ') || 'nothing left to remove'}`);
+        cleaned.push({
+          issue: o.issue,
+          short: o.short,
+          removedWorktree: o.removedWorktree,
+          deletedBranch: o.deletedBranch,
+          releasedLease: o.releasedLease,
+          lost: o.verdict.losses,
+        });
+        lines.push(
+          `cleaned ${issue.short}: ${[o.removedWorktree && 'worktree removed', o.deletedBranch && `branch ${issue.branch} deleted`, o.releasedLease && 'lease released'].filter(Boolean).join(', ') || 'nothing left to remove'}`,
+        );
       }
     }
     // Sub-agent worktrees outside the batch (`.claude/worktrees/`, the client's folder and the
@@ -79,8 +93,18 @@ export const command: CommandSpec = {
         lines.push(`${dry ? 'would refuse' : 'refused'} ${rec.path}: ${o.verdict.refusals.join('; ')}`);
       } else if (dry) lines.push(`would remove ${rec.path} ${rec.branch ?? ''}`);
       else {
-        cleaned.push({ issue: null, short: null, worktree: rec.path, removedWorktree: o.removedWorktree, deletedBranch: o.deletedBranch, releasedLease: false, lost: o.verdict.losses });
-        lines.push(`cleaned ${rec.path}: ${[o.removedWorktree && 'worktree removed', o.deletedBranch && `branch ${rec.branch} deleted`].filter(Boolean).join(', ')}`);
+        cleaned.push({
+          issue: null,
+          short: null,
+          worktree: rec.path,
+          removedWorktree: o.removedWorktree,
+          deletedBranch: o.deletedBranch,
+          releasedLease: false,
+          lost: o.verdict.losses,
+        });
+        lines.push(
+          `cleaned ${rec.path}: ${[o.removedWorktree && 'worktree removed', o.deletedBranch && `branch ${rec.branch} deleted`].filter(Boolean).join(', ')}`,
+        );
       }
     }
     let batchArchived = false;
@@ -96,10 +120,19 @@ export const command: CommandSpec = {
         }
         return { batch: undefined, value: undefined };
       });
-      if (batchArchived) lines.push(`batch ${batch.id} finished; archived to .jit-parallel/batches/${batch.id}/batch.yaml`);
+      if (batchArchived)
+        lines.push(`batch ${batch.id} finished; archived to .jit-parallel/batches/${batch.id}/batch.yaml`);
     }
-    if (refused.length) lines.push('', `refused ${refused.length}: merge them first (\`jitp merge\`), commit or remove the files, or \`jitp cleanup --force\` to discard`);
+    if (refused.length)
+      lines.push(
+        '',
+        `refused ${refused.length}: merge them first (\`jitp merge\`), commit or remove the files, or \`jitp cleanup --force\` to discard`,
+      );
     if (!lines.length) lines.push('nothing to clean');
-    return { json: { cleaned, refused, pruned, batchArchived }, text: lines.join('\n'), exitCode: refused.length ? EXIT.FAILURE : EXIT.OK };
+    return {
+      json: { cleaned, refused, pruned, batchArchived },
+      text: lines.join('\n'),
+      exitCode: refused.length ? EXIT.FAILURE : EXIT.OK,
+    };
   },
 };

@@ -17,7 +17,7 @@ export const command: CommandSpec = {
     'trailer from config commit.coAuthor. Titles are flattened to one line and stripped of control',
     'characters, so no title can add lines or trailers. Prints only the message, ready for',
     '`jitp commit-message <ids> | git commit -F -`.',
-    '--files prints instead the tracker files to stage (changed files under .jit/, or the issues\' task files), one per line:',
+    "--files prints instead the tracker files to stage (changed files under .jit/, or the issues' task files), one per line:",
     '`git add -- $(jitp commit-message <ids> --files)`.',
     '',
     'JSON: {"subject", "body", "trailers": [..], "message", "conventional": bool,',
@@ -39,13 +39,20 @@ export const command: CommandSpec = {
     try {
       msg = renderCommitMessage(
         issues.map((i) => ({ id: i.id, shortId: i.shortId, title: i.title, labels: i.labels })),
-        { conventional, coAuthor: flag(ctx.args.values['no-co-author']) ? null : d.config.commit.coAuthor, summary: str(ctx.args.values.summary) ?? null },
+        {
+          conventional,
+          coAuthor: flag(ctx.args.values['no-co-author']) ? null : d.config.commit.coAuthor,
+          summary: str(ctx.args.values.summary) ?? null,
+        },
       );
     } catch (e) {
       throw usageError((e as Error).message, 'set commit.coAuthor in .jit-parallel.yaml to "Name <email>" or null');
     }
     // The tracker's files the state change touched: the jit store, or the issues' task files.
-    const spec = [...(existsSync(join(d.root, '.jit')) ? ['.jit'] : []), ...issues.filter((i) => i.source === 'tasks').map((i) => i.file)];
+    const spec = [
+      ...(existsSync(join(d.root, '.jit')) ? ['.jit'] : []),
+      ...issues.filter((i) => i.source === 'tasks').map((i) => i.file),
+    ];
     const stage = spec.length ? await changedFiles(d.root, spec) : [];
     const json = {
       ...msg,

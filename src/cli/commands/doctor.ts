@@ -18,7 +18,7 @@ export const command: CommandSpec = {
     '',
     'JSON: {"storeDir": string, "ok": bool, "checks": [{"name","status":"ok"|"warn"|"problem","message","fix"?}],',
     '       "repaired": [string…]}',
-    'Exit codes: 0 healthy (after repair), 1 problems remain (see each check\'s fix), 7 not a git repo.',
+    "Exit codes: 0 healthy (after repair), 1 problems remain (see each check's fix), 7 not a git repo.",
   ].join('\n'),
   options: { repair: { type: 'boolean', description: 'Fix what can be fixed safely' } },
   positionals: { max: 0 },
@@ -28,7 +28,9 @@ export const command: CommandSpec = {
     const report = flag(ctx.args.values.repair) ? repair(dir) : diagnose(dir);
     const mark = { ok: 'ok  ', warn: 'warn', problem: 'FAIL' } as const;
     const lines = [
-      ...report.checks.map((c) => `${mark[c.status]}  ${c.message}${c.fix && c.status !== 'ok' ? `\n      fix: ${c.fix}` : ''}`),
+      ...report.checks.map(
+        (c) => `${mark[c.status]}  ${c.message}${c.fix && c.status !== 'ok' ? `\n      fix: ${c.fix}` : ''}`,
+      ),
       ...report.repaired.map((r) => `fixed ${r}`),
       report.ok ? 'store is healthy' : 'problems found; run the fixes above',
     ];

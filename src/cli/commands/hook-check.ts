@@ -32,7 +32,8 @@ export const command: CommandSpec = {
     try {
       live = liveContext(ctx.cwd, nowMs);
     } catch (e) {
-      if (e instanceof StoreUnreadable) throw new JitpError('E_STORE', EXIT.STORE, e.message, { hint: 'run `jitp doctor --repair`' });
+      if (e instanceof StoreUnreadable)
+        throw new JitpError('E_STORE', EXIT.STORE, e.message, { hint: 'run `jitp doctor --repair`' });
       throw e;
     }
     const settings = await hookSettings(loc, ctx.env);
@@ -40,7 +41,11 @@ export const command: CommandSpec = {
     const remoteOf = live?.remoteOf ?? new Map();
     const subagent = str(ctx.args.values.subagent);
     const { actor } = await resolveActor({
-      input: { cwd: ctx.cwd, ...(subagent ? { agent_id: subagent } : {}), ...(ctx.env.CLAUDE_CODE_SESSION_ID ? { session_id: ctx.env.CLAUDE_CODE_SESSION_ID } : {}) },
+      input: {
+        cwd: ctx.cwd,
+        ...(subagent ? { agent_id: subagent } : {}),
+        ...(ctx.env.CLAUDE_CODE_SESSION_ID ? { session_id: ctx.env.CLAUDE_CODE_SESSION_ID } : {}),
+      },
       env: ctx.env,
       loc,
       live: index.leases,
@@ -55,10 +60,14 @@ export const command: CommandSpec = {
     });
     const json = {
       policy: settings.policy,
-      actor: actor.subagentId ? { kind: 'sub-agent', subagentId: actor.subagentId, ...(actor.lease ? { leaseId: actor.lease.id } : {}) } : { kind: 'main' },
+      actor: actor.subagentId
+        ? { kind: 'sub-agent', subagentId: actor.subagentId, ...(actor.lease ? { leaseId: actor.lease.id } : {}) }
+        : { kind: 'main' },
       results,
     };
-    const text = results.map((r) => `${r.decision.padEnd(6)} ${r.path}${r.message ? `\n       ${r.message}` : ''}`).join('\n');
+    const text = results
+      .map((r) => `${r.decision.padEnd(6)} ${r.path}${r.message ? `\n       ${r.message}` : ''}`)
+      .join('\n');
     return { json, text, exitCode: results.some((r) => r.decision === 'deny') ? EXIT.HELD : EXIT.OK };
   },
 };

@@ -25,14 +25,14 @@ export const command: CommandSpec = {
   summary: 'Check staged files against live leases (run by the pre-commit hook)',
   usage: 'jitp hook pre-commit [--json]',
   help: [
-    'Refuses the commit when a staged file is held by a live lease that is not the committer\'s.',
-    'The committer\'s own leases: those whose agent is the committer\'s identity (JIT_AGENT_ID, else',
-    '~/.config/jit/agent.toml; and agent:claude, the skills\' default, when JIT_AGENT_ID is unset),',
+    "Refuses the commit when a staged file is held by a live lease that is not the committer's.",
+    "The committer's own leases: those whose agent is the committer's identity (JIT_AGENT_ID, else",
+    "~/.config/jit/agent.toml; and agent:claude, the skills' default, when JIT_AGENT_ID is unset),",
     'those whose worktree is the worktree being committed in, and those',
     'listed in JITP_LEASE (comma-separated lease ids). No live lease: exits 0 at once.',
-    'Remote leases count too, read from this clone\'s mirror of each remote (no network on the commit',
+    "Remote leases count too, read from this clone's mirror of each remote (no network on the commit",
     'path; the message says how old that view is, `jitp claim sync` refreshes it). A remote lease taken',
-    'on another machine is the committer\'s only through JITP_LEASE, never by agent name or worktree.',
+    "on another machine is the committer's only through JITP_LEASE, never by agent name or worktree.",
     'An unreadable store follows `failure:` in .jit-parallel.yaml (open: warn and allow; closed: refuse).',
     '',
     'JSON: {"ok": bool, "staged": number, "blocked": [{"path", "holders": [{"leaseId","issueId","agentId","expiresAt",',
@@ -50,16 +50,24 @@ export const command: CommandSpec = {
     } catch (e) {
       if (!(e instanceof StoreUnreadable)) throw e;
       if (failureModeOf(repo.worktreeRoot, ctx.env) === 'closed') {
-        throw new JitpError('E_STORE', EXIT.STORE, `pre-commit: ${e.message}`, { hint: 'run `jitp doctor --repair`, or set failure: open in .jit-parallel.yaml' });
+        throw new JitpError('E_STORE', EXIT.STORE, `pre-commit: ${e.message}`, {
+          hint: 'run `jitp doctor --repair`, or set failure: open in .jit-parallel.yaml',
+        });
       }
       ctx.warn(`jit-parallel: pre-commit check skipped: ${e.message} (failure: open)`);
       return { json: { ok: true, staged: 0, blocked: [], skipped: e.message } };
     }
     if (!live) return { json: { ok: true, staged: 0, blocked: [] } };
     const { snap, remoteOf } = live;
-    const out = execFileSync('git', ['diff', '--cached', '--name-only', '-z', '--no-renames'], { cwd: repo.worktreeRoot, encoding: 'utf8' });
+    const out = execFileSync('git', ['diff', '--cached', '--name-only', '-z', '--no-renames'], {
+      cwd: repo.worktreeRoot,
+      encoding: 'utf8',
+    });
     const ci = isCaseInsensitiveFs(real(repo.worktreeRoot));
-    const staged = out.split('\0').filter(Boolean).map((p) => (ci ? p.toLowerCase() : p));
+    const staged = out
+      .split('\0')
+      .filter(Boolean)
+      .map((p) => (ci ? p.toLowerCase() : p));
     const agentIds = [ctx.env.JIT_AGENT_ID || DEFAULT_AGENT];
     try {
       agentIds.push(resolveAgentId({ env: ctx.env }).agentId);
@@ -69,9 +77,14 @@ export const command: CommandSpec = {
     const who: CommitWho = {
       agentIds: [...new Set(agentIds)],
       ...(repo.linked ? { worktree: real(repo.worktreeRoot) } : {}),
-      leaseIds: (ctx.env.JITP_LEASE ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      leaseIds: (ctx.env.JITP_LEASE ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       // A remote lease is this clone's only when it was acquired here (it holds the binding secret).
-      foreignLeaseIds: new Set(snap.leases.filter((l) => remoteOf.has(l.id) && l.bindSecret === undefined).map((l) => l.id)),
+      foreignLeaseIds: new Set(
+        snap.leases.filter((l) => remoteOf.has(l.id) && l.bindSecret === undefined).map((l) => l.id),
+      ),
     };
     const blocked = blockedFiles(staged, buildLeaseIndex(snap.leases, nowMs), who, real);
     const json = {
@@ -81,7 +94,13 @@ export const command: CommandSpec = {
         path: b.path,
         holders: b.holders.map((l) => {
           const r = remoteOf.get(l.id);
-          return { leaseId: l.id, issueId: l.issueId, agentId: l.agentId, expiresAt: l.expiresAt, ...(r ? { remote: r.remote, host: r.host ?? l.host ?? null, view: r.view } : {}) };
+          return {
+            leaseId: l.id,
+            issueId: l.issueId,
+            agentId: l.agentId,
+            expiresAt: l.expiresAt,
+            ...(r ? { remote: r.remote, host: r.host ?? l.host ?? null, view: r.view } : {}),
+          };
         }),
       })),
     };

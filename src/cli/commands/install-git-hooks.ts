@@ -10,12 +10,21 @@ import { installPreCommit, uninstallPreCommit } from '../../hooks/git-hooks.js';
 /** dist/jitp.mjs, wherever this code runs from (the bundle's chunks/, or src/ under tsx). */
 export function bundledJitp(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [resolve(here, '..', 'jitp.mjs'), resolve(here, 'jitp.mjs'), resolve(here, '../../../dist/jitp.mjs')];
+  const candidates = [
+    resolve(here, '..', 'jitp.mjs'),
+    resolve(here, 'jitp.mjs'),
+    resolve(here, '../../../dist/jitp.mjs'),
+  ];
   const found = candidates.find((c) => existsSync(c));
   if (!found) {
-    throw new JitpError('E_INTERNAL', EXIT.FAILURE, `cannot find the bundled CLI (looked in ${candidates.join(', ')})`, {
-      hint: 'run `npm run build` in the plugin folder, then run this command again',
-    });
+    throw new JitpError(
+      'E_INTERNAL',
+      EXIT.FAILURE,
+      `cannot find the bundled CLI (looked in ${candidates.join(', ')})`,
+      {
+        hint: 'run `npm run build` in the plugin folder, then run this command again',
+      },
+    );
   }
   return found;
 }
@@ -30,7 +39,7 @@ export const command: CommandSpec = {
     '<git common dir>/hooks, so one install covers every linked worktree). An existing',
     'pre-commit hook that is not ours is kept as pre-commit.pre-jitp and run after ours.',
     'The hook runs `jitp hook pre-commit`; see `jitp hook pre-commit --help` for whose leases',
-    'count as the committer\'s own.',
+    "count as the committer's own.",
     '',
     'JSON: {"hooksDir": string, "hook": string, "action": "installed"|"updated"|"uninstalled"|"absent",',
     '       "chained": string|null}',
@@ -42,10 +51,14 @@ export const command: CommandSpec = {
     const repo = requireRepo(ctx.cwd);
     let r;
     try {
-      r = flag(ctx.args.values.uninstall) ? uninstallPreCommit(repo.worktreeRoot) : installPreCommit(repo.worktreeRoot, bundledJitp());
+      r = flag(ctx.args.values.uninstall)
+        ? uninstallPreCommit(repo.worktreeRoot)
+        : installPreCommit(repo.worktreeRoot, bundledJitp());
     } catch (e) {
       if (e instanceof JitpError) throw e;
-      throw new JitpError('E_HOOK_INSTALL', EXIT.FAILURE, (e as Error).message, { hint: 'inspect the hooks folder named above' });
+      throw new JitpError('E_HOOK_INSTALL', EXIT.FAILURE, (e as Error).message, {
+        hint: 'inspect the hooks folder named above',
+      });
     }
     const text = {
       installed: `installed ${r.hook}`,
@@ -56,4 +69,3 @@ export const command: CommandSpec = {
     return { json: r, text: r.chained ? `${text}\n  chained: ${r.chained} (runs after ours)` : text };
   },
 };
-

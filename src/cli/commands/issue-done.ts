@@ -43,7 +43,11 @@ export const command: CommandSpec = {
     const ok = results.every((r) => !r.error);
     const text = results
       .map((r) => {
-        const what = r.error ? `NOT done: ${r.error}` : r.changed ? `done (was ${r.from}; via ${r.via === 'jit-cli' ? 'jit CLI' : r.file})` : `unchanged: ${r.note}`;
+        const what = r.error
+          ? `NOT done: ${r.error}`
+          : r.changed
+            ? `done (was ${r.from}; via ${r.via === 'jit-cli' ? 'jit CLI' : r.file})`
+            : `unchanged: ${r.note}`;
         const rel = r.releasedLeases.length ? `; released ${r.releasedLeases.join(', ')}` : '';
         return `${r.shortId}  ${what}${rel}`;
       })

@@ -76,9 +76,17 @@ Exit codes: 0 ok, 2 unreadable batch list, 5 lease store unreadable (with --avai
     };
     const safe = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
     const w = Math.max(5, ...shown.map((r) => r.issue.shortId.length));
-    const lines = shown.map(({ issue: i, a }) => `${i.shortId.padEnd(w)}  ${i.state.padEnd(11)} ${i.priority.padEnd(8)} ${a.available ? 'available ' : '          '} ${safe(i.title).slice(0, 70)}${a.available || a.kind === 'closed' ? '' : `  [${a.reason}]`}`);
+    const lines = shown.map(
+      ({ issue: i, a }) =>
+        `${i.shortId.padEnd(w)}  ${i.state.padEnd(11)} ${i.priority.padEnd(8)} ${a.available ? 'available ' : '          '} ${safe(i.title).slice(0, 70)}${a.available || a.kind === 'closed' ? '' : `  [${a.reason}]`}`,
+    );
     const text = shown.length
-      ? [`${'id'.padEnd(w)}  ${'state'.padEnd(11)} ${'priority'.padEnd(8)} ${''.padEnd(10)} title`, ...lines, '', `${shown.length} issue${shown.length === 1 ? '' : 's'} from ${source.location}`].join('\n')
+      ? [
+          `${'id'.padEnd(w)}  ${'state'.padEnd(11)} ${'priority'.padEnd(8)} ${''.padEnd(10)} title`,
+          ...lines,
+          '',
+          `${shown.length} issue${shown.length === 1 ? '' : 's'} from ${source.location}`,
+        ].join('\n')
       : `no ${flag(ctx.args.values.available) ? 'available ' : ''}issues in ${source.location}`;
     return { json, text };
   },

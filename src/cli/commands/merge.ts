@@ -12,7 +12,7 @@ import { prCommands, renderReport } from '../../merge/render.js';
 
 export const command: CommandSpec = {
   name: 'merge',
-  summary: 'Preview conflicts between the batch\'s branches, then merge them back (queue with tests)',
+  summary: "Preview conflicts between the batch's branches, then merge them back (queue with tests)",
   usage: 'jitp merge [--strategy consolidated|individual] [--dry-run] [--test "<cmd>"] [--continue | --skip]',
   help: [
     'Preview: `git merge-tree --write-tree` for each branch against the integration tip and for every',
@@ -45,21 +45,45 @@ export const command: CommandSpec = {
     const w = await worktreeEnv(ctx);
     const v = ctx.args.values;
     const strategyOpt = str(v.strategy);
-    if (strategyOpt && strategyOpt !== 'consolidated' && strategyOpt !== 'individual') throw usageError(`unknown strategy: ${strategyOpt}`, 'use --strategy consolidated or --strategy individual');
+    if (strategyOpt && strategyOpt !== 'consolidated' && strategyOpt !== 'individual')
+      throw usageError(`unknown strategy: ${strategyOpt}`, 'use --strategy consolidated or --strategy individual');
     if (flag(v.continue) && flag(v.skip)) throw usageError('--continue and --skip exclude each other');
     const testOpt = str(v.test);
     const test = testOpt !== undefined ? testOpt || null : (w.config.merge.test ?? w.config.test.command);
     const q = { mainRoot: w.mainRoot, commonDir: w.commonDir, env: w.env, progress: ctx.progress };
     if (flag(v.continue) || flag(v.skip)) {
-      const r = flag(v.continue) ? await continueQueue(q, testOpt !== undefined ? test : undefined) : await skipQueue(q, testOpt !== undefined ? test : undefined);
+      const r = flag(v.continue)
+        ? await continueQueue(q, testOpt !== undefined ? test : undefined)
+        : await skipQueue(q, testOpt !== undefined ? test : undefined);
       const b = requireBatch(w.mainRoot);
-      return { json: { strategy: 'consolidated', integration: b.integration, preview: null, order: [], steps: r.steps, stopped: r.stopped, done: r.done, pullRequests: [] }, text: renderReport(r), exitCode: r.stopped ? EXIT.FAILURE : EXIT.OK };
+      return {
+        json: {
+          strategy: 'consolidated',
+          integration: b.integration,
+          preview: null,
+          order: [],
+          steps: r.steps,
+          stopped: r.stopped,
+          done: r.done,
+          pullRequests: [],
+        },
+        text: renderReport(r),
+        exitCode: r.stopped ? EXIT.FAILURE : EXIT.OK,
+      };
     }
     const batch = requireBatch(w.mainRoot);
     const strategy = (strategyOpt ?? batch.strategy) as 'consolidated' | 'individual';
-    const tip = (await revParse(w.mainRoot, `refs/heads/${batch.integration}`)) ?? (await revParse(w.mainRoot, 'HEAD'))!;
+    const tip =
+      (await revParse(w.mainRoot, `refs/heads/${batch.integration}`)) ?? (await revParse(w.mainRoot, 'HEAD'))!;
     const candidates = [];
-    for (const i of batch.issues) if (i.branch && i.merge.state !== 'merged' && i.merge.state !== 'skipped' && (await branchExists(w.mainRoot, i.branch))) candidates.push(i);
+    for (const i of batch.issues)
+      if (
+        i.branch &&
+        i.merge.state !== 'merged' &&
+        i.merge.state !== 'skipped' &&
+        (await branchExists(w.mainRoot, i.branch))
+      )
+        candidates.push(i);
     const labels = new Map<string, string>();
     for (const i of candidates) {
       let l = i.short;
@@ -77,12 +101,36 @@ export const command: CommandSpec = {
       },
     });
     const previewJson = { tip: batch.integration, nodes: nodes.map((n) => n.label), results };
-    const matrix = nodes.length ? renderMatrix({ tipLabel: `${batch.integration} (${tip.slice(0, 12)})`, nodes: nodes.map((n) => n.label), results }) : 'no unmerged branches in the batch';
+    const matrix = nodes.length
+      ? renderMatrix({
+          tipLabel: `${batch.integration} (${tip.slice(0, 12)})`,
+          nodes: nodes.map((n) => n.label),
+          results,
+        })
+      : 'no unmerged branches in the batch';
     const order = mergeOrder(batch.issues).order.map((id) => batch.issues.find((i) => i.id === id)!.short);
     const conflicts = results.some((r) => !r.clean);
     if (flag(v['dry-run'])) {
-      const text = [matrix, '', `${strategy} order: ${order.join(' -> ') || '(empty)'}`, `(${total} merges previewed; nothing was changed)`].join('\n');
-      return { json: { strategy, integration: batch.integration, preview: previewJson, order, steps: [], stopped: null, done: false, pullRequests: [] }, text, exitCode: conflicts ? EXIT.FAILURE : EXIT.OK };
+      const text = [
+        matrix,
+        '',
+        `${strategy} order: ${order.join(' -> ') || '(empty)'}`,
+        `(${total} merges previewed; nothing was changed)`,
+      ].join('\n');
+      return {
+        json: {
+          strategy,
+          integration: batch.integration,
+          preview: previewJson,
+          order,
+          steps: [],
+          stopped: null,
+          done: false,
+          pullRequests: [],
+        },
+        text,
+        exitCode: conflicts ? EXIT.FAILURE : EXIT.OK,
+      };
     }
     if (!ctx.json) ctx.progress(matrix);
     if (strategy === 'individual') {
@@ -93,21 +141,55 @@ export const command: CommandSpec = {
       const sorted = [...candidates].sort((a, b) => byOrder.indexOf(a.id) - byOrder.indexOf(b.id));
       for (const i of sorted) {
         const r = readiness(i, await issueFacts(w.mainRoot, batch, i), batch);
-        if (r.ready || r.reason === 'dependency-not-merged') ready.push({ id: i.id, short: i.short, branch: i.branch!, title: i.title });
+        if (r.ready || r.reason === 'dependency-not-merged')
+          ready.push({ id: i.id, short: i.short, branch: i.branch!, title: i.title });
       }
       const prs = prCommands(ready, batch.integration);
       await updateBatch(w.mainRoot, w.commonDir, (b) => {
         if (!b) return { batch: undefined, value: undefined };
         b.strategy = 'individual';
-        for (const p of prs) Object.assign(b.issues.find((i) => i.id === p.issue)!.merge, { state: 'ready', reason: null, at: new Date().toISOString() });
+        for (const p of prs)
+          Object.assign(b.issues.find((i) => i.id === p.issue)!.merge, {
+            state: 'ready',
+            reason: null,
+            at: new Date().toISOString(),
+          });
         return { batch: b, value: undefined };
       });
-      const text = [matrix, '', prs.length ? 'each branch is ready for its own pull request (listed in merge order: dependencies first):' : 'no branch is ready (no commits, or uncommitted work in its worktree)', ...prs.flatMap((p) => [`  # ${p.short}`, ...p.commands.map((c) => `  ${c}`)])].join('\n');
-      return { json: { strategy, integration: batch.integration, preview: previewJson, order, steps: [], stopped: null, done: true, pullRequests: prs }, text };
+      const text = [
+        matrix,
+        '',
+        prs.length
+          ? 'each branch is ready for its own pull request (listed in merge order: dependencies first):'
+          : 'no branch is ready (no commits, or uncommitted work in its worktree)',
+        ...prs.flatMap((p) => [`  # ${p.short}`, ...p.commands.map((c) => `  ${c}`)]),
+      ].join('\n');
+      return {
+        json: {
+          strategy,
+          integration: batch.integration,
+          preview: previewJson,
+          order,
+          steps: [],
+          stopped: null,
+          done: true,
+          pullRequests: prs,
+        },
+        text,
+      };
     }
     const r = await startQueue(q, test);
     return {
-      json: { strategy, integration: batch.integration, preview: previewJson, order, steps: r.steps, stopped: r.stopped, done: r.done, pullRequests: [] },
+      json: {
+        strategy,
+        integration: batch.integration,
+        preview: previewJson,
+        order,
+        steps: r.steps,
+        stopped: r.stopped,
+        done: r.done,
+        pullRequests: [],
+      },
       text: renderReport(r),
       exitCode: r.stopped ? EXIT.FAILURE : EXIT.OK,
     };

@@ -33,20 +33,30 @@ JSON (stable; docs/plan.md):
 Exit codes: 0 ok, 2 bad arguments or a dependency cycle among the selected issues (named),
 4 unknown or ambiguous id, 5 lease store unreadable, 7 git failed, 8 invalid configuration.`,
   options: {
-    'max-parallel': { type: 'string', arg: '<N>', description: 'At most N issues per batch (default: plan.maxParallel)' },
+    'max-parallel': {
+      type: 'string',
+      arg: '<N>',
+      description: 'At most N issues per batch (default: plan.maxParallel)',
+    },
     format: { type: 'string', arg: '<fmt>', description: 'table (default), mermaid or dot: the conflict graph' },
-    batch: { type: 'string', arg: '<file>', description: 'Plan the tasks of a YAML/JSON batch list instead of the issue store' },
+    batch: {
+      type: 'string',
+      arg: '<file>',
+      description: 'Plan the tasks of a YAML/JSON batch list instead of the issue store',
+    },
   },
   async run(ctx) {
     const repo = requireRepo(ctx.cwd);
     const { config } = loadConfig(repo.worktreeRoot, ctx.env);
     const format = str(ctx.args.values.format) ?? 'table';
-    if (!['table', 'mermaid', 'dot'].includes(format)) throw usageError(`unknown --format ${format}`, 'use --format table, mermaid or dot');
+    if (!['table', 'mermaid', 'dot'].includes(format))
+      throw usageError(`unknown --format ${format}`, 'use --format table, mermaid or dot');
     const mp = str(ctx.args.values['max-parallel']);
     let maxParallel: number | undefined;
     if (mp !== undefined) {
       maxParallel = Number(mp);
-      if (!Number.isInteger(maxParallel) || maxParallel < 1 || maxParallel > 64) throw usageError(`--max-parallel must be a whole number from 1 to 64, got ${mp}`, 'e.g. --max-parallel 4');
+      if (!Number.isInteger(maxParallel) || maxParallel < 1 || maxParallel > 64)
+        throw usageError(`--max-parallel must be a whole number from 1 to 64, got ${mp}`, 'e.g. --max-parallel 4');
     }
     const batch = str(ctx.args.values.batch);
     const ids = ctx.args.positionals.flatMap((p) => list(p));
@@ -60,7 +70,12 @@ Exit codes: 0 ok, 2 bad arguments or a dependency cycle among the selected issue
       holds: readHolds(repo),
       progress: ctx.progress,
     });
-    if (ctx.env.JITP_TIMINGS) ctx.progress(`timings (ms): ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}; since process start ${performance.now().toFixed(0)}`);
+    if (ctx.env.JITP_TIMINGS)
+      ctx.progress(
+        `timings (ms): ${Object.entries(timings)
+          .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+          .join(', ')}; since process start ${performance.now().toFixed(0)}`,
+      );
     for (const p of problems) ctx.warn(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
     const short = new Map(source.list().map((i) => [i.id, i.shortId]));
     const label = (id: string) => short.get(id) ?? id;

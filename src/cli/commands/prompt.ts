@@ -13,11 +13,11 @@ export const command: CommandSpec = {
   summary: "Render one issue's sub-agent prompt (references/agent-prompt-template.md)",
   usage: 'jitp prompt <issue> [--mode implement|plan|review] [--worktree <path>] [--json]',
   help: [
-    "Renders the sub-agent prompt for one issue: full id and title, the description fenced as data,",
-    'acceptance criteria, linked documents, the write scope (the lease\'s paths) and the rule for files',
+    'Renders the sub-agent prompt for one issue: full id and title, the description fenced as data,',
+    "acceptance criteria, linked documents, the write scope (the lease's paths) and the rule for files",
     "outside it, the project's test command, the mode's instructions and the required final JSON report.",
     'When the issue has a live lease, the FIRST line is its binding line: pass the whole output unchanged',
-    'as the Agent call\'s prompt; the hooks bind the sub-agent to the lease by that line.',
+    "as the Agent call's prompt; the hooks bind the sub-agent to the lease by that line.",
     '',
     'Modes: implement (default); plan (writes only .jit-parallel/plans/<short-id>.md, no code);',
     'review (checks an existing change against the criteria, edits nothing).',
@@ -36,7 +36,8 @@ export const command: CommandSpec = {
   positionals: { min: 1, max: 1, names: '<issue>' },
   async run(ctx) {
     const mode = (str(ctx.args.values.mode) ?? 'implement') as PromptMode;
-    if (!PROMPT_MODES.includes(mode)) throw usageError(`unknown mode ${JSON.stringify(mode)}`, 'use --mode implement, --mode plan or --mode review');
+    if (!PROMPT_MODES.includes(mode))
+      throw usageError(`unknown mode ${JSON.stringify(mode)}`, 'use --mode implement, --mode plan or --mode review');
     const d = openDispatch(ctx.cwd, ctx.env);
     const issue = d.source.get(ctx.args.positionals[0]!);
     const lease = leaseForIssue(await liveLeases(d.repo, d.config), issue.id);
@@ -44,10 +45,16 @@ export const command: CommandSpec = {
     // A lease records the checkout it was taken in; only another checkout means worktree mode.
     const leaseWt = lease?.worktree && resolve(lease.worktree) !== resolve(d.root) ? lease.worktree : null;
     const worktree = wtOpt ? resolve(ctx.cwd, wtOpt) : leaseWt;
-    if (!lease) ctx.warn(`no live lease for ${issue.shortId}: the prompt has no binding line and no write scope; claim first: jitp claim acquire ${issue.shortId} --paths <files>`);
-    else if (!lease.bindSecret) ctx.warn(`lease ${lease.id} has no binding secret: the sub-agent cannot be bound to it`);
-    if (wtOpt && leaseWt && resolve(leaseWt) !== worktree) ctx.warn(`--worktree ${worktree} differs from the lease's worktree ${leaseWt}`);
-    if (issue.state === 'done' || issue.state === 'rejected' || issue.state === 'archived') ctx.warn(`${issue.shortId} is ${issue.state}`);
+    if (!lease)
+      ctx.warn(
+        `no live lease for ${issue.shortId}: the prompt has no binding line and no write scope; claim first: jitp claim acquire ${issue.shortId} --paths <files>`,
+      );
+    else if (!lease.bindSecret)
+      ctx.warn(`lease ${lease.id} has no binding secret: the sub-agent cannot be bound to it`);
+    if (wtOpt && leaseWt && resolve(leaseWt) !== worktree)
+      ctx.warn(`--worktree ${worktree} differs from the lease's worktree ${leaseWt}`);
+    if (issue.state === 'done' || issue.state === 'rejected' || issue.state === 'archived')
+      ctx.warn(`${issue.shortId} is ${issue.state}`);
     const test = testCommandFor(worktree ?? d.root, d.config.test.command);
     const template = loadTemplate(ctx.env);
     const r = renderPrompt({
@@ -59,10 +66,16 @@ export const command: CommandSpec = {
         description: issue.description,
         state: issue.state,
         acceptanceCriteria: issue.acceptanceCriteria,
-        documents: issue.documents.map((doc) => ({ path: doc.path, label: doc.label ?? null, docType: docType(issue.raw, doc.path) })),
+        documents: issue.documents.map((doc) => ({
+          path: doc.path,
+          label: doc.label ?? null,
+          docType: docType(issue.raw, doc.path),
+        })),
       },
       mode,
-      lease: lease ? { id: lease.id, paths: lease.paths, ...(lease.bindSecret ? { bindSecret: lease.bindSecret } : {}) } : null,
+      lease: lease
+        ? { id: lease.id, paths: lease.paths, ...(lease.bindSecret ? { bindSecret: lease.bindSecret } : {}) }
+        : null,
       repoRoot: d.root,
       worktree,
       testCommand: test?.command ?? null,
@@ -82,7 +95,15 @@ export const command: CommandSpec = {
           acceptanceCriteria: issue.acceptanceCriteria,
           documents: issue.documents,
         },
-        lease: lease ? { id: lease.id, paths: lease.paths, worktree: lease.worktree, branch: lease.branch, expiresAt: lease.expiresAt } : null,
+        lease: lease
+          ? {
+              id: lease.id,
+              paths: lease.paths,
+              worktree: lease.worktree,
+              branch: lease.branch,
+              expiresAt: lease.expiresAt,
+            }
+          : null,
         worktree,
         testCommand: test?.command ?? null,
         testCommandSource: test?.source ?? null,

@@ -8,7 +8,7 @@ import { renderOutcomes } from './spawn.js';
 
 export const command: CommandSpec = {
   name: 'retry',
-  summary: 'Run an issue\'s headless agent again (after a failure) in the same worktree',
+  summary: "Run an issue's headless agent again (after a failure) in the same worktree",
   usage: 'jitp retry <issue> [--agent-cmd "<cmd>"] [--timeout <s>]',
   help: [
     'Same as `jitp spawn` for one issue, whatever its agent state (refused while its agent still runs).',
@@ -33,10 +33,25 @@ export const command: CommandSpec = {
       } catch {
         /* gone */
       }
-      if (alive) throw new JitpError('E_RUNNING', EXIT.FAILURE, `the agent for ${issue.short} is still running (pid ${issue.agent.pid})`, { hint: `wait for it (\`jitp status --watch\`) or stop it: kill ${issue.agent.pid}` });
+      if (alive)
+        throw new JitpError(
+          'E_RUNNING',
+          EXIT.FAILURE,
+          `the agent for ${issue.short} is still running (pid ${issue.agent.pid})`,
+          { hint: `wait for it (\`jitp status --watch\`) or stop it: kill ${issue.agent.pid}` },
+        );
     }
     const t = str(ctx.args.values.timeout);
-    const rs = await runAgents(w, { maxParallel: 1, agentCmd: str(ctx.args.values['agent-cmd']) ?? w.config.spawn.agentCmd, only: [issue.id], timeoutMs: t ? Number(t) * 1000 : undefined });
-    return { json: { agents: rs }, text: renderOutcomes(rs), exitCode: rs.some((r) => r.state === 'failed') ? EXIT.FAILURE : EXIT.OK };
+    const rs = await runAgents(w, {
+      maxParallel: 1,
+      agentCmd: str(ctx.args.values['agent-cmd']) ?? w.config.spawn.agentCmd,
+      only: [issue.id],
+      timeoutMs: t ? Number(t) * 1000 : undefined,
+    });
+    return {
+      json: { agents: rs },
+      text: renderOutcomes(rs),
+      exitCode: rs.some((r) => r.state === 'failed') ? EXIT.FAILURE : EXIT.OK,
+    };
   },
 };

@@ -6,7 +6,10 @@ import { runAgents, type AgentOutcome } from '../../spawn/run.js';
 
 export function renderOutcomes(rs: AgentOutcome[]): string {
   if (!rs.length) return 'nothing to run: every issue of the batch is done or running (`jitp status`)';
-  const lines = rs.map((r) => `${r.state === 'done' ? 'done  ' : 'FAILED'} ${r.short.padEnd(10)} exit ${r.exitCode}${r.committed ? `  committed ${r.committed.slice(0, 12)}` : ''}  ${r.summary}\n       log ${r.log}\n       result ${r.result}`);
+  const lines = rs.map(
+    (r) =>
+      `${r.state === 'done' ? 'done  ' : 'FAILED'} ${r.short.padEnd(10)} exit ${r.exitCode}${r.committed ? `  committed ${r.committed.slice(0, 12)}` : ''}  ${r.summary}\n       log ${r.log}\n       result ${r.result}`,
+  );
   const failed = rs.filter((r) => r.state === 'failed');
   if (failed.length) lines.push('', ...failed.map((f) => `re-run: jitp retry ${f.short}`));
   else lines.push('', 'all agents finished; next: `jitp merge --dry-run`, then `jitp merge`');
@@ -16,7 +19,8 @@ export function renderOutcomes(rs: AgentOutcome[]): string {
 export const parallelOf = (v: string | undefined, dflt: number): number => {
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw usageError(`--max-parallel must be a whole number from 1 to 64, not ${v}`);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw usageError(`--max-parallel must be a whole number from 1 to 64, not ${v}`);
   return n;
 };
 
@@ -32,7 +36,7 @@ export const command: CommandSpec = {
     'replaced (shell-quoted) and JITP_ISSUE_ID, JITP_WORKTREE, JITP_BRANCH, JITP_PROMPT_FILE are set.',
     'Per attempt n: .jit-parallel/batches/<batch>/<short>/{prompt-n.md, agent-n.log (stderr),',
     'result-n.json (stdout)}. A run counts as done when the agent exits 0 (and, for claude, its JSON',
-    'has is_error false); uncommitted changes are then committed on the issue\'s branch.',
+    "has is_error false); uncommitted changes are then committed on the issue's branch.",
     '',
     'JSON: {"agents": [{"issue","short","state":"done"|"failed","exitCode","log","result","committed","summary"}]}',
     'Exit codes: 0 all done, 1 some agent failed (`jitp retry <issue>`), 2 usage, 4 no batch.',
@@ -51,6 +55,10 @@ export const command: CommandSpec = {
       agentCmd: str(ctx.args.values['agent-cmd']) ?? w.config.spawn.agentCmd,
       timeoutMs: t ? Number(t) * 1000 : undefined,
     });
-    return { json: { agents: rs }, text: renderOutcomes(rs), exitCode: rs.some((r) => r.state === 'failed') ? EXIT.FAILURE : EXIT.OK };
+    return {
+      json: { agents: rs },
+      text: renderOutcomes(rs),
+      exitCode: rs.some((r) => r.state === 'failed') ? EXIT.FAILURE : EXIT.OK,
+    };
   },
 };

@@ -39,7 +39,8 @@ export const command: CommandSpec = {
     'no-test': { type: 'boolean', description: 'Do not run tests' },
   },
   async run(ctx) {
-    if (flag(ctx.args.values['no-test']) && str(ctx.args.values.test)) throw usageError('--test and --no-test exclude each other');
+    if (flag(ctx.args.values['no-test']) && str(ctx.args.values.test))
+      throw usageError('--test and --no-test exclude each other');
     const d = openDispatch(ctx.cwd, ctx.env);
     const leases = await liveLeases(d.repo, d.config);
     let issues: { id: string; shortId: string; title: string }[];
@@ -53,7 +54,8 @@ export const command: CommandSpec = {
           return { id, shortId: id.slice(0, 8), title: '(issue not in the tracker)' };
         }
       });
-      if (!issues.length) ctx.warn('no live leases and no issues given: nothing to verify per issue; checking the working tree only');
+      if (!issues.length)
+        ctx.warn('no live leases and no issues given: nothing to verify per issue; checking the working tree only');
     }
     const reportsOpt = str(ctx.args.values.reports);
     const reportsDir = reportsOpt ? resolve(ctx.cwd, reportsOpt) : null;
@@ -103,20 +105,38 @@ export const command: CommandSpec = {
       strayReports: reports?.stray ?? [],
       tests: tests ? { command: tests.command, exitCode: tests.exitCode, ok: tests.ok } : null,
       reportsExpected: !!reports,
-      otherLeases: leases.filter((l) => !issues.some((i) => i.id === l.issueId)).map((l) => ({ id: l.id, issueId: l.issueId, paths: l.paths })),
+      otherLeases: leases
+        .filter((l) => !issues.some((i) => i.id === l.issueId))
+        .map((l) => ({ id: l.id, issueId: l.issueId, paths: l.paths })),
     });
-    return { exitCode: result.ok ? EXIT.OK : EXIT.FAILURE, json: { ...result, tests }, text: renderText(result, tests, !!reports) };
+    return {
+      exitCode: result.ok ? EXIT.OK : EXIT.FAILURE,
+      json: { ...result, tests },
+      text: renderText(result, tests, !!reports),
+    };
   },
 };
 
-const withRoots = (r: IssueReport | null, roots: string[]): IssueReport | null => (r && r.ok ? { ...r, report: normalizeReport(r.report, roots) } : r);
+const withRoots = (r: IssueReport | null, roots: string[]): IssueReport | null =>
+  r && r.ok ? { ...r, report: normalizeReport(r.report, roots) } : r;
 
 function renderText(r: VerifyResult, tests: (TestRun & { source: string }) | null, withReports: boolean): string {
   const out: string[] = [];
-  const rows = r.issues.map((i) => [i.shortId, i.mode, String(i.changed.length), String(i.outsideLease.length), withReports ? i.report : '-', i.findings.length ? 'CHECK' : 'ok']);
+  const rows = r.issues.map((i) => [
+    i.shortId,
+    i.mode,
+    String(i.changed.length),
+    String(i.outsideLease.length),
+    withReports ? i.report : '-',
+    i.findings.length ? 'CHECK' : 'ok',
+  ]);
   const head = ['issue', 'mode', 'changed', 'outside', 'report', 'status'];
   const w = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
-  const line = (cells: string[]) => cells.map((c, k) => c.padEnd(w[k]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, k) => c.padEnd(w[k]!))
+      .join('  ')
+      .trimEnd();
   if (rows.length) out.push(line(head), ...rows.map(line), '');
   for (const i of r.issues) {
     out.push(`${i.shortId}  ${oneLine(i.title)}`);
@@ -125,13 +145,41 @@ function renderText(r: VerifyResult, tests: (TestRun & { source: string }) | nul
     for (const n of i.needsOutsideScope) out.push(`      needs ${show(n.path)}: ${oneLine(n.why)}`);
     for (const p of i.problems) out.push(`      problem: ${oneLine(p)}`);
   }
-  if (r.unleased.length) out.push('', 'Changed, but no lease of the batch covers them:', ...r.unleased.map((f) => `    ${show(f)}`));
-  if (r.heldByOthers.length) out.push('', 'Changed, held by live leases outside this batch (their work; not staged):', ...r.heldByOthers.map((h) => `    ${show(h.path)}  (${h.leaseId}, issue ${h.issueId})`));
-  if (r.shared.length) out.push('', 'Changed by two or more issues:', ...r.shared.map((s) => `    ${show(s.path)}  (${s.issues.join(', ')})`));
-  if (r.leaked.length) out.push('', 'Leaked into the main checkout:', ...r.leaked.map((l) => `    ${show(l.path)}  (worktree of ${l.issue})`));
-  if (r.strayReports.length) out.push('', 'Reports:', ...r.strayReports.map((s) => `    ${show(s.file)}: ${oneLine(s.error)}`));
-  out.push('', tests ? `tests: ${tests.command} (${tests.source}) ${tests.ok ? 'passed' : `FAILED (exit ${tests.exitCode ?? 'signal'})`} in ${(tests.durationMs / 1000).toFixed(1)} s` : 'tests: not run');
-  if (tests && !tests.ok) out.push(...tests.outputTail.split('\n').slice(-15).map((l) => `    ${l}`));
+  if (r.unleased.length)
+    out.push('', 'Changed, but no lease of the batch covers them:', ...r.unleased.map((f) => `    ${show(f)}`));
+  if (r.heldByOthers.length)
+    out.push(
+      '',
+      'Changed, held by live leases outside this batch (their work; not staged):',
+      ...r.heldByOthers.map((h) => `    ${show(h.path)}  (${h.leaseId}, issue ${h.issueId})`),
+    );
+  if (r.shared.length)
+    out.push(
+      '',
+      'Changed by two or more issues:',
+      ...r.shared.map((s) => `    ${show(s.path)}  (${s.issues.join(', ')})`),
+    );
+  if (r.leaked.length)
+    out.push(
+      '',
+      'Leaked into the main checkout:',
+      ...r.leaked.map((l) => `    ${show(l.path)}  (worktree of ${l.issue})`),
+    );
+  if (r.strayReports.length)
+    out.push('', 'Reports:', ...r.strayReports.map((s) => `    ${show(s.file)}: ${oneLine(s.error)}`));
+  out.push(
+    '',
+    tests
+      ? `tests: ${tests.command} (${tests.source}) ${tests.ok ? 'passed' : `FAILED (exit ${tests.exitCode ?? 'signal'})`} in ${(tests.durationMs / 1000).toFixed(1)} s`
+      : 'tests: not run',
+  );
+  if (tests && !tests.ok)
+    out.push(
+      ...tests.outputTail
+        .split('\n')
+        .slice(-15)
+        .map((l) => `    ${l}`),
+    );
   out.push('');
   if (r.ok) out.push(`OK: nothing needs a human. Stage with: git add -- ${r.stage.map(shq).join(' ')}`);
   else out.push('NEEDS A HUMAN:', ...r.needsHuman.map((n) => `  - ${oneLine(n)}`));

@@ -7,11 +7,11 @@ import { resolveIssue } from '../../worktree/issues.js';
 
 export const command: CommandSpec = {
   name: 'worktree add',
-  summary: 'Create one worktree + branch per issue from the batch\'s pinned base, with its lease',
+  summary: "Create one worktree + branch per issue from the batch's pinned base, with its lease",
   usage: 'jitp worktree add <issue…> [--base <rev>] [--agent <id>]',
   help: [
     'For each issue: acquires its lease (worktree, branch), creates branch jit/<short>-<slug> (config',
-    'worktree.branch) at the batch\'s pinned base in ../<repo>.worktrees/<short>-<slug> (config',
+    "worktree.branch) at the batch's pinned base in ../<repo>.worktrees/<short>-<slug> (config",
     'worktree.dir), verifies HEAD, copies .worktreeinclude / worktree.include files, records the agent',
     'identity, runs worktree.postCreate. Any failure rolls that issue back completely. The first add',
     'starts the batch (.jit-parallel/batch.yaml) and pins its base (default HEAD).',
@@ -19,7 +19,7 @@ export const command: CommandSpec = {
     'JSON: {"batch": id, "base": sha, "worktrees": [{"issue", "short", "branch", "worktree", "created",',
     '       "included": [file], "lease": {"id","expiresAt"}|null}], "errors": [{"issue", "code", "message", "hint"}]}',
     'Exit codes: 0 all created (or already there), 1 postCreate failed, 2 usage/bad id, 3 held by another',
-    'lease, 4 unknown issue, 7 git failure; with several issues, the first failure\'s code.',
+    "lease, 4 unknown issue, 7 git failure; with several issues, the first failure's code.",
   ].join('\n'),
   options: {
     base: { type: 'string', arg: '<rev>', description: 'Base for a new batch (default: config worktree.base, HEAD)' },
@@ -37,8 +37,18 @@ export const command: CommandSpec = {
       try {
         const info = resolveIssue(w.mainRoot, w.config, q, batch);
         const r = await addWorktree(w, info, { agentId: str(ctx.args.values.agent) });
-        out.push({ issue: r.issue.id, short: r.issue.short, branch: r.issue.branch, worktree: r.issue.worktree, created: r.created, included: r.included, lease: r.lease });
-        lines.push(`${r.created ? 'created' : 'exists '} ${r.issue.short}  ${r.issue.branch}  ${r.issue.worktree}${r.lease ? `  lease ${r.lease.id}` : w.store ? '' : '  (no lease store yet)'}`);
+        out.push({
+          issue: r.issue.id,
+          short: r.issue.short,
+          branch: r.issue.branch,
+          worktree: r.issue.worktree,
+          created: r.created,
+          included: r.included,
+          lease: r.lease,
+        });
+        lines.push(
+          `${r.created ? 'created' : 'exists '} ${r.issue.short}  ${r.issue.branch}  ${r.issue.worktree}${r.lease ? `  lease ${r.lease.id}` : w.store ? '' : '  (no lease store yet)'}`,
+        );
       } catch (e) {
         if (!isJitpError(e)) throw e;
         errors.push({ issue: q, code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) });
@@ -50,7 +60,10 @@ export const command: CommandSpec = {
       const e = errors[0]!;
       throw new JitpError(e.code, exitCode as never, e.message, { hint: e.hint });
     }
-    lines.push('', `batch ${batch.id}, base ${batch.base.slice(0, 12)} (${batch.baseRef}), integration branch ${batch.integration}`);
+    lines.push(
+      '',
+      `batch ${batch.id}, base ${batch.base.slice(0, 12)} (${batch.baseRef}), integration branch ${batch.integration}`,
+    );
     return { json: { batch: batch.id, base: batch.base, worktrees: out, errors }, text: lines.join('\n'), exitCode };
   },
 };

@@ -5,7 +5,7 @@ import { listWorktrees } from '../../worktree/git.js';
 
 export const command: CommandSpec = {
   name: 'worktree list',
-  summary: 'List the batch\'s worktrees and any other git worktrees of the repository',
+  summary: "List the batch's worktrees and any other git worktrees of the repository",
   usage: 'jitp worktree list [--json]',
   help: [
     'JSON: {"batch": id|null, "base": sha|null, "worktrees": [{"path", "branch", "head", "issue"|null,',
@@ -19,16 +19,46 @@ export const command: CommandSpec = {
     const batch = readBatch(w.mainRoot);
     const recs = await listWorktrees(w.mainRoot);
     const byPath = new Map(recs.map((r) => [r.path, r]));
-    const rows: Array<{ path: string; branch: string | null; head: string | null; issue: string | null; short: string | null; missing: boolean; prunable: boolean }> = [];
+    const rows: Array<{
+      path: string;
+      branch: string | null;
+      head: string | null;
+      issue: string | null;
+      short: string | null;
+      missing: boolean;
+      prunable: boolean;
+    }> = [];
     for (const r of recs.slice(1)) {
       const issue = batch?.issues.find((i) => i.worktree === r.path);
-      rows.push({ path: r.path, branch: r.branch ?? null, head: r.head ?? null, issue: issue?.id ?? null, short: issue?.short ?? null, missing: false, prunable: !!r.prunable });
+      rows.push({
+        path: r.path,
+        branch: r.branch ?? null,
+        head: r.head ?? null,
+        issue: issue?.id ?? null,
+        short: issue?.short ?? null,
+        missing: false,
+        prunable: !!r.prunable,
+      });
     }
     for (const i of batch?.issues ?? []) {
-      if (i.worktree && !byPath.has(i.worktree)) rows.push({ path: i.worktree, branch: i.branch, head: null, issue: i.id, short: i.short, missing: true, prunable: false });
+      if (i.worktree && !byPath.has(i.worktree))
+        rows.push({
+          path: i.worktree,
+          branch: i.branch,
+          head: null,
+          issue: i.id,
+          short: i.short,
+          missing: true,
+          prunable: false,
+        });
     }
     const text = rows.length
-      ? rows.map((r) => `${(r.short ?? '-').padEnd(10)} ${(r.branch ?? '(detached)').padEnd(40)} ${r.path}${r.missing ? '  [missing]' : ''}${r.prunable ? '  [prunable]' : ''}`).join('\n')
+      ? rows
+          .map(
+            (r) =>
+              `${(r.short ?? '-').padEnd(10)} ${(r.branch ?? '(detached)').padEnd(40)} ${r.path}${r.missing ? '  [missing]' : ''}${r.prunable ? '  [prunable]' : ''}`,
+          )
+          .join('\n')
       : 'no linked worktrees';
     return { json: { batch: batch?.id ?? null, base: batch?.base ?? null, worktrees: rows }, text };
   },

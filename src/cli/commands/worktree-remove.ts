@@ -7,7 +7,7 @@ import { removeIssue } from '../../worktree/remove.js';
 
 export const command: CommandSpec = {
   name: 'worktree remove',
-  summary: 'Remove an issue\'s worktree (refuses uncommitted or untracked work unless --force)',
+  summary: "Remove an issue's worktree (refuses uncommitted or untracked work unless --force)",
   usage: 'jitp worktree remove <issue> [--force]',
   help: [
     'Removes the worktree folder when it holds no uncommitted or untracked files. The branch is',
@@ -17,7 +17,9 @@ export const command: CommandSpec = {
     'JSON: {"issue", "short", "removedWorktree", "deletedBranch", "releasedLease", "refusals": [..], "lost": [..]}',
     'Exit codes: 0 removed, 1 refused (dirty/untracked/locked), 4 issue not in the batch.',
   ].join('\n'),
-  options: { force: { type: 'boolean', description: 'Remove even with uncommitted/untracked files (lists them first)' } },
+  options: {
+    force: { type: 'boolean', description: 'Remove even with uncommitted/untracked files (lists them first)' },
+  },
   positionals: { min: 1, max: 1, names: '<issue>' },
   async run(ctx) {
     const w = await worktreeEnv(ctx);
@@ -26,16 +28,33 @@ export const command: CommandSpec = {
     const force = flag(ctx.args.values.force);
     const o = await removeIssue(w, batch, issue, { mode: 'remove', force });
     if (o.verdict.losses.length) for (const l of o.verdict.losses) ctx.warn(`--force discards ${l}`);
-    const json = { issue: o.issue, short: o.short, removedWorktree: o.removedWorktree, deletedBranch: o.deletedBranch, releasedLease: o.releasedLease, refusals: o.verdict.refusals, lost: o.verdict.losses };
+    const json = {
+      issue: o.issue,
+      short: o.short,
+      removedWorktree: o.removedWorktree,
+      deletedBranch: o.deletedBranch,
+      releasedLease: o.releasedLease,
+      refusals: o.verdict.refusals,
+      lost: o.verdict.losses,
+    };
     if (!o.verdict.allowed) {
       if (ctx.json) return { json, exitCode: EXIT.FAILURE };
-      throw new JitpError('E_REFUSED', EXIT.FAILURE, `refusing to remove ${issue.worktree}: ${o.verdict.refusals.join('; ')}`, {
-        hint: `commit the work in that worktree, or \`jitp worktree remove ${issue.short} --force\` to discard it`,
-      });
+      throw new JitpError(
+        'E_REFUSED',
+        EXIT.FAILURE,
+        `refusing to remove ${issue.worktree}: ${o.verdict.refusals.join('; ')}`,
+        {
+          hint: `commit the work in that worktree, or \`jitp worktree remove ${issue.short} --force\` to discard it`,
+        },
+      );
     }
     const lines = [
       o.removedWorktree ? `removed ${issue.worktree}` : `no worktree on disk for ${issue.short}`,
-      o.deletedBranch ? `deleted branch ${issue.branch}` : issue.branch ? `kept branch ${issue.branch} (its commits are not in ${batch.integration} yet)` : '',
+      o.deletedBranch
+        ? `deleted branch ${issue.branch}`
+        : issue.branch
+          ? `kept branch ${issue.branch} (its commits are not in ${batch.integration} yet)`
+          : '',
       o.releasedLease ? 'released the lease' : '',
     ].filter(Boolean);
     return { json, text: lines.join('\n') };

@@ -41,7 +41,11 @@ function inspect(dir: string, nowMs: number): Inspection {
   const checks: Check[] = [];
   const out: Inspection = { checks, deadTemps: [] };
   if (!existsSync(dir)) {
-    checks.push({ name: 'store', status: 'ok', message: `no lease store yet at ${dir} (created by the first \`jitp claim acquire\`)` });
+    checks.push({
+      name: 'store',
+      status: 'ok',
+      message: `no lease store yet at ${dir} (created by the first \`jitp claim acquire\`)`,
+    });
     return out;
   }
   try {
@@ -54,13 +58,22 @@ function inspect(dir: string, nowMs: number): Inspection {
   try {
     out.log = readLog(logFile);
   } catch (e) {
-    checks.push({ name: 'log', status: 'problem', message: `cannot read ${logFile}: ${(e as Error).message}`, fix: `check permissions of ${logFile}` });
+    checks.push({
+      name: 'log',
+      status: 'problem',
+      message: `cannot read ${logFile}: ${(e as Error).message}`,
+      fix: `check permissions of ${logFile}`,
+    });
   }
   try {
     out.state = readStateFile(dir);
     if (out.state) {
       const live = out.state.leases.filter((l) => isLiveAt(l, nowMs)).length;
-      checks.push({ name: 'state', status: 'ok', message: `${join(dir, STATE_FILE)}: version ${out.state.version}, ${live} live lease(s), ${out.state.leases.length - live} expired not yet swept` });
+      checks.push({
+        name: 'state',
+        status: 'ok',
+        message: `${join(dir, STATE_FILE)}: version ${out.state.version}, ${live} live lease(s), ${out.state.leases.length - live} expired not yet swept`,
+      });
     } else checks.push({ name: 'state', status: 'ok', message: 'no state file yet (empty store)' });
   } catch (e) {
     const err = isJitpError(e) ? e : undefined;
@@ -69,7 +82,10 @@ function inspect(dir: string, nowMs: number): Inspection {
       name: 'state',
       status: 'problem',
       message: (e as Error).message,
-      fix: err?.code === 'E_STORE_SCHEMA' ? (err.hint ?? 'update jit-parallel') : `${REPAIR} (rebuilds it from ${EVENTS_FILE})`,
+      fix:
+        err?.code === 'E_STORE_SCHEMA'
+          ? (err.hint ?? 'update jit-parallel')
+          : `${REPAIR} (rebuilds it from ${EVENTS_FILE})`,
     });
   }
   if (out.log) {
@@ -78,28 +94,65 @@ function inspect(dir: string, nowMs: number): Inspection {
       checks.push({
         name: 'log',
         status: 'warn',
-        message: `${logFile}: ${log.bad.length} unreadable line(s), skipped: ${log.bad.slice(0, 5).map((b) => `line ${b.line} (${b.error})`).join('; ')}`,
+        message: `${logFile}: ${log.bad.length} unreadable line(s), skipped: ${log.bad
+          .slice(0, 5)
+          .map((b) => `line ${b.line} (${b.error})`)
+          .join('; ')}`,
         fix: 'nothing to do unless the state must be rebuilt; the lines are kept for inspection',
       });
     }
     if (log.tornTail !== null) {
-      checks.push({ name: 'log', status: 'ok', message: `${logFile}: unterminated last line (${log.tornTail.length} bytes) from an interrupted write; the next change cuts it off` });
+      checks.push({
+        name: 'log',
+        status: 'ok',
+        message: `${logFile}: unterminated last line (${log.tornTail.length} bytes) from an interrupted write; the next change cuts it off`,
+      });
     }
     if (out.state) {
       if (log.size < out.state.logSize) {
-        checks.push({ name: 'log', status: 'warn', message: `${logFile} is shorter (${log.size} bytes) than the state records (${out.state.logSize}): history was truncated outside jitp`, fix: 'nothing to repair; the state file is authoritative' });
+        checks.push({
+          name: 'log',
+          status: 'warn',
+          message: `${logFile} is shorter (${log.size} bytes) than the state records (${out.state.logSize}): history was truncated outside jitp`,
+          fix: 'nothing to repair; the state file is authoritative',
+        });
       } else if (log.size > out.state.logSize && log.tornTail === null) {
-        checks.push({ name: 'log', status: 'ok', message: `${logFile}: ${log.size - out.state.logSize} byte(s) past the last commit (a writer died before committing); the next change cuts them off` });
+        checks.push({
+          name: 'log',
+          status: 'ok',
+          message: `${logFile}: ${log.size - out.state.logSize} byte(s) past the last commit (a writer died before committing); the next change cuts them off`,
+        });
       }
       const committed = log.events.filter((e) => e.offset < out.state!.logSize);
       const rebuilt = replay(committed);
-      if (log.size >= out.state.logSize && !log.bad.length && (rebuilt.version !== out.state.version || rebuilt.leases.map((l) => l.id).sort().join() !== out.state.leases.map((l) => l.id).sort().join())) {
-        checks.push({ name: 'log', status: 'warn', message: `the event log replays to version ${rebuilt.version} with ${rebuilt.leases.length} lease(s), the state says version ${out.state.version} with ${out.state.leases.length}`, fix: 'the state file is authoritative; nothing to do unless it is damaged' });
+      if (
+        log.size >= out.state.logSize &&
+        !log.bad.length &&
+        (rebuilt.version !== out.state.version ||
+          rebuilt.leases
+            .map((l) => l.id)
+            .sort()
+            .join() !==
+            out.state.leases
+              .map((l) => l.id)
+              .sort()
+              .join())
+      ) {
+        checks.push({
+          name: 'log',
+          status: 'warn',
+          message: `the event log replays to version ${rebuilt.version} with ${rebuilt.leases.length} lease(s), the state says version ${out.state.version} with ${out.state.leases.length}`,
+          fix: 'the state file is authoritative; nothing to do unless it is damaged',
+        });
       }
     }
-    if (!log.bad.length && log.tornTail === null && log.size > 0) checks.push({ name: 'log', status: 'ok', message: `${logFile}: ${log.events.length} event(s)` });
+    if (!log.bad.length && log.tornTail === null && log.size > 0)
+      checks.push({ name: 'log', status: 'ok', message: `${logFile}: ${log.events.length} event(s)` });
   }
-  for (const [name, key] of [[LOCK_FILE, 'staleLock'], [RECOVER_FILE, 'staleRecover']] as const) {
+  for (const [name, key] of [
+    [LOCK_FILE, 'staleLock'],
+    [RECOVER_FILE, 'staleRecover'],
+  ] as const) {
     const h = readHolder(join(dir, name));
     if (h.raw === undefined) continue;
     const why = staleReason(h, nowMs);
@@ -107,7 +160,11 @@ function inspect(dir: string, nowMs: number): Inspection {
       out[key] = h;
       checks.push({ name: 'lock', status: 'problem', message: `stale lock ${join(dir, name)}: ${why}`, fix: REPAIR });
     } else {
-      checks.push({ name: 'lock', status: 'ok', message: `${join(dir, name)} held by pid ${h.holder?.pid} (${h.holder?.op ?? '?'}) since ${h.holder?.acquiredAt}` });
+      checks.push({
+        name: 'lock',
+        status: 'ok',
+        message: `${join(dir, name)} held by pid ${h.holder?.pid} (${h.holder?.op ?? '?'}) since ${h.holder?.acquiredAt}`,
+      });
     }
   }
   for (const f of readdirSync(dir)) {
@@ -123,7 +180,12 @@ function inspect(dir: string, nowMs: number): Inspection {
     if (!pidAlive(pid) || age > 600_000) out.deadTemps.push(f);
   }
   if (out.deadTemps.length) {
-    checks.push({ name: 'temp', status: 'warn', message: `${out.deadTemps.length} temp file(s) left by killed writers: ${out.deadTemps.slice(0, 3).join(', ')}`, fix: REPAIR });
+    checks.push({
+      name: 'temp',
+      status: 'warn',
+      message: `${out.deadTemps.length} temp file(s) left by killed writers: ${out.deadTemps.slice(0, 3).join(', ')}`,
+      fix: REPAIR,
+    });
   }
   return out;
 }
@@ -147,7 +209,8 @@ export function repair(dir: string, nowMs = Date.now()): DoctorReport {
       /* gone meanwhile */
     }
   }
-  if (ins.staleLock && recoverStale(dir, ins.staleLock)) repaired.push(`removed stale ${LOCK_FILE} (${staleReason(ins.staleLock, nowMs)})`);
+  if (ins.staleLock && recoverStale(dir, ins.staleLock))
+    repaired.push(`removed stale ${LOCK_FILE} (${staleReason(ins.staleLock, nowMs)})`);
   for (const f of ins.deadTemps) {
     try {
       unlinkSync(join(dir, f));
@@ -175,8 +238,15 @@ export function repair(dir: string, nowMs = Date.now()): DoctorReport {
           renameSync(stateFile, aside);
           repaired.push(`moved the damaged state file to ${aside}`);
         }
-        writeStateFile(dir, { schemaVersion: STATE_SCHEMA_VERSION, version: rebuilt.version, leases: rebuilt.leases, logSize: log.completeBytes });
-        repaired.push(`rebuilt ${STATE_FILE} from ${log.events.length} event(s) of ${EVENTS_FILE}: version ${rebuilt.version}, ${rebuilt.leases.filter((l) => isLiveAt(l, nowMs)).length} live lease(s)${log.bad.length ? `; skipped unreadable lines ${log.bad.map((b) => b.line).join(', ')}` : ''}`);
+        writeStateFile(dir, {
+          schemaVersion: STATE_SCHEMA_VERSION,
+          version: rebuilt.version,
+          leases: rebuilt.leases,
+          logSize: log.completeBytes,
+        });
+        repaired.push(
+          `rebuilt ${STATE_FILE} from ${log.events.length} event(s) of ${EVENTS_FILE}: version ${rebuilt.version}, ${rebuilt.leases.filter((l) => isLiveAt(l, nowMs)).length} live lease(s)${log.bad.length ? `; skipped unreadable lines ${log.bad.map((b) => b.line).join(', ')}` : ''}`,
+        );
       }
     } finally {
       lock.release();
@@ -185,4 +255,3 @@ export function repair(dir: string, nowMs = Date.now()): DoctorReport {
   ins = inspect(dir, nowMs);
   return { storeDir: dir, ok: !ins.checks.some((c) => c.status === 'problem'), checks: ins.checks, repaired };
 }
-

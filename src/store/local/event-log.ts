@@ -30,7 +30,11 @@ function checkEvent(x: unknown): string | undefined {
   if (typeof e.type !== 'string') return 'missing "type"';
   if (typeof e.version !== 'number' || !Number.isInteger(e.version) || e.version < 0) return 'missing or bad "version"';
   if (typeof e.at !== 'string') return 'missing "at"';
-  if (e.lease !== undefined && (typeof e.lease !== 'object' || e.lease === null || typeof (e.lease as { id?: unknown }).id !== 'string')) return 'bad "lease"';
+  if (
+    e.lease !== undefined &&
+    (typeof e.lease !== 'object' || e.lease === null || typeof (e.lease as { id?: unknown }).id !== 'string')
+  )
+    return 'bad "lease"';
   return undefined;
 }
 
@@ -72,7 +76,8 @@ export function readLog(file: string): LogRead {
   try {
     buf = readFileSync(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], bad: [], tornTail: null, completeBytes: 0, size: 0 };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      return { events: [], bad: [], tornTail: null, completeBytes: 0, size: 0 };
     throw e;
   }
   return parseLog(buf);
@@ -101,7 +106,12 @@ function isUncommittedTail(fd: number, commitSize: number, size: number, committ
  * before its state rename. Returns the new size. Does not fsync: the state file is the commit
  * point (see docs/store.md, "Crash consistency").
  */
-export function appendEvents(fd: number, commitSize: number, committedVersion: number, events: readonly LeaseEvent[]): number {
+export function appendEvents(
+  fd: number,
+  commitSize: number,
+  committedVersion: number,
+  events: readonly LeaseEvent[],
+): number {
   let size = fstatSync(fd).size;
   if (size > commitSize && isUncommittedTail(fd, commitSize, size, committedVersion)) {
     ftruncateSync(fd, commitSize);

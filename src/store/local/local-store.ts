@@ -37,10 +37,15 @@ export function ensureStoreDir(storeDir: string): void {
     mkdirSync(storeDir, { recursive: true });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new JitpError('E_STORE', EXIT.STORE, `cannot create the lease store folder ${storeDir}: ${err.code ?? err.message}`, {
-      hint: `make the repository's .git folder writable (chmod u+w ${join(storeDir, '..')})`,
-      cause: e,
-    });
+    throw new JitpError(
+      'E_STORE',
+      EXIT.STORE,
+      `cannot create the lease store folder ${storeDir}: ${err.code ?? err.message}`,
+      {
+        hint: `make the repository's .git folder writable (chmod u+w ${join(storeDir, '..')})`,
+        cause: e,
+      },
+    );
   }
 }
 
@@ -49,10 +54,15 @@ function asStoreError(e: unknown, storeDir: string): unknown {
   if (e instanceof JitpError) return e;
   const err = e as NodeJS.ErrnoException;
   if (!err || typeof err.code !== 'string') return e;
-  return new JitpError('E_STORE', EXIT.STORE, `cannot update the lease store in ${storeDir}: ${err.code} ${err.message}`, {
-    hint: `check free space and permissions of ${storeDir}; nothing was committed unless \`jitp claim list\` shows it; \`jitp doctor\` checks the store`,
-    cause: e,
-  });
+  return new JitpError(
+    'E_STORE',
+    EXIT.STORE,
+    `cannot update the lease store in ${storeDir}: ${err.code} ${err.message}`,
+    {
+      hint: `check free space and permissions of ${storeDir}; nothing was committed unless \`jitp claim list\` shows it; \`jitp doctor\` checks the store`,
+      cause: e,
+    },
+  );
 }
 
 export class LocalLeaseStore implements LeaseStore {
@@ -82,7 +92,9 @@ export class LocalLeaseStore implements LeaseStore {
       this.dirReady = true;
     }
     let committed = false;
-    const lock = this.noLock ? { release() {}, isHeld: () => true } : acquireLock(this.storeDir, { op, ...(this.lockTimeoutMs ? { timeoutMs: this.lockTimeoutMs } : {}) });
+    const lock = this.noLock
+      ? { release() {}, isHeld: () => true }
+      : acquireLock(this.storeDir, { op, ...(this.lockTimeoutMs ? { timeoutMs: this.lockTimeoutMs } : {}) });
     try {
       crashPoint('locked');
       let st = readStateFile(this.storeDir);
@@ -105,9 +117,14 @@ export class LocalLeaseStore implements LeaseStore {
       // A writer paused past the longest legal hold may have had its lock recovered; it must
       // not commit over whoever wrote since. (A check, not a guarantee: see docs/store.md.)
       if (!lock.isHeld()) {
-        throw new JitpError('E_STORE', EXIT.STORE, `lost the lease store lock ${join(this.storeDir, LOCK_FILE)} while holding it (paused for longer than ${MAX_HOLD_MS / 1000}s?); nothing was committed`, {
-          hint: 'run the command again',
-        });
+        throw new JitpError(
+          'E_STORE',
+          EXIT.STORE,
+          `lost the lease store lock ${join(this.storeDir, LOCK_FILE)} while holding it (paused for longer than ${MAX_HOLD_MS / 1000}s?); nothing was committed`,
+          {
+            hint: 'run the command again',
+          },
+        );
       }
       writeStateFile(this.storeDir, next, { dirFsync: false });
       committed = true;
@@ -138,7 +155,9 @@ export class LocalLeaseStore implements LeaseStore {
   }
 
   acquireSync(req: AcquireRequest): Lease {
-    return this.change('acquire', (s, c) => rules.acquire(s, { ...req, ttlSecs: req.ttlSecs ?? this.ttl, host: hostname() }, c));
+    return this.change('acquire', (s, c) =>
+      rules.acquire(s, { ...req, ttlSecs: req.ttlSecs ?? this.ttl, host: hostname() }, c),
+    );
   }
   renewSync(ref: LeaseRef, opts: { ttlSecs?: number } = {}): Lease {
     return this.change('renew', (s, c) => rules.renew(s, ref, c, opts.ttlSecs));
@@ -167,7 +186,15 @@ export class LocalLeaseStore implements LeaseStore {
     // log length), so the next writer does not cut it off as an uncommitted tail.
     this.transact('note', (s, nowMs) => ({
       snapshot: s,
-      events: [{ ...event, type: 'note', note: event.type, version: s.version, at: new Date(nowMs).toISOString() } as rules.LeaseEvent],
+      events: [
+        {
+          ...event,
+          type: 'note',
+          note: event.type,
+          version: s.version,
+          at: new Date(nowMs).toISOString(),
+        } as rules.LeaseEvent,
+      ],
       changed: true,
       value: undefined,
     }));
@@ -191,7 +218,13 @@ export class LocalLeaseStore implements LeaseStore {
   async bind(leaseId: string, secret: string, claudeAgentId: string): Promise<Lease> {
     return this.bindSync(leaseId, secret, claudeAgentId);
   }
-  async note(event: { type: string; by: string; issueId?: string; leaseId?: string; [k: string]: unknown }): Promise<void> {
+  async note(event: {
+    type: string;
+    by: string;
+    issueId?: string;
+    leaseId?: string;
+    [k: string]: unknown;
+  }): Promise<void> {
     this.noteSync(event);
   }
 }

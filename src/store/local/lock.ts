@@ -74,7 +74,11 @@ export function readHolder(file: string): { holder?: LockHolder; raw?: string; s
 }
 
 /** Why a lock is stale, or undefined when it must be respected. */
-export function staleReason(h: { holder?: LockHolder; sinceMs?: number }, nowMs: number, maxHold = MAX_HOLD_MS): string | undefined {
+export function staleReason(
+  h: { holder?: LockHolder; sinceMs?: number },
+  nowMs: number,
+  maxHold = MAX_HOLD_MS,
+): string | undefined {
   if (h.holder && h.holder.host === HOST && !pidAlive(h.holder.pid)) return `holder pid ${h.holder.pid} is dead`;
   const age = nowMs - (h.sinceMs ?? nowMs);
   if (age > maxHold) return `held for ${Math.round(age / 1000)}s (longest legal hold ${Math.round(maxHold / 1000)}s)`;
@@ -82,7 +86,13 @@ export function staleReason(h: { holder?: LockHolder; sinceMs?: number }, nowMs:
 }
 
 function makeRecord(op: string): LockHolder {
-  return { pid: process.pid, host: HOST, nonce: randomBytes(12).toString('hex'), acquiredAt: new Date().toISOString(), op };
+  return {
+    pid: process.pid,
+    host: HOST,
+    nonce: randomBytes(12).toString('hex'),
+    acquiredAt: new Date().toISOString(),
+    op,
+  };
 }
 
 function tempFor(dir: string, name: string, nonce: string): string {
@@ -92,7 +102,9 @@ function tempFor(dir: string, name: string, nonce: string): string {
 function storeError(dir: string, e: NodeJS.ErrnoException, what: string): JitpError {
   const ro = e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS';
   return new JitpError('E_STORE', EXIT.STORE, `${what} in ${dir}: ${e.code ?? ''} ${e.message}`.trim(), {
-    hint: ro ? `the lease store folder is not writable; fix its permissions (chmod u+w ${dir}) or run jitp as its owner` : `check the folder ${dir}; \`jitp doctor\` reports the store's health`,
+    hint: ro
+      ? `the lease store folder is not writable; fix its permissions (chmod u+w ${dir}) or run jitp as its owner`
+      : `check the folder ${dir}; \`jitp doctor\` reports the store's health`,
     cause: e,
   });
 }
@@ -170,7 +182,9 @@ export function recoverStale(dir: string, stale: { holder?: LockHolder; raw?: st
   try {
     crashPoint('recover-locked');
     const now = readHolder(join(dir, LOCK_FILE));
-    const same = stale.holder ? now.holder?.nonce === stale.holder.nonce : now.raw !== undefined && now.raw === stale.raw;
+    const same = stale.holder
+      ? now.holder?.nonce === stale.holder.nonce
+      : now.raw !== undefined && now.raw === stale.raw;
     if (!same) return false;
     unlinkSync(join(dir, LOCK_FILE));
     return true;
@@ -251,7 +265,10 @@ export function acquireLock(dir: string, opts: LockOptions = {}): HeldLock {
           'E_STORE',
           EXIT.STORE,
           `the lease store lock ${file} stayed held for ${Math.round((now - start) / 1000)}s${h ? ` by pid ${h.pid} on ${h.host} since ${h.acquiredAt}` : ''}`,
-          { hint: 'if no jitp process is running, `jitp doctor --repair` removes a stale lock safely', details: { lock: file, holder: h ?? null } },
+          {
+            hint: 'if no jitp process is running, `jitp doctor --repair` removes a stale lock safely',
+            details: { lock: file, holder: h ?? null },
+          },
         );
       }
       sleepMs(wait * (0.5 + Math.random()));

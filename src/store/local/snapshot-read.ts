@@ -14,10 +14,14 @@ export interface StateFile extends StoreSnapshot {
   logSize: number;
 }
 
-const REPAIR = 'run `jitp doctor --repair` to rebuild it from the event log (the damaged file is kept as state.json.corrupt-<time>)';
+const REPAIR =
+  'run `jitp doctor --repair` to rebuild it from the event log (the damaged file is kept as state.json.corrupt-<time>)';
 
 function corrupt(file: string, why: string): JitpError {
-  return new JitpError('E_STORE_CORRUPT', EXIT.STORE, `the lease store state ${file} is corrupt: ${why}`, { hint: REPAIR, details: { file } });
+  return new JitpError('E_STORE_CORRUPT', EXIT.STORE, `the lease store state ${file} is corrupt: ${why}`, {
+    hint: REPAIR,
+    details: { file },
+  });
 }
 
 const isStr = (x: unknown): x is string => typeof x === 'string';
@@ -32,12 +36,14 @@ export function leaseProblem(l: unknown): string | undefined {
   if (!isStr(x.agentId) || !x.agentId) return 'missing agentId';
   if (!Array.isArray(x.paths) || !x.paths.every(isStr)) return 'paths is not a list of strings';
   if (!isInt(x.ttlSecs)) return 'bad ttlSecs';
-  for (const k of ['acquiredAt', 'renewedAt', 'expiresAt'] as const) if (!isStr(x[k]) || Number.isNaN(Date.parse(x[k] as string))) return `bad ${k}`;
+  for (const k of ['acquiredAt', 'renewedAt', 'expiresAt'] as const)
+    if (!isStr(x[k]) || Number.isNaN(Date.parse(x[k] as string))) return `bad ${k}`;
   if (!isInt(x.token)) return 'bad token';
   if (x.worktree !== null && x.worktree !== undefined && !isStr(x.worktree)) return 'bad worktree';
   if (x.branch !== null && x.branch !== undefined && !isStr(x.branch)) return 'bad branch';
   if (x.bindSecret !== undefined && !isStr(x.bindSecret)) return 'bad bindSecret';
-  if (x.meta !== undefined && (typeof x.meta !== 'object' || x.meta === null || Array.isArray(x.meta))) return 'bad meta';
+  if (x.meta !== undefined && (typeof x.meta !== 'object' || x.meta === null || Array.isArray(x.meta)))
+    return 'bad meta';
   return undefined;
 }
 
@@ -53,10 +59,15 @@ export function parseState(text: string, file: string): StateFile {
   const o = v as Record<string, unknown>;
   if (o.schemaVersion !== STATE_SCHEMA_VERSION) {
     if (isInt(o.schemaVersion) && o.schemaVersion > STATE_SCHEMA_VERSION) {
-      throw new JitpError('E_STORE_SCHEMA', EXIT.STORE, `the lease store state ${file} has schema version ${o.schemaVersion}; this jitp understands ${STATE_SCHEMA_VERSION}`, {
-        hint: 'a newer jit-parallel wrote it: update the plugin (`claude plugin update jit-parallel`) in every session that shares this repository',
-        details: { file, schemaVersion: o.schemaVersion },
-      });
+      throw new JitpError(
+        'E_STORE_SCHEMA',
+        EXIT.STORE,
+        `the lease store state ${file} has schema version ${o.schemaVersion}; this jitp understands ${STATE_SCHEMA_VERSION}`,
+        {
+          hint: 'a newer jit-parallel wrote it: update the plugin (`claude plugin update jit-parallel`) in every session that shares this repository',
+          details: { file, schemaVersion: o.schemaVersion },
+        },
+      );
     }
     throw corrupt(file, `unknown schemaVersion ${JSON.stringify(o.schemaVersion)}`);
   }

@@ -19,7 +19,10 @@ import { STATE_FILE, type StateFile } from './snapshot-read.js';
 const DIR_FSYNC = process.env.JITP_STRICT_DURABILITY === '1';
 
 export function serializeState(st: StateFile): string {
-  return JSON.stringify({ schemaVersion: st.schemaVersion, version: st.version, logSize: st.logSize, leases: st.leases }) + '\n';
+  return (
+    JSON.stringify({ schemaVersion: st.schemaVersion, version: st.version, logSize: st.logSize, leases: st.leases }) +
+    '\n'
+  );
 }
 
 export function writeStateFile(storeDir: string, st: StateFile, opts: { dirFsync?: boolean } = {}): void {

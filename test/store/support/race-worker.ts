@@ -12,7 +12,15 @@ import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleepMs } from '../../../src/store/local/sleep.js';
 
-const [mode, storeDir, agentId, itersS, issuesS, side, goFile] = process.argv.slice(2) as [string, string, string, string, string, string, string | undefined];
+const [mode, storeDir, agentId, itersS, issuesS, side, goFile] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string | undefined,
+];
 const iters = Number(itersS);
 const issues = issuesS.split(',');
 const t = () => process.hrtime.bigint().toString();
@@ -55,7 +63,11 @@ if (mode === 'lock' || mode === 'naive') {
     out.grants++;
   }
 } else {
-  const store = new LocalLeaseStore({ storeDir, lockTimeoutMs: 60_000, ...(mode === 'nolock' ? { unsafeNoLockForTests: true } : {}) });
+  const store = new LocalLeaseStore({
+    storeDir,
+    lockTimeoutMs: 60_000,
+    ...(mode === 'nolock' ? { unsafeNoLockForTests: true } : {}),
+  });
   for (let i = 0; i < iters; i++) {
     const issue = issues[Math.floor(Math.random() * issues.length)]!;
     let token: number;

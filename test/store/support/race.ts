@@ -36,7 +36,10 @@ export interface WorkerResult {
 
 export function runWorker(worker: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<WorkerResult> {
   return new Promise((resolvePromise) => {
-    const p = spawn(process.execPath, [worker, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [worker, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => (out += d));
@@ -88,7 +91,14 @@ export function checkOverlaps(dir: string): { holds: Hold[]; overlaps: Array<[Ho
 
 export const touch = (f: string) => writeFileSync(f, '');
 
-export async function raceRun(base: string, worker: string, mode: 'store' | 'nolock', procs: number, iters: number, issues: string[]) {
+export async function raceRun(
+  base: string,
+  worker: string,
+  mode: 'store' | 'nolock',
+  procs: number,
+  iters: number,
+  issues: string[],
+) {
   const dir = join(base, `${mode}-${procs}x${iters}-${Math.random().toString(36).slice(2)}`);
   const storeDir = join(dir, 'store');
   mkdirSync(storeDir, { recursive: true });
@@ -110,4 +120,3 @@ export async function raceRun(base: string, worker: string, mode: 'store' | 'nol
   const commits = results.reduce((n, r) => n + r.grants + r.releases, 0);
   return { results, holds, overlaps, version, commits, logVersions };
 }
-
