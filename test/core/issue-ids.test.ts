@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { canonicalIssueId, resolveIssueId, validateIssueId } from '../../src/core/issue-ids.js';
 import { JitpError } from '../../src/core/errors.js';
-import { JIT_FIXTURE } from '../support/paths.js';
+import { jitFixture } from '../sources/fixture.js';
 import { listJitIssueIds } from '../../src/sources/jit-ids.js';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 
-// The fixture sits next to the checkout (../shared); a linked worktree is one level deeper.
-const FIXTURE =
-  [JIT_FIXTURE, resolve(JIT_FIXTURE, '../../../../../shared/fixtures/jit-real/.jit')].find((p) => existsSync(p)) ??
-  JIT_FIXTURE;
+const FIXTURE = jitFixture();
 
 const uuids = [
   'abcd1234-0000-4000-8000-000000000001',

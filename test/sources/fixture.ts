@@ -1,15 +1,7 @@
-// The real jit store lives in `<workspace>/shared/fixtures/jit-real`; a worktree sits
-// deeper than the main checkout, so look upwards instead of at one fixed `../shared`.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { JIT_FIXTURE, ROOT } from '../support/paths.js';
+// The real jit store (test/fixtures/jit-real/.jit, kept in the repository with its licence
+// notice). JITP_JIT_FIXTURE points the tests at another copy, e.g. a newer export.
+import { JIT_FIXTURE } from '../support/paths.js';
 
 export function jitFixture(): string {
-  if (process.env.JITP_JIT_FIXTURE) return process.env.JITP_JIT_FIXTURE;
-  if (existsSync(JIT_FIXTURE)) return JIT_FIXTURE;
-  for (let d = ROOT; dirname(d) !== d; d = dirname(d)) {
-    const p = join(d, 'shared/fixtures/jit-real/.jit');
-    if (existsSync(p)) return p;
-  }
-  throw new Error(`jit fixture not found above ${ROOT}; set JITP_JIT_FIXTURE`);
+  return process.env.JITP_JIT_FIXTURE || JIT_FIXTURE;
 }

@@ -1,10 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { makeRepo, tempDir, type TempRepo } from '../support/git.js';
-import { DIST_JITP, JIT_FIXTURE } from '../support/paths.js';
+import { DIST_JITP } from '../support/paths.js';
+import { jitFixture } from '../sources/fixture.js';
 import { run } from '../../src/cli/main.js';
 
 const cleanups: Array<() => void> = [];
@@ -31,9 +32,7 @@ function repo(files?: Record<string, string>): TempRepo {
   return r;
 }
 
-const FIXTURE =
-  [JIT_FIXTURE, resolve(JIT_FIXTURE, '../../../../../shared/fixtures/jit-real/.jit')].find((p) => existsSync(p)) ??
-  JIT_FIXTURE;
+const FIXTURE = jitFixture();
 
 describe('jitp claim (CLI)', () => {
   it('acquire / list / status / renew / extend / release with documented JSON shapes', async () => {

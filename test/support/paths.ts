@@ -7,5 +7,6 @@ export const DIST_JITP = resolve(ROOT, 'dist/jitp.mjs');
 export const DIST_HOOK = resolve(ROOT, 'dist/hook.cjs');
 export const DIST_HOOK_ESM = resolve(ROOT, 'dist/hook.mjs');
 export const CLAUDE_BIN = resolve(ROOT, 'node_modules/.bin/claude');
-export const SHARED = resolve(ROOT, '../shared');
-export const JIT_FIXTURE = resolve(SHARED, 'fixtures/jit-real/.jit');
+// The real jit store the tests read (third-party data, MIT OR Apache-2.0: see its README).
+// It lives in the repository so a bare clone's `npm test` passes; never write into it.
+export const JIT_FIXTURE = resolve(ROOT, 'test/fixtures/jit-real/.jit');
