@@ -14,7 +14,7 @@ import { listJitIssueIds } from '../sources/jit-ids.js';
 import { resolveAgentId } from '../core/identity.js';
 import { normalizeRepoPattern } from '../core/paths.js';
 import { checkGlob } from '../core/globs.js';
-import { EXIT, JitpError, usageError } from '../core/errors.js';
+import { JitpError, usageError } from '../platform/errors.js';
 import { isLiveAt } from '../core/lease-rules.js';
 import type { Lease } from '../store/types.js';
 
@@ -113,14 +113,9 @@ export function worktreeOf(
   const w = str(ctx.args.values.worktree);
   const loc = w ? discoverRepo(resolve(ctx.cwd, w)) : repo;
   if (!loc || loc.commonDir !== repo.commonDir) {
-    throw new JitpError(
-      'E_USAGE',
-      EXIT.USAGE,
-      `--worktree ${w} is not a worktree of this repository (${repo.commonDir})`,
-      {
-        hint: 'list worktrees with `git worktree list`',
-      },
-    );
+    throw new JitpError('E_USAGE', `--worktree ${w} is not a worktree of this repository (${repo.commonDir})`, {
+      hint: 'list worktrees with `git worktree list`',
+    });
   }
   return { root: loc.worktreeRoot, worktree: loc.linked ? loc.worktreeRoot : null, branch: currentBranch(loc) };
 }

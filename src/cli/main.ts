@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { commands } from './commands/index.js';
 import type { CommandContext, CommandResult, CommandSpec, OptionSpec } from './command.js';
-import { EXIT, JitpError, isJitpError, usageError } from '../core/errors.js';
+import { EXIT, JitpError, isJitpError, usageError } from '../platform/errors.js';
 import { VERSION } from '../core/version.js';
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
@@ -162,7 +162,7 @@ export async function run(argv: string[], io: RunIo): Promise<number> {
   } catch (e) {
     const err = isJitpError(e)
       ? e
-      : new JitpError('E_INTERNAL', EXIT.FAILURE, `internal error: ${(e as Error)?.stack ?? String(e)}`, {
+      : new JitpError('E_INTERNAL', `internal error: ${(e as Error)?.stack ?? String(e)}`, {
           hint: 'this is a bug in jitp; please report it with the command you ran',
         });
     if (wantsJson) io.stdout(`${JSON.stringify({ error: err.toJSON() }, null, 2)}\n`);

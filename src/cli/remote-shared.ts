@@ -1,6 +1,6 @@
 // Remote-lease helpers for the claim commands: which remote, and how fresh a view is.
 import type { CommandContext } from './command.js';
-import { isJitpError } from '../core/errors.js';
+import { isJitpError } from '../platform/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { RepoLocation } from '../git/discover.js';
 import { openRemoteStore } from '../store/open.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CONFIG_FILE, configSchema, type Config } from './schema.js';
-import { EXIT, JitpError } from '../core/errors.js';
+import { JitpError } from '../platform/errors.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -27,7 +27,7 @@ export function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): 
     const err = e as NodeJS.ErrnoException;
     if (err.code !== 'ENOENT') throw badYaml(file, err);
     if (env.JITP_CONFIG) {
-      throw new JitpError('E_CONFIG', EXIT.CONFIG, `JITP_CONFIG names ${file}, which does not exist`, {
+      throw new JitpError('E_CONFIG', `JITP_CONFIG names ${file}, which does not exist`, {
         hint: 'unset JITP_CONFIG or point it at an existing file',
       });
     }
@@ -36,7 +36,7 @@ export function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 const badYaml = (file: string, err: Error) =>
-  new JitpError('E_CONFIG', EXIT.CONFIG, `cannot read ${file}: ${err.message.split('\n')[0]}`, {
+  new JitpError('E_CONFIG', `cannot read ${file}: ${err.message.split('\n')[0]}`, {
     hint: `fix the YAML in ${file}, or move it away to use the defaults (\`jitp config\` shows them)`,
   });
 
@@ -58,15 +58,10 @@ export function configFromText(text: string | undefined, file: string): LoadedCo
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    throw new JitpError(
-      'E_CONFIG',
-      EXIT.CONFIG,
-      `invalid ${first.path.join('.') || 'configuration'} in ${file}: ${first.message}`,
-      {
-        hint: `edit ${file}; \`jitp config\` lists every key with its default`,
-        details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-      },
-    );
+    throw new JitpError('E_CONFIG', `invalid ${first.path.join('.') || 'configuration'} in ${file}: ${first.message}`, {
+      hint: `edit ${file}; \`jitp config\` lists every key with its default`,
+      details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+    });
   }
   const fromFile = new Set(found ? flatKeys(raw) : []);
   const origin: Record<string, string> = {};

@@ -8,7 +8,7 @@
 // string. Conservative where picomatch is subtle: `*` also matches a leading dot here (claiming
 // `src/*` should conflict with `src/.env`), and `a/**` also covers `a` itself.
 import picomatch from 'picomatch';
-import { EXIT, JitpError } from './errors.js';
+import { JitpError } from '../platform/errors.js';
 
 type Range = [number, number];
 /** A set of characters: ranges, or everything except ranges. `/` is never in a segment. */
@@ -22,7 +22,7 @@ type Seg = { kind: 'globstar' } | { kind: 'seg'; toks: Tok[] };
 const MAX_EXPANSIONS = 256;
 
 function globError(glob: string, why: string): JitpError {
-  return new JitpError('E_USAGE', EXIT.USAGE, `invalid glob ${JSON.stringify(glob)}: ${why}`, {
+  return new JitpError('E_USAGE', `invalid glob ${JSON.stringify(glob)}: ${why}`, {
     hint: 'use *, **, ?, [abc], [a-z], [!x] and {a,b}; escape a literal with a backslash',
   });
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { EXIT, JitpError } from './errors.js';
+import { JitpError } from '../platform/errors.js';
 
 export const AGENT_ID_RE = /^[a-z][a-z0-9_-]{0,31}:[A-Za-z0-9._@+-][A-Za-z0-9._@+:-]{0,127}$/;
 
@@ -15,7 +15,6 @@ export function validateAgentId(id: string, from: string): string {
   if (!AGENT_ID_RE.test(id)) {
     throw new JitpError(
       'E_IDENTITY',
-      EXIT.IDENTITY,
       `invalid agent id ${JSON.stringify(id)} (from ${from}): expected type:name, e.g. agent:alice`,
       {
         hint: `type is lower-case letters/digits/-/_, name has no spaces; ${HOW}`,
@@ -54,7 +53,7 @@ export function resolveAgentId(src: IdentitySources): { agentId: string; from: s
     try {
       doc = parseToml(text) as Record<string, unknown>;
     } catch (e) {
-      throw new JitpError('E_IDENTITY', EXIT.IDENTITY, `cannot parse ${file}: ${(e as Error).message.split('\n')[0]}`, {
+      throw new JitpError('E_IDENTITY', `cannot parse ${file}: ${(e as Error).message.split('\n')[0]}`, {
         hint: `fix the TOML in ${file} (expected [agent] id = "agent:<name>"), or ${HOW}`,
       });
     }
@@ -64,7 +63,6 @@ export function resolveAgentId(src: IdentitySources): { agentId: string; from: s
   }
   throw new JitpError(
     'E_IDENTITY',
-    EXIT.IDENTITY,
     'no agent identity: --agent, JIT_AGENT_ID and ~/.config/jit/agent.toml are all unset',
     {
       hint: HOW,

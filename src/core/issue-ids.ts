@@ -1,7 +1,7 @@
 // Issue ids as typed by people and agents. With a jit store every issue is a uuid and any
 // unique prefix of 4+ hex chars names it; only the full uuid is ever stored, so a short id and
 // its uuid can never become two keys for one issue (a bug jit itself has).
-import { EXIT, JitpError } from './errors.js';
+import { JitpError } from '../platform/errors.js';
 
 export const MAX_ISSUE_ID_LENGTH = 128;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -12,7 +12,7 @@ export const isUuid = (s: string): boolean => UUID_RE.test(s);
 /** Validates a free-form issue id (repos without a jit store). Returns it unchanged. */
 export function validateIssueId(id: string): string {
   const bad = (why: string) =>
-    new JitpError('E_BAD_ID', EXIT.USAGE, `invalid issue id ${JSON.stringify(id)}: ${why}`, {
+    new JitpError('E_BAD_ID', `invalid issue id ${JSON.stringify(id)}: ${why}`, {
       hint: 'use letters, digits and punctuation such as - _ . : # (no spaces or slashes), at most 128 characters',
     });
   if (typeof id !== 'string' || id.length === 0) throw bad('empty');
@@ -34,7 +34,6 @@ export function resolveIssueId(input: string, uuids: readonly string[]): string 
   if (q.length < 4 || !PREFIX_RE.test(q)) {
     throw new JitpError(
       'E_BAD_ID',
-      EXIT.USAGE,
       `invalid jit issue id ${JSON.stringify(input)}: expected a uuid or a prefix of 4+ hex characters`,
       {
         hint: 'list issues with `jit query available --json` (or `jit issue list`) and copy an id',
@@ -46,7 +45,6 @@ export function resolveIssueId(input: string, uuids: readonly string[]): string 
   if (hits.length === 0) {
     throw new JitpError(
       'E_NOT_FOUND',
-      EXIT.NOT_FOUND,
       `no jit issue matches ${JSON.stringify(input)} (${uuids.length} issues in .jit/issues/)`,
       {
         hint: 'check the id with `jit issue show <id>`; ids are the file names in .jit/issues/',
@@ -57,7 +55,6 @@ export function resolveIssueId(input: string, uuids: readonly string[]): string 
   const shown = hits.slice(0, 10);
   throw new JitpError(
     'E_AMBIGUOUS_ID',
-    EXIT.NOT_FOUND,
     `ambiguous issue id ${JSON.stringify(input)}: matches ${hits.length} issues: ${shown.map((h) => h.slice(0, 12)).join(', ')}${hits.length > 10 ? ', …' : ''}`,
     {
       hint: `type more characters, e.g. ${shown[0]!.slice(0, Math.max(q.length + 4, 8))}`,

@@ -9,7 +9,7 @@
 //   takeover after expiry gets a new one. Renew/extend/release are compare-and-set on (agent,
 //   token): a holder that slept past its TTL cannot touch a lease since granted to someone else.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { EXIT, JitpError } from './errors.js';
+import { JitpError } from '../platform/errors.js';
 import { globsOverlap } from './globs.js';
 import { isLive, type AcquireRequest, type Lease, type LeaseRef, type StoreSnapshot } from '../store/types.js';
 
@@ -71,7 +71,6 @@ function timeLeft(l: Lease, nowMs: number): string {
 export function heldError(holder: Lease, nowMs: number, what: string, paths?: Array<[string, string]>): JitpError {
   return new JitpError(
     'E_HELD',
-    EXIT.HELD,
     `${what} held by ${holder.agentId} (issue ${holder.issueId}, lease ${holder.id}, token ${holder.token}) until ${holder.expiresAt} (${timeLeft(holder, nowMs)} left)`,
     {
       hint: `wait for it to expire or be released (\`jitp claim status --issue ${holder.issueId}\`); an admin can run \`jitp claim evict ${holder.id} --reason "<why>"\``,
@@ -91,25 +90,20 @@ export function heldError(holder: Lease, nowMs: number, what: string, paths?: Ar
 }
 
 function lostError(ref: LeaseRef, why: string, current?: Lease): JitpError {
-  return new JitpError(
-    'E_LEASE_LOST',
-    EXIT.LEASE_LOST,
-    `lease lost on issue ${ref.issueId} for ${ref.agentId}: ${why}`,
-    {
-      hint: `acquire it again with \`jitp claim acquire ${ref.issueId}\` (and check \`jitp claim status --issue ${ref.issueId}\`)`,
-      details: {
-        issueId: ref.issueId,
-        agentId: ref.agentId,
-        token: ref.token ?? null,
-        current: current ? { leaseId: current.id, agentId: current.agentId, token: current.token } : null,
-      },
+  return new JitpError('E_LEASE_LOST', `lease lost on issue ${ref.issueId} for ${ref.agentId}: ${why}`, {
+    hint: `acquire it again with \`jitp claim acquire ${ref.issueId}\` (and check \`jitp claim status --issue ${ref.issueId}\`)`,
+    details: {
+      issueId: ref.issueId,
+      agentId: ref.agentId,
+      token: ref.token ?? null,
+      current: current ? { leaseId: current.id, agentId: current.agentId, token: current.token } : null,
     },
-  );
+  });
 }
 
 function checkTtl(ttl: number): number {
   if (!Number.isInteger(ttl) || ttl <= 0 || ttl > MAX_TTL_SECS) {
-    throw new JitpError('E_USAGE', EXIT.USAGE, `invalid TTL ${ttl}s: must be 1s to ${MAX_TTL_SECS / 86400} days`, {
+    throw new JitpError('E_USAGE', `invalid TTL ${ttl}s: must be 1s to ${MAX_TTL_SECS / 86400} days`, {
       hint: 'e.g. --ttl 30m',
     });
   }
@@ -303,13 +297,13 @@ export function evict(s: StoreSnapshot, leaseId: string, by: string, reason: str
   const now = c.nowMs;
   const version = s.version + 1;
   if (!reason || !reason.trim()) {
-    throw new JitpError('E_USAGE', EXIT.USAGE, 'evict needs a reason (it is recorded in the event log)', {
+    throw new JitpError('E_USAGE', 'evict needs a reason (it is recorded in the event log)', {
       hint: `jitp claim evict ${leaseId} --reason "<why>"`,
     });
   }
   const target = s.leases.find((l) => l.id === leaseId);
   if (!target) {
-    throw new JitpError('E_NOT_FOUND', EXIT.NOT_FOUND, `no lease ${leaseId} in the store`, {
+    throw new JitpError('E_NOT_FOUND', `no lease ${leaseId} in the store`, {
       hint: 'list leases with `jitp claim list`',
     });
   }
@@ -347,12 +341,12 @@ export function bind(s: StoreSnapshot, leaseId: string, secret: string, claudeAg
   const now = c.nowMs;
   const cur = s.leases.find((l) => l.id === leaseId && isLiveAt(l, now));
   if (!cur) {
-    throw new JitpError('E_NOT_FOUND', EXIT.NOT_FOUND, `no live lease ${leaseId} to bind to`, {
+    throw new JitpError('E_NOT_FOUND', `no live lease ${leaseId} to bind to`, {
       hint: 'the lease expired or was released; re-render the prompt after `jitp claim acquire`',
     });
   }
   if (!cur.bindSecret || !secretsEqual(cur.bindSecret, secret)) {
-    throw new JitpError('E_BIND_SECRET', EXIT.USAGE, `binding secret does not match lease ${leaseId}`, {
+    throw new JitpError('E_BIND_SECRET', `binding secret does not match lease ${leaseId}`, {
       hint: 'render the sub-agent prompt with `jitp prompt`; never copy binding lines by hand',
     });
   }

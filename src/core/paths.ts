@@ -4,7 +4,7 @@
 // outside the repository may be claimed or edited through a path that looks inside it.
 import { existsSync, lstatSync, readlinkSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { EXIT, JitpError } from './errors.js';
+import { JitpError } from '../platform/errors.js';
 import { escapeGlob } from './glob-escape.js';
 
 export interface NormalizeOptions {
@@ -110,7 +110,7 @@ function toPosix(p: string): string {
 }
 
 function escapeError(input: string, root: string): JitpError {
-  return new JitpError('E_PATH_ESCAPE', EXIT.USAGE, `path escapes the repository: ${input} (repository: ${root})`, {
+  return new JitpError('E_PATH_ESCAPE', `path escapes the repository: ${input} (repository: ${root})`, {
     hint: 'claim and edit only files inside the repository; give a path relative to its top, e.g. src/app.ts',
     details: { path: input, root },
   });
@@ -130,12 +130,12 @@ function realRoot(root: string): string {
  */
 export function normalizeRepoPath(input: string, root: string, opts: NormalizeOptions = {}): string {
   if (typeof input !== 'string' || input.length === 0) {
-    throw new JitpError('E_USAGE', EXIT.USAGE, 'empty path', {
+    throw new JitpError('E_USAGE', 'empty path', {
       hint: 'give a file path relative to the repository top',
     });
   }
   if (/[\0]/.test(input)) {
-    throw new JitpError('E_USAGE', EXIT.USAGE, `path contains a NUL byte: ${JSON.stringify(input)}`, {
+    throw new JitpError('E_USAGE', `path contains a NUL byte: ${JSON.stringify(input)}`, {
       hint: 'give a plain file path',
     });
   }
@@ -161,10 +161,10 @@ export function normalizeRepoPath(input: string, root: string, opts: NormalizeOp
  */
 export function normalizeRepoPattern(input: string, root: string, opts: NormalizeOptions = {}): string {
   if (typeof input !== 'string' || input.trim().length === 0) {
-    throw new JitpError('E_USAGE', EXIT.USAGE, 'empty path or glob', { hint: 'e.g. --paths src/auth/**' });
+    throw new JitpError('E_USAGE', 'empty path or glob', { hint: 'e.g. --paths src/auth/**' });
   }
   if (EXTGLOB.test(input)) {
-    throw new JitpError('E_USAGE', EXIT.USAGE, `unsupported glob syntax (extglob) in ${input}`, {
+    throw new JitpError('E_USAGE', `unsupported glob syntax (extglob) in ${input}`, {
       hint: 'use *, **, ?, [..] and {a,b} only',
     });
   }
@@ -194,7 +194,7 @@ export function normalizeRepoPattern(input: string, root: string, opts: Normaliz
   const globPart = segs.slice(firstGlob).filter((s, i, a) => s !== '' || i === a.length - 1);
   for (const s of globPart) {
     if (s === '.' || s === '..') {
-      throw new JitpError('E_USAGE', EXIT.USAGE, `\`${s}\` after a glob is ambiguous in ${input}`, {
+      throw new JitpError('E_USAGE', `\`${s}\` after a glob is ambiguous in ${input}`, {
         hint: 'put `..` only before the first glob character, or give the path from the repository top',
       });
     }

@@ -2,7 +2,7 @@
 // newlines come back exact.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { EXIT, JitpError } from '../core/errors.js';
+import { JitpError } from '../platform/errors.js';
 
 const pexec = promisify(execFile);
 
@@ -14,7 +14,6 @@ export async function git(cwd: string, args: string[]): Promise<string> {
     const err = e as { stderr?: string; message: string };
     throw new JitpError(
       'E_GIT',
-      EXIT.GIT,
       `git ${args.join(' ')} failed in ${cwd}: ${(err.stderr || err.message).trim().split('\n')[0]}`,
       {
         hint: `run \`git -C ${cwd} ${args.join(' ')}\` to see the full error`,

@@ -1,7 +1,7 @@
 // The hooks' only door to the lease store. Reading is synchronous and cheap (the store's
 // one-file, no-lock snapshot reader: the hot path of every edit); writes (bind, extend, renew,
 // note) go through the LeaseStore interface, loaded only when a hook must write.
-import { isJitpError } from '../core/errors.js';
+import { isJitpError } from '../platform/errors.js';
 import { readStateFile } from '../store/local/snapshot-read.js';
 import type { Lease, LeaseStore, StoreSnapshot } from '../store/types.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { HookHandler, HookOutcome } from './contract.js';
 import { discoverRepo, mainRootOf } from '../git/discover.js';
 import { loadConfig } from '../config/load.js';
-import { isJitpError } from '../core/errors.js';
+import { isJitpError } from '../platform/errors.js';
 import { isLive } from '../store/types.js';
 import { readBatch, updateBatch } from '../worktree/batch.js';
 import { addWorktree, ensureBatch, type WorktreeEnv } from '../worktree/create.js';

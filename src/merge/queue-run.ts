@@ -2,7 +2,7 @@
 // next. On a conflict or a red test it stops with the repository exactly as git left it
 // (conflict markers and MERGE_HEAD kept), records why in the batch, and says how to go on.
 import { existsSync } from 'node:fs';
-import { EXIT, JitpError } from '../core/errors.js';
+import { JitpError } from '../platform/errors.js';
 import { type Batch, type BatchIssue, findIssue, readBatch, updateBatch } from '../worktree/batch.js';
 import { branchExists, currentBranch, dirtyState, git, gitRun, revParse, runShell } from '../worktree/git.js';
 import { continueAction, type IssueGitFacts, mergeOrder, readiness, skipAction } from './queue.js';
@@ -80,7 +80,6 @@ async function requireIntegrationCheckout(q: QueueEnv, batch: Batch, allowMerge:
   if (cur !== batch.integration) {
     throw new JitpError(
       'E_NOT_ON_INTEGRATION',
-      EXIT.USAGE,
       `the main checkout ${q.mainRoot} is on ${cur ?? 'a detached HEAD'}, not the integration branch ${batch.integration}`,
       {
         hint: `git -C ${JSON.stringify(q.mainRoot)} switch ${batch.integration}`,
@@ -89,7 +88,7 @@ async function requireIntegrationCheckout(q: QueueEnv, batch: Batch, allowMerge:
   }
   const f = await repoFacts(q.mainRoot, null);
   if (f.mergeHead && !allowMerge) {
-    throw new JitpError('E_MERGE_IN_PROGRESS', EXIT.FAILURE, `a merge is in progress in ${q.mainRoot}`, {
+    throw new JitpError('E_MERGE_IN_PROGRESS', `a merge is in progress in ${q.mainRoot}`, {
       hint: 'resolve it and run `jitp merge --continue`, or `jitp merge --skip` to drop this one branch',
     });
   }
@@ -98,7 +97,6 @@ async function requireIntegrationCheckout(q: QueueEnv, batch: Batch, allowMerge:
     if (d.modified.length) {
       throw new JitpError(
         'E_DIRTY_MAIN',
-        EXIT.FAILURE,
         `the main checkout has uncommitted changes: ${d.modified.slice(0, 5).join(', ')}`,
         {
           hint: 'commit or stash them first (`git stash`), then run `jitp merge` again',
@@ -116,7 +114,7 @@ async function setIssue(
 ): Promise<void> {
   await updateBatch(q.mainRoot, q.commonDir, (b) => {
     if (!b)
-      throw new JitpError('E_NO_BATCH', EXIT.STORE, 'the batch file vanished during the merge', {
+      throw new JitpError('E_BATCH_VANISHED', 'the batch file vanished during the merge', {
         hint: 'restore .jit-parallel/batch.yaml',
       });
     const i = b.issues.find((x) => x.id === id)!;
@@ -349,7 +347,6 @@ export async function startQueue(q: QueueEnv, test: string | null): Promise<Queu
     const cur = batch.issues.find((i) => i.id === batch.mergeRun.current);
     throw new JitpError(
       'E_MERGE_STOPPED',
-      EXIT.FAILURE,
       `the merge queue is stopped at ${cur?.short ?? batch.mergeRun.current} (${batch.mergeRun.stoppedBecause ?? 'merge failed'})`,
       {
         hint: 'resolve it and run `jitp merge --continue`, or `jitp merge --skip`',
@@ -386,7 +383,6 @@ export async function continueQueue(q: QueueEnv, testOverride: string | null | u
     case 'still-conflicted':
       throw new JitpError(
         'E_STILL_CONFLICTED',
-        EXIT.FAILURE,
         `${act.files.length} file(s) still in conflict: ${act.files.slice(0, 8).join(', ')}`,
         {
           hint: 'resolve the markers, `git add` each file, then `jitp merge --continue` (or `jitp merge --skip`)',
@@ -396,7 +392,6 @@ export async function continueQueue(q: QueueEnv, testOverride: string | null | u
     case 'merge-aborted':
       throw new JitpError(
         'E_MERGE_GONE',
-        EXIT.FAILURE,
         `the merge of ${issue.branch} is no longer in progress and ${issue.branch} is not in ${batch.integration}`,
         {
           hint:
@@ -414,7 +409,6 @@ export async function continueQueue(q: QueueEnv, testOverride: string | null | u
       if (c.code !== 0) {
         throw new JitpError(
           'E_GIT',
-          EXIT.GIT,
           `could not conclude the merge of ${issue.branch}: ${c.stderr.trim().split('\n').slice(-3).join(' ')}`,
           {
             hint: 'fix what the commit hook reports (the merge is still in progress), then `jitp merge --continue`',
@@ -435,7 +429,7 @@ export async function skipQueue(q: QueueEnv, testOverride: string | null | undef
   const batch = await loadForResume(q);
   const test = testOverride !== undefined ? testOverride : batch.mergeRun.test;
   if (batch.mergeRun.state !== 'stopped' || !batch.mergeRun.current) {
-    throw new JitpError('E_NOTHING_TO_SKIP', EXIT.USAGE, 'the merge queue is not stopped on any issue', {
+    throw new JitpError('E_NOTHING_TO_SKIP', 'the merge queue is not stopped on any issue', {
       hint: 'run `jitp merge` (or `jitp status`)',
     });
   }
@@ -447,7 +441,7 @@ export async function skipQueue(q: QueueEnv, testOverride: string | null | undef
   let detail = 'skipped';
   switch (act.kind) {
     case 'refuse':
-      throw new JitpError('E_SKIP_REFUSED', EXIT.FAILURE, `cannot skip ${issue.short}: ${act.reason}`, {
+      throw new JitpError('E_SKIP_REFUSED', `cannot skip ${issue.short}: ${act.reason}`, {
         hint: 'undo the merge by hand, then `jitp merge --skip` again',
       });
     case 'abort-merge':
@@ -463,7 +457,6 @@ export async function skipQueue(q: QueueEnv, testOverride: string | null | undef
       if (d.modified.length)
         throw new JitpError(
           'E_DIRTY_MAIN',
-          EXIT.FAILURE,
           `uncommitted changes in ${q.mainRoot}: ${d.modified.slice(0, 5).join(', ')}`,
           { hint: 'commit or stash them, then `jitp merge --skip` again' },
         );

@@ -1,7 +1,7 @@
 // Pure batching: dependency order first, then a colouring of the conflict graph (DSatur with
 // precedence) under the tier rules: never two RED together, CRITICAL alone, at most
 // maxParallel per batch.
-import { EXIT, JitpError } from '../core/errors.js';
+import { JitpError } from '../platform/errors.js';
 import type { RiskTier } from './types.js';
 
 export interface BatchNode {
@@ -45,7 +45,7 @@ export function findCycle(nodes: readonly BatchNode[]): string[] | undefined {
 
 export function cycleError(cycle: string[], label: (id: string) => string = (x) => x): JitpError {
   const shown = cycle.map(label).join(' -> ');
-  return new JitpError('E_DEP_CYCLE', EXIT.USAGE, `dependency cycle among the selected issues: ${shown}`, {
+  return new JitpError('E_DEP_CYCLE', `dependency cycle among the selected issues: ${shown}`, {
     hint: `remove one of these dependencies (with jit: \`jit dep rm ${label(cycle[0]!)} ${label(cycle[1]!)}\`), or plan the issues separately`,
     details: { cycle },
   });

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT, JitpError } from '../core/errors.js';
+import { JitpError } from '../platform/errors.js';
 import { parseGrep, parseLog } from './grep-parse.js';
 import type { RepoFacts } from './types.js';
 
@@ -26,7 +26,7 @@ export function git(cwd: string, args: string[], input?: string): Promise<GitRun
     p.stderr.on('data', (b: Buffer) => err.push(b));
     p.on('error', (e) =>
       reject(
-        new JitpError('E_GIT', EXIT.GIT, `cannot run git: ${e.message}`, {
+        new JitpError('E_GIT', `cannot run git: ${e.message}`, {
           hint: 'install git and make sure it is on PATH',
         }),
       ),
@@ -44,14 +44,9 @@ export function git(cwd: string, args: string[], input?: string): Promise<GitRun
 }
 
 const fail = (what: string, r: GitRun, root: string) =>
-  new JitpError(
-    'E_GIT',
-    EXIT.GIT,
-    `git ${what} failed in ${root}: ${r.stderr.trim().split('\n')[0] ?? `exit ${r.code}`}`,
-    {
-      hint: `run \`git -C ${root} status\` to see what is wrong with the repository`,
-    },
-  );
+  new JitpError('E_GIT', `git ${what} failed in ${root}: ${r.stderr.trim().split('\n')[0] ?? `exit ${r.code}`}`, {
+    hint: `run \`git -C ${root} status\` to see what is wrong with the repository`,
+  });
 
 /** Pathspecs excluding the configured ignore globs from grep. */
 const excludes = (ignore: string[]) => ignore.map((g) => `:(exclude,glob)${g}`);

@@ -11,7 +11,7 @@
 // index commit; a change that only removes leases (release, evict) is a CAS'd delete of their
 // refs and nothing else, so it sends no objects and leaves the index and version alone.
 import { hostname } from 'node:os';
-import { EXIT, JitpError, isJitpError } from '../core/errors.js';
+import { JitpError, isJitpError } from '../platform/errors.js';
 import type { Lease, StoreSnapshot } from '../store/types.js';
 import { ObjectWriter } from './git-objects.js';
 import {
@@ -115,7 +115,6 @@ export class RemoteEngine {
     } catch (e) {
       throw new JitpError(
         'E_STORE_WRITE',
-        EXIT.STORE,
         `cannot write the lease mirror in ${this.opts.storeDir}: ${(e as Error).message}`,
         {
           hint: `make ${this.opts.storeDir} writable (the remote already has the change; \`jitp claim sync --remote ${this.opts.remote}\` rewrites the mirror)`,
@@ -273,7 +272,6 @@ export class RemoteEngine {
     if (!pushed.ok) {
       throw new JitpError(
         'E_REMOTE_BUSY',
-        EXIT.STORE,
         `the leases on '${this.opts.remote}' changed during the repair; nothing was changed`,
         {
           hint: `run \`jitp claim sync ${this.opts.remote} --check --repair\` again`,
@@ -391,7 +389,6 @@ export class RemoteEngine {
           if (suspect?.index === view.indexCommit && staleLease.some((r) => suspect!.refs.has(r))) {
             throw new JitpError(
               'E_REMOTE_DRIFT',
-              EXIT.STORE,
               `lease ref ${staleLease.join(', ')} on '${this.opts.remote}' does not match refs/jit-parallel/index (changed outside jitp)`,
               {
                 hint: `\`jitp claim sync ${this.opts.remote} --check\` shows the difference; \`jitp claim sync ${this.opts.remote} --check --repair\` rewrites the lease refs from the index`,
@@ -405,7 +402,6 @@ export class RemoteEngine {
       if (Date.now() - t0 > budget) {
         throw new JitpError(
           'E_REMOTE_BUSY',
-          EXIT.STORE,
           `gave up after ${stats.attempts} attempts in ${((Date.now() - t0) / 1000).toFixed(1)} s: the leases on '${this.opts.remote}' kept changing under us`,
           {
             hint: `retry the command; if it persists, \`jitp claim sync ${this.opts.remote} --check\` looks for refs changed outside jitp`,

@@ -3,7 +3,7 @@
 // process group and the whole group is killed when the timer fires: killing only `git` would
 // leave its ssh/upload-pack grandchild holding our pipes open.
 import { spawn } from 'node:child_process';
-import { EXIT, JitpError } from '../core/errors.js';
+import { JitpError } from '../platform/errors.js';
 
 export interface GitResult {
   code: number;
@@ -46,7 +46,7 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
       child = spawn('git', args, { cwd: opts.cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     } catch (e) {
       reject(
-        new JitpError('E_GIT_SPAWN', EXIT.GIT, `cannot run git: ${(e as Error).message}`, {
+        new JitpError('E_GIT_SPAWN', `cannot run git: ${(e as Error).message}`, {
           hint: 'install git 2.29 or newer and put it on PATH',
         }),
       );
@@ -75,7 +75,7 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
       clearTimeout(timer);
       process.removeListener('exit', onExit);
       reject(
-        new JitpError('E_GIT_SPAWN', EXIT.GIT, `cannot run git: ${e.message}`, {
+        new JitpError('E_GIT_SPAWN', `cannot run git: ${e.message}`, {
           hint: 'install git 2.29 or newer and put it on PATH',
         }),
       );
@@ -88,7 +88,6 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
         reject(
           new JitpError(
             'E_REMOTE_TIMEOUT',
-            EXIT.GIT,
             `${opts.what} did not finish within ${(opts.timeoutMs / 1000).toFixed(1)} s; remote '${opts.remote}' is not answering`,
             {
               hint: `check the network and \`git ls-remote ${opts.remote}\`; raise the limit with remoteTimeout in .jit-parallel.yaml (or JITP_REMOTE_TIMEOUT_MS); meanwhile leases are local only without --remote`,
@@ -117,7 +116,6 @@ export function unreachableError(remote: string, what: string, stderr: string): 
     .join(' | ');
   return new JitpError(
     'E_REMOTE_UNREACHABLE',
-    EXIT.GIT,
     `${what} failed: remote '${remote}' cannot be reached (${last || 'no output'})`,
     {
       hint: `check \`git remote get-url ${remote}\` and \`git ls-remote ${remote}\`; a hosted remote must allow pushing refs/jit-parallel/* (see docs/remote-leases.md)`,

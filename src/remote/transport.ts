@@ -2,7 +2,7 @@
 // set of compare-and-set ref updates. Every network call goes through runGit (deadline +
 // process-group kill).
 import { execFileSync } from 'node:child_process';
-import { EXIT, JitpError } from '../core/errors.js';
+import { JitpError } from '../platform/errors.js';
 import { runGit, unreachableError, type GitResult } from './git-run.js';
 import {
   INDEX_REF,
@@ -162,7 +162,6 @@ export class RemoteTransport {
     if (text === undefined) {
       throw new JitpError(
         'E_REMOTE_CORRUPT',
-        EXIT.STORE,
         `${INDEX_REF} on '${this.opts.remote}' (object ${commit.slice(0, 12)}) holds no lease state`,
         {
           hint: `someone pushed something else to ${INDEX_REF}; inspect it with \`git fetch ${this.opts.remote} ${INDEX_REF} && git show FETCH_HEAD --stat\`; if it is garbage, \`git push ${this.opts.remote} :${INDEX_REF}\` resets the remote leases (holders then acquire again)`,
@@ -174,7 +173,6 @@ export class RemoteTransport {
     } catch (e) {
       throw new JitpError(
         'E_REMOTE_CORRUPT',
-        EXIT.STORE,
         `the lease state in ${INDEX_REF} on '${this.opts.remote}' (commit ${commit.slice(0, 12)}) is unreadable: ${(e as Error).message}`,
         {
           hint: `upgrade jitp if another machine runs a newer one; otherwise \`git push ${this.opts.remote} :${INDEX_REF}\` resets the remote leases (holders then acquire again)`,
@@ -226,7 +224,6 @@ export class RemoteTransport {
       }
       throw new JitpError(
         'E_REMOTE_REJECTED',
-        EXIT.GIT,
         `remote '${remote}' refused the lease refs: ${other.map((l) => l.split('\t').slice(1).join(' ')).join('; ')}`,
         {
           hint: `the remote must accept pushes to ${REF_ROOT}/* (refs outside branches and tags); see docs/remote-leases.md "Hosted remotes"`,
@@ -237,7 +234,6 @@ export class RemoteTransport {
     if (/does not support --atomic/i.test(r.stderr)) {
       throw new JitpError(
         'E_REMOTE_NO_ATOMIC',
-        EXIT.GIT,
         `remote '${remote}' does not support atomic pushes, which remote leases need`,
         {
           hint: 'use a git server of version 2.4 or newer (GitHub, GitLab and Bitbucket all support it), or keep leases local (drop --remote)',

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXIT, JitpError } from '../core/errors.js';
+import { JitpError } from '../platform/errors.js';
 
 export const TEMPLATE_REL = 'references/agent-prompt-template.md';
 
@@ -26,7 +26,7 @@ export function findTemplate(env: NodeJS.ProcessEnv = process.env): string {
     tried.push(p);
     if (existsSync(p)) return p;
   }
-  throw new JitpError('E_TEMPLATE', EXIT.FAILURE, `cannot find ${TEMPLATE_REL} (looked at ${tried.join(', ')})`, {
+  throw new JitpError('E_TEMPLATE', `cannot find ${TEMPLATE_REL} (looked at ${tried.join(', ')})`, {
     hint: 'the plugin install is incomplete: reinstall it (`claude plugin install jit-parallel@jit-parallel`), or set JITP_PLUGIN_ROOT to the plugin folder',
   });
 }

@@ -3,7 +3,7 @@
 // says otherwise, and ids default to t1, t2, … by position.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { EXIT, JitpError } from '../core/errors.js';
+import { JitpError } from '../platform/errors.js';
 import { mapTask } from './task-map.js';
 import { resolveExact } from './resolve.js';
 import type { Issue, IssueSource, SourceProblem } from './types.js';
@@ -15,7 +15,6 @@ export function parseBatchList(text: string, file: string): { issues: Issue[]; p
   } catch (e) {
     throw new JitpError(
       'E_BATCH_FILE',
-      EXIT.USAGE,
       `cannot parse batch list ${file}: ${String((e as Error).message).split('\n')[0]}`,
       {
         hint: `fix ${file}: a list of {id?, title, instructions, files, depends_on?}`,
@@ -28,7 +27,7 @@ export function parseBatchList(text: string, file: string): { issues: Issue[]; p
       ? (doc as { tasks: unknown[] }).tasks
       : undefined;
   if (!list) {
-    throw new JitpError('E_BATCH_FILE', EXIT.USAGE, `batch list ${file} holds no list of tasks`, {
+    throw new JitpError('E_BATCH_FILE', `batch list ${file} holds no list of tasks`, {
       hint: `write ${file} as a list (or {tasks: [...]}) of {id?, title, instructions, files, depends_on?}`,
     });
   }
@@ -70,14 +69,9 @@ export class BatchListSource implements IssueSource {
     try {
       text = readFileSync(this.path, 'utf8');
     } catch (e) {
-      throw new JitpError(
-        'E_BATCH_FILE',
-        EXIT.USAGE,
-        `cannot read batch list ${this.location}: ${(e as Error).message}`,
-        {
-          hint: 'check the path given to --batch',
-        },
-      );
+      throw new JitpError('E_BATCH_FILE', `cannot read batch list ${this.location}: ${(e as Error).message}`, {
+        hint: 'check the path given to --batch',
+      });
     }
     return (this.loaded = parseBatchList(text, this.location));
   }

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
-import { EXIT, JitpError } from '../core/errors.js';
+import { JitpError } from '../platform/errors.js';
 import { BatchListSource } from './batch.js';
 import { JitSource } from './jit.js';
 import { TaskFileSource } from './tasks.js';
@@ -29,7 +29,6 @@ export function openIssueSource(o: OpenSourceOptions): IssueSource {
     if (o.config.source === 'jit' && !existsSync(join(o.root, '.jit', 'issues'))) {
       throw new JitpError(
         'E_NO_SOURCE',
-        EXIT.CONFIG,
         `config says source: jit but ${join(o.root, '.jit', 'issues')} does not exist`,
         {
           hint: 'run `jit init`, or set `source: tasks` (or `auto`) in .jit-parallel.yaml',
@@ -40,14 +39,9 @@ export function openIssueSource(o: OpenSourceOptions): IssueSource {
   }
   const dir = o.config.tasksDir.replace(/\\/g, '/').replace(/\/+$/, '');
   if (isAbsolute(dir) || dir.split('/').includes('..')) {
-    throw new JitpError(
-      'E_CONFIG',
-      EXIT.CONFIG,
-      `tasksDir must be a folder inside the repository, got ${o.config.tasksDir}`,
-      {
-        hint: 'set `tasksDir: .jit-parallel/tasks` in .jit-parallel.yaml',
-      },
-    );
+    throw new JitpError('E_CONFIG', `tasksDir must be a folder inside the repository, got ${o.config.tasksDir}`, {
+      hint: 'set `tasksDir: .jit-parallel/tasks` in .jit-parallel.yaml',
+    });
   }
   return new TaskFileSource(o.root, dir);
 }

@@ -5,7 +5,7 @@ import { spawn as spawnChild } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { quote } from 'shell-quote';
-import { EXIT, JitpError } from '../core/errors.js';
+import { JitpError } from '../platform/errors.js';
 import { type Batch, type BatchIssue, batchRunDir, readBatch, updateBatch } from '../worktree/batch.js';
 import { addWorktree, type WorktreeEnv } from '../worktree/create.js';
 import { dirtyState, gitRun } from '../worktree/git.js';
@@ -104,7 +104,7 @@ async function commitLeftovers(w: WorktreeEnv, issue: BatchIssue): Promise<strin
 export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<AgentOutcome[]> {
   const batch0 = readBatch(w.mainRoot);
   if (!batch0)
-    throw new JitpError('E_NO_BATCH', EXIT.NOT_FOUND, 'no batch to spawn agents for', {
+    throw new JitpError('E_NO_BATCH', 'no batch to spawn agents for', {
       hint: 'start one with `jitp worktree add <issue…>` or `jitp batch load <file>`',
     });
   const todo = opts.only ? batch0.issues.filter((i) => opts.only!.includes(i.id)) : spawnable(batch0);

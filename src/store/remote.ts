@@ -2,7 +2,7 @@
 // store runs (core/lease-rules); this file only supplies the transaction: RemoteEngine's
 // optimistic CAS push against refs/jit-parallel/*.
 import { hostname } from 'node:os';
-import { EXIT, JitpError, isJitpError } from '../core/errors.js';
+import { JitpError, isJitpError } from '../platform/errors.js';
 import * as rules from '../core/lease-rules.js';
 import type { RepoLocation } from '../git/discover.js';
 import { storeDirOf } from '../git/discover.js';
@@ -49,7 +49,6 @@ export class RemoteLeaseStore implements LeaseStore {
     if (!opts.remote || opts.remote.startsWith('-') || /[\s\u0000-\u001f]/.test(opts.remote)) {
       throw new JitpError(
         'E_USAGE',
-        EXIT.USAGE,
         `invalid remote ${JSON.stringify(opts.remote)}: expected a git remote name such as origin`,
         {
           hint: 'list remotes with `git remote -v`; set `remote: origin` in .jit-parallel.yaml or pass --remote origin',
@@ -134,17 +133,12 @@ export class RemoteLeaseStore implements LeaseStore {
       (e.details?.holder as { leaseId?: string } | undefined)?.leaseId ??
       (e.details?.current as { leaseId?: string } | null | undefined)?.leaseId;
     const host = holderId ? this.engine.mirror()?.leases.find((l) => l.id === holderId)?.host : undefined;
-    return new JitpError(
-      e.code,
-      e.exitCode,
-      `${e.message} [remote '${this.remote}'${host ? `, holder on host ${host}` : ''}]`,
-      {
-        ...(e.hint
-          ? { hint: e.hint.replace(/`jitp claim (status|evict) /g, `\`jitp claim $1 --remote ${this.remote} `) }
-          : {}),
-        details: { ...(e.details ?? {}), remote: this.remote, ...(host ? { holderHost: host } : {}) },
-      },
-    );
+    return new JitpError(e.code, `${e.message} [remote '${this.remote}'${host ? `, holder on host ${host}` : ''}]`, {
+      ...(e.hint
+        ? { hint: e.hint.replace(/`jitp claim (status|evict) /g, `\`jitp claim $1 --remote ${this.remote} `) }
+        : {}),
+      details: { ...(e.details ?? {}), remote: this.remote, ...(host ? { holderHost: host } : {}) },
+    });
   }
 
   acquire(req: AcquireRequest): Promise<Lease> {

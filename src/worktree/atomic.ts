@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
-import { EXIT, JitpError } from '../core/errors.js';
+import { JitpError } from '../platform/errors.js';
 
 export function writeFileAtomic(path: string, content: string): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -101,7 +101,7 @@ export async function withFileLock<T>(
         /* gone between the open and the stat: retry */
       }
       if (Date.now() - start > timeoutMs) {
-        throw new JitpError('E_LOCKED', EXIT.STORE, `timed out waiting for ${lockPath}`, {
+        throw new JitpError('E_LOCKED', `timed out waiting for ${lockPath}`, {
           hint: `another jitp is ${opts.what ?? 'updating the batch'}; if none runs, remove ${lockPath}`,
         });
       }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { EXIT, JitpError } from '../core/errors.js';
+import { JitpError } from '../platform/errors.js';
 import { withFileLock, writeFileAtomic } from './atomic.js';
 
 export const AGENT_STATES = ['pending', 'queued', 'running', 'done', 'failed'] as const;
@@ -118,14 +118,14 @@ export function parseBatch(text: string, file: string): Batch {
   try {
     raw = parseYaml(text);
   } catch (e) {
-    throw new JitpError('E_BATCH_CORRUPT', EXIT.USAGE, `cannot parse ${file}: ${(e as Error).message.split('\n')[0]}`, {
+    throw new JitpError('E_BATCH_CORRUPT', `cannot parse ${file}: ${(e as Error).message.split('\n')[0]}`, {
       hint: `fix the YAML in ${file} (it is written atomically, so this is a hand edit), or move it away and start again with \`jitp worktree add\``,
     });
   }
   const r = batchSchema.safeParse(raw);
   if (!r.success) {
     const first = r.error.issues[0]!;
-    throw new JitpError('E_BATCH_CORRUPT', EXIT.USAGE, `invalid ${file}: ${first.path.join('.')}: ${first.message}`, {
+    throw new JitpError('E_BATCH_CORRUPT', `invalid ${file}: ${first.path.join('.')}: ${first.message}`, {
       hint: `fix ${file} by hand or move it away; \`jitp status\` reads it`,
     });
   }
@@ -147,7 +147,7 @@ export function readBatch(mainRoot: string): Batch | undefined {
 export function requireBatch(mainRoot: string): Batch {
   const b = readBatch(mainRoot);
   if (!b) {
-    throw new JitpError('E_NO_BATCH', EXIT.NOT_FOUND, `no batch in ${batchPaths(mainRoot).file}`, {
+    throw new JitpError('E_NO_BATCH', `no batch in ${batchPaths(mainRoot).file}`, {
       hint: 'start one with `jitp worktree add <issue…>` or `jitp batch load <file>`',
     });
   }
@@ -202,8 +202,7 @@ export function findIssue(batch: Batch, idOrPrefix: string): BatchIssue {
   const hits = batch.issues.filter((i) => i.id.toLowerCase().startsWith(q) || i.short === q);
   if (hits.length === 1) return hits[0]!;
   throw new JitpError(
-    hits.length ? 'E_AMBIGUOUS' : 'E_UNKNOWN_ISSUE',
-    EXIT.NOT_FOUND,
+    hits.length ? 'E_AMBIGUOUS_ID' : 'E_UNKNOWN_ISSUE',
     hits.length
       ? `ambiguous issue id ${idOrPrefix}: ${hits.map((h) => h.short).join(', ')}`
       : `issue ${idOrPrefix} is not in the batch`,

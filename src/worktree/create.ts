@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Config } from '../config/schema.js';
-import { EXIT, JitpError } from '../core/errors.js';
+import { JitpError } from '../platform/errors.js';
 import type { LeaseStore } from '../store/types.js';
 import { type Batch, type BatchIssue, newBatchId, newIssue, readBatch, updateBatch } from './batch.js';
 import { branchExists, currentBranch, git, gitRun, revParse, runShell, worktreeAdmin } from './git.js';
@@ -44,7 +44,6 @@ export async function ensureBatch(
       if (want && want !== existing.base) {
         throw new JitpError(
           'E_BASE_MISMATCH',
-          EXIT.USAGE,
           `the batch is pinned at ${existing.base.slice(0, 12)}, not ${opts.baseRef} (${want.slice(0, 12)})`,
           {
             hint: 'every worktree of a batch starts from one base; finish the batch (`jitp merge`, `jitp cleanup`) before starting one on a new base',
@@ -57,7 +56,7 @@ export async function ensureBatch(
   const baseRef = opts.baseRef ?? w.config.worktree.base;
   const base = await revParse(w.mainRoot, baseRef);
   if (!base) {
-    throw new JitpError('E_NO_BASE', EXIT.GIT, `cannot resolve the base ${baseRef} to a commit in ${w.mainRoot}`, {
+    throw new JitpError('E_NO_BASE', `cannot resolve the base ${baseRef} to a commit in ${w.mainRoot}`, {
       hint: 'commit something first, or pass --base <commit-ish>',
     });
   }
@@ -65,7 +64,6 @@ export async function ensureBatch(
   if (!integration) {
     throw new JitpError(
       'E_DETACHED',
-      EXIT.USAGE,
       `the main checkout ${w.mainRoot} is on a detached HEAD: a batch needs the branch its work merges into`,
       {
         hint: 'switch to that branch first (`git switch main`), then run the command again',
@@ -146,12 +144,12 @@ export async function addWorktree(
     );
   }
   if (existsSync(path)) {
-    throw new JitpError('E_PATH_EXISTS', EXIT.USAGE, `${path} already exists`, {
+    throw new JitpError('E_PATH_EXISTS', `${path} already exists`, {
       hint: `move it away, or if it is a stale worktree run \`git worktree prune\` and \`jitp cleanup\``,
     });
   }
   if (await branchExists(w.mainRoot, branch)) {
-    throw new JitpError('E_BRANCH_EXISTS', EXIT.USAGE, `branch ${branch} already exists`, {
+    throw new JitpError('E_BRANCH_EXISTS', `branch ${branch} already exists`, {
       hint: `delete it if it holds nothing you need (\`git branch -d ${branch}\`), or set worktree.branch in .jit-parallel.yaml to another template`,
     });
   }
@@ -206,7 +204,6 @@ export async function addWorktree(
     if (head !== batch.base || onBranch !== branch) {
       throw new JitpError(
         'E_BASE_VERIFY',
-        EXIT.GIT,
         `new worktree ${path} is at ${head?.slice(0, 12)} on ${onBranch}, expected ${batch.base.slice(0, 12)} on ${branch}`,
         {
           hint: 'check git hooks (post-checkout) that move HEAD; the worktree was removed',
@@ -242,22 +239,17 @@ export async function addWorktree(
         onLine: (l) => w.progress(`[${short}]   ${l}`),
       });
       if (r.code !== 0) {
-        throw new JitpError(
-          'E_POSTCREATE',
-          EXIT.FAILURE,
-          `postCreate \`${post}\` failed with exit ${r.code} in ${path}`,
-          {
-            hint:
-              'fix worktree.postCreate in .jit-parallel.yaml (the worktree, branch and lease were rolled back); last output:\n' +
-              r.output.trim().split('\n').slice(-5).join('\n'),
-          },
-        );
+        throw new JitpError('E_POSTCREATE', `postCreate \`${post}\` failed with exit ${r.code} in ${path}`, {
+          hint:
+            'fix worktree.postCreate in .jit-parallel.yaml (the worktree, branch and lease were rolled back); last output:\n' +
+            r.output.trim().split('\n').slice(-5).join('\n'),
+        });
       }
     }
     // 7. Record in the batch (locked: parallel WorktreeCreate hooks write here too).
     const rec = await updateBatch(w.mainRoot, w.commonDir, (cur) => {
       if (!cur)
-        throw new JitpError('E_NO_BATCH', EXIT.STORE, 'the batch file vanished while creating a worktree', {
+        throw new JitpError('E_BATCH_VANISHED', 'the batch file vanished while creating a worktree', {
           hint: 'run the command again',
         });
       let issue = cur.issues.find((i) => i.id === info.id);
@@ -298,7 +290,7 @@ export async function addWorktree(
       }
     }
     if (failures.length && e instanceof JitpError) {
-      throw new JitpError(e.code, e.exitCode, `${e.message}; rollback also failed: ${failures.join('; ')}`, {
+      throw new JitpError(e.code, `${e.message}; rollback also failed: ${failures.join('; ')}`, {
         hint: e.hint,
         details: e.details,
       });

@@ -2,7 +2,7 @@
 // than throwing, because for merge-tree and merge a non-zero exit is an answer, not a fault.
 import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { EXIT, JitpError } from '../core/errors.js';
+import { JitpError } from '../platform/errors.js';
 import { withFileLock } from './atomic.js';
 
 export interface GitResult {
@@ -42,7 +42,6 @@ export async function git(cwd: string, args: string[], hint?: string): Promise<s
   if (r.code !== 0) {
     throw new JitpError(
       'E_GIT',
-      EXIT.GIT,
       `git ${args.join(' ')} failed in ${cwd}: ${r.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${r.code}`}`,
       {
         hint: hint ?? 'run the git command above yourself to see the full message',

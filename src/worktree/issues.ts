@@ -2,7 +2,7 @@
 // the repository's issue source (src/sources: jit store or task files). Only the fields
 // worktree mode needs: id, title (branch slug), dependencies (merge order), text, files.
 import type { Config } from '../config/schema.js';
-import { EXIT, JitpError } from '../core/errors.js';
+import { JitpError } from '../platform/errors.js';
 import { openIssueSource } from '../sources/detect.js';
 import type { Issue } from '../sources/types.js';
 import type { Batch } from './batch.js';
@@ -26,7 +26,7 @@ export const infoOf = (i: Issue): IssueInfo => ({
 export function resolveIssue(root: string, config: Config, query: string, batch?: Batch): IssueInfo {
   const q = query.trim().toLowerCase();
   if (!q || /[\0\n]/.test(q)) {
-    throw new JitpError('E_BAD_ID', EXIT.USAGE, `invalid issue id: ${JSON.stringify(query)}`, {
+    throw new JitpError('E_BAD_ID', `invalid issue id: ${JSON.stringify(query)}`, {
       hint: 'pass a jit id (4+ hex chars) or a task id',
     });
   }

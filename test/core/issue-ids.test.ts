@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { canonicalIssueId, resolveIssueId, validateIssueId } from '../../src/core/issue-ids.js';
-import { JitpError } from '../../src/core/errors.js';
+import { JitpError } from '../../src/platform/errors.js';
 import { jitFixture } from '../sources/fixture.js';
 import { listJitIssueIds } from '../../src/sources/jit-ids.js';
 import { dirname } from 'node:path';

@@ -1,6 +1,6 @@
 // One racing "agent process" on one "machine" (clone): R rounds of acquire-hold-release on a
 // random issue. Prints one JSON line per round. Run with `node --import tsx`.
-import { isJitpError } from '../../src/core/errors.js';
+import { isJitpError } from '../../src/platform/errors.js';
 import { discoverRepo } from '../../src/git/discover.js';
 import { runGit } from '../../src/remote/git-run.js';
 import { RemoteTransport } from '../../src/remote/transport.js';

@@ -1,7 +1,7 @@
 // RemoteLeaseStore between two clones ("machines") of one bare remote.
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { isJitpError, type JitpError } from '../../src/core/errors.js';
+import { isJitpError, type JitpError } from '../../src/platform/errors.js';
 import { discoverRepo, storeDirOf } from '../../src/git/discover.js';
 import { INDEX_REF, leaseRef } from '../../src/remote/layout.js';
 import { mirrorPath, readMirror } from '../../src/remote/mirror.js';

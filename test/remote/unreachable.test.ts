@@ -2,7 +2,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { isJitpError, type JitpError } from '../../src/core/errors.js';
+import { isJitpError, type JitpError } from '../../src/platform/errors.js';
 import { discoverRepo, storeDirOf } from '../../src/git/discover.js';
 import { RemoteEngine, type Transition } from '../../src/remote/engine.js';
 import { git } from '../support/git.js';

@@ -10,7 +10,7 @@ import { readSnapshotSync } from '../../src/store/local/snapshot-read.js';
 import { parseLog, readLog } from '../../src/store/local/event-log.js';
 import { diagnose, repair } from '../../src/store/local/doctor.js';
 import { replay } from '../../src/core/lease-rules.js';
-import { isJitpError } from '../../src/core/errors.js';
+import { isJitpError } from '../../src/platform/errors.js';
 
 let base: string;
 let golden: string;

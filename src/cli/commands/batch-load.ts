@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandSpec } from '../command.js';
 import { flag, str } from '../command.js';
-import { EXIT, isJitpError, JitpError } from '../../core/errors.js';
+import { EXIT, isJitpError, JitpError } from '../../platform/errors.js';
 import { newIssue, updateBatch } from '../../worktree/batch.js';
 import { addWorktree, ensureBatch } from '../../worktree/create.js';
 import { worktreeEnv } from '../../worktree/context.js';
@@ -41,14 +41,14 @@ export const command: CommandSpec = {
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new JitpError('E_TASKS_READ', EXIT.USAGE, `cannot read ${file}: ${(e as Error).message}`, {
+      throw new JitpError('E_TASKS_READ', `cannot read ${file}: ${(e as Error).message}`, {
         hint: 'check the path',
       });
     }
     const parsed = parseBatchList(text, file);
     for (const p of parsed.problems) ctx.warn(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
     if (!parsed.issues.length)
-      throw new JitpError('E_TASKS_EMPTY', EXIT.USAGE, `${file} holds no usable task`, {
+      throw new JitpError('E_TASKS_EMPTY', `${file} holds no usable task`, {
         hint: 'each task needs a title; see `jitp batch load --help`',
       });
     const tasks = parsed.issues.map(infoOf);

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
-import { usageError } from '../../core/errors.js';
+import { usageError } from '../../platform/errors.js';
 import {
   AGENT_OPTION,
   LEASE_JSON_DOC,

@@ -6,7 +6,7 @@ import { readSnapshotSync } from '../../store/local/snapshot-read.js';
 import { isLiveAt } from '../../core/lease-rules.js';
 import { LEASE_JSON_DOC, leaseJson, leaseLine } from '../claims-shared.js';
 import { freshnessJson, freshnessLine, hostSuffix, readOrStale, remoteStoreFor } from '../remote-shared.js';
-import { usageError } from '../../core/errors.js';
+import { usageError } from '../../platform/errors.js';
 
 export const command: CommandSpec = {
   name: 'claim list',

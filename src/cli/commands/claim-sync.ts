@@ -1,7 +1,7 @@
 import type { CommandResult, CommandSpec } from '../command.js';
 import { flag, str } from '../command.js';
 import { checkRefs } from '../../remote/check.js';
-import { usageError } from '../../core/errors.js';
+import { usageError } from '../../platform/errors.js';
 import { INDEX_REF } from '../../remote/layout.js';
 import type { RemoteLeaseStore } from '../../store/remote.js';
 import { requireRepo } from '../repo.js';

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { flag } from '../command.js';
-import { EXIT } from '../../core/errors.js';
+import { EXIT } from '../../platform/errors.js';
 import { readBatch, updateBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
 import { gitRun, worktreeAdmin } from '../../worktree/git.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandSpec } from '../command.js';
 import { flag, str } from '../command.js';
-import { usageError } from '../../core/errors.js';
+import { usageError } from '../../platform/errors.js';
 import { openDispatch, resolveIssues } from '../../dispatch/context.js';
 import { changedFiles } from '../../dispatch/git.js';
 import { renderCommitMessage } from '../../render/commit-message.js';

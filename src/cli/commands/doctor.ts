@@ -3,7 +3,7 @@ import { flag } from '../command.js';
 import { requireRepo } from '../repo.js';
 import { storeDirOf } from '../../git/discover.js';
 import { diagnose, repair } from '../../store/local/doctor.js';
-import { EXIT } from '../../core/errors.js';
+import { EXIT } from '../../platform/errors.js';
 
 export const command: CommandSpec = {
   name: 'doctor',

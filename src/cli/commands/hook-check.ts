@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
 import { requireRepo } from '../repo.js';
-import { EXIT, JitpError } from '../../core/errors.js';
+import { EXIT, JitpError } from '../../platform/errors.js';
 import { decideEdit } from '../../core/hook-decision.js';
 import { buildLeaseIndex } from '../../core/lease-index.js';
 import { resolveActor } from '../../hooks/binding-resolve.js';
@@ -33,7 +33,7 @@ export const command: CommandSpec = {
       live = liveContext(ctx.cwd, nowMs);
     } catch (e) {
       if (e instanceof StoreUnreadable)
-        throw new JitpError('E_STORE', EXIT.STORE, e.message, { hint: 'run `jitp doctor --repair`' });
+        throw new JitpError('E_STORE', e.message, { hint: 'run `jitp doctor --repair`' });
       throw e;
     }
     const settings = await hookSettings(loc, ctx.env);

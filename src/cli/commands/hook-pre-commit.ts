@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import type { CommandSpec } from '../command.js';
 import { requireRepo } from '../repo.js';
-import { EXIT, JitpError } from '../../core/errors.js';
+import { EXIT, JitpError } from '../../platform/errors.js';
 import { blockedFiles, blockedMessage, type CommitWho } from '../../core/commit-guard.js';
 import { buildLeaseIndex } from '../../core/lease-index.js';
 import { isCaseInsensitiveFs } from '../../core/paths.js';
@@ -50,7 +50,7 @@ export const command: CommandSpec = {
     } catch (e) {
       if (!(e instanceof StoreUnreadable)) throw e;
       if (failureModeOf(repo.worktreeRoot, ctx.env) === 'closed') {
-        throw new JitpError('E_STORE', EXIT.STORE, `pre-commit: ${e.message}`, {
+        throw new JitpError('E_STORE', `pre-commit: ${e.message}`, {
           hint: 'run `jitp doctor --repair`, or set failure: open in .jit-parallel.yaml',
         });
       }
@@ -106,6 +106,6 @@ export const command: CommandSpec = {
     };
     if (!blocked.length) return { json, text: '' };
     if (ctx.json) return { json, exitCode: EXIT.HELD };
-    throw new JitpError('E_HELD', EXIT.HELD, blockedMessage(blocked, nowMs, who, remoteOf), { details: json });
+    throw new JitpError('E_HELD', blockedMessage(blocked, nowMs, who, remoteOf), { details: json });
   },
 };

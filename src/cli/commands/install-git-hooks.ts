@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { CommandSpec } from '../command.js';
 import { flag } from '../command.js';
 import { requireRepo } from '../repo.js';
-import { EXIT, JitpError } from '../../core/errors.js';
+import { JitpError } from '../../platform/errors.js';
 import { installPreCommit, uninstallPreCommit } from '../../hooks/git-hooks.js';
 
 /** dist/jitp.mjs, wherever this code runs from (the bundle's chunks/, or src/ under tsx). */
@@ -17,14 +17,9 @@ export function bundledJitp(): string {
   ];
   const found = candidates.find((c) => existsSync(c));
   if (!found) {
-    throw new JitpError(
-      'E_INTERNAL',
-      EXIT.FAILURE,
-      `cannot find the bundled CLI (looked in ${candidates.join(', ')})`,
-      {
-        hint: 'run `npm run build` in the plugin folder, then run this command again',
-      },
-    );
+    throw new JitpError('E_INTERNAL', `cannot find the bundled CLI (looked in ${candidates.join(', ')})`, {
+      hint: 'run `npm run build` in the plugin folder, then run this command again',
+    });
   }
   return found;
 }
@@ -56,7 +51,7 @@ export const command: CommandSpec = {
         : installPreCommit(repo.worktreeRoot, bundledJitp());
     } catch (e) {
       if (e instanceof JitpError) throw e;
-      throw new JitpError('E_HOOK_INSTALL', EXIT.FAILURE, (e as Error).message, {
+      throw new JitpError('E_HOOK_INSTALL', (e as Error).message, {
         hint: 'inspect the hooks folder named above',
       });
     }

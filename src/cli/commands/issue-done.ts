@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../command.js';
-import { EXIT, JitpError } from '../../core/errors.js';
+import { EXIT, JitpError } from '../../platform/errors.js';
 import { openDispatch, resolveIssues } from '../../dispatch/context.js';
 import { markDone, type DoneOutcome } from '../../dispatch/issue-done.js';
 import { releaseIssueLeases } from '../../dispatch/leases.js';
@@ -31,7 +31,7 @@ export const command: CommandSpec = {
       try {
         outcome = await markDone(d.root, issue, ctx.env);
       } catch (e) {
-        throw new JitpError('E_ISSUE_FILE', EXIT.USAGE, `cannot update ${issue.file}: ${(e as Error).message}`, {
+        throw new JitpError('E_ISSUE_FILE', `cannot update ${issue.file}: ${(e as Error).message}`, {
           hint: `fix the file by hand (it was not changed), then rerun: jitp issue done ${issue.shortId}`,
           details: { done: results.map((r) => r.id) },
         });

@@ -5,7 +5,7 @@ import { readHolds } from '../../plan/holds.js';
 import { availabilityOf } from '../../sources/available.js';
 import { openIssueSource } from '../../sources/detect.js';
 import { requireRepo } from '../repo.js';
-import { isJitpError } from '../../core/errors.js';
+import { isJitpError } from '../../platform/errors.js';
 
 export const command: CommandSpec = {
   name: 'issues',

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { flag, str } from '../command.js';
-import { EXIT, usageError } from '../../core/errors.js';
+import { EXIT, usageError } from '../../platform/errors.js';
 import { requireBatch, updateBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
 import { branchExists, revParse } from '../../worktree/git.js';

@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../command.js';
 import { list, str } from '../command.js';
 import { loadConfig } from '../../config/load.js';
-import { EXIT, usageError } from '../../core/errors.js';
+import { EXIT, usageError } from '../../platform/errors.js';
 import { readHolds } from '../../plan/holds.js';
 import { renderDot, renderMermaid, renderTable } from '../../plan/render.js';
 import { runPlan } from '../../plan/run.js';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
-import { usageError } from '../../core/errors.js';
+import { usageError } from '../../platform/errors.js';
 import { openDispatch } from '../../dispatch/context.js';
 import { liveLeases, leaseForIssue } from '../../dispatch/leases.js';
 import { PROMPT_MODES, renderPrompt, type PromptMode } from '../../render/prompt.js';

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
-import { EXIT, JitpError } from '../../core/errors.js';
+import { EXIT, JitpError } from '../../platform/errors.js';
 import { findIssue, requireBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
 import { runAgents } from '../../spawn/run.js';
@@ -34,12 +34,9 @@ export const command: CommandSpec = {
         /* gone */
       }
       if (alive)
-        throw new JitpError(
-          'E_RUNNING',
-          EXIT.FAILURE,
-          `the agent for ${issue.short} is still running (pid ${issue.agent.pid})`,
-          { hint: `wait for it (\`jitp status --watch\`) or stop it: kill ${issue.agent.pid}` },
-        );
+        throw new JitpError('E_RUNNING', `the agent for ${issue.short} is still running (pid ${issue.agent.pid})`, {
+          hint: `wait for it (\`jitp status --watch\`) or stop it: kill ${issue.agent.pid}`,
+        });
     }
     const t = str(ctx.args.values.timeout);
     const rs = await runAgents(w, {

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
-import { EXIT, usageError } from '../../core/errors.js';
+import { EXIT, usageError } from '../../platform/errors.js';
 import { worktreeEnv } from '../../worktree/context.js';
 import { runAgents, type AgentOutcome } from '../../spawn/run.js';
 

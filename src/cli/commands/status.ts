@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { flag, str } from '../command.js';
-import { usageError } from '../../core/errors.js';
+import { usageError } from '../../platform/errors.js';
 import { readBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
 import { gatherStatus, renderStatus } from '../../worktree/status.js';

@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { CommandSpec } from '../command.js';
 import { flag, str } from '../command.js';
-import { EXIT, usageError } from '../../core/errors.js';
+import { EXIT, usageError } from '../../platform/errors.js';
 import { openDispatch, resolveIssues } from '../../dispatch/context.js';
 import { branchChanges, changedFiles } from '../../dispatch/git.js';
 import { liveLeases, leaseForIssue } from '../../dispatch/leases.js';

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
-import { EXIT, isJitpError, JitpError } from '../../core/errors.js';
+import { EXIT, isJitpError, JitpError, type ErrorCode } from '../../platform/errors.js';
 import { addWorktree, ensureBatch } from '../../worktree/create.js';
 import { worktreeEnv } from '../../worktree/context.js';
 import { resolveIssue } from '../../worktree/issues.js';
@@ -30,7 +30,7 @@ export const command: CommandSpec = {
     const w = await worktreeEnv(ctx);
     const batch = await ensureBatch(w, { baseRef: str(ctx.args.values.base) });
     const out: unknown[] = [];
-    const errors: Array<{ issue: string; code: string; message: string; hint?: string }> = [];
+    const errors: Array<{ issue: string; code: ErrorCode; message: string; hint?: string }> = [];
     let exitCode: number = EXIT.OK;
     const lines: string[] = [];
     for (const q of ctx.args.positionals) {
@@ -58,7 +58,7 @@ export const command: CommandSpec = {
     }
     if (errors.length && errors.length === ctx.args.positionals.length && ctx.args.positionals.length === 1) {
       const e = errors[0]!;
-      throw new JitpError(e.code, exitCode as never, e.message, { hint: e.hint });
+      throw new JitpError(e.code, e.message, { hint: e.hint });
     }
     lines.push(
       '',

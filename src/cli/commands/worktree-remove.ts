@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { flag } from '../command.js';
-import { EXIT, JitpError } from '../../core/errors.js';
+import { EXIT, JitpError } from '../../platform/errors.js';
 import { findIssue, requireBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
 import { removeIssue } from '../../worktree/remove.js';
@@ -39,14 +39,9 @@ export const command: CommandSpec = {
     };
     if (!o.verdict.allowed) {
       if (ctx.json) return { json, exitCode: EXIT.FAILURE };
-      throw new JitpError(
-        'E_REFUSED',
-        EXIT.FAILURE,
-        `refusing to remove ${issue.worktree}: ${o.verdict.refusals.join('; ')}`,
-        {
-          hint: `commit the work in that worktree, or \`jitp worktree remove ${issue.short} --force\` to discard it`,
-        },
-      );
+      throw new JitpError('E_REFUSED', `refusing to remove ${issue.worktree}: ${o.verdict.refusals.join('; ')}`, {
+        hint: `commit the work in that worktree, or \`jitp worktree remove ${issue.short} --force\` to discard it`,
+      });
     }
     const lines = [
       o.removedWorktree ? `removed ${issue.worktree}` : `no worktree on disk for ${issue.short}`,

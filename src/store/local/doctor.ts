@@ -3,7 +3,7 @@
 // (state.json.corrupt-<time>), it never deletes data.
 import { accessSync, constants, existsSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { isJitpError } from '../../core/errors.js';
+import { isJitpError } from '../../platform/errors.js';
 import { replay, isLiveAt } from '../../core/lease-rules.js';
 import { EVENTS_FILE, readLog, type LogRead } from './event-log.js';
 import { LOCK_FILE, RECOVER_FILE, acquireLock, pidAlive, readHolder, recoverStale, staleReason } from './lock.js';

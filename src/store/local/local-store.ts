@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as rules from '../../core/lease-rules.js';
-import { EXIT, JitpError } from '../../core/errors.js';
+import { JitpError } from '../../platform/errors.js';
 import type { AcquireRequest, Lease, LeaseRef, LeaseStore, StoreSnapshot } from '../types.js';
 import { LOCK_FILE, MAX_HOLD_MS, acquireLock } from './lock.js';
 import { crashPoint } from './crash.js';
@@ -37,15 +37,10 @@ export function ensureStoreDir(storeDir: string): void {
     mkdirSync(storeDir, { recursive: true });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new JitpError(
-      'E_STORE',
-      EXIT.STORE,
-      `cannot create the lease store folder ${storeDir}: ${err.code ?? err.message}`,
-      {
-        hint: `make the repository's .git folder writable (chmod u+w ${join(storeDir, '..')})`,
-        cause: e,
-      },
-    );
+    throw new JitpError('E_STORE', `cannot create the lease store folder ${storeDir}: ${err.code ?? err.message}`, {
+      hint: `make the repository's .git folder writable (chmod u+w ${join(storeDir, '..')})`,
+      cause: e,
+    });
   }
 }
 
@@ -54,15 +49,10 @@ function asStoreError(e: unknown, storeDir: string): unknown {
   if (e instanceof JitpError) return e;
   const err = e as NodeJS.ErrnoException;
   if (!err || typeof err.code !== 'string') return e;
-  return new JitpError(
-    'E_STORE',
-    EXIT.STORE,
-    `cannot update the lease store in ${storeDir}: ${err.code} ${err.message}`,
-    {
-      hint: `check free space and permissions of ${storeDir}; nothing was committed unless \`jitp claim list\` shows it; \`jitp doctor\` checks the store`,
-      cause: e,
-    },
-  );
+  return new JitpError('E_STORE', `cannot update the lease store in ${storeDir}: ${err.code} ${err.message}`, {
+    hint: `check free space and permissions of ${storeDir}; nothing was committed unless \`jitp claim list\` shows it; \`jitp doctor\` checks the store`,
+    cause: e,
+  });
 }
 
 export class LocalLeaseStore implements LeaseStore {
@@ -119,7 +109,6 @@ export class LocalLeaseStore implements LeaseStore {
       if (!lock.isHeld()) {
         throw new JitpError(
           'E_STORE',
-          EXIT.STORE,
           `lost the lease store lock ${join(this.storeDir, LOCK_FILE)} while holding it (paused for longer than ${MAX_HOLD_MS / 1000}s?); nothing was committed`,
           {
             hint: 'run the command again',

@@ -10,7 +10,7 @@ import { closeSync, fstatSync, linkSync, openSync, readFileSync, statSync, unlin
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { EXIT, JitpError } from '../../core/errors.js';
+import { JitpError } from '../../platform/errors.js';
 import { sleepMs } from './sleep.js';
 import { crashPoint } from './crash.js';
 
@@ -101,7 +101,7 @@ function tempFor(dir: string, name: string, nonce: string): string {
 
 function storeError(dir: string, e: NodeJS.ErrnoException, what: string): JitpError {
   const ro = e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS';
-  return new JitpError('E_STORE', EXIT.STORE, `${what} in ${dir}: ${e.code ?? ''} ${e.message}`.trim(), {
+  return new JitpError('E_STORE', `${what} in ${dir}: ${e.code ?? ''} ${e.message}`.trim(), {
     hint: ro
       ? `the lease store folder is not writable; fix its permissions (chmod u+w ${dir}) or run jitp as its owner`
       : `check the folder ${dir}; \`jitp doctor\` reports the store's health`,
@@ -263,7 +263,6 @@ export function acquireLock(dir: string, opts: LockOptions = {}): HeldLock {
         const h = readHolder(file).holder;
         throw new JitpError(
           'E_STORE',
-          EXIT.STORE,
           `the lease store lock ${file} stayed held for ${Math.round((now - start) / 1000)}s${h ? ` by pid ${h.pid} on ${h.host} since ${h.acquiredAt}` : ''}`,
           {
             hint: 'if no jitp process is running, `jitp doctor --repair` removes a stale lock safely',

@@ -3,7 +3,7 @@
 // the state file is always a whole old or new version because writers rename it into place.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT, JitpError } from '../../core/errors.js';
+import { JitpError } from '../../platform/errors.js';
 import type { Lease, StoreSnapshot } from '../types.js';
 
 export const STATE_FILE = 'state.json';
@@ -18,7 +18,7 @@ const REPAIR =
   'run `jitp doctor --repair` to rebuild it from the event log (the damaged file is kept as state.json.corrupt-<time>)';
 
 function corrupt(file: string, why: string): JitpError {
-  return new JitpError('E_STORE_CORRUPT', EXIT.STORE, `the lease store state ${file} is corrupt: ${why}`, {
+  return new JitpError('E_STORE_CORRUPT', `the lease store state ${file} is corrupt: ${why}`, {
     hint: REPAIR,
     details: { file },
   });
@@ -61,7 +61,6 @@ export function parseState(text: string, file: string): StateFile {
     if (isInt(o.schemaVersion) && o.schemaVersion > STATE_SCHEMA_VERSION) {
       throw new JitpError(
         'E_STORE_SCHEMA',
-        EXIT.STORE,
         `the lease store state ${file} has schema version ${o.schemaVersion}; this jitp understands ${STATE_SCHEMA_VERSION}`,
         {
           hint: 'a newer jit-parallel wrote it: update the plugin (`claude plugin update jit-parallel`) in every session that shares this repository',
@@ -105,7 +104,7 @@ export function readStateFile(storeDir: string): StateFile | undefined {
       if (logBytes > 0) throw corrupt(file, `the file is missing but the event log has ${logBytes} bytes`);
       return undefined;
     }
-    throw new JitpError('E_STORE', EXIT.STORE, `cannot read the lease store state ${file}: ${(e as Error).message}`, {
+    throw new JitpError('E_STORE', `cannot read the lease store state ${file}: ${(e as Error).message}`, {
       hint: `check the permissions of ${storeDir}`,
       details: { file },
     });

@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{branchExists,currentBranch,dirtyState,git,gitRun,listWorktrees,revParse,runShell,worktreeAdmin}from"./chunk-UX4LPPOP.mjs";import"./chunk-LPUCHIKA.mjs";import"./chunk-4O5GEBIX.mjs";import"./chunk-GYQAJDU5.mjs";export{branchExists,currentBranch,dirtyState,git,gitRun,listWorktrees,revParse,runShell,worktreeAdmin};

@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{checkGlob,expandBraces,globsOverlap,matches,overlappingPairs}from"./chunk-YHZC4F7V.mjs";import{escapeGlob}from"./chunk-55KHCOWT.mjs";import"./chunk-4O5GEBIX.mjs";import"./chunk-GYQAJDU5.mjs";export{checkGlob,escapeGlob,expandBraces,globsOverlap,matches,overlappingPairs};

@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{LocalLeaseStore,ensureStoreDir}from"./chunk-BTAM5I3Q.mjs";import"./chunk-Y6AADG27.mjs";import"./chunk-Q4RTTGJD.mjs";import"./chunk-ACSMC37L.mjs";import"./chunk-YHZC4F7V.mjs";import"./chunk-55KHCOWT.mjs";import"./chunk-4O5GEBIX.mjs";import"./chunk-GYQAJDU5.mjs";export{LocalLeaseStore,ensureStoreDir};

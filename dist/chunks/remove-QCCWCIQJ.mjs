@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{removalFacts,removeIssue,removeLooseWorktree}from"./chunk-TPT35J6L.mjs";import"./chunk-ET4SJNAL.mjs";import"./chunk-VGN7IEX3.mjs";import"./chunk-UX4LPPOP.mjs";import"./chunk-LPUCHIKA.mjs";import"./chunk-VIYSM55J.mjs";import"./chunk-4O5GEBIX.mjs";import"./chunk-GYQAJDU5.mjs";export{removalFacts,removeIssue,removeLooseWorktree};
