@@ -6,7 +6,7 @@ import type { RepoLocation } from '../git/discover.js';
 import { openRemoteStore } from '../store/open.js';
 import type { RemoteLeaseStore } from '../store/remote.js';
 import { mirrorAgeSecs, type RemoteMirror } from '../remote/mirror.js';
-import type { Lease } from '../store/types.js';
+import type { Lease } from '../core/model.js';
 
 /** The remote named on the command line, else config `remote`, else `fallback`. */
 export function remoteStoreFor(

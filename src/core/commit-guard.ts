@@ -13,7 +13,7 @@ import { describeHolder, type RemoteHolder } from './hook-decision.js';
 /** A remote lease's origin as the commit guard reports it (hooks/context.ts RemoteOrigin). */
 export type RemoteSeen = RemoteHolder & { remote: string };
 import type { LeaseIndex } from './lease-index.js';
-import type { Lease } from '../store/types.js';
+import type { Lease } from './model.js';
 
 export interface CommitWho {
   /** The committer's identities (resolved identity, and the skills' `${JIT_AGENT_ID:-agent:claude}`). */

@@ -1,7 +1,7 @@
 // The edit-time decision: may this agent write this file now? Pure: the hook adapter
 // resolves the path, reads the store and finds the agent's binding; this file only decides
 // and words the answer the model will read.
-import type { Lease } from '../store/types.js';
+import type { Lease } from './model.js';
 import { parseBindingLine } from './binding.js';
 import type { LeaseIndex } from './lease-index.js';
 

@@ -9,7 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { parseBindingLine } from '../core/binding.js';
 import { boundAgents, type Actor } from '../core/hook-decision.js';
 import type { RepoLocation } from '../git/discover.js';
-import type { Lease, LeaseStore } from '../store/types.js';
+import type { Lease, LeaseStore } from '../core/model.js';
 import type { HookInput } from './contract.js';
 
 /** The identity the skills use when JIT_AGENT_ID is unset. */

@@ -12,10 +12,12 @@ import {
   type Target,
 } from '../core/hook-decision.js';
 import { buildLeaseIndexWith, needsGlobEngine } from '../core/lease-index-core.js';
-import { isGlob, normalizeRepoPath, resolveThroughSymlinks } from '../core/paths.js';
+import { isGlob } from '../core/paths.js';
+import { normalizeRepoPath } from '../git/repo-paths.js';
+import { resolveThroughSymlinks } from '../platform/fs-paths.js';
 import { escapeGlob } from '../core/glob-escape.js';
 import { discoverRepo, storeDirOf, type RepoLocation } from '../git/discover.js';
-import type { Lease, LeaseStore } from '../store/types.js';
+import type { Lease, LeaseStore } from '../core/model.js';
 import type { HookHandler, HookInput, HookOutcome } from './contract.js';
 import { hookCwd, hookSettings, liveContext, type LiveContext } from './context.js';
 import { failureModeOf, failureOutcome } from './failure.js';

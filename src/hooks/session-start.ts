@@ -1,7 +1,7 @@
 // SessionStart: when parallel work is live in this repository, one short paragraph for the
 // model on what is held, by whom, until when; nothing otherwise.
 import { boundAgents, formatExpiry } from '../core/hook-decision.js';
-import type { Lease } from '../store/types.js';
+import type { Lease } from '../core/model.js';
 import type { HookHandler } from './contract.js';
 import { hookCwd, liveContext, type RemoteOrigin } from './context.js';
 import { StoreUnreadable } from './store-access.js';

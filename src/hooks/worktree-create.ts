@@ -10,10 +10,11 @@ import type { HookHandler, HookOutcome } from './contract.js';
 import { discoverRepo, mainRootOf } from '../git/discover.js';
 import { loadConfig } from '../config/load.js';
 import { isJitpError } from '../platform/errors.js';
-import { isLive } from '../store/types.js';
+import { isLive } from '../core/model.js';
 import { readBatch, updateBatch } from '../worktree/batch.js';
 import { addWorktree, ensureBatch, type WorktreeEnv } from '../worktree/create.js';
-import { git, worktreeAdmin } from '../worktree/git.js';
+import { git, output } from '../platform/git.js';
+import { worktreeAdmin } from '../worktree/git.js';
 import { assignWorktree } from '../worktree/hook-assign.js';
 import { resolveIssue } from '../worktree/issues.js';
 import { openLeaseStore } from '../worktree/leases.js';
@@ -37,7 +38,7 @@ async function plainWorktree(mainRoot: string, commonDir: string, name: string):
     writeFileSync(exclude, `${text}${text && !text.endsWith('\n') ? '\n' : ''}/.claude/worktrees/\n`);
   // From HEAD, not origin/HEAD: a stale origin/HEAD is a known source of wrong bases.
   await worktreeAdmin(commonDir, () =>
-    git(mainRoot, ['worktree', 'add', '-q', '-b', `worktree-${name}`, path, 'HEAD']),
+    git(mainRoot, output(['worktree', 'add', '-q', '-b', `worktree-${name}`, path, 'HEAD'])),
   );
   return path;
 }

@@ -12,7 +12,7 @@
 // refs and nothing else, so it sends no objects and leaves the index and version alone.
 import { hostname } from 'node:os';
 import { JitpError, isJitpError } from '../platform/errors.js';
-import type { Lease, StoreSnapshot } from '../store/types.js';
+import type { Lease, StoreSnapshot } from '../core/model.js';
 import { ObjectWriter } from './git-objects.js';
 import {
   FORMAT_MARKER,

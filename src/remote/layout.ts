@@ -21,7 +21,7 @@
 // Format 1 (jitp before this) kept state.json in the index commit's tree and gave each lease ref
 // a commit of its own; it reads as format 2 (decodeState, stateTextOf).
 // In the clone: refs/jit-parallel-mirror/<remote key>/… mirrors every ref above.
-import type { Lease, StoreSnapshot } from '../store/types.js';
+import type { Lease, StoreSnapshot } from '../core/model.js';
 
 export const REMOTE_SCHEMA_VERSION = 2;
 /** Format 1 (every change rewrote the index; lease refs had commits of their own) reads as format 2. */

@@ -1,8 +1,8 @@
 // The git side of remote leases: fetch the index into the clone, read it, and push an atomic
 // set of compare-and-set ref updates. Every network call goes through runGit (deadline +
 // process-group kill).
-import { execFileSync } from 'node:child_process';
 import { JitpError } from '../platform/errors.js';
+import { gitSync, type GitTask } from '../platform/git.js';
 import { runGit, unreachableError, type GitResult } from './git-run.js';
 import {
   INDEX_REF,
@@ -79,18 +79,10 @@ export class RemoteTransport {
     });
   }
 
-  /** Local, fast, no network: plain execFileSync is enough. */
+  /** Local, fast, no network: synchronous; undefined when git says no. */
   private local(args: string[]): string | undefined {
-    try {
-      return execFileSync('git', args, {
-        cwd: this.opts.cwd,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-        env: this.opts.env ?? process.env,
-      });
-    } catch {
-      return undefined;
-    }
+    const task: GitTask<string | undefined> = { args, parse: (r) => (r.code === 0 ? r.stdout : undefined) };
+    return gitSync({ cwd: this.opts.cwd, ...(this.opts.env ? { env: this.opts.env } : {}) }, task);
   }
 
   /**

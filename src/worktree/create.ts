@@ -5,9 +5,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { JitpError } from '../platform/errors.js';
-import type { LeaseStore } from '../store/types.js';
+import type { LeaseStore } from '../core/model.js';
 import { type Batch, type BatchIssue, newBatchId, newIssue, readBatch, updateBatch } from './batch.js';
-import { branchExists, currentBranch, git, gitRun, revParse, runShell, worktreeAdmin } from './git.js';
+import { commitOf, git, outcome, output } from '../platform/git.js';
+import { branchExists, currentBranch, runShell, worktreeAdmin } from './git.js';
 import { copyIncluded, filesToInclude } from './include.js';
 import type { IssueInfo } from './issues.js';
 import { branchName, expandDirTemplate, shortId, worktreeFolderName } from './naming.js';
@@ -40,7 +41,7 @@ export async function ensureBatch(
   const existing = readBatch(w.mainRoot);
   if (existing) {
     if (opts.baseRef) {
-      const want = await revParse(w.mainRoot, opts.baseRef);
+      const want = await git(w.mainRoot, commitOf(opts.baseRef));
       if (want && want !== existing.base) {
         throw new JitpError(
           'E_BASE_MISMATCH',
@@ -54,7 +55,7 @@ export async function ensureBatch(
     return existing;
   }
   const baseRef = opts.baseRef ?? w.config.worktree.base;
-  const base = await revParse(w.mainRoot, baseRef);
+  const base = await git(w.mainRoot, commitOf(baseRef));
   if (!base) {
     throw new JitpError('E_NO_BASE', `cannot resolve the base ${baseRef} to a commit in ${w.mainRoot}`, {
       hint: 'commit something first, or pass --base <commit-ish>',
@@ -182,24 +183,24 @@ export async function addWorktree(
     // Undos run in reverse: the worktree goes first, then its (no longer checked out) branch.
     undo.push([
       'delete branch',
-      () => worktreeAdmin(w.commonDir, async () => void (await gitRun(w.mainRoot, ['branch', '-D', branch]))),
+      () => worktreeAdmin(w.commonDir, async () => void (await git(w.mainRoot, outcome(['branch', '-D', branch])))),
     ]);
     undo.push([
       'remove worktree',
       () =>
         worktreeAdmin(w.commonDir, async () => {
-          await gitRun(w.mainRoot, ['worktree', 'remove', '--force', path]);
+          await git(w.mainRoot, outcome(['worktree', 'remove', '--force', path]));
           rmSync(path, { recursive: true, force: true });
-          await gitRun(w.mainRoot, ['worktree', 'prune']);
+          await git(w.mainRoot, outcome(['worktree', 'prune']));
         }),
     ]);
     await worktreeAdmin(
       w.commonDir,
-      () => git(w.mainRoot, ['worktree', 'add', '-b', branch, path, batch.base]),
+      () => git(w.mainRoot, output(['worktree', 'add', '-b', branch, path, batch.base])),
       (l) => w.progress(`[${short}] ${l}`),
     );
     // 3. Verify the base: a hook or alias must not have moved us to another commit.
-    const head = await revParse(path, 'HEAD');
+    const head = await git(path, commitOf('HEAD'));
     const onBranch = await currentBranch(path);
     if (head !== batch.base || onBranch !== branch) {
       throw new JitpError(
@@ -218,7 +219,7 @@ export async function addWorktree(
         `[${short}] copied ${included.length} file(s): ${included.slice(0, 5).join(', ')}${included.length > 5 ? ', …' : ''}`,
       );
     // 5. Identity, in the worktree's own git dir.
-    const wtGitDir = await git(path, ['rev-parse', '--absolute-git-dir']);
+    const wtGitDir = await git(path, output(['rev-parse', '--absolute-git-dir']));
     const ident: WorktreeIdentity = {
       issueId: info.id,
       agentId,

@@ -2,7 +2,7 @@
 import { expect, test } from 'vitest';
 import { buildLeaseIndexWith, needsGlobEngine } from '../../src/core/lease-index-core.js';
 import * as globs from '../../src/core/globs.js';
-import type { Lease } from '../../src/store/types.js';
+import type { Lease } from '../../src/core/model.js';
 
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const lease = (id: string, paths: string[], expiresAt = '2026-11-21T13:00:00Z'): Lease => ({

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { formatBindingLine } from '../../src/core/binding.js';
 import { LocalLeaseStore } from '../../src/store/local/local-store.js';
-import type { Lease, StoreSnapshot } from '../../src/store/types.js';
+import type { Lease, StoreSnapshot } from '../../src/core/model.js';
 import { makeRepo, tempDir, type TempRepo } from '../support/git.js';
 import { DIST_HOOK, DIST_JITP } from '../support/paths.js';
 

@@ -12,7 +12,7 @@ import {
   leaseRef,
   stateTextOf,
 } from '../../src/remote/layout.js';
-import type { Lease } from '../../src/store/types.js';
+import type { Lease } from '../../src/core/model.js';
 
 test.each([
   ['3f2a9c1d-0000-4000-8000-000000000001', '3f2a9c1d-0000-4000-8000-000000000001'],

@@ -4,8 +4,8 @@ import { checkRefs } from '../../remote/check.js';
 import { usageError } from '../../platform/errors.js';
 import { INDEX_REF } from '../../remote/layout.js';
 import type { RemoteLeaseStore } from '../../store/remote.js';
-import { requireRepo } from '../repo.js';
-import { parseDuration } from '../claims-shared.js';
+import { requireRepo } from '../../git/require-repo.js';
+import { durationOption } from '../claims-shared.js';
 import { freshnessJson, freshnessLine, remoteStoreFor } from '../remote-shared.js';
 import { isLiveAt } from '../../core/lease-rules.js';
 import { mirrorAgeSecs } from '../../remote/mirror.js';
@@ -42,12 +42,7 @@ export const command: CommandSpec = {
     const repo = requireRepo(ctx.cwd);
     const store = remoteStoreFor(ctx, repo, ctx.args.positionals[0], 'origin')!;
     const maxAgeIn = str(ctx.args.values['max-age']);
-    const maxAge =
-      maxAgeIn === undefined
-        ? undefined
-        : /^\s*0+\s*[smhd]?\s*$/.test(maxAgeIn)
-          ? 0
-          : parseDuration(maxAgeIn, '--max-age');
+    const maxAge = maxAgeIn === undefined ? undefined : durationOption(maxAgeIn, '--max-age', { zero: true });
     const now = Date.now();
     const cached = store.engine.mirror();
     const fetched = !(cached && maxAge !== undefined && mirrorAgeSecs(cached, now) < maxAge);

@@ -3,7 +3,8 @@ import { flag } from '../command.js';
 import { EXIT } from '../../platform/errors.js';
 import { readBatch, updateBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
-import { gitRun, worktreeAdmin } from '../../worktree/git.js';
+import { git, outcome } from '../../platform/git.js';
+import { worktreeAdmin } from '../../worktree/git.js';
 import { removeIssue } from '../../worktree/remove.js';
 
 export const command: CommandSpec = {
@@ -33,7 +34,7 @@ export const command: CommandSpec = {
     const force = flag(ctx.args.values.force);
     const dry = flag(ctx.args.values['dry-run']);
     const prune = await worktreeAdmin(w.commonDir, () =>
-      gitRun(w.mainRoot, ['worktree', 'prune', '--verbose', ...(dry ? ['--dry-run'] : [])]),
+      git(w.mainRoot, outcome(['worktree', 'prune', '--verbose', ...(dry ? ['--dry-run'] : [])])),
     );
     const pruned = (prune.stdout + prune.stderr).split('\n').filter(Boolean);
     const batch = readBatch(w.mainRoot);

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
-import { requireRepo } from '../repo.js';
+import { requireRepo } from '../../git/require-repo.js';
 import { EXIT, JitpError } from '../../platform/errors.js';
 import { decideEdit } from '../../core/hook-decision.js';
 import { buildLeaseIndex } from '../../core/lease-index.js';

@@ -1,12 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import type { CommandSpec } from '../command.js';
-import { requireRepo } from '../repo.js';
+import { requireRepo } from '../../git/require-repo.js';
 import { EXIT, JitpError } from '../../platform/errors.js';
+import { gitSync, nulFields } from '../../platform/git.js';
 import { blockedFiles, blockedMessage, type CommitWho } from '../../core/commit-guard.js';
 import { buildLeaseIndex } from '../../core/lease-index.js';
-import { isCaseInsensitiveFs } from '../../core/paths.js';
-import { resolveAgentId } from '../../core/identity.js';
+import { isCaseInsensitiveFs } from '../../platform/fs-paths.js';
+import { resolveAgentId } from '../../config/identity.js';
 import { failureModeOf } from '../../hooks/failure.js';
 import { liveContext } from '../../hooks/context.js';
 import { StoreUnreadable } from '../../hooks/store-access.js';
@@ -59,15 +59,10 @@ export const command: CommandSpec = {
     }
     if (!live) return { json: { ok: true, staged: 0, blocked: [] } };
     const { snap, remoteOf } = live;
-    const out = execFileSync('git', ['diff', '--cached', '--name-only', '-z', '--no-renames'], {
-      cwd: repo.worktreeRoot,
-      encoding: 'utf8',
-    });
     const ci = isCaseInsensitiveFs(real(repo.worktreeRoot));
-    const staged = out
-      .split('\0')
-      .filter(Boolean)
-      .map((p) => (ci ? p.toLowerCase() : p));
+    const staged = gitSync(repo.worktreeRoot, nulFields(['diff', '--cached', '--name-only', '-z', '--no-renames'])).map(
+      (p) => (ci ? p.toLowerCase() : p),
+    );
     const agentIds = [ctx.env.JIT_AGENT_ID || DEFAULT_AGENT];
     try {
       agentIds.push(resolveAgentId({ env: ctx.env }).agentId);

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { CommandSpec } from '../command.js';
 import { ensureAttributes } from '../../core/jsonl-union.js';
 import { mainRootOf } from '../../git/discover.js';
-import { requireRepo } from '../repo.js';
-import { writeFileAtomic } from '../../worktree/atomic.js';
+import { requireRepo } from '../../git/require-repo.js';
+import { writeFileAtomic } from '../../platform/atomic-write.js';
 
 export const command: CommandSpec = {
   name: 'init',

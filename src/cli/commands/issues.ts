@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/load.js';
 import { readHolds } from '../../plan/holds.js';
 import { availabilityOf } from '../../sources/available.js';
 import { openIssueSource } from '../../sources/detect.js';
-import { requireRepo } from '../repo.js';
+import { requireRepo } from '../../git/require-repo.js';
 import { isJitpError } from '../../platform/errors.js';
 
 export const command: CommandSpec = {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { isJitpError } from '../../platform/errors.js';
 import { replay, isLiveAt } from '../../core/lease-rules.js';
 import { EVENTS_FILE, readLog, type LogRead } from './event-log.js';
-import { LOCK_FILE, RECOVER_FILE, acquireLock, pidAlive, readHolder, recoverStale, staleReason } from './lock.js';
+import { pidAlive } from '../../platform/pid.js';
+import { LOCK_FILE, RECOVER_FILE, acquireLock, readHolder, recoverStale, staleReason } from './lock.js';
 import { STATE_FILE, STATE_SCHEMA_VERSION, readStateFile, type StateFile } from './snapshot-read.js';
 import { writeStateFile } from './state-write.js';
 

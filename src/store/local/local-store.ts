@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as rules from '../../core/lease-rules.js';
 import { JitpError } from '../../platform/errors.js';
-import type { AcquireRequest, Lease, LeaseRef, LeaseStore, StoreSnapshot } from '../types.js';
+import type { AcquireRequest, Lease, LeaseRef, LeaseStore, StoreSnapshot } from '../../core/model.js';
 import { LOCK_FILE, MAX_HOLD_MS, acquireLock } from './lock.js';
 import { crashPoint } from './crash.js';
 import { EVENTS_FILE, appendEvents, closeSync, openLog } from './event-log.js';

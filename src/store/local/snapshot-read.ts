@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { JitpError } from '../../platform/errors.js';
-import type { Lease, StoreSnapshot } from '../types.js';
+import type { Lease, StoreSnapshot } from '../../core/model.js';
 
 export const STATE_FILE = 'state.json';
 export const STATE_SCHEMA_VERSION = 1;

@@ -1,0 +1,68 @@
+// One duration grammar for every place a person writes one, and one "time left" wording.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatDuration, formatTimeLeft, parseDuration, secondsUntil } from '../../src/platform/duration.js';
+
+describe('parseDuration', () => {
+  it.each([
+    ['90', 90],
+    [' 90 ', 90],
+    ['90s', 90],
+    ['30m', 1800],
+    ['2h', 7200],
+    ['1d', 86_400],
+    ['1h30m', 5400],
+    ['1h 30m', 5400],
+    ['2d03h', 183_600],
+    ['1m05s', 65],
+    ['0', 0],
+    ['0s', 0],
+    [45, 45],
+    [0, 0],
+  ] as const)('%j -> %i', (input, secs) => {
+    expect(parseDuration(input)).toBe(secs);
+  });
+
+  it.each([[''], ['s'], ['1x'], ['-5'], ['1.5h'], ['m30'], ['30m1h'], ['1h1h'], ['1 d x'], ['9'.repeat(30)]])(
+    'rejects %j',
+    (input) => {
+      expect(parseDuration(input)).toBeUndefined();
+    },
+  );
+
+  it('rejects numbers that are not whole non-negative seconds', () => {
+    for (const x of [-1, 1.5, NaN, Infinity]) expect(parseDuration(x)).toBeUndefined();
+  });
+});
+
+describe('formatDuration / formatTimeLeft', () => {
+  it.each([
+    [0, '0s'],
+    [42, '42s'],
+    [65, '1m05s'],
+    [3_600, '1h00m'],
+    [3_900, '1h05m'],
+    [90_000, '1d01h'],
+  ])('%i -> %s', (secs, text) => {
+    expect(formatDuration(secs)).toBe(text);
+  });
+
+  it('what is written reads back as no more than it said, and within its last unit', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 400 * 86_400 }), (secs) => {
+        const back = parseDuration(formatDuration(secs))!;
+        const unit = secs >= 86_400 ? 3_600 : secs >= 3_600 ? 60 : 1;
+        return back <= secs && secs - back < unit;
+      }),
+    );
+  });
+
+  it('time left: "… left", or "expired" once nothing is left (never "expired left")', () => {
+    expect(formatTimeLeft(125)).toBe('2m05s left');
+    expect(formatTimeLeft(0)).toBe('expired');
+    expect(formatTimeLeft(-5)).toBe('expired');
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(secondsUntil('2026-01-01T00:01:30.900Z', now)).toBe(90);
+    expect(secondsUntil('2025-12-31T23:00:00Z', now)).toBe(0);
+  });
+});
