@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{openLocalStore}from"./chunk-EMCWHFIM.mjs";import{isLive}from"./chunk-MKSP4T24.mjs";async function openLeaseStore(repo,config,env){return env.JITP_NO_LEASES==="1"?null:openLocalStore(repo,{defaultTtlSecs:config.ttl})}async function liveLeases(store){if(!store)return[];let snap=await store.read(),now=Date.now();return snap.leases.filter(l=>isLive(l,now))}export{openLeaseStore,liveLeases};

@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{branchExists,currentBranch,dirtyState,dirtyStateTask,listWorktrees,runShell,worktreeAdmin}from"./chunk-7DADNSTH.mjs";import"./chunk-Z7KPSR54.mjs";import"./chunk-SATI4MMU.mjs";import"./chunk-H2FROHDB.mjs";import"./chunk-I7DGJFJ5.mjs";import"./chunk-GYQAJDU5.mjs";export{branchExists,currentBranch,dirtyState,dirtyStateTask,listWorktrees,runShell,worktreeAdmin};

@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{LocalLeaseStore,ensureStoreDir}from"./chunk-F5PZ6DK4.mjs";import"./chunk-DOXVJ5LT.mjs";import"./chunk-SATI4MMU.mjs";import"./chunk-4BGNM72Q.mjs";import"./chunk-MKSP4T24.mjs";import"./chunk-ZR5LL677.mjs";import"./chunk-2JIWHP3Z.mjs";import"./chunk-55KHCOWT.mjs";import"./chunk-I7DGJFJ5.mjs";import"./chunk-ZAOBHQ7G.mjs";import"./chunk-GYQAJDU5.mjs";export{LocalLeaseStore,ensureStoreDir};
