@@ -83,11 +83,13 @@ function measure(
   // An empty .mjs file: what any ESM entry (the brief's dist/hook.mjs) costs over `-e 0`.
   const e = median(esm);
   console.log(
-    `${name.padEnd(44)} hook ${h.toFixed(1).padStart(6)} ms   node -e 0 ${f.toFixed(1).padStart(6)} ms   ratio ${(h / f).toFixed(3)}   (empty .mjs ${e.toFixed(1)} ms, ratio ${(e / f).toFixed(3)})`,
+    `${name.padEnd(44)} hook ${h.toFixed(1).padStart(6)} ms   node -e 0 ${f.toFixed(1).padStart(6)} ms   ratio ` +
+      `${(h / f).toFixed(3)}   (empty .mjs ${e.toFixed(1)} ms, ratio ${(e / f).toFixed(3)})`,
   );
   if (baseline)
     console.log(
-      `${''.padEnd(44)} baseline hook ${median(base).toFixed(1)} ms, ratio ${(median(base) / f).toFixed(3)} (${baseline})`,
+      `${''.padEnd(44)} baseline hook ${median(base).toFixed(1)} ms, ratio ${(median(base) / f).toFixed(3)} ` +
+        `(${baseline})`,
     );
   return { hook: h, floor: f };
 }
@@ -108,7 +110,8 @@ try {
     ...extra,
   });
   console.log(
-    `bench:hook  (${N} interleaved runs each; node ${process.version}; hook: node ${DIST_HOOK.replace(`${ROOT}/`, '')} ${EVENT})`,
+    `bench:hook  (${N} interleaved runs each; node ${process.version}; hook: node ` +
+      `${DIST_HOOK.replace(`${ROOT}/`, '')} ${EVENT})`,
   );
   const a = measure(
     '(a) no parallel work active',

@@ -45,7 +45,9 @@ export const REMOTE_OPTION: Record<string, OptionSpec> = {
   },
 };
 
-export const LEASE_JSON_DOC = `Lease JSON: {"id","issueId","agentId","worktree":string|null,"branch":string|null,"paths":[...],
+export const LEASE_JSON_DOC =
+  `Lease JSON: ` +
+  `{"id","issueId","agentId","worktree":string|null,"branch":string|null,"paths":[...],
   "ttlSecs","acquiredAt","renewedAt","expiresAt","token","live":bool,"secondsLeft","host"?,"meta"?}`;
 
 export interface ClaimsEnv {
@@ -142,7 +144,11 @@ export function leaseJson(l: Lease, nowMs: number, opts: { secret?: boolean } = 
 
 export function leaseLine(l: Lease, nowMs: number): string {
   const paths = l.paths.length ? l.paths.join(' ') : '(no paths)';
-  return `${l.id}  ${l.issueId}  ${l.agentId}  token ${l.token}  until ${l.expiresAt} (${formatTimeLeft(secondsUntil(l.expiresAt, nowMs))})${l.branch ? `  branch ${l.branch}` : ''}\n    paths: ${paths}`;
+  return (
+    `${l.id}  ${l.issueId}  ${l.agentId}  token ${l.token}  until ${l.expiresAt} ` +
+    `(${formatTimeLeft(secondsUntil(l.expiresAt, nowMs))})${l.branch ? `  branch ${l.branch}` : ''}\n    paths: ` +
+    `${paths}`
+  );
 }
 
 /** The --remote exit-code lines every write command's --help ends with. */

@@ -38,7 +38,8 @@ export function freshnessJson(m: RemoteMirror, nowMs: number) {
 }
 
 export const freshnessLine = (m: RemoteMirror, nowMs: number): string =>
-  `remote '${m.remote}' as of ${m.fetchedAt} (${Math.round(mirrorAgeSecs(m, nowMs))}s ago, ${m.source === 'push' ? 'our last write' : 'fetched'}), store version ${m.version}`;
+  `remote '${m.remote}' as of ${m.fetchedAt} (${Math.round(mirrorAgeSecs(m, nowMs))}s ago, ` +
+  `${m.source === 'push' ? 'our last write' : 'fetched'}), store version ${m.version}`;
 
 export const hostSuffix = (l: Lease): string => (l.host ? `  host ${l.host}` : '');
 

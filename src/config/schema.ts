@@ -16,7 +16,9 @@ export const duration = z.union([
 
 export const configSchema = z
   .object({
-    /** Edit-time enforcement: strict denies unheld files, extend adds them to the lease, warn only warns, off disables. */
+    /**
+     * Edit-time enforcement: strict denies unheld files, extend adds them to the lease, warn only warns, off disables.
+     */
     policy: z.enum(['strict', 'extend', 'warn', 'off']).default('extend'),
     /** What hooks do when the store or their input cannot be read. */
     failure: z.enum(['open', 'closed']).default('open'),

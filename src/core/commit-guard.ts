@@ -76,7 +76,8 @@ export function blockedMessage(
     '(JIT_AGENT_ID=<agent> or JITP_LEASE=<lease id>), or bypass once with `git commit --no-verify`.',
     ...remotes.map(
       (r) =>
-        `Remote leases are checked against this clone's last view of '${r}', not the network: \`jitp claim sync ${r}\` refreshes it.`,
+        `Remote leases are checked against this clone's last view of '${r}', not the network: \`jitp claim sync ` +
+        `${r}\` refreshes it.`,
     ),
   ].join('\n');
 }

@@ -7,7 +7,8 @@ import { JitpError } from '../platform/errors.js';
 export const AGENT_ID_RE = /^[a-z][a-z0-9_-]{0,31}:[A-Za-z0-9._@+-][A-Za-z0-9._@+:-]{0,127}$/;
 
 const HOW =
-  'pass --agent agent:<name>, or export JIT_AGENT_ID=agent:<name>, or put `[agent] id = "agent:<name>"` in ~/.config/jit/agent.toml';
+  'pass --agent agent:<name>, or export JIT_AGENT_ID=agent:<name>, or put `[agent] id = "agent:<name>"` in ' +
+  '~/.config/jit/agent.toml';
 
 export function validateAgentId(id: string, from: string): string {
   if (!AGENT_ID_RE.test(id)) {

@@ -63,9 +63,12 @@ export const emptySnapshot = (): StoreSnapshot => ({ schemaVersion: SCHEMA_VERSI
 export function heldError(holder: Lease, nowMs: number, what: string, paths?: Array<[string, string]>): JitpError {
   return new JitpError(
     'E_HELD',
-    `${what} held by ${holder.agentId} (issue ${holder.issueId}, lease ${holder.id}, token ${holder.token}) until ${holder.expiresAt} (${formatTimeLeft(secondsUntil(holder.expiresAt, nowMs))})`,
+    `${what} held by ${holder.agentId} (issue ${holder.issueId}, lease ${holder.id}, token ${holder.token}) until ` +
+      `${holder.expiresAt} (${formatTimeLeft(secondsUntil(holder.expiresAt, nowMs))})`,
     {
-      hint: `wait for it to expire or be released (\`jitp claim status --issue ${holder.issueId}\`); an admin can run \`jitp claim evict ${holder.id} --reason "<why>"\``,
+      hint:
+        `wait for it to expire or be released (\`jitp claim status --issue ${holder.issueId}\`); an admin can ` +
+        `run \`jitp claim evict ${holder.id} --reason "<why>"\``,
       details: {
         holder: {
           leaseId: holder.id,
@@ -83,7 +86,9 @@ export function heldError(holder: Lease, nowMs: number, what: string, paths?: Ar
 
 function lostError(ref: LeaseRef, why: string, current?: Lease): JitpError {
   return new JitpError('E_LEASE_LOST', `lease lost on issue ${ref.issueId} for ${ref.agentId}: ${why}`, {
-    hint: `acquire it again with \`jitp claim acquire ${ref.issueId}\` (and check \`jitp claim status --issue ${ref.issueId}\`)`,
+    hint:
+      `acquire it again with \`jitp claim acquire ${ref.issueId}\` (and check \`jitp claim status --issue ` +
+      `${ref.issueId}\`)`,
     details: {
       issueId: ref.issueId,
       agentId: ref.agentId,

@@ -78,7 +78,8 @@ export function fastCheck(cwd: string, nowMs = Date.now(), env: NodeJS.ProcessEn
     }
   } else if (names.includes('events.jsonl')) {
     try {
-      if (statSync(join(storeDir, 'events.jsonl')).size > 0) out.live = true; // state deleted: let the handler report it
+      // A log without a state file: the state was deleted; let the handler report it.
+      if (statSync(join(storeDir, 'events.jsonl')).size > 0) out.live = true;
     } catch {
       /* removed meanwhile */
     }

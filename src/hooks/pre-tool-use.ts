@@ -200,7 +200,8 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
       const code = (e as { code?: string }).code;
       if (code === 'E_HELD')
         return deny(
-          `jit-parallel: could not add ${extend.map((x) => x.path).join(', ')} to your lease ${lease.id}: ${(e as Error).message}. Do not make this change; report it in your final answer instead.`,
+          `jit-parallel: could not add ${extend.map((x) => x.path).join(', ')} to your lease ${lease.id}: ` +
+            `${(e as Error).message}. Do not make this change; report it in your final answer instead.`,
         );
       if (extend.length)
         return failureOutcome(

@@ -82,7 +82,8 @@ export const handler: HookHandler = async (input, env) => {
         // Never hand the client a path that is not there: it would become the sub-agent's cwd.
         if (!existsSync(a.issue.worktree!))
           return refuse(
-            `jit-parallel: the worktree ${a.issue.worktree} recorded for this sub-agent is gone; run \`jitp cleanup\` and start the sub-agent again`,
+            `jit-parallel: the worktree ${a.issue.worktree} recorded for this sub-agent is gone; run \`jitp ` +
+              `cleanup\` and start the sub-agent again`,
           );
         return { stdout: `${a.issue.worktree}\n` };
       case 'binding':
@@ -94,7 +95,8 @@ export const handler: HookHandler = async (input, env) => {
           const l = (await store.read()).leases.find((x) => x.id === a.leaseId && isLive(x));
           if (!l)
             return refuse(
-              `jit-parallel: lease ${a.leaseId} named by the sub-agent's prompt is not live; re-claim the issue and re-render the prompt`,
+              `jit-parallel: lease ${a.leaseId} named by the sub-agent's prompt is not live; re-claim the issue and ` +
+                `re-render the prompt`,
             );
           await store.bind(l.id, a.secret, claudeAgentId); // checks the secret
           issueId = l.issueId;

@@ -37,7 +37,9 @@ export const handler: HookHandler = async (input, env) => {
       if (!o.verdict.allowed)
         return {
           json: {
-            systemMessage: `jit-parallel: kept ${path} (${o.verdict.refusals.join('; ')}); \`jitp status\` shows it, \`jitp merge\` merges committed work`,
+            systemMessage:
+              `jit-parallel: kept ${path} (${o.verdict.refusals.join('; ')}); \`jitp status\` shows ` +
+              `it, \`jitp merge\` merges committed work`,
           },
         };
       return {};

@@ -50,7 +50,8 @@ async function runChunk(
   const script = calls
     .map(
       (c) =>
-        `git merge-tree --write-tree --name-only --no-messages -z "\${${revs.indexOf(c.a) + 1}}" "\${${revs.indexOf(c.b) + 1}}"; printf '\\0${token}:${c.index}:%d\\0' $?`,
+        `git merge-tree --write-tree --name-only --no-messages -z "\${${revs.indexOf(c.a) + 1}}" ` +
+        `"\${${revs.indexOf(c.b) + 1}}"; printf '\\0${token}:${c.index}:%d\\0' $?`,
     )
     .join('\n');
   // git's environment, as the git runner gives it (src/platform/git.ts), for the git calls in the script.

@@ -81,7 +81,8 @@ async function requireIntegrationCheckout(q: QueueEnv, batch: Batch, allowMerge:
   if (cur !== batch.integration) {
     throw new JitpError(
       'E_NOT_ON_INTEGRATION',
-      `the main checkout ${q.mainRoot} is on ${cur ?? 'a detached HEAD'}, not the integration branch ${batch.integration}`,
+      `the main checkout ${q.mainRoot} is on ${cur ?? 'a detached HEAD'}, not the integration branch ` +
+        `${batch.integration}`,
       {
         hint: `git -C ${JSON.stringify(q.mainRoot)} switch ${batch.integration}`,
       },
@@ -168,7 +169,8 @@ async function runTests(q: QueueEnv, test: string | null, short: string): Promis
   const started = Date.now();
   const r = await runShell(test, { cwd: q.mainRoot, env: q.env, onLine: (l) => q.progress(`[${short}]   ${l}`) });
   q.progress(
-    `[${short}] test ${r.code === 0 ? 'passed' : `FAILED (exit ${r.code})`} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    `[${short}] test ${r.code === 0 ? 'passed' : `FAILED (exit ${r.code})`} in ` +
+      `${((Date.now() - started) / 1000).toFixed(1)}s`,
   );
   return { ok: r.code === 0, tail: r.output.trim().split('\n').slice(-3).join(' | ').slice(0, 300) };
 }
@@ -351,7 +353,8 @@ export async function startQueue(q: QueueEnv, test: string | null): Promise<Queu
     const cur = batch.issues.find((i) => i.id === batch.mergeRun.current);
     throw new JitpError(
       'E_MERGE_STOPPED',
-      `the merge queue is stopped at ${cur?.short ?? batch.mergeRun.current} (${batch.mergeRun.stoppedBecause ?? 'merge failed'})`,
+      `the merge queue is stopped at ${cur?.short ?? batch.mergeRun.current} ` +
+        `(${batch.mergeRun.stoppedBecause ?? 'merge failed'})`,
       {
         hint: 'resolve it and run `jitp merge --continue`, or `jitp merge --skip`',
       },
@@ -466,7 +469,8 @@ export async function skipQueue(q: QueueEnv, testOverride: string | null | undef
           { hint: 'commit or stash them, then `jitp merge --skip` again' },
         );
       q.progress(
-        `[${issue.short}] undoing merge ${f.head.slice(0, 12)}: ${batch.integration} back to ${act.before.slice(0, 12)} (the merge commit stays reachable as ${f.head})`,
+        `[${issue.short}] undoing merge ${f.head.slice(0, 12)}: ${batch.integration} back to ` +
+          `${act.before.slice(0, 12)} (the merge commit stays reachable as ${f.head})`,
       );
       await git(q.mainRoot, output(['reset', '--hard', act.before]));
       detail = `skipped after failing tests; merge ${f.head.slice(0, 12)} undone; work kept on ${issue.branch}`;

@@ -118,7 +118,9 @@ export function skipAction(batch: Batch, repo: RepoFacts & { head: string; merge
     if (repo.mergeCommit && repo.head !== repo.mergeCommit) {
       return {
         kind: 'refuse',
-        reason: `the integration branch moved past the merge (${repo.head.slice(0, 12)}); revert the merge by hand (\`git revert -m 1 ${repo.mergeCommit.slice(0, 12)}\`)`,
+        reason:
+          `the integration branch moved past the merge (${repo.head.slice(0, 12)}); revert the merge by hand ` +
+          `(\`git revert -m 1 ${repo.mergeCommit.slice(0, 12)}\`)`,
       };
     }
     return { kind: 'reset-to-before', before: run.before };

@@ -149,13 +149,16 @@ export function renderStatus(r: StatusReport): string {
   const head = [
     `batch ${b.id}  base ${b.base.slice(0, 12)}  into ${b.integration} (${b.strategy})  started ${b.startedAt}`,
     b.baseBehindIntegration
-      ? `note: ${b.integration} moved ${b.baseBehindIntegration} commit(s) past the base; \`jitp merge --dry-run\` shows whether that conflicts`
+      ? `note: ${b.integration} moved ${b.baseBehindIntegration} commit(s) past the base; \`jitp merge --dry-run\` ` +
+        `shows whether that conflicts`
       : '',
     b.baseInIntegration
       ? ''
-      : `WARNING: the base ${b.base.slice(0, 12)} is no longer in ${b.integration} (rebased or reset?): merging brings the old history back; check \`jitp merge --dry-run\``,
+      : `WARNING: the base ${b.base.slice(0, 12)} is no longer in ${b.integration} (rebased or reset?): merging ` +
+        `brings the old history back; check \`jitp merge --dry-run\``,
     b.mergeRun.state === 'stopped'
-      ? `MERGE STOPPED at ${b.mergeRun.current?.slice(0, 8)} (${b.mergeRun.stoppedBecause ?? 'git refused'}): resolve then \`jitp merge --continue\`, or \`jitp merge --skip\``
+      ? `MERGE STOPPED at ${b.mergeRun.current?.slice(0, 8)} (${b.mergeRun.stoppedBecause ?? 'git refused'}): ` +
+        `resolve then \`jitp merge --continue\`, or \`jitp merge --skip\``
       : '',
     r.leaseStore ? '' : 'note: no lease store available; lease columns are empty',
   ].filter(Boolean);

@@ -29,7 +29,9 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
           'E_REMOTE_TIMEOUT',
           `${opts.what} did not finish within ${(ms / 1000).toFixed(1)} s; remote '${opts.remote}' is not answering`,
           {
-            hint: `check the network and \`git ls-remote ${opts.remote}\`; raise the limit with remoteTimeout in .jit-parallel.yaml (or JITP_REMOTE_TIMEOUT_MS); meanwhile leases are local only without --remote`,
+            hint:
+              `check the network and \`git ls-remote ${opts.remote}\`; raise the limit with remoteTimeout in ` +
+              `.jit-parallel.yaml (or JITP_REMOTE_TIMEOUT_MS); meanwhile leases are local only without --remote`,
             details: { remote: opts.remote, timeoutMs: ms, stderr: r.stderr.slice(-2000) },
           },
         ),
@@ -50,7 +52,9 @@ export function unreachableError(remote: string, what: string, stderr: string): 
     'E_REMOTE_UNREACHABLE',
     `${what} failed: remote '${remote}' cannot be reached (${last || 'no output'})`,
     {
-      hint: `check \`git remote get-url ${remote}\` and \`git ls-remote ${remote}\`; a hosted remote must allow pushing refs/jit-parallel/* (see docs/remote-leases.md)`,
+      hint:
+        `check \`git remote get-url ${remote}\` and \`git ls-remote ${remote}\`; a hosted remote must allow ` +
+        `pushing refs/jit-parallel/* (see docs/remote-leases.md)`,
       details: { remote, stderr: stderr.slice(-2000) },
     },
   );

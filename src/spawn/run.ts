@@ -78,7 +78,9 @@ async function commitLeftovers(w: WorktreeEnv, issue: BatchIssue): Promise<strin
   // Headless agents under acceptEdits cannot run `git commit`; the work must not stay
   // uncommitted where cleanup or a removal could meet it, so it is committed on its branch.
   const co = w.config.commit.coAuthor;
-  const msg = `${issue.short}: ${issue.title.replace(/[\r\n]+/g, ' ').slice(0, 72)}\n\nCommitted by jitp spawn after the agent finished.${co ? `\n\nCo-Authored-By: ${co}` : ''}\n`;
+  const msg =
+    `${issue.short}: ${issue.title.replace(/[\r\n]+/g, ' ').slice(0, 72)}\n\nCommitted by jitp spawn ` +
+    `after the agent finished.${co ? `\n\nCo-Authored-By: ${co}` : ''}\n`;
   await git(issue.worktree!, outcome(['add', '-A']));
   // The user's commit hooks run (jitp's commit guard counts the issue's own worktree as its own).
   const r = await git(
@@ -87,7 +89,8 @@ async function commitLeftovers(w: WorktreeEnv, issue: BatchIssue): Promise<strin
   );
   if (r.code !== 0) {
     w.progress(
-      `[${issue.short}] could not commit the agent's changes (left uncommitted in ${issue.worktree}): ${r.stderr.trim().split('\n').slice(-2).join(' ')}`,
+      `[${issue.short}] could not commit the agent's changes (left uncommitted in ${issue.worktree}): ` +
+        `${r.stderr.trim().split('\n').slice(-2).join(' ')}`,
     );
   }
   if (r.code !== 0) return null;
@@ -234,7 +237,8 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
       else running.delete(short);
       const shorts = (ks: string[]) => ks.map((k) => todo.find((i) => i.id === k)!.short).join(',') || '-';
       w.progress(
-        `[${short}] ${e.kind === 'start' ? 'started' : e.ok ? 'done' : 'FAILED'}   running: ${shorts(e.running)}   queued: ${shorts(e.queued)}`,
+        `[${short}] ${e.kind === 'start' ? 'started' : e.ok ? 'done' : 'FAILED'}   running: ${shorts(e.running)}   ` +
+          `queued: ${shorts(e.queued)}`,
       );
       lastTick = Date.now();
     },

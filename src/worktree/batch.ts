@@ -120,7 +120,9 @@ export function parseBatch(text: string, file: string): Batch {
     raw = parseYaml(text);
   } catch (e) {
     throw new JitpError('E_BATCH_CORRUPT', `cannot parse ${file}: ${(e as Error).message.split('\n')[0]}`, {
-      hint: `fix the YAML in ${file} (it is written atomically, so this is a hand edit), or move it away and start again with \`jitp worktree add\``,
+      hint:
+        `fix the YAML in ${file} (it is written atomically, so this is a hand edit), or move it away and start ` +
+        `again with \`jitp worktree add\``,
     });
   }
   const r = batchSchema.safeParse(raw);

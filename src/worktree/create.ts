@@ -47,7 +47,9 @@ export async function ensureBatch(
           'E_BASE_MISMATCH',
           `the batch is pinned at ${existing.base.slice(0, 12)}, not ${opts.baseRef} (${want.slice(0, 12)})`,
           {
-            hint: 'every worktree of a batch starts from one base; finish the batch (`jitp merge`, `jitp cleanup`) before starting one on a new base',
+            hint:
+              'every worktree of a batch starts from one base; finish the batch (`jitp merge`, `jitp cleanup`) ' +
+              'before starting one on a new base',
           },
         );
       }
@@ -134,14 +136,16 @@ export async function addWorktree(
   const branch = branchName(w.config.worktree.branch, { id: info.id, title: info.title, base: batch.integration });
   const dir = worktreesDir(w);
   const path = opts.path ?? join(dir, worktreeFolderName({ id: info.id, title: info.title }));
-  if (!opts.path && !isInside(dir, path)) throw new Error(`worktree path escaped its folder: ${path}`); // naming guarantees this
+  // The naming guarantees this.
+  if (!opts.path && !isInside(dir, path)) throw new Error(`worktree path escaped its folder: ${path}`);
   if (
     isInside(w.mainRoot, path) &&
     !isInside(join(w.mainRoot, '.claude', 'worktrees'), path) &&
     !isInside(join(w.mainRoot, '.jit-parallel'), path)
   ) {
     w.progress(
-      `note: worktrees are inside the repository (${relative(w.mainRoot, dir)}); they are kept out of git through .git/info/exclude`,
+      `note: worktrees are inside the repository (${relative(w.mainRoot, dir)}); they are kept out of git through ` +
+        `.git/info/exclude`,
     );
   }
   if (existsSync(path)) {
@@ -151,7 +155,9 @@ export async function addWorktree(
   }
   if (await branchExists(w.mainRoot, branch)) {
     throw new JitpError('E_BRANCH_EXISTS', `branch ${branch} already exists`, {
-      hint: `delete it if it holds nothing you need (\`git branch -d ${branch}\`), or set worktree.branch in .jit-parallel.yaml to another template`,
+      hint:
+        `delete it if it holds nothing you need (\`git branch -d ${branch}\`), or set worktree.branch in ` +
+        `.jit-parallel.yaml to another template`,
     });
   }
   const agentId = opts.existingLease?.agentId ?? opts.agentId ?? `agent:jitp-${short}`;
@@ -205,7 +211,8 @@ export async function addWorktree(
     if (head !== batch.base || onBranch !== branch) {
       throw new JitpError(
         'E_BASE_VERIFY',
-        `new worktree ${path} is at ${head?.slice(0, 12)} on ${onBranch}, expected ${batch.base.slice(0, 12)} on ${branch}`,
+        `new worktree ${path} is at ${head?.slice(0, 12)} on ${onBranch}, expected ${batch.base.slice(0, 12)} on ` +
+          `${branch}`,
         {
           hint: 'check git hooks (post-checkout) that move HEAD; the worktree was removed',
         },
@@ -216,7 +223,8 @@ export async function addWorktree(
     const included = copyIncluded(w.mainRoot, path, files);
     if (included.length)
       w.progress(
-        `[${short}] copied ${included.length} file(s): ${included.slice(0, 5).join(', ')}${included.length > 5 ? ', …' : ''}`,
+        `[${short}] copied ${included.length} file(s): ` +
+          `${included.slice(0, 5).join(', ')}${included.length > 5 ? ', …' : ''}`,
       );
     // 5. Identity, in the worktree's own git dir.
     const wtGitDir = await git(path, output(['rev-parse', '--absolute-git-dir']));
@@ -242,7 +250,8 @@ export async function addWorktree(
       if (r.code !== 0) {
         throw new JitpError('E_POSTCREATE', `postCreate \`${post}\` failed with exit ${r.code} in ${path}`, {
           hint:
-            'fix worktree.postCreate in .jit-parallel.yaml (the worktree, branch and lease were rolled back); last output:\n' +
+            'fix worktree.postCreate in .jit-parallel.yaml (the worktree, branch and lease were rolled back); last ' +
+            'output:\n' +
             r.output.trim().split('\n').slice(-5).join('\n'),
         });
       }

@@ -68,25 +68,29 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir).filter((n) => n.startsWith('.is-a-dir'))).toEqual([]);
   });
 
-  it('6 processes rewriting one 256 KiB file while it is read: every read is one whole version, no temp left', async () => {
-    const f = join(dir, 'race.txt');
-    const chars = ['a', 'b', 'c', 'd', 'e', 'f'];
-    writeFileAtomic(f, 'z'.repeat(256 * 1024));
-    const writers = chars.map((ch) => runWorker(worker, ['write', f, ch, '256', '30']));
-    let reads = 0;
-    let torn = 0;
-    let done = false;
-    void Promise.all(writers).then(() => (done = true));
-    while (!done) {
-      const text = readFileSync(f, 'utf8');
-      reads++;
-      if (text.length !== 256 * 1024 || text !== text[0]!.repeat(text.length)) torn++;
-      await new Promise((r) => setImmediate(r));
-    }
-    const results = await Promise.all(writers);
-    for (const r of results) expect(r.stderr).toBe('');
-    expect(reads).toBeGreaterThan(0);
-    expect(torn).toBe(0);
-    expect(readdirSync(dir).filter((n) => n.startsWith('.race.txt'))).toEqual([]);
-  }, 60_000);
+  it(
+    '6 processes rewriting one 256 KiB file while it is read: every read is one whole version, no temp ' + 'left',
+    async () => {
+      const f = join(dir, 'race.txt');
+      const chars = ['a', 'b', 'c', 'd', 'e', 'f'];
+      writeFileAtomic(f, 'z'.repeat(256 * 1024));
+      const writers = chars.map((ch) => runWorker(worker, ['write', f, ch, '256', '30']));
+      let reads = 0;
+      let torn = 0;
+      let done = false;
+      void Promise.all(writers).then(() => (done = true));
+      while (!done) {
+        const text = readFileSync(f, 'utf8');
+        reads++;
+        if (text.length !== 256 * 1024 || text !== text[0]!.repeat(text.length)) torn++;
+        await new Promise((r) => setImmediate(r));
+      }
+      const results = await Promise.all(writers);
+      for (const r of results) expect(r.stderr).toBe('');
+      expect(reads).toBeGreaterThan(0);
+      expect(torn).toBe(0);
+      expect(readdirSync(dir).filter((n) => n.startsWith('.race.txt'))).toEqual([]);
+    },
+    60_000,
+  );
 });

@@ -102,28 +102,31 @@ describe('non-interactive environment', () => {
     expect(gitEnv({}, 4_500)).toMatchObject({ GIT_HTTP_LOW_SPEED_LIMIT: '1', GIT_HTTP_LOW_SPEED_TIME: '5' });
   });
 
-  it('a remote that asks for a password fails at once: no prompt, and the askpass program of the user is never run', async () => {
-    const marker = join(tempDir('jitp-askpass-'), 'asked');
-    const askpass = join(tempDir('jitp-askpass-'), 'askpass.sh');
-    writeFileSync(askpass, `#!/bin/sh\ntouch ${marker}\necho secret\n`);
-    chmodSync(askpass, 0o755);
-    const hostile = { ...process.env, GIT_ASKPASS: askpass, SSH_ASKPASS: askpass, GIT_TERMINAL_PROMPT: '1' };
-    const t0 = Date.now();
-    const r = await git(
-      { cwd: repo.root, env: hostile, timeoutMs: 20_000 },
-      outcome(['-c', `core.askPass=${askpass}`, 'ls-remote', `http://127.0.0.1:${port}/repo.git`]),
-    );
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/could not read Username|terminal prompts disabled|Authentication failed/i);
-    expect(Date.now() - t0).toBeLessThan(10_000);
-    expect(existsSync(marker)).toBe(false);
-    // Control: the same call with the user's environment as is runs their askpass program
-    // (async: the server answers from this process).
-    await runProcess('git', ['ls-remote', `http://127.0.0.1:${port}/repo.git`], {
-      cwd: repo.root,
-      env: hostile,
-      timeoutMs: 20_000,
-    });
-    expect(existsSync(marker)).toBe(true);
-  });
+  it(
+    'a remote that asks for a password fails at once: no prompt, and the askpass program of the user is never ' + 'run',
+    async () => {
+      const marker = join(tempDir('jitp-askpass-'), 'asked');
+      const askpass = join(tempDir('jitp-askpass-'), 'askpass.sh');
+      writeFileSync(askpass, `#!/bin/sh\ntouch ${marker}\necho secret\n`);
+      chmodSync(askpass, 0o755);
+      const hostile = { ...process.env, GIT_ASKPASS: askpass, SSH_ASKPASS: askpass, GIT_TERMINAL_PROMPT: '1' };
+      const t0 = Date.now();
+      const r = await git(
+        { cwd: repo.root, env: hostile, timeoutMs: 20_000 },
+        outcome(['-c', `core.askPass=${askpass}`, 'ls-remote', `http://127.0.0.1:${port}/repo.git`]),
+      );
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/could not read Username|terminal prompts disabled|Authentication failed/i);
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect(existsSync(marker)).toBe(false);
+      // Control: the same call with the user's environment as is runs their askpass program
+      // (async: the server answers from this process).
+      await runProcess('git', ['ls-remote', `http://127.0.0.1:${port}/repo.git`], {
+        cwd: repo.root,
+        env: hostile,
+        timeoutMs: 20_000,
+      });
+      expect(existsSync(marker)).toBe(true);
+    },
+  );
 });

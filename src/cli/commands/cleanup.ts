@@ -49,7 +49,8 @@ export const command: CommandSpec = {
         const v = decideRemoval(await removalFacts(w, batch!, issue), { mode: 'cleanup', force });
         if (v.allowed)
           lines.push(
-            `would remove ${issue.short}: ${issue.worktree ?? '(no worktree)'} ${issue.branch ?? ''}${v.losses.length ? ` LOSING ${v.losses.join('; ')}` : ''}`,
+            `would remove ${issue.short}: ${issue.worktree ?? '(no worktree)'} ` +
+              `${issue.branch ?? ''}${v.losses.length ? ` LOSING ${v.losses.join('; ')}` : ''}`,
           );
         else {
           refused.push({ issue: issue.id, short: issue.short, reasons: v.refusals });
@@ -72,7 +73,15 @@ export const command: CommandSpec = {
           lost: o.verdict.losses,
         });
         lines.push(
-          `cleaned ${issue.short}: ${[o.removedWorktree && 'worktree removed', o.deletedBranch && `branch ${issue.branch} deleted`, o.releasedLease && 'lease released'].filter(Boolean).join(', ') || 'nothing left to remove'}`,
+          `cleaned ${issue.short}: ${
+            [
+              o.removedWorktree && 'worktree removed',
+              o.deletedBranch && `branch ${issue.branch} deleted`,
+              o.releasedLease && 'lease released',
+            ]
+              .filter(Boolean)
+              .join(', ') || 'nothing left to remove'
+          }`,
         );
       }
     }
@@ -104,7 +113,12 @@ export const command: CommandSpec = {
           lost: o.verdict.losses,
         });
         lines.push(
-          `cleaned ${rec.path}: ${[o.removedWorktree && 'worktree removed', o.deletedBranch && `branch ${rec.branch} deleted`].filter(Boolean).join(', ')}`,
+          `cleaned ${rec.path}: ${[
+            o.removedWorktree && 'worktree removed',
+            o.deletedBranch && `branch ${rec.branch} deleted`,
+          ]
+            .filter(Boolean)
+            .join(', ')}`,
         );
       }
     }
@@ -127,7 +141,8 @@ export const command: CommandSpec = {
     if (refused.length)
       lines.push(
         '',
-        `refused ${refused.length}: merge them first (\`jitp merge\`), commit or remove the files, or \`jitp cleanup --force\` to discard`,
+        `refused ${refused.length}: merge them first (\`jitp merge\`), commit or remove the files, or \`jitp ` +
+          `cleanup --force\` to discard`,
       );
     if (!lines.length) lines.push('nothing to clean');
     return {

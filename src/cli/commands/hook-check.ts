@@ -20,7 +20,8 @@ export const command: CommandSpec = {
     '',
     'JSON: {"policy": string, "actor": {"kind": "main"|"sub-agent", "subagentId"?, "leaseId"?},',
     '       "results": [{"path", "rel": string|null, "decision": "allow"|"warn"|"extend"|"deny", "message"?}]}',
-    'Exit codes: 0 every path may be edited, 3 at least one would be refused, 5 store unreadable, 7 not a git repository.',
+    'Exit codes: 0 every path may be edited, 3 at least one would be refused, 5 store unreadable, 7 not a git ' +
+      'repository.',
   ].join('\n'),
   options: { subagent: { type: 'string', arg: '<id>', description: 'Check as this Claude Code sub-agent (agent_id)' } },
   positionals: { min: 1, names: '<path>...' },

@@ -37,7 +37,8 @@ export const command: CommandSpec = {
     '',
     'JSON: {"ok": bool, "staged": number, "blocked": [{"path", "holders": [{"leaseId","issueId","agentId","expiresAt",',
     '       "remote"?, "host"?, "view"?}]}]}   (remote holders: the remote, holder\'s host, and how fresh the view is)',
-    'Exit codes: 0 commit may go ahead, 3 staged files held by another lease, 5 store unreadable (failure: closed), 7 git.',
+    'Exit codes: 0 commit may go ahead, 3 staged files held by another lease, 5 store unreadable (failure: closed), ' +
+      '7 git.',
   ].join('\n'),
   positionals: { max: 0 },
   async run(ctx) {

@@ -31,7 +31,8 @@ export const command: CommandSpec = {
     const r = ensureAttributes(existing);
     if (r.added.length) writeFileAtomic(file, r.text);
     const text = r.added.length
-      ? `added to ${file}:\n${r.added.map((l) => `  ${l}`).join('\n')}\ncommit it: git add .gitattributes && git commit -m "jit-parallel: union merge for append-only logs"`
+      ? `added to ${file}:\n${r.added.map((l) => `  ${l}`).join('\n')}\ncommit it: git add .gitattributes && git ` +
+        `commit -m "jit-parallel: union merge for append-only logs"`
       : `${file} already has ${r.present.join(', ')}`;
     return { json: { file, added: r.added, present: r.present }, text };
   },

@@ -50,7 +50,9 @@ function asStoreError(e: unknown, storeDir: string): unknown {
   const err = e as NodeJS.ErrnoException;
   if (!err || typeof err.code !== 'string') return e;
   return new JitpError('E_STORE', `cannot update the lease store in ${storeDir}: ${err.code} ${err.message}`, {
-    hint: `check free space and permissions of ${storeDir}; nothing was committed unless \`jitp claim list\` shows it; \`jitp doctor\` checks the store`,
+    hint:
+      `check free space and permissions of ${storeDir}; nothing was committed unless \`jitp claim list\` shows ` +
+      `it; \`jitp doctor\` checks the store`,
     cause: e,
   });
 }
@@ -109,7 +111,8 @@ export class LocalLeaseStore implements LeaseStore {
       if (!lock.isHeld()) {
         throw new JitpError(
           'E_STORE',
-          `lost the lease store lock ${join(this.storeDir, LOCK_FILE)} while holding it (paused for longer than ${MAX_HOLD_MS / 1000}s?); nothing was committed`,
+          `lost the lease store lock ${join(this.storeDir, LOCK_FILE)} while holding it (paused for longer than ` +
+            `${MAX_HOLD_MS / 1000}s?); nothing was committed`,
           {
             hint: 'run the command again',
           },

@@ -19,7 +19,10 @@ export type { HeldLock, LockHolder, LockState };
 export const LOCK_FILE = 'lock';
 export const RECOVER_FILE = 'lock.recover';
 
-/** The lock is held for milliseconds; a holder older than this is judged dead even if its pid lives (pid reuse, other host). */
+/**
+ * The lock is held for milliseconds; a holder older than this is judged dead even if its pid lives (pid reuse, other
+ * host).
+ */
 export const MAX_HOLD_MS = Number(process.env.JITP_LOCK_MAX_HOLD_MS ?? 30_000);
 
 export const DEFAULT_LOCK_TIMEOUT_MS = Number(process.env.JITP_LOCK_TIMEOUT_MS ?? 30_000);
@@ -61,7 +64,8 @@ export function acquireLock(dir: string, opts: LockOptions = {}): HeldLock {
     timeoutError: (_l, h, waitedMs) =>
       new JitpError(
         'E_STORE',
-        `the lease store lock ${file} stayed held for ${Math.round(waitedMs / 1000)}s${h ? ` by pid ${h.pid} on ${h.host} since ${h.acquiredAt}` : ''}`,
+        `the lease store lock ${file} stayed held for ` +
+          `${Math.round(waitedMs / 1000)}s${h ? ` by pid ${h.pid} on ${h.host} since ${h.acquiredAt}` : ''}`,
         {
           hint: 'if no jitp process is running, `jitp doctor --repair` removes a stale lock safely',
           details: { lock: file, holder: h ?? null },
