@@ -6,13 +6,15 @@ import { DURATION_EXAMPLES, parseDuration } from '../platform/duration.js';
 export const CONFIG_FILE = '.jit-parallel.yaml';
 
 /** Durations: seconds (a number), or the one grammar of src/platform/duration.ts (`90s`, `30m`, `2h`, `1d`). */
-export const duration = z.union([
-  z.number().int().positive(),
-  z
-    .string()
-    .refine((s) => (parseDuration(s) ?? 0) > 0, `a positive duration such as ${DURATION_EXAMPLES}`)
-    .transform((s) => parseDuration(s)!),
-]);
+export const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const secs = parseDuration(v);
+  if (secs) return secs;
+  ctx.addIssue({
+    code: 'custom',
+    message: `expected a positive duration such as ${DURATION_EXAMPLES}, got ${JSON.stringify(v)}`,
+  });
+  return z.NEVER;
+});
 
 export const configSchema = z
   .object({

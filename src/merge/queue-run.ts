@@ -65,7 +65,7 @@ export async function issueFacts(mainRoot: string, batch: Batch, issue: BatchIss
   return { ahead, overBase, dirty, branchExists: exists };
 }
 
-async function repoFacts(mainRoot: string, branch: string | null) {
+async function mergeCheckout(mainRoot: string, branch: string | null) {
   const mergeHead = (await git(mainRoot, outcome(['rev-parse', '-q', '--verify', 'MERGE_HEAD']))).code === 0;
   const u = await git(mainRoot, outcome(['diff', '--name-only', '--diff-filter=U', '-z']));
   const unmerged = [...new Set(u.stdout.split('\0').filter(Boolean))];
@@ -88,7 +88,7 @@ async function requireIntegrationCheckout(q: QueueEnv, batch: Batch, allowMerge:
       },
     );
   }
-  const f = await repoFacts(q.mainRoot, null);
+  const f = await mergeCheckout(q.mainRoot, null);
   if (f.mergeHead && !allowMerge) {
     throw new JitpError('E_MERGE_IN_PROGRESS', `a merge is in progress in ${q.mainRoot}`, {
       hint: 'resolve it and run `jitp merge --continue`, or `jitp merge --skip` to drop this one branch',
@@ -289,7 +289,7 @@ async function drive(q: QueueEnv, test: string | null, report: QueueReport): Pro
       outcome(['merge', '--no-ff', '--no-edit', '-m', msg, `refs/heads/${issue.branch}`]),
     );
     if (m.code !== 0) {
-      const f = await repoFacts(q.mainRoot, issue.branch);
+      const f = await mergeCheckout(q.mainRoot, issue.branch);
       if (f.mergeHead && f.unmerged.length) {
         const reason = `conflict in ${f.unmerged.length} file(s): ${f.unmerged.slice(0, 5).join(', ')}`;
         await setIssue(
@@ -384,7 +384,7 @@ export async function continueQueue(q: QueueEnv, testOverride: string | null | u
   }
   await requireIntegrationCheckout(q, batch, true);
   const issue = findIssue(batch, batch.mergeRun.current);
-  const f = await repoFacts(q.mainRoot, issue.branch);
+  const f = await mergeCheckout(q.mainRoot, issue.branch);
   const act = continueAction(batch, f);
   switch (act.kind) {
     case 'still-conflicted':
@@ -443,7 +443,7 @@ export async function skipQueue(q: QueueEnv, testOverride: string | null | undef
   }
   await requireIntegrationCheckout(q, batch, true);
   const issue = findIssue(batch, batch.mergeRun.current);
-  const f = await repoFacts(q.mainRoot, issue.branch);
+  const f = await mergeCheckout(q.mainRoot, issue.branch);
   const act = skipAction(batch, { ...f, mergeCommit: issue.merge.commit });
   const report: QueueReport = { steps: [], stopped: null, done: false };
   let detail = 'skipped';

@@ -1,7 +1,17 @@
 // One duration grammar for every place a person writes one, and one "time left" wording.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { formatDuration, formatTimeLeft, parseDuration, secondsUntil } from '../../src/platform/duration.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.js';
+import { discoverRepo } from '../../src/git/discover.js';
+import { DEFAULT_MIRROR_MAX_AGE, mirrorMaxAgeOf } from '../../src/hooks/fast-path.js';
+import {
+  DURATION_EXAMPLES,
+  formatDuration,
+  formatTimeLeft,
+  parseDuration,
+  secondsUntil,
+} from '../../src/platform/duration.js';
+import { makeRepo } from '../support/git.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -64,5 +74,55 @@ describe('formatDuration / formatTimeLeft', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
     expect(secondsUntil('2026-01-01T00:01:30.900Z', now)).toBe(90);
     expect(secondsUntil('2025-12-31T23:00:00Z', now)).toBe(0);
+  });
+});
+
+describe('one grammar in every place a duration is written', () => {
+  const cleanups: (() => void)[] = [];
+  afterAll(() => cleanups.forEach((f) => f()));
+  async function jitp(cwd: string, args: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const code = await run(args, {
+      stdout: (s) => (stdout += s),
+      stderr: (s) => (stderr += s),
+      env: { HOME: cwd, PATH: process.env.PATH, JIT_AGENT_ID: 'agent:alice' } as NodeJS.ProcessEnv,
+      cwd,
+      interactive: false,
+    });
+    return { code, stdout, stderr };
+  }
+  const repo = (config: string) => {
+    const r = makeRepo({ 'README.md': 'x\n', '.jit-parallel.yaml': config });
+    cleanups.push(r.cleanup);
+    return r;
+  };
+
+  it('`ttl: 1d` in .jit-parallel.yaml means what `--ttl 1d` means (the config used to reject it)', async () => {
+    const r = repo('ttl: 1d\n');
+    const viaConfig = await jitp(r.root, ['claim', 'acquire', 'T-1', '--json']);
+    expect(viaConfig.code, viaConfig.stderr).toBe(0);
+    expect(JSON.parse(viaConfig.stdout).lease.ttlSecs).toBe(86_400);
+    const viaFlag = await jitp(r.root, ['claim', 'acquire', 'T-2', '--ttl', '1h30m', '--json']);
+    expect(JSON.parse(viaFlag.stdout).lease.ttlSecs).toBe(5_400);
+  });
+
+  it('a bad duration in the config is exit 8 naming the key and the grammar; on the command line, exit 2', async () => {
+    const r = repo('ttl: 1x\n');
+    const bad = await jitp(r.root, ['claim', 'acquire', 'T-1']);
+    expect(bad.code).toBe(8);
+    expect(bad.stderr).toMatch(/ttl/);
+    expect(bad.stderr).toContain(DURATION_EXAMPLES);
+    const r2 = repo('ttl: 30m\n');
+    const flag = await jitp(r2.root, ['claim', 'acquire', 'T-1', '--ttl', '0']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/--ttl "0": must be positive/);
+  });
+
+  it('the hooks read remoteMirrorMaxAge with the same grammar, without the YAML parser', () => {
+    const r = repo('remote: origin\nremoteMirrorMaxAge: 1h30m\n');
+    expect(mirrorMaxAgeOf(discoverRepo(r.root)!, {})).toBe(5_400);
+    const junk = repo('remoteMirrorMaxAge: soon\n');
+    expect(mirrorMaxAgeOf(discoverRepo(junk.root)!, {})).toBe(DEFAULT_MIRROR_MAX_AGE);
   });
 });
