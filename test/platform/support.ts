@@ -1,23 +1,9 @@
-// Bundles test/platform/worker.ts once per test file (a real process starts in milliseconds
-// from one .mjs file) and runs it.
-import { build } from 'esbuild';
+// Bundles test/platform/worker.ts once per test file and runs it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { ROOT } from '../support/paths.js';
+import { bundleScript } from '../support/bundle.js';
 
-export async function bundleWorker(outDir: string): Promise<string> {
-  const out = join(outDir, 'platform-worker.mjs');
-  await build({
-    entryPoints: [join(ROOT, 'test/platform/worker.ts')],
-    outfile: out,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'error',
-  });
-  return out;
-}
+export const bundleWorker = (outDir: string): Promise<string> =>
+  bundleScript('test/platform/worker.ts', outDir, 'platform-worker');
 
 export interface Ran {
   code: number | null;
