@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LocalLeaseStore } from '../src/store/local/local-store.js';
 import { acquireLock } from '../src/store/local/lock.js';
-import { sleepMs } from '../src/store/local/sleep.js';
+import { sleepMs } from '../src/platform/sleep.js';
 
 const [mode, storeDir, idS, itersS, goFile] = process.argv.slice(2) as [string, string, string, string, string];
 const iters = Number(itersS);

@@ -66,7 +66,10 @@ for (const procs of [1, 4, 16]) {
     best.store = Math.max(best.store, await runOnce('store', procs));
     best.strict = Math.max(best.strict, await runOnce('store', procs, { JITP_STRICT_DURABILITY: '1' }));
   }
-  const row = `${String(procs).padStart(5)} | ${best.store.toFixed(0).padStart(13)} | ${best.strict.toFixed(0).padStart(12)} | ${best.floor.toFixed(0).padStart(13)} | ${(best.floor / best.store).toFixed(2).padStart(10)}x | ${(best.floor / best.strict).toFixed(2).padStart(17)}x`;
+  const row =
+    `${String(procs).padStart(5)} | ${best.store.toFixed(0).padStart(13)} | ` +
+    `${best.strict.toFixed(0).padStart(12)} | ${best.floor.toFixed(0).padStart(13)} | ` +
+    `${(best.floor / best.store).toFixed(2).padStart(10)}x | ${(best.floor / best.strict).toFixed(2).padStart(17)}x`;
   rows.push(row);
   console.log(row);
 }

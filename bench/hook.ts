@@ -6,11 +6,13 @@
 //   (b) 50 live leases holding 2,000 paths, a bound sub-agent editing one of its files.
 // Plus (a, remote): remote leases in use (config `remote:`, a fresh mirror) but none live; and
 // (b, globs + config): the same with some leases naming globs and a `.jit-parallel.yaml`.
-// BENCH_BASELINE_HOOK=<other dist/hook.mjs> times that build too, interleaved, in cases (a) and (b).
+// BENCH_BASELINE_HOOK=<other dist/hook.mjs or dist/hook.cjs> times that build too, interleaved, in
+// every case; given the ESM hook of a build that has a CommonJS front door beside it, both are
+// timed, the front door being what the client runs (ratios against this build's hook too).
 // Also the in-process decision time for (b): snapshot read + index + path resolution + decision.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatBindingLine } from '../src/core/binding.js';
 import { decideEdit } from '../src/core/hook-decision.js';
@@ -48,13 +50,30 @@ function timeProc(args: string[], input: string, cwd: string): number {
   return ms;
 }
 let emptyEsm = '';
-const BASELINE = process.env.BENCH_BASELINE_HOOK;
+/** The other build's hook scripts: as given, plus its front door next to a given hook.mjs. */
+const BASELINE = ((given) => {
+  if (!given) return undefined;
+  const front = join(dirname(given), 'hook.cjs');
+  return given.endsWith('.mjs') && existsSync(front) ? [front, given] : [given];
+})(process.env.BENCH_BASELINE_HOOK);
+/**
+ * The baseline runs on its own copy of the repository, made afresh for each case: two builds
+ * answering in one store folder would evict each other's config cache (it is keyed by build) and
+ * time the YAML parser instead.
+ */
+const copyOf = (cwd: string) => `${cwd}-baseline`;
+const dropCopy = (cwd: string) => rmSync(copyOf(cwd), { recursive: true, force: true });
+const baselineCopy = (cwd: string): string => {
+  dropCopy(cwd);
+  cpSync(cwd, copyOf(cwd), { recursive: true });
+  return copyOf(cwd);
+};
 function measure(
   name: string,
   payload: object,
   cwd: string,
   expectOut: (out: string) => boolean,
-  baseline?: string,
+  baseline?: string[],
 ): { hook: number; floor: number } {
   const input = JSON.stringify(payload);
   const check = spawnSync(process.execPath, [DIST_HOOK, EVENT], { input, cwd, encoding: 'utf8' });
@@ -67,14 +86,21 @@ function measure(
   const hook: number[] = [];
   const floor: number[] = [];
   const esm: number[] = [];
-  const base: number[] = [];
+  const base: number[][] = (baseline ?? []).map(() => []);
+  const bcwd = baseline ? baselineCopy(cwd) : cwd;
+  const binput = input.replaceAll(cwd, bcwd);
+  for (const b of baseline ?? []) {
+    const out = spawnSync(process.execPath, [b, 'pre-tool-use'], { input: binput, cwd: bcwd, encoding: 'utf8' });
+    if (!expectOut(out.stdout))
+      throw new Error(`${name}: baseline ${b} answered ${JSON.stringify(out.stdout)} ${out.stderr}`);
+  }
   for (let i = 0; i < N; i++) {
     // Rotate the order so drift in machine load hits all alike.
     const runs = [
       () => hook.push(timeProc([DIST_HOOK, EVENT], input, cwd)),
       () => floor.push(timeProc(['-e', '0'], input, cwd)),
       () => esm.push(timeProc([emptyEsm], input, cwd)),
-      ...(baseline ? [() => base.push(timeProc([baseline, 'pre-tool-use'], input, cwd))] : []),
+      ...(baseline ?? []).map((b, k) => () => base[k]!.push(timeProc([b, 'pre-tool-use'], binput, bcwd))),
     ];
     for (let k = 0; k < runs.length; k++) runs[(i + k) % runs.length]!();
   }
@@ -83,12 +109,16 @@ function measure(
   // An empty .mjs file: what any ESM entry (the brief's dist/hook.mjs) costs over `-e 0`.
   const e = median(esm);
   console.log(
-    `${name.padEnd(44)} hook ${h.toFixed(1).padStart(6)} ms   node -e 0 ${f.toFixed(1).padStart(6)} ms   ratio ${(h / f).toFixed(3)}   (empty .mjs ${e.toFixed(1)} ms, ratio ${(e / f).toFixed(3)})`,
+    `${name.padEnd(44)} hook ${h.toFixed(1).padStart(6)} ms   node -e 0 ${f.toFixed(1).padStart(6)} ms   ratio ` +
+      `${(h / f).toFixed(3)}   (empty .mjs ${e.toFixed(1)} ms, ratio ${(e / f).toFixed(3)})`,
   );
-  if (baseline)
+  (baseline ?? []).forEach((b, k) => {
+    const m = median(base[k]!);
     console.log(
-      `${''.padEnd(44)} baseline hook ${median(base).toFixed(1)} ms, ratio ${(median(base) / f).toFixed(3)} (${baseline})`,
+      `${''.padEnd(44)} baseline ${b.endsWith('.cjs') ? 'front door' : 'ESM hook'} ${m.toFixed(1)} ms, ` +
+        `ratio ${(m / f).toFixed(3)}; this build / baseline ${(h / m).toFixed(3)} (${b})`,
     );
+  });
   return { hook: h, floor: f };
 }
 
@@ -108,7 +138,8 @@ try {
     ...extra,
   });
   console.log(
-    `bench:hook  (${N} interleaved runs each; node ${process.version}; hook: node ${DIST_HOOK.replace(`${ROOT}/`, '')} ${EVENT})`,
+    `bench:hook  (${N} interleaved runs each; node ${process.version}; hook: node ` +
+      `${DIST_HOOK.replace(`${ROOT}/`, '')} ${EVENT})`,
   );
   const a = measure(
     '(a) no parallel work active',
@@ -155,6 +186,7 @@ try {
     console.log(`${'(a) remote: in-process fast check (warm)'.padEnd(44)} ${fastUs(remoteRepo.root).toFixed(1)} us`);
   } finally {
     remoteRepo.cleanup();
+    dropCopy(remoteRepo.root);
   }
 
   const storeDir = join(repo.root, '.git', 'jit-parallel');
@@ -231,6 +263,7 @@ try {
     );
   } finally {
     grepo.cleanup();
+    dropCopy(grepo.root);
   }
 
   // In-process: what the hook does for (b) after node has started.
@@ -258,4 +291,5 @@ try {
   );
 } finally {
   repo.cleanup();
+  dropCopy(repo.root);
 }

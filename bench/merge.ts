@@ -123,7 +123,8 @@ try {
   const row = (name: string, ms: number) =>
     `${name.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms   ${(ms / f).toFixed(2)}x floor`;
   console.log(
-    `merge preview: ${BRANCHES} branches, 55 merge-tree calls, ${FILES} files, ${conflicts} conflicting merges; median of ${RUNS} runs`,
+    `merge preview: ${BRANCHES} branches, 55 merge-tree calls, ${FILES} files, ${conflicts} conflicting merges; ` +
+      `median of ${RUNS} runs`,
   );
   console.log(`machine: ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(2)}`);
   console.log(row('floor: shell loop of the 55 git calls', f));
@@ -131,7 +132,8 @@ try {
   console.log(row('jitp preview (library, one at a time)', median(ours1)));
   console.log(row('jitp merge --dry-run --json (whole CLI)', median(cli)));
   console.log(
-    `(fastest runs: floor ${min(floor).toFixed(0)} ms, preview ${min(ours).toFixed(0)} ms, one at a time ${min(ours1).toFixed(0)} ms, CLI ${min(cli).toFixed(0)} ms)`,
+    `(fastest runs: floor ${min(floor).toFixed(0)} ms, preview ${min(ours).toFixed(0)} ms, one at a time ` +
+      `${min(ours1).toFixed(0)} ms, CLI ${min(cli).toFixed(0)} ms)`,
   );
   console.log(`goal: jitp preview within 1.3x of the floor -> ${median(ours) / f <= 1.3 ? 'met' : 'NOT met'}`);
 } finally {

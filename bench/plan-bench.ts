@@ -25,8 +25,8 @@ const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
 const pick = <T>(a: T[]): T => a[Math.floor(rnd() * a.length)]!;
 
 const MODULES = 200;
-const fileOf = (k: number) =>
-  `src/mod${k % MODULES}/${['user', 'order', 'cart', 'auth', 'mail', 'report', 'queue', 'cache'][k % 8]}${Math.floor(k / MODULES)}.ts`;
+const KINDS = ['user', 'order', 'cart', 'auth', 'mail', 'report', 'queue', 'cache'];
+const fileOf = (k: number) => `src/mod${k % MODULES}/${KINDS[k % 8]}${Math.floor(k / MODULES)}.ts`;
 const fnOf = (k: number) => `handle${['User', 'Order', 'Cart', 'Auth', 'Mail', 'Report', 'Queue', 'Cache'][k % 8]}${k}`;
 
 function generate() {
@@ -36,7 +36,9 @@ function generate() {
   const parts: string[] = [];
   const blob = (content: string) => `data ${Buffer.byteLength(content)}\n${content}\n`;
   const content = (k: number, rev: number) =>
-    `import { ${fnOf((k * 7 + 3) % FILES)} } from '../mod${((k * 7 + 3) % FILES) % MODULES}/x';\n\nexport function ${fnOf(k)}(input: string): string {\n  // revision ${rev}\n  return ${fnOf((k * 7 + 3) % FILES)}(input) + '${k}';\n}\n`;
+    `import { ${fnOf((k * 7 + 3) % FILES)} } from '../mod${((k * 7 + 3) % FILES) % MODULES}/x';\n\nexport function ` +
+    `${fnOf(k)}(input: string): string {\n  // revision ${rev}\n  return ${fnOf((k * 7 + 3) % FILES)}(input) + ` +
+    `'${k}';\n}\n`;
   let when = 1_700_000_000;
   const commit = (msg: string, body: string[]) => {
     when += 600;
@@ -71,7 +73,10 @@ function generate() {
     tasks.push({
       id: `b${i + 1}`,
       title: `Fix ${fnOf(a)} edge case`,
-      instructions: `When \`${fnOf(a)}()\` gets an empty string it throws. Check ${fileOf(b)} too, and the caller \`${fnOf(pick([a + 1, a + 2, b]))}\`.\n\n## Acceptance Criteria\n- [ ] ${fnOf(a)} handles ''\n- [ ] tests in test/mod${a % MODULES}/new${i}.test.ts\n`,
+      instructions:
+        `When \`${fnOf(a)}()\` gets an empty string it throws. Check ${fileOf(b)} too, and the caller ` +
+        `\`${fnOf(pick([a + 1, a + 2, b]))}\`.\n\n## Acceptance Criteria\n- [ ] ${fnOf(a)} handles ''\n- [ ] tests ` +
+        `in test/mod${a % MODULES}/new${i}.test.ts\n`,
     });
   }
   writeFileSync(join(cache, 'batch.yaml'), stringify({ tasks }));
@@ -136,7 +141,8 @@ const m = median(plans);
 const f = median(floors);
 console.log(`repo: ${FILES} files, ${COMMITS} commits (${cache})`);
 console.log(
-  `plan: ${plan.issues.length} issues, ${idents.length} identifiers in one git grep, ${plan.conflicts.length} conflicts, ${plan.batches.length} batches`,
+  `plan: ${plan.issues.length} issues, ${idents.length} identifiers in one git grep, ${plan.conflicts.length} ` +
+    `conflicts, ${plan.batches.length} batches`,
 );
 console.log(`jitp plan (node dist/jitp.mjs, wall, median of ${RUNS}): ${m.toFixed(0)} ms   [goal < 2000 ms]`);
 console.log(`floor: git grep + git log -n500 run concurrently:       ${f.toFixed(0)} ms`);

@@ -173,13 +173,15 @@ try {
   const fmt = (x: { median: number; p90: number; mean: number }) =>
     `median ${x.median.toFixed(1)} ms  p90 ${x.p90.toFixed(1)} ms  mean ${x.mean.toFixed(1)} ms`;
   console.log(
-    `remote leases, ${N} acquire+release cycles against a local bare remote (git ${sh(base, 'version').replace('git version ', '')}, ${process.platform}, node ${process.versions.node})`,
+    `remote leases, ${N} acquire+release cycles against a local bare remote (git ` +
+      `${sh(base, 'version').replace('git version ', '')}, ${process.platform}, node ${process.versions.node})`,
   );
   console.log(`  floor (2 x git push --force-with-lease of one ref): ${fmt(f)}`);
   console.log(`  data floor (2 pushes, each sending 1 fresh object): ${fmt(d)}`);
   console.log(`  jitp acquire+release (--remote):                    ${fmt(o)}`);
   console.log(
-    `  ratio to floor (median): ${(o.median / f.median).toFixed(2)}x (goal: within 1.5x)   to data floor: ${(o.median / d.median).toFixed(2)}x`,
+    `  ratio to floor (median): ${(o.median / f.median).toFixed(2)}x (goal: within 1.5x)   to data floor: ` +
+      `${(o.median / d.median).toFixed(2)}x`,
   );
   console.log(
     `  halves (median): ${Object.entries(halves)

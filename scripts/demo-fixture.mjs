@@ -36,7 +36,8 @@ export const ISSUES = {
     id: '77be4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d',
     title: 'Export a titleCase helper built on slugify',
     description:
-      'Add `titleCase` in `src/titlecase.js`, reusing the accent handling of `slugify`.\n\n## Acceptance Criteria\n- `titleCase("crème brûlée")` is `Creme Brulee`',
+      'Add `titleCase` in `src/titlecase.js`, reusing the accent handling of `slugify`.\n\n## Acceptance ' +
+      'Criteria\n- `titleCase("crème brûlée")` is `Creme Brulee`',
     files: ['src/titlecase.js'],
   },
 };
@@ -50,26 +51,38 @@ const SOURCES = {
     ) + '\n',
   'README.md': '# textkit\n\nSmall text helpers.\n',
   'src/slugify.js':
-    "export function slugify(s) {\n  return s\n    .toLowerCase()\n    .replace(/[^a-z0-9]+/g, '-')\n    .replace(/^-+|-+$/g, '');\n}\n",
+    "export function slugify(s) {\n  return s\n    .toLowerCase()\n    .replace(/[^a-z0-9]+/g, '-')\n    " +
+    ".replace(/^-+|-+$/g, '');\n}\n",
   'src/wordcount.js': "export function wordCount(s) {\n  return s.split(' ').filter(Boolean).length;\n}\n",
   'test/slugify.test.js':
-    "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { slugify } from '../src/slugify.js';\n\ntest('slugify joins words with dashes', () => {\n  assert.equal(slugify('Hello World'), 'hello-world');\n});\n",
+    "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { slugify } from " +
+    "'../src/slugify.js';\n\ntest('slugify joins words with dashes', () => {\n  assert.equal(slugify('Hello " +
+    "World'), 'hello-world');\n});\n",
   'test/wordcount.test.js':
-    "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { wordCount } from '../src/wordcount.js';\n\ntest('wordCount counts space-separated words', () => {\n  assert.equal(wordCount('a b c'), 3);\n});\n",
+    "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { wordCount } from " +
+    "'../src/wordcount.js';\n\ntest('wordCount counts space-separated words', () => {\n  assert.equal(wordCount('a " +
+    "b c'), 3);\n});\n",
 };
 
 /** What the stand-in for each sub-agent writes: the real fix and a test for it. */
 export const EDITS = {
   slug: {
     'src/slugify.js':
-      "export function slugify(s) {\n  return s\n    .normalize('NFKD')\n    .replace(/\\p{M}/gu, '')\n    .toLowerCase()\n    .replace(/[^a-z0-9]+/g, '-')\n    .replace(/^-+|-+$/g, '');\n}\n",
+      "export function slugify(s) {\n  return s\n    .normalize('NFKD')\n    .replace(/\\p{M}/gu, '')\n    " +
+      ".toLowerCase()\n    .replace(/[^a-z0-9]+/g, '-')\n    .replace(/^-+|-+$/g, '');\n}\n",
     'test/slugify.test.js':
-      "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { slugify } from '../src/slugify.js';\n\ntest('slugify joins words with dashes', () => {\n  assert.equal(slugify('Hello World'), 'hello-world');\n});\n\ntest('slugify strips accents', () => {\n  assert.equal(slugify('Crème brûlée'), 'creme-brulee');\n});\n",
+      "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { slugify } from " +
+      "'../src/slugify.js';\n\ntest('slugify joins words with dashes', () => {\n  assert.equal(slugify('Hello " +
+      "World'), 'hello-world');\n});\n\ntest('slugify strips accents', () => {\n  assert.equal(slugify('Crème " +
+      "brûlée'), 'creme-brulee');\n});\n",
   },
   words: {
     'src/wordcount.js': 'export function wordCount(s) {\n  return s.split(/\\s+/).filter(Boolean).length;\n}\n',
     'test/wordcount.test.js':
-      "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { wordCount } from '../src/wordcount.js';\n\ntest('wordCount counts space-separated words', () => {\n  assert.equal(wordCount('a b c'), 3);\n});\n\ntest('wordCount splits on tabs, newlines and runs of spaces', () => {\n  assert.equal(wordCount('a\\tb\\nc   d'), 4);\n});\n",
+      "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { wordCount } from " +
+      "'../src/wordcount.js';\n\ntest('wordCount counts space-separated words', () => {\n  " +
+      "assert.equal(wordCount('a b c'), 3);\n});\n\ntest('wordCount splits on tabs, newlines and runs of spaces', " +
+      "() => {\n  assert.equal(wordCount('a\\tb\\nc   d'), 4);\n});\n",
   },
 };
 

@@ -105,14 +105,16 @@ try {
     const lines = j.prompt.split('\n');
     console.log(
       indent(
-        `${lines[0].replace(/secret=[0-9a-f]+/, 'secret=…')}   ${dim('<- binding line: ties the sub-agent to lease ' + j.lease.id)}`,
+        `${lines[0].replace(/secret=[0-9a-f]+/, 'secret=…')}   ` +
+          `${dim('<- binding line: ties the sub-agent to lease ' + j.lease.id)}`,
       ),
     );
     console.log(indent(lines.slice(1, 8).join('\n')));
     console.log(indent(dim(`… ${lines.length - 8} more lines (scope, tests: ${j.testCommand}, final JSON report)`)));
   }
   claude(
-    `sends ONE message with ${batch.length} Agent tool calls (subagent_type general-purpose), each prompt = the output above,`,
+    `sends ONE message with ${batch.length} Agent tool calls (subagent_type general-purpose), each prompt = the ` +
+      `output above,`,
   );
   claude("so the sub-agents run in parallel. The hooks let each one edit only its lease's files.");
 
@@ -166,10 +168,12 @@ try {
   jitp(['claim', 'list']);
   jitp(['plan']);
   claude(
-    `would now run the next batch (${short('later')}, unblocked by ${short('slug')}) the same way, then report to the user.`,
+    `would now run the next batch (${short('later')}, unblocked by ${short('slug')}) the same way, then report to ` +
+      `the user.`,
   );
   console.log(
-    `\n${bold('Demo complete.')} ${keep ? `The repository is kept at ${repo}` : 'Run with --keep to keep the scratch repository.'}`,
+    `\n${bold('Demo complete.')} ` +
+      `${keep ? `The repository is kept at ${repo}` : 'Run with --keep to keep the scratch repository.'}`,
   );
 } finally {
   if (!keep && base) rmSync(base, { recursive: true, force: true });

@@ -193,7 +193,10 @@ export function pool(sets: Policy[][]): Array<{ name: string; pairs: PairScore }
 }
 
 export function policyRow(name: string, f: FileScore | null, p: PairScore): string {
-  return `${name.padEnd(27)} ${f ? pct(ratio(f.tp, f.truth)) : '    -'}       ${f ? pct(ratio(f.tp, f.predicted)) : '    -'}    |      ${pct(p.recall)} ${pct(p.precision)} ${pct(p.accuracy)}`;
+  return (
+    `${name.padEnd(27)} ${f ? pct(ratio(f.tp, f.truth)) : '    -'}       ` +
+    `${f ? pct(ratio(f.tp, f.predicted)) : '    -'}    |      ${pct(p.recall)} ${pct(p.precision)} ${pct(p.accuracy)}`
+  );
 }
 
 export const POLICY_HEADER = 'policy                      file recall  file prec | pairs: recall  prec   acc';
@@ -220,14 +223,27 @@ export function printReport<R extends { policies: Policy[]; scores?: PairScores 
   for (const [name, k] of Object.entries(c)) {
     const a = k.atRecall;
     console.log(
-      `${name.padEnd(34)} AUC ${k.auc === null ? '-' : k.auc.toFixed(2)}  ${a ? `recall ${pct(a.recall)} precision ${pct(a.precision)} accuracy ${pct(a.accuracy)}` : 'no such threshold'}`,
+      `${name.padEnd(34)} AUC ${k.auc === null ? '-' : k.auc.toFixed(2)}  ` +
+        (a ? `recall ${pct(a.recall)} precision ${pct(a.precision)} accuracy ${pct(a.accuracy)}` : 'no such threshold'),
     );
   }
 }
 
-/** `--json` of the release and Debian evaluations: every source (without its raw pair scores), the pooled rows, the curves. */
+/**
+ * `--json` of the release and Debian evaluations: every source (without its raw pair scores), the pooled rows, the
+ * curves.
+ */
 export function printJson<R extends { policies: Policy[]; scores?: PairScores }>(window: number, results: R[]): void {
   process.stdout.write(
-    `${JSON.stringify({ window, results: results.map(({ scores: _, ...r }) => r), pooled: pool(results.map((r) => r.policies)), curves: curves(results.map((r) => r.scores)) }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        window,
+        results: results.map(({ scores: _, ...r }) => r),
+        pooled: pool(results.map((r) => r.policies)),
+        curves: curves(results.map((r) => r.scores)),
+      },
+      null,
+      2,
+    )}\n`,
   );
 }

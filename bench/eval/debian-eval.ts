@@ -1,6 +1,7 @@
 // Plan accuracy on Debian patch series (bench/eval/debian/): each patch of a source package is an
 // issue, described by its own header, changing the upstream tree the other patches change too.
-// Usage: npm run eval:plan:debian [-- <sources.json>] [--set dev|test|all] [--window N] [--json] [--similar k=…] [--lexical]
+// Usage: npm run eval:plan:debian [-- <sources.json>] [--set dev|test|all] [--window N] [--json] [--similar k=…]
+// [--lexical]
 // --lexical adds the BM25 retrieval experiment (bench/eval/lexical.ts) and its operating curves.
 // Pairs: every two patches of one package (--window N: only patches fewer than N apart in the series).
 import { readFileSync } from 'node:fs';
@@ -77,6 +78,7 @@ else
   printReport(
     results,
     (r) =>
-      `# ${r.source}: ${r.patches} patches (${r.notApplied} did not apply here; their files still count), ${r.planned} planned, ${r.pairs} pairs, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`,
+      `# ${r.source}: ${r.patches} patches (${r.notApplied} did not apply here; their files still count), ` +
+      `${r.planned} planned, ${r.pairs} pairs, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`,
     ` over ${results.length} packages`,
   );

@@ -210,7 +210,8 @@ else {
       const t = new Set(i.truthFiles);
       const hit = i.predicted.filter((p) => t.has(p)).length;
       console.log(
-        `  issue ${i.id}: ${i.tier}, predicted ${i.predicted.length}, changed ${i.truthFiles.length}, both ${hit}  [truth: ${i.truth}]`,
+        `  issue ${i.id}: ${i.tier}, predicted ${i.predicted.length}, changed ${i.truthFiles.length}, both ${hit}  ` +
+          `[truth: ${i.truth}]`,
       );
       if (verbose) {
         for (const p of i.reasons ?? [])
@@ -219,10 +220,12 @@ else {
       }
     }
     console.log(
-      `truth conflicts: ${r.truthOverlap.length}/${r.pairs} pairs share a changed file; ${r.truthMergeTree.length}/${r.pairs} conflict in git merge-tree`,
+      `truth conflicts: ${r.truthOverlap.length}/${r.pairs} pairs share a changed file; ` +
+        `${r.truthMergeTree.length}/${r.pairs} conflict in git merge-tree`,
     );
     console.log(
-      `predicted conflicts: ${r.predictedPairs.length}/${r.pairs}; of the ${r.truthOverlap.length} real overlaps, ${r.explained} predicted through a file both really changed`,
+      `predicted conflicts: ${r.predictedPairs.length}/${r.pairs}; of the ${r.truthOverlap.length} real overlaps, ` +
+        `${r.explained} predicted through a file both really changed`,
     );
     console.log('');
     console.log(
@@ -231,7 +234,10 @@ else {
     for (const p of r.policies) {
       const f = p.files;
       console.log(
-        `${p.name.padEnd(22)} ${f ? pct(ratio(f.tp, f.truth)) : '    -'}       ${f ? pct(ratio(f.tp, f.predicted)) : '    -'}    |        ${pct(p.overlap.recall)} ${pct(p.overlap.precision)} ${pct(p.overlap.accuracy)} |           ${pct(p.mergeTree.recall)} ${pct(p.mergeTree.precision)} ${pct(p.mergeTree.accuracy)}`,
+        `${p.name.padEnd(22)} ${f ? pct(ratio(f.tp, f.truth)) : '    -'}       ` +
+          `${f ? pct(ratio(f.tp, f.predicted)) : '    -'}    |        ${pct(p.overlap.recall)} ` +
+          `${pct(p.overlap.precision)} ${pct(p.overlap.accuracy)} |           ${pct(p.mergeTree.recall)} ` +
+          `${pct(p.mergeTree.precision)} ${pct(p.mergeTree.accuracy)}`,
       );
     }
     console.log('');

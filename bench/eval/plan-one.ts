@@ -71,7 +71,10 @@ export function applySimilarOverrides(args: string[]): number {
   return at;
 }
 
-/** The evaluation scripts' positional arguments: not an option, nor the value after one (`valueAt`: their indexes, -1 when absent). */
+/**
+ * The evaluation scripts' positional arguments: not an option, nor the value after one (`valueAt`: their indexes, -1
+ * when absent).
+ */
 export function positionals(args: readonly string[], valueAt: readonly number[]): string[] {
   return args.filter((a, i) => !a.startsWith('--') && !valueAt.some((at) => at >= 0 && i === at + 1));
 }

@@ -90,6 +90,8 @@ else
   printReport(
     results,
     (r) =>
-      `# ${r.source} (${r.versions}): ${r.releases} releases, ${r.planned} planned (a changelog section and a change), ${r.pairs} pairs < ${window} releases apart, ${r.truthConflicts} share a changed file; ${(r.ms / 1000).toFixed(1)} s`,
+      `# ${r.source} (${r.versions}): ${r.releases} releases, ${r.planned} planned (a changelog section and a ` +
+      `change), ${r.pairs} pairs < ${window} releases apart, ${r.truthConflicts} share a changed file; ` +
+      `${(r.ms / 1000).toFixed(1)} s`,
     '',
   );

@@ -1,2 +1,2 @@
 import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{configFromText,loadConfig}from"../chunks/chunk-JHNSIVXV.mjs";import"../chunks/chunk-VIYSM55J.mjs";import"../chunks/chunk-I7DGJFJ5.mjs";import"../chunks/chunk-GYQAJDU5.mjs";export{configFromText,loadConfig};
+import{configFromText,loadConfig}from"../chunks/config-load.chunk.mjs";import"../chunks/npm-yaml-dist-compose-compose-collection.chunk.mjs";import"../chunks/platform-errors.chunk.mjs";import"../chunks/platform-duration.chunk.mjs";import"../chunks/runtime.chunk.mjs";export{configFromText,loadConfig};

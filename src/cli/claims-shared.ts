@@ -4,19 +4,20 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CommandContext, OptionSpec } from './command.js';
 import { str } from './command.js';
-import { requireRepo } from './repo.js';
+import { requireRepo } from '../git/require-repo.js';
 import { loadConfig } from '../config/load.js';
 import { openLocalStore, openRemoteStore } from '../store/open.js';
-import type { LeaseStore } from '../store/types.js';
+import type { LeaseStore } from '../core/model.js';
 import { discoverRepo, type RepoLocation } from '../git/discover.js';
 import { canonicalIssueId } from '../core/issue-ids.js';
 import { listJitIssueIds } from '../sources/jit-ids.js';
-import { resolveAgentId } from '../core/identity.js';
-import { normalizeRepoPattern } from '../core/paths.js';
+import { resolveAgentId } from '../config/identity.js';
+import { normalizeRepoPattern } from '../git/repo-paths.js';
 import { checkGlob } from '../core/globs.js';
+import { DURATION_EXAMPLES, formatTimeLeft, parseDuration, secondsUntil } from '../platform/duration.js';
 import { JitpError, usageError } from '../platform/errors.js';
 import { isLiveAt } from '../core/lease-rules.js';
-import type { Lease } from '../store/types.js';
+import type { Lease } from '../core/model.js';
 
 export const AGENT_OPTION: Record<string, OptionSpec> = {
   agent: {
@@ -44,7 +45,9 @@ export const REMOTE_OPTION: Record<string, OptionSpec> = {
   },
 };
 
-export const LEASE_JSON_DOC = `Lease JSON: {"id","issueId","agentId","worktree":string|null,"branch":string|null,"paths":[...],
+export const LEASE_JSON_DOC =
+  `Lease JSON: ` +
+  `{"id","issueId","agentId","worktree":string|null,"branch":string|null,"paths":[...],
   "ttlSecs","acquiredAt","renewedAt","expiresAt","token","live":bool,"secondsLeft","host"?,"meta"?}`;
 
 export interface ClaimsEnv {
@@ -79,13 +82,12 @@ export function agentOf(ctx: CommandContext): string {
   return resolveAgentId({ flag: str(ctx.args.values.agent), env: ctx.env }).agentId;
 }
 
-/** `90`, `90s`, `30m`, `2h` -> seconds. */
-export function parseDuration(s: string, what = '--ttl'): number {
-  const m = /^\s*(\d+)\s*([smhd]?)\s*$/.exec(s);
-  if (!m) throw usageError(`invalid ${what} ${JSON.stringify(s)}: expected a duration such as 90s, 30m or 2h`);
-  const n = Number(m[1]);
-  const secs = m[2] === 'd' ? n * 86400 : m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : n;
-  if (secs <= 0) throw usageError(`invalid ${what} ${JSON.stringify(s)}: must be positive`);
+/** A duration option (`90`, `90s`, `30m`, `2h`, `1d`, `1h30m`) in seconds; positive unless `zero` is allowed. */
+export function durationOption(s: string, what = '--ttl', opts: { zero?: boolean } = {}): number {
+  const secs = parseDuration(s);
+  if (secs === undefined)
+    throw usageError(`invalid ${what} ${JSON.stringify(s)}: expected a duration such as ${DURATION_EXAMPLES}`);
+  if (secs <= 0 && !opts.zero) throw usageError(`invalid ${what} ${JSON.stringify(s)}: must be positive`);
   return secs;
 }
 
@@ -135,22 +137,18 @@ export function leaseJson(l: Lease, nowMs: number, opts: { secret?: boolean } = 
   return {
     ...rest,
     live: isLiveAt(l, nowMs),
-    secondsLeft: Math.max(0, Math.floor((Date.parse(l.expiresAt) - nowMs) / 1000)),
+    secondsLeft: secondsUntil(l.expiresAt, nowMs),
     ...(opts.secret && bindSecret ? { bindSecret } : {}),
   };
 }
 
-export function human(secs: number): string {
-  if (secs <= 0) return 'expired';
-  if (secs >= 3600) return `${Math.floor(secs / 3600)}h${String(Math.floor((secs % 3600) / 60)).padStart(2, '0')}m`;
-  if (secs >= 60) return `${Math.floor(secs / 60)}m${String(secs % 60).padStart(2, '0')}s`;
-  return `${secs}s`;
-}
-
 export function leaseLine(l: Lease, nowMs: number): string {
-  const left = Math.floor((Date.parse(l.expiresAt) - nowMs) / 1000);
   const paths = l.paths.length ? l.paths.join(' ') : '(no paths)';
-  return `${l.id}  ${l.issueId}  ${l.agentId}  token ${l.token}  until ${l.expiresAt} (${human(left)} left)${l.branch ? `  branch ${l.branch}` : ''}\n    paths: ${paths}`;
+  return (
+    `${l.id}  ${l.issueId}  ${l.agentId}  token ${l.token}  until ${l.expiresAt} ` +
+    `(${formatTimeLeft(secondsUntil(l.expiresAt, nowMs))})${l.branch ? `  branch ${l.branch}` : ''}\n    paths: ` +
+    `${paths}`
+  );
 }
 
 /** The --remote exit-code lines every write command's --help ends with. */

@@ -29,7 +29,8 @@ function findCommand(argv: string[]): { key: string; rest: string[] } | undefine
 function optionHelp(opts: Record<string, OptionSpec>): string {
   return Object.entries(opts)
     .map(([name, o]) => {
-      const left = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.arg ?? '<value>'}` : ''}`;
+      const value = o.type === 'string' ? ` ${o.arg ?? '<value>'}` : '';
+      const left = `${o.short ? `-${o.short}, ` : '    '}--${name}${value}`;
       return `  ${left.padEnd(30)} ${o.description}${o.multiple ? ' (repeatable)' : ''}`;
     })
     .join('\n');

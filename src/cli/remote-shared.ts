@@ -6,7 +6,7 @@ import type { RepoLocation } from '../git/discover.js';
 import { openRemoteStore } from '../store/open.js';
 import type { RemoteLeaseStore } from '../store/remote.js';
 import { mirrorAgeSecs, type RemoteMirror } from '../remote/mirror.js';
-import type { Lease } from '../store/types.js';
+import type { Lease } from '../core/model.js';
 
 /** The remote named on the command line, else config `remote`, else `fallback`. */
 export function remoteStoreFor(
@@ -38,7 +38,8 @@ export function freshnessJson(m: RemoteMirror, nowMs: number) {
 }
 
 export const freshnessLine = (m: RemoteMirror, nowMs: number): string =>
-  `remote '${m.remote}' as of ${m.fetchedAt} (${Math.round(mirrorAgeSecs(m, nowMs))}s ago, ${m.source === 'push' ? 'our last write' : 'fetched'}), store version ${m.version}`;
+  `remote '${m.remote}' as of ${m.fetchedAt} (${Math.round(mirrorAgeSecs(m, nowMs))}s ago, ` +
+  `${m.source === 'push' ? 'our last write' : 'fetched'}), store version ${m.version}`;
 
 export const hostSuffix = (l: Lease): string => (l.host ? `  host ${l.host}` : '');
 

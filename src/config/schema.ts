@@ -1,25 +1,26 @@
 // The one configuration file, `.jit-parallel.yaml` at the repository root. Every key is
 // optional; defaults live here and nowhere else.
 import { z } from 'zod';
+import { DURATION_EXAMPLES, parseDuration } from '../platform/duration.js';
 
 export const CONFIG_FILE = '.jit-parallel.yaml';
 
-/** Durations accept seconds (number) or `90s`, `30m`, `2h`. */
-export const duration = z.union([
-  z.number().int().positive(),
-  z
-    .string()
-    .regex(/^\d+\s*[smh]?$/, 'a duration such as 90s, 30m or 2h')
-    .transform((s) => {
-      const m = /^(\d+)\s*([smh]?)$/.exec(s)!;
-      const n = Number(m[1]);
-      return m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : n;
-    }),
-]);
+/** Durations: seconds (a number), or the one grammar of src/platform/duration.ts (`90s`, `30m`, `2h`, `1d`). */
+export const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const secs = parseDuration(v);
+  if (secs) return secs;
+  ctx.addIssue({
+    code: 'custom',
+    message: `expected a positive duration such as ${DURATION_EXAMPLES}, got ${JSON.stringify(v)}`,
+  });
+  return z.NEVER;
+});
 
 export const configSchema = z
   .object({
-    /** Edit-time enforcement: strict denies unheld files, extend adds them to the lease, warn only warns, off disables. */
+    /**
+     * Edit-time enforcement: strict denies unheld files, extend adds them to the lease, warn only warns, off disables.
+     */
     policy: z.enum(['strict', 'extend', 'warn', 'off']).default('extend'),
     /** What hooks do when the store or their input cannot be read. */
     failure: z.enum(['open', 'closed']).default('open'),

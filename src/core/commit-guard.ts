@@ -13,7 +13,7 @@ import { describeHolder, type RemoteHolder } from './hook-decision.js';
 /** A remote lease's origin as the commit guard reports it (hooks/context.ts RemoteOrigin). */
 export type RemoteSeen = RemoteHolder & { remote: string };
 import type { LeaseIndex } from './lease-index.js';
-import type { Lease } from '../store/types.js';
+import type { Lease } from './model.js';
 
 export interface CommitWho {
   /** The committer's identities (resolved identity, and the skills' `${JIT_AGENT_ID:-agent:claude}`). */
@@ -76,7 +76,8 @@ export function blockedMessage(
     '(JIT_AGENT_ID=<agent> or JITP_LEASE=<lease id>), or bypass once with `git commit --no-verify`.',
     ...remotes.map(
       (r) =>
-        `Remote leases are checked against this clone's last view of '${r}', not the network: \`jitp claim sync ${r}\` refreshes it.`,
+        `Remote leases are checked against this clone's last view of '${r}', not the network: \`jitp claim sync ` +
+        `${r}\` refreshes it.`,
     ),
   ].join('\n');
 }

@@ -1,7 +1,7 @@
 // The edit-time decision: may this agent write this file now? Pure: the hook adapter
 // resolves the path, reads the store and finds the agent's binding; this file only decides
 // and words the answer the model will read.
-import type { Lease } from '../store/types.js';
+import type { Lease } from './model.js';
 import { parseBindingLine } from './binding.js';
 import type { LeaseIndex } from './lease-index.js';
 
@@ -91,7 +91,9 @@ export function decideEdit(q: EditQuery): Decision {
   if (target.store) {
     return {
       kind: 'deny',
-      reason: `jit-parallel: ${target.shown} is the lease store; it is changed only through \`jitp claim …\` (acquire, extend, release), never by editing its files.`,
+      reason:
+        `jit-parallel: ${target.shown} is the lease store; it is changed only through \`jitp claim …\` ` +
+        `(acquire, extend, release), never by editing its files.`,
     };
   }
 
@@ -103,7 +105,8 @@ export function decideEdit(q: EditQuery): Decision {
     return {
       kind: 'deny',
       reason:
-        `jit-parallel: ${target.shown} is outside your worktree ${wt}${actor.lease ? ` (lease ${actor.lease.id}, issue ${actor.lease.issueId})` : ''}. ` +
+        `jit-parallel: ${target.shown} is outside your worktree ` +
+        `${wt}${actor.lease ? ` (lease ${actor.lease.id}, issue ${actor.lease.issueId})` : ''}. ` +
         `Write only inside ${wt}; if a file elsewhere needs a change, describe it in your final answer instead.`,
     };
   }
@@ -121,8 +124,10 @@ export function decideEdit(q: EditQuery): Decision {
     const held = others.map((l) => describeHolder(l, nowMs, q.remoteOf?.get(l.id))).join('; ');
     const tail =
       actor.subagentId === undefined
-        ? `Leave it to that sub-agent: wait for it to finish (its lease ends when it releases or expires), or release the lease first with \`jitp claim release ${others[0]!.issueId}\` if that work is abandoned.`
-        : `Do not make this change. Finish your own files and report the change needed in ${target.shown} in your final answer instead, so the orchestrator can apply it after that lease ends.`;
+        ? `Leave it to that sub-agent: wait for it to finish (its lease ends when it releases or expires), or ` +
+          `release the lease first with \`jitp claim release ${others[0]!.issueId}\` if that work is abandoned.`
+        : `Do not make this change. Finish your own files and report the change needed in ${target.shown} in your ` +
+          `final answer instead, so the orchestrator can apply it after that lease ends.`;
     return { kind: 'deny', reason: `jit-parallel: ${what} is held by ${held}. ${tail}` };
   }
   if (mine) return ALLOW;
@@ -131,7 +136,9 @@ export function decideEdit(q: EditQuery): Decision {
   if (!actor.lease) {
     return {
       kind: 'warn',
-      message: `jit-parallel: sub-agent ${actor.subagentId} is not bound to any lease; ${target.shown} is free, so the edit goes ahead. Render sub-agent prompts with \`jitp prompt\` so each one is bound.`,
+      message:
+        `jit-parallel: sub-agent ${actor.subagentId} is not bound to any lease; ${target.shown} is free, so ` +
+        `the edit goes ahead. Render sub-agent prompts with \`jitp prompt\` so each one is bound.`,
     };
   }
   const L = actor.lease;
@@ -140,11 +147,15 @@ export function decideEdit(q: EditQuery): Decision {
     return policy === 'warn'
       ? {
           kind: 'warn',
-          message: `jit-parallel: ${what} is not in lease ${L.id} (issue ${L.issueId}); going ahead because policy is warn.`,
+          message:
+            `jit-parallel: ${what} is not in lease ${L.id} (issue ${L.issueId}); going ahead because policy ` +
+            `is warn.`,
         }
       : {
           kind: 'deny',
-          reason: `jit-parallel: ${what} is not in your lease ${L.id} (issue ${L.issueId}). Name the files you hold instead of a whole folder; report other needed changes in your final answer.`,
+          reason:
+            `jit-parallel: ${what} is not in your lease ${L.id} (issue ${L.issueId}). Name the files you hold ` +
+            `instead of a whole folder; report other needed changes in your final answer.`,
         };
   }
   switch (policy) {
@@ -158,12 +169,16 @@ export function decideEdit(q: EditQuery): Decision {
     case 'strict':
       return {
         kind: 'deny',
-        reason: `jit-parallel: ${target.shown} is not in your lease ${L.id} (issue ${L.issueId}) and policy is strict. Do not make this change; report it in your final answer instead.`,
+        reason:
+          `jit-parallel: ${target.shown} is not in your lease ${L.id} (issue ${L.issueId}) and policy is ` +
+          `strict. Do not make this change; report it in your final answer instead.`,
       };
     case 'warn':
       return {
         kind: 'warn',
-        message: `jit-parallel: ${target.shown} is not in lease ${L.id} (issue ${L.issueId}); going ahead because policy is warn.`,
+        message:
+          `jit-parallel: ${target.shown} is not in lease ${L.id} (issue ${L.issueId}); going ahead because ` +
+          `policy is warn.`,
       };
   }
 }
@@ -200,7 +215,8 @@ export function decideBash(
     const list = unknown.map((u) => `\`${u.why}\` on ${u.shown}`).join(', ');
     if (base.actor.lease && base.policy !== 'warn') {
       denials.push(
-        `cannot tell which files ${list} would write. Name the files literally (no variables, globs or xargs) so they can be checked against your lease ${base.actor.lease.id}.`,
+        `cannot tell which files ${list} would write. Name the files literally (no variables, globs or xargs) so ` +
+          `they can be checked against your lease ${base.actor.lease.id}.`,
       );
     } else
       ok.warnings.push(
@@ -225,12 +241,22 @@ export function checkSpawn(prompt: string, leases: readonly Lease[], nowMs: numb
   if (!b) return undefined;
   const l = leases.find((x) => x.id === b.leaseId);
   const fix =
-    'acquire the issue again (`jitp claim acquire <issue>`) and re-render the prompt with `jitp prompt`; never copy binding lines by hand';
+    'acquire the issue again (`jitp claim acquire <issue>`) and re-render the prompt with `jitp prompt`; never copy ' +
+    'binding lines by hand';
   if (!l)
-    return `jit-parallel: this sub-agent prompt binds to lease ${b.leaseId}, which does not exist. Do not start it: ${fix}.`;
+    return (
+      `jit-parallel: this sub-agent prompt binds to lease ${b.leaseId}, which does not exist. Do not start it: ` +
+      `${fix}.`
+    );
   if (Date.parse(l.expiresAt) <= nowMs)
-    return `jit-parallel: this sub-agent prompt binds to lease ${l.id} (issue ${l.issueId}), which expired at ${l.expiresAt}. Do not start it: ${fix}.`;
+    return (
+      `jit-parallel: this sub-agent prompt binds to lease ${l.id} (issue ${l.issueId}), which expired at ` +
+      `${l.expiresAt}. Do not start it: ${fix}.`
+    );
   if (l.bindSecret !== undefined && l.bindSecret !== b.secret)
-    return `jit-parallel: this sub-agent prompt carries a wrong secret for lease ${l.id} (issue ${l.issueId}). Do not start it: ${fix}.`;
+    return (
+      `jit-parallel: this sub-agent prompt carries a wrong secret for lease ${l.id} (issue ${l.issueId}). Do ` +
+      `not start it: ${fix}.`
+    );
   return undefined;
 }

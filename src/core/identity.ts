@@ -1,15 +1,14 @@
 // Who is acting. Same order and format as jit: `--agent`, else JIT_AGENT_ID, else
 // ~/.config/jit/agent.toml `[agent] id`; ids are `type:name` (e.g. `agent:alice`).
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+// Pure: the adapter (src/config/identity.ts) reads the file and hands its text in.
 import { parse as parseToml } from 'smol-toml';
 import { JitpError } from '../platform/errors.js';
 
 export const AGENT_ID_RE = /^[a-z][a-z0-9_-]{0,31}:[A-Za-z0-9._@+-][A-Za-z0-9._@+:-]{0,127}$/;
 
 const HOW =
-  'pass --agent agent:<name>, or export JIT_AGENT_ID=agent:<name>, or put `[agent] id = "agent:<name>"` in ~/.config/jit/agent.toml';
+  'pass --agent agent:<name>, or export JIT_AGENT_ID=agent:<name>, or put `[agent] id = "agent:<name>"` in ' +
+  '~/.config/jit/agent.toml';
 
 export function validateAgentId(id: string, from: string): string {
   if (!AGENT_ID_RE.test(id)) {
@@ -24,30 +23,20 @@ export function validateAgentId(id: string, from: string): string {
   return id;
 }
 
-export interface IdentitySources {
+export interface IdentityInputs {
   flag?: string | undefined;
-  env?: NodeJS.ProcessEnv;
-  /** Home directory for agent.toml; defaults to os.homedir(). */
-  home?: string;
-}
-
-export function agentTomlPath(home: string = homedir()): string {
-  return join(home, '.config', 'jit', 'agent.toml');
+  /** JIT_AGENT_ID. */
+  envId?: string | undefined;
+  /** agent.toml: where it is, and its text when it could be read. */
+  toml: { file: string; text?: string | undefined };
 }
 
 /** Returns the agent id and where it came from, or throws E_IDENTITY (exit 9) saying how to set it. */
-export function resolveAgentId(src: IdentitySources): { agentId: string; from: string } {
+export function agentIdFrom(src: IdentityInputs): { agentId: string; from: string } {
   if (src.flag !== undefined && src.flag !== '')
     return { agentId: validateAgentId(src.flag, '--agent'), from: '--agent' };
-  const env = src.env ?? process.env;
-  if (env.JIT_AGENT_ID) return { agentId: validateAgentId(env.JIT_AGENT_ID, 'JIT_AGENT_ID'), from: 'JIT_AGENT_ID' };
-  const file = agentTomlPath(src.home ?? env.HOME ?? homedir());
-  let text: string | undefined;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    text = undefined;
-  }
+  if (src.envId) return { agentId: validateAgentId(src.envId, 'JIT_AGENT_ID'), from: 'JIT_AGENT_ID' };
+  const { file, text } = src.toml;
   if (text !== undefined) {
     let doc: Record<string, unknown>;
     try {

@@ -55,7 +55,8 @@ export function resolveIssueId(input: string, uuids: readonly string[]): string 
   const shown = hits.slice(0, 10);
   throw new JitpError(
     'E_AMBIGUOUS_ID',
-    `ambiguous issue id ${JSON.stringify(input)}: matches ${hits.length} issues: ${shown.map((h) => h.slice(0, 12)).join(', ')}${hits.length > 10 ? ', …' : ''}`,
+    `ambiguous issue id ${JSON.stringify(input)}: matches ${hits.length} issues: ` +
+      `${shown.map((h) => h.slice(0, 12)).join(', ')}${hits.length > 10 ? ', …' : ''}`,
     {
       hint: `type more characters, e.g. ${shown[0]!.slice(0, Math.max(q.length + 4, 8))}`,
       details: { input, candidates: hits },

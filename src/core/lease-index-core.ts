@@ -3,7 +3,7 @@
 // compiled on first use (core/globs caches them), so a 2,000-path store answers in microseconds.
 // The glob engine is passed in, so the edit hook loads picomatch only when a live lease has a
 // glob (lease-index.ts binds core/globs for everyone else).
-import type { Lease } from '../store/types.js';
+import type { Lease } from './model.js';
 
 export interface GlobEngine {
   matches(path: string, glob: string): boolean;

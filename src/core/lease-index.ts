@@ -1,7 +1,7 @@
 // The lease index with the glob engine bound (see lease-index-core.ts for how it works).
 import { globsOverlap, matches } from './globs.js';
 import { buildLeaseIndexWith, type LeaseIndex } from './lease-index-core.js';
-import type { Lease } from '../store/types.js';
+import type { Lease } from './model.js';
 
 export type { LeaseIndex } from './lease-index-core.js';
 

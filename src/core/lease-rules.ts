@@ -9,9 +9,10 @@
 //   takeover after expiry gets a new one. Renew/extend/release are compare-and-set on (agent,
 //   token): a holder that slept past its TTL cannot touch a lease since granted to someone else.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { formatTimeLeft, secondsUntil } from '../platform/duration.js';
 import { JitpError } from '../platform/errors.js';
 import { globsOverlap } from './globs.js';
-import { isLive, type AcquireRequest, type Lease, type LeaseRef, type StoreSnapshot } from '../store/types.js';
+import { isLive, type AcquireRequest, type Lease, type LeaseRef, type StoreSnapshot } from './model.js';
 
 export const SCHEMA_VERSION = 1;
 export const DEFAULT_TTL_SECS = 1800;
@@ -59,21 +60,15 @@ export const isLiveAt: (l: Lease, nowMs: number) => boolean = isLive;
 
 export const emptySnapshot = (): StoreSnapshot => ({ schemaVersion: SCHEMA_VERSION, version: 0, leases: [] });
 
-function timeLeft(l: Lease, nowMs: number): string {
-  const s = Math.max(0, Math.round((Date.parse(l.expiresAt) - nowMs) / 1000));
-  return s >= 3600
-    ? `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`
-    : s >= 60
-      ? `${Math.floor(s / 60)}m${s % 60}s`
-      : `${s}s`;
-}
-
 export function heldError(holder: Lease, nowMs: number, what: string, paths?: Array<[string, string]>): JitpError {
   return new JitpError(
     'E_HELD',
-    `${what} held by ${holder.agentId} (issue ${holder.issueId}, lease ${holder.id}, token ${holder.token}) until ${holder.expiresAt} (${timeLeft(holder, nowMs)} left)`,
+    `${what} held by ${holder.agentId} (issue ${holder.issueId}, lease ${holder.id}, token ${holder.token}) until ` +
+      `${holder.expiresAt} (${formatTimeLeft(secondsUntil(holder.expiresAt, nowMs))})`,
     {
-      hint: `wait for it to expire or be released (\`jitp claim status --issue ${holder.issueId}\`); an admin can run \`jitp claim evict ${holder.id} --reason "<why>"\``,
+      hint:
+        `wait for it to expire or be released (\`jitp claim status --issue ${holder.issueId}\`); an admin can ` +
+        `run \`jitp claim evict ${holder.id} --reason "<why>"\``,
       details: {
         holder: {
           leaseId: holder.id,
@@ -91,7 +86,9 @@ export function heldError(holder: Lease, nowMs: number, what: string, paths?: Ar
 
 function lostError(ref: LeaseRef, why: string, current?: Lease): JitpError {
   return new JitpError('E_LEASE_LOST', `lease lost on issue ${ref.issueId} for ${ref.agentId}: ${why}`, {
-    hint: `acquire it again with \`jitp claim acquire ${ref.issueId}\` (and check \`jitp claim status --issue ${ref.issueId}\`)`,
+    hint:
+      `acquire it again with \`jitp claim acquire ${ref.issueId}\` (and check \`jitp claim status --issue ` +
+      `${ref.issueId}\`)`,
     details: {
       issueId: ref.issueId,
       agentId: ref.agentId,

@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import type { RepoLocation } from '../git/discover.js';
 import { openIssueSource } from '../sources/detect.js';
 import type { Issue, IssueSource } from '../sources/types.js';
-import { requireRepo } from '../cli/repo.js';
+import { requireRepo } from '../git/require-repo.js';
 
 export interface DispatchContext {
   repo: RepoLocation;

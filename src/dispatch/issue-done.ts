@@ -1,23 +1,12 @@
 // Marks issues done in their own tracker: through the `jit` CLI when it is installed (it
 // runs jit's gates and events), else by rewriting the issue file atomically.
-import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  accessSync,
-  appendFileSync,
-  constants,
-  existsSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { accessSync, appendFileSync, constants, existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { promisify } from 'node:util';
+import { writeFileAtomic } from '../platform/atomic-write.js';
+import { runProcess } from '../platform/process.js';
 import type { Issue } from '../sources/types.js';
 import { jitDoneEvents, setJitIssueState, setTaskFileState } from './state-edit.js';
-
-const pexec = promisify(execFile);
 
 export interface DoneOutcome {
   id: string;
@@ -47,18 +36,6 @@ export function findJitBinary(env: NodeJS.ProcessEnv): string | null {
   return null;
 }
 
-/** Write to a unique temp file next to the target, then rename: readers see old or new, never half. */
-export function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.jitp-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(tmp, text, { flag: 'wx' });
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
-
 export async function markDone(
   root: string,
   issue: Issue,
@@ -72,26 +49,24 @@ export async function markDone(
   if (issue.source === 'jit') {
     const jit = findJitBinary(env);
     if (jit) {
-      try {
-        await pexec(jit, ['issue', 'update', issue.id, '--state', 'done'], { cwd: root, env, encoding: 'utf8' });
-        return { ...base, via: 'jit-cli', file: issue.file, changed: true };
-      } catch (e) {
-        const err = e as { stdout?: string; stderr?: string; message: string };
-        const detail = (jitError(err.stdout) ?? err.stderr ?? err.message).trim().split('\n')[0];
-        // jit refused (gates, dependencies): its rules win; never rewrite the file behind its back.
-        return {
-          ...base,
-          via: 'jit-cli',
-          file: issue.file,
-          changed: false,
-          error: `jit issue update refused: ${detail}`,
-        };
-      }
+      const r = await runProcess(jit, ['issue', 'update', issue.id, '--state', 'done'], { cwd: root, env });
+      if (r.code === 0) return { ...base, via: 'jit-cli', file: issue.file, changed: true };
+      const detail = (r.spawnError?.message ?? jitError(r.stdout) ?? (r.stderr || `exit ${r.code}`))
+        .trim()
+        .split('\n')[0];
+      // jit refused (gates, dependencies): its rules win; never rewrite the file behind its back.
+      return {
+        ...base,
+        via: 'jit-cli',
+        file: issue.file,
+        changed: false,
+        error: `jit issue update refused: ${detail}`,
+      };
     }
     const abs = join(root, issue.file);
     const iso = now.toISOString();
     const r = setJitIssueState(readFileSync(abs, 'utf8'), 'done', iso);
-    writeAtomic(abs, r.text);
+    writeFileAtomic(abs, r.text);
     const events = join(root, '.jit', 'events.jsonl');
     // One append of whole lines, like jit: a reader tolerates a torn last line, never a mixed one.
     if (existsSync(events)) appendFileSync(events, jitDoneEvents(issue.id, r.from, iso, randomUUID));
@@ -99,7 +74,7 @@ export async function markDone(
   }
   const abs = join(root, issue.file);
   const r = setTaskFileState(readFileSync(abs, 'utf8'), 'done');
-  writeAtomic(abs, r.text);
+  writeFileAtomic(abs, r.text);
   return { ...base, via: 'file', file: issue.file, changed: true };
 }
 

@@ -3,7 +3,7 @@
 import type { Config } from '../config/schema.js';
 import type { RepoLocation } from '../git/discover.js';
 import { openLocalStore } from '../store/open.js';
-import { isLive, type Lease, type LeaseStore } from '../store/types.js';
+import { isLive, type Lease, type LeaseStore } from '../core/model.js';
 
 export async function openStore(repo: RepoLocation, config: Config): Promise<LeaseStore> {
   return openLocalStore(repo, { defaultTtlSecs: config.ttl });

@@ -74,7 +74,8 @@ export function readReports(
         stray.push({
           file,
           error:
-            'cannot tell which issue it belongs to (no `issue` field, and the file name does not start with a short id of the batch)',
+            'cannot tell which issue it belongs to (no `issue` field, and the file name does not start with a short ' +
+            'id of the batch)',
         });
       // A malformed file that belongs to no issue of the batch is someone else's: note it.
       else stray.push({ file, error: parsed.error });

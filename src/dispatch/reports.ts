@@ -68,7 +68,9 @@ export function parseReport(text: string): ParsedReport {
   } catch (e) {
     return {
       ok: false,
-      error: `the json block at line ${candidate.line} is not valid JSON: ${jsonErrorAt(candidate.body, (e as Error).message)}`,
+      error:
+        `the json block at line ${candidate.line} is not valid JSON: ` +
+        `${jsonErrorAt(candidate.body, (e as Error).message)}`,
     };
   }
   const parsed = reportSchema.safeParse(value);
@@ -76,7 +78,9 @@ export function parseReport(text: string): ParsedReport {
     const first = parsed.error.issues[0]!;
     return {
       ok: false,
-      error: `the json block at line ${candidate.line} has the wrong shape: ${first.path.join('.') || '(top level)'}: ${first.message}`,
+      error:
+        `the json block at line ${candidate.line} has the wrong shape: ` +
+        `${first.path.join('.') || '(top level)'}: ${first.message}`,
     };
   }
   return { ok: true, report: parsed.data };

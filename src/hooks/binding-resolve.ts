@@ -9,7 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { parseBindingLine } from '../core/binding.js';
 import { boundAgents, type Actor } from '../core/hook-decision.js';
 import type { RepoLocation } from '../git/discover.js';
-import type { Lease, LeaseStore } from '../store/types.js';
+import type { Lease, LeaseStore } from '../core/model.js';
 import type { HookInput } from './contract.js';
 
 /** The identity the skills use when JIT_AGENT_ID is unset. */
@@ -141,7 +141,9 @@ export async function resolveActor(opts: {
   if (!target) {
     return {
       actor: { subagentId: agentId },
-      warning: `jit-parallel: sub-agent ${agentId} carries a binding for lease ${b.leaseId}, which is not live (released or expired); it works unbound.`,
+      warning:
+        `jit-parallel: sub-agent ${agentId} carries a binding for lease ${b.leaseId}, which is not live ` +
+        `(released or expired); it works unbound.`,
     };
   }
   try {
@@ -163,7 +165,9 @@ export async function resolveActor(opts: {
       return {
         actor: bound(target),
         via: 'prompt',
-        warning: `jit-parallel: sub-agent ${agentId} is bound to lease ${target.id} (secret checked locally), but the binding could not be recorded on the remote: ${(e as Error).message}`,
+        warning:
+          `jit-parallel: sub-agent ${agentId} is bound to lease ${target.id} (secret checked locally), but ` +
+          `the binding could not be recorded on the remote: ${(e as Error).message}`,
       };
     }
     return {

@@ -6,8 +6,9 @@
 // other case (a changed file, another build, a damaged or missing cache) runs the real loader
 // on the same text and stores its answer. Invalid configurations are never stored: they go
 // through the loader, and its error, every time.
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../platform/atomic-write.js';
 import { BUILD_ID } from './front-shared.js';
 
 export const CONFIG_CACHE_FILE = 'hook-config.json';
@@ -71,16 +72,11 @@ export function storeSettings(storeDir: string, file: string, text: string, sett
   };
   const keep = Object.keys(entries).slice(-MAX_ENTRIES);
   const out: CacheFile = { build: BUILD_ID, entries: Object.fromEntries(keep.map((k) => [k, entries[k]!])) };
-  // Whole file or nothing: written aside, renamed into place (readers never see half of it).
-  const tmp = join(storeDir, `${CONFIG_CACHE_FILE}.${process.pid}.tmp`);
   try {
-    writeFileSync(tmp, JSON.stringify(out));
-    renameSync(tmp, join(storeDir, CONFIG_CACHE_FILE));
+    // Whole file or nothing (readers never see half of it); a unique temp name per writer, as
+    // parallel sub-agents' hooks write it at once.
+    writeFileAtomic(join(storeDir, CONFIG_CACHE_FILE), JSON.stringify(out));
   } catch {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* nothing written */
-    }
+    /* the cache only saves time */
   }
 }

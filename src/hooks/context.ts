@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverRepo, mainRootOf, storeDirOf, type RepoLocation } from '../git/discover.js';
 import { combinedSnapshot, freshnessText, remoteMirrorsSync } from '../remote/view-read.js';
-import type { StoreSnapshot } from '../store/types.js';
+import type { StoreSnapshot } from '../core/model.js';
 import type { HookInput } from './contract.js';
 import { anyLive, readSnapshotSync } from './store-access.js';
 import { cachedSettings, storeSettings } from './config-cache.js';

@@ -29,7 +29,8 @@ if ((HANDOFF_KEY in g || BUILD_KEY in g) && g[BUILD_KEY] !== BUILD_ID) {
   emit(
     unloadableOutcome(
       EVENT_NAMES[event] ?? event,
-      `hook failed to load (dist/hook.mjs is from another build than dist/hook.cjs: ${String(g[BUILD_KEY])}, expected ${BUILD_ID}; reinstall the plugin)`,
+      `hook failed to load (dist/hook.mjs is from another build than dist/hook.cjs: ${String(g[BUILD_KEY])}, ` +
+        `expected ${BUILD_ID}; reinstall the plugin)`,
       raw,
       process.env,
     ),

@@ -35,7 +35,10 @@ export function failureOutcome(event: string, problem: string, mode: FailureMode
         hookSpecificOutput: {
           hookEventName: 'PreToolUse',
           permissionDecision: 'deny',
-          permissionDecisionReason: `jit-parallel cannot check this call (${problem}), and the configuration says failure: closed, so it is refused. Fix the problem (\`jitp doctor\`) or set failure: open in .jit-parallel.yaml.`,
+          permissionDecisionReason:
+            `jit-parallel cannot check this call (${problem}), and the configuration says ` +
+            `failure: closed, so it is refused. Fix the problem (\`jitp doctor\`) or set failure: open in ` +
+            `.jit-parallel.yaml.`,
         },
       },
     };

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverRepo, mainRootOf, storeDirOf, type RepoLocation } from '../git/discover.js';
+import { parseDuration } from '../platform/duration.js';
 
 export interface FastAnswer {
   /** False only when it is certain that nothing is live. */
@@ -45,13 +46,10 @@ export function scanConfigValue(loc: RepoLocation, key: string, env: NodeJS.Proc
   return undefined;
 }
 
-/** `remoteMirrorMaxAge` in seconds (`90`, `90s`, `2m`, `1h`), default 60. */
+/** `remoteMirrorMaxAge` in seconds (the config's duration grammar), default 60. */
 export function mirrorMaxAgeOf(loc: RepoLocation, env: NodeJS.ProcessEnv): number {
   const v = scanConfigValue(loc, 'remoteMirrorMaxAge', env);
-  const m = v ? /^(\d+)\s*([smh]?)$/.exec(v) : null;
-  if (!m) return DEFAULT_MIRROR_MAX_AGE;
-  const n = Number(m[1]);
-  return m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : n;
+  return (v !== undefined ? parseDuration(v) : undefined) ?? DEFAULT_MIRROR_MAX_AGE;
 }
 
 const anyLiveIn = (leases: unknown, nowMs: number): boolean =>
@@ -80,7 +78,8 @@ export function fastCheck(cwd: string, nowMs = Date.now(), env: NodeJS.ProcessEn
     }
   } else if (names.includes('events.jsonl')) {
     try {
-      if (statSync(join(storeDir, 'events.jsonl')).size > 0) out.live = true; // state deleted: let the handler report it
+      // A log without a state file: the state was deleted; let the handler report it.
+      if (statSync(join(storeDir, 'events.jsonl')).size > 0) out.live = true;
     } catch {
       /* removed meanwhile */
     }

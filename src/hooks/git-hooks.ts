@@ -1,20 +1,16 @@
 // Installing the pre-commit backstop: into the hooks folder git really uses for this
 // worktree (`git rev-parse --git-path hooks` follows core.hooksPath and, in a linked worktree,
 // the common dir), chaining any pre-commit hook that was already there.
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../platform/atomic-write.js';
+import { gitSync, output } from '../platform/git.js';
 
 export const MARKER = '# jit-parallel pre-commit backstop';
 export const CHAINED = 'pre-commit.pre-jitp';
 
 export function hooksDirOf(cwd: string): string {
-  const out = execFileSync('git', ['rev-parse', '--git-path', 'hooks'], {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }).trim();
+  const out = gitSync(cwd, output(['rev-parse', '--git-path', 'hooks'])).trim();
   return isAbsolute(out) ? out : resolve(cwd, out);
 }
 
@@ -44,13 +40,6 @@ export interface InstallResult {
   chained: string | null;
 }
 
-function atomicWrite(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  writeFileSync(tmp, text, { mode: 0o755 });
-  chmodSync(tmp, 0o755);
-  renameSync(tmp, file);
-}
-
 export function installPreCommit(cwd: string, jitpMjs: string): InstallResult {
   const hooksDir = hooksDirOf(cwd);
   mkdirSync(hooksDir, { recursive: true });
@@ -65,7 +54,7 @@ export function installPreCommit(cwd: string, jitpMjs: string): InstallResult {
       renameSync(hook, chainedPath);
     }
   }
-  atomicWrite(hook, preCommitScript(jitpMjs));
+  writeFileAtomic(hook, preCommitScript(jitpMjs), { mode: 0o755 });
   return { hooksDir, hook, action, chained: existsSync(chainedPath) ? chainedPath : null };
 }
 

@@ -1,7 +1,7 @@
 // Activity keeps a lease alive: a bound agent's tool calls renew it, but at most about three
 // writes per TTL (renew once a third of the TTL has passed since the last renewal), so a busy
 // agent does not turn every edit into a store write.
-import type { Lease, LeaseStore } from '../store/types.js';
+import type { Lease, LeaseStore } from '../core/model.js';
 
 /** Pure: is a renewal due? */
 export function renewDue(lease: Pick<Lease, 'renewedAt' | 'ttlSecs'>, nowMs: number, fallbackTtlSecs: number): boolean {

@@ -12,10 +12,12 @@ import {
   type Target,
 } from '../core/hook-decision.js';
 import { buildLeaseIndexWith, needsGlobEngine } from '../core/lease-index-core.js';
-import { isGlob, normalizeRepoPath, resolveThroughSymlinks } from '../core/paths.js';
+import { isGlob } from '../core/paths.js';
+import { normalizeRepoPath } from '../git/repo-paths.js';
+import { resolveThroughSymlinks } from '../platform/fs-paths.js';
 import { escapeGlob } from '../core/glob-escape.js';
 import { discoverRepo, storeDirOf, type RepoLocation } from '../git/discover.js';
-import type { Lease, LeaseStore } from '../store/types.js';
+import type { Lease, LeaseStore } from '../core/model.js';
 import type { HookHandler, HookInput, HookOutcome } from './contract.js';
 import { hookCwd, hookSettings, liveContext, type LiveContext } from './context.js';
 import { failureModeOf, failureOutcome } from './failure.js';
@@ -198,7 +200,8 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
       const code = (e as { code?: string }).code;
       if (code === 'E_HELD')
         return deny(
-          `jit-parallel: could not add ${extend.map((x) => x.path).join(', ')} to your lease ${lease.id}: ${(e as Error).message}. Do not make this change; report it in your final answer instead.`,
+          `jit-parallel: could not add ${extend.map((x) => x.path).join(', ')} to your lease ${lease.id}: ` +
+            `${(e as Error).message}. Do not make this change; report it in your final answer instead.`,
         );
       if (extend.length)
         return failureOutcome(

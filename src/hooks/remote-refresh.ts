@@ -4,8 +4,8 @@
 // Loaded only when there is something to refresh.
 import { existsSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import type { Lease } from '../store/types.js';
+import type { Lease } from '../core/model.js';
+import { startDetached } from '../platform/process.js';
 import { remoteFileKey } from '../remote/mirror-read.js';
 import { refreshInBackground } from '../remote/view.js';
 
@@ -69,29 +69,22 @@ export function renewInBackground(opts: {
     )
   )
     return false;
-  try {
-    const child = spawn(
-      process.execPath,
-      [
-        opts.jitpScript,
-        'claim',
-        'renew',
-        lease.issueId,
-        '--agent',
-        lease.agentId,
-        '--token',
-        String(lease.token),
-        '--remote',
-        opts.remote,
-      ],
-      { cwd: opts.cwd, detached: true, stdio: 'ignore' },
-    );
-    child.on('error', () => undefined);
-    child.unref();
-    return true;
-  } catch {
-    return false;
-  }
+  return startDetached(
+    process.execPath,
+    [
+      opts.jitpScript,
+      'claim',
+      'renew',
+      lease.issueId,
+      '--agent',
+      lease.agentId,
+      '--token',
+      String(lease.token),
+      '--remote',
+      opts.remote,
+    ],
+    { cwd: opts.cwd },
+  );
 }
 
 /** Starts the refreshes due; returns the remotes it started one for. Never throws. */

@@ -1,7 +1,7 @@
 // SessionStart: when parallel work is live in this repository, one short paragraph for the
 // model on what is held, by whom, until when; nothing otherwise.
 import { boundAgents, formatExpiry } from '../core/hook-decision.js';
-import type { Lease } from '../store/types.js';
+import type { Lease } from '../core/model.js';
 import type { HookHandler } from './contract.js';
 import { hookCwd, liveContext, type RemoteOrigin } from './context.js';
 import { StoreUnreadable } from './store-access.js';
@@ -22,7 +22,11 @@ export function liveSummary(
       (l.paths.length > MAX_PATHS ? ` and ${l.paths.length - MAX_PATHS} more` : '');
     const r = remoteOf.get(l.id);
     const where = r ? `, on host ${r.host ?? l.host ?? '(unknown)'} via remote '${r.remote}'` : '';
-    return `issue ${l.issueId} (lease ${l.id}, ${l.agentId}${subs.length ? `, sub-agent ${subs.join('/')}` : ''}${l.worktree && !r ? `, worktree ${l.worktree}` : ''}${where}) holds ${paths || 'no files'} until ${formatExpiry(l.expiresAt, nowMs)}`;
+    return (
+      `issue ${l.issueId} (lease ${l.id}, ${l.agentId}${subs.length ? `, sub-agent ${subs.join('/')}` : ''}` +
+      `${l.worktree && !r ? `, worktree ${l.worktree}` : ''}${where}) ` +
+      `holds ${paths || 'no files'} until ${formatExpiry(l.expiresAt, nowMs)}`
+    );
   });
   const more =
     leases.length > MAX_LEASES ? `; and ${leases.length - MAX_LEASES} more leases (\`jitp claim list\`)` : '';
@@ -31,7 +35,8 @@ export function liveSummary(
   const fresh = views.length ? ` (${views.join('; ')}; being refreshed now)` : '';
   return (
     `jit-parallel: parallel work is active in this repository: ${parts.join('; ')}${more}${fresh}. ` +
-    'Edits to files held by a lease that is not yours are refused before they happen; leave those files to their holder and report needed changes instead.'
+    'Edits to files held by a lease that is not yours are refused before they happen; leave those files to their ' +
+    'holder and report needed changes instead.'
   );
 }
 

@@ -3,7 +3,7 @@
 // note) go through the LeaseStore interface, loaded only when a hook must write.
 import { isJitpError } from '../platform/errors.js';
 import { readStateFile } from '../store/local/snapshot-read.js';
-import type { Lease, LeaseStore, StoreSnapshot } from '../store/types.js';
+import type { Lease, LeaseStore, StoreSnapshot } from '../core/model.js';
 
 export class StoreUnreadable extends Error {}
 

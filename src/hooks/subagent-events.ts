@@ -3,7 +3,7 @@
 // without a lease and the stop with one). Never blocks, never prints.
 import { parseBindingLine } from '../core/binding.js';
 import { boundAgents } from '../core/hook-decision.js';
-import type { Lease } from '../store/types.js';
+import type { Lease } from '../core/model.js';
 import { firstLine, initialPromptOf, subagentTranscriptPath } from './binding-resolve.js';
 import type { HookInput, HookOutcome } from './contract.js';
 import { hookCwd, liveContext } from './context.js';

@@ -10,10 +10,11 @@ import type { HookHandler, HookOutcome } from './contract.js';
 import { discoverRepo, mainRootOf } from '../git/discover.js';
 import { loadConfig } from '../config/load.js';
 import { isJitpError } from '../platform/errors.js';
-import { isLive } from '../store/types.js';
+import { isLive } from '../core/model.js';
 import { readBatch, updateBatch } from '../worktree/batch.js';
 import { addWorktree, ensureBatch, type WorktreeEnv } from '../worktree/create.js';
-import { git, worktreeAdmin } from '../worktree/git.js';
+import { git, output } from '../platform/git.js';
+import { worktreeAdmin } from '../worktree/git.js';
 import { assignWorktree } from '../worktree/hook-assign.js';
 import { resolveIssue } from '../worktree/issues.js';
 import { openLeaseStore } from '../worktree/leases.js';
@@ -37,7 +38,7 @@ async function plainWorktree(mainRoot: string, commonDir: string, name: string):
     writeFileSync(exclude, `${text}${text && !text.endsWith('\n') ? '\n' : ''}/.claude/worktrees/\n`);
   // From HEAD, not origin/HEAD: a stale origin/HEAD is a known source of wrong bases.
   await worktreeAdmin(commonDir, () =>
-    git(mainRoot, ['worktree', 'add', '-q', '-b', `worktree-${name}`, path, 'HEAD']),
+    git(mainRoot, output(['worktree', 'add', '-q', '-b', `worktree-${name}`, path, 'HEAD'])),
   );
   return path;
 }
@@ -81,7 +82,8 @@ export const handler: HookHandler = async (input, env) => {
         // Never hand the client a path that is not there: it would become the sub-agent's cwd.
         if (!existsSync(a.issue.worktree!))
           return refuse(
-            `jit-parallel: the worktree ${a.issue.worktree} recorded for this sub-agent is gone; run \`jitp cleanup\` and start the sub-agent again`,
+            `jit-parallel: the worktree ${a.issue.worktree} recorded for this sub-agent is gone; run \`jitp ` +
+              `cleanup\` and start the sub-agent again`,
           );
         return { stdout: `${a.issue.worktree}\n` };
       case 'binding':
@@ -93,7 +95,8 @@ export const handler: HookHandler = async (input, env) => {
           const l = (await store.read()).leases.find((x) => x.id === a.leaseId && isLive(x));
           if (!l)
             return refuse(
-              `jit-parallel: lease ${a.leaseId} named by the sub-agent's prompt is not live; re-claim the issue and re-render the prompt`,
+              `jit-parallel: lease ${a.leaseId} named by the sub-agent's prompt is not live; re-claim the issue and ` +
+                `re-render the prompt`,
             );
           await store.bind(l.id, a.secret, claudeAgentId); // checks the secret
           issueId = l.issueId;

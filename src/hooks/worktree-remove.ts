@@ -7,7 +7,8 @@ import { discoverRepo, mainRootOf } from '../git/discover.js';
 import { loadConfig } from '../config/load.js';
 import { readBatch } from '../worktree/batch.js';
 import type { WorktreeEnv } from '../worktree/create.js';
-import { currentBranch, gitRun, worktreeAdmin } from '../worktree/git.js';
+import { git, outcome } from '../platform/git.js';
+import { currentBranch, worktreeAdmin } from '../worktree/git.js';
 import { openLeaseStore } from '../worktree/leases.js';
 import { removeIssue } from '../worktree/remove.js';
 import { removalFacts } from '../worktree/remove.js';
@@ -36,7 +37,9 @@ export const handler: HookHandler = async (input, env) => {
       if (!o.verdict.allowed)
         return {
           json: {
-            systemMessage: `jit-parallel: kept ${path} (${o.verdict.refusals.join('; ')}); \`jitp status\` shows it, \`jitp merge\` merges committed work`,
+            systemMessage:
+              `jit-parallel: kept ${path} (${o.verdict.refusals.join('; ')}); \`jitp status\` shows ` +
+              `it, \`jitp merge\` merges committed work`,
           },
         };
       return {};
@@ -49,8 +52,8 @@ export const handler: HookHandler = async (input, env) => {
     const v = decideRemoval(facts, { mode: 'remove', force: false });
     if (!v.allowed) return { json: { systemMessage: `jit-parallel: kept ${path} (${v.refusals.join('; ')})` } };
     await worktreeAdmin(w.commonDir, async () => {
-      await gitRun(mainRoot, ['worktree', 'remove', path]);
-      if (branch && facts.unmergedCommits.length === 0) await gitRun(mainRoot, ['branch', '-d', branch]);
+      await git(mainRoot, outcome(['worktree', 'remove', path]));
+      if (branch && facts.unmergedCommits.length === 0) await git(mainRoot, outcome(['branch', '-d', branch]));
     });
     return {};
   } catch (e) {

@@ -2,9 +2,10 @@
 // store only, so no worktree, index or HEAD is touched. The calls run in one `sh` per
 // chunk rather than one child process each from node: spawning from node costs a few ms per
 // call, which is most of a merge-tree on a small change (see docs/benchmarks.md).
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { gitEnv } from '../platform/git.js';
+import { runProcess } from '../platform/process.js';
 import { type PairResult, pairsToCheck } from './matrix.js';
 
 export interface PreviewNode {
@@ -38,7 +39,7 @@ export function parseChunkOutput(out: string, token: string): Map<number, RawRes
   return res;
 }
 
-function runChunk(
+async function runChunk(
   cwd: string,
   calls: Call[],
   revs: string[],
@@ -49,22 +50,14 @@ function runChunk(
   const script = calls
     .map(
       (c) =>
-        `git merge-tree --write-tree --name-only --no-messages -z "\${${revs.indexOf(c.a) + 1}}" "\${${revs.indexOf(c.b) + 1}}"; printf '\\0${token}:${c.index}:%d\\0' $?`,
+        `git merge-tree --write-tree --name-only --no-messages -z "\${${revs.indexOf(c.a) + 1}}" ` +
+        `"\${${revs.indexOf(c.b) + 1}}"; printf '\\0${token}:${c.index}:%d\\0' $?`,
     )
     .join('\n');
-  return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', script, 'sh', ...revs], {
-      cwd,
-      env: { ...env, LC_ALL: 'C' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-    child.on('close', () => resolve({ results: parseChunkOutput(Buffer.concat(out).toString('utf8'), token), stderr }));
-    child.on('error', (e) => resolve({ results: new Map(), stderr: String(e) }));
-  });
+  // git's environment, as the git runner gives it (src/platform/git.ts), for the git calls in the script.
+  const r = await runProcess('sh', ['-c', script, 'sh', ...revs], { cwd, env: gitEnv(env) });
+  if (r.spawnError) return { results: new Map(), stderr: String(r.spawnError) };
+  return { results: parseChunkOutput(r.stdout, token), stderr: r.stderr };
 }
 
 export async function preview(

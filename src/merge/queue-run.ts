@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { JitpError } from '../platform/errors.js';
 import { type Batch, type BatchIssue, findIssue, readBatch, updateBatch } from '../worktree/batch.js';
-import { branchExists, currentBranch, dirtyState, git, gitRun, revParse, runShell } from '../worktree/git.js';
+import { commitOf, git, outcome, output } from '../platform/git.js';
+import { branchExists, currentBranch, dirtyState, runShell } from '../worktree/git.js';
 import { continueAction, type IssueGitFacts, mergeOrder, readiness, skipAction } from './queue.js';
 
 export interface QueueEnv {
@@ -48,13 +49,12 @@ export async function issueFacts(mainRoot: string, batch: Batch, issue: BatchIss
   let ahead = 0;
   let overBase = 0;
   if (exists) {
-    const r = await gitRun(mainRoot, [
-      'rev-list',
-      '--count',
-      `refs/heads/${batch.integration}..refs/heads/${issue.branch}`,
-    ]);
+    const r = await git(
+      mainRoot,
+      outcome(['rev-list', '--count', `refs/heads/${batch.integration}..refs/heads/${issue.branch}`]),
+    );
     ahead = r.code === 0 ? Number(r.stdout.trim()) : 0;
-    const o = await gitRun(mainRoot, ['rev-list', '--count', `${batch.base}..refs/heads/${issue.branch}`]);
+    const o = await git(mainRoot, outcome(['rev-list', '--count', `${batch.base}..refs/heads/${issue.branch}`]));
     overBase = o.code === 0 ? Number(o.stdout.trim()) : 0;
   }
   let dirty = false;
@@ -65,13 +65,14 @@ export async function issueFacts(mainRoot: string, batch: Batch, issue: BatchIss
   return { ahead, overBase, dirty, branchExists: exists };
 }
 
-async function repoFacts(mainRoot: string, branch: string | null) {
-  const mergeHead = (await gitRun(mainRoot, ['rev-parse', '-q', '--verify', 'MERGE_HEAD'])).code === 0;
-  const u = await gitRun(mainRoot, ['diff', '--name-only', '--diff-filter=U', '-z']);
+async function mergeCheckout(mainRoot: string, branch: string | null) {
+  const mergeHead = (await git(mainRoot, outcome(['rev-parse', '-q', '--verify', 'MERGE_HEAD']))).code === 0;
+  const u = await git(mainRoot, outcome(['diff', '--name-only', '--diff-filter=U', '-z']));
   const unmerged = [...new Set(u.stdout.split('\0').filter(Boolean))];
   const branchInHead =
-    !!branch && (await gitRun(mainRoot, ['merge-base', '--is-ancestor', `refs/heads/${branch}`, 'HEAD'])).code === 0;
-  const head = (await revParse(mainRoot, 'HEAD')) ?? '';
+    !!branch &&
+    (await git(mainRoot, outcome(['merge-base', '--is-ancestor', `refs/heads/${branch}`, 'HEAD']))).code === 0;
+  const head = (await git(mainRoot, commitOf('HEAD'))) ?? '';
   return { mergeHead, unmerged, branchInHead, head };
 }
 
@@ -80,13 +81,14 @@ async function requireIntegrationCheckout(q: QueueEnv, batch: Batch, allowMerge:
   if (cur !== batch.integration) {
     throw new JitpError(
       'E_NOT_ON_INTEGRATION',
-      `the main checkout ${q.mainRoot} is on ${cur ?? 'a detached HEAD'}, not the integration branch ${batch.integration}`,
+      `the main checkout ${q.mainRoot} is on ${cur ?? 'a detached HEAD'}, not the integration branch ` +
+        `${batch.integration}`,
       {
         hint: `git -C ${JSON.stringify(q.mainRoot)} switch ${batch.integration}`,
       },
     );
   }
-  const f = await repoFacts(q.mainRoot, null);
+  const f = await mergeCheckout(q.mainRoot, null);
   if (f.mergeHead && !allowMerge) {
     throw new JitpError('E_MERGE_IN_PROGRESS', `a merge is in progress in ${q.mainRoot}`, {
       hint: 'resolve it and run `jitp merge --continue`, or `jitp merge --skip` to drop this one branch',
@@ -167,7 +169,8 @@ async function runTests(q: QueueEnv, test: string | null, short: string): Promis
   const started = Date.now();
   const r = await runShell(test, { cwd: q.mainRoot, env: q.env, onLine: (l) => q.progress(`[${short}]   ${l}`) });
   q.progress(
-    `[${short}] test ${r.code === 0 ? 'passed' : `FAILED (exit ${r.code})`} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    `[${short}] test ${r.code === 0 ? 'passed' : `FAILED (exit ${r.code})`} in ` +
+      `${((Date.now() - started) / 1000).toFixed(1)}s`,
   );
   return { ok: r.code === 0, tail: r.output.trim().split('\n').slice(-3).join(' | ').slice(0, 300) };
 }
@@ -180,7 +183,7 @@ async function afterMerged(
   report: QueueReport,
 ): Promise<boolean> {
   const t = await runTests(q, test, issue.short);
-  const head = (await revParse(q.mainRoot, 'HEAD'))!;
+  const head = (await git(q.mainRoot, commitOf('HEAD')))!;
   if (!t.ok) {
     const reason = `tests failed after merging: ${test}${t.tail ? ` (${t.tail})` : ''}`;
     await setIssue(
@@ -238,7 +241,7 @@ async function drive(q: QueueEnv, test: string | null, report: QueueReport): Pro
     const r = readiness(issue, facts, batch);
     if (!r.ready) {
       if (r.reason === 'already-merged') {
-        const head = (await revParse(q.mainRoot, 'HEAD'))!;
+        const head = (await git(q.mainRoot, commitOf('HEAD')))!;
         await setIssue(q, issue.id, { state: 'merged', reason: null, commit: head });
         report.steps.push({
           issue: issue.id,
@@ -272,7 +275,7 @@ async function drive(q: QueueEnv, test: string | null, report: QueueReport): Pro
       q.progress(`[${issue.short}] (${n + 1}/${total}) not merged: ${r.detail}`);
       continue;
     }
-    const before = (await revParse(q.mainRoot, 'HEAD'))!;
+    const before = (await git(q.mainRoot, commitOf('HEAD')))!;
     await setIssue(
       q,
       issue.id,
@@ -281,9 +284,12 @@ async function drive(q: QueueEnv, test: string | null, report: QueueReport): Pro
     );
     q.progress(`[${issue.short}] (${n + 1}/${total}) merging ${issue.branch} into ${batch.integration}…`);
     const msg = `Merge ${issue.branch} (${issue.short}${issue.title ? `: ${oneLine(issue.title)}` : ''})`;
-    const m = await gitRun(q.mainRoot, ['merge', '--no-ff', '--no-edit', '-m', msg, `refs/heads/${issue.branch}`]);
+    const m = await git(
+      q.mainRoot,
+      outcome(['merge', '--no-ff', '--no-edit', '-m', msg, `refs/heads/${issue.branch}`]),
+    );
     if (m.code !== 0) {
-      const f = await repoFacts(q.mainRoot, issue.branch);
+      const f = await mergeCheckout(q.mainRoot, issue.branch);
       if (f.mergeHead && f.unmerged.length) {
         const reason = `conflict in ${f.unmerged.length} file(s): ${f.unmerged.slice(0, 5).join(', ')}`;
         await setIssue(
@@ -347,7 +353,8 @@ export async function startQueue(q: QueueEnv, test: string | null): Promise<Queu
     const cur = batch.issues.find((i) => i.id === batch.mergeRun.current);
     throw new JitpError(
       'E_MERGE_STOPPED',
-      `the merge queue is stopped at ${cur?.short ?? batch.mergeRun.current} (${batch.mergeRun.stoppedBecause ?? 'merge failed'})`,
+      `the merge queue is stopped at ${cur?.short ?? batch.mergeRun.current} ` +
+        `(${batch.mergeRun.stoppedBecause ?? 'merge failed'})`,
       {
         hint: 'resolve it and run `jitp merge --continue`, or `jitp merge --skip`',
       },
@@ -377,7 +384,7 @@ export async function continueQueue(q: QueueEnv, testOverride: string | null | u
   }
   await requireIntegrationCheckout(q, batch, true);
   const issue = findIssue(batch, batch.mergeRun.current);
-  const f = await repoFacts(q.mainRoot, issue.branch);
+  const f = await mergeCheckout(q.mainRoot, issue.branch);
   const act = continueAction(batch, f);
   switch (act.kind) {
     case 'still-conflicted':
@@ -403,9 +410,10 @@ export async function continueQueue(q: QueueEnv, testOverride: string | null | u
     case 'commit-merge': {
       q.progress(`[${issue.short}] concluding the resolved merge`);
       // The user's hooks run; the issue's own lease is named so jitp's commit guard accepts its files.
-      const c = await gitRun(q.mainRoot, ['commit', '--no-edit'], {
-        env: { ...q.env, ...(issue.leaseId ? { JITP_LEASE: issue.leaseId } : {}) },
-      });
+      const c = await git(
+        { cwd: q.mainRoot, env: { ...q.env, ...(issue.leaseId ? { JITP_LEASE: issue.leaseId } : {}) } },
+        outcome(['commit', '--no-edit']),
+      );
       if (c.code !== 0) {
         throw new JitpError(
           'E_GIT',
@@ -435,7 +443,7 @@ export async function skipQueue(q: QueueEnv, testOverride: string | null | undef
   }
   await requireIntegrationCheckout(q, batch, true);
   const issue = findIssue(batch, batch.mergeRun.current);
-  const f = await repoFacts(q.mainRoot, issue.branch);
+  const f = await mergeCheckout(q.mainRoot, issue.branch);
   const act = skipAction(batch, { ...f, mergeCommit: issue.merge.commit });
   const report: QueueReport = { steps: [], stopped: null, done: false };
   let detail = 'skipped';
@@ -449,7 +457,7 @@ export async function skipQueue(q: QueueEnv, testOverride: string | null | undef
       q.progress(
         `[${issue.short}] aborting the in-progress merge of ${issue.branch} (its commits stay on ${issue.branch})`,
       );
-      await git(q.mainRoot, ['merge', '--abort']);
+      await git(q.mainRoot, output(['merge', '--abort']));
       detail = `skipped by hand after a conflict; work kept on ${issue.branch}`;
       break;
     case 'reset-to-before': {
@@ -461,9 +469,10 @@ export async function skipQueue(q: QueueEnv, testOverride: string | null | undef
           { hint: 'commit or stash them, then `jitp merge --skip` again' },
         );
       q.progress(
-        `[${issue.short}] undoing merge ${f.head.slice(0, 12)}: ${batch.integration} back to ${act.before.slice(0, 12)} (the merge commit stays reachable as ${f.head})`,
+        `[${issue.short}] undoing merge ${f.head.slice(0, 12)}: ${batch.integration} back to ` +
+          `${act.before.slice(0, 12)} (the merge commit stays reachable as ${f.head})`,
       );
-      await git(q.mainRoot, ['reset', '--hard', act.before]);
+      await git(q.mainRoot, output(['reset', '--hard', act.before]));
       detail = `skipped after failing tests; merge ${f.head.slice(0, 12)} undone; work kept on ${issue.branch}`;
       break;
     }

@@ -86,14 +86,15 @@ export type ContinueAction =
   | { kind: 'retest' } // merge is committed (by us or by hand): run the tests again
   | { kind: 'nothing-stopped' };
 
-export interface RepoFacts {
+/** The main checkout's state in the middle of the queue: is a merge in progress, and how far did it get. */
+export interface MergeCheckout {
   mergeHead: boolean;
   unmerged: string[];
   /** The current issue's branch tip is an ancestor of HEAD. */
   branchInHead: boolean;
 }
 
-export function continueAction(batch: Batch, repo: RepoFacts): ContinueAction {
+export function continueAction(batch: Batch, repo: MergeCheckout): ContinueAction {
   const run = batch.mergeRun;
   if (run.state !== 'stopped' || !run.current) return { kind: 'nothing-stopped' };
   if (repo.mergeHead)
@@ -109,7 +110,10 @@ export type SkipAction =
   | { kind: 'mark-only' } // nothing on disk to undo
   | { kind: 'nothing-stopped' };
 
-export function skipAction(batch: Batch, repo: RepoFacts & { head: string; mergeCommit: string | null }): SkipAction {
+export function skipAction(
+  batch: Batch,
+  repo: MergeCheckout & { head: string; mergeCommit: string | null },
+): SkipAction {
   const run = batch.mergeRun;
   if (run.state !== 'stopped' || !run.current) return { kind: 'nothing-stopped' };
   if (repo.mergeHead) return { kind: 'abort-merge' };
@@ -118,7 +122,9 @@ export function skipAction(batch: Batch, repo: RepoFacts & { head: string; merge
     if (repo.mergeCommit && repo.head !== repo.mergeCommit) {
       return {
         kind: 'refuse',
-        reason: `the integration branch moved past the merge (${repo.head.slice(0, 12)}); revert the merge by hand (\`git revert -m 1 ${repo.mergeCommit.slice(0, 12)}\`)`,
+        reason:
+          `the integration branch moved past the merge (${repo.head.slice(0, 12)}); revert the merge by hand ` +
+          `(\`git revert -m 1 ${repo.mergeCommit.slice(0, 12)}\`)`,
       };
     }
     return { kind: 'reset-to-before', before: run.before };

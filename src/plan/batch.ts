@@ -46,7 +46,9 @@ export function findCycle(nodes: readonly BatchNode[]): string[] | undefined {
 export function cycleError(cycle: string[], label: (id: string) => string = (x) => x): JitpError {
   const shown = cycle.map(label).join(' -> ');
   return new JitpError('E_DEP_CYCLE', `dependency cycle among the selected issues: ${shown}`, {
-    hint: `remove one of these dependencies (with jit: \`jit dep rm ${label(cycle[0]!)} ${label(cycle[1]!)}\`), or plan the issues separately`,
+    hint:
+      `remove one of these dependencies (with jit: \`jit dep rm ${label(cycle[0]!)} ${label(cycle[1]!)}\`), or ` +
+      `plan the issues separately`,
     details: { cycle },
   });
 }

@@ -3,19 +3,32 @@
 
 export type FileClass = 'manifest' | 'lock' | 'registry' | 'migration' | 'ci' | 'test' | 'doc' | 'code';
 
-const MANIFEST =
-  /(^|\/)(package\.json|Cargo\.toml|go\.mod|pyproject\.toml|setup\.py|setup\.cfg|requirements[\w.-]*\.txt|Gemfile|Pipfile|pom\.xml|build\.gradle(\.kts)?|settings\.gradle(\.kts)?|composer\.json|deno\.jsonc?|mix\.exs|pubspec\.yaml|[\w.-]+\.csproj|[\w.-]+\.gemspec)$/;
-const LOCK =
-  /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|Cargo\.lock|go\.sum|poetry\.lock|Pipfile\.lock|uv\.lock|Gemfile\.lock|composer\.lock|pubspec\.lock|mix\.lock|flake\.lock|deno\.lock)$/;
+const MANIFEST = new RegExp(
+  String.raw`(^|\/)(package\.json|Cargo\.toml|go\.mod|pyproject\.toml|setup\.py|setup\.cfg` +
+    String.raw`|requirements[\w.-]*\.txt|Gemfile|Pipfile|pom\.xml|build\.gradle(\.kts)?|settings\.gradle(\.kts)?` +
+    String.raw`|composer\.json|deno\.jsonc?|mix\.exs|pubspec\.yaml|[\w.-]+\.csproj|[\w.-]+\.gemspec)$`,
+);
+const LOCK = new RegExp(
+  String.raw`(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|Cargo\.lock` +
+    String.raw`|go\.sum|poetry\.lock|Pipfile\.lock|uv\.lock|Gemfile\.lock|composer\.lock|pubspec\.lock|mix\.lock` +
+    String.raw`|flake\.lock|deno\.lock)$`,
+);
 /** Barrel and registry files: every new sibling module tends to be wired in here. */
 const REGISTRY = /(^|\/)(index\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)|mod\.rs|lib\.rs|__init__\.py|main\.[A-Za-z0-9]+)$/;
 const MIGRATION = /(^|\/)(migrations?|migrate|alembic|db\/schema)(\/|$)|(^|\/)\d{3,}[_-][\w-]+\.(sql|py|rb|ts|js)$/i;
-const CI =
-  /^(\.github\/(workflows|actions)\/|\.gitlab-ci\.yml$|\.circleci\/|Jenkinsfile$|azure-pipelines\.ya?ml$|\.travis\.yml$|\.buildkite\/|\.drone\.yml$|bitbucket-pipelines\.yml$)/;
-const TEST =
-  /(^|\/)(tests?|__tests__|spec|specs|testdata|fixtures)\/|(^|\/)[^/]*[._-](test|spec)\.[A-Za-z0-9]+$|(^|\/)test_[^/]+\.py$|_test\.(go|py|rs|exs)$/;
-const DOC =
-  /(^|\/)(docs?|documentation)\/|\.(md|mdx|rst|adoc|txt)$|(^|\/)(README|CHANGELOG|CONTRIBUTING|LICENSE|NOTICE|AUTHORS)[^/]*$/i;
+const CI = new RegExp(
+  String.raw`^(\.github\/(workflows|actions)\/|\.gitlab-ci\.yml$|\.circleci\/|Jenkinsfile$` +
+    String.raw`|azure-pipelines\.ya?ml$|\.travis\.yml$|\.buildkite\/|\.drone\.yml$|bitbucket-pipelines\.yml$)`,
+);
+const TEST = new RegExp(
+  String.raw`(^|\/)(tests?|__tests__|spec|specs|testdata|fixtures)\/|(^|\/)[^/]*[._-](test|spec)\.[A-Za-z0-9]+$` +
+    String.raw`|(^|\/)test_[^/]+\.py$|_test\.(go|py|rs|exs)$`,
+);
+const DOC = new RegExp(
+  String.raw`(^|\/)(docs?|documentation)\/|\.(md|mdx|rst|adoc|txt)$|(^|\/)(README|CHANGELOG|CONTRIBUTING` +
+    String.raw`|LICENSE|NOTICE|AUTHORS)[^/]*$`,
+  'i',
+);
 
 export function classifyPath(path: string): FileClass {
   if (LOCK.test(path)) return 'lock';

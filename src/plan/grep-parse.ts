@@ -3,13 +3,20 @@ import type { IdentifierHit } from './types.js';
 
 // Declarations across common languages: `function x`, `def x`, `fn x`, `class X`, `type X`,
 // `const x =`, `struct X`, `interface X`, `func x`, `#define X`, `x: function`, Go methods.
-const DECL =
-  /\b(?:function\*?|def|fn|class|struct|enum|trait|interface|type|mod|module|func|static|macro_rules!|object|record|protocol|typedef|namespace|impl(?:<[^>]*>)?)\s+([A-Za-z_$][\w$]*)|#define\s+([A-Za-z_]\w*)|^\s*func\s+\([^)]*\)\s*([A-Za-z_]\w*)/g;
+const DECL = new RegExp(
+  String.raw`\b(?:function\*?|def|fn|class|struct|enum|trait|interface|type|mod|module|func|static|macro_rules!` +
+    String.raw`|object|record|protocol|typedef|namespace|impl(?:<[^>]*>)?)\s+([A-Za-z_$][\w$]*)` +
+    String.raw`|#define\s+([A-Za-z_]\w*)|^\s*func\s+\([^)]*\)\s*([A-Za-z_]\w*)`,
+  'g',
+);
 // Variables count only at module level (no indentation): locals are not what an issue names.
 const TOP_VAR = /^(?:export\s+)?(?:pub\s+)?(?:const|let|var|static)\s+(?:mut\s+)?([A-Za-z_$][\w$]*)/;
 // A method or arrow/assigned function defined at the start of a line.
-const METHOD =
-  /^\s*(?:(?:export|default|pub(?:\([\w:]+\))?|async|static|public|private|protected|override|readonly|get|set)\s+)*([A-Za-z_$][\w$]*)\s*(?:\([^)]*\)\s*(?::\s*[^={;]+)?\{\s*$|=\s*(?:async\s+)?(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>|:\s*(?:async\s+)?function\b)/;
+const METHOD = new RegExp(
+  String.raw`^\s*(?:(?:export|default|pub(?:\([\w:]+\))?|async|static|public|private|protected|override` +
+    String.raw`|readonly|get|set)\s+)*([A-Za-z_$][\w$]*)\s*(?:\([^)]*\)\s*(?::\s*[^={;]+)?\{\s*$` +
+    String.raw`|=\s*(?:async\s+)?(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>|:\s*(?:async\s+)?function\b)`,
+);
 const WORD = /[A-Za-z_$][\w$]*/g;
 const COMMENT = /^\s*(\/\/|\/\*|\*(?!\*?\/?\s*$)|--\s|;;|#(?!define|include|if|ifdef|ifndef|pragma|\[|!))/;
 

@@ -2,7 +2,7 @@
 import { storeDirOf, type RepoLocation } from '../git/discover.js';
 import type { Hold } from '../sources/available.js';
 import { readSnapshotSync } from '../store/local/snapshot-read.js';
-import { isLive, type Lease } from '../store/types.js';
+import { isLive, type Lease } from '../core/model.js';
 
 export function holdsFrom(leases: readonly Lease[], nowMs: number): Map<string, Hold> {
   const out = new Map<string, Hold>();

@@ -32,7 +32,11 @@ const MAX_PATHS = 200;
 
 // Proper nouns that look like CamelCase code but almost never are.
 const STOP = new Set(
-  'JavaScript TypeScript GitHub GitLab BitBucket macOS iOS iPadOS YouTube PowerShell LinkedIn WordPress PostgreSQL MySQL MongoDB NodeJS OpenAI ChatGPT PyPI VSCode IntelliJ DevOps OAuth GraphQL WebSocket README TODO FIXME JSON YAML TOML HTML CSS HTTP HTTPS UUID ClaudeCode SemVer CamelCase'
+  (
+    'JavaScript TypeScript GitHub GitLab BitBucket macOS iOS iPadOS YouTube PowerShell LinkedIn WordPress PostgreSQL ' +
+    'MySQL MongoDB NodeJS OpenAI ChatGPT PyPI VSCode IntelliJ DevOps OAuth GraphQL WebSocket README TODO FIXME JSON ' +
+    'YAML TOML HTML CSS HTTP HTTPS UUID ClaudeCode SemVer CamelCase'
+  )
     .split(' ')
     .map((s) => s.toLowerCase()),
 );
@@ -65,9 +69,11 @@ const COMMAND_NOUNS = new Set([
 
 /** English words that are never a subcommand name in "the merge command", "x and y". */
 const FUNCTION_WORDS = new Set(
-  'a an the and or nor with without in into on onto of for to from by via at as is are be been no not its it their our your my all any each every both plus then than when where which that this these those own real new old also only per its some more most other such same'.split(
-    ' ',
-  ),
+  (
+    'a an the and or nor with without in into on onto of for to from by via at as is are be been no not its it their ' +
+    'our your my all any each every both plus then than when where which that this these those own real new old ' +
+    'also only per its some more most other such same'
+  ).split(' '),
 );
 
 /** Normalises one path-like token; undefined when it cannot be a repo-relative path. */
@@ -102,6 +108,20 @@ export function normalizeMentionedPath(token: string): { path?: string; refused?
 }
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+/** "a repo-wide rename", "codebase-wide refactoring". */
+const REPO_WIDE_CHANGE = new RegExp(
+  String.raw`\b(repo(sitory)?|code ?base)[- ]wide (rename|refactor(ing)?|reformat(ting)?` +
+    String.raw`|search[- ]and[- ]replace|migration|upgrade)\b`,
+  'i',
+);
+/** "across the whole codebase", "every file", "rename it everywhere". */
+const REPO_WIDE_SCOPE = new RegExp(
+  String.raw`\b(across|throughout) the (whole |entire )?(code ?base|repo(sitory)?)\b|\b(in|to|touch(es)?` +
+    String.raw`|update|change) every (source )?file\b|\brename (it )?everywhere\b|\breformat (the whole|all)\b` +
+    String.raw`|\bmass rename\b`,
+  'i',
+);
 
 export function extractMentions(text: string, opts: { bins?: readonly string[] } = {}): Mentions {
   const src = text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
@@ -246,13 +266,7 @@ export function extractMentions(text: string, opts: { bins?: readonly string[] }
     /\b(add|new|adds|introduce)\s+(a\s+)?(new\s+)?(runtime\s+|dev\s+)?dependenc(y|ies)\b/i.test(noUrls) ||
     /\b(upgrade|bump|update)\s+(the\s+)?dependenc(y|ies)\b/i.test(noUrls);
   // Asked for, not merely named: "a repo-wide rename", "across the whole codebase", "every file".
-  const repoWide =
-    /\b(repo(sitory)?|code ?base)[- ]wide (rename|refactor(ing)?|reformat(ting)?|search[- ]and[- ]replace|migration|upgrade)\b/i.test(
-      noUrls,
-    ) ||
-    /\b(across|throughout) the (whole |entire )?(code ?base|repo(sitory)?)\b|\b(in|to|touch(es)?|update|change) every (source )?file\b|\brename (it )?everywhere\b|\breformat (the whole|all)\b|\bmass rename\b/i.test(
-      noUrls,
-    );
+  const repoWide = REPO_WIDE_CHANGE.test(noUrls) || REPO_WIDE_SCOPE.test(noUrls);
   return {
     paths,
     identifiers: [...idents].map(([name, strong]) => ({ name, strong })),

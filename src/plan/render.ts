@@ -80,7 +80,8 @@ export function renderMermaid(plan: PlanResult, label: (id: string) => string): 
   );
   for (const c of plan.conflicts)
     out.push(
-      `  ${mermaidId(index.get(c.pair[0])!)} ---|"${quote(clip(c.files.join(', '), 60))}"| ${mermaidId(index.get(c.pair[1])!)}`,
+      `  ${mermaidId(index.get(c.pair[0])!)} ---|"${quote(clip(c.files.join(', '), 60))}"| ` +
+        `${mermaidId(index.get(c.pair[1])!)}`,
     );
   const colour: Record<string, string> = {
     GREEN: '#c8e6c9',

@@ -1,52 +1,28 @@
 // The planner's only git adapter: tracked files, bounded history, one batched git grep.
 // Three git processes, run concurrently; everything after this is pure.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { JitpError } from '../platform/errors.js';
+import { git, gitFailure, type GitResult, type GitTask } from '../platform/git.js';
 import { parseGrep, parseLog } from './grep-parse.js';
 import type { RepoFacts } from './types.js';
 
-export interface GitRun {
-  stdout: string;
-  code: number;
-  stderr: string;
-}
+export type GitRun = GitResult;
 
-export function git(cwd: string, args: string[], input?: string): Promise<GitRun> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('git', ['-c', 'core.quotePath=false', ...args], {
-      cwd,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    p.stdout.on('data', (b: Buffer) => out.push(b));
-    p.stderr.on('data', (b: Buffer) => err.push(b));
-    p.on('error', (e) =>
-      reject(
-        new JitpError('E_GIT', `cannot run git: ${e.message}`, {
-          hint: 'install git and make sure it is on PATH',
-        }),
-      ),
-    );
-    p.on('close', (code) =>
-      resolve({
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        code: code ?? 1,
-      }),
-    );
-    p.stdin.on('error', () => {});
-    p.stdin.end(input ?? '');
-  });
-}
+/**
+ * A read-only scan: paths unquoted (core.quotePath=false), and no optional locks, so a scan
+ * running beside an agent's `git commit` never takes the index lock from it.
+ */
+const scan = (args: string[], input?: string): GitTask<GitResult> => ({
+  args: ['-c', 'core.quotePath=false', ...args],
+  env: { GIT_OPTIONAL_LOCKS: '0' },
+  ...(input !== undefined ? { input } : {}),
+  parse: (r) => r,
+});
+
+const scanGit = (cwd: string, args: string[], input?: string): Promise<GitRun> => git(cwd, scan(args, input));
 
 const fail = (what: string, r: GitRun, root: string) =>
-  new JitpError('E_GIT', `git ${what} failed in ${root}: ${r.stderr.trim().split('\n')[0] ?? `exit ${r.code}`}`, {
-    hint: `run \`git -C ${root} status\` to see what is wrong with the repository`,
-  });
+  gitFailure([what], root, r, `run \`git -C ${root} status\` to see what is wrong with the repository`);
 
 /** Pathspecs excluding the configured ignore globs from grep. */
 const excludes = (ignore: string[]) => ignore.map((g) => `:(exclude,glob)${g}`);
@@ -93,10 +69,10 @@ export function startRepoScan(root: string, opts: { historyDepth: number }): Sta
   return {
     t0,
     timings,
-    ls: timed('ls-files', git(root, ['ls-files', '-z'])),
+    ls: timed('ls-files', scanGit(root, ['ls-files', '-z'])),
     log:
       opts.historyDepth > 0
-        ? timed('log', git(root, logArgs(opts.historyDepth)))
+        ? timed('log', scanGit(root, logArgs(opts.historyDepth)))
         : Promise.resolve({ stdout: '', code: 0, stderr: '' }),
   };
 }
@@ -110,7 +86,9 @@ export async function gatherFacts(
   const { timings, t0 } = started;
   const ids = [...new Set(identifiers)].filter((s) => /^[A-Za-z_$][\w$]*$/.test(s)).sort();
   const grepP = ids.length
-    ? git(root, grepArgs(opts.ignore), ids.join('\n') + '\n').then((v) => ((timings.grep = performance.now() - t0), v))
+    ? scanGit(root, grepArgs(opts.ignore), ids.join('\n') + '\n').then(
+        (v) => ((timings.grep = performance.now() - t0), v),
+      )
     : Promise.resolve({ stdout: '', code: 1, stderr: '' });
   const [ls, log, grep] = await Promise.all([started.ls, started.log, grepP]);
   if (ls.code !== 0) throw fail('ls-files', ls, root);

@@ -36,12 +36,18 @@ export const DEFAULT_SIMILAR: SimilarOptions = {
 /** Words that say nothing about where a change lands. */
 const STOP = new Set(
   (
-    'the and for with from into onto that this these those than then them they their there here when what which while where who why how ' +
-    'not but are was were been being has have had does did done doing can could should would will shall may might must also only just ' +
-    "each every all any some more most less least very much many one two three four five first last next new old now its it's our your " +
-    'you use used uses using make makes made get gets got set sets add adds added adding fix fixes fixed remove removes removed update updates ' +
-    'updated change changes changed instead still same other another both between about over under after before again out off own per via ' +
-    'like such say says said see seen let lets way ways thing things part parts case cases time times too yet so no nor if else is be to ' +
+    'the and for with from into onto that this these those than then them they their there here when what which ' +
+    'while where who why how ' +
+    'not but are was were been being has have had does did done doing can could should would will shall may might ' +
+    'must also only just ' +
+    'each every all any some more most less least very much many one two three four five first last next new old ' +
+    "now its it's our your " +
+    'you use used uses using make makes made get gets got set sets add adds added adding fix fixes fixed remove ' +
+    'removes removed update updates ' +
+    'updated change changes changed instead still same other another both between about over under after before ' +
+    'again out off own per via ' +
+    'like such say says said see seen let lets way ways thing things part parts case cases time times too yet so no ' +
+    'nor if else is be to ' +
     'of in on at by as or an a we us i me my he she his her him'
   ).split(/\s+/),
 );

@@ -12,7 +12,7 @@
 // refs and nothing else, so it sends no objects and leaves the index and version alone.
 import { hostname } from 'node:os';
 import { JitpError, isJitpError } from '../platform/errors.js';
-import type { Lease, StoreSnapshot } from '../store/types.js';
+import type { Lease, StoreSnapshot } from '../core/model.js';
 import { ObjectWriter } from './git-objects.js';
 import {
   FORMAT_MARKER,
@@ -117,7 +117,9 @@ export class RemoteEngine {
         'E_STORE_WRITE',
         `cannot write the lease mirror in ${this.opts.storeDir}: ${(e as Error).message}`,
         {
-          hint: `make ${this.opts.storeDir} writable (the remote already has the change; \`jitp claim sync --remote ${this.opts.remote}\` rewrites the mirror)`,
+          hint:
+            `make ${this.opts.storeDir} writable (the remote already has the change; \`jitp claim sync --remote ` +
+            `${this.opts.remote}\` rewrites the mirror)`,
         },
       );
     }
@@ -389,9 +391,12 @@ export class RemoteEngine {
           if (suspect?.index === view.indexCommit && staleLease.some((r) => suspect!.refs.has(r))) {
             throw new JitpError(
               'E_REMOTE_DRIFT',
-              `lease ref ${staleLease.join(', ')} on '${this.opts.remote}' does not match refs/jit-parallel/index (changed outside jitp)`,
+              `lease ref ${staleLease.join(', ')} on '${this.opts.remote}' does not match refs/jit-parallel/index ` +
+                `(changed outside jitp)`,
               {
-                hint: `\`jitp claim sync ${this.opts.remote} --check\` shows the difference; \`jitp claim sync ${this.opts.remote} --check --repair\` rewrites the lease refs from the index`,
+                hint:
+                  `\`jitp claim sync ${this.opts.remote} --check\` shows the difference; \`jitp claim sync ` +
+                  `${this.opts.remote} --check --repair\` rewrites the lease refs from the index`,
                 details: { conflict: pushed.conflict },
               },
             );
@@ -402,9 +407,12 @@ export class RemoteEngine {
       if (Date.now() - t0 > budget) {
         throw new JitpError(
           'E_REMOTE_BUSY',
-          `gave up after ${stats.attempts} attempts in ${((Date.now() - t0) / 1000).toFixed(1)} s: the leases on '${this.opts.remote}' kept changing under us`,
+          `gave up after ${stats.attempts} attempts in ${((Date.now() - t0) / 1000).toFixed(1)} s: the leases on ` +
+            `'${this.opts.remote}' kept changing under us`,
           {
-            hint: `retry the command; if it persists, \`jitp claim sync ${this.opts.remote} --check\` looks for refs changed outside jitp`,
+            hint:
+              `retry the command; if it persists, \`jitp claim sync ${this.opts.remote} --check\` looks for ` +
+              `refs changed outside jitp`,
             details: { attempts: stats.attempts, conflict: pushed.conflict },
           },
         );

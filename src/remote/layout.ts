@@ -21,7 +21,7 @@
 // Format 1 (jitp before this) kept state.json in the index commit's tree and gave each lease ref
 // a commit of its own; it reads as format 2 (decodeState, stateTextOf).
 // In the clone: refs/jit-parallel-mirror/<remote key>/… mirrors every ref above.
-import type { Lease, StoreSnapshot } from '../store/types.js';
+import type { Lease, StoreSnapshot } from '../core/model.js';
 
 export const REMOTE_SCHEMA_VERSION = 2;
 /** Format 1 (every change rewrote the index; lease refs had commits of their own) reads as format 2. */
@@ -88,7 +88,10 @@ export function encodeState(state: RemoteState): string {
  * jitp that reads format 1 (state.json in the tree) then stops with "unknown schemaVersion 2 …
  * upgrade jitp" instead of calling the index garbage. Constant, so it is written and sent once.
  */
-export const FORMAT_MARKER = `${JSON.stringify({ schemaVersion: REMOTE_SCHEMA_VERSION, note: 'jit-parallel remote lease format 2: the state is in the commit message' })}\n`;
+export const FORMAT_MARKER = `${JSON.stringify({
+  schemaVersion: REMOTE_SCHEMA_VERSION,
+  note: 'jit-parallel remote lease format 2: the state is in the commit message',
+})}\n`;
 
 /**
  * The index commit's message: subject, `previous:`/`host:` lines, and the state as the last
@@ -99,7 +102,9 @@ export function indexMessage(subject: string, previous: string, host: string, st
   return `${line(subject)}\n\nprevious: ${previous || '(none)'}\nhost: ${line(host)}\n\n${encodeState(state)}`;
 }
 
-/** The state JSON in a raw commit object (`git cat-file commit`), or undefined when it has none (format 1, or not ours). */
+/**
+ * The state JSON in a raw commit object (`git cat-file commit`), or undefined when it has none (format 1, or not ours).
+ */
 export function stateTextOf(rawCommit: string): string | undefined {
   const body = rawCommit.indexOf('\n\n');
   if (body < 0) return undefined;

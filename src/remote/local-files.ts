@@ -1,7 +1,6 @@
 // What a remote-lease clone keeps only for itself, next to the mirror: the binding secrets of
 // leases acquired here (they bind this machine's sub-agents and have no business on a shared
 // server) and a local event log of the changes this clone made.
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   fstatSync,
@@ -9,14 +8,13 @@ import {
   readFileSync,
   readSync,
   readdirSync,
-  renameSync,
   statSync,
   unlinkSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { Lease } from '../store/types.js';
+import type { Lease } from '../core/model.js';
+import { writeFileAtomic } from '../platform/atomic-write.js';
 import { inDir } from './in-dir.js';
 import { remoteFileKey } from './mirror.js';
 
@@ -30,9 +28,7 @@ const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export function saveSecret(storeDir: string, remote: string, leaseId: string, secret: string): void {
   if (!SAFE_ID.test(leaseId)) return;
   const dir = secretsDir(storeDir, remote);
-  const tmp = join(dir, `.${leaseId}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  inDir(dir, () => writeFileSync(tmp, secret, { flag: 'wx', mode: 0o600 }), 0o700);
-  renameSync(tmp, join(dir, leaseId));
+  writeFileAtomic(join(dir, leaseId), secret, { mode: 0o600, mkdir: { mode: 0o700 } });
 }
 
 /** Secrets by lease id; `only`: just these leases (every jitp write needs the live ones alone). */

@@ -3,7 +3,7 @@
 // costs milliseconds on every hook call.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Lease } from '../store/types.js';
+import type { Lease } from '../core/model.js';
 
 export const MIRROR_SCHEMA_VERSION = 1;
 

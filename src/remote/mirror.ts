@@ -2,9 +2,7 @@
 // that hooks read on every edit instead of the network. Written whole (temp + rename) after
 // every jitp write and every fetch; readers never lock. Kept dependency-free so the hook
 // bundle can import it without pulling in git or the CLI.
-import { randomBytes } from 'node:crypto';
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { inDir } from './in-dir.js';
+import { writeFileAtomic } from '../platform/atomic-write.js';
 import { mirrorPath, readMirror, type RemoteMirror } from './mirror-read.js';
 
 export {
@@ -31,16 +29,5 @@ export function writeMirror(storeDir: string, m: RemoteMirror): void {
   )
     return;
   const file = mirrorPath(storeDir, m.remote);
-  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    inDir(storeDir, () => writeFileSync(tmp, `${JSON.stringify(m, null, 1)}\n`, { flag: 'wx' }));
-    renameSync(tmp, file);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* never created */
-    }
-    throw e;
-  }
+  writeFileAtomic(file, `${JSON.stringify(m, null, 1)}\n`, { mkdir: true });
 }

@@ -1,8 +1,8 @@
 // The git side of remote leases: fetch the index into the clone, read it, and push an atomic
 // set of compare-and-set ref updates. Every network call goes through runGit (deadline +
 // process-group kill).
-import { execFileSync } from 'node:child_process';
 import { JitpError } from '../platform/errors.js';
+import { gitSync, type GitTask } from '../platform/git.js';
 import { runGit, unreachableError, type GitResult } from './git-run.js';
 import {
   INDEX_REF,
@@ -59,8 +59,11 @@ const QUIET_CFG = [
 ];
 
 // Reasons git gives when a ref moved between our read and our write: a lost race, not an error.
-const CAS_REASONS =
-  /stale info|failed to update ref|cannot lock ref|incorrect old value|atomic push failed|fetch first|non-fast-forward|failed to lock/i;
+const CAS_REASONS = new RegExp(
+  String.raw`stale info|failed to update ref|cannot lock ref|incorrect old value|atomic push failed|fetch first` +
+    String.raw`|non-fast-forward|failed to lock`,
+  'i',
+);
 
 export class RemoteTransport {
   constructor(private readonly opts: TransportOptions) {}
@@ -79,18 +82,10 @@ export class RemoteTransport {
     });
   }
 
-  /** Local, fast, no network: plain execFileSync is enough. */
+  /** Local, fast, no network: synchronous; undefined when git says no. */
   private local(args: string[]): string | undefined {
-    try {
-      return execFileSync('git', args, {
-        cwd: this.opts.cwd,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-        env: this.opts.env ?? process.env,
-      });
-    } catch {
-      return undefined;
-    }
+    const task: GitTask<string | undefined> = { args, parse: (r) => (r.code === 0 ? r.stdout : undefined) };
+    return gitSync({ cwd: this.opts.cwd, ...(this.opts.env ? { env: this.opts.env } : {}) }, task);
   }
 
   /**
@@ -164,7 +159,10 @@ export class RemoteTransport {
         'E_REMOTE_CORRUPT',
         `${INDEX_REF} on '${this.opts.remote}' (object ${commit.slice(0, 12)}) holds no lease state`,
         {
-          hint: `someone pushed something else to ${INDEX_REF}; inspect it with \`git fetch ${this.opts.remote} ${INDEX_REF} && git show FETCH_HEAD --stat\`; if it is garbage, \`git push ${this.opts.remote} :${INDEX_REF}\` resets the remote leases (holders then acquire again)`,
+          hint:
+            `someone pushed something else to ${INDEX_REF}; inspect it with \`git fetch ${this.opts.remote} ` +
+            `${INDEX_REF} && git show FETCH_HEAD --stat\`; if it is garbage, \`git push ${this.opts.remote} ` +
+            `:${INDEX_REF}\` resets the remote leases (holders then acquire again)`,
         },
       );
     }
@@ -173,9 +171,12 @@ export class RemoteTransport {
     } catch (e) {
       throw new JitpError(
         'E_REMOTE_CORRUPT',
-        `the lease state in ${INDEX_REF} on '${this.opts.remote}' (commit ${commit.slice(0, 12)}) is unreadable: ${(e as Error).message}`,
+        `the lease state in ${INDEX_REF} on '${this.opts.remote}' (commit ${commit.slice(0, 12)}) is unreadable: ` +
+          `${(e as Error).message}`,
         {
-          hint: `upgrade jitp if another machine runs a newer one; otherwise \`git push ${this.opts.remote} :${INDEX_REF}\` resets the remote leases (holders then acquire again)`,
+          hint:
+            `upgrade jitp if another machine runs a newer one; otherwise \`git push ${this.opts.remote} ` +
+            `:${INDEX_REF}\` resets the remote leases (holders then acquire again)`,
         },
       );
     }
@@ -226,7 +227,9 @@ export class RemoteTransport {
         'E_REMOTE_REJECTED',
         `remote '${remote}' refused the lease refs: ${other.map((l) => l.split('\t').slice(1).join(' ')).join('; ')}`,
         {
-          hint: `the remote must accept pushes to ${REF_ROOT}/* (refs outside branches and tags); see docs/remote-leases.md "Hosted remotes"`,
+          hint:
+            `the remote must accept pushes to ${REF_ROOT}/* (refs outside branches and tags); see ` +
+            `docs/remote-leases.md "Hosted remotes"`,
           details: { remote, rejected: other, stderr: r.stderr.slice(-2000) },
         },
       );
@@ -236,7 +239,9 @@ export class RemoteTransport {
         'E_REMOTE_NO_ATOMIC',
         `remote '${remote}' does not support atomic pushes, which remote leases need`,
         {
-          hint: 'use a git server of version 2.4 or newer (GitHub, GitLab and Bitbucket all support it), or keep leases local (drop --remote)',
+          hint:
+            'use a git server of version 2.4 or newer (GitHub, GitLab and Bitbucket all support it), or keep ' +
+            'leases local (drop --remote)',
         },
       );
     }

@@ -4,7 +4,7 @@
 // (view.ts; kept apart because node:child_process loads Node's net/stream machinery, several
 // ms that the edit path does not need).
 import { readdirSync } from 'node:fs';
-import type { Lease, StoreSnapshot } from '../store/types.js';
+import type { Lease, StoreSnapshot } from '../core/model.js';
 import { mirrorAgeSecs, readMirror, type RemoteMirror } from './mirror-read.js';
 
 /** Every remote mirror in the store folder (normally zero or one). */

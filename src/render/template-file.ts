@@ -27,7 +27,9 @@ export function findTemplate(env: NodeJS.ProcessEnv = process.env): string {
     if (existsSync(p)) return p;
   }
   throw new JitpError('E_TEMPLATE', `cannot find ${TEMPLATE_REL} (looked at ${tried.join(', ')})`, {
-    hint: 'the plugin install is incomplete: reinstall it (`claude plugin install jit-parallel@jit-parallel`), or set JITP_PLUGIN_ROOT to the plugin folder',
+    hint:
+      'the plugin install is incomplete: reinstall it (`claude plugin install jit-parallel@jit-parallel`), or ' +
+      'set JITP_PLUGIN_ROOT to the plugin folder',
   });
 }
 

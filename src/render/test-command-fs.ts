@@ -1,7 +1,7 @@
 // Gathers the facts detectTestCommand needs from the repository's top folder.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { detectTestCommand, type RepoFacts, type TestCommand } from './test-command.js';
+import { detectTestCommand, type ProjectFiles, type TestCommand } from './test-command.js';
 
 const readText = (p: string): string | null => {
   try {
@@ -20,7 +20,7 @@ const readJson = <T>(p: string): T | null => {
   }
 };
 
-export function repoFacts(root: string): RepoFacts {
+export function projectFiles(root: string): ProjectFiles {
   let files: string[] = [];
   try {
     files = readdirSync(root);
@@ -43,4 +43,4 @@ export function repoFacts(root: string): RepoFacts {
 }
 
 export const testCommandFor = (root: string, configured?: string | null): TestCommand | null =>
-  detectTestCommand(repoFacts(root), configured);
+  detectTestCommand(projectFiles(root), configured);

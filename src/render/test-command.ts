@@ -1,7 +1,8 @@
 // Which command runs a project's tests, decided from facts about the repository's top
 // folder. Pure: the adapter (test-command-fs.ts) gathers the facts.
 
-export interface RepoFacts {
+/** What the repository's top folder holds that says how its tests run (not the planner's RepoFacts). */
+export interface ProjectFiles {
   /** Names of the files at the repository root. */
   files: string[];
   /** Parsed package.json, when present and valid. */
@@ -25,7 +26,7 @@ export interface TestCommand {
 // `npm init` writes this placeholder; it is not a test suite.
 const NPM_PLACEHOLDER = /no test specified/;
 
-function jsManager(facts: RepoFacts, has: (f: string) => boolean): string {
+function jsManager(facts: ProjectFiles, has: (f: string) => boolean): string {
   const pm = typeof facts.packageJson?.packageManager === 'string' ? facts.packageJson.packageManager : '';
   for (const name of ['pnpm', 'yarn', 'bun', 'npm']) if (pm.startsWith(`${name}@`)) return name;
   if (has('pnpm-lock.yaml')) return 'pnpm';
@@ -38,7 +39,7 @@ function makeHasTarget(makefile: string, target: string): boolean {
   return new RegExp(`^${target}\\s*:(?!=)`, 'm').test(makefile);
 }
 
-export function detectTestCommand(facts: RepoFacts, configured?: string | null): TestCommand | null {
+export function detectTestCommand(facts: ProjectFiles, configured?: string | null): TestCommand | null {
   if (configured && configured.trim()) return { command: configured.trim(), source: 'config test.command' };
   const set = new Set(facts.files);
   const has = (f: string) => set.has(f);

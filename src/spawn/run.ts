@@ -1,14 +1,16 @@
 // Headless agents, one per issue in its worktree: prompt file, agent process, log and JSON
 // result under .jit-parallel/batches/<batch>/<short>/, state in the batch file at each step
 // so an interrupted run resumes (running agents whose process is gone count as not run).
-import { spawn as spawnChild } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { quote } from 'shell-quote';
 import { JitpError } from '../platform/errors.js';
+import { pidAlive } from '../platform/pid.js';
+import { runProcess } from '../platform/process.js';
 import { type Batch, type BatchIssue, batchRunDir, readBatch, updateBatch } from '../worktree/batch.js';
 import { addWorktree, type WorktreeEnv } from '../worktree/create.js';
-import { dirtyState, gitRun } from '../worktree/git.js';
+import { git, outcome } from '../platform/git.js';
+import { dirtyState } from '../worktree/git.js';
 import { runPool } from './pool.js';
 import { renderSpawnPrompt } from './prompt.js';
 
@@ -31,16 +33,6 @@ export interface AgentOutcome {
   committed: string | null;
   summary: string;
 }
-
-const pidAlive = (pid: number | null): boolean => {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Issues a plain `jitp spawn` should run: not done, not running in a live process. */
 export function spawnable(batch: Batch, alive: (pid: number | null) => boolean = pidAlive): BatchIssue[] {
@@ -86,19 +78,23 @@ async function commitLeftovers(w: WorktreeEnv, issue: BatchIssue): Promise<strin
   // Headless agents under acceptEdits cannot run `git commit`; the work must not stay
   // uncommitted where cleanup or a removal could meet it, so it is committed on its branch.
   const co = w.config.commit.coAuthor;
-  const msg = `${issue.short}: ${issue.title.replace(/[\r\n]+/g, ' ').slice(0, 72)}\n\nCommitted by jitp spawn after the agent finished.${co ? `\n\nCo-Authored-By: ${co}` : ''}\n`;
-  await gitRun(issue.worktree!, ['add', '-A']);
+  const msg =
+    `${issue.short}: ${issue.title.replace(/[\r\n]+/g, ' ').slice(0, 72)}\n\nCommitted by jitp spawn ` +
+    `after the agent finished.${co ? `\n\nCo-Authored-By: ${co}` : ''}\n`;
+  await git(issue.worktree!, outcome(['add', '-A']));
   // The user's commit hooks run (jitp's commit guard counts the issue's own worktree as its own).
-  const r = await gitRun(issue.worktree!, ['commit', '-q', '-m', msg], {
-    env: { ...w.env, ...(issue.leaseId ? { JITP_LEASE: issue.leaseId } : {}) },
-  });
+  const r = await git(
+    { cwd: issue.worktree!, env: { ...w.env, ...(issue.leaseId ? { JITP_LEASE: issue.leaseId } : {}) } },
+    outcome(['commit', '-q', '-m', msg]),
+  );
   if (r.code !== 0) {
     w.progress(
-      `[${issue.short}] could not commit the agent's changes (left uncommitted in ${issue.worktree}): ${r.stderr.trim().split('\n').slice(-2).join(' ')}`,
+      `[${issue.short}] could not commit the agent's changes (left uncommitted in ${issue.worktree}): ` +
+        `${r.stderr.trim().split('\n').slice(-2).join(' ')}`,
     );
   }
   if (r.code !== 0) return null;
-  return (await gitRun(issue.worktree!, ['rev-parse', 'HEAD'])).stdout.trim();
+  return (await git(issue.worktree!, outcome(['rev-parse', 'HEAD']))).stdout.trim();
 }
 
 export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<AgentOutcome[]> {
@@ -168,7 +164,12 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
       const result = join(dir, `result-${attempt}.json`);
       const { file, args, shell } = agentArgv(opts, prompt, promptFile, w.env);
       const started = new Date().toISOString();
-      const child = spawnChild(file, args, {
+      // Output streams open before the process starts: a fast agent can exit while the batch is
+      // being written below.
+      const logStream = createWriteStream(log);
+      const resStream = createWriteStream(result);
+      let pid: number | null = null;
+      const running = runProcess(file, args, {
         cwd: issue.worktree!,
         shell,
         env: {
@@ -179,22 +180,12 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
           JITP_PROMPT_FILE: promptFile,
           JITP_BATCH: batch.id,
         },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+        maxOutput: 0,
+        onSpawn: (c) => (pid = c.pid ?? null),
+        onStdout: (s) => resStream.write(s),
+        onStderr: (s) => logStream.write(s),
       });
-      // Listeners first, before any await: a fast agent can exit while the batch is written,
-      // and a 'close' emitted before anyone listens would leave this run waiting forever.
-      const logStream = createWriteStream(log);
-      const resStream = createWriteStream(result);
-      child.stdout.on('data', (b: Buffer) => resStream.write(b));
-      child.stderr.on('data', (b: Buffer) => logStream.write(b));
-      const exited: Promise<number> = new Promise((res) => {
-        child.on('error', (e) => {
-          logStream.write(`jitp: cannot start agent: ${e.message}\n`);
-          res(127);
-        });
-        child.on('close', (code, sig) => res(code ?? (sig ? 128 : 1)));
-      });
-      const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGTERM'), opts.timeoutMs) : undefined;
       await setAgent(w, id, {
         state: 'running',
         attempts: attempt,
@@ -203,10 +194,11 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
         exitCode: null,
         log,
         result,
-        pid: child.pid ?? null,
+        pid,
       });
-      const exitCode = await exited;
-      if (timer) clearTimeout(timer);
+      const ran = await running;
+      if (ran.spawnError) logStream.write(`jitp: cannot start agent: ${ran.spawnError.message}\n`);
+      const exitCode = ran.code;
       await Promise.all([new Promise((r) => logStream.end(r)), new Promise((r) => resStream.end(r))]);
       let ok = exitCode === 0;
       let summary = '';
@@ -245,7 +237,8 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
       else running.delete(short);
       const shorts = (ks: string[]) => ks.map((k) => todo.find((i) => i.id === k)!.short).join(',') || '-';
       w.progress(
-        `[${short}] ${e.kind === 'start' ? 'started' : e.ok ? 'done' : 'FAILED'}   running: ${shorts(e.running)}   queued: ${shorts(e.queued)}`,
+        `[${short}] ${e.kind === 'start' ? 'started' : e.ok ? 'done' : 'FAILED'}   running: ${shorts(e.running)}   ` +
+          `queued: ${shorts(e.queued)}`,
       );
       lastTick = Date.now();
     },

@@ -17,7 +17,7 @@ import {
   withSecrets,
 } from '../remote/local-files.js';
 import type { RemoteMirror } from '../remote/mirror.js';
-import type { AcquireRequest, Lease, LeaseRef, LeaseStore, StoreSnapshot } from './types.js';
+import type { AcquireRequest, Lease, LeaseRef, LeaseStore, StoreSnapshot } from '../core/model.js';
 
 export const DEFAULT_REMOTE_TIMEOUT_MS = 20_000;
 

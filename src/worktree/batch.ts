@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { JitpError } from '../platform/errors.js';
-import { withFileLock, writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../platform/atomic-write.js';
+import { withLock } from '../platform/file-lock.js';
 
 export const AGENT_STATES = ['pending', 'queued', 'running', 'done', 'failed'] as const;
 export const MERGE_STATES = ['pending', 'merging', 'merged', 'conflict', 'test-failed', 'skipped', 'ready'] as const;
@@ -119,7 +120,9 @@ export function parseBatch(text: string, file: string): Batch {
     raw = parseYaml(text);
   } catch (e) {
     throw new JitpError('E_BATCH_CORRUPT', `cannot parse ${file}: ${(e as Error).message.split('\n')[0]}`, {
-      hint: `fix the YAML in ${file} (it is written atomically, so this is a hand edit), or move it away and start again with \`jitp worktree add\``,
+      hint:
+        `fix the YAML in ${file} (it is written atomically, so this is a hand edit), or move it away and start ` +
+        `again with \`jitp worktree add\``,
     });
   }
   const r = batchSchema.safeParse(raw);
@@ -157,7 +160,15 @@ export function requireBatch(mainRoot: string): Batch {
 function ensureExcluded(mainRoot: string, commonDir: string): void {
   // The batch file and logs are machine state: never offer them to `git add -A`.
   const exclude = join(commonDir, 'info', 'exclude');
-  const want = ['/.jit-parallel/batch.yaml', '/.jit-parallel/batch.yaml.lock', '/.jit-parallel/batches/'];
+  // The lock's recovery file and the writers' temp files are there only for moments, but a
+  // `git status` at that moment must not see them.
+  const want = [
+    '/.jit-parallel/batch.yaml',
+    '/.jit-parallel/batch.yaml.lock',
+    '/.jit-parallel/batch.yaml.lock.recover',
+    '/.jit-parallel/.*.tmp',
+    '/.jit-parallel/batches/',
+  ];
   let text = '';
   try {
     text = readFileSync(exclude, 'utf8');
@@ -176,7 +187,7 @@ function ensureExcluded(mainRoot: string, commonDir: string): void {
 export function writeBatch(mainRoot: string, commonDir: string, batch: Batch): void {
   ensureExcluded(mainRoot, commonDir);
   const checked = batchSchema.parse(batch);
-  writeFileAtomic(batchPaths(mainRoot).file, stringifyYaml(checked, { lineWidth: 0 }));
+  writeFileAtomic(batchPaths(mainRoot).file, stringifyYaml(checked, { lineWidth: 0 }), { fsync: true, mkdir: true });
 }
 
 /** Read-modify-write under the batch lock (hooks for parallel sub-agents race here). */
@@ -187,12 +198,27 @@ export async function updateBatch<T>(
     b: Batch | undefined,
   ) => Promise<{ batch: Batch | undefined; value: T }> | { batch: Batch | undefined; value: T },
 ): Promise<T> {
-  return withFileLock(batchPaths(mainRoot).lock, async () => {
-    const cur = readBatch(mainRoot);
-    const { batch, value } = await fn(cur);
-    if (batch) writeBatch(mainRoot, commonDir, batch);
-    return value;
-  });
+  const { lock, dir } = batchPaths(mainRoot);
+  mkdirSync(dir, { recursive: true });
+  return withLock(
+    lock,
+    async () => {
+      const cur = readBatch(mainRoot);
+      const { batch, value } = await fn(cur);
+      if (batch) writeBatch(mainRoot, commonDir, batch);
+      return value;
+    },
+    // Batch updates take milliseconds: a holder older than half a minute is dead.
+    {
+      timeoutMs: 15_000,
+      maxHoldMs: 30_000,
+      op: 'updating the batch',
+      timeoutError: (file, _h, ms) =>
+        new JitpError('E_LOCKED', `timed out after ${Math.round(ms / 1000)}s waiting for ${file}`, {
+          hint: `another jitp is updating the batch; if none runs, remove ${file}`,
+        }),
+    },
+  );
 }
 
 export function findIssue(batch: Batch, idOrPrefix: string): BatchIssue {

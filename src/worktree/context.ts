@@ -1,13 +1,16 @@
 // Builds the worktree-mode environment for a command: the main checkout (batch file and
 // integration branch live there, whichever worktree the command runs in), config, store.
-import type { CommandContext } from '../cli/command.js';
-import { requireRepo } from '../cli/repo.js';
+import { requireRepo } from '../git/require-repo.js';
 import { loadConfig } from '../config/load.js';
 import { mainRootOf } from '../git/discover.js';
 import type { WorktreeEnv } from './create.js';
 import { openLeaseStore } from './leases.js';
 
-export async function worktreeEnv(ctx: Pick<CommandContext, 'cwd' | 'env' | 'progress'>): Promise<WorktreeEnv> {
+export async function worktreeEnv(ctx: {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  progress(line: string): void;
+}): Promise<WorktreeEnv> {
   const loc = requireRepo(ctx.cwd);
   const mainRoot = mainRootOf(loc);
   const { config } = loadConfig(mainRoot, ctx.env);

@@ -5,9 +5,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { JitpError } from '../platform/errors.js';
-import type { LeaseStore } from '../store/types.js';
+import type { LeaseStore } from '../core/model.js';
 import { type Batch, type BatchIssue, newBatchId, newIssue, readBatch, updateBatch } from './batch.js';
-import { branchExists, currentBranch, git, gitRun, revParse, runShell, worktreeAdmin } from './git.js';
+import { commitOf, git, outcome, output } from '../platform/git.js';
+import { branchExists, currentBranch, runShell, worktreeAdmin } from './git.js';
 import { copyIncluded, filesToInclude } from './include.js';
 import type { IssueInfo } from './issues.js';
 import { branchName, expandDirTemplate, shortId, worktreeFolderName } from './naming.js';
@@ -40,13 +41,15 @@ export async function ensureBatch(
   const existing = readBatch(w.mainRoot);
   if (existing) {
     if (opts.baseRef) {
-      const want = await revParse(w.mainRoot, opts.baseRef);
+      const want = await git(w.mainRoot, commitOf(opts.baseRef));
       if (want && want !== existing.base) {
         throw new JitpError(
           'E_BASE_MISMATCH',
           `the batch is pinned at ${existing.base.slice(0, 12)}, not ${opts.baseRef} (${want.slice(0, 12)})`,
           {
-            hint: 'every worktree of a batch starts from one base; finish the batch (`jitp merge`, `jitp cleanup`) before starting one on a new base',
+            hint:
+              'every worktree of a batch starts from one base; finish the batch (`jitp merge`, `jitp cleanup`) ' +
+              'before starting one on a new base',
           },
         );
       }
@@ -54,7 +57,7 @@ export async function ensureBatch(
     return existing;
   }
   const baseRef = opts.baseRef ?? w.config.worktree.base;
-  const base = await revParse(w.mainRoot, baseRef);
+  const base = await git(w.mainRoot, commitOf(baseRef));
   if (!base) {
     throw new JitpError('E_NO_BASE', `cannot resolve the base ${baseRef} to a commit in ${w.mainRoot}`, {
       hint: 'commit something first, or pass --base <commit-ish>',
@@ -133,14 +136,16 @@ export async function addWorktree(
   const branch = branchName(w.config.worktree.branch, { id: info.id, title: info.title, base: batch.integration });
   const dir = worktreesDir(w);
   const path = opts.path ?? join(dir, worktreeFolderName({ id: info.id, title: info.title }));
-  if (!opts.path && !isInside(dir, path)) throw new Error(`worktree path escaped its folder: ${path}`); // naming guarantees this
+  // The naming guarantees this.
+  if (!opts.path && !isInside(dir, path)) throw new Error(`worktree path escaped its folder: ${path}`);
   if (
     isInside(w.mainRoot, path) &&
     !isInside(join(w.mainRoot, '.claude', 'worktrees'), path) &&
     !isInside(join(w.mainRoot, '.jit-parallel'), path)
   ) {
     w.progress(
-      `note: worktrees are inside the repository (${relative(w.mainRoot, dir)}); they are kept out of git through .git/info/exclude`,
+      `note: worktrees are inside the repository (${relative(w.mainRoot, dir)}); they are kept out of git through ` +
+        `.git/info/exclude`,
     );
   }
   if (existsSync(path)) {
@@ -150,7 +155,9 @@ export async function addWorktree(
   }
   if (await branchExists(w.mainRoot, branch)) {
     throw new JitpError('E_BRANCH_EXISTS', `branch ${branch} already exists`, {
-      hint: `delete it if it holds nothing you need (\`git branch -d ${branch}\`), or set worktree.branch in .jit-parallel.yaml to another template`,
+      hint:
+        `delete it if it holds nothing you need (\`git branch -d ${branch}\`), or set worktree.branch in ` +
+        `.jit-parallel.yaml to another template`,
     });
   }
   const agentId = opts.existingLease?.agentId ?? opts.agentId ?? `agent:jitp-${short}`;
@@ -182,29 +189,30 @@ export async function addWorktree(
     // Undos run in reverse: the worktree goes first, then its (no longer checked out) branch.
     undo.push([
       'delete branch',
-      () => worktreeAdmin(w.commonDir, async () => void (await gitRun(w.mainRoot, ['branch', '-D', branch]))),
+      () => worktreeAdmin(w.commonDir, async () => void (await git(w.mainRoot, outcome(['branch', '-D', branch])))),
     ]);
     undo.push([
       'remove worktree',
       () =>
         worktreeAdmin(w.commonDir, async () => {
-          await gitRun(w.mainRoot, ['worktree', 'remove', '--force', path]);
+          await git(w.mainRoot, outcome(['worktree', 'remove', '--force', path]));
           rmSync(path, { recursive: true, force: true });
-          await gitRun(w.mainRoot, ['worktree', 'prune']);
+          await git(w.mainRoot, outcome(['worktree', 'prune']));
         }),
     ]);
     await worktreeAdmin(
       w.commonDir,
-      () => git(w.mainRoot, ['worktree', 'add', '-b', branch, path, batch.base]),
+      () => git(w.mainRoot, output(['worktree', 'add', '-b', branch, path, batch.base])),
       (l) => w.progress(`[${short}] ${l}`),
     );
     // 3. Verify the base: a hook or alias must not have moved us to another commit.
-    const head = await revParse(path, 'HEAD');
+    const head = await git(path, commitOf('HEAD'));
     const onBranch = await currentBranch(path);
     if (head !== batch.base || onBranch !== branch) {
       throw new JitpError(
         'E_BASE_VERIFY',
-        `new worktree ${path} is at ${head?.slice(0, 12)} on ${onBranch}, expected ${batch.base.slice(0, 12)} on ${branch}`,
+        `new worktree ${path} is at ${head?.slice(0, 12)} on ${onBranch}, expected ${batch.base.slice(0, 12)} on ` +
+          `${branch}`,
         {
           hint: 'check git hooks (post-checkout) that move HEAD; the worktree was removed',
         },
@@ -215,10 +223,11 @@ export async function addWorktree(
     const included = copyIncluded(w.mainRoot, path, files);
     if (included.length)
       w.progress(
-        `[${short}] copied ${included.length} file(s): ${included.slice(0, 5).join(', ')}${included.length > 5 ? ', …' : ''}`,
+        `[${short}] copied ${included.length} file(s): ` +
+          `${included.slice(0, 5).join(', ')}${included.length > 5 ? ', …' : ''}`,
       );
     // 5. Identity, in the worktree's own git dir.
-    const wtGitDir = await git(path, ['rev-parse', '--absolute-git-dir']);
+    const wtGitDir = await git(path, output(['rev-parse', '--absolute-git-dir']));
     const ident: WorktreeIdentity = {
       issueId: info.id,
       agentId,
@@ -241,7 +250,8 @@ export async function addWorktree(
       if (r.code !== 0) {
         throw new JitpError('E_POSTCREATE', `postCreate \`${post}\` failed with exit ${r.code} in ${path}`, {
           hint:
-            'fix worktree.postCreate in .jit-parallel.yaml (the worktree, branch and lease were rolled back); last output:\n' +
+            'fix worktree.postCreate in .jit-parallel.yaml (the worktree, branch and lease were rolled back); last ' +
+            'output:\n' +
             r.output.trim().split('\n').slice(-5).join('\n'),
         });
       }

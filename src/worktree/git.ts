@@ -1,70 +1,20 @@
-// The one place worktree mode runs git. Every call returns stdout/stderr/exit code rather
-// than throwing, because for merge-tree and merge a non-zero exit is an answer, not a fault.
-import { execFile, spawn } from 'node:child_process';
-import { join } from 'node:path';
+// Worktree mode's git questions, as tasks on the platform git runner (src/platform/git.ts):
+// for merge-tree and merge a non-zero exit is an answer, so callers that need it ask for the
+// outcome; the rest throw E_GIT naming the command.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { git, gitFailure, outcome, exitsZero, type GitTask } from '../platform/git.js';
+import { withLock } from '../platform/file-lock.js';
 import { JitpError } from '../platform/errors.js';
-import { withFileLock } from './atomic.js';
-
-export interface GitResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const GIT_ENV = { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
-
-export function gitRun(
-  cwd: string,
-  args: string[],
-  opts: { input?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<GitResult> {
-  return new Promise((resolvePromise) => {
-    const child = execFile(
-      'git',
-      args,
-      { cwd, env: { ...(opts.env ?? process.env), ...GIT_ENV }, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
-      (err, stdout, stderr) => {
-        const code = err
-          ? typeof (err as { code?: unknown }).code === 'number'
-            ? (err as { code: number }).code
-            : 128
-          : 0;
-        resolvePromise({ code, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
-  });
-}
-
-/** Runs git and throws a JitpError (exit 7) naming the command when it fails. */
-export async function git(cwd: string, args: string[], hint?: string): Promise<string> {
-  const r = await gitRun(cwd, args);
-  if (r.code !== 0) {
-    throw new JitpError(
-      'E_GIT',
-      `git ${args.join(' ')} failed in ${cwd}: ${r.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${r.code}`}`,
-      {
-        hint: hint ?? 'run the git command above yourself to see the full message',
-        details: { args, cwd, code: r.code, stderr: r.stderr },
-      },
-    );
-  }
-  return r.stdout.replace(/\n$/, '');
-}
-
-export async function revParse(cwd: string, rev: string): Promise<string | undefined> {
-  const r = await gitRun(cwd, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
-  return r.code === 0 ? r.stdout.trim() : undefined;
-}
+import { runProcess } from '../platform/process.js';
 
 export async function currentBranch(cwd: string): Promise<string | undefined> {
-  const r = await gitRun(cwd, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+  const r = await git(cwd, outcome(['symbolic-ref', '--quiet', '--short', 'HEAD']));
   return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
-export async function branchExists(cwd: string, branch: string): Promise<boolean> {
-  return (await gitRun(cwd, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`])).code === 0;
-}
+export const branchExists = (cwd: string, branch: string): Promise<boolean> =>
+  git(cwd, exitsZero(['show-ref', '--verify', '--quiet', `refs/heads/${branch}`]));
 
 export interface WorktreeRecord {
   path: string;
@@ -90,13 +40,18 @@ export function worktreeAdmin<T>(
 ): Promise<T> {
   // A checkout can take minutes on a large repository; a dead holder is detected by its pid.
   const lock = join(commonDir, 'jit-parallel', 'worktree-admin.lock');
-  return withFileLock(lock, fn, {
+  mkdirSync(dirname(lock), { recursive: true });
+  return withLock(lock, fn, {
     timeoutMs: 600_000,
-    staleMs: 3_600_000,
-    deadHolder: true,
-    what: 'adding or removing a git worktree',
+    maxHoldMs: 3_600_000,
+    op: 'adding or removing a git worktree',
     onWait: (holder) =>
       progress?.(`waiting for another jitp (${holder}) that is adding or removing a worktree (${lock})`),
+    timeoutError: (file, h, ms) =>
+      new JitpError('E_LOCKED', `timed out after ${Math.round(ms / 1000)}s waiting for ${file}`, {
+        hint: `another jitp is adding or removing a git worktree; if none runs, remove ${file}`,
+        details: { lock: file, holder: h ?? null },
+      }),
   });
 }
 
@@ -106,12 +61,14 @@ const TRANSIENT_ADMIN = /failed to read .*worktrees\/[^\n]*\/(commondir|gitdir)/
 /** `git worktree list --porcelain -z`: paths may hold newlines, so NUL-separated. */
 export async function listWorktrees(cwd: string): Promise<WorktreeRecord[]> {
   // Readers do not take the admin lock (status must not wait for a checkout): they retry.
-  let r = await gitRun(cwd, ['worktree', 'list', '--porcelain', '-z']);
+  const args = ['worktree', 'list', '--porcelain', '-z'];
+  let r = await git(cwd, outcome(args));
   for (let i = 0; r.code !== 0 && TRANSIENT_ADMIN.test(r.stderr) && i < 20; i++) {
     await new Promise((res) => setTimeout(res, 50));
-    r = await gitRun(cwd, ['worktree', 'list', '--porcelain', '-z']);
+    r = await git(cwd, outcome(args));
   }
-  const out = r.code === 0 ? r.stdout.replace(/\n$/, '') : await git(cwd, ['worktree', 'list', '--porcelain', '-z']);
+  if (r.code !== 0) throw gitFailure(args, cwd, r);
+  const out = r.stdout.replace(/\n$/, '');
   const recs: WorktreeRecord[] = [];
   let cur: WorktreeRecord | undefined;
   for (const field of out.split('\0')) {
@@ -143,8 +100,18 @@ export interface DirtyState {
   untracked: string[];
 }
 
-export async function dirtyState(worktree: string): Promise<DirtyState> {
-  const out = await git(worktree, ['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+/** `git status -z`: tracked changes and untracked files; a rename's second field is its old path. */
+export const dirtyStateTask: GitTask<DirtyState> = {
+  args: ['status', '--porcelain=v1', '-z', '--untracked-files=all'],
+  parse(r, ctx) {
+    if (r.code !== 0) throw gitFailure(this.args, ctx.cwd, r);
+    return parseStatusZ(r.stdout);
+  },
+};
+
+export const dirtyState = (worktree: string): Promise<DirtyState> => git(worktree, dirtyStateTask);
+
+function parseStatusZ(out: string): DirtyState {
   const modified: string[] = [];
   const untracked: string[] = [];
   const fields = out.split('\0');
@@ -161,45 +128,22 @@ export async function dirtyState(worktree: string): Promise<DirtyState> {
 }
 
 /** Runs a shell command (test, postCreate, agent) with output streamed to callbacks. */
-export function runShell(
+export async function runShell(
   cmd: string,
   opts: { cwd: string; env?: NodeJS.ProcessEnv; onLine?: (line: string) => void; timeoutMs?: number },
 ): Promise<{ code: number; output: string; timedOut: boolean }> {
-  return new Promise((res) => {
-    const child = spawn(cmd, {
-      cwd: opts.cwd,
-      env: opts.env ?? process.env,
-      shell: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    let pending = '';
-    let timedOut = false;
-    const feed = (b: Buffer) => {
-      const s = b.toString('utf8');
-      if (output.length < 1_000_000) output += s;
-      pending += s;
-      let nl;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        opts.onLine?.(pending.slice(0, nl));
-        pending = pending.slice(nl + 1);
-      }
-    };
-    child.stdout.on('data', feed);
-    child.stderr.on('data', feed);
-    const timer = opts.timeoutMs
-      ? setTimeout(() => {
-          timedOut = true;
-          child.kill('SIGTERM');
-        }, opts.timeoutMs)
-      : undefined;
-    child.on('error', (e) => {
-      output += String(e);
-    });
-    child.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      if (pending) opts.onLine?.(pending);
-      res({ code: code ?? (signal ? 128 : 1), output, timedOut });
-    });
+  let output = '';
+  const r = await runProcess(cmd, [], {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    shell: true,
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    maxOutput: 0,
+    onLine: (line) => {
+      if (output.length < 1_000_000) output += `${line}\n`;
+      opts.onLine?.(line);
+    },
   });
+  if (r.spawnError) output += String(r.spawnError);
+  return { code: r.code, output, timedOut: r.timedOut };
 }

@@ -19,8 +19,10 @@ export function assignWorktree(calls: PendingAgentCall[], batch: Batch | undefin
     return {
       kind: 'refuse',
       reason:
-        `jit-parallel: ${calls.length} Agent calls with isolation "worktree" in one message; the client creates their worktrees ` +
-        'in no fixed order, so jitp cannot tell which issue each is for. Start each worktree sub-agent in its own message ' +
+        `jit-parallel: ${calls.length} Agent calls with isolation "worktree" in one message; the client creates ` +
+        `their worktrees ` +
+        'in no fixed order, so jitp cannot tell which issue each is for. Start each worktree sub-agent in its own ' +
+        'message ' +
         '(one Agent call per message with run_in_background: true; they still run in parallel).',
     };
   }
@@ -39,7 +41,8 @@ export function assignWorktree(calls: PendingAgentCall[], batch: Batch | undefin
     return {
       kind: 'refuse',
       reason:
-        'jit-parallel: every issue of the batch already has an agent; nothing left to give this sub-agent (`jitp status`)',
+        'jit-parallel: every issue of the batch already has an agent; nothing left to give this sub-agent (`jitp ' +
+        'status`)',
     };
   }
   return { kind: 'next', issue: next };

@@ -4,7 +4,7 @@
 // exactly gitignore's.
 import { cpSync, existsSync, lstatSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { gitRun } from './git.js';
+import { git, outcome } from '../platform/git.js';
 
 export async function filesToInclude(mainRoot: string, patterns: string[]): Promise<string[]> {
   const args = ['ls-files', '--others', '--ignored', '-z'];
@@ -13,7 +13,7 @@ export async function filesToInclude(mainRoot: string, patterns: string[]): Prom
   const hasFile = existsSync(incl);
   if (hasFile) args.push('--exclude-from=.worktreeinclude');
   if (!patterns.length && !hasFile) return [];
-  const r = await gitRun(mainRoot, args);
+  const r = await git(mainRoot, outcome(args));
   if (r.code !== 0) return [];
   return r.stdout
     .split('\0')

@@ -3,8 +3,8 @@
 import type { Config } from '../config/schema.js';
 import type { RepoLocation } from '../git/discover.js';
 import { openLocalStore } from '../store/open.js';
-import type { Lease, LeaseStore } from '../store/types.js';
-import { isLive } from '../store/types.js';
+import type { Lease, LeaseStore } from '../core/model.js';
+import { isLive } from '../core/model.js';
 
 export async function openLeaseStore(
   repo: RepoLocation,
@@ -21,8 +21,4 @@ export async function liveLeases(store: LeaseStore | null): Promise<Lease[]> {
   const snap = await store.read();
   const now = Date.now();
   return snap.leases.filter((l) => isLive(l, now));
-}
-
-export function leaseTimeLeft(lease: Lease, nowMs = Date.now()): number {
-  return Math.max(0, Math.round((Date.parse(lease.expiresAt) - nowMs) / 1000));
 }

@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { type Batch, type BatchIssue, updateBatch } from './batch.js';
 import type { WorktreeEnv } from './create.js';
-import { branchExists, dirtyState, gitRun, listWorktrees, worktreeAdmin } from './git.js';
+import { git, outcome } from '../platform/git.js';
+import { branchExists, dirtyState, listWorktrees, worktreeAdmin } from './git.js';
 import { decideRemoval, type RemovalFacts, type RemovalVerdict } from './safety.js';
 
 export async function removalFacts(
@@ -19,11 +20,10 @@ export async function removalFacts(
   const bExists = !!issue.branch && (await branchExists(w.mainRoot, issue.branch));
   let unmergedCommits: string[] = [];
   if (bExists) {
-    const r = await gitRun(w.mainRoot, [
-      'log',
-      '--format=%h %s',
-      `refs/heads/${batch.integration}..refs/heads/${issue.branch}`,
-    ]);
+    const r = await git(
+      w.mainRoot,
+      outcome(['log', '--format=%h %s', `refs/heads/${batch.integration}..refs/heads/${issue.branch}`]),
+    );
     unmergedCommits =
       r.code === 0
         ? r.stdout.split('\n').filter(Boolean)
@@ -68,7 +68,7 @@ export async function removeIssue(
   if (!verdict.allowed) return out;
   if (verdict.removeWorktree) {
     const args = ['worktree', 'remove', ...(opts.force ? ['--force', '--force'] : []), issue.worktree!];
-    const r = await worktreeAdmin(w.commonDir, () => gitRun(w.mainRoot, args));
+    const r = await worktreeAdmin(w.commonDir, () => git(w.mainRoot, outcome(args)));
     if (r.code !== 0) {
       verdict.allowed = false;
       verdict.refusals.push(`git worktree remove failed: ${r.stderr.trim()}`);
@@ -79,10 +79,10 @@ export async function removeIssue(
   if (verdict.deleteBranch && issue.branch) {
     const branch = issue.branch;
     out.deletedBranch = await worktreeAdmin(w.commonDir, async () => {
-      const r = await gitRun(w.mainRoot, ['branch', opts.force ? '-D' : '-d', branch]);
+      const r = await git(w.mainRoot, outcome(['branch', opts.force ? '-D' : '-d', branch]));
       // -d refuses a branch not merged into HEAD even when it is in the integration branch
       // (main checkout elsewhere): the verdict already checked against the integration branch.
-      return r.code === 0 || (await gitRun(w.mainRoot, ['branch', '-D', branch])).code === 0;
+      return r.code === 0 || (await git(w.mainRoot, outcome(['branch', '-D', branch]))).code === 0;
     });
   }
   // The lease guards the issue until its work is merged: released only once the branch is gone.
@@ -127,10 +127,10 @@ export async function removeLooseWorktree(
   await worktreeAdmin(w.commonDir, async () => {
     if (verdict.removeWorktree)
       out.removedWorktree =
-        (await gitRun(w.mainRoot, ['worktree', 'remove', ...(opts.force ? ['--force', '--force'] : []), path])).code ===
-        0;
+        (await git(w.mainRoot, outcome(['worktree', 'remove', ...(opts.force ? ['--force', '--force'] : []), path])))
+          .code === 0;
     if (verdict.deleteBranch && branch && (out.removedWorktree || !facts.worktreeExists))
-      out.deletedBranch = (await gitRun(w.mainRoot, ['branch', '-D', branch])).code === 0;
+      out.deletedBranch = (await git(w.mainRoot, outcome(['branch', '-D', branch]))).code === 0;
   });
   return out;
 }

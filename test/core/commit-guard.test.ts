@@ -2,7 +2,7 @@
 // taken on another machine, which only JITP_LEASE can make the committer's.
 import { expect, test } from 'vitest';
 import { isMine } from '../../src/core/commit-guard.js';
-import type { Lease } from '../../src/store/types.js';
+import type { Lease } from '../../src/core/model.js';
 
 const l = { id: 'L-1', issueId: 'i', agentId: 'agent:claude', worktree: '/w/x', paths: ['src/**'] } as unknown as Lease;
 

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../support/git.js';
-import { resolveAgentId } from '../../src/core/identity.js';
+import { resolveAgentId } from '../../src/config/identity.js';
 
 const home = tempDir('jitp-home-');
 const empty = tempDir('jitp-home-');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as R from '../../src/core/lease-rules.js';
 import { globsOverlap } from '../../src/core/globs.js';
-import type { StoreSnapshot } from '../../src/store/types.js';
+import type { StoreSnapshot } from '../../src/core/model.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 let n = 0;

@@ -4,7 +4,7 @@
 import { lstatSync, mkdirSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { resolveThroughSymlinks } from '../../src/core/paths.js';
+import { resolveThroughSymlinks } from '../../src/platform/fs-paths.js';
 import { makeRepo } from '../support/git.js';
 
 function reference(abs: string, depth = 0): string {

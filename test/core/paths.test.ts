@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../support/git.js';
-import { isCaseInsensitiveFs, normalizeRepoPath, normalizeRepoPattern } from '../../src/core/paths.js';
+import { normalizeRepoPath, normalizeRepoPattern } from '../../src/git/repo-paths.js';
+import { isCaseInsensitiveFs } from '../../src/platform/fs-paths.js';
 import { globsOverlap, matches } from '../../src/core/globs.js';
 import { rmSync } from 'node:fs';
 

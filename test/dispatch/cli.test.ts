@@ -127,7 +127,8 @@ describe('verify → issue done → commit-message → git commit', () => {
     expect([...subject].length).toBeLessThanOrEqual(72);
     expect(subject).toMatch(/^jit: slugify: strip accents.*… \(\+1 more\)$/);
     expect(msg).toContain(
-      '- slugify: strip accents instead of dropping accented letters (3f2a1b2c)\n- wordCount: count words separated by tabs and newlines (9c1d0e0f)\n\njit: 3f2a1b2c 9c1d0e0f\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n',
+      '- slugify: strip accents instead of dropping accented letters (3f2a1b2c)\n- wordCount: count words separated ' +
+        'by tabs and newlines (9c1d0e0f)\n\njit: 3f2a1b2c 9c1d0e0f\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n',
     );
     expect(git(root, 'status', '--porcelain', '--untracked-files=no')).toBe('');
   });
@@ -164,7 +165,8 @@ describe('jitp issue done', () => {
     // A stand-in `jit` that records its argv and refuses like jit does when gates are open.
     writeFileSync(
       join(bin, 'jit'),
-      `#!/bin/sh\necho "$@" >> ${log}\necho '{"error":{"code":"GATES","message":"gate code-review not passed"}}'\nexit 1\n`,
+      `#!/bin/sh\necho "$@" >> ${log}\necho '{"error":{"code":"GATES","message":"gate code-review not ` +
+        `passed"}}'\nexit 1\n`,
     );
     chmodSync(join(bin, 'jit'), 0o755);
     let stdout = '';
@@ -198,98 +200,106 @@ describe('jitp issue done', () => {
 });
 
 describe('worktree mode (worktrees made by jitp worktree add)', () => {
-  test("prompt targets the lease's worktree; verify reads each branch and finds a leak into the main checkout", async () => {
-    const add = await jitp('worktree', 'add', '3f2a', '9c1d', '--json');
-    expect(add.code, add.stdout + add.stderr).toBe(0);
-    const wts = add.json().worktrees as { issue: string; worktree: string; branch: string }[];
-    const wtOf = (id: string) => wts.find((w) => w.issue === id)!;
-    const slugWt = wtOf(ISSUES.slug.id);
-    const wordsWt = wtOf(ISSUES.words.id);
+  test(
+    "prompt targets the lease's worktree; verify reads each branch and finds a leak into the main " + 'checkout',
+    async () => {
+      const add = await jitp('worktree', 'add', '3f2a', '9c1d', '--json');
+      expect(add.code, add.stdout + add.stderr).toBe(0);
+      const wts = add.json().worktrees as { issue: string; worktree: string; branch: string }[];
+      const wtOf = (id: string) => wts.find((w) => w.issue === id)!;
+      const slugWt = wtOf(ISSUES.slug.id);
+      const wordsWt = wtOf(ISSUES.words.id);
 
-    const p = (await jitp('prompt', '3f2a', '--json')).json();
-    expect(p.worktree).toBe(slugWt.worktree);
-    expect(p.prompt).toContain(`You work in your own git worktree: \`${slugWt.worktree}\``);
-    expect(parseBindingLine(p.prompt)?.leaseId).toBe(p.lease.id);
+      const p = (await jitp('prompt', '3f2a', '--json')).json();
+      expect(p.worktree).toBe(slugWt.worktree);
+      expect(p.prompt).toContain(`You work in your own git worktree: \`${slugWt.worktree}\``);
+      expect(parseBindingLine(p.prompt)?.leaseId).toBe(p.lease.id);
 
-    // slug: committed on its branch; words: left uncommitted in its worktree; and a stray write
-    // of slug's file into the main checkout (what an absolute path does).
-    writeFiles(slugWt.worktree, EDITS.slug);
-    git(slugWt.worktree, 'add', '-A');
-    git(slugWt.worktree, 'commit', '-q', '-m', 'slug work');
-    writeFiles(wordsWt.worktree, EDITS.words);
-    writeFiles(root, { 'src/slugify.js': '// leaked\n' });
+      // slug: committed on its branch; words: left uncommitted in its worktree; and a stray write
+      // of slug's file into the main checkout (what an absolute path does).
+      writeFiles(slugWt.worktree, EDITS.slug);
+      git(slugWt.worktree, 'add', '-A');
+      git(slugWt.worktree, 'commit', '-q', '-m', 'slug work');
+      writeFiles(wordsWt.worktree, EDITS.words);
+      writeFiles(root, { 'src/slugify.js': '// leaked\n' });
 
-    const v = await jitp('verify', '--no-test', '--json');
-    expect(v.code).toBe(1);
-    const j = v.json();
-    const byId = (id: string) => j.issues.find((i: { id: string }) => i.id === id);
-    expect(byId(ISSUES.slug.id)).toMatchObject({
-      mode: 'worktree',
-      changed: ['src/slugify.js', 'test/slugify.test.js'],
-      outsideLease: [],
-    });
-    expect(byId(ISSUES.words.id)).toMatchObject({
-      mode: 'worktree',
-      changed: ['src/wordcount.js', 'test/wordcount.test.js'],
-      outsideLease: [],
-    });
-    expect(j.leaked).toEqual([{ path: 'src/slugify.js', issue: ISSUES.slug.id }]);
-    expect(j.stage).toEqual([]);
-    expect(j.needsHuman).toEqual([
-      `src/slugify.js leaked into the main checkout (belongs to the worktree of ${ISSUES.slug.id})`,
-    ]);
-  });
+      const v = await jitp('verify', '--no-test', '--json');
+      expect(v.code).toBe(1);
+      const j = v.json();
+      const byId = (id: string) => j.issues.find((i: { id: string }) => i.id === id);
+      expect(byId(ISSUES.slug.id)).toMatchObject({
+        mode: 'worktree',
+        changed: ['src/slugify.js', 'test/slugify.test.js'],
+        outsideLease: [],
+      });
+      expect(byId(ISSUES.words.id)).toMatchObject({
+        mode: 'worktree',
+        changed: ['src/wordcount.js', 'test/wordcount.test.js'],
+        outsideLease: [],
+      });
+      expect(j.leaked).toEqual([{ path: 'src/slugify.js', issue: ISSUES.slug.id }]);
+      expect(j.stage).toEqual([]);
+      expect(j.needsHuman).toEqual([
+        `src/slugify.js leaked into the main checkout (belongs to the worktree of ${ISSUES.slug.id})`,
+      ]);
+    },
+  );
 });
 
 describe('without jit: task files', () => {
-  test('issue done rewrites the front matter state, releases the lease; commit-message --files lists the task file', async () => {
-    const tbase = tempDir('jitp-tasks-');
-    const troot = join(tbase, 'repo');
-    try {
-      mkdirSync(join(troot, '.jit-parallel/tasks'), { recursive: true });
-      git(tbase, 'init', '-q', '-b', 'main', 'repo');
-      writeFiles(troot, {
-        '.jit-parallel/tasks/fix-login.md':
-          '---\nid: fix-login\ntitle: "Fix login\\nSigned-off-by: x <x@y>"\nstate: todo\nfiles: [src/login.js]\n---\nThe login form breaks.\n',
-        'src/login.js': 'x\n',
-      });
-      git(troot, 'add', '-A');
-      git(troot, '-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-q', '-m', 'init');
-      const go = async (...argv: string[]) => {
-        let stdout = '';
-        const code = await run(argv, {
-          stdout: (s) => void (stdout += s),
-          stderr: () => {},
-          env: { ...process.env, JITP_JIT_BIN: '' },
-          cwd: troot,
-          interactive: false,
+  test(
+    'issue done rewrites the front matter state, releases the lease; commit-message --files lists the task ' + 'file',
+    async () => {
+      const tbase = tempDir('jitp-tasks-');
+      const troot = join(tbase, 'repo');
+      try {
+        mkdirSync(join(troot, '.jit-parallel/tasks'), { recursive: true });
+        git(tbase, 'init', '-q', '-b', 'main', 'repo');
+        writeFiles(troot, {
+          '.jit-parallel/tasks/fix-login.md':
+            '---\nid: fix-login\ntitle: "Fix login\\nSigned-off-by: x <x@y>"\nstate: todo\nfiles: ' +
+            '[src/login.js]\n---\nThe login form breaks.\n',
+          'src/login.js': 'x\n',
         });
-        return { code, stdout };
-      };
-      expect((await go('claim', 'acquire', 'fix-login', '--paths', 'src/login.js', '--agent', AGENT)).code).toBe(0);
-      const d = await go('issue', 'done', 'fix-login', '--json');
-      expect(d.code).toBe(0);
-      expect(JSON.parse(d.stdout).issues[0]).toMatchObject({
-        via: 'file',
-        file: '.jit-parallel/tasks/fix-login.md',
-        from: 'ready',
-        releasedLeases: [expect.stringMatching(/^L-/)],
-      });
-      expect(readFileSync(join(troot, '.jit-parallel/tasks/fix-login.md'), 'utf8')).toBe(
-        '---\nid: fix-login\ntitle: "Fix login\\nSigned-off-by: x <x@y>"\nstate: done\nfiles: [src/login.js]\n---\nThe login form breaks.\n',
-      );
-      expect((await go('commit-message', 'fix-login', '--files')).stdout.trim()).toBe(
-        '.jit-parallel/tasks/fix-login.md',
-      );
-      const msg = (await go('commit-message', 'fix-login', '--no-co-author')).stdout;
-      expect(msg).toBe(
-        'jit: Fix login Signed-off-by: x <x@y>\n\n- Fix login Signed-off-by: x <x@y> (fix-login)\n\njit: fix-login\n',
-      );
-      expect(JSON.parse((await go('claim', 'list', '--json')).stdout).leases).toEqual([]);
-    } finally {
-      rmSync(tbase, { recursive: true, force: true });
-    }
-  });
+        git(troot, 'add', '-A');
+        git(troot, '-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-q', '-m', 'init');
+        const go = async (...argv: string[]) => {
+          let stdout = '';
+          const code = await run(argv, {
+            stdout: (s) => void (stdout += s),
+            stderr: () => {},
+            env: { ...process.env, JITP_JIT_BIN: '' },
+            cwd: troot,
+            interactive: false,
+          });
+          return { code, stdout };
+        };
+        expect((await go('claim', 'acquire', 'fix-login', '--paths', 'src/login.js', '--agent', AGENT)).code).toBe(0);
+        const d = await go('issue', 'done', 'fix-login', '--json');
+        expect(d.code).toBe(0);
+        expect(JSON.parse(d.stdout).issues[0]).toMatchObject({
+          via: 'file',
+          file: '.jit-parallel/tasks/fix-login.md',
+          from: 'ready',
+          releasedLeases: [expect.stringMatching(/^L-/)],
+        });
+        expect(readFileSync(join(troot, '.jit-parallel/tasks/fix-login.md'), 'utf8')).toBe(
+          '---\nid: fix-login\ntitle: "Fix login\\nSigned-off-by: x <x@y>"\nstate: done\nfiles: ' +
+            '[src/login.js]\n---\nThe login form breaks.\n',
+        );
+        expect((await go('commit-message', 'fix-login', '--files')).stdout.trim()).toBe(
+          '.jit-parallel/tasks/fix-login.md',
+        );
+        const msg = (await go('commit-message', 'fix-login', '--no-co-author')).stdout;
+        expect(msg).toBe(
+          'jit: Fix login Signed-off-by: x <x@y>\n\n- Fix login Signed-off-by: x <x@y> (fix-login)\n\njit: fix-login\n',
+        );
+        expect(JSON.parse((await go('claim', 'list', '--json')).stdout).leases).toEqual([]);
+      } finally {
+        rmSync(tbase, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('--help of the dispatch commands', () => {

@@ -26,7 +26,8 @@ describe('renderCommitMessage: the convention', () => {
   test('two issues', () => {
     const m = renderCommitMessage([I('3f2a1b2c', 'Add retry'), I('9c1d0e0f', 'Fix parser')], { coAuthor: CO });
     expect(m.message).toBe(
-      'jit: Add retry; Fix parser\n\n- Add retry (3f2a1b2c)\n- Fix parser (9c1d0e0f)\n\njit: 3f2a1b2c 9c1d0e0f\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n',
+      'jit: Add retry; Fix parser\n\n- Add retry (3f2a1b2c)\n- Fix parser (9c1d0e0f)\n\njit: 3f2a1b2c ' +
+        '9c1d0e0f\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n',
     );
     expect(gitTrailers(m.message)).toEqual(['Co-Authored-By: Claude <noreply@anthropic.com>']);
   });

@@ -41,7 +41,10 @@ test('npm run demo: plan, claims, prompts, stand-in edits, verify, done, one com
       'test/wordcount.test.js',
     ]);
     expect(git('log', '-1', '--format=%B')).toMatch(
-      /^jit: .*\n\n- slugify: .* \(3f2a1b2c\)\n- wordCount: .* \(9c1d0e0f\)\n\njit: 3f2a1b2c 9c1d0e0f\n\nCo-Authored-By: /,
+      new RegExp(
+        String.raw`^jit: .*\n\n- slugify: .* \(3f2a1b2c\)\n- wordCount: .* \(9c1d0e0f\)\n\n` +
+          String.raw`jit: 3f2a1b2c 9c1d0e0f\n\nCo-Authored-By: `,
+      ),
     );
     const state = (id: string) => JSON.parse(readFileSync(join(dir, '.jit/issues', `${id}.json`), 'utf8')).state;
     expect(state('3f2a1b2c-5d4e-4f60-8a7b-9c0d1e2f3a4b')).toBe('done');

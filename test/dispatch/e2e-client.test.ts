@@ -91,7 +91,8 @@ function sub(key: 'slug' | 'words', trespass?: { path: string; old: string; new:
     finalText: trespass
       ? reportFor(key).replace(
           '"needsOutsideScope": []',
-          `"needsOutsideScope": [{ "path": "${trespass.path}", "why": "the edit was refused: another issue holds it" }]`,
+          `"needsOutsideScope": [{ "path": "${trespass.path}", "why": "the edit was refused: another issue holds ` +
+            `it" }]`,
         )
       : reportFor(key),
   };
@@ -157,7 +158,8 @@ function mainScript(seen: Record<string, unknown>): Actor {
         const stage = (seen.verify as { stage: string[] }).stage;
         return [
           bash(
-            `git add -- ${stage.join(' ')} && git add -- $(jitp commit-message 3f2a1b2c 9c1d0e0f --files) && jitp commit-message 3f2a1b2c 9c1d0e0f | git commit -q -F - && git log -1 --format=%H`,
+            `git add -- ${stage.join(' ')} && git add -- $(jitp commit-message 3f2a1b2c 9c1d0e0f --files) && jitp ` +
+              `commit-message 3f2a1b2c 9c1d0e0f | git commit -q -F - && git log -1 --format=%H`,
             'commit',
           ),
         ];
@@ -258,7 +260,12 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
   );
   const msg = git('log', '-1', '--format=%B');
   expect(msg).toMatch(
-    /^jit: slugify: strip accents.*\(\+1 more\)\n\n- slugify: strip accents instead of dropping accented letters \(3f2a1b2c\)\n- wordCount: count words separated by tabs and newlines \(9c1d0e0f\)\n\njit: 3f2a1b2c 9c1d0e0f\n\nCo-Authored-By: Claude <noreply@anthropic.com>$/,
+    new RegExp(
+      String.raw`^jit: slugify: strip accents.*\(\+1 more\)\n\n` +
+        String.raw`- slugify: strip accents instead of dropping accented letters \(3f2a1b2c\)\n` +
+        String.raw`- wordCount: count words separated by tabs and newlines \(9c1d0e0f\)\n\n` +
+        String.raw`jit: 3f2a1b2c 9c1d0e0f\n\nCo-Authored-By: Claude <noreply@anthropic.com>$`,
+    ),
   );
   expect(readFileSync(join(root, 'src/slugify.js'), 'utf8')).toBe(EDITS.slug['src/slugify.js']);
 
@@ -298,48 +305,52 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
   expect(res.permission_denials).toEqual([]);
 }, 240_000);
 
-test('/jit-parallel: a sub-agent denied a file held by the other issue reports it; verify stops the batch', async () => {
-  const seen: Record<string, unknown> = {};
-  const trespass = {
-    path: 'src/slugify.js',
-    old: 'export function slugify(s) {',
-    new: 'export function slugify(s) { // words was here',
-  };
-  server.setScript([sub('slug'), sub('words', trespass), mainScript(seen)]);
-  const run = await runClaude({
-    cwd: root,
-    prompt: '/jit-parallel 3f2a 9c1d',
-    server,
-    pluginDir: ROOT,
-    args: ['--allowedTools', 'Bash'],
-    env: { JITP_JIT_BIN: '' },
-    timeoutMs: 120_000,
-  });
-  expect(seen.error, String(seen.error)).toBeUndefined();
-  expectOk(run);
-
-  // The hooks refused the trespassing Edit before it happened and told the sub-agent why.
-  const refused = server.toolResultsOf('sub-words').find((t) => t.toolName === 'Edit')!;
-  expect(refused.is_error).toBe(true);
-  expect(refused.text).toContain(ISSUES.slug.id.slice(0, 8));
-  expect(readFileSync(join(root, 'src/slugify.js'), 'utf8')).not.toContain('words was here');
-  // Its own files were written.
-  expect(readFileSync(join(root, 'src/wordcount.js'), 'utf8')).toBe(EDITS.words['src/wordcount.js']);
-
-  // verify surfaced the report's needsOutsideScope and exited 1; the model stopped there.
-  const v = seen.verify as { ok: boolean; needsHuman: string[]; issues: { needsOutsideScope: { path: string }[] }[] };
-  expect(v.ok).toBe(false);
-  expect(v.needsHuman).toEqual(['9c1d0e0f: needs changes outside its scope: src/slugify.js']);
-  expect(v.issues[1]!.needsOutsideScope.map((n) => n.path)).toEqual(['src/slugify.js']);
-  expect(seen.done).toBeUndefined();
-  // Nothing committed, nothing marked done, leases still held for the human to decide.
-  expect(execFileSync('git', ['rev-list', '--count', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()).toBe('1');
-  expect(JSON.parse(readFileSync(join(root, '.jit/issues', `${ISSUES.words.id}.json`), 'utf8')).state).toBe('ready');
-  const store = JSON.parse(
-    execFileSync(process.execPath, [join(ROOT, 'dist/jitp.mjs'), 'claim', 'list', '--json'], {
+test(
+  '/jit-parallel: a sub-agent denied a file held by the other issue reports it; verify stops the ' + 'batch',
+  async () => {
+    const seen: Record<string, unknown> = {};
+    const trespass = {
+      path: 'src/slugify.js',
+      old: 'export function slugify(s) {',
+      new: 'export function slugify(s) { // words was here',
+    };
+    server.setScript([sub('slug'), sub('words', trespass), mainScript(seen)]);
+    const run = await runClaude({
       cwd: root,
-      encoding: 'utf8',
-    }),
-  );
-  expect(store.leases).toHaveLength(2);
-}, 240_000);
+      prompt: '/jit-parallel 3f2a 9c1d',
+      server,
+      pluginDir: ROOT,
+      args: ['--allowedTools', 'Bash'],
+      env: { JITP_JIT_BIN: '' },
+      timeoutMs: 120_000,
+    });
+    expect(seen.error, String(seen.error)).toBeUndefined();
+    expectOk(run);
+
+    // The hooks refused the trespassing Edit before it happened and told the sub-agent why.
+    const refused = server.toolResultsOf('sub-words').find((t) => t.toolName === 'Edit')!;
+    expect(refused.is_error).toBe(true);
+    expect(refused.text).toContain(ISSUES.slug.id.slice(0, 8));
+    expect(readFileSync(join(root, 'src/slugify.js'), 'utf8')).not.toContain('words was here');
+    // Its own files were written.
+    expect(readFileSync(join(root, 'src/wordcount.js'), 'utf8')).toBe(EDITS.words['src/wordcount.js']);
+
+    // verify surfaced the report's needsOutsideScope and exited 1; the model stopped there.
+    const v = seen.verify as { ok: boolean; needsHuman: string[]; issues: { needsOutsideScope: { path: string }[] }[] };
+    expect(v.ok).toBe(false);
+    expect(v.needsHuman).toEqual(['9c1d0e0f: needs changes outside its scope: src/slugify.js']);
+    expect(v.issues[1]!.needsOutsideScope.map((n) => n.path)).toEqual(['src/slugify.js']);
+    expect(seen.done).toBeUndefined();
+    // Nothing committed, nothing marked done, leases still held for the human to decide.
+    expect(execFileSync('git', ['rev-list', '--count', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()).toBe('1');
+    expect(JSON.parse(readFileSync(join(root, '.jit/issues', `${ISSUES.words.id}.json`), 'utf8')).state).toBe('ready');
+    const store = JSON.parse(
+      execFileSync(process.execPath, [join(ROOT, 'dist/jitp.mjs'), 'claim', 'list', '--json'], {
+        cwd: root,
+        encoding: 'utf8',
+      }),
+    );
+    expect(store.leases).toHaveLength(2);
+  },
+  240_000,
+);

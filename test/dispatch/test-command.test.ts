@@ -1,13 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { detectTestCommand, type RepoFacts } from '../../src/render/test-command.js';
+import { detectTestCommand, type ProjectFiles } from '../../src/render/test-command.js';
 
-const F = (files: string[], extra: Partial<RepoFacts> = {}): RepoFacts => ({ files, ...extra });
+const F = (files: string[], extra: Partial<ProjectFiles> = {}): ProjectFiles => ({ files, ...extra });
 const pkg = (test?: string, packageManager?: string) => ({
   scripts: test === undefined ? {} : { test },
   ...(packageManager ? { packageManager } : {}),
 });
 
-const CASES: [string, RepoFacts, string | null, string | null][] = [
+const CASES: [string, ProjectFiles, string | null, string | null][] = [
   ['npm', F(['package.json', 'package-lock.json'], { packageJson: pkg('vitest run') }), null, 'npm test'],
   ['pnpm by lock file', F(['package.json', 'pnpm-lock.yaml'], { packageJson: pkg('jest') }), null, 'pnpm test'],
   ['yarn by lock file', F(['package.json', 'yarn.lock'], { packageJson: pkg('jest') }), null, 'yarn test'],

@@ -117,7 +117,8 @@ describe('analyseVerify', () => {
 
 describe('parseReport', () => {
   const good =
-    '{"issue":"3f2a","filesChanged":["a"],"testsAdded":[],"checks":[{"command":"npm test","result":"pass"}],"needsOutsideScope":[],"problems":[]}';
+    '{"issue":"3f2a","filesChanged":["a"],"testsAdded":[],"checks":[{"command":"npm ' +
+    'test","result":"pass"}],"needsOutsideScope":[],"problems":[]}';
   const CASES: [string, string, RegExp | null][] = [
     ['prose around the block', `Done! Here is what I did.\n\n\`\`\`json\n${good}\n\`\`\`\nThanks.`, null],
     ['last json block wins', `\`\`\`json\n{"bad": \n\`\`\`\ntext\n\`\`\`json\n${good}\n\`\`\``, null],

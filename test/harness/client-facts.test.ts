@@ -316,7 +316,8 @@ describe('e: a plugin skill invoked as a slash command in -p', () => {
       events: ['UserPromptSubmit'],
       files: {
         'skills/demo/SKILL.md':
-          '---\nname: demo\ndescription: demo skill for tests\n---\nDEMO-BODY args=[$ARGUMENTS] zero=[$0] one=[$1] dir=[${CLAUDE_SKILL_DIR}] root=[${CLAUDE_PLUGIN_ROOT}]\n',
+          '---\nname: demo\ndescription: demo skill for tests\n---\nDEMO-BODY args=[$ARGUMENTS] zero=[$0] one=[$1] ' +
+          'dir=[${CLAUDE_SKILL_DIR}] root=[${CLAUDE_PLUGIN_ROOT}]\n',
       },
     });
     server.setScript([{ name: 'skill', match: firstUserIncludes('DEMO-BODY'), turns: [[say('ran the skill')]] }]);
@@ -331,11 +332,13 @@ describe('e: a plugin skill invoked as a slash command in -p', () => {
         .content;
       const texts = blocks.map((b) => b.text);
       expect(texts).toContain(
-        '<command-message>probe:demo</command-message>\n<command-name>/probe:demo</command-name>\n<command-args>a b</command-args>\n',
+        '<command-message>probe:demo</command-message>\n<command-name>/probe:demo</command-name>\n<command-args>a ' +
+          'b</command-args>\n',
       );
       const dir = join(plugin.dir, 'skills', 'demo');
       expect(texts.at(-1)).toBe(
-        `Base directory for this skill: ${dir}\n\nDEMO-BODY args=[a b] zero=[a] one=[b] dir=[${dir}] root=[${plugin.dir}]\n`,
+        `Base directory for this skill: ${dir}\n\nDEMO-BODY args=[a b] zero=[a] one=[b] dir=[${dir}] ` +
+          `root=[${plugin.dir}]\n`,
       );
     }
     // UserPromptSubmit sees the raw slash command, not the expansion.
@@ -345,132 +348,142 @@ describe('e: a plugin skill invoked as a slash command in -p', () => {
 });
 
 describe('f: isolation "worktree" on an Agent call', () => {
-  test('default: .claude/worktrees/agent-<id> on worktree-agent-<id>, hooks see it as cwd, main-checkout writes refused before hooks', async () => {
-    const plugin = makeProbePlugin(parent(), {
-      events: ['PreToolUse', 'SubagentStart', 'SubagentStop', 'WorktreeRemove'],
-    });
-    const head = repo.git('rev-parse', 'HEAD');
-    server.setScript([
-      {
-        name: 'sub',
-        match: firstUserIncludes('WT-SUB'),
-        turns: [
-          [bash('pwd; git rev-parse --abbrev-ref HEAD; git rev-parse HEAD', 'where')],
-          (ctx) => [writeFile(join(ctx.toolResults[0]!.text.split('\n')[0]!, 'inwt.txt'), 'x\n')],
-          [writeFile(join(repo.root, 'leak.txt'), 'leak\n')],
-        ],
-      },
-      { name: 'clean', match: firstUserIncludes('WT-CLEAN'), turns: [[bash('pwd', 'where')]] },
-      {
-        name: 'main',
-        match: firstUserIncludes('WT-MAIN'),
-        turns: [
-          [agent('WT-SUB work', { isolation: 'worktree' }), agent('WT-CLEAN look only', { isolation: 'worktree' })],
-        ],
-      },
-    ]);
-    const res = expectOk(
-      await runClaude({
-        cwd: repo.root,
-        prompt: 'WT-MAIN go',
-        server,
-        pluginDir: plugin.dir,
-        args: ['--allowedTools', 'Bash'],
-      }),
-    );
-    const recs = plugin.records();
-    const [where, wrote, leak] = server.toolResultsOf('sub');
-    const [wtPath, branch, base] = where!.text.split('\n');
-    const subStart = recs.find((r) => r.event === 'SubagentStart' && r.input.cwd === wtPath)!;
-    const id = subStart.input.agent_id as string;
-    expect(wtPath).toBe(join(repo.root, '.claude', 'worktrees', `agent-${id}`));
-    expect(branch).toBe(`worktree-agent-${id}`);
-    expect(base).toBe(head); // no origin here: based on HEAD
-    // Every hook of that sub-agent gets the worktree as cwd; the Agent call itself shows isolation.
-    for (const r of recs.filter((r) => r.input.agent_id === id)) expect(r.input.cwd).toBe(wtPath);
-    expect(pre(recs, 'Agent').map((r) => r.input.tool_input.isolation)).toEqual(['worktree', 'worktree']);
-    expect(wrote!.is_error).toBe(false);
-    expect(readFileSync(join(wtPath!, 'inwt.txt'), 'utf8')).toBe('x\n');
-    // The write aimed at the main checkout is refused by the client; no PreToolUse ran for it.
-    expect(leak!.is_error).toBe(true);
-    expect(leak!.text).toContain(`This agent is isolated in the worktree ${wtPath}`);
-    expect(existsSync(join(repo.root, 'leak.txt'))).toBe(false);
-    expect(pre(recs, 'Write').map((r) => r.input.tool_input.file_path)).toEqual([join(wtPath!, 'inwt.txt')]);
-    expect(res.permission_denials).toEqual([]);
-    // The worktree with changes is kept (uncommitted); the one without changes is removed.
-    expect(repo.git('worktree', 'list', '--porcelain')).toContain(`worktree ${wtPath}`);
-    expect(repo.git('status', '--porcelain', '--untracked-files=all', '--', 'inwt.txt', 'leak.txt')).toBe('');
-    const cleanPwd = server.toolResultsOf('clean')[0]!.text.split('\n')[0]!;
-    expect(cleanPwd).toMatch(new RegExp(`/\\.claude/worktrees/agent-a[0-9a-f]{16}$`));
-    expect(existsSync(cleanPwd)).toBe(false);
-    expect(
-      repo
-        .git('branch', '--list', 'worktree-agent-*')
-        .split('\n')
-        .map((s) => s.replace(/^[*+ ]+/, '')),
-    ).toEqual([branch]);
-    // No WorktreeRemove hook is called when the client did the git work itself.
-    expect(plugin.of('WorktreeRemove')).toEqual([]);
-  });
-
-  test('WorktreeCreate hook: its payload, its printed path is used; hook-made worktrees are kept, no WorktreeRemove in -p', async () => {
-    const wtDir = join(parent(), 'wts');
-    const plugin = makeProbePlugin(parent(), {
-      events: ['PreToolUse', 'SubagentStart', 'WorktreeCreate', 'WorktreeRemove'],
-      rules: [{ event: 'WorktreeCreate', action: 'create-worktree', dir: wtDir }],
-    });
-    server.setScript([
-      {
-        name: 'sub',
-        match: firstUserIncludes('WTH-SUB'),
-        turns: [
-          [bash('pwd', 'where')],
-          (ctx) => [writeFile(join(ctx.toolResults[0]!.text.split('\n')[0]!, 'inwt.txt'), 'x\n')],
-        ],
-      },
-      { name: 'clean', match: firstUserIncludes('WTH-CLEAN'), turns: [[bash('pwd', 'where')]] },
-      {
-        name: 'main',
-        match: firstUserIncludes('WTH-MAIN'),
-        turns: [[agent('WTH-SUB work', { isolation: 'worktree' }), agent('WTH-CLEAN look', { isolation: 'worktree' })]],
-      },
-    ]);
-    const res = expectOk(
-      await runClaude({
-        cwd: repo.root,
-        prompt: 'WTH-MAIN go',
-        server,
-        pluginDir: plugin.dir,
-        args: ['--allowedTools', 'Bash'],
-      }),
-    );
-    const creates = plugin.of('WorktreeCreate');
-    expect(creates).toHaveLength(2);
-    for (const c of creates) {
-      expect(Object.keys(c.input).sort()).toEqual(
-        ['cwd', 'hook_event_name', 'name', 'prompt_id', 'session_id', 'transcript_path'].sort(),
+  test(
+    'default: .claude/worktrees/agent-<id> on worktree-agent-<id>, hooks see it as cwd, main-checkout writes ' +
+      'refused before hooks',
+    async () => {
+      const plugin = makeProbePlugin(parent(), {
+        events: ['PreToolUse', 'SubagentStart', 'SubagentStop', 'WorktreeRemove'],
+      });
+      const head = repo.git('rev-parse', 'HEAD');
+      server.setScript([
+        {
+          name: 'sub',
+          match: firstUserIncludes('WT-SUB'),
+          turns: [
+            [bash('pwd; git rev-parse --abbrev-ref HEAD; git rev-parse HEAD', 'where')],
+            (ctx) => [writeFile(join(ctx.toolResults[0]!.text.split('\n')[0]!, 'inwt.txt'), 'x\n')],
+            [writeFile(join(repo.root, 'leak.txt'), 'leak\n')],
+          ],
+        },
+        { name: 'clean', match: firstUserIncludes('WT-CLEAN'), turns: [[bash('pwd', 'where')]] },
+        {
+          name: 'main',
+          match: firstUserIncludes('WT-MAIN'),
+          turns: [
+            [agent('WT-SUB work', { isolation: 'worktree' }), agent('WT-CLEAN look only', { isolation: 'worktree' })],
+          ],
+        },
+      ]);
+      const res = expectOk(
+        await runClaude({
+          cwd: repo.root,
+          prompt: 'WT-MAIN go',
+          server,
+          pluginDir: plugin.dir,
+          args: ['--allowedTools', 'Bash'],
+        }),
       );
-      expect(c.input.cwd).toBe(repo.root);
-      expect(c.input.name).toMatch(/^agent-a[0-9a-f]{16}$/);
-    }
-    const subPwd = server.toolResultsOf('sub')[0]!.text.split('\n')[0]!;
-    const cleanPwd = server.toolResultsOf('clean')[0]!.text.split('\n')[0]!;
-    expect(creates.map((c) => join(wtDir, c.input.name)).sort()).toEqual([subPwd, cleanPwd].sort());
-    // The name is agent-<agent_id> of the sub-agent that then runs there.
-    for (const s of plugin.of('SubagentStart')) expect(s.input.cwd).toBe(join(wtDir, `agent-${s.input.agent_id}`));
-    expect(readFileSync(join(subPwd, 'inwt.txt'), 'utf8')).toBe('x\n');
-    expect(res.permission_denials).toEqual([]);
-    // A hook-made worktree is kept even when the sub-agent changed nothing, and WorktreeRemove
-    // is not called in -p (not at sub-agent end, not at session end): the plugin must clean up.
-    expect(existsSync(cleanPwd)).toBe(true);
-    expect(plugin.of('WorktreeRemove')).toEqual([]);
-    expect(
-      server
-        .toolResultsOf('main')
-        .map((r) => r.text)
-        .join('\n'),
-    ).toContain(`worktreePath: ${cleanPwd}`);
-  });
+      const recs = plugin.records();
+      const [where, wrote, leak] = server.toolResultsOf('sub');
+      const [wtPath, branch, base] = where!.text.split('\n');
+      const subStart = recs.find((r) => r.event === 'SubagentStart' && r.input.cwd === wtPath)!;
+      const id = subStart.input.agent_id as string;
+      expect(wtPath).toBe(join(repo.root, '.claude', 'worktrees', `agent-${id}`));
+      expect(branch).toBe(`worktree-agent-${id}`);
+      expect(base).toBe(head); // no origin here: based on HEAD
+      // Every hook of that sub-agent gets the worktree as cwd; the Agent call itself shows isolation.
+      for (const r of recs.filter((r) => r.input.agent_id === id)) expect(r.input.cwd).toBe(wtPath);
+      expect(pre(recs, 'Agent').map((r) => r.input.tool_input.isolation)).toEqual(['worktree', 'worktree']);
+      expect(wrote!.is_error).toBe(false);
+      expect(readFileSync(join(wtPath!, 'inwt.txt'), 'utf8')).toBe('x\n');
+      // The write aimed at the main checkout is refused by the client; no PreToolUse ran for it.
+      expect(leak!.is_error).toBe(true);
+      expect(leak!.text).toContain(`This agent is isolated in the worktree ${wtPath}`);
+      expect(existsSync(join(repo.root, 'leak.txt'))).toBe(false);
+      expect(pre(recs, 'Write').map((r) => r.input.tool_input.file_path)).toEqual([join(wtPath!, 'inwt.txt')]);
+      expect(res.permission_denials).toEqual([]);
+      // The worktree with changes is kept (uncommitted); the one without changes is removed.
+      expect(repo.git('worktree', 'list', '--porcelain')).toContain(`worktree ${wtPath}`);
+      expect(repo.git('status', '--porcelain', '--untracked-files=all', '--', 'inwt.txt', 'leak.txt')).toBe('');
+      const cleanPwd = server.toolResultsOf('clean')[0]!.text.split('\n')[0]!;
+      expect(cleanPwd).toMatch(new RegExp(`/\\.claude/worktrees/agent-a[0-9a-f]{16}$`));
+      expect(existsSync(cleanPwd)).toBe(false);
+      expect(
+        repo
+          .git('branch', '--list', 'worktree-agent-*')
+          .split('\n')
+          .map((s) => s.replace(/^[*+ ]+/, '')),
+      ).toEqual([branch]);
+      // No WorktreeRemove hook is called when the client did the git work itself.
+      expect(plugin.of('WorktreeRemove')).toEqual([]);
+    },
+  );
+
+  test(
+    'WorktreeCreate hook: its payload, its printed path is used; hook-made worktrees are kept, no WorktreeRemove ' +
+      'in -p',
+    async () => {
+      const wtDir = join(parent(), 'wts');
+      const plugin = makeProbePlugin(parent(), {
+        events: ['PreToolUse', 'SubagentStart', 'WorktreeCreate', 'WorktreeRemove'],
+        rules: [{ event: 'WorktreeCreate', action: 'create-worktree', dir: wtDir }],
+      });
+      server.setScript([
+        {
+          name: 'sub',
+          match: firstUserIncludes('WTH-SUB'),
+          turns: [
+            [bash('pwd', 'where')],
+            (ctx) => [writeFile(join(ctx.toolResults[0]!.text.split('\n')[0]!, 'inwt.txt'), 'x\n')],
+          ],
+        },
+        { name: 'clean', match: firstUserIncludes('WTH-CLEAN'), turns: [[bash('pwd', 'where')]] },
+        {
+          name: 'main',
+          match: firstUserIncludes('WTH-MAIN'),
+          turns: [
+            [agent('WTH-SUB work', { isolation: 'worktree' }), agent('WTH-CLEAN look', { isolation: 'worktree' })],
+          ],
+        },
+      ]);
+      const res = expectOk(
+        await runClaude({
+          cwd: repo.root,
+          prompt: 'WTH-MAIN go',
+          server,
+          pluginDir: plugin.dir,
+          args: ['--allowedTools', 'Bash'],
+        }),
+      );
+      const creates = plugin.of('WorktreeCreate');
+      expect(creates).toHaveLength(2);
+      for (const c of creates) {
+        expect(Object.keys(c.input).sort()).toEqual(
+          ['cwd', 'hook_event_name', 'name', 'prompt_id', 'session_id', 'transcript_path'].sort(),
+        );
+        expect(c.input.cwd).toBe(repo.root);
+        expect(c.input.name).toMatch(/^agent-a[0-9a-f]{16}$/);
+      }
+      const subPwd = server.toolResultsOf('sub')[0]!.text.split('\n')[0]!;
+      const cleanPwd = server.toolResultsOf('clean')[0]!.text.split('\n')[0]!;
+      expect(creates.map((c) => join(wtDir, c.input.name)).sort()).toEqual([subPwd, cleanPwd].sort());
+      // The name is agent-<agent_id> of the sub-agent that then runs there.
+      for (const s of plugin.of('SubagentStart')) expect(s.input.cwd).toBe(join(wtDir, `agent-${s.input.agent_id}`));
+      expect(readFileSync(join(subPwd, 'inwt.txt'), 'utf8')).toBe('x\n');
+      expect(res.permission_denials).toEqual([]);
+      // A hook-made worktree is kept even when the sub-agent changed nothing, and WorktreeRemove
+      // is not called in -p (not at sub-agent end, not at session end): the plugin must clean up.
+      expect(existsSync(cleanPwd)).toBe(true);
+      expect(plugin.of('WorktreeRemove')).toEqual([]);
+      expect(
+        server
+          .toolResultsOf('main')
+          .map((r) => r.text)
+          .join('\n'),
+      ).toContain(`worktreePath: ${cleanPwd}`);
+    },
+  );
 });
 
 describe('Bash permissions under -p --permission-mode acceptEdits', () => {

@@ -10,7 +10,7 @@ import {
   type Target,
 } from '../../src/core/hook-decision.js';
 import { buildLeaseIndex } from '../../src/core/lease-index.js';
-import type { Lease } from '../../src/store/types.js';
+import type { Lease } from '../../src/core/model.js';
 import { formatBindingLine } from '../../src/core/binding.js';
 
 const NOW = Date.parse('2026-01-05T13:53:00Z');

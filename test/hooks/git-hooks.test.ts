@@ -126,48 +126,52 @@ describe('pre-commit with remote leases: a bare remote and two clones (machines)
   const run = (cwd: string, ...args: string[]) =>
     spawnSync(process.execPath, [DIST_JITP, ...args], { cwd, encoding: 'utf8', env: baseEnv() });
 
-  test("another machine's lease refuses the commit even under the same agent name; the message says how fresh the view was", () => {
-    const [a, b] = w.clones as [string, string];
-    // Machine A takes src/b.ts under the skills' default name, the one B commits as too.
-    const got = run(
-      a,
-      'claim',
-      'acquire',
-      'issue-b',
-      '--paths',
-      'src/b.ts',
-      '--remote',
-      'origin',
-      '--agent',
-      'agent:claude',
-      '--json',
-    );
-    expect(got.status, got.stderr).toBe(0);
-    const L = JSON.parse(got.stdout).lease;
-    for (const c of [a, b]) expect(run(c, 'install-git-hooks').status).toBe(0);
-    expect(run(b, 'claim', 'sync', 'origin').status).toBe(0);
-    // No network on the commit path: B's remote is unreachable from here on, its mirror decides.
-    execFileSync('git', ['remote', 'set-url', 'origin', join(w.base, 'gone.git')], { cwd: b });
-    const refused = commit(b, 'src/b.ts');
-    expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toContain(`src/b.ts: lease ${L.id} of issue issue-b, held by agent:claude`);
-    expect(refused.stderr).toMatch(new RegExp(`on host ${L.host} \\(remote 'origin' leases as of \\d+s ago`));
-    expect(refused.stderr).toContain('`jitp claim sync origin` refreshes it');
-    const json = run(b, 'hook', 'pre-commit', '--json');
-    expect(json.status).toBe(3);
-    expect(JSON.parse(json.stdout).blocked[0].holders[0]).toMatchObject({
-      leaseId: L.id,
-      remote: 'origin',
-      host: L.host,
-      view: expect.stringMatching(/^remote 'origin' leases as of/),
-    });
-    // Naming the lease makes it B's (the escape hatch for committing another machine's work).
-    expect(commit(b, 'src/b.ts', { JITP_LEASE: L.id }).status).toBe(0);
-    expect(commit(b, 'src/a.ts').status).toBe(0); // a file nobody holds
-    // On A, the machine that acquired it, the lease is the committer's own.
-    expect(commit(a, 'src/b.ts').status).toBe(0);
-    expect(commit(a, 'src/b.ts', { JIT_AGENT_ID: 'agent:other' }).status).not.toBe(0);
-  });
+  test(
+    "another machine's lease refuses the commit even under the same agent name; the message says how fresh the " +
+      'view was',
+    () => {
+      const [a, b] = w.clones as [string, string];
+      // Machine A takes src/b.ts under the skills' default name, the one B commits as too.
+      const got = run(
+        a,
+        'claim',
+        'acquire',
+        'issue-b',
+        '--paths',
+        'src/b.ts',
+        '--remote',
+        'origin',
+        '--agent',
+        'agent:claude',
+        '--json',
+      );
+      expect(got.status, got.stderr).toBe(0);
+      const L = JSON.parse(got.stdout).lease;
+      for (const c of [a, b]) expect(run(c, 'install-git-hooks').status).toBe(0);
+      expect(run(b, 'claim', 'sync', 'origin').status).toBe(0);
+      // No network on the commit path: B's remote is unreachable from here on, its mirror decides.
+      execFileSync('git', ['remote', 'set-url', 'origin', join(w.base, 'gone.git')], { cwd: b });
+      const refused = commit(b, 'src/b.ts');
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain(`src/b.ts: lease ${L.id} of issue issue-b, held by agent:claude`);
+      expect(refused.stderr).toMatch(new RegExp(`on host ${L.host} \\(remote 'origin' leases as of \\d+s ago`));
+      expect(refused.stderr).toContain('`jitp claim sync origin` refreshes it');
+      const json = run(b, 'hook', 'pre-commit', '--json');
+      expect(json.status).toBe(3);
+      expect(JSON.parse(json.stdout).blocked[0].holders[0]).toMatchObject({
+        leaseId: L.id,
+        remote: 'origin',
+        host: L.host,
+        view: expect.stringMatching(/^remote 'origin' leases as of/),
+      });
+      // Naming the lease makes it B's (the escape hatch for committing another machine's work).
+      expect(commit(b, 'src/b.ts', { JITP_LEASE: L.id }).status).toBe(0);
+      expect(commit(b, 'src/a.ts').status).toBe(0); // a file nobody holds
+      // On A, the machine that acquired it, the lease is the committer's own.
+      expect(commit(a, 'src/b.ts').status).toBe(0);
+      expect(commit(a, 'src/b.ts', { JIT_AGENT_ID: 'agent:other' }).status).not.toBe(0);
+    },
+  );
 
   test('a release elsewhere frees the file once the mirror has seen it (claim sync), not before', () => {
     const [a, b] = w.clones as [string, string];

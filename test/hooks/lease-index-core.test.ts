@@ -2,7 +2,7 @@
 import { expect, test } from 'vitest';
 import { buildLeaseIndexWith, needsGlobEngine } from '../../src/core/lease-index-core.js';
 import * as globs from '../../src/core/globs.js';
-import type { Lease } from '../../src/store/types.js';
+import type { Lease } from '../../src/core/model.js';
 
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const lease = (id: string, paths: string[], expiresAt = '2026-11-21T13:00:00Z'): Lease => ({
@@ -36,19 +36,22 @@ test.each([
   expect(needsGlobEngine(leases, NOW)).toBe(needs);
 });
 
-test('literal leases need no engine and answer as the bound index does; a glob without an engine is a loud error', () => {
-  const leases = [lease('L-1', ['src/a.ts', 'src/dir']), lease('L-2', ['lib/x.ts'], '2026-11-21T11:30:00Z')];
-  const bare = buildLeaseIndexWith(leases, NOW, undefined);
-  const full = buildLeaseIndexWith(leases, NOW, globs);
-  for (const p of ['src/a.ts', 'src/dir/inner.ts', 'lib/x.ts', 'other.ts']) {
-    expect(bare.holdersOf(p).map((l) => l.id)).toEqual(full.holdersOf(p).map((l) => l.id));
-  }
-  expect(bare.holdersOf('src/dir/inner.ts').map((l) => l.id)).toEqual(['L-1']);
-  expect(bare.holdersUnder('src').map((l) => l.id)).toEqual(['L-1']);
-  expect(() => buildLeaseIndexWith([lease('L-3', ['lib/**'])], NOW, undefined)).toThrow(/no glob engine/);
-  expect(
-    buildLeaseIndexWith([lease('L-3', ['lib/**'])], NOW, globs)
-      .holdersOf('lib/q/r.ts')
-      .map((l) => l.id),
-  ).toEqual(['L-3']);
-});
+test(
+  'literal leases need no engine and answer as the bound index does; a glob without an engine is a loud ' + 'error',
+  () => {
+    const leases = [lease('L-1', ['src/a.ts', 'src/dir']), lease('L-2', ['lib/x.ts'], '2026-11-21T11:30:00Z')];
+    const bare = buildLeaseIndexWith(leases, NOW, undefined);
+    const full = buildLeaseIndexWith(leases, NOW, globs);
+    for (const p of ['src/a.ts', 'src/dir/inner.ts', 'lib/x.ts', 'other.ts']) {
+      expect(bare.holdersOf(p).map((l) => l.id)).toEqual(full.holdersOf(p).map((l) => l.id));
+    }
+    expect(bare.holdersOf('src/dir/inner.ts').map((l) => l.id)).toEqual(['L-1']);
+    expect(bare.holdersUnder('src').map((l) => l.id)).toEqual(['L-1']);
+    expect(() => buildLeaseIndexWith([lease('L-3', ['lib/**'])], NOW, undefined)).toThrow(/no glob engine/);
+    expect(
+      buildLeaseIndexWith([lease('L-3', ['lib/**'])], NOW, globs)
+        .holdersOf('lib/q/r.ts')
+        .map((l) => l.id),
+    ).toEqual(['L-3']);
+  },
+);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatBindingLine } from '../../src/core/binding.js';
 import { LocalLeaseStore } from '../../src/store/local/local-store.js';
-import type { Lease } from '../../src/store/types.js';
+import type { Lease } from '../../src/core/model.js';
 import { makeRepo, tempDir, type TempRepo } from '../support/git.js';
 import { DIST_HOOK, DIST_HOOK_ESM, ROOT } from '../support/paths.js';
 

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { formatBindingLine } from '../../src/core/binding.js';
 import { LocalLeaseStore } from '../../src/store/local/local-store.js';
-import type { Lease, StoreSnapshot } from '../../src/store/types.js';
+import type { Lease, StoreSnapshot } from '../../src/core/model.js';
 import { makeRepo, tempDir, type TempRepo } from '../support/git.js';
 import { DIST_HOOK, DIST_JITP } from '../support/paths.js';
 
@@ -164,17 +164,20 @@ describe('leases live', () => {
     expect(runHook('pre-tool-use', write(join(repo.root, 'README.md')))).toMatchObject({ status: 0, stdout: '' });
   });
 
-  test("main agent: a lease under the skills' default identity agent:claude is its own when JIT_AGENT_ID is unset", async () => {
-    await new LocalLeaseStore({ storeDir }).acquire({
-      issueId: 'issue-own',
-      agentId: 'agent:claude',
-      paths: ['src/own.ts'],
-    });
-    expect(runHook('pre-tool-use', write(join(repo.root, 'src/own.ts')))).toMatchObject({ status: 0, stdout: '' });
-    expect(isDeny(runHook('pre-tool-use', write(join(repo.root, 'src/own.ts')), { JIT_AGENT_ID: 'agent:other' }))).toBe(
-      true,
-    );
-  });
+  test(
+    "main agent: a lease under the skills' default identity agent:claude is its own when JIT_AGENT_ID is " + 'unset',
+    async () => {
+      await new LocalLeaseStore({ storeDir }).acquire({
+        issueId: 'issue-own',
+        agentId: 'agent:claude',
+        paths: ['src/own.ts'],
+      });
+      expect(runHook('pre-tool-use', write(join(repo.root, 'src/own.ts')))).toMatchObject({ status: 0, stdout: '' });
+      expect(
+        isDeny(runHook('pre-tool-use', write(join(repo.root, 'src/own.ts')), { JIT_AGENT_ID: 'agent:other' })),
+      ).toBe(true);
+    },
+  );
 
   test('main agent: its own lease (JIT_AGENT_ID, nobody bound) is editable', () => {
     expect(runHook('pre-tool-use', write(join(repo.root, 'src/a.ts')), { JIT_AGENT_ID: 'agent:orch' })).toMatchObject({
@@ -325,17 +328,20 @@ describe('leases live', () => {
     expect(reason(outside)).toMatch(/outside your worktree/);
   });
 
-  test('Agent spawn: a binding for a released lease or with a wrong secret is refused; a good one is silent', async () => {
-    const spawn = (prompt: string) =>
-      runHook('pre-tool-use', pre('Agent', { description: 'd', prompt, subagent_type: 'general-purpose' }));
-    expect(spawn(`${formatBindingLine(A.id, A.bindSecret!)}\nwork`)).toMatchObject({ status: 0, stdout: '' });
-    expect(spawn('no binding, e.g. an Explore agent')).toMatchObject({ status: 0, stdout: '' });
-    expect(reason(spawn(`${formatBindingLine(A.id, 'f'.repeat(32))}\nwork`))).toMatch(/wrong secret/);
-    await new LocalLeaseStore({ storeDir }).release({ issueId: 'issue-a', agentId: 'agent:orch' });
-    expect(reason(spawn(`${formatBindingLine(A.id, A.bindSecret!)}\nwork`))).toMatch(
-      new RegExp(`${A.id}.*(does not exist|expired)`),
-    );
-  });
+  test(
+    'Agent spawn: a binding for a released lease or with a wrong secret is refused; a good one is ' + 'silent',
+    async () => {
+      const spawn = (prompt: string) =>
+        runHook('pre-tool-use', pre('Agent', { description: 'd', prompt, subagent_type: 'general-purpose' }));
+      expect(spawn(`${formatBindingLine(A.id, A.bindSecret!)}\nwork`)).toMatchObject({ status: 0, stdout: '' });
+      expect(spawn('no binding, e.g. an Explore agent')).toMatchObject({ status: 0, stdout: '' });
+      expect(reason(spawn(`${formatBindingLine(A.id, 'f'.repeat(32))}\nwork`))).toMatch(/wrong secret/);
+      await new LocalLeaseStore({ storeDir }).release({ issueId: 'issue-a', agentId: 'agent:orch' });
+      expect(reason(spawn(`${formatBindingLine(A.id, A.bindSecret!)}\nwork`))).toMatch(
+        new RegExp(`${A.id}.*(does not exist|expired)`),
+      );
+    },
+  );
 
   test('a store lock held too long ends in the failure policy well inside the client timeout', () => {
     subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);

@@ -107,85 +107,92 @@ test('no mirror, then an empty mirror: nothing denied, nothing printed', async (
   await until('the session-start refresh', () => readMirror(B).fetchedAt !== seen);
 });
 
-test("a lease taken on machine A is refused on machine B once B's mirror has it, naming host and freshness", async () => {
-  // Same agent name on both machines (the default identity): B's orchestrator must still not own A's lease.
-  const got = jitp(
-    A,
-    'claim',
-    'acquire',
-    'issue-1',
-    '--paths',
-    'src/a.ts',
-    '--remote',
-    'origin',
-    '--agent',
-    'agent:claude',
-    '--json',
-  );
-  expect(got.code, got.stderr).toBe(0);
-  const lease = got.json().lease;
+test(
+  "a lease taken on machine A is refused on machine B once B's mirror has it, naming host and " + 'freshness',
+  async () => {
+    // Same agent name on both machines (the default identity): B's orchestrator must still not own A's lease.
+    const got = jitp(
+      A,
+      'claim',
+      'acquire',
+      'issue-1',
+      '--paths',
+      'src/a.ts',
+      '--remote',
+      'origin',
+      '--agent',
+      'agent:claude',
+      '--json',
+    );
+    expect(got.code, got.stderr).toBe(0);
+    const lease = got.json().lease;
 
-  // Before B refreshes, its (fresh, empty) view knows nothing: allowed silently.
-  expect(hook(B, 'pre-tool-use', write(B, 'src/a.ts')).stdout).toBe('');
+    // Before B refreshes, its (fresh, empty) view knows nothing: allowed silently.
+    expect(hook(B, 'pre-tool-use', write(B, 'src/a.ts')).stdout).toBe('');
 
-  expect(jitp(B, 'claim', 'sync', 'origin').code).toBe(0);
-  const denied = hook(B, 'pre-tool-use', write(B, 'src/a.ts'));
-  expect(denied.status).toBe(0);
-  const reason = reasonOf(denied)!;
-  expect(reason).toContain(`lease ${lease.id} of issue issue-1`);
-  expect(reason).toContain(`on host ${hostname()}`);
-  expect(reason).toMatch(/remote 'origin' leases as of \d+s ago \(\d{4}-\d\d-\d\dT/);
+    expect(jitp(B, 'claim', 'sync', 'origin').code).toBe(0);
+    const denied = hook(B, 'pre-tool-use', write(B, 'src/a.ts'));
+    expect(denied.status).toBe(0);
+    const reason = reasonOf(denied)!;
+    expect(reason).toContain(`lease ${lease.id} of issue issue-1`);
+    expect(reason).toContain(`on host ${hostname()}`);
+    expect(reason).toMatch(/remote 'origin' leases as of \d+s ago \(\d{4}-\d\d-\d\dT/);
 
-  // Free files stay free; on machine A the orchestrator's own lease does not stop it.
-  expect(hook(B, 'pre-tool-use', write(B, 'src/free.ts')).stdout).toBe('');
-  expect(hook(A, 'pre-tool-use', write(A, 'src/a.ts')).stdout).toBe('');
+    // Free files stay free; on machine A the orchestrator's own lease does not stop it.
+    expect(hook(B, 'pre-tool-use', write(B, 'src/free.ts')).stdout).toBe('');
+    expect(hook(A, 'pre-tool-use', write(A, 'src/a.ts')).stdout).toBe('');
 
-  // `jitp hook check` sees the same view.
-  const check = jitp(B, 'hook', 'check', 'src/a.ts', '--json');
-  expect(check.code).toBe(3);
-  expect(check.json().results[0].message).toContain(`on host ${hostname()}`);
+    // `jitp hook check` sees the same view.
+    const check = jitp(B, 'hook', 'check', 'src/a.ts', '--json');
+    expect(check.code).toBe(3);
+    expect(check.json().results[0].message).toContain(`on host ${hostname()}`);
 
-  // SessionStart on B names the remote lease with its host (and refreshes the mirror, detached).
-  const seen = readMirror(B).fetchedAt;
-  const start = hook(B, 'session-start', {
-    session_id: SESSION,
-    cwd: B,
-    hook_event_name: 'SessionStart',
-    source: 'startup',
-  });
-  const ctx = start.json.hookSpecificOutput.additionalContext as string;
-  expect(ctx).toContain(
-    `issue issue-1 (lease ${lease.id}, agent:claude, on host ${hostname()} via remote 'origin') holds src/a.ts`,
-  );
-  expect(ctx).toContain("remote 'origin' leases as of");
-  await until('the session-start refresh', () => readMirror(B).fetchedAt !== seen);
-});
+    // SessionStart on B names the remote lease with its host (and refreshes the mirror, detached).
+    const seen = readMirror(B).fetchedAt;
+    const start = hook(B, 'session-start', {
+      session_id: SESSION,
+      cwd: B,
+      hook_event_name: 'SessionStart',
+      source: 'startup',
+    });
+    const ctx = start.json.hookSpecificOutput.additionalContext as string;
+    expect(ctx).toContain(
+      `issue issue-1 (lease ${lease.id}, agent:claude, on host ${hostname()} via remote 'origin') holds src/a.ts`,
+    );
+    expect(ctx).toContain("remote 'origin' leases as of");
+    await until('the session-start refresh', () => readMirror(B).fetchedAt !== seen);
+  },
+);
 
-test('a stale mirror: the hook answers from it at once and starts a background refresh; the next call sees the new lease', async () => {
-  const got = jitp(
-    A,
-    'claim',
-    'acquire',
-    'issue-2',
-    '--paths',
-    'src/b.ts',
-    '--remote',
-    'origin',
-    '--agent',
-    'agent:alice',
-    '--json',
-  );
-  expect(got.code, got.stderr).toBe(0);
-  age(B, 600); // older than remoteMirrorMaxAge (60 s)
-  const before = readMirror(B).fetchedAt;
-  const first = hook(B, 'pre-tool-use', write(B, 'src/b.ts'));
-  expect([first.status, first.stdout]).toEqual([0, '']); // the old view does not have issue-2 yet
-  await until('the background refresh to rewrite the mirror', () => readMirror(B).fetchedAt !== before);
-  const second = hook(B, 'pre-tool-use', write(B, 'src/b.ts'));
-  expect(reasonOf(second)).toContain('issue issue-2');
-  // One refresh start per gap, not one per edit, while nothing changes.
-  expect(readdirSync(join(B, '.git', 'jit-parallel'))).toContain('remote-origin.refresh');
-});
+test(
+  'a stale mirror: the hook answers from it at once and starts a background refresh; the next call sees the new ' +
+    'lease',
+  async () => {
+    const got = jitp(
+      A,
+      'claim',
+      'acquire',
+      'issue-2',
+      '--paths',
+      'src/b.ts',
+      '--remote',
+      'origin',
+      '--agent',
+      'agent:alice',
+      '--json',
+    );
+    expect(got.code, got.stderr).toBe(0);
+    age(B, 600); // older than remoteMirrorMaxAge (60 s)
+    const before = readMirror(B).fetchedAt;
+    const first = hook(B, 'pre-tool-use', write(B, 'src/b.ts'));
+    expect([first.status, first.stdout]).toEqual([0, '']); // the old view does not have issue-2 yet
+    await until('the background refresh to rewrite the mirror', () => readMirror(B).fetchedAt !== before);
+    const second = hook(B, 'pre-tool-use', write(B, 'src/b.ts'));
+    expect(reasonOf(second)).toContain('issue issue-2');
+    // One refresh start per gap, not one per edit, while nothing changes.
+    expect(readdirSync(join(B, '.git', 'jit-parallel'))).toContain('remote-origin.refresh');
+  },
+);
 
 test('a bound sub-agent on B extends its remote lease on the remote itself; A then refuses that file', () => {
   const got = jitp(
@@ -228,65 +235,73 @@ test('a bound sub-agent on B extends its remote lease on the remote itself; A th
   );
 });
 
-test('the remote unreachable (a transport that hangs): reads never wait; a needed write ends in the failure policy within its timeout', () => {
-  const script = join(w.base, 'hang.sh');
-  writeFileSync(script, '#!/bin/sh\nsleep 30\n');
-  chmodSync(script, 0o755);
-  git(B, 'config', 'protocol.ext.allow', 'always');
-  git(B, 'config', 'remote.origin.url', `ext::${script}`);
-  try {
-    // A stale view plus a hanging remote: the decision comes from the mirror, the refresh is detached.
-    age(B, 600);
-    const read = hook(B, 'pre-tool-use', write(B, 'src/a.ts'));
-    expect(reasonOf(read)).toContain('issue issue-1');
-    expect(reasonOf(read)).toMatch(/as of (59\d|6\d\d)s ago/);
-    expect(read.ms).toBeLessThan(5000);
+test(
+  'the remote unreachable (a transport that hangs): reads never wait; a needed write ends in the failure policy ' +
+    'within its timeout',
+  () => {
+    const script = join(w.base, 'hang.sh');
+    writeFileSync(script, '#!/bin/sh\nsleep 30\n');
+    chmodSync(script, 0o755);
+    git(B, 'config', 'protocol.ext.allow', 'always');
+    git(B, 'config', 'remote.origin.url', `ext::${script}`);
+    try {
+      // A stale view plus a hanging remote: the decision comes from the mirror, the refresh is detached.
+      age(B, 600);
+      const read = hook(B, 'pre-tool-use', write(B, 'src/a.ts'));
+      expect(reasonOf(read)).toContain('issue issue-1');
+      expect(reasonOf(read)).toMatch(/as of (59\d|6\d\d)s ago/);
+      expect(read.ms).toBeLessThan(5000);
 
-    // A write that must reach the remote (extend under policy extend) times out into failure: open.
-    const t0 = Date.now();
-    const ext = hook(B, 'pre-tool-use', write(B, 'src/other.ts', { agent_id: 'agentX' }), {
-      JITP_REMOTE_TIMEOUT_MS: '1000',
-    });
-    expect(Date.now() - t0).toBeLessThan(9000);
-    expect(ext.status).toBe(0);
-    expect(ext.json.systemMessage).toMatch(
-      /could not extend lease L-[0-9a-f]+ on remote 'origin'.*not answering.*not checked, allowed \(failure: open\)/s,
-    );
-
-    // failure: closed turns the same into a deny.
-    const closed = hook(B, 'pre-tool-use', write(B, 'src/other.ts', { agent_id: 'agentX' }), {
-      JITP_REMOTE_TIMEOUT_MS: '1000',
-      JITP_HOOK_FAILURE: 'closed',
-    });
-    expect(closed.stdout).toMatch(/"permissionDecision":"deny".*cannot check this call.*could not extend/);
-
-    // A new sub-agent binding to B's own remote lease: the push cannot be made, the secret is
-    // checked against the one B kept, so it works bound (its own file allowed) with a warning.
-    const lease = readMirror(B).leases.find((l: { issueId: string }) => l.issueId === 'issue-3');
-    const dir = join(B, '.transcripts', SESSION, 'subagents');
-    const transcript = (id: string, secret: string) =>
-      writeFileSync(
-        join(dir, `agent-${id}.jsonl`),
-        `${JSON.stringify({ type: 'user', agentId: id, message: { role: 'user', content: `${formatBindingLine(lease.id, secret)}\nwork` } })}\n`,
+      // A write that must reach the remote (extend under policy extend) times out into failure: open.
+      const t0 = Date.now();
+      const ext = hook(B, 'pre-tool-use', write(B, 'src/other.ts', { agent_id: 'agentX' }), {
+        JITP_REMOTE_TIMEOUT_MS: '1000',
+      });
+      expect(Date.now() - t0).toBeLessThan(9000);
+      expect(ext.status).toBe(0);
+      expect(ext.json.systemMessage).toMatch(
+        /could not extend lease L-[0-9a-f]+ on remote 'origin'.*not answering.*not checked, allowed \(failure: open\)/s,
       );
-    transcript('agentY', lease.bindSecret);
-    const bound = hook(B, 'pre-tool-use', write(B, 'src/c.ts', { agent_id: 'agentY' }), {
-      JITP_REMOTE_TIMEOUT_MS: '1000',
-    });
-    expect(bound.json.systemMessage).toMatch(
-      /agentY is bound to lease L-[0-9a-f]+ \(secret checked locally\), but the binding could not be recorded/,
-    );
-    // A forged secret binds nothing: the sub-agent is unbound and B's held file is refused to it.
-    transcript('agentZ', 'f'.repeat(32));
-    expect(
-      reasonOf(
-        hook(B, 'pre-tool-use', write(B, 'src/c.ts', { agent_id: 'agentZ' }), { JITP_REMOTE_TIMEOUT_MS: '1000' }),
-      ),
-    ).toContain(`lease ${lease.id} of issue issue-3`);
-  } finally {
-    git(B, 'config', 'remote.origin.url', w.bare);
-  }
-});
+
+      // failure: closed turns the same into a deny.
+      const closed = hook(B, 'pre-tool-use', write(B, 'src/other.ts', { agent_id: 'agentX' }), {
+        JITP_REMOTE_TIMEOUT_MS: '1000',
+        JITP_HOOK_FAILURE: 'closed',
+      });
+      expect(closed.stdout).toMatch(/"permissionDecision":"deny".*cannot check this call.*could not extend/);
+
+      // A new sub-agent binding to B's own remote lease: the push cannot be made, the secret is
+      // checked against the one B kept, so it works bound (its own file allowed) with a warning.
+      const lease = readMirror(B).leases.find((l: { issueId: string }) => l.issueId === 'issue-3');
+      const dir = join(B, '.transcripts', SESSION, 'subagents');
+      const transcript = (id: string, secret: string) =>
+        writeFileSync(
+          join(dir, `agent-${id}.jsonl`),
+          `${JSON.stringify({
+            type: 'user',
+            agentId: id,
+            message: { role: 'user', content: `${formatBindingLine(lease.id, secret)}\nwork` },
+          })}\n`,
+        );
+      transcript('agentY', lease.bindSecret);
+      const bound = hook(B, 'pre-tool-use', write(B, 'src/c.ts', { agent_id: 'agentY' }), {
+        JITP_REMOTE_TIMEOUT_MS: '1000',
+      });
+      expect(bound.json.systemMessage).toMatch(
+        /agentY is bound to lease L-[0-9a-f]+ \(secret checked locally\), but the binding could not be recorded/,
+      );
+      // A forged secret binds nothing: the sub-agent is unbound and B's held file is refused to it.
+      transcript('agentZ', 'f'.repeat(32));
+      expect(
+        reasonOf(
+          hook(B, 'pre-tool-use', write(B, 'src/c.ts', { agent_id: 'agentZ' }), { JITP_REMOTE_TIMEOUT_MS: '1000' }),
+        ),
+      ).toContain(`lease ${lease.id} of issue issue-3`);
+    } finally {
+      git(B, 'config', 'remote.origin.url', w.bare);
+    }
+  },
+);
 
 test('heartbeat of a remote lease: renewed by a detached `jitp claim renew`, the edit does not wait', async () => {
   const got = jitp(
@@ -309,7 +324,11 @@ test('heartbeat of a remote lease: renewed by a detached `jitp claim renew`, the
   const dir = join(B, '.transcripts', SESSION, 'subagents');
   writeFileSync(
     join(dir, 'agent-agentH.jsonl'),
-    `${JSON.stringify({ type: 'user', agentId: 'agentH', message: { role: 'user', content: `${formatBindingLine(lease.id, lease.bindSecret)}\nwork` } })}\n`,
+    `${JSON.stringify({
+      type: 'user',
+      agentId: 'agentH',
+      message: { role: 'user', content: `${formatBindingLine(lease.id, lease.bindSecret)}\nwork` },
+    })}\n`,
   );
   expect(hook(B, 'pre-tool-use', write(B, 'src/e.ts', { agent_id: 'agentH' })).stdout).toBe(''); // binds (a push)
   const renewedAt = () => remoteState(w.bare, INDEX_REF).leases.find((l) => l.id === lease.id)?.renewedAt;

@@ -194,7 +194,8 @@ describe('plan on a real repository with history', () => {
     const yml = join(repo.root, '..', 'batch.yaml');
     writeFileSync(
       yml,
-      'tasks:\n  - title: One\n    instructions: edit src/auth/login.ts\n  - id: two\n    title: Two\n    files: [src/auth/login.ts]\n    depends_on: [t1]\n',
+      'tasks:\n  - title: One\n    instructions: edit src/auth/login.ts\n  - id: two\n    title: Two\n    files: ' +
+        '[src/auth/login.ts]\n    depends_on: [t1]\n',
     );
     const r = await jitp(repo.root, 'plan', 't1', 'two', '--batch', yml, '--json');
     expect(r.code, r.out).toBe(0);

@@ -137,7 +137,9 @@ describe('git log with messages', () => {
   it('parses messages, files, a stray record separator in a message, and the old format', () => {
     const h1 = 'a'.repeat(40);
     const h2 = 'b'.repeat(40);
-    const out = `\x1e${h1}\0Subject one\n\nBody \x1e with a separator\n\0\n\nsrc/a.ts\nsrc/b.ts\n\x1e${h2}\0Second\n\0\n\nREADME.md\n`;
+    const out =
+      `\x1e${h1}\0Subject one\n\nBody \x1e with a ` +
+      `separator\n\0\n\nsrc/a.ts\nsrc/b.ts\n\x1e${h2}\0Second\n\0\n\nREADME.md\n`;
     expect(parseLog(out)).toEqual([
       { hash: h1, message: 'Subject one\n\nBody   with a separator\n', files: ['src/a.ts', 'src/b.ts'] },
       { hash: h2, message: 'Second\n', files: ['README.md'] },

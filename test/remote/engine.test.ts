@@ -7,7 +7,7 @@ import { RemoteEngine, type Transition } from '../../src/remote/engine.js';
 import { leaseRef, INDEX_REF } from '../../src/remote/layout.js';
 import { resolveRead } from '../../src/remote/resolve.js';
 import * as rules from '../../src/core/lease-rules.js';
-import type { Lease } from '../../src/store/types.js';
+import type { Lease } from '../../src/core/model.js';
 import { git } from '../support/git.js';
 import { makeWorld, remoteState, type World } from './world.js';
 

@@ -12,7 +12,7 @@ import {
   leaseRef,
   stateTextOf,
 } from '../../src/remote/layout.js';
-import type { Lease } from '../../src/store/types.js';
+import type { Lease } from '../../src/core/model.js';
 
 test.each([
   ['3f2a9c1d-0000-4000-8000-000000000001', '3f2a9c1d-0000-4000-8000-000000000001'],
@@ -72,7 +72,8 @@ test('the index commit message carries the state as its last paragraph; a subjec
   const state = { ...emptyState(), version: 4 };
   const msg = indexMessage('acquire weird\n\n{"x":1}\nid', 'abc', 'host\nname', state);
   expect(msg.split('\n')[0]).toBe('acquire weird {"x":1} id');
-  const raw = `tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor a <a@a> 1 +0000\ncommitter a <a@a> 1 +0000\n\n${msg}\n`;
+  const raw =
+    `tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor a <a@a> 1 +0000\ncommitter a <a@a> 1 ` + `+0000\n\n${msg}\n`;
   expect(decodeState(stateTextOf(raw)!)).toEqual(state);
   // Format 1 kept the state in the tree; its message ends in the previous/host lines.
   expect(stateTextOf('tree x\n\njit-parallel v1: acquire a\n\nprevious: (none)\nhost: h\n')).toBeUndefined();

@@ -81,21 +81,24 @@ test('a remote that hangs (with a child that also hangs) fails within the timeou
   }
 });
 
-test('a push that hangs after a good fetch (pushurl on a hanging transport) also fails within the timeout', async () => {
-  const clone = w.clones[0]!;
-  const script = join(w.base, 'hang.sh');
-  writeFileSync(script, '#!/bin/sh\nsleep 30\n');
-  chmodSync(script, 0o755);
-  git(clone, 'config', 'protocol.ext.allow', 'always');
-  git(clone, 'config', 'remote.origin.pushurl', `ext::${script}`);
-  const eng = engine(clone, 'origin', 1500);
-  await eng.sync(); // fetch works: the mirror is current, so the write goes straight to the push
-  const t0 = Date.now();
-  const e = await failure(eng.mutate(touch));
-  expect(e.code).toBe('E_REMOTE_TIMEOUT');
-  expect(e.message).toContain('pushing leases');
-  expect(Date.now() - t0).toBeLessThan(5000);
-});
+test(
+  'a push that hangs after a good fetch (pushurl on a hanging transport) also fails within the ' + 'timeout',
+  async () => {
+    const clone = w.clones[0]!;
+    const script = join(w.base, 'hang.sh');
+    writeFileSync(script, '#!/bin/sh\nsleep 30\n');
+    chmodSync(script, 0o755);
+    git(clone, 'config', 'protocol.ext.allow', 'always');
+    git(clone, 'config', 'remote.origin.pushurl', `ext::${script}`);
+    const eng = engine(clone, 'origin', 1500);
+    await eng.sync(); // fetch works: the mirror is current, so the write goes straight to the push
+    const t0 = Date.now();
+    const e = await failure(eng.mutate(touch));
+    expect(e.code).toBe('E_REMOTE_TIMEOUT');
+    expect(e.message).toContain('pushing leases');
+    expect(Date.now() - t0).toBeLessThan(5000);
+  },
+);
 
 test('an index ref that is not ours: E_REMOTE_CORRUPT, exit 5, saying how to reset', async () => {
   const clone = w.clones[0]!;
@@ -110,7 +113,8 @@ test('a remote that refuses refs outside branches: E_REMOTE_REJECTED naming the 
   const hook = join(w.bare, 'hooks', 'pre-receive');
   writeFileSync(
     hook,
-    '#!/bin/sh\nwhile read old new ref; do case "$ref" in refs/heads/*|refs/tags/*) ;; *) echo "custom refs are not allowed: $ref" >&2; exit 1;; esac; done\n',
+    '#!/bin/sh\nwhile read old new ref; do case "$ref" in refs/heads/*|refs/tags/*) ;; *) echo "custom refs are not ' +
+      'allowed: $ref" >&2; exit 1;; esac; done\n',
   );
   chmodSync(hook, 0o755);
   const e = await failure(engine(w.clones[0]!, 'origin', 5000).mutate(touch));

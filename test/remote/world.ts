@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateTextOf } from '../../src/remote/layout.js';
-import type { Lease } from '../../src/store/types.js';
+import type { Lease } from '../../src/core/model.js';
 import { GIT_ENV, git, tempDir } from '../support/git.js';
 
 export interface World {

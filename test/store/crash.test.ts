@@ -9,7 +9,7 @@ import { CRASH_STEPS, type CrashStep } from '../../src/store/local/crash.js';
 import { readSnapshotSync } from '../../src/store/local/snapshot-read.js';
 import { readLog } from '../../src/store/local/event-log.js';
 import { replay } from '../../src/core/lease-rules.js';
-import type { StoreSnapshot } from '../../src/store/types.js';
+import type { StoreSnapshot } from '../../src/core/model.js';
 
 const repos: TempRepo[] = [];
 afterAll(() => repos.forEach((r) => r.cleanup()));

@@ -212,28 +212,31 @@ describe('local store: lock ownership', () => {
 });
 
 describe('lock staleness', () => {
-  it('is judged from when the lock was taken (inode ctime), not from the record written before a long wait', async () => {
-    const { staleReason, readHolder } = await import('../../src/store/local/lock.js');
-    const r = makeRepo();
-    try {
-      const dir = join(r.root, '.git');
-      const f = join(dir, 'lock-probe');
-      writeFileSync(
-        f,
-        JSON.stringify({
-          pid: process.pid,
-          host: hostname(),
-          nonce: 'n',
-          acquiredAt: new Date(Date.now() - 3_600_000).toISOString(),
-        }),
-      );
-      const h = readHolder(f);
-      expect(staleReason(h, Date.now())).toBeUndefined();
-      expect(staleReason(h, Date.now() + 31_000)).toMatch(/held for 3\ds/);
-      const dead = { ...h, holder: { ...h.holder!, pid: 999_999_999 } };
-      expect(staleReason(dead, Date.now())).toMatch(/pid 999999999 is dead/);
-    } finally {
-      r.cleanup();
-    }
-  });
+  it(
+    'is judged from when the lock was taken (inode ctime), not from the record written before a long ' + 'wait',
+    async () => {
+      const { staleReason, readHolder } = await import('../../src/store/local/lock.js');
+      const r = makeRepo();
+      try {
+        const dir = join(r.root, '.git');
+        const f = join(dir, 'lock-probe');
+        writeFileSync(
+          f,
+          JSON.stringify({
+            pid: process.pid,
+            host: hostname(),
+            nonce: 'n',
+            acquiredAt: new Date(Date.now() - 3_600_000).toISOString(),
+          }),
+        );
+        const h = readHolder(f);
+        expect(staleReason(h, Date.now())).toBeUndefined();
+        expect(staleReason(h, Date.now() + 31_000)).toMatch(/held for 3\ds/);
+        const dead = { ...h, holder: { ...h.holder!, pid: 999_999_999 } };
+        expect(staleReason(dead, Date.now())).toMatch(/pid 999999999 is dead/);
+      } finally {
+        r.cleanup();
+      }
+    },
+  );
 });

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../support/git.js';
 import { bundleWorker, checkOverlaps, runWorker, touch } from './support/race.js';
-import { pidAlive } from '../../src/store/local/lock.js';
+import { pidAlive } from '../../src/platform/pid.js';
 
 let base: string;
 let worker: string;

@@ -111,7 +111,8 @@ export function runClaude(opts: RunClaudeOptions): Promise<ClaudeRun> {
       if (timedOut) {
         reject(
           new ClaudeTimeoutError(
-            `claude did not finish within ${timeoutMs} ms (cwd ${opts.cwd}).\n--- stderr tail ---\n${stderr.slice(-2000)}\n--- stdout tail ---\n${stdout.slice(-1000)}`,
+            `claude did not finish within ${timeoutMs} ms (cwd ${opts.cwd}).\n--- stderr tail ` +
+              `---\n${stderr.slice(-2000)}\n--- stdout tail ---\n${stdout.slice(-1000)}`,
           ),
         );
         return;
@@ -131,7 +132,8 @@ export function runClaude(opts: RunClaudeOptions): Promise<ClaudeRun> {
 export function expectOk(run: ClaudeRun): ClaudeResult {
   if (!run.json || run.exitCode !== 0 || run.json.is_error) {
     throw new Error(
-      `claude run failed (exit ${run.exitCode}, is_error ${run.json?.is_error}).\n--- stdout ---\n${run.stdout.slice(-2000)}\n--- stderr ---\n${run.stderr.slice(-2000)}`,
+      `claude run failed (exit ${run.exitCode}, is_error ${run.json?.is_error}).\n--- stdout ` +
+        `---\n${run.stdout.slice(-2000)}\n--- stderr ---\n${run.stderr.slice(-2000)}`,
     );
   }
   return run.json;

@@ -211,7 +211,8 @@ export interface ModelServerOptions {
 let idCounter = 0;
 function newId(prefix: string): string {
   idCounter += 1;
-  return `${prefix}${Date.now().toString(36)}${idCounter.toString(36).padStart(4, '0')}${Math.random().toString(36).slice(2, 8)}`;
+  const rand = Math.random().toString(36).slice(2, 8);
+  return `${prefix}${Date.now().toString(36)}${idCounter.toString(36).padStart(4, '0')}${rand}`;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -347,9 +348,10 @@ export async function startModelServer(opts: ModelServerOptions = {}): Promise<M
     rec.response = content;
     if (log) {
       process.stderr.write(
-        `[model] #${rec.seq} ${rec.actor ?? 'UNMATCHED'} turn ${turn} <- ${JSON.stringify(firstUserText.slice(0, 80))} -> ${content
-          .map((c) => (c.type === 'tool_use' ? `tool_use ${String(c.name)}` : 'text'))
-          .join(', ')}\n`,
+        `[model] #${rec.seq} ${rec.actor ?? 'UNMATCHED'} turn ${turn} <- ` +
+          `${JSON.stringify(firstUserText.slice(0, 80))} -> ${content
+            .map((c) => (c.type === 'tool_use' ? `tool_use ${String(c.name)}` : 'text'))
+            .join(', ')}\n`,
       );
     }
     sendMessage(res, model, content, stream);

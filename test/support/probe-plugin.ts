@@ -67,19 +67,32 @@ const env = {};
 for (const [k, v] of Object.entries(process.env)) if (/^(CLAUDE|ANTHROPIC_BASE|PWD$|PATH$|HOME$)/.test(k)) env[k] = v;
 const rec = { event: input.hook_event_name, input, env, at: Date.now() };
 function walk(d, base, out) {
-  for (const n of readdirSync(d)) { const p = join(d, n); if (statSync(p).isDirectory()) walk(p, base, out); else out.push(relative(base, p)); }
+  for (const n of readdirSync(d)) {
+    const p = join(d, n);
+    if (statSync(p).isDirectory()) walk(p, base, out);
+    else out.push(relative(base, p));
+  }
   return out;
 }
 if (input.transcript_path && input.session_id) {
   const sdir = join(dirname(input.transcript_path), input.session_id);
-  try { rec.sessionDirListing = existsSync(sdir) ? walk(sdir, sdir, []) : []; } catch (e) { rec.sessionDirListing = ['ERR ' + e.message]; }
+  try {
+    rec.sessionDirListing = existsSync(sdir) ? walk(sdir, sdir, []) : [];
+  } catch (e) {
+    rec.sessionDirListing = ['ERR ' + e.message];
+  }
   if (input.agent_id) {
     const p = join(sdir, 'subagents', 'agent-' + input.agent_id + '.jsonl');
     const exists = existsSync(p);
-    const lines = exists ? readFileSync(p, 'utf8').split('\n').filter(Boolean).map((l) => { try { return JSON.parse(l); } catch { return l; } }) : [];
+    const parse = (l) => { try { return JSON.parse(l); } catch { return l; } };
+    const lines = exists ? readFileSync(p, 'utf8').split('\n').filter(Boolean).map(parse) : [];
     rec.subagentTranscript = { path: p, exists, lines };
     const mp = join(sdir, 'subagents', 'agent-' + input.agent_id + '.meta.json');
-    try { rec.subagentMeta = existsSync(mp) ? JSON.parse(readFileSync(mp, 'utf8')) : null; } catch (e) { rec.subagentMeta = 'ERR ' + e.message; }
+    try {
+      rec.subagentMeta = existsSync(mp) ? JSON.parse(readFileSync(mp, 'utf8')) : null;
+    } catch (e) {
+      rec.subagentMeta = 'ERR ' + e.message;
+    }
   }
 }
 const rules = JSON.parse(readFileSync(join(root, 'rules.json'), 'utf8'));
@@ -93,16 +106,21 @@ if (!rule) process.exit(0);
 const reason = rule.reason ?? 'probe says no';
 switch (rule.action) {
   case 'deny-json':
-    process.stdout.write(JSON.stringify({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason } }));
+    process.stdout.write(JSON.stringify({
+      hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: reason },
+    }));
     process.exit(0);
   case 'exit2': process.stderr.write(reason); process.exit(2);
   case 'exit1': process.stderr.write(reason); process.exit(1);
   case 'crash': throw new Error('probe crash');
   case 'sleep': await new Promise((r) => setTimeout(r, 30000)); process.exit(0);
   case 'create-worktree': {
-    const wt = join(rule.dir ?? join(root, 'worktrees'), String(input.name).replace(/[^A-Za-z0-9._-]/g, '_'));
+    const safe = String(input.name).replace(/[^A-Za-z0-9._-]/g, '_');
+    const wt = join(rule.dir ?? join(root, 'worktrees'), safe);
     mkdirSync(dirname(wt), { recursive: true });
-    execFileSync('git', ['-C', input.cwd, 'worktree', 'add', '-q', '-b', 'probe/' + String(input.name).replace(/[^A-Za-z0-9._-]/g, '_'), wt, 'HEAD'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('git', ['-C', input.cwd, 'worktree', 'add', '-q', '-b', 'probe/' + safe, wt, 'HEAD'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     process.stdout.write(wt + '\n');
     process.exit(0);
   }

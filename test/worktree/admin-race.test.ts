@@ -5,7 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gitRun, listWorktrees, worktreeAdmin } from '../../src/worktree/git.js';
+import { git, outcome } from '../../src/platform/git.js';
+import { listWorktrees, worktreeAdmin } from '../../src/worktree/git.js';
 import { makeRepo, type TempRepo } from '../support/git.js';
 
 let repo: TempRepo | undefined;
@@ -24,7 +25,7 @@ describe('the half-made worktree', () => {
   it('breaks git commands that list worktrees (the race this guards against is real)', async () => {
     repo = makeRepo();
     halfMade(repo, 'x');
-    const r = await gitRun(repo.root, ['worktree', 'add', '-b', 'b1', join(repo.root, '..', 'wt-b1')]);
+    const r = await git(repo.root, outcome(['worktree', 'add', '-b', 'b1', join(repo.root, '..', 'wt-b1')]));
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/failed to read .*worktrees\/x\/commondir/);
   });
@@ -61,7 +62,7 @@ describe('the half-made worktree', () => {
     await new Promise((res) => setTimeout(res, 50));
     const second = worktreeAdmin(commonDir, async () => {
       order.push('second started');
-      return gitRun(r.root, ['worktree', 'add', '-q', '-b', 'b2', join(r.root, '..', 'wt-b2')]);
+      return git(r.root, outcome(['worktree', 'add', '-q', '-b', 'b2', join(r.root, '..', 'wt-b2')]));
     });
     const [, added] = await Promise.all([first, second]);
     expect(order).toEqual(['first started', 'first done', 'second started']);

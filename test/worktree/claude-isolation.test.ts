@@ -126,47 +126,57 @@ describe('WorktreeCreate with the real client', () => {
     expect(list.sort()).toEqual([repo.root, wt.alpha, wt.beta].sort());
   }, 120_000);
 
-  test("lease claimed first (no worktree yet): the hook makes the issue's worktree at a pinned base and binds", async () => {
-    const store = openLocalStore(discoverRepo(repo.root)!);
-    const taskDir = join(repo.root, '.jit-parallel', 'tasks');
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(taskDir, { recursive: true });
-    writeFileSync(join(taskDir, 'gamma.md'), '---\nid: gamma\ntitle: Gamma work\n---\nDo gamma.\n');
-    repo.commit('task');
-    const lease = await store.acquire({ issueId: 'gamma', agentId: 'agent:claude', paths: ['src/**'] });
-    let where = '';
-    server.setScript([
-      {
-        name: 'sub',
-        match: firstUserIncludes('ISO-GAMMA'),
-        turns: [(ctx: TurnContext) => ((where = cwdOf(ctx)), [writeFile(join(where, 'src', 'g.txt'), 'g\n')])],
-      },
-      {
-        name: 'main',
-        match: firstUserIncludes('ISO-CLAIMED'),
-        turns: [
-          [
-            agent(`${formatBindingLine(lease.id, lease.bindSecret!)}\nISO-GAMMA`, {
-              isolation: 'worktree',
-              run_in_background: true,
-            }),
+  test(
+    "lease claimed first (no worktree yet): the hook makes the issue's worktree at a pinned base and " + 'binds',
+    async () => {
+      const store = openLocalStore(discoverRepo(repo.root)!);
+      const taskDir = join(repo.root, '.jit-parallel', 'tasks');
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(taskDir, { recursive: true });
+      writeFileSync(join(taskDir, 'gamma.md'), '---\nid: gamma\ntitle: Gamma work\n---\nDo gamma.\n');
+      repo.commit('task');
+      const lease = await store.acquire({ issueId: 'gamma', agentId: 'agent:claude', paths: ['src/**'] });
+      let where = '';
+      server.setScript([
+        {
+          name: 'sub',
+          match: firstUserIncludes('ISO-GAMMA'),
+          turns: [(ctx: TurnContext) => ((where = cwdOf(ctx)), [writeFile(join(where, 'src', 'g.txt'), 'g\n')])],
+        },
+        {
+          name: 'main',
+          match: firstUserIncludes('ISO-CLAIMED'),
+          turns: [
+            [
+              agent(`${formatBindingLine(lease.id, lease.bindSecret!)}\nISO-GAMMA`, {
+                isolation: 'worktree',
+                run_in_background: true,
+              }),
+            ],
           ],
-        ],
-      },
-    ]);
-    const run = await runClaude({ cwd: repo.root, prompt: 'ISO-CLAIMED', server, pluginDir: ROOT, timeoutMs: 90_000 });
-    expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
-    expect(where).toBe(join(repo.root, '..', 'repo.worktrees', 'gamma-gamma-work'));
-    expect(repo.git('-C', where, 'symbolic-ref', '--short', 'HEAD')).toBe('jit/gamma-gamma-work');
-    expect(readFileSync(join(where, 'src', 'g.txt'), 'utf8')).toBe('g\n');
-    const b = readBatch(repo.root)!;
-    expect(repo.git('-C', where, 'merge-base', 'HEAD', b.base)).toBe(b.base);
-    const i = b.issues.find((x) => x.id === 'gamma')!;
-    expect(i).toMatchObject({ worktree: where, leaseId: lease.id, agentId: 'agent:claude' });
-    const after = (await store.read()).leases.find((l) => l.id === lease.id)!;
-    expect(after.meta?.claudeAgentIds).toEqual([i.agent.claudeAgentId]);
-    expect(run.json?.permission_denials).toEqual([]);
-  }, 120_000);
+        },
+      ]);
+      const run = await runClaude({
+        cwd: repo.root,
+        prompt: 'ISO-CLAIMED',
+        server,
+        pluginDir: ROOT,
+        timeoutMs: 90_000,
+      });
+      expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
+      expect(where).toBe(join(repo.root, '..', 'repo.worktrees', 'gamma-gamma-work'));
+      expect(repo.git('-C', where, 'symbolic-ref', '--short', 'HEAD')).toBe('jit/gamma-gamma-work');
+      expect(readFileSync(join(where, 'src', 'g.txt'), 'utf8')).toBe('g\n');
+      const b = readBatch(repo.root)!;
+      expect(repo.git('-C', where, 'merge-base', 'HEAD', b.base)).toBe(b.base);
+      const i = b.issues.find((x) => x.id === 'gamma')!;
+      expect(i).toMatchObject({ worktree: where, leaseId: lease.id, agentId: 'agent:claude' });
+      const after = (await store.read()).leases.find((l) => l.id === lease.id)!;
+      expect(after.meta?.claudeAgentIds).toEqual([i.agent.claudeAgentId]);
+      expect(run.json?.permission_denials).toEqual([]);
+    },
+    120_000,
+  );
 
   test('two isolated Agent calls in ONE message are refused, not guessed', async () => {
     await loadTwo();

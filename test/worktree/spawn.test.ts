@@ -35,7 +35,10 @@ describe('spawn with a scripted agent command', () => {
     expect((await jitp(repo.root, ['batch', 'load', tasks(5), '--json'])).code).toBe(0);
     const log = join(repo.root, '..', 'spans.log');
     // Each agent: note start/end, write a file in its worktree, print a result line.
-    const cmd = `echo "start $JITP_ISSUE_ID $(date +%s%N)" >> ${JSON.stringify(log)}; sleep 0.3; grep -o 'TASK-MARK-[0-9]*' {prompt_file} > made-by-agent.txt; echo "end $JITP_ISSUE_ID $(date +%s%N)" >> ${JSON.stringify(log)}; echo "result for $JITP_ISSUE_ID"`;
+    const cmd =
+      `echo "start $JITP_ISSUE_ID $(date +%s%N)" >> ${JSON.stringify(log)}; sleep 0.3; grep -o ` +
+      `'TASK-MARK-[0-9]*' {prompt_file} > made-by-agent.txt; echo "end $JITP_ISSUE_ID $(date +%s%N)" >> ` +
+      `${JSON.stringify(log)}; echo "result for $JITP_ISSUE_ID"`;
     const r = await jitp(repo.root, ['spawn', '--max-parallel', '2', '--agent-cmd', cmd, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json.agents.map((a: any) => a.state)).toEqual(['done', 'done', 'done', 'done', 'done']);
@@ -121,7 +124,10 @@ describe('spawn with a scripted agent command', () => {
     const store = openLocalStore(discoverRepo(repo.root)!);
     const before = (await store.read()).leases[0]!;
     // Runs for 5 s: longer than the 3 s TTL; the lease must still be live at its end.
-    const probe = `sleep 5; node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));const l=s.leases[0];console.log(Date.parse(l.expiresAt)>Date.now()?"live":"expired")' ${JSON.stringify(join(repo.root, '.git', 'jit-parallel', 'state.json'))}`;
+    const probe =
+      `sleep 5; node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));const ` +
+      `l=s.leases[0];console.log(Date.parse(l.expiresAt)>Date.now()?"live":"expired")' ` +
+      `${JSON.stringify(join(repo.root, '.git', 'jit-parallel', 'state.json'))}`;
     const r = await jitp(repo.root, ['spawn', '--agent-cmd', probe, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(r.json.agents[0].result, 'utf8').trim()).toBe('live');

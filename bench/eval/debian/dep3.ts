@@ -2,8 +2,12 @@
 // that describes the change, and the files it changes. Pure.
 
 /** Header fields that are bookkeeping, not a description of the change. */
-const META =
-  /^(From|Date|Author|Origin|Bug(-[A-Za-z]+)?|Forwarded|Applied-Upstream|Last-Update|Reviewed-by|Acked-by|Signed-off-by|Patch-Name|Gbp-Pq|Index|Change-Id|OpenBSD-Commit-ID|X-[A-Za-z-]+|Cc|Tested-by|Co-authored-by|Suggested-by|Reported-by|Upstream-Status|Vcs-[A-Za-z]+)\s*:/i;
+const META = new RegExp(
+  String.raw`^(From|Date|Author|Origin|Bug(-[A-Za-z]+)?|Forwarded|Applied-Upstream|Last-Update|Reviewed-by` +
+    String.raw`|Acked-by|Signed-off-by|Patch-Name|Gbp-Pq|Index|Change-Id|OpenBSD-Commit-ID|X-[A-Za-z-]+|Cc` +
+    String.raw`|Tested-by|Co-authored-by|Suggested-by|Reported-by|Upstream-Status|Vcs-[A-Za-z]+)\s*:`,
+  'i',
+);
 
 /** Where the diff (or the diffstat of a format-patch mail) begins: nothing after it is prose. */
 const DIFF_START = /^(---\s*$|diff |Index: |--- \S|\+\+\+ \S|={10,}|@@ )/;

@@ -8,7 +8,7 @@ import {
   issueOf,
   leaseJson,
   leaseLine,
-  parseDuration,
+  durationOption,
   REMOTE_OPTION,
   REMOTE_EXIT_DOC,
   scopedPaths,
@@ -19,7 +19,8 @@ export const command: CommandSpec = {
   name: 'claim acquire',
   summary: 'Lease an issue and the paths it may change (fails if held or overlapping)',
   usage:
-    'jitp claim acquire <issue> [--paths <p>…] [--ttl <dur>] [--worktree <path>] [--branch <b>] [--agent <id>] [--remote <name>]',
+    'jitp claim acquire <issue> [--paths <p>…] [--ttl <dur>] [--worktree <path>] [--branch <b>] [--agent <id>] ' +
+    '[--remote <name>]',
   help: [
     'Grants a lease tying <issue> to the acting agent and, in the same transaction, the files or globs',
     'it may change. Fails, naming the holder, lease and expiry, when another live lease holds the issue',
@@ -68,7 +69,7 @@ export const command: CommandSpec = {
       issueId,
       agentId,
       paths,
-      ...(ttl ? { ttlSecs: parseDuration(ttl) } : {}),
+      ...(ttl ? { ttlSecs: durationOption(ttl) } : {}),
       worktree: wt.worktree,
       branch: str(ctx.args.values.branch) ?? wt.branch,
       ...(reason ? { reason } : {}),

@@ -6,7 +6,7 @@ import {
   claimsEnv,
   leaseJson,
   leaseLine,
-  parseDuration,
+  durationOption,
   REMOTE_OPTION,
   REMOTE_EXIT_DOC,
   leaseRefOf,
@@ -39,7 +39,7 @@ export const command: CommandSpec = {
     const env = claimsEnv(ctx);
     const ref = leaseRefOf(ctx, env);
     const ttl = str(ctx.args.values.ttl);
-    const lease = await env.store.renew(ref, ttl ? { ttlSecs: parseDuration(ttl) } : {});
+    const lease = await env.store.renew(ref, ttl ? { ttlSecs: durationOption(ttl) } : {});
     const now = Date.now();
     return { json: { lease: leaseJson(lease, now) }, text: `renewed ${leaseLine(lease, now)}` };
   },

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
-import { requireRepo } from '../repo.js';
+import { requireRepo } from '../../git/require-repo.js';
 import { storeDirOf } from '../../git/discover.js';
 import { readSnapshotSync } from '../../store/local/snapshot-read.js';
 import { isLiveAt } from '../../core/lease-rules.js';

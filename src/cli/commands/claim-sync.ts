@@ -4,8 +4,8 @@ import { checkRefs } from '../../remote/check.js';
 import { usageError } from '../../platform/errors.js';
 import { INDEX_REF } from '../../remote/layout.js';
 import type { RemoteLeaseStore } from '../../store/remote.js';
-import { requireRepo } from '../repo.js';
-import { parseDuration } from '../claims-shared.js';
+import { requireRepo } from '../../git/require-repo.js';
+import { durationOption } from '../claims-shared.js';
 import { freshnessJson, freshnessLine, remoteStoreFor } from '../remote-shared.js';
 import { isLiveAt } from '../../core/lease-rules.js';
 import { mirrorAgeSecs } from '../../remote/mirror.js';
@@ -29,7 +29,8 @@ export const command: CommandSpec = {
     '       "fetched": bool, "version": n, "leases": n, "live": n,',
     '       "check"?: {"consistent": bool, "orphans": [{"ref","id","issueId"}],',
     '                  "mismatched": [{"issueId","ref","index","remote"}], "foreign": [ref]}}',
-    'Exit codes: 0 ok, 1 --check found differences, 2 bad arguments, 5 remote leases unreadable (corrupt index), 7 remote unreachable',
+    'Exit codes: 0 ok, 1 --check found differences, 2 bad arguments, 5 remote leases unreadable (corrupt index), 7 ' +
+      'remote unreachable',
     '            or timed out (remoteTimeout), not a git repo.',
   ].join('\n'),
   options: {
@@ -42,12 +43,7 @@ export const command: CommandSpec = {
     const repo = requireRepo(ctx.cwd);
     const store = remoteStoreFor(ctx, repo, ctx.args.positionals[0], 'origin')!;
     const maxAgeIn = str(ctx.args.values['max-age']);
-    const maxAge =
-      maxAgeIn === undefined
-        ? undefined
-        : /^\s*0+\s*[smhd]?\s*$/.test(maxAgeIn)
-          ? 0
-          : parseDuration(maxAgeIn, '--max-age');
+    const maxAge = maxAgeIn === undefined ? undefined : durationOption(maxAgeIn, '--max-age', { zero: true });
     const now = Date.now();
     const cached = store.engine.mirror();
     const fetched = !(cached && maxAge !== undefined && mirrorAgeSecs(cached, now) < maxAge);
@@ -59,7 +55,9 @@ export const command: CommandSpec = {
     const live = m.leases.filter((l) => isLiveAt(l, after)).length;
     return {
       json: { remote: freshnessJson(m, after), fetched, version: m.version, leases: m.leases.length, live },
-      text: `${fetched ? 'synced' : 'mirror is fresh, not fetched:'} ${freshnessLine(m, after)}; ${live} live lease${live === 1 ? '' : 's'}`,
+      text:
+        `${fetched ? 'synced' : 'mirror is fresh, not fetched:'} ${freshnessLine(m, after)}; ${live} live ` +
+        `lease${live === 1 ? '' : 's'}`,
     };
   },
 };
@@ -91,12 +89,14 @@ async function check(store: RemoteLeaseStore, repair: boolean): Promise<CommandR
     const fixes = [
       ...(r.orphans.length || r.mismatched.length
         ? [
-            `jitp claim sync ${store.remote} --check --repair   # does all of the lease-ref fixes below in one atomic push`,
+            `jitp claim sync ${store.remote} --check --repair   # does all of the lease-ref fixes below in one ` +
+              `atomic push`,
           ]
         : []),
       ...r.orphans.map(
         (o) =>
-          `git push ${store.remote} --force-with-lease=${o.ref}:${o.id} :${o.ref}   # or delete just the orphan lease ref for ${o.issueId}`,
+          `git push ${store.remote} --force-with-lease=${o.ref}:${o.id} :${o.ref}   # or delete just the orphan ` +
+          `lease ref for ${o.issueId}`,
       ),
       ...r.foreign.map((f) => `# ${f} is not a jitp ref; remove it if nobody needs it: git push ${store.remote} :${f}`),
     ];
@@ -113,7 +113,8 @@ async function check(store: RemoteLeaseStore, repair: boolean): Promise<CommandR
       text: r.consistent
         ? `synced ${freshnessLine(m, now)}; ${live} live lease${live === 1 ? '' : 's'}; lease refs match the index`
         : [
-            `remote '${store.remote}': lease refs differ from the index (${r.orphans.length} orphan, ${r.mismatched.length} mismatched, ${r.foreign.length} foreign). Fix:`,
+            `remote '${store.remote}': lease refs differ from the index (${r.orphans.length} orphan, ` +
+              `${r.mismatched.length} mismatched, ${r.foreign.length} foreign). Fix:`,
             ...fixes.map((f) => `  ${f}`),
           ].join('\n'),
     };

@@ -3,7 +3,8 @@ import { flag } from '../command.js';
 import { EXIT } from '../../platform/errors.js';
 import { readBatch, updateBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
-import { gitRun, worktreeAdmin } from '../../worktree/git.js';
+import { git, outcome } from '../../platform/git.js';
+import { worktreeAdmin } from '../../worktree/git.js';
 import { removeIssue } from '../../worktree/remove.js';
 
 export const command: CommandSpec = {
@@ -33,7 +34,7 @@ export const command: CommandSpec = {
     const force = flag(ctx.args.values.force);
     const dry = flag(ctx.args.values['dry-run']);
     const prune = await worktreeAdmin(w.commonDir, () =>
-      gitRun(w.mainRoot, ['worktree', 'prune', '--verbose', ...(dry ? ['--dry-run'] : [])]),
+      git(w.mainRoot, outcome(['worktree', 'prune', '--verbose', ...(dry ? ['--dry-run'] : [])])),
     );
     const pruned = (prune.stdout + prune.stderr).split('\n').filter(Boolean);
     const batch = readBatch(w.mainRoot);
@@ -48,7 +49,8 @@ export const command: CommandSpec = {
         const v = decideRemoval(await removalFacts(w, batch!, issue), { mode: 'cleanup', force });
         if (v.allowed)
           lines.push(
-            `would remove ${issue.short}: ${issue.worktree ?? '(no worktree)'} ${issue.branch ?? ''}${v.losses.length ? ` LOSING ${v.losses.join('; ')}` : ''}`,
+            `would remove ${issue.short}: ${issue.worktree ?? '(no worktree)'} ` +
+              `${issue.branch ?? ''}${v.losses.length ? ` LOSING ${v.losses.join('; ')}` : ''}`,
           );
         else {
           refused.push({ issue: issue.id, short: issue.short, reasons: v.refusals });
@@ -71,7 +73,15 @@ export const command: CommandSpec = {
           lost: o.verdict.losses,
         });
         lines.push(
-          `cleaned ${issue.short}: ${[o.removedWorktree && 'worktree removed', o.deletedBranch && `branch ${issue.branch} deleted`, o.releasedLease && 'lease released'].filter(Boolean).join(', ') || 'nothing left to remove'}`,
+          `cleaned ${issue.short}: ${
+            [
+              o.removedWorktree && 'worktree removed',
+              o.deletedBranch && `branch ${issue.branch} deleted`,
+              o.releasedLease && 'lease released',
+            ]
+              .filter(Boolean)
+              .join(', ') || 'nothing left to remove'
+          }`,
         );
       }
     }
@@ -103,7 +113,12 @@ export const command: CommandSpec = {
           lost: o.verdict.losses,
         });
         lines.push(
-          `cleaned ${rec.path}: ${[o.removedWorktree && 'worktree removed', o.deletedBranch && `branch ${rec.branch} deleted`].filter(Boolean).join(', ')}`,
+          `cleaned ${rec.path}: ${[
+            o.removedWorktree && 'worktree removed',
+            o.deletedBranch && `branch ${rec.branch} deleted`,
+          ]
+            .filter(Boolean)
+            .join(', ')}`,
         );
       }
     }
@@ -126,7 +141,8 @@ export const command: CommandSpec = {
     if (refused.length)
       lines.push(
         '',
-        `refused ${refused.length}: merge them first (\`jitp merge\`), commit or remove the files, or \`jitp cleanup --force\` to discard`,
+        `refused ${refused.length}: merge them first (\`jitp merge\`), commit or remove the files, or \`jitp ` +
+          `cleanup --force\` to discard`,
       );
     if (!lines.length) lines.push('nothing to clean');
     return {

@@ -17,7 +17,8 @@ export const command: CommandSpec = {
     'trailer from config commit.coAuthor. Titles are flattened to one line and stripped of control',
     'characters, so no title can add lines or trailers. Prints only the message, ready for',
     '`jitp commit-message <ids> | git commit -F -`.',
-    "--files prints instead the tracker files to stage (changed files under .jit/, or the issues' task files), one per line:",
+    "--files prints instead the tracker files to stage (changed files under .jit/, or the issues' task files), one " +
+      'per line:',
     '`git add -- $(jitp commit-message <ids> --files)`.',
     '',
     'JSON: {"subject", "body", "trailers": [..], "message", "conventional": bool,',

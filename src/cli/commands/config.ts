@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { loadConfig } from '../../config/load.js';
-import { requireRepo } from '../repo.js';
+import { requireRepo } from '../../git/require-repo.js';
 
 export const command: CommandSpec = {
   name: 'config',

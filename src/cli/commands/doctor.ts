@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { flag } from '../command.js';
-import { requireRepo } from '../repo.js';
+import { requireRepo } from '../../git/require-repo.js';
 import { storeDirOf } from '../../git/discover.js';
 import { diagnose, repair } from '../../store/local/doctor.js';
 import { EXIT } from '../../platform/errors.js';

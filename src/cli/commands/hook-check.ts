@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
-import { requireRepo } from '../repo.js';
+import { requireRepo } from '../../git/require-repo.js';
 import { EXIT, JitpError } from '../../platform/errors.js';
 import { decideEdit } from '../../core/hook-decision.js';
 import { buildLeaseIndex } from '../../core/lease-index.js';
@@ -20,7 +20,8 @@ export const command: CommandSpec = {
     '',
     'JSON: {"policy": string, "actor": {"kind": "main"|"sub-agent", "subagentId"?, "leaseId"?},',
     '       "results": [{"path", "rel": string|null, "decision": "allow"|"warn"|"extend"|"deny", "message"?}]}',
-    'Exit codes: 0 every path may be edited, 3 at least one would be refused, 5 store unreadable, 7 not a git repository.',
+    'Exit codes: 0 every path may be edited, 3 at least one would be refused, 5 store unreadable, 7 not a git ' +
+      'repository.',
   ].join('\n'),
   options: { subagent: { type: 'string', arg: '<id>', description: 'Check as this Claude Code sub-agent (agent_id)' } },
   positionals: { min: 1, names: '<path>...' },

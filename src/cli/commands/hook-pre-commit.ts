@@ -1,12 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import type { CommandSpec } from '../command.js';
-import { requireRepo } from '../repo.js';
+import { requireRepo } from '../../git/require-repo.js';
 import { EXIT, JitpError } from '../../platform/errors.js';
+import { gitSync, nulFields } from '../../platform/git.js';
 import { blockedFiles, blockedMessage, type CommitWho } from '../../core/commit-guard.js';
 import { buildLeaseIndex } from '../../core/lease-index.js';
-import { isCaseInsensitiveFs } from '../../core/paths.js';
-import { resolveAgentId } from '../../core/identity.js';
+import { isCaseInsensitiveFs } from '../../platform/fs-paths.js';
+import { resolveAgentId } from '../../config/identity.js';
 import { failureModeOf } from '../../hooks/failure.js';
 import { liveContext } from '../../hooks/context.js';
 import { StoreUnreadable } from '../../hooks/store-access.js';
@@ -37,7 +37,8 @@ export const command: CommandSpec = {
     '',
     'JSON: {"ok": bool, "staged": number, "blocked": [{"path", "holders": [{"leaseId","issueId","agentId","expiresAt",',
     '       "remote"?, "host"?, "view"?}]}]}   (remote holders: the remote, holder\'s host, and how fresh the view is)',
-    'Exit codes: 0 commit may go ahead, 3 staged files held by another lease, 5 store unreadable (failure: closed), 7 git.',
+    'Exit codes: 0 commit may go ahead, 3 staged files held by another lease, 5 store unreadable (failure: closed), ' +
+      '7 git.',
   ].join('\n'),
   positionals: { max: 0 },
   async run(ctx) {
@@ -59,15 +60,10 @@ export const command: CommandSpec = {
     }
     if (!live) return { json: { ok: true, staged: 0, blocked: [] } };
     const { snap, remoteOf } = live;
-    const out = execFileSync('git', ['diff', '--cached', '--name-only', '-z', '--no-renames'], {
-      cwd: repo.worktreeRoot,
-      encoding: 'utf8',
-    });
     const ci = isCaseInsensitiveFs(real(repo.worktreeRoot));
-    const staged = out
-      .split('\0')
-      .filter(Boolean)
-      .map((p) => (ci ? p.toLowerCase() : p));
+    const staged = gitSync(repo.worktreeRoot, nulFields(['diff', '--cached', '--name-only', '-z', '--no-renames'])).map(
+      (p) => (ci ? p.toLowerCase() : p),
+    );
     const agentIds = [ctx.env.JIT_AGENT_ID || DEFAULT_AGENT];
     try {
       agentIds.push(resolveAgentId({ env: ctx.env }).agentId);

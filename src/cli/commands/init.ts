@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { CommandSpec } from '../command.js';
 import { ensureAttributes } from '../../core/jsonl-union.js';
 import { mainRootOf } from '../../git/discover.js';
-import { requireRepo } from '../repo.js';
-import { writeFileAtomic } from '../../worktree/atomic.js';
+import { requireRepo } from '../../git/require-repo.js';
+import { writeFileAtomic } from '../../platform/atomic-write.js';
 
 export const command: CommandSpec = {
   name: 'init',
@@ -31,7 +31,8 @@ export const command: CommandSpec = {
     const r = ensureAttributes(existing);
     if (r.added.length) writeFileAtomic(file, r.text);
     const text = r.added.length
-      ? `added to ${file}:\n${r.added.map((l) => `  ${l}`).join('\n')}\ncommit it: git add .gitattributes && git commit -m "jit-parallel: union merge for append-only logs"`
+      ? `added to ${file}:\n${r.added.map((l) => `  ${l}`).join('\n')}\ncommit it: git add .gitattributes && git ` +
+        `commit -m "jit-parallel: union merge for append-only logs"`
       : `${file} already has ${r.present.join(', ')}`;
     return { json: { file, added: r.added, present: r.present }, text };
   },

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandSpec } from '../command.js';
 import { flag } from '../command.js';
-import { requireRepo } from '../repo.js';
+import { requireRepo } from '../../git/require-repo.js';
 import { JitpError } from '../../platform/errors.js';
 import { installPreCommit, uninstallPreCommit } from '../../hooks/git-hooks.js';
 

@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/load.js';
 import { readHolds } from '../../plan/holds.js';
 import { availabilityOf } from '../../sources/available.js';
 import { openIssueSource } from '../../sources/detect.js';
-import { requireRepo } from '../repo.js';
+import { requireRepo } from '../../git/require-repo.js';
 import { isJitpError } from '../../platform/errors.js';
 
 export const command: CommandSpec = {
@@ -24,7 +24,8 @@ JSON: {"source":"jit|tasks|batch","location":path,"count":n,
                   "unavailableReason"?}],
        "problems":[{"file","line"?,"message","loaded"}]}
 
-Exit codes: 0 ok, 2 unreadable batch list, 5 lease store unreadable (with --available; without it\nthe list is printed with a warning), 7 not a git repository, 8 invalid configuration.`,
+Exit codes: 0 ok, 2 unreadable batch list, 5 lease store unreadable (with --available; without it
+the list is printed with a warning), 7 not a git repository, 8 invalid configuration.`,
   options: {
     available: { type: 'boolean', description: 'Only issues that can start now' },
     batch: { type: 'string', arg: '<file>', description: 'Read a YAML/JSON batch list instead of the issue store' },
@@ -78,7 +79,9 @@ Exit codes: 0 ok, 2 unreadable batch list, 5 lease store unreadable (with --avai
     const w = Math.max(5, ...shown.map((r) => r.issue.shortId.length));
     const lines = shown.map(
       ({ issue: i, a }) =>
-        `${i.shortId.padEnd(w)}  ${i.state.padEnd(11)} ${i.priority.padEnd(8)} ${a.available ? 'available ' : '          '} ${safe(i.title).slice(0, 70)}${a.available || a.kind === 'closed' ? '' : `  [${a.reason}]`}`,
+        `${i.shortId.padEnd(w)}  ${i.state.padEnd(11)} ${i.priority.padEnd(8)} ` +
+        `${a.available ? 'available ' : '          '} ` +
+        `${safe(i.title).slice(0, 70)}${a.available || a.kind === 'closed' ? '' : `  [${a.reason}]`}`,
     );
     const text = shown.length
       ? [

@@ -3,7 +3,8 @@ import { flag, str } from '../command.js';
 import { EXIT, usageError } from '../../platform/errors.js';
 import { requireBatch, updateBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
-import { branchExists, revParse } from '../../worktree/git.js';
+import { commitOf, git } from '../../platform/git.js';
+import { branchExists } from '../../worktree/git.js';
 import { renderMatrix } from '../../merge/matrix.js';
 import { preview } from '../../merge/preview.js';
 import { mergeOrder, readiness } from '../../merge/queue.js';
@@ -74,7 +75,8 @@ export const command: CommandSpec = {
     const batch = requireBatch(w.mainRoot);
     const strategy = (strategyOpt ?? batch.strategy) as 'consolidated' | 'individual';
     const tip =
-      (await revParse(w.mainRoot, `refs/heads/${batch.integration}`)) ?? (await revParse(w.mainRoot, 'HEAD'))!;
+      (await git(w.mainRoot, commitOf(`refs/heads/${batch.integration}`))) ??
+      (await git(w.mainRoot, commitOf('HEAD')))!;
     const candidates = [];
     for (const i of batch.issues)
       if (

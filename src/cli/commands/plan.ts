@@ -5,7 +5,7 @@ import { EXIT, usageError } from '../../platform/errors.js';
 import { readHolds } from '../../plan/holds.js';
 import { renderDot, renderMermaid, renderTable } from '../../plan/render.js';
 import { runPlan } from '../../plan/run.js';
-import { requireRepo } from '../repo.js';
+import { requireRepo } from '../../git/require-repo.js';
 
 export const command: CommandSpec = {
   name: 'plan',

@@ -23,11 +23,13 @@ export const command: CommandSpec = {
     'review (checks an existing change against the criteria, edits nothing).',
     "--worktree <path>: the sub-agent works only inside that worktree (default: the lease's worktree).",
     '',
-    'JSON: {"prompt": string, "mode": string, "bound": boolean, "bindingLine": string|null (secret inside: never log it),',
+    'JSON: {"prompt": string, "mode": string, "bound": boolean, "bindingLine": string|null (secret inside: never ' +
+      'log it),',
     '  "issue": {"id","shortId","title","state","acceptanceCriteria":[…],"documents":[…]},',
     '  "lease": {"id","paths":[…],"worktree","branch","expiresAt"}|null, "worktree": string|null,',
     '  "testCommand": string|null, "testCommandSource": string|null, "planPath": string|null, "template": string}',
-    'Exit codes: 0 ok, 2 bad arguments, 4 unknown or ambiguous issue id, 5 lease store unreadable, 7 not a git repository.',
+    'Exit codes: 0 ok, 2 bad arguments, 4 unknown or ambiguous issue id, 5 lease store unreadable, 7 not a git ' +
+      'repository.',
   ].join('\n'),
   options: {
     mode: { type: 'string', arg: '<mode>', description: 'implement (default), plan or review' },
@@ -47,7 +49,8 @@ export const command: CommandSpec = {
     const worktree = wtOpt ? resolve(ctx.cwd, wtOpt) : leaseWt;
     if (!lease)
       ctx.warn(
-        `no live lease for ${issue.shortId}: the prompt has no binding line and no write scope; claim first: jitp claim acquire ${issue.shortId} --paths <files>`,
+        `no live lease for ${issue.shortId}: the prompt has no binding line and no write scope; claim first: jitp ` +
+          `claim acquire ${issue.shortId} --paths <files>`,
       );
     else if (!lease.bindSecret)
       ctx.warn(`lease ${lease.id} has no binding secret: the sub-agent cannot be bound to it`);

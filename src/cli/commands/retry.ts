@@ -1,6 +1,7 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
 import { EXIT, JitpError } from '../../platform/errors.js';
+import { pidAlive } from '../../platform/pid.js';
 import { findIssue, requireBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
 import { runAgents } from '../../spawn/run.js';
@@ -26,14 +27,7 @@ export const command: CommandSpec = {
     const w = await worktreeEnv(ctx);
     const issue = findIssue(requireBatch(w.mainRoot), ctx.args.positionals[0]!);
     if (issue.agent.state === 'running' && issue.agent.pid) {
-      let alive = false;
-      try {
-        process.kill(issue.agent.pid, 0);
-        alive = true;
-      } catch {
-        /* gone */
-      }
-      if (alive)
+      if (pidAlive(issue.agent.pid))
         throw new JitpError('E_RUNNING', `the agent for ${issue.short} is still running (pid ${issue.agent.pid})`, {
           hint: `wait for it (\`jitp status --watch\`) or stop it: kill ${issue.agent.pid}`,
         });

@@ -8,7 +8,9 @@ export function renderOutcomes(rs: AgentOutcome[]): string {
   if (!rs.length) return 'nothing to run: every issue of the batch is done or running (`jitp status`)';
   const lines = rs.map(
     (r) =>
-      `${r.state === 'done' ? 'done  ' : 'FAILED'} ${r.short.padEnd(10)} exit ${r.exitCode}${r.committed ? `  committed ${r.committed.slice(0, 12)}` : ''}  ${r.summary}\n       log ${r.log}\n       result ${r.result}`,
+      `${r.state === 'done' ? 'done  ' : 'FAILED'} ${r.short.padEnd(10)} exit ` +
+      `${r.exitCode}${r.committed ? `  committed ${r.committed.slice(0, 12)}` : ''}  ${r.summary}\n       log ` +
+      `${r.log}\n       result ${r.result}`,
   );
   const failed = rs.filter((r) => r.state === 'failed');
   if (failed.length) lines.push('', ...failed.map((f) => `re-run: jitp retry ${f.short}`));

@@ -3,7 +3,7 @@ import { flag, str } from '../command.js';
 import { usageError } from '../../platform/errors.js';
 import { readBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
-import { gatherStatus, renderStatus } from '../../worktree/status.js';
+import { gatherStatus, renderStatus } from '../../merge/status.js';
 
 export const command: CommandSpec = {
   name: 'status',

@@ -24,12 +24,16 @@ export const command: CommandSpec = {
     'or carrying "issue" in the JSON block): files they claim but did not change, needs outside scope, problems,',
     'failed checks, malformed reports. Then runs the test command once (config test.command, else detected).',
     '',
-    'JSON: {"ok": bool, "needsHuman": [string], "issues": [{"id","shortId","title","leaseId","mode":"shared"|"worktree",',
-    '  "changed":[…],"outsideLease":[…],"reportedButUnchanged":[…],"needsOutsideScope":[{"path","why"}],"problems":[…],',
+    'JSON: {"ok": bool, "needsHuman": [string], "issues": ' +
+      '[{"id","shortId","title","leaseId","mode":"shared"|"worktree",',
+    '  "changed":[…],"outsideLease":[…],"reportedButUnchanged":[…],"needsOutsideScope":[{"path","why"}],' +
+      '"problems":[…],',
     '  "failedChecks":[{"command","result"}],"report":"ok"|"missing"|"malformed","reportError"?,"findings":[…]}],',
-    '  "unleased":[…], "heldByOthers":[{"path","leaseId","issueId"}] (changes under leases outside the batch; not staged),',
+    '  "unleased":[…], "heldByOthers":[{"path","leaseId","issueId"}] (changes under leases outside the batch; not ' +
+      'staged),',
     '  "shared":[{"path","issues":[…]}], "leaked":[{"path","issue"}], "strayReports":[{"file","error"}],',
-    '  "stage":[…] (paths to `git add` for the batch), "tests": {"command","source","exitCode","ok","durationMs","outputTail"}|null}',
+    '  "stage":[…] (paths to `git add` for the batch), "tests": ' +
+      '{"command","source","exitCode","ok","durationMs","outputTail"}|null}',
     'Exit codes: 0 all clean, 1 something needs a human (see needsHuman), 2 bad arguments, 4 unknown issue id,',
     '5 lease store unreadable, 7 git.',
   ].join('\n'),
@@ -170,7 +174,9 @@ function renderText(r: VerifyResult, tests: (TestRun & { source: string }) | nul
   out.push(
     '',
     tests
-      ? `tests: ${tests.command} (${tests.source}) ${tests.ok ? 'passed' : `FAILED (exit ${tests.exitCode ?? 'signal'})`} in ${(tests.durationMs / 1000).toFixed(1)} s`
+      ? `tests: ${tests.command} (${tests.source}) ` +
+          `${tests.ok ? 'passed' : `FAILED (exit ${tests.exitCode ?? 'signal'})`} in ` +
+          `${(tests.durationMs / 1000).toFixed(1)} s`
       : 'tests: not run',
   );
   if (tests && !tests.ok)

@@ -47,7 +47,8 @@ export const command: CommandSpec = {
           lease: r.lease,
         });
         lines.push(
-          `${r.created ? 'created' : 'exists '} ${r.issue.short}  ${r.issue.branch}  ${r.issue.worktree}${r.lease ? `  lease ${r.lease.id}` : w.store ? '' : '  (no lease store yet)'}`,
+          `${r.created ? 'created' : 'exists '} ${r.issue.short}  ${r.issue.branch}  ` +
+            `${r.issue.worktree}${r.lease ? `  lease ${r.lease.id}` : w.store ? '' : '  (no lease store yet)'}`,
         );
       } catch (e) {
         if (!isJitpError(e)) throw e;

@@ -56,7 +56,8 @@ export const command: CommandSpec = {
       ? rows
           .map(
             (r) =>
-              `${(r.short ?? '-').padEnd(10)} ${(r.branch ?? '(detached)').padEnd(40)} ${r.path}${r.missing ? '  [missing]' : ''}${r.prunable ? '  [prunable]' : ''}`,
+              `${(r.short ?? '-').padEnd(10)} ${(r.branch ?? '(detached)').padEnd(40)} ` +
+              `${r.path}${r.missing ? '  [missing]' : ''}${r.prunable ? '  [prunable]' : ''}`,
           )
           .join('\n')
       : 'no linked worktrees';

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { isJitpError } from '../../platform/errors.js';
 import { replay, isLiveAt } from '../../core/lease-rules.js';
 import { EVENTS_FILE, readLog, type LogRead } from './event-log.js';
-import { LOCK_FILE, RECOVER_FILE, acquireLock, pidAlive, readHolder, recoverStale, staleReason } from './lock.js';
+import { pidAlive } from '../../platform/pid.js';
+import { LOCK_FILE, RECOVER_FILE, acquireLock, readHolder, recoverStale, staleReason } from './lock.js';
 import { STATE_FILE, STATE_SCHEMA_VERSION, readStateFile, type StateFile } from './snapshot-read.js';
 import { writeStateFile } from './state-write.js';
 
@@ -72,7 +73,9 @@ function inspect(dir: string, nowMs: number): Inspection {
       checks.push({
         name: 'state',
         status: 'ok',
-        message: `${join(dir, STATE_FILE)}: version ${out.state.version}, ${live} live lease(s), ${out.state.leases.length - live} expired not yet swept`,
+        message:
+          `${join(dir, STATE_FILE)}: version ${out.state.version}, ${live} live lease(s), ` +
+          `${out.state.leases.length - live} expired not yet swept`,
       });
     } else checks.push({ name: 'state', status: 'ok', message: 'no state file yet (empty store)' });
   } catch (e) {
@@ -105,7 +108,9 @@ function inspect(dir: string, nowMs: number): Inspection {
       checks.push({
         name: 'log',
         status: 'ok',
-        message: `${logFile}: unterminated last line (${log.tornTail.length} bytes) from an interrupted write; the next change cuts it off`,
+        message:
+          `${logFile}: unterminated last line (${log.tornTail.length} bytes) from an interrupted write; the ` +
+          `next change cuts it off`,
       });
     }
     if (out.state) {
@@ -113,14 +118,18 @@ function inspect(dir: string, nowMs: number): Inspection {
         checks.push({
           name: 'log',
           status: 'warn',
-          message: `${logFile} is shorter (${log.size} bytes) than the state records (${out.state.logSize}): history was truncated outside jitp`,
+          message:
+            `${logFile} is shorter (${log.size} bytes) than the state records (${out.state.logSize}): ` +
+            `history was truncated outside jitp`,
           fix: 'nothing to repair; the state file is authoritative',
         });
       } else if (log.size > out.state.logSize && log.tornTail === null) {
         checks.push({
           name: 'log',
           status: 'ok',
-          message: `${logFile}: ${log.size - out.state.logSize} byte(s) past the last commit (a writer died before committing); the next change cuts them off`,
+          message:
+            `${logFile}: ${log.size - out.state.logSize} byte(s) past the last commit (a writer died before ` +
+            `committing); the next change cuts them off`,
         });
       }
       const committed = log.events.filter((e) => e.offset < out.state!.logSize);
@@ -141,7 +150,9 @@ function inspect(dir: string, nowMs: number): Inspection {
         checks.push({
           name: 'log',
           status: 'warn',
-          message: `the event log replays to version ${rebuilt.version} with ${rebuilt.leases.length} lease(s), the state says version ${out.state.version} with ${out.state.leases.length}`,
+          message:
+            `the event log replays to version ${rebuilt.version} with ${rebuilt.leases.length} lease(s), the ` +
+            `state says version ${out.state.version} with ${out.state.leases.length}`,
           fix: 'the state file is authoritative; nothing to do unless it is damaged',
         });
       }
@@ -163,7 +174,8 @@ function inspect(dir: string, nowMs: number): Inspection {
       checks.push({
         name: 'lock',
         status: 'ok',
-        message: `${join(dir, name)} held by pid ${h.holder?.pid} (${h.holder?.op ?? '?'}) since ${h.holder?.acquiredAt}`,
+        message:
+          `${join(dir, name)} held by pid ${h.holder?.pid} (${h.holder?.op ?? '?'}) since ` + `${h.holder?.acquiredAt}`,
       });
     }
   }
@@ -245,7 +257,9 @@ export function repair(dir: string, nowMs = Date.now()): DoctorReport {
           logSize: log.completeBytes,
         });
         repaired.push(
-          `rebuilt ${STATE_FILE} from ${log.events.length} event(s) of ${EVENTS_FILE}: version ${rebuilt.version}, ${rebuilt.leases.filter((l) => isLiveAt(l, nowMs)).length} live lease(s)${log.bad.length ? `; skipped unreadable lines ${log.bad.map((b) => b.line).join(', ')}` : ''}`,
+          `rebuilt ${STATE_FILE} from ${log.events.length} event(s) of ${EVENTS_FILE}: version ${rebuilt.version}, ` +
+            `${rebuilt.leases.filter((l) => isLiveAt(l, nowMs)).length} live ` +
+            `lease(s)${log.bad.length ? `; skipped unreadable lines ${log.bad.map((b) => b.line).join(', ')}` : ''}`,
         );
       }
     } finally {

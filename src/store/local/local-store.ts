@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as rules from '../../core/lease-rules.js';
 import { JitpError } from '../../platform/errors.js';
-import type { AcquireRequest, Lease, LeaseRef, LeaseStore, StoreSnapshot } from '../types.js';
+import type { AcquireRequest, Lease, LeaseRef, LeaseStore, StoreSnapshot } from '../../core/model.js';
 import { LOCK_FILE, MAX_HOLD_MS, acquireLock } from './lock.js';
 import { crashPoint } from './crash.js';
 import { EVENTS_FILE, appendEvents, closeSync, openLog } from './event-log.js';
@@ -50,7 +50,9 @@ function asStoreError(e: unknown, storeDir: string): unknown {
   const err = e as NodeJS.ErrnoException;
   if (!err || typeof err.code !== 'string') return e;
   return new JitpError('E_STORE', `cannot update the lease store in ${storeDir}: ${err.code} ${err.message}`, {
-    hint: `check free space and permissions of ${storeDir}; nothing was committed unless \`jitp claim list\` shows it; \`jitp doctor\` checks the store`,
+    hint:
+      `check free space and permissions of ${storeDir}; nothing was committed unless \`jitp claim list\` shows ` +
+      `it; \`jitp doctor\` checks the store`,
     cause: e,
   });
 }
@@ -109,7 +111,8 @@ export class LocalLeaseStore implements LeaseStore {
       if (!lock.isHeld()) {
         throw new JitpError(
           'E_STORE',
-          `lost the lease store lock ${join(this.storeDir, LOCK_FILE)} while holding it (paused for longer than ${MAX_HOLD_MS / 1000}s?); nothing was committed`,
+          `lost the lease store lock ${join(this.storeDir, LOCK_FILE)} while holding it (paused for longer than ` +
+            `${MAX_HOLD_MS / 1000}s?); nothing was committed`,
           {
             hint: 'run the command again',
           },

@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { JitpError } from '../../platform/errors.js';
-import type { Lease, StoreSnapshot } from '../types.js';
+import type { Lease, StoreSnapshot } from '../../core/model.js';
 
 export const STATE_FILE = 'state.json';
 export const STATE_SCHEMA_VERSION = 1;
@@ -61,9 +61,12 @@ export function parseState(text: string, file: string): StateFile {
     if (isInt(o.schemaVersion) && o.schemaVersion > STATE_SCHEMA_VERSION) {
       throw new JitpError(
         'E_STORE_SCHEMA',
-        `the lease store state ${file} has schema version ${o.schemaVersion}; this jitp understands ${STATE_SCHEMA_VERSION}`,
+        `the lease store state ${file} has schema version ${o.schemaVersion}; this jitp understands ` +
+          `${STATE_SCHEMA_VERSION}`,
         {
-          hint: 'a newer jit-parallel wrote it: update the plugin (`claude plugin update jit-parallel`) in every session that shares this repository',
+          hint:
+            'a newer jit-parallel wrote it: update the plugin (`claude plugin update jit-parallel`) in every ' +
+            'session that shares this repository',
           details: { file, schemaVersion: o.schemaVersion },
         },
       );

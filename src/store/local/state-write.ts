@@ -2,9 +2,8 @@
 // is the commit point: readers see the whole old file or the whole new one, never a mix. The
 // optional folder fsync (strict durability) is left to the caller, who does it after
 // unlocking (see LocalLeaseStore.transact).
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { fsyncDir, writeFileAtomic } from '../../platform/atomic-write.js';
 import { crashPoint } from './crash.js';
 import { STATE_FILE, type StateFile } from './snapshot-read.js';
 
@@ -26,35 +25,14 @@ export function serializeState(st: StateFile): string {
 }
 
 export function writeStateFile(storeDir: string, st: StateFile, opts: { dirFsync?: boolean } = {}): void {
-  const tmp = join(storeDir, `.${STATE_FILE}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, serializeState(st), { flag: 'wx', flush: true });
-    crashPoint('temp-written');
-    renameSync(tmp, join(storeDir, STATE_FILE));
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* never created */
-    }
-    throw e;
-  }
+  writeFileAtomic(join(storeDir, STATE_FILE), serializeState(st), {
+    fsync: true,
+    beforeRename: () => crashPoint('temp-written'),
+  });
   crashPoint('renamed');
   if (opts.dirFsync !== false) syncDirIfEnabled(storeDir);
 }
 
 export function syncDirIfEnabled(storeDir: string): void {
   if (DIR_FSYNC) fsyncDir(storeDir);
-}
-
-export function fsyncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    /* some file systems refuse fsync on folders; the rename is still atomic */
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }

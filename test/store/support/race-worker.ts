@@ -7,10 +7,11 @@
 // side file; the test merges them and checks that no two holds of one issue overlap.
 import { appendFileSync, existsSync } from 'node:fs';
 import { LocalLeaseStore } from '../../../src/store/local/local-store.js';
-import { acquireLock, pidAlive } from '../../../src/store/local/lock.js';
+import { acquireLock } from '../../../src/store/local/lock.js';
+import { pidAlive } from '../../../src/platform/pid.js';
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sleepMs } from '../../../src/store/local/sleep.js';
+import { sleepMs } from '../../../src/platform/sleep.js';
 
 const [mode, storeDir, agentId, itersS, issuesS, side, goFile] = process.argv.slice(2) as [
   string,

@@ -1,27 +1,14 @@
 // Helpers for the multi-process race tests: bundle the worker once (fast start for many
 // processes), run N of them, and check the side files for overlapping holds.
-import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { readSnapshotSync } from '../../../src/store/local/snapshot-read.js';
 import { readLog } from '../../../src/store/local/event-log.js';
 import { join } from 'node:path';
-import { ROOT } from '../../support/paths.js';
+import { bundleScript } from '../../support/bundle.js';
 
-export async function bundleWorker(outDir: string): Promise<string> {
-  const out = join(outDir, 'race-worker.mjs');
-  await build({
-    entryPoints: [join(ROOT, 'test/store/support/race-worker.ts')],
-    outfile: out,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'error',
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  });
-  return out;
-}
+export const bundleWorker = (outDir: string): Promise<string> =>
+  bundleScript('test/store/support/race-worker.ts', outDir, 'race-worker');
 
 export interface WorkerResult {
   grants: number;

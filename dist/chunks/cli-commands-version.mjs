@@ -1,0 +1,2 @@
+import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
+import{VERSION}from"./core-version.chunk.mjs";import"./runtime.chunk.mjs";var command={name:"version",summary:"Print the jitp version",usage:"jitp version [--json]",help:'JSON: {"version": string, "node": string}',positionals:{max:0},async run(){return{json:{version:VERSION,node:process.version},text:`jitp ${VERSION} (node ${process.version})`}}};export{command};

@@ -1,0 +1,2 @@
+import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
+import{checkGlob,expandBraces,globsOverlap,matches,overlappingPairs}from"./core-globs.chunk.mjs";import{escapeGlob}from"./core-glob-escape.chunk.mjs";import"./platform-errors.chunk.mjs";import"./runtime.chunk.mjs";export{checkGlob,escapeGlob,expandBraces,globsOverlap,matches,overlappingPairs};

@@ -1,0 +1,2 @@
+import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
+import{buildLeaseIndexWith}from"./core-lease-index-core.chunk.mjs";import{globsOverlap,matches}from"./core-globs.chunk.mjs";var buildLeaseIndex=(leases,nowMs)=>buildLeaseIndexWith(leases,nowMs,{matches,globsOverlap});export{buildLeaseIndex};

@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{VERSION}from"./chunk-RI67L5II.mjs";import"./chunk-GYQAJDU5.mjs";var command={name:"version",summary:"Print the jitp version",usage:"jitp version [--json]",help:'JSON: {"version": string, "node": string}',positionals:{max:0},async run(){return{json:{version:VERSION,node:process.version},text:`jitp ${VERSION} (node ${process.version})`}}};export{command};
