@@ -2,7 +2,7 @@
 // optional; defaults live here and nowhere else.
 import { z } from 'zod';
 
-export const CONFIG_FILE = '.jit-parallel.yaml';
+export { CONFIG_FILE } from './locate.js';
 
 /** Durations accept seconds (number) or `90s`, `30m`, `2h`. */
 export const duration = z.union([

@@ -14,7 +14,7 @@ import {
 import { buildLeaseIndexWith, needsGlobEngine } from '../core/lease-index-core.js';
 import { isGlob, normalizeRepoPath, resolveThroughSymlinks } from '../core/paths.js';
 import { escapeGlob } from '../core/glob-escape.js';
-import { discoverRepo, storeDirOf, type RepoLocation } from '../git/discover.js';
+import { findRepo, storeDirOf, type RepoLocation } from '../workspace/repo.js';
 import type { Lease, LeaseStore } from '../store/types.js';
 import type { HookHandler, HookInput, HookOutcome } from './contract.js';
 import { hookCwd, hookSettings, liveContext, type LiveContext } from './context.js';
@@ -52,7 +52,7 @@ export function resolveTarget(shown: string, cwd: string, loc: RepoLocation, isD
   if (isUnder(abs, store) || (isUnder(store, abs) && isUnder(abs, common))) return { shown, abs, store: true };
   // Git's own files are not lease paths (and not policed here).
   if (isUnder(abs, common) || /(^|\/)\.git(\/|$)/.test(abs)) return { shown, abs };
-  const at = discoverRepo(isDir ? abs : dirname(abs));
+  const at = findRepo(isDir ? abs : dirname(abs));
   if (!at || real(at.commonDir) !== common) return { shown, abs };
   try {
     const rel = normalizeRepoPath(abs, at.worktreeRoot);
@@ -72,7 +72,7 @@ export const handler: HookHandler = async (input, env) => {
     return failureOutcome(
       'PreToolUse',
       'the hook input is not valid PreToolUse JSON (truncated or malformed)',
-      failureModeOf(discoverRepo(cwd)?.worktreeRoot, env),
+      failureModeOf(findRepo(cwd)?.worktreeRoot, env),
     );
   }
   const cwd = hookCwd(input, env);
@@ -84,7 +84,7 @@ export const handler: HookHandler = async (input, env) => {
     return failureOutcome(
       'PreToolUse',
       `the lease store cannot be read: ${e.message}`,
-      failureModeOf(discoverRepo(cwd)?.worktreeRoot, env),
+      failureModeOf(findRepo(cwd)?.worktreeRoot, env),
     );
   }
   if (!ctx) return {}; // no parallel work active: the path every ordinary edit takes

@@ -3,6 +3,7 @@ import { flag } from '../command.js';
 import { EXIT } from '../../platform/errors.js';
 import { readBatch, updateBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
+import { workspaceOf } from '../workspace.js';
 import { gitRun, worktreeAdmin } from '../../worktree/git.js';
 import { removeIssue } from '../../worktree/remove.js';
 
@@ -29,7 +30,7 @@ export const command: CommandSpec = {
   },
   positionals: { max: 0 },
   async run(ctx) {
-    const w = await worktreeEnv(ctx);
+    const w = await worktreeEnv(workspaceOf(ctx), ctx.progress);
     const force = flag(ctx.args.values.force);
     const dry = flag(ctx.args.values['dry-run']);
     const prune = await worktreeAdmin(w.commonDir, () =>

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { CommandSpec } from '../command.js';
 import { flag, str } from '../command.js';
 import { usageError } from '../../platform/errors.js';
-import { openDispatch, resolveIssues } from '../../dispatch/context.js';
+import { resolveIssues } from '../../dispatch/context.js';
+import { workspaceOf } from '../workspace.js';
 import { changedFiles } from '../../dispatch/git.js';
 import { renderCommitMessage } from '../../render/commit-message.js';
 
@@ -32,16 +33,18 @@ export const command: CommandSpec = {
   },
   positionals: { min: 1, names: '<issue…>' },
   async run(ctx) {
-    const d = openDispatch(ctx.cwd, ctx.env);
-    const issues = resolveIssues(d.source, ctx.args.positionals);
-    const conventional = flag(ctx.args.values.conventional) || d.config.commit.conventional;
+    const ws = workspaceOf(ctx);
+    const config = await ws.config();
+    const source = await ws.source();
+    const issues = resolveIssues(source, ctx.args.positionals);
+    const conventional = flag(ctx.args.values.conventional) || config.commit.conventional;
     let msg;
     try {
       msg = renderCommitMessage(
         issues.map((i) => ({ id: i.id, shortId: i.shortId, title: i.title, labels: i.labels })),
         {
           conventional,
-          coAuthor: flag(ctx.args.values['no-co-author']) ? null : d.config.commit.coAuthor,
+          coAuthor: flag(ctx.args.values['no-co-author']) ? null : config.commit.coAuthor,
           summary: str(ctx.args.values.summary) ?? null,
         },
       );
@@ -50,10 +53,10 @@ export const command: CommandSpec = {
     }
     // The tracker's files the state change touched: the jit store, or the issues' task files.
     const spec = [
-      ...(existsSync(join(d.root, '.jit')) ? ['.jit'] : []),
+      ...(existsSync(join(ws.root, '.jit')) ? ['.jit'] : []),
       ...issues.filter((i) => i.source === 'tasks').map((i) => i.file),
     ];
-    const stage = spec.length ? await changedFiles(d.root, spec) : [];
+    const stage = spec.length ? await changedFiles(ws.root, spec) : [];
     const json = {
       ...msg,
       conventional,

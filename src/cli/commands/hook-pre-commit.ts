@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import type { CommandSpec } from '../command.js';
-import { requireRepo } from '../repo.js';
+import { workspaceOf } from '../workspace.js';
 import { EXIT, JitpError } from '../../platform/errors.js';
 import { blockedFiles, blockedMessage, type CommitWho } from '../../core/commit-guard.js';
 import { buildLeaseIndex } from '../../core/lease-index.js';
@@ -41,7 +41,7 @@ export const command: CommandSpec = {
   ].join('\n'),
   positionals: { max: 0 },
   async run(ctx) {
-    const repo = requireRepo(ctx.cwd);
+    const repo = workspaceOf(ctx).repo;
     const nowMs = Date.now();
     let live;
     try {

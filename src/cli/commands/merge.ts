@@ -3,6 +3,7 @@ import { flag, str } from '../command.js';
 import { EXIT, usageError } from '../../platform/errors.js';
 import { requireBatch, updateBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
+import { workspaceOf } from '../workspace.js';
 import { branchExists, revParse } from '../../worktree/git.js';
 import { renderMatrix } from '../../merge/matrix.js';
 import { preview } from '../../merge/preview.js';
@@ -42,7 +43,7 @@ export const command: CommandSpec = {
   },
   positionals: { max: 0 },
   async run(ctx) {
-    const w = await worktreeEnv(ctx);
+    const w = await worktreeEnv(workspaceOf(ctx), ctx.progress);
     const v = ctx.args.values;
     const strategyOpt = str(v.strategy);
     if (strategyOpt && strategyOpt !== 'consolidated' && strategyOpt !== 'individual')

@@ -2,7 +2,8 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { CommandSpec } from '../command.js';
 import { flag, str } from '../command.js';
 import { EXIT, usageError } from '../../platform/errors.js';
-import { openDispatch, resolveIssues } from '../../dispatch/context.js';
+import { resolveIssues } from '../../dispatch/context.js';
+import { workspaceOf } from '../workspace.js';
 import { branchChanges, changedFiles } from '../../dispatch/git.js';
 import { liveLeases, leaseForIssue } from '../../dispatch/leases.js';
 import { readReports, type IssueReport } from '../../dispatch/report-files.js';
@@ -41,15 +42,17 @@ export const command: CommandSpec = {
   async run(ctx) {
     if (flag(ctx.args.values['no-test']) && str(ctx.args.values.test))
       throw usageError('--test and --no-test exclude each other');
-    const d = openDispatch(ctx.cwd, ctx.env);
-    const leases = await liveLeases(d.repo, d.config);
+    const ws = workspaceOf(ctx);
+    const config = await ws.config();
+    const source = await ws.source();
+    const leases = await liveLeases(await ws.store());
     let issues: { id: string; shortId: string; title: string }[];
-    if (ctx.args.positionals.length) issues = resolveIssues(d.source, ctx.args.positionals);
+    if (ctx.args.positionals.length) issues = resolveIssues(source, ctx.args.positionals);
     else {
       const ids = [...new Set(leases.map((l) => l.issueId))].sort();
       issues = ids.map((id) => {
         try {
-          return d.source.get(id);
+          return source.get(id);
         } catch {
           return { id, shortId: id.slice(0, 8), title: '(issue not in the tracker)' };
         }
@@ -60,20 +63,21 @@ export const command: CommandSpec = {
     const reportsOpt = str(ctx.args.values.reports);
     const reportsDir = reportsOpt ? resolve(ctx.cwd, reportsOpt) : null;
     const rel = (abs: string) => {
-      const r = relative(d.root, abs);
+      const r = relative(ws.root, abs);
       return r && !r.startsWith('..') && !isAbsolute(r) ? r.split('\\').join('/') : abs;
     };
     const reports = reportsDir ? readReports(reportsDir, issues, rel) : null;
 
     ctx.progress('verify: reading changes');
-    const mainChanges = await changedFiles(d.root);
+    const mainChanges = await changedFiles(ws.root);
     const inputs: VerifyIssueInput[] = [];
     for (const iss of issues) {
       const lease = leaseForIssue(leases, iss.id);
       let ownChanges: string[] | null = null;
-      if (lease?.worktree && resolve(lease.worktree) !== resolve(d.root)) {
+      if (lease?.worktree && resolve(lease.worktree) !== resolve(ws.root)) {
         const own = new Set(await changedFiles(lease.worktree).catch(() => []));
-        if (lease.branch) for (const f of await branchChanges(d.root, 'HEAD', lease.branch).catch(() => [])) own.add(f);
+        if (lease.branch)
+          for (const f of await branchChanges(ws.root, 'HEAD', lease.branch).catch(() => [])) own.add(f);
         ownChanges = [...own].sort();
       }
       inputs.push({
@@ -82,7 +86,7 @@ export const command: CommandSpec = {
         title: iss.title,
         lease: lease ? { id: lease.id, paths: lease.paths, worktree: lease.worktree, branch: lease.branch } : null,
         ownChanges,
-        report: withRoots(reports?.byIssue.get(iss.id) ?? null, [lease?.worktree ?? '', d.root].filter(Boolean)),
+        report: withRoots(reports?.byIssue.get(iss.id) ?? null, [lease?.worktree ?? '', ws.root].filter(Boolean)),
       });
     }
     const reportsRel = reportsDir ? rel(reportsDir) : null;
@@ -92,10 +96,10 @@ export const command: CommandSpec = {
     let tests: (TestRun & { source: string }) | null = null;
     if (!flag(ctx.args.values['no-test'])) {
       const explicit = str(ctx.args.values.test);
-      const t = explicit ? { command: explicit, source: '--test' } : testCommandFor(d.root, d.config.test.command);
+      const t = explicit ? { command: explicit, source: '--test' } : testCommandFor(ws.root, config.test.command);
       if (t) {
         ctx.progress(`verify: running ${t.command}`);
-        tests = { ...(await runTests(t.command, d.root)), source: t.source };
+        tests = { ...(await runTests(t.command, ws.root)), source: t.source };
       } else ctx.warn('no test command detected; set test.command in .jit-parallel.yaml or pass --test "<cmd>"');
     }
     const result = analyseVerify({
