@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-async function worktreeEnv(ws,progress){let main=ws.main();return{mainRoot:main.root,commonDir:main.repo.commonDir,config:await main.config(),store:ws.env.JITP_NO_LEASES==="1"?null:await main.store(),source:main.source,env:ws.env,progress}}export{worktreeEnv};

@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{removalFacts,removeIssue,removeLooseWorktree}from"./chunk-B5AQCCKR.mjs";import"./chunk-ET4SJNAL.mjs";import"./chunk-3UQRN7US.mjs";import"./chunk-E75OUY75.mjs";import"./chunk-TCSUQSSF.mjs";import"./chunk-6IYOIJVC.mjs";import"./chunk-YSL32YHT.mjs";import"./chunk-I7DGJFJ5.mjs";import"./chunk-GYQAJDU5.mjs";export{removalFacts,removeIssue,removeLooseWorktree};
