@@ -6,9 +6,14 @@ import { JitpError } from '../platform/errors.js';
 
 const pexec = promisify(execFile);
 
-export async function git(cwd: string, args: string[]): Promise<string> {
+export async function git(cwd: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   try {
-    const { stdout } = await pexec('git', args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+    const { stdout } = await pexec('git', args, {
+      cwd,
+      maxBuffer: 256 * 1024 * 1024,
+      encoding: 'utf8',
+      ...(opts.env ? { env: opts.env } : {}),
+    });
     return stdout;
   } catch (e) {
     const err = e as { stderr?: string; message: string };

@@ -1,0 +1,2 @@
+import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
+import{isLive}from"./chunk-Q4RTTGJD.mjs";async function liveLeases(store){if(!store)return[];let snap=await store.read(),now=Date.now();return snap.leases.filter(l=>isLive(l,now))}function leaseTimeLeft(lease,nowMs=Date.now()){return Math.max(0,Math.round((Date.parse(lease.expiresAt)-nowMs)/1e3))}export{liveLeases,leaseTimeLeft};
