@@ -3,7 +3,9 @@
 // state change touched; one commit with the convention's message (only those paths, whatever
 // else is staged); release the issues' leases last, so that a run stopped anywhere (a refused
 // state change, a failing commit hook) leaves the leases to verify the same work again.
-// A verify that needs a human stops it before anything changes.
+// A verify that needs a human stops it before anything changes. An issue worked in a worktree of
+// its own is finished here only once the merge queue has merged its branch (`merged`, from the
+// batch file): then nothing is left on its branch or in its worktree, and only its state changes.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { matches } from '../core/globs.js';
@@ -22,6 +24,8 @@ export interface FinishOptions extends Omit<VerifyOptions, 'ids'> {
   ids: string[];
   /** Stop after staging: the leases stay, and `jitp finish` again makes the commit. */
   commit: boolean;
+  /** Worktree-mode issues whose branch the merge queue merged (the batch file says so). */
+  merged?: ReadonlySet<string>;
 }
 
 export type FinishStatus = 'finished' | 'already-finished' | 'staged' | 'not-finished';
@@ -97,10 +101,18 @@ export async function finishIssues(ws: Workspace, o: FinishOptions): Promise<Fin
   // The state change of a run stopped before its commit shows in the task files: theirs, not unleased work.
   const ownTaskFiles = todo.filter((i) => i.source === 'tasks').map((i) => escapeGlob(i.file));
   const verify = await runVerify(ws, { ...o, ids: todo.map((i) => i.id), ignore: ownTaskFiles });
-  const needsHuman = [...verify.result.needsHuman];
-  for (const r of verify.result.issues.filter((x) => x.mode === 'worktree'))
+  // A merged worktree issue changed nothing left to see (its branch is in HEAD, its worktree clean).
+  const mergedIn = new Set(
+    verify.result.issues
+      .filter((r) => r.mode === 'worktree' && o.merged?.has(r.id) && r.changed.length === 0)
+      .map((r) => `${r.shortId}: changed no file`),
+  );
+  const needsHuman = verify.result.needsHuman.filter((n) => !mergedIn.has(n));
+  for (const r of verify.result.issues.filter(
+    (x) => x.mode === 'worktree' && !mergedIn.has(`${x.shortId}: changed no file`),
+  ))
     needsHuman.push(
-      `${r.shortId}: worked in its own worktree; its branch comes back through \`jitp merge\`, then \`jitp issue done ${r.shortId}\``,
+      `${r.shortId}: worked in its own worktree, not merged yet: its branch comes back through \`jitp merge\`, then \`jitp finish ${r.shortId}\` marks it done`,
     );
   if (needsHuman.length) return report({ ok: false, needsHuman, verify, staged: [], commit: null });
 

@@ -84,3 +84,29 @@ test('--help documents the JSON shape and exit codes', async () => {
   expect(h.code).toBe(0);
   for (const s of ['JSON:', '"committed"', 'Exit codes:', 'jitp merge']) expect(h.stdout).toContain(s);
 });
+
+test('the worktree flow: commit the work, merge it, then finish marks it done and commits only its state', async () => {
+  const { worktree, branch } = await setup();
+  writeFileSync(join(worktree, 'src/a.txt'), 'fixed\n');
+  expect((await jitp(repo.root, ['worktree', 'commit', U1])).code).toBe(0);
+  // Not merged yet: finish refuses, changes nothing.
+  const early = await jitp(repo.root, ['finish', U1, '--no-test', '--json'], { JITP_JIT_BIN: '' });
+  expect(early.code).toBe(1);
+  expect(early.json.needsHuman).toEqual([expect.stringContaining('not merged yet')]);
+  const m = await jitp(repo.root, ['merge', '--test', 'true', '--json']);
+  expect(m.code, m.stdout + m.stderr).toBe(0);
+  expect(repo.git('show', 'HEAD:src/a.txt')).toBe('fixed');
+  const before = repo.git('rev-parse', 'HEAD');
+  const r = await jitp(repo.root, ['finish', U1, '--no-test', '--json'], { JITP_JIT_BIN: '' });
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  expect(r.json.issues[0]).toMatchObject({ status: 'finished', releasedLeases: [expect.any(String)] });
+  expect(r.json.staged).toEqual([`.jit/issues/${U1}.json`]);
+  expect(repo.git('rev-parse', 'HEAD~1')).toBe(before);
+  expect(JSON.parse(repo.git('show', `HEAD:.jit/issues/${U1}.json`)).state).toBe('done');
+  const clean = await jitp(repo.root, ['cleanup', '--json']);
+  expect(clean.code, clean.stdout).toBe(0);
+  expect(clean.json.cleaned).toEqual([
+    expect.objectContaining({ issue: U1, removedWorktree: true, deletedBranch: true }),
+  ]);
+  expect(repo.git('branch', '--list', branch)).toBe('');
+});

@@ -2,6 +2,7 @@ import type { CommandSpec } from '../command.js';
 import { flag } from '../command.js';
 import { EXIT } from '../../platform/errors.js';
 import { finishIssues } from '../../dispatch/finish.js';
+import { readBatch } from '../../worktree/batch.js';
 import { verifyText } from '../../dispatch/verify-text.js';
 import { oneLine } from '../../render/text.js';
 import { VERIFY_OPTIONS, verifyInputs } from '../verify-shared.js';
@@ -20,7 +21,9 @@ export const command: CommandSpec = {
     "issues' leases. With --no-commit it stops after staging and keeps the leases (`jitp finish` again commits).",
     'Safe to run again after any failure: an issue already done, with its tracker file committed and',
     'nothing uncommitted under its lease, counts as finished (a leftover lease is released); the rest go',
-    'through verify again. An issue worked in its own worktree is refused: `jitp merge` brings it back.',
+    'through verify again. An issue worked in its own worktree (worktree mode) is finished only after',
+    '`jitp merge` merged its branch: then only its state change is committed (run it with --no-test; the',
+    'merge queue ran the tests).',
     '',
     'JSON: {"ok": bool, "needsHuman": [string], "issues": [{"id","shortId","title",',
     '  "status": "finished"|"already-finished"|"staged"|"not-finished", "done": {"from","via","file","changed",',
@@ -38,8 +41,11 @@ export const command: CommandSpec = {
   async run(ctx) {
     const { reportsDir, test } = verifyInputs(ctx);
     const commit = !flag(ctx.args.values['no-commit']);
-    const r = await finishIssues(workspaceOf(ctx), {
+    const ws = workspaceOf(ctx);
+    const merged = (readBatch(ws.mainRoot)?.issues ?? []).filter((i) => i.merge.state === 'merged').map((i) => i.id);
+    const r = await finishIssues(ws, {
       ids: ctx.args.positionals,
+      merged: new Set(merged),
       reportsDir,
       test,
       commit,
