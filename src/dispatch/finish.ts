@@ -6,17 +6,15 @@
 // A verify that needs a human stops it before anything changes. An issue worked in a worktree of
 // its own is finished here only once the merge queue has merged its branch (`merged`, from the
 // batch file): then nothing is left on its branch or in its worktree, and only its state changes.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { matches } from '../core/globs.js';
 import { escapeGlob } from '../core/glob-escape.js';
-import { JitpError, isJitpError, usageError } from '../platform/errors.js';
+import { JitpError, isJitpError } from '../platform/errors.js';
 import { renderCommitMessage, type CommitMessage } from '../render/commit-message.js';
 import type { Issue } from '../sources/types.js';
 import type { Workspace } from '../workspace/open.js';
 import { resolveIssues } from './context.js';
 import { changedFiles, git } from './git.js';
-import { markDone, type DoneOutcome } from './issue-done.js';
+import { markDoneOrExplain, trackerChanges, type DoneOutcome } from './issue-done.js';
 import { leaseForIssue, liveLeases, releaseIssueLeases } from './leases.js';
 import { runVerify, type VerifyOptions, type VerifyRun } from './verify-run.js';
 
@@ -116,36 +114,21 @@ export async function finishIssues(ws: Workspace, o: FinishOptions): Promise<Fin
     );
   if (needsHuman.length) return report({ ok: false, needsHuman, verify, staged: [], commit: null });
 
-  let msg: CommitMessage;
-  try {
-    msg = renderCommitMessage(
-      todo.map((i) => ({ id: i.id, shortId: i.shortId, title: i.title, labels: i.labels })),
-      { conventional: config.commit.conventional, coAuthor: config.commit.coAuthor, summary: null },
-    );
-  } catch (e) {
-    throw usageError((e as Error).message, 'set commit.coAuthor in .jit-parallel.yaml to "Name <email>" or null');
-  }
+  // Before anything moves: an invalid commit.coAuthor is a usage error.
+  const msg: CommitMessage = renderCommitMessage(
+    todo.map((i) => ({ id: i.id, shortId: i.shortId, title: i.title, labels: i.labels })),
+    { conventional: config.commit.conventional, coAuthor: config.commit.coAuthor, summary: null },
+  );
   o.progress(`finish: marking ${todo.map((i) => i.shortId).join(', ')} done`);
   for (const issue of todo) {
-    let outcome: DoneOutcome;
-    try {
-      outcome = await markDone(ws.root, issue, ws.env);
-    } catch (e) {
-      throw new JitpError('E_ISSUE_FILE', `cannot update ${issue.file}: ${(e as Error).message}`, {
-        hint: `fix the file by hand (it was not changed), then run again: jitp finish ${o.ids.join(' ')}`,
-      });
-    }
+    const outcome = await markDoneOrExplain(ws.root, issue, ws.env, `jitp finish ${o.ids.join(' ')}`);
     rows.set(issue.id, row(issue, 'not-finished', outcome));
     if (outcome.error) needsHuman.push(`${issue.shortId} could not be marked done: ${outcome.error}`);
   }
   // A refused state change (jit's gates): nothing is staged or committed, every lease stays.
   if (needsHuman.length) return report({ ok: false, needsHuman, verify, staged: [], commit: null });
 
-  const trackerSpec = [
-    ...(existsSync(join(ws.root, '.jit')) ? ['.jit'] : []),
-    ...todo.filter((i) => i.source === 'tasks').map((i) => i.file),
-  ];
-  const tracker = trackerSpec.length ? await changedFiles(ws.root, trackerSpec) : [];
+  const tracker = await trackerChanges(ws.root, todo);
   const staged = [...new Set([...verify.result.stage, ...tracker])].sort();
   const leaseIds = verify.result.issues.map((i) => i.leaseId).filter((x): x is string => !!x);
   if (staged.length) {

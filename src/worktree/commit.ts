@@ -4,7 +4,7 @@
 // issue's (the worktree is its own), except jitp's and the tracker's bookkeeping.
 import { existsSync } from 'node:fs';
 import { matches } from '../core/globs.js';
-import { JitpError, usageError } from '../platform/errors.js';
+import { JitpError } from '../platform/errors.js';
 import { renderCommitMessage } from '../render/commit-message.js';
 import { BOOKKEEPING_GLOBS } from '../workspace/bookkeeping.js';
 import { readBatch } from './batch.js';
@@ -73,16 +73,11 @@ export async function commitWorktree(w: WorktreeEnv, query: string): Promise<Wor
         hint: `switch back first: git -C ${worktree} switch ${branch}`,
       },
     );
-  let message: string;
-  try {
-    message = renderCommitMessage([{ id: info.id, shortId, title: info.title, labels }], {
-      conventional: w.config.commit.conventional,
-      coAuthor: w.config.commit.coAuthor,
-      summary: null,
-    }).message;
-  } catch (e) {
-    throw usageError((e as Error).message, 'set commit.coAuthor in .jit-parallel.yaml to "Name <email>" or null');
-  }
+  const { message } = renderCommitMessage([{ id: info.id, shortId, title: info.title, labels }], {
+    conventional: w.config.commit.conventional,
+    coAuthor: w.config.commit.coAuthor,
+    summary: null,
+  });
   const changed = await changedIn(worktree);
   const skipped = changed.filter((p) => BOOKKEEPING_GLOBS.some((g) => matches(p, g)));
   const files = changed.filter((p) => !skipped.includes(p));

@@ -5,12 +5,11 @@
 // then `jitp finish` (verify, done, one commit, leases released). Asserts the commit, the issue
 // states and that no lease is left.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { parseBindingLine } from '../../src/core/binding.js';
 import { expectOk, runClaude } from '../support/claude.js';
-import { tempDir } from '../support/git.js';
 import {
   agent,
   bash,
@@ -18,7 +17,6 @@ import {
   firstUserIncludes,
   readFile,
   say,
-  startModelServer,
   writeFile,
   type Actor,
   type ModelServer,
@@ -26,23 +24,13 @@ import {
   type TurnContext,
 } from '../support/model-server.js';
 import { ROOT } from '../support/paths.js';
-import { endOnScriptError, jsonOf, resultFor } from '../support/skill-script.js';
+import { endOnScriptError, jsonOf, resultFor, useDemoSession } from '../support/skill-script.js';
 // @ts-expect-error plain ESM helper shared with the demo
-import { buildDemoRepo, EDITS, ISSUES, reportFor } from '../../scripts/demo-fixture.mjs';
+import { committedFiles, EDITS, ISSUES, reportFor } from '../../scripts/demo-fixture.mjs';
 
-let base: string;
 let root: string;
 let server: ModelServer;
-beforeEach(async () => {
-  base = tempDir('jitp-e2e-');
-  root = join(base, 'textkit');
-  buildDemoRepo(root);
-  server = await startModelServer();
-});
-afterEach(async () => {
-  await server.close();
-  rmSync(base, { recursive: true, force: true });
-});
+useDemoSession('jitp-e2e-', (s) => ({ root, server } = s));
 
 const SLUG = ISSUES.slug.id as string;
 const WORDS = ISSUES.words.id as string;
@@ -201,17 +189,7 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
   expect(f.issues.map((i) => i.status)).toEqual(['finished', 'finished']);
   expect(git('rev-parse', 'HEAD')).toBe(f.commit.sha);
   expect(git('rev-list', '--count', 'HEAD')).toBe('2');
-  expect(git('show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(
-    [
-      '.jit/events.jsonl',
-      `.jit/issues/${SLUG}.json`,
-      `.jit/issues/${WORDS}.json`,
-      'src/slugify.js',
-      'src/wordcount.js',
-      'test/slugify.test.js',
-      'test/wordcount.test.js',
-    ].sort(),
-  );
+  expect(git('show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(committedFiles(['slug', 'words']));
   const msg = git('log', '-1', '--format=%B');
   expect(msg).toMatch(
     /^jit: slugify: strip accents.*\(\+1 more\)\n\n- slugify: strip accents instead of dropping accented letters \(3f2a1b2c\)\n- wordCount: count words separated by tabs and newlines \(9c1d0e0f\)\n\njit: 3f2a1b2c 9c1d0e0f\n\nCo-Authored-By: Claude <noreply@anthropic.com>$/,

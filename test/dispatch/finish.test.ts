@@ -9,7 +9,7 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import { tempDir } from '../support/git.js';
 import { DIST_JITP } from '../support/paths.js';
 // @ts-expect-error plain ESM helper shared with the demo
-import { buildDemoRepo, EDITS, ISSUES, git, writeFiles } from '../../scripts/demo-fixture.mjs';
+import { buildDemoRepo, committedFiles, EDITS, ISSUES, git, writeFiles } from '../../scripts/demo-fixture.mjs';
 
 let base: string;
 let root: string;
@@ -45,15 +45,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(base, { recursive: true, force: true }));
 
-const BATCH_FILES = [
-  '.jit/events.jsonl',
-  `.jit/issues/${SLUG}.json`,
-  `.jit/issues/${WORDS}.json`,
-  'src/slugify.js',
-  'src/wordcount.js',
-  'test/slugify.test.js',
-  'test/wordcount.test.js',
-].sort();
+const BATCH_FILES: string[] = committedFiles(['slug', 'words']);
 
 test('verify, done, exactly the batch committed with the convention, leases released; again: nothing to do', () => {
   // Something else the user staged, that verify does not count as the batch's: it must stay out of the commit.

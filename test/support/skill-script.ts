@@ -1,6 +1,35 @@
 // Helpers for scripted models that follow a skill through the Bash tool and read jitp's real
 // answers from the tool_results (test/dispatch/e2e-client.test.ts, test/worktree/skill-e2e.test.ts).
-import { say, type Actor, type TurnContext } from './model-server.js';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import { tempDir } from './git.js';
+import { say, startModelServer, type Actor, type ModelServer, type TurnContext } from './model-server.js';
+// @ts-expect-error plain ESM helper shared with the demo
+import { buildDemoRepo } from '../../scripts/demo-fixture.mjs';
+
+export interface DemoSession {
+  base: string;
+  /** The example repository (scripts/demo-fixture.mjs), fresh for each test. */
+  root: string;
+  server: ModelServer;
+}
+
+/** Each test of the file gets a fresh example repository and a scripted model server. */
+export function useDemoSession(prefix: string, set: (s: DemoSession) => void): void {
+  let s: DemoSession | undefined;
+  beforeEach(async () => {
+    const base = tempDir(prefix);
+    const root = join(base, 'textkit');
+    buildDemoRepo(root);
+    s = { base, root, server: await startModelServer() };
+    set(s);
+  });
+  afterEach(async () => {
+    await s?.server.close();
+    if (s) rmSync(s.base, { recursive: true, force: true });
+  });
+}
 
 /** A Bash tool_result's output without the client's trailing system reminders. */
 export const toolOutput = (text: string): string =>

@@ -4,18 +4,16 @@
 // two sub-agents in ONE message each writing in its own worktree, reports saved, verify, one
 // `jitp worktree commit` per issue, the merge queue, `jitp finish`, `jitp cleanup`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { expectOk, runClaude } from '../support/claude.js';
-import { tempDir } from '../support/git.js';
 import {
   agent,
   bash,
   firstUserIncludes,
   readFile,
   say,
-  startModelServer,
   writeFile,
   type Actor,
   type ModelServer,
@@ -23,23 +21,14 @@ import {
   type TurnContext,
 } from '../support/model-server.js';
 import { ROOT } from '../support/paths.js';
-import { endOnScriptError, jsonOf, resultFor } from '../support/skill-script.js';
+import { endOnScriptError, jsonOf, resultFor, useDemoSession } from '../support/skill-script.js';
 // @ts-expect-error plain ESM helper shared with the demo
-import { buildDemoRepo, EDITS, ISSUES, reportFor } from '../../scripts/demo-fixture.mjs';
+import { EDITS, ISSUES, reportFor } from '../../scripts/demo-fixture.mjs';
 
 let base: string;
 let root: string;
 let server: ModelServer;
-beforeEach(async () => {
-  base = tempDir('jitp-wt-e2e-');
-  root = join(base, 'textkit');
-  buildDemoRepo(root);
-  server = await startModelServer();
-});
-afterEach(async () => {
-  await server.close();
-  rmSync(base, { recursive: true, force: true });
-});
+useDemoSession('jitp-wt-e2e-', (s) => ({ base, root, server } = s));
 
 const KEYS = ['slug', 'words'] as const;
 const SHORT = { slug: '3f2a1b2c', words: '9c1d0e0f' };

@@ -1,8 +1,8 @@
 import type { CommandSpec } from '../command.js';
-import { EXIT, JitpError } from '../../platform/errors.js';
+import { EXIT } from '../../platform/errors.js';
 import { resolveIssues } from '../../dispatch/context.js';
 import { workspaceOf } from '../workspace.js';
-import { markDone, type DoneOutcome } from '../../dispatch/issue-done.js';
+import { markDoneOrExplain, type DoneOutcome } from '../../dispatch/issue-done.js';
 import { releaseIssueLeases } from '../../dispatch/leases.js';
 
 export const command: CommandSpec = {
@@ -29,15 +29,9 @@ export const command: CommandSpec = {
     const issues = resolveIssues(source, ctx.args.positionals);
     const results: (DoneOutcome & { releasedLeases: string[] })[] = [];
     for (const issue of issues) {
-      let outcome: DoneOutcome;
-      try {
-        outcome = await markDone(ws.root, issue, ctx.env);
-      } catch (e) {
-        throw new JitpError('E_ISSUE_FILE', `cannot update ${issue.file}: ${(e as Error).message}`, {
-          hint: `fix the file by hand (it was not changed), then rerun: jitp issue done ${issue.shortId}`,
-          details: { done: results.map((r) => r.id) },
-        });
-      }
+      const outcome = await markDoneOrExplain(ws.root, issue, ctx.env, `jitp issue done ${issue.shortId}`, {
+        done: results.map((r) => r.id),
+      });
       // A refused state change keeps the lease: the work is not finished.
       const releasedLeases = outcome.error ? [] : await releaseIssueLeases(await ws.store(), issue.id, 'issue done');
       results.push({ ...outcome, releasedLeases });
