@@ -86,6 +86,15 @@ export const EDITS = {
   },
 };
 
+/** What the batch's one commit holds when these issues are finished: their edits and the jit state change. */
+export function committedFiles(keys) {
+  return [
+    '.jit/events.jsonl',
+    ...keys.map((k) => `.jit/issues/${ISSUES[k].id}.json`),
+    ...keys.flatMap((k) => Object.keys(EDITS[k])),
+  ].sort();
+}
+
 /** The final report a sub-agent would end with, for the stand-in. */
 export function reportFor(key) {
   const files = Object.keys(EDITS[key]);

@@ -100,15 +100,22 @@ describe('the layer checks themselves', () => {
 
 /** What dist/hook.cjs (the front door every edit of every user runs) may contain. */
 const FRONT_DOOR = [
+  'src/config/locate.ts',
+  'src/config/scan.ts',
   'src/git/discover.ts',
+  'src/hooks/config-cache.ts',
   'src/hooks/failure.ts',
   'src/hooks/fast-path.ts',
   'src/hooks/front-shared.ts',
   'src/hooks/front.ts',
   'src/platform/duration.ts',
+  'src/workspace/config-file.ts',
+  'src/workspace/repo.ts',
 ];
 /** What dist/hook-pre.cjs (PreToolUse while a lease may be live) may contain; the rest is lazy. */
 const LIVE_EDIT = [
+  'src/config/locate.ts',
+  'src/config/scan.ts',
   'src/core/binding.ts',
   'src/core/glob-escape.ts',
   'src/core/hook-decision.ts',
@@ -134,6 +141,10 @@ const LIVE_EDIT = [
   'src/remote/mirror-read.ts',
   'src/remote/view-read.ts',
   'src/store/local/snapshot-read.ts',
+  'src/workspace/config-file.ts',
+  'src/workspace/config.ts',
+  'src/workspace/repo.ts',
+  'src/workspace/stores.ts',
 ];
 /** Node modules they may load at start (node:crypto, node:child_process, node:os cost milliseconds). */
 const BUILTINS: Record<string, string[]> = {

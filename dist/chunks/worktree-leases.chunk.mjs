@@ -1,2 +1,2 @@
 import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{openLocalStore}from"./remote-engine.chunk.mjs";import{isLive}from"./core-model.chunk.mjs";async function openLeaseStore(repo,config,env){return env.JITP_NO_LEASES==="1"?null:openLocalStore(repo,{defaultTtlSecs:config.ttl})}async function liveLeases(store){if(!store)return[];let snap=await store.read(),now=Date.now();return snap.leases.filter(l=>isLive(l,now))}export{openLeaseStore,liveLeases};
+import{isLive}from"./core-model.chunk.mjs";async function liveLeases(store){if(!store)return[];let snap=await store.read(),now=Date.now();return snap.leases.filter(l=>isLive(l,now))}export{liveLeases};

@@ -4,11 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CommandContext, OptionSpec } from './command.js';
 import { str } from './command.js';
-import { requireRepo } from '../git/require-repo.js';
-import { loadConfig } from '../config/load.js';
-import { openLocalStore, openRemoteStore } from '../store/open.js';
 import type { LeaseStore } from '../core/model.js';
-import { discoverRepo, type RepoLocation } from '../git/discover.js';
+import { findRepo, type RepoLocation } from '../workspace/repo.js';
+import { workspaceOf } from './workspace.js';
 import { canonicalIssueId } from '../core/issue-ids.js';
 import { listJitIssueIds } from '../sources/jit-ids.js';
 import { resolveAgentId } from '../config/identity.js';
@@ -60,20 +58,18 @@ export interface ClaimsEnv {
   jitIds: string[] | undefined;
 }
 
-export function claimsEnv(ctx: CommandContext): ClaimsEnv {
-  const repo = requireRepo(ctx.cwd);
-  const { config } = loadConfig(repo.worktreeRoot, ctx.env);
-  const remote = str(ctx.args.values.remote) ?? config.remote;
-  const store = remote
-    ? openRemoteStore(repo, remote, {
-        defaultTtlSecs: config.ttl,
-        timeoutSecs: config.remoteTimeout,
-        maxAgeSecs: config.remoteMirrorMaxAge,
-        env: ctx.env,
-        progress: ctx.progress,
-      })
-    : openLocalStore(repo, { defaultTtlSecs: config.ttl });
-  return { repo, store, remote, defaultTtlSecs: config.ttl, jitIds: listJitIssueIds(repo.worktreeRoot) };
+export async function claimsEnv(ctx: CommandContext): Promise<ClaimsEnv> {
+  const named = str(ctx.args.values.remote);
+  const ws = workspaceOf(ctx, named !== undefined ? { remote: named } : {});
+  const config = await ws.config();
+  const store = await ws.store();
+  return {
+    repo: ws.repo,
+    store,
+    remote: await ws.remote(),
+    defaultTtlSecs: config.ttl,
+    jitIds: listJitIssueIds(ws.root),
+  };
 }
 
 export const issueOf = (env: ClaimsEnv, input: string): string => canonicalIssueId(input, env.jitIds);
@@ -113,7 +109,7 @@ export function worktreeOf(
   repo: RepoLocation,
 ): { root: string; worktree: string | null; branch: string | null } {
   const w = str(ctx.args.values.worktree);
-  const loc = w ? discoverRepo(resolve(ctx.cwd, w)) : repo;
+  const loc = w ? findRepo(resolve(ctx.cwd, w)) : repo;
   if (!loc || loc.commonDir !== repo.commonDir) {
     throw new JitpError('E_USAGE', `--worktree ${w} is not a worktree of this repository (${repo.commonDir})`, {
       hint: 'list worktrees with `git worktree list`',

@@ -1,30 +1,19 @@
 // Remote-lease helpers for the claim commands: which remote, and how fresh a view is.
 import type { CommandContext } from './command.js';
 import { isJitpError } from '../platform/errors.js';
-import { loadConfig } from '../config/load.js';
-import type { RepoLocation } from '../git/discover.js';
-import { openRemoteStore } from '../store/open.js';
 import type { RemoteLeaseStore } from '../store/remote.js';
+import type { Workspace } from '../workspace/open.js';
 import { mirrorAgeSecs, type RemoteMirror } from '../remote/mirror.js';
 import type { Lease } from '../core/model.js';
 
 /** The remote named on the command line, else config `remote`, else `fallback`. */
-export function remoteStoreFor(
-  ctx: CommandContext,
-  repo: RepoLocation,
+export async function remoteStoreFor(
+  ws: Workspace,
   named: string | undefined,
   fallback: string | null,
-): RemoteLeaseStore | undefined {
-  const { config } = loadConfig(repo.worktreeRoot, ctx.env);
-  const remote = named ?? config.remote ?? fallback;
-  if (!remote) return undefined;
-  return openRemoteStore(repo, remote, {
-    defaultTtlSecs: config.ttl,
-    timeoutSecs: config.remoteTimeout,
-    maxAgeSecs: config.remoteMirrorMaxAge,
-    env: ctx.env,
-    progress: ctx.progress,
-  });
+): Promise<RemoteLeaseStore | undefined> {
+  const remote = named ?? (await ws.remote()) ?? fallback;
+  return remote ? ws.remoteStore(remote) : undefined;
 }
 
 export function freshnessJson(m: RemoteMirror, nowMs: number) {

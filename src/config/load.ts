@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The configuration loader: the one source of truth for what `.jit-parallel.yaml` means. Which
+// file applies is config/locate.ts (shared with the hooks' cache and line scan); this parses and
+// validates it. Everything else gets the configuration through src/workspace.
 import { parse as parseYaml } from 'yaml';
-import { CONFIG_FILE, configSchema, type Config } from './schema.js';
+import { configSchema, type Config } from './schema.js';
 import { JitpError } from '../platform/errors.js';
+import { isAbsent, readConfigFile, type ConfigText } from './locate.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -17,22 +19,25 @@ function flatKeys(obj: unknown, prefix = ''): string[] {
   return Object.entries(obj as Record<string, unknown>).flatMap(([k, v]) => flatKeys(v, prefix ? `${prefix}.${k}` : k));
 }
 
-/** Reads `<root>/.jit-parallel.yaml` (or `JITP_CONFIG`); invalid config is an error naming key and file. */
-export function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  const file = env.JITP_CONFIG ? env.JITP_CONFIG : join(root, CONFIG_FILE);
-  let text: string | undefined;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code !== 'ENOENT') throw badYaml(file, err);
-    if (env.JITP_CONFIG) {
-      throw new JitpError('E_CONFIG', `JITP_CONFIG names ${file}, which does not exist`, {
+/**
+ * Reads the configuration of a checkout: JITP_CONFIG, else `.jit-parallel.yaml` in the first of
+ * `roots` that has one (src/workspace passes the checkout's top, then the main checkout's).
+ * Invalid configuration is an error naming key and file.
+ */
+export function loadConfig(roots: string | readonly string[], env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  return loadConfigText(readConfigFile(typeof roots === 'string' ? [roots] : roots, env));
+}
+
+/** The configuration a located file gives (config/locate.ts): its error, or what its text says. */
+export function loadConfigText(found: ConfigText): LoadedConfig {
+  if (found.error) {
+    if (found.explicit && isAbsent(found.error))
+      throw new JitpError('E_CONFIG', `JITP_CONFIG names ${found.file}, which does not exist`, {
         hint: 'unset JITP_CONFIG or point it at an existing file',
       });
-    }
+    throw badYaml(found.file, found.error);
   }
-  return configFromText(text, file);
+  return configFromText(found.text, found.file);
 }
 
 const badYaml = (file: string, err: Error) =>

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { DURATION_EXAMPLES, parseDuration } from '../platform/duration.js';
 
-export const CONFIG_FILE = '.jit-parallel.yaml';
+export { CONFIG_FILE } from './locate.js';
 
 /** Durations: seconds (a number), or the one grammar of src/platform/duration.ts (`90s`, `30m`, `2h`, `1d`). */
 export const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {

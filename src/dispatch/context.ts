@@ -1,24 +1,6 @@
-// What every dispatch command opens: the repository, its config, its issue source.
-import { loadConfig } from '../config/load.js';
-import type { Config } from '../config/schema.js';
-import type { RepoLocation } from '../git/discover.js';
-import { openIssueSource } from '../sources/detect.js';
+// Issue lookup for the dispatch commands (the repository, config, store and source come from
+// src/workspace, the one door).
 import type { Issue, IssueSource } from '../sources/types.js';
-import { requireRepo } from '../git/require-repo.js';
-
-export interface DispatchContext {
-  repo: RepoLocation;
-  root: string;
-  config: Config;
-  source: IssueSource;
-}
-
-export function openDispatch(cwd: string, env: NodeJS.ProcessEnv): DispatchContext {
-  const repo = requireRepo(cwd);
-  const { config } = loadConfig(repo.worktreeRoot, env);
-  const source = openIssueSource({ root: repo.worktreeRoot, config, cwd });
-  return { repo, root: repo.worktreeRoot, config, source };
-}
 
 /** Resolves each id (prefix, short id) once; duplicates after resolution collapse. */
 export function resolveIssues(source: IssueSource, ids: string[]): Issue[] {

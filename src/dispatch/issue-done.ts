@@ -5,7 +5,9 @@ import { accessSync, appendFileSync, constants, existsSync, readFileSync } from 
 import { delimiter, join } from 'node:path';
 import { writeFileAtomic } from '../platform/atomic-write.js';
 import { runProcess } from '../platform/process.js';
+import { JitpError } from '../platform/errors.js';
 import type { Issue } from '../sources/types.js';
+import { changedFiles } from './git.js';
 import { jitDoneEvents, setJitIssueState, setTaskFileState } from './state-edit.js';
 
 export interface DoneOutcome {
@@ -76,6 +78,33 @@ export async function markDone(
   const r = setTaskFileState(readFileSync(abs, 'utf8'), 'done');
   writeFileAtomic(abs, r.text);
   return { ...base, via: 'file', file: issue.file, changed: true };
+}
+
+/** The tracker's files a state change of these issues touched: `.jit/` changes, the issues' task files. */
+export async function trackerChanges(root: string, issues: readonly Issue[]): Promise<string[]> {
+  const spec = [
+    ...(existsSync(join(root, '.jit')) ? ['.jit'] : []),
+    ...issues.filter((i) => i.source === 'tasks').map((i) => i.file),
+  ];
+  return spec.length ? changedFiles(root, spec) : [];
+}
+
+/** markDone, with a file it cannot rewrite reported as what to fix and the command to run again. */
+export async function markDoneOrExplain(
+  root: string,
+  issue: Issue,
+  env: NodeJS.ProcessEnv,
+  rerun: string,
+  details?: Record<string, unknown>,
+): Promise<DoneOutcome> {
+  try {
+    return await markDone(root, issue, env);
+  } catch (e) {
+    throw new JitpError('E_ISSUE_FILE', `cannot update ${issue.file}: ${(e as Error).message}`, {
+      hint: `fix the file by hand (it was not changed), then run again: ${rerun}`,
+      ...(details ? { details } : {}),
+    });
+  }
 }
 
 function jitError(stdout: string | undefined): string | undefined {

@@ -1,16 +1,9 @@
-// Dispatch's view of the lease store: the live leases, and releasing an issue's leases when
-// it is done. Everything goes through the LeaseStore interface.
-import type { Config } from '../config/schema.js';
-import type { RepoLocation } from '../git/discover.js';
-import { openLocalStore } from '../store/open.js';
+// Dispatch's view of the lease store (the configured one, from src/workspace): the live leases,
+// and releasing an issue's leases when it is done. Everything goes through the LeaseStore interface.
 import { isLive, type Lease, type LeaseStore } from '../core/model.js';
 
-export async function openStore(repo: RepoLocation, config: Config): Promise<LeaseStore> {
-  return openLocalStore(repo, { defaultTtlSecs: config.ttl });
-}
-
-export async function liveLeases(repo: RepoLocation, config: Config, nowMs = Date.now()): Promise<Lease[]> {
-  const snap = await (await openStore(repo, config)).read();
+export async function liveLeases(store: LeaseStore, nowMs = Date.now()): Promise<Lease[]> {
+  const snap = await store.read();
   return snap.leases.filter((l) => isLive(l, nowMs));
 }
 
@@ -22,13 +15,7 @@ export function leaseForIssue(leases: Lease[], issueId: string): Lease | null {
 }
 
 /** Releases every live lease of the issue as its holder (CAS on its token); returns their ids. */
-export async function releaseIssueLeases(
-  repo: RepoLocation,
-  config: Config,
-  issueId: string,
-  reason: string,
-): Promise<string[]> {
-  const store = await openStore(repo, config);
+export async function releaseIssueLeases(store: LeaseStore, issueId: string, reason: string): Promise<string[]> {
   const snap = await store.read();
   const released: string[] = [];
   for (const l of snap.leases.filter((x) => x.issueId === issueId && isLive(x))) {

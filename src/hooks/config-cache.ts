@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../platform/atomic-write.js';
 import { BUILD_ID } from './front-shared.js';
+import { readConfigOf, scanConfig, type ScannedConfig, type ScannedKey } from '../workspace/config-file.js';
+import { storeDirOf, type RepoLocation } from '../workspace/repo.js';
 
 export const CONFIG_CACHE_FILE = 'hook-config.json';
 /** Entries kept (one per config file: the main checkout's and each worktree's copy). */
@@ -24,7 +26,8 @@ export interface CachedSettings {
 
 interface CacheFile {
   build: string;
-  entries: Record<string, { text: string; settings: CachedSettings }>;
+  /** `values`: the keys the line scan reads (config/scan.ts), as the loader gave them. */
+  entries: Record<string, { text: string; settings: CachedSettings; values?: ScannedConfig }>;
 }
 
 const POLICIES = new Set(['strict', 'extend', 'warn', 'off']);
@@ -39,6 +42,18 @@ function validSettings(s: unknown): s is CachedSettings {
     (x.failure === 'open' || x.failure === 'closed') &&
     posInt(x.ttl) &&
     posInt(x.remoteTimeout)
+  );
+}
+
+function validValues(v: unknown): v is ScannedConfig {
+  const x = v as ScannedConfig | null;
+  return (
+    !!x &&
+    typeof x === 'object' &&
+    (x.remote === null || typeof x.remote === 'string') &&
+    typeof x.remoteMirrorMaxAge === 'number' &&
+    x.remoteMirrorMaxAge >= 0 &&
+    (x.failure === 'open' || x.failure === 'closed')
   );
 }
 
@@ -57,8 +72,42 @@ export function cachedSettings(storeDir: string, file: string, text: string): Ca
   return e && e.text === text && validSettings(e.settings) ? e.settings : undefined;
 }
 
+/** A scanned key's value stored for exactly this file name and text by this build, if any. */
+export function cachedValue<K extends ScannedKey>(
+  storeDir: string,
+  file: string,
+  text: string,
+  key: K,
+): ScannedConfig[K] | undefined {
+  const e = readCache(storeDir)?.entries[file];
+  return e && e.text === text && validValues(e.values) ? e.values[key] : undefined;
+}
+
+/**
+ * A key the line scan reads, without the YAML parser: the scan's answer when it is sure, else
+ * the loader's cached answer for this very text; undefined when neither knows (the caller asks
+ * the loader, or plays safe). `at`: the repository (a bare folder outside one: no cache).
+ */
+export function quickConfigValue<K extends ScannedKey>(
+  at: RepoLocation | string | undefined,
+  key: K,
+  env: NodeJS.ProcessEnv,
+): ScannedConfig[K] | undefined {
+  const found = readConfigOf(at, env);
+  if (found.error) return undefined;
+  const sure = scanConfig(found.text, key);
+  if (sure !== undefined || found.text === undefined || typeof at !== 'object') return sure;
+  return cachedValue(storeDirOf(at), found.file, found.text, key);
+}
+
 /** Stores what the loader gave for this text; never throws (the cache only saves time). */
-export function storeSettings(storeDir: string, file: string, text: string, settings: CachedSettings): void {
+export function storeSettings(
+  storeDir: string,
+  file: string,
+  text: string,
+  settings: CachedSettings,
+  values?: ScannedConfig,
+): void {
   const entries = { ...readCache(storeDir)?.entries };
   delete entries[file]; // re-added last: the most recent entries are kept
   entries[file] = {
@@ -69,6 +118,9 @@ export function storeSettings(storeDir: string, file: string, text: string, sett
       ttl: settings.ttl,
       remoteTimeout: settings.remoteTimeout,
     },
+    ...(values
+      ? { values: { remote: values.remote, remoteMirrorMaxAge: values.remoteMirrorMaxAge, failure: values.failure } }
+      : {}),
   };
   const keep = Object.keys(entries).slice(-MAX_ENTRIES);
   const out: CacheFile = { build: BUILD_ID, entries: Object.fromEntries(keep.map((k) => [k, entries[k]!])) };

@@ -1,13 +1,13 @@
 // What every hook handler needs first: the repository, the store snapshot (the fast path
 // stops here when nothing is live) and, only then, the configuration.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { discoverRepo, mainRootOf, storeDirOf, type RepoLocation } from '../git/discover.js';
+import { findRepo, storeDirOf, type RepoLocation } from '../workspace/repo.js';
+import { readConfigOf, type ConfigText, type ScannedConfig, type ScannedKey } from '../workspace/config-file.js';
+import { parseConfig } from '../workspace/config.js';
 import { combinedSnapshot, freshnessText, remoteMirrorsSync } from '../remote/view-read.js';
 import type { StoreSnapshot } from '../core/model.js';
 import type { HookInput } from './contract.js';
 import { anyLive, readSnapshotSync } from './store-access.js';
-import { cachedSettings, storeSettings } from './config-cache.js';
+import { cachedSettings, quickConfigValue, storeSettings } from './config-cache.js';
 
 export interface HookSettings {
   policy: 'strict' | 'extend' | 'warn' | 'off';
@@ -16,9 +16,6 @@ export interface HookSettings {
   /** Seconds; the hooks cap it further (store-access.ts, HOOK_REMOTE_TIMEOUT_MS). */
   remoteTimeout: number;
 }
-
-// Spelled here, not imported from config/schema: that module pulls in zod.
-const CONFIG_FILE = '.jit-parallel.yaml';
 
 const DEFAULTS: HookSettings = { policy: 'extend', failure: 'open', ttl: 1800, remoteTimeout: 20 };
 
@@ -51,7 +48,7 @@ export function hookCwd(input: HookInput | undefined, env: NodeJS.ProcessEnv): s
  * Throws StoreUnreadable when the state cannot be read.
  */
 export function liveContext(cwd: string, nowMs = Date.now()): LiveContext | undefined {
-  const loc = discoverRepo(cwd);
+  const loc = findRepo(cwd);
   if (!loc) return undefined;
   const storeDir = storeDirOf(loc);
   const local = readSnapshotSync(storeDir);
@@ -80,26 +77,27 @@ export async function hookSettings(loc: RepoLocation, env: NodeJS.ProcessEnv): P
 }
 
 async function configuredSettings(loc: RepoLocation, env: NodeJS.ProcessEnv): Promise<HookSettings> {
-  const root = mainRootOf(loc);
-  if (!env.JITP_CONFIG && !existsSync(join(root, CONFIG_FILE)) && !existsSync(join(loc.worktreeRoot, CONFIG_FILE)))
-    return DEFAULTS;
-  // A worktree carries its own copy of the file (it is committed); prefer the one the agent sees.
-  const base = existsSync(join(loc.worktreeRoot, CONFIG_FILE)) ? loc.worktreeRoot : root;
-  const file = env.JITP_CONFIG ? env.JITP_CONFIG : join(base, CONFIG_FILE); // as loadConfig picks it
-  let text: string | undefined;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    text = undefined; // gone meanwhile, unreadable: the loader says what that means
-  }
-  const storeDir = storeDirOf(loc);
-  const cached = text === undefined ? undefined : cachedSettings(storeDir, file, text);
-  if (cached) return cached;
-  const { configFromText, loadConfig } = await import('../config/load.js');
-  if (text === undefined) return pick(loadConfig(base, env).config);
-  const settings = pick(configFromText(text, file).config); // the text read above, not a second read
-  storeSettings(storeDir, file, text, settings);
-  return settings;
+  // The file the door says applies (a worktree's own copy first, then the main checkout's).
+  const found = readConfigOf(loc, env);
+  if (found.text === undefined && !found.error) return DEFAULTS;
+  const cached = found.text === undefined ? undefined : cachedSettings(storeDirOf(loc), found.file, found.text);
+  return cached ?? pick((await loadAndCache(loc, found)).config);
+}
+
+/** The loader on the text read (an unreadable file: the loader's error); its answer is cached. */
+async function loadAndCache(loc: RepoLocation, found: ConfigText) {
+  const { config } = await parseConfig(found);
+  if (found.text !== undefined) storeSettings(storeDirOf(loc), found.file, found.text, pick(config), config);
+  return { config };
+}
+
+/** A key the hooks' line scan reads, exactly as the loader says (its cache, else the loader itself). */
+export async function hookConfigValue<K extends ScannedKey>(
+  loc: RepoLocation,
+  key: K,
+  env: NodeJS.ProcessEnv,
+): Promise<ScannedConfig[K]> {
+  return quickConfigValue(loc, key, env) ?? (await loadAndCache(loc, readConfigOf(loc, env))).config[key];
 }
 
 const pick = (c: HookSettings): HookSettings => ({

@@ -1,26 +1,27 @@
 // The explicit failure policy. A hook that cannot read its input or the store must not
 // crash (exit 1 means "allow" to the client, silently): it says so, and either lets the
 // tool run (failure: open, the default) or blocks it (failure: closed).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { discoverRepo } from '../git/discover.js';
+import { findRepo } from '../workspace/repo.js';
+import { readConfigOf } from '../workspace/config-file.js';
 import type { HookOutcome } from './contract.js';
-
-// Spelled here, not imported from config/schema: that module pulls in zod.
-const CONFIG_FILE = '.jit-parallel.yaml';
+import { quickConfigValue } from './config-cache.js';
 
 export type FailureMode = 'open' | 'closed';
 
 /**
  * Reads only the `failure:` key, without the YAML parser or the schema: this runs when
- * something already went wrong, and must not fail again for the same reason.
+ * something already went wrong, and must not fail again for the same reason. The file is the
+ * one the loader reads; the value the loader's (config/scan.ts, or its cached answer), else, for
+ * a file neither can read (broken YAML), a `failure:` line, so a broken file can still say closed.
  */
 export function failureModeOf(root: string | undefined, env: NodeJS.ProcessEnv): FailureMode {
   if (env.JITP_HOOK_FAILURE === 'closed' || env.JITP_HOOK_FAILURE === 'open') return env.JITP_HOOK_FAILURE;
-  const file = env.JITP_CONFIG ?? (root ? join(root, CONFIG_FILE) : undefined);
-  if (!file) return 'open';
   try {
-    const m = /^failure:\s*["']?(open|closed)["']?\s*(#.*)?$/m.exec(readFileSync(file, 'utf8'));
+    const at = (root ? findRepo(root) : undefined) ?? root;
+    const known = quickConfigValue(at, 'failure', env);
+    if (known) return known;
+    const { text } = readConfigOf(at, env);
+    const m = text === undefined ? null : /^failure:\s*["']?(open|closed)["']?\s*(#.*)?$/m.exec(text);
     return (m?.[1] as FailureMode | undefined) ?? 'open';
   } catch {
     return 'open';
@@ -64,7 +65,7 @@ export function unloadableOutcome(
     } catch {
       /* not JSON: the project dir */
     }
-    return failureOutcome(event, problem, failureModeOf(discoverRepo(cwd)?.worktreeRoot, env));
+    return failureOutcome(event, problem, failureModeOf(findRepo(cwd)?.worktreeRoot, env));
   } catch {
     return { json: { systemMessage: `jit-parallel: ${problem}; not checked, allowed.` } };
   }

@@ -4,8 +4,8 @@
 // dist/hook.mjs so the handler chunks load only when parallel work is active.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { discoverRepo, mainRootOf, storeDirOf, type RepoLocation } from '../git/discover.js';
-import { parseDuration } from '../platform/duration.js';
+import { findRepo, storeDirOf, type RepoLocation } from '../workspace/repo.js';
+import { quickConfigValue } from './config-cache.js';
 
 export interface FastAnswer {
   /** False only when it is certain that nothing is live. */
@@ -18,7 +18,7 @@ export interface FastAnswer {
   fetchedAtMs?: Map<string, number>;
   loc?: RepoLocation;
   storeDir?: string;
-  /** remoteMirrorMaxAge (s) as the config says, when a mirror was looked at. */
+  /** remoteMirrorMaxAge (s) as the config says, when a mirror was looked at and it is known without the loader. */
   maxAgeSecs?: number;
 }
 
@@ -26,38 +26,19 @@ const MIRROR_FILE = /^remote-(.+)\.json$/;
 export const DEFAULT_MIRROR_MAX_AGE = 60;
 
 /**
- * One config key by a line scan, no YAML parser (it would cost more than the whole fast path).
- * Only plain `key: value` lines at the top level are seen; anything fancier falls back to the default.
+ * `remoteMirrorMaxAge` in seconds, without the YAML parser (it would cost more than the whole fast
+ * path): the config's line scan, else the loader's cached answer (config-cache.ts); undefined when
+ * neither knows, and the mirrors then count as stale (the full hook asks the loader).
  */
-export function scanConfigValue(loc: RepoLocation, key: string, env: NodeJS.ProcessEnv): string | undefined {
-  const files = env.JITP_CONFIG
-    ? [env.JITP_CONFIG]
-    : [join(loc.worktreeRoot, '.jit-parallel.yaml'), join(mainRootOf(loc), '.jit-parallel.yaml')];
-  for (const f of files) {
-    let text: string;
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch {
-      continue;
-    }
-    const m = new RegExp(`^${key}:[ \\t]*["']?([^"'#\\n]*?)["']?[ \\t]*(#.*)?$`, 'm').exec(text);
-    return m?.[1]?.trim() || undefined;
-  }
-  return undefined;
-}
-
-/** `remoteMirrorMaxAge` in seconds (the config's duration grammar), default 60. */
-export function mirrorMaxAgeOf(loc: RepoLocation, env: NodeJS.ProcessEnv): number {
-  const v = scanConfigValue(loc, 'remoteMirrorMaxAge', env);
-  return (v !== undefined ? parseDuration(v) : undefined) ?? DEFAULT_MIRROR_MAX_AGE;
-}
+export const mirrorMaxAgeOf = (loc: RepoLocation, env: NodeJS.ProcessEnv): number | undefined =>
+  quickConfigValue(loc, 'remoteMirrorMaxAge', env);
 
 const anyLiveIn = (leases: unknown, nowMs: number): boolean =>
   !Array.isArray(leases) ||
   leases.some((l: { expiresAt?: unknown }) => typeof l?.expiresAt !== 'string' || !(Date.parse(l.expiresAt) <= nowMs));
 
 export function fastCheck(cwd: string, nowMs = Date.now(), env: NodeJS.ProcessEnv = process.env): FastAnswer {
-  const loc = discoverRepo(cwd);
+  const loc = findRepo(cwd);
   if (!loc) return { live: false, stale: [], mirrors: [] };
   const storeDir = storeDirOf(loc);
   let names: string[];
@@ -69,6 +50,7 @@ export function fastCheck(cwd: string, nowMs = Date.now(), env: NodeJS.ProcessEn
     return { live: code !== 'ENOENT' && code !== 'ENOTDIR', stale: [], mirrors: [], loc, storeDir };
   }
   const out: FastAnswer = { live: false, stale: [], mirrors: [], loc, storeDir };
+  let maxAgeRead = false;
   if (names.includes('state.json')) {
     try {
       const s = JSON.parse(readFileSync(join(storeDir, 'state.json'), 'utf8')) as { leases?: unknown };
@@ -96,10 +78,14 @@ export function fastCheck(cwd: string, nowMs = Date.now(), env: NodeJS.ProcessEn
     if (anyLiveIn(mirror?.leases, nowMs)) out.live = true;
     const remote = typeof mirror?.remote === 'string' ? mirror.remote : decodeURIComponent(m[1]!);
     out.mirrors.push(remote);
-    out.maxAgeSecs ??= mirrorMaxAgeOf(loc, env);
+    if (!maxAgeRead) {
+      maxAgeRead = true;
+      const maxAge = mirrorMaxAgeOf(loc, env);
+      if (maxAge !== undefined) out.maxAgeSecs = maxAge;
+    }
     const at = typeof mirror?.fetchedAt === 'string' ? Date.parse(mirror.fetchedAt) : NaN;
     (out.fetchedAtMs ??= new Map()).set(remote, at);
-    if (!(nowMs - at <= out.maxAgeSecs * 1000)) out.stale.push(remote);
+    if (out.maxAgeSecs === undefined || !(nowMs - at <= out.maxAgeSecs * 1000)) out.stale.push(remote);
   }
   return out;
 }

@@ -16,7 +16,7 @@ import { isGlob } from '../core/paths.js';
 import { normalizeRepoPath } from '../git/repo-paths.js';
 import { resolveThroughSymlinks } from '../platform/fs-paths.js';
 import { escapeGlob } from '../core/glob-escape.js';
-import { discoverRepo, storeDirOf, type RepoLocation } from '../git/discover.js';
+import { findRepo, storeDirOf, type RepoLocation } from '../workspace/repo.js';
 import type { Lease, LeaseStore } from '../core/model.js';
 import type { HookHandler, HookInput, HookOutcome } from './contract.js';
 import { hookCwd, hookSettings, liveContext, type LiveContext } from './context.js';
@@ -54,7 +54,7 @@ export function resolveTarget(shown: string, cwd: string, loc: RepoLocation, isD
   if (isUnder(abs, store) || (isUnder(store, abs) && isUnder(abs, common))) return { shown, abs, store: true };
   // Git's own files are not lease paths (and not policed here).
   if (isUnder(abs, common) || /(^|\/)\.git(\/|$)/.test(abs)) return { shown, abs };
-  const at = discoverRepo(isDir ? abs : dirname(abs));
+  const at = findRepo(isDir ? abs : dirname(abs));
   if (!at || real(at.commonDir) !== common) return { shown, abs };
   try {
     const rel = normalizeRepoPath(abs, at.worktreeRoot);
@@ -74,7 +74,7 @@ export const handler: HookHandler = async (input, env) => {
     return failureOutcome(
       'PreToolUse',
       'the hook input is not valid PreToolUse JSON (truncated or malformed)',
-      failureModeOf(discoverRepo(cwd)?.worktreeRoot, env),
+      failureModeOf(findRepo(cwd)?.worktreeRoot, env),
     );
   }
   const cwd = hookCwd(input, env);
@@ -86,7 +86,7 @@ export const handler: HookHandler = async (input, env) => {
     return failureOutcome(
       'PreToolUse',
       `the lease store cannot be read: ${e.message}`,
-      failureModeOf(discoverRepo(cwd)?.worktreeRoot, env),
+      failureModeOf(findRepo(cwd)?.worktreeRoot, env),
     );
   }
   if (!ctx) return {}; // no parallel work active: the path every ordinary edit takes

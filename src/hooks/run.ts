@@ -4,10 +4,11 @@
 // handler and the CLI's path are found differs (RunDeps).
 import { readFileSync } from 'node:fs';
 import type { HookHandler, HookOutcome } from './contract.js';
-import { fastCheck, scanConfigValue, type FastAnswer } from './fast-path.js';
+import { fastCheck, type FastAnswer } from './fast-path.js';
+import { hookConfigValue } from './context.js';
 import { NEEDS_LIVE } from './front-shared.js';
 import { failureModeOf, failureOutcome } from './failure.js';
-import { discoverRepo } from '../git/discover.js';
+import { findRepo } from '../workspace/repo.js';
 
 export interface RunDeps {
   /** event argument -> its handler module. */
@@ -54,22 +55,29 @@ export function emit(out: HookOutcome): void {
  */
 async function refreshDue(event: string, cwd: string, fast: FastAnswer, deps: RunDeps): Promise<void> {
   if (!fast.loc || !fast.storeDir) return;
-  let remotes = fast.stale;
-  if (event === 'session-start') {
-    const configured = scanConfigValue(fast.loc, 'remote', process.env);
-    remotes = [...fast.mirrors, ...(configured && configured !== 'null' && configured !== '~' ? [configured] : [])];
-  }
-  if (!remotes.length) return;
+  const { loc, storeDir } = fast;
   try {
+    // Not known to the fast path (a config its line scan cannot read, not yet cached): the loader's value.
+    const maxAgeSecs =
+      fast.maxAgeSecs ?? (fast.mirrors.length ? await hookConfigValue(loc, 'remoteMirrorMaxAge', process.env) : 60);
+    let remotes =
+      fast.maxAgeSecs !== undefined
+        ? fast.stale
+        : fast.mirrors.filter((r) => !(Date.now() - (fast.fetchedAtMs?.get(r) ?? NaN) <= maxAgeSecs * 1000));
+    if (event === 'session-start') {
+      const configured = await hookConfigValue(loc, 'remote', process.env);
+      remotes = [...fast.mirrors, ...(configured ? [configured] : [])];
+    }
+    if (!remotes.length) return;
     const { refreshMirrors } = await import('./remote-refresh.js');
     const jitpScript = deps.jitpScript();
     refreshMirrors({
-      storeDir: fast.storeDir,
+      storeDir,
       cwd,
       jitpScript,
       remotes,
       ...(fast.fetchedAtMs ? { fetchedAtMs: fast.fetchedAtMs } : {}),
-      maxAgeSecs: fast.maxAgeSecs ?? 60,
+      maxAgeSecs,
       force: event === 'session-start',
     });
   } catch {
@@ -111,7 +119,7 @@ export async function runHook(event: string, handed: unknown, deps: RunDeps, kno
       return failureOutcome(
         EVENT_NAMES[event] ?? event,
         `hook error: ${msg}`,
-        failureModeOf(discoverRepo(cwd)?.worktreeRoot, process.env),
+        failureModeOf(findRepo(cwd)?.worktreeRoot, process.env),
       );
     } catch {
       return { json: { systemMessage: `jit-parallel: hook error: ${String(e)}; not checked, allowed.` } };

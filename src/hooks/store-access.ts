@@ -4,6 +4,8 @@
 import { isJitpError } from '../platform/errors.js';
 import { readStateFile } from '../store/local/snapshot-read.js';
 import type { Lease, LeaseStore, StoreSnapshot } from '../core/model.js';
+import type { RepoLocation } from '../workspace/repo.js';
+import { openLocalStoreAt, openRemoteStoreOf } from '../workspace/stores.js';
 
 export class StoreUnreadable extends Error {}
 
@@ -33,8 +35,7 @@ export const HOOK_LOCK_TIMEOUT_MS = 4000;
 
 /** Opens the writable store (loaded only when a hook must write). */
 export async function openStore(storeDir: string): Promise<LeaseStore> {
-  const { LocalLeaseStore } = await import('../store/local/local-store.js');
-  return new LocalLeaseStore({ storeDir, lockTimeoutMs: HOOK_LOCK_TIMEOUT_MS });
+  return openLocalStoreAt(storeDir, { lockTimeoutMs: HOOK_LOCK_TIMEOUT_MS });
 }
 
 /**
@@ -51,18 +52,16 @@ export const HOOK_REMOTE_BUDGET_MS = 3000;
  */
 export async function openStoreFor(
   storeDir: string,
-  remote:
-    { loc: import('../git/discover.js').RepoLocation; name: string; timeoutSecs: number; ttl: number } | undefined,
+  remote: { loc: RepoLocation; name: string; timeoutSecs: number; ttl: number } | undefined,
   env: NodeJS.ProcessEnv,
 ): Promise<LeaseStore> {
   if (!remote) return openStore(storeDir);
-  const { openRemoteStore } = await import('../store/open.js');
   const fromEnv = Number(env.JITP_REMOTE_TIMEOUT_MS);
   const ms = Math.min(
     Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : remote.timeoutSecs * 1000,
     HOOK_REMOTE_TIMEOUT_MS,
   );
-  return openRemoteStore(remote.loc, remote.name, {
+  return openRemoteStoreOf(remote.loc, remote.name, {
     defaultTtlSecs: remote.ttl,
     contentionBudgetMs: HOOK_REMOTE_BUDGET_MS,
     env: { ...env, JITP_REMOTE_TIMEOUT_MS: String(ms) },

@@ -7,17 +7,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HookHandler, HookOutcome } from './contract.js';
-import { discoverRepo, mainRootOf } from '../git/discover.js';
-import { loadConfig } from '../config/load.js';
 import { isJitpError } from '../platform/errors.js';
 import { isLive } from '../core/model.js';
 import { readBatch, updateBatch } from '../worktree/batch.js';
-import { addWorktree, ensureBatch, type WorktreeEnv } from '../worktree/create.js';
+import { addWorktree, ensureBatch } from '../worktree/create.js';
+import { worktreeEnv } from '../worktree/context.js';
+import { findWorkspace } from '../workspace/open.js';
 import { git, output } from '../platform/git.js';
 import { worktreeAdmin } from '../worktree/git.js';
 import { assignWorktree } from '../worktree/hook-assign.js';
 import { resolveIssue } from '../worktree/issues.js';
-import { openLeaseStore } from '../worktree/leases.js';
 import { pendingIsolatedCalls } from '../worktree/transcript.js';
 
 const refuse = (reason: string): HookOutcome => ({ stderr: `${reason}\n`, exitCode: 2 });
@@ -56,21 +55,13 @@ export const handler: HookHandler = async (input, env) => {
   const cwd = typeof input.cwd === 'string' ? input.cwd : env.CLAUDE_PROJECT_DIR;
   if (!cwd)
     return refuse('jit-parallel: WorktreeCreate input without a cwd and no CLAUDE_PROJECT_DIR; no worktree created');
-  const loc = discoverRepo(cwd);
-  if (!loc) return refuse(`jit-parallel: ${cwd} is not inside a git repository; cannot create a worktree`);
-  const mainRoot = mainRootOf(loc);
+  const ws = findWorkspace(cwd, { env });
+  if (!ws) return refuse(`jit-parallel: ${cwd} is not inside a git repository; cannot create a worktree`);
+  const { repo: loc, mainRoot } = ws;
   try {
-    const { config } = loadConfig(mainRoot, env);
-    const store = await openLeaseStore(loc, config, env);
     const progress: string[] = [];
-    const w: WorktreeEnv = {
-      mainRoot,
-      commonDir: loc.commonDir,
-      config,
-      store,
-      env,
-      progress: (l) => progress.push(l),
-    };
+    const w = await worktreeEnv(ws, (l) => progress.push(l));
+    const { store } = w;
     const calls = typeof input.transcript_path === 'string' ? pendingIsolatedCalls(input.transcript_path) : [];
     const a = assignWorktree(calls, readBatch(mainRoot), claudeAgentId);
     switch (a.kind) {
@@ -111,7 +102,7 @@ export const handler: HookHandler = async (input, env) => {
         }
         // Reserve the issue for this agent under the batch lock (parallel hooks race here).
         const batch = await ensureBatch(w);
-        const info = resolveIssue(mainRoot, config, issueId, batch);
+        const info = await resolveIssue(w.source, issueId, batch);
         const reserved = await updateBatch(mainRoot, loc.commonDir, (cur) => {
           const b = cur!;
           const i = b.issues.find((x) => x.id === info.id);

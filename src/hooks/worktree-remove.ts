@@ -3,13 +3,11 @@
 // the worktree is kept and the user is told how to deal with it. Never blocks (exit 0).
 import { existsSync } from 'node:fs';
 import type { HookHandler } from './contract.js';
-import { discoverRepo, mainRootOf } from '../git/discover.js';
-import { loadConfig } from '../config/load.js';
 import { readBatch } from '../worktree/batch.js';
-import type { WorktreeEnv } from '../worktree/create.js';
+import { worktreeEnv } from '../worktree/context.js';
+import { findWorkspace } from '../workspace/open.js';
 import { git, outcome } from '../platform/git.js';
 import { currentBranch, worktreeAdmin } from '../worktree/git.js';
-import { openLeaseStore } from '../worktree/leases.js';
 import { removeIssue } from '../worktree/remove.js';
 import { removalFacts } from '../worktree/remove.js';
 import { decideRemoval } from '../worktree/safety.js';
@@ -17,19 +15,11 @@ import { decideRemoval } from '../worktree/safety.js';
 export const handler: HookHandler = async (input, env) => {
   const path = typeof input.worktree_path === 'string' ? input.worktree_path : '';
   if (!path || !existsSync(path)) return {};
-  const loc = discoverRepo(path);
-  if (!loc) return {};
-  const mainRoot = mainRootOf(loc);
+  const ws = findWorkspace(path, { env });
+  if (!ws) return {};
+  const { mainRoot } = ws;
   try {
-    const { config } = loadConfig(mainRoot, env);
-    const w: WorktreeEnv = {
-      mainRoot,
-      commonDir: loc.commonDir,
-      config,
-      store: await openLeaseStore(loc, config, env),
-      env,
-      progress: () => {},
-    };
+    const w = await worktreeEnv(ws, () => {});
     const batch = readBatch(mainRoot);
     const issue = batch?.issues.find((i) => i.worktree === path);
     if (batch && issue) {

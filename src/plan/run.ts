@@ -1,7 +1,6 @@
 // Adapter that runs a plan for a repository: source -> selection -> git facts -> pure plan.
 import type { Config } from '../config/schema.js';
 import type { Hold } from '../sources/available.js';
-import { openIssueSource } from '../sources/detect.js';
 import type { Issue, IssueSource, SourceProblem } from '../sources/types.js';
 import { buildPlan, identifiersOf, type PlanResult } from './plan.js';
 import { gatherFacts, startRepoScan } from './repo-facts.js';
@@ -12,8 +11,8 @@ export interface RunPlanOptions {
   config: Config;
   /** Requested ids or prefixes; empty = every available issue. */
   ids: string[];
-  batch?: string;
-  cwd?: string;
+  /** The issue source (src/workspace opens it: tracker, task files or a batch list). */
+  source: IssueSource;
   maxParallel?: number;
   holds: ReadonlyMap<string, Hold>;
   progress?: (line: string) => void;
@@ -32,12 +31,7 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
   // Settle the early git runs even when the source throws, so no rejection goes unhandled.
   started.ls.catch(() => {});
   started.log.catch(() => {});
-  const source = openIssueSource({
-    root: o.root,
-    config: o.config,
-    ...(o.batch ? { batch: o.batch } : {}),
-    cwd: o.cwd ?? o.root,
-  });
+  const source = o.source;
   const all = source.list();
   const requested: Issue[] | null = o.ids.length
     ? [...new Map(o.ids.map((q) => source.get(q)).map((i) => [i.id, i])).values()]

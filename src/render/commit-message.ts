@@ -1,6 +1,7 @@
 // The commit convention (references/commit-convention.md). Pure: issue data in, message out.
 // Titles come from issue trackers, so they are flattened to one line and stripped of
 // controls: a title can never start a new line, paragraph or trailer.
+import { usageError } from '../platform/errors.js';
 import { oneLine, truncate } from './text.js';
 
 export interface CommitIssue {
@@ -76,7 +77,10 @@ export function renderCommitMessage(issues: CommitIssue[], opts: CommitOptions =
   const co = opts.coAuthor ? oneLine(opts.coAuthor) : '';
   if (co) {
     if (!validCoAuthor(co))
-      throw new Error(`invalid co-author trailer value: ${JSON.stringify(opts.coAuthor)} (expected "Name <email>")`);
+      throw usageError(
+        `invalid co-author trailer value: ${JSON.stringify(opts.coAuthor)} (expected "Name <email>")`,
+        'set commit.coAuthor in .jit-parallel.yaml to "Name <email>" or null',
+      );
     trailers.push(`Co-Authored-By: ${co}`);
   }
   const body = [bullets.join('\n'), idLine].join('\n\n');

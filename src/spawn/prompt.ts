@@ -5,14 +5,14 @@ import type { Config } from '../config/schema.js';
 import { renderPrompt } from '../render/prompt.js';
 import { loadTemplate } from '../render/template-file.js';
 import { testCommandFor } from '../render/test-command-fs.js';
-import { openIssueSource } from '../sources/detect.js';
+import type { IssueSource } from '../sources/types.js';
 import type { PromptIssue } from '../render/prompt.js';
 import type { BatchIssue } from '../worktree/batch.js';
 
-function issueFor(issue: BatchIssue, mainRoot: string, config: Config): PromptIssue {
+function issueFor(issue: BatchIssue, source: IssueSource | null): PromptIssue {
   try {
-    const i = openIssueSource({ root: mainRoot, config }).get(issue.id);
-    if (i.id === issue.id) {
+    const i = source?.get(issue.id);
+    if (i?.id === issue.id) {
       return {
         id: i.id,
         shortId: i.shortId,
@@ -42,13 +42,15 @@ export function renderSpawnPrompt(
     lease?: { id: string; paths: string[]; bindSecret?: string } | null;
     mainRoot: string;
     config: Config;
+    /** The tracker, or null when it cannot be opened (tasks loaded from a batch list only). */
+    source: IssueSource | null;
     env: NodeJS.ProcessEnv;
   },
 ): string {
   const test = testCommandFor(issue.worktree ?? opts.mainRoot, opts.config.test.command);
   return renderPrompt({
     template: loadTemplate(opts.env).text,
-    issue: issueFor(issue, opts.mainRoot, opts.config),
+    issue: issueFor(issue, opts.source),
     mode: 'implement',
     lease: opts.lease ?? null,
     repoRoot: opts.mainRoot,

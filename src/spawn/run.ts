@@ -156,6 +156,7 @@ export async function runAgents(w: WorktreeEnv, opts: SpawnOptions): Promise<Age
           : null,
         mainRoot: w.mainRoot,
         config: w.config,
+        source: await w.source().catch(() => null),
         env: w.env,
       });
       const promptFile = join(dir, `prompt-${attempt}.md`);

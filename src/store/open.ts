@@ -1,5 +1,6 @@
-// Picks the lease store for a repository. Local files today; the remote backend (leases on the
-// shared git remote, config `remote`) plugs in here behind the same LeaseStore interface.
+// Builds the lease store backends behind the one LeaseStore interface: local files, or leases on
+// the shared git remote. Only src/workspace (the door every command and hook goes through)
+// calls these; it loads this module on first use.
 import { storeDirOf, type RepoLocation } from '../git/discover.js';
 import { LocalLeaseStore } from './local/local-store.js';
 import { RemoteLeaseStore } from './remote.js';
@@ -44,6 +45,7 @@ export function openConfiguredStore(
   repo: RepoLocation,
   config: { remote: string | null; ttl: number; remoteTimeout: number; remoteMirrorMaxAge: number },
   env: NodeJS.ProcessEnv = process.env,
+  progress?: (line: string) => void,
 ): LocalLeaseStore | RemoteLeaseStore {
   return config.remote
     ? openRemoteStore(repo, config.remote, {
@@ -51,6 +53,7 @@ export function openConfiguredStore(
         timeoutSecs: config.remoteTimeout,
         maxAgeSecs: config.remoteMirrorMaxAge,
         env,
+        ...(progress ? { progress } : {}),
       })
     : openLocalStore(repo, { defaultTtlSecs: config.ttl });
 }

@@ -1,25 +1,20 @@
-// Builds the worktree-mode environment for a command: the main checkout (batch file and
-// integration branch live there, whichever worktree the command runs in), config, store.
-import { requireRepo } from '../git/require-repo.js';
-import { loadConfig } from '../config/load.js';
-import { mainRootOf } from '../git/discover.js';
+// The worktree-mode environment of a command or hook: the repository seen from its main
+// checkout (the batch file, the integration branch, the configuration and the tracker live
+// there, whichever worktree the command runs in), its configured lease store and issue source,
+// all from the one door (src/workspace).
+import type { Workspace } from '../workspace/open.js';
 import type { WorktreeEnv } from './create.js';
-import { openLeaseStore } from './leases.js';
 
-export async function worktreeEnv(ctx: {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  progress(line: string): void;
-}): Promise<WorktreeEnv> {
-  const loc = requireRepo(ctx.cwd);
-  const mainRoot = mainRootOf(loc);
-  const { config } = loadConfig(mainRoot, ctx.env);
+export async function worktreeEnv(ws: Workspace, progress: (line: string) => void): Promise<WorktreeEnv> {
+  const main = ws.main();
   return {
-    mainRoot,
-    commonDir: loc.commonDir,
-    config,
-    store: await openLeaseStore(loc, config, ctx.env),
-    env: ctx.env,
-    progress: ctx.progress,
+    mainRoot: main.root,
+    commonDir: main.repo.commonDir,
+    config: await main.config(),
+    // JITP_NO_LEASES=1 runs worktree mode without leases (documented escape hatch).
+    store: ws.env.JITP_NO_LEASES === '1' ? null : await main.store(),
+    source: main.source,
+    env: ws.env,
+    progress,
   };
 }

@@ -6,6 +6,7 @@ import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { JitpError } from '../platform/errors.js';
 import type { LeaseStore } from '../core/model.js';
+import type { IssueSource } from '../sources/types.js';
 import { type Batch, type BatchIssue, newBatchId, newIssue, readBatch, updateBatch } from './batch.js';
 import { commitOf, git, outcome, output } from '../platform/git.js';
 import { branchExists, currentBranch, runShell, worktreeAdmin } from './git.js';
@@ -18,6 +19,8 @@ export interface WorktreeEnv {
   commonDir: string;
   config: Config;
   store: LeaseStore | null;
+  /** The tracker (opened on first use): issues not yet in the batch are looked up there. */
+  source(): Promise<IssueSource>;
   env: NodeJS.ProcessEnv;
   progress(line: string): void;
 }

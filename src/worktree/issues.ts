@@ -1,10 +1,8 @@
 // Issue lookup for worktree mode: issues already in the batch first (`jitp batch load`), then
 // the repository's issue source (src/sources: jit store or task files). Only the fields
 // worktree mode needs: id, title (branch slug), dependencies (merge order), text, files.
-import type { Config } from '../config/schema.js';
 import { JitpError } from '../platform/errors.js';
-import { openIssueSource } from '../sources/detect.js';
-import type { Issue } from '../sources/types.js';
+import type { Issue, IssueSource } from '../sources/types.js';
 import type { Batch } from './batch.js';
 
 export interface IssueInfo {
@@ -23,7 +21,11 @@ export const infoOf = (i: Issue): IssueInfo => ({
   files: i.declaredFiles,
 });
 
-export function resolveIssue(root: string, config: Config, query: string, batch?: Batch): IssueInfo {
+export async function resolveIssue(
+  source: () => Promise<IssueSource>,
+  query: string,
+  batch?: Batch,
+): Promise<IssueInfo> {
   const q = query.trim().toLowerCase();
   if (!q || /[\0\n]/.test(q)) {
     throw new JitpError('E_BAD_ID', `invalid issue id: ${JSON.stringify(query)}`, {
@@ -38,5 +40,5 @@ export function resolveIssue(root: string, config: Config, query: string, batch?
     const i = prefixed[0]!;
     return { id: i.id, title: i.title, dependencies: i.dependencies, instructions: i.instructions, files: i.files };
   }
-  return infoOf(openIssueSource({ root, config }).get(query.trim()));
+  return infoOf((await source()).get(query.trim()));
 }

@@ -2,15 +2,14 @@
 // in a repository with a jit store. The scripted model follows the skill's steps through the
 // Bash tool, reading jitp's REAL outputs from the tool_results (plan → claims → prompts), starts
 // two sub-agents in ONE message with the rendered prompts, each edits its files and reports;
-// then verify, issue done, commit-message → git commit. Asserts the commit, the issue states
-// and that no lease is left.
+// then `jitp finish` (verify, done, one commit, leases released). Asserts the commit, the issue
+// states and that no lease is left.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { parseBindingLine } from '../../src/core/binding.js';
 import { expectOk, runClaude } from '../support/claude.js';
-import { tempDir } from '../support/git.js';
 import {
   agent,
   bash,
@@ -18,7 +17,6 @@ import {
   firstUserIncludes,
   readFile,
   say,
-  startModelServer,
   writeFile,
   type Actor,
   type ModelServer,
@@ -26,48 +24,17 @@ import {
   type TurnContext,
 } from '../support/model-server.js';
 import { ROOT } from '../support/paths.js';
+import { endOnScriptError, jsonOf, resultFor, useDemoSession } from '../support/skill-script.js';
 // @ts-expect-error plain ESM helper shared with the demo
-import { buildDemoRepo, EDITS, ISSUES, reportFor } from '../../scripts/demo-fixture.mjs';
+import { committedFiles, EDITS, ISSUES, reportFor } from '../../scripts/demo-fixture.mjs';
 
-let base: string;
 let root: string;
 let server: ModelServer;
-beforeEach(async () => {
-  base = tempDir('jitp-e2e-');
-  root = join(base, 'textkit');
-  buildDemoRepo(root);
-  server = await startModelServer();
-});
-afterEach(async () => {
-  await server.close();
-  rmSync(base, { recursive: true, force: true });
-});
+useDemoSession('jitp-e2e-', (s) => ({ root, server } = s));
 
 const SLUG = ISSUES.slug.id as string;
 const WORDS = ISSUES.words.id as string;
 const AGENT_FLAG = '--agent "${JIT_AGENT_ID:-agent:claude}"';
-
-/** A Bash tool_result's output without the client's trailing system reminders. */
-const out = (text: string) =>
-  text.replace(/\n*<system-reminder>[\s\S]*?<\/system-reminder>\s*/g, '').replace(/\n+$/, '');
-/** The Bash tool merges stderr (jitp's progress lines) into the output: take the JSON object. */
-const jsonOf = (text: string) => {
-  const t = out(text);
-  const start = t.search(/^\{/m);
-  if (start < 0) throw new Error(`no JSON in: ${t.slice(0, 500)}`);
-  return JSON.parse(t.slice(start, t.lastIndexOf('}') + 1));
-};
-const resultFor = (ctx: TurnContext, needle: string, exitOneIsAnswer = false) => {
-  const r = ctx.toolResults.find((t) => String(t.input?.command ?? '').includes(needle));
-  if (!r)
-    throw new Error(
-      `no tool_result for a command containing ${needle}: ${JSON.stringify(ctx.toolResults.map((t) => t.input))}`,
-    );
-  // `jitp verify` exits 1 when a human is needed: the Bash tool marks that an error, but its
-  // output is the answer the skill reads.
-  if (r.is_error && !(exitOneIsAnswer && /Exit code 1\b/.test(r.text))) throw new Error(`${needle} failed: ${r.text}`);
-  return out(r.text);
-};
 
 /**
  * A sub-agent: reads, then writes its fix and its test (the client refuses a Write to an
@@ -91,8 +58,8 @@ function sub(key: 'slug' | 'words', trespass?: { path: string; old: string; new:
     finalText: trespass
       ? reportFor(key).replace(
           '"needsOutsideScope": []',
-          `"needsOutsideScope": [{ "path": "${trespass.path}", "why": "the edit was refused: another issue holds ` +
-            `it" }]`,
+          `"needsOutsideScope": [{ "path": "${trespass.path}", ` +
+            '"why": "the edit was refused: another issue holds it" }]',
         )
       : reportFor(key),
   };
@@ -143,49 +110,20 @@ function mainScript(seen: Record<string, unknown>): Actor {
           return writeFile(join(root, '.jit-parallel/reports', `${id.slice(0, 8)}.md`), r.text);
         });
       },
-      // 6. post-flight
-      [bash(`jitp verify 3f2a1b2c 9c1d0e0f --reports .jit-parallel/reports --json`, 'verify')],
-      // 7. done (only when verify is clean)
+      // 6. post-flight: verify, done, one commit, leases released, in one command
+      [bash(`jitp finish 3f2a1b2c 9c1d0e0f --reports .jit-parallel/reports --json`, 'finish')],
+      // 7. what is left (only when finish went through; else a human is needed)
       (ctx: TurnContext): OutBlock[] => {
-        const v = jsonOf(resultFor(ctx, 'jitp verify', true));
-        seen.verify = v;
-        if (!v.ok) return [say(`verify needs a human: ${v.needsHuman.join('; ')}`)];
-        return [bash('jitp issue done 3f2a1b2c 9c1d0e0f', 'mark done')];
-      },
-      // 8. one commit
-      (ctx: TurnContext): OutBlock[] => {
-        seen.done = resultFor(ctx, 'jitp issue done');
-        const stage = (seen.verify as { stage: string[] }).stage;
-        return [
-          bash(
-            `git add -- ${stage.join(' ')} && git add -- $(jitp commit-message 3f2a1b2c 9c1d0e0f --files) && jitp ` +
-              `commit-message 3f2a1b2c 9c1d0e0f | git commit -q -F - && git log -1 --format=%H`,
-            'commit',
-          ),
-        ];
-      },
-      (ctx: TurnContext): OutBlock[] => {
-        seen.commit = resultFor(ctx, 'git commit');
+        const f = jsonOf(resultFor(ctx, 'jitp finish', true));
+        seen.finish = f;
+        seen.verify = f.verify;
+        if (!f.ok) return [say(`finish needs a human: ${f.needsHuman.join('; ')}`)];
         return [bash('jitp claim list --json', 'leases left')];
       },
     ],
     finalText: 'Both issues are done and committed.',
   };
-  // A scripted step that throws would make the client retry for minutes: end the run instead,
-  // with the error as the model's answer (the assertions then fail with it).
-  actor.turns = actor.turns.map((t) =>
-    typeof t === 'function'
-      ? (ctx: TurnContext) => {
-          try {
-            return t(ctx);
-          } catch (e) {
-            seen.error = String((e as Error).stack ?? e);
-            return [say(`SCRIPT ERROR: ${(e as Error).message}`)];
-          }
-        }
-      : t,
-  );
-  return actor;
+  return endOnScriptError(actor, seen);
 }
 
 test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one message, verify, done, commit', async () => {
@@ -214,6 +152,7 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
   const firstText = JSON.stringify(first.messages[0]);
   expect(firstText).toContain('Issues to work: **3f2a 9c1d**');
   expect(firstText).toContain('jitp plan 3f2a 9c1d --json');
+  expect(firstText).toContain('jitp finish <ids of the batch> --reports .jit-parallel/reports --json');
 
   // Plan: both in batch 1; the third issue was not asked for.
   expect((seen.plan as { batches: string[][] }).batches).toEqual([[SLUG, WORDS]]);
@@ -238,7 +177,7 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
     expect(server.requestsOf(`sub-${key}`).length).toBeGreaterThanOrEqual(2);
   expect((res.subagent_stats as { spawned: number }).spawned).toBe(2);
 
-  // Verify was clean, including the test run.
+  // Verify (run by finish) was clean, including the test run.
   const v = seen.verify as { ok: boolean; tests: { ok: boolean; command: string }; issues: { report: string }[] };
   expect(v.ok).toBe(true);
   expect(v.tests).toMatchObject({ ok: true, command: 'npm test' });
@@ -246,25 +185,19 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
 
   // The commit: exactly the batch's files and the jit state change, with the convention.
   const git = (...a: string[]) => execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim();
-  expect(git('rev-parse', 'HEAD')).toBe((seen.commit as string).trim().split('\n').pop());
-  expect(git('show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(
-    [
-      '.jit/events.jsonl',
-      `.jit/issues/${SLUG}.json`,
-      `.jit/issues/${WORDS}.json`,
-      'src/slugify.js',
-      'src/wordcount.js',
-      'test/slugify.test.js',
-      'test/wordcount.test.js',
-    ].sort(),
-  );
+  const f = seen.finish as { ok: boolean; commit: { sha: string }; issues: { status: string }[] };
+  expect(f.ok).toBe(true);
+  expect(f.issues.map((i) => i.status)).toEqual(['finished', 'finished']);
+  expect(git('rev-parse', 'HEAD')).toBe(f.commit.sha);
+  expect(git('rev-list', '--count', 'HEAD')).toBe('2');
+  expect(git('show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(committedFiles(['slug', 'words']));
   const msg = git('log', '-1', '--format=%B');
   expect(msg).toMatch(
     new RegExp(
-      String.raw`^jit: slugify: strip accents.*\(\+1 more\)\n\n` +
-        String.raw`- slugify: strip accents instead of dropping accented letters \(3f2a1b2c\)\n` +
-        String.raw`- wordCount: count words separated by tabs and newlines \(9c1d0e0f\)\n\n` +
-        String.raw`jit: 3f2a1b2c 9c1d0e0f\n\nCo-Authored-By: Claude <noreply@anthropic.com>$`,
+      '^jit: slugify: strip accents.*\\(\\+1 more\\)\n\n' +
+        '- slugify: strip accents instead of dropping accented letters \\(3f2a1b2c\\)\n' +
+        '- wordCount: count words separated by tabs and newlines \\(9c1d0e0f\\)\n\n' +
+        'jit: 3f2a1b2c 9c1d0e0f\n\nCo-Authored-By: Claude <noreply@anthropic.com>$',
     ),
   );
   expect(readFileSync(join(root, 'src/slugify.js'), 'utf8')).toBe(EDITS.slug['src/slugify.js']);
@@ -282,7 +215,7 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
   );
   expect(store.leases).toEqual([]);
   // The hooks bound each sub-agent to its own lease by the prompt's first line, and
-  // `jitp issue done` released both leases.
+  // `jitp finish` released both leases.
   const events = readFileSync(join(root, '.git/jit-parallel/events.jsonl'), 'utf8')
     .trim()
     .split('\n')
@@ -335,12 +268,14 @@ test(
     // Its own files were written.
     expect(readFileSync(join(root, 'src/wordcount.js'), 'utf8')).toBe(EDITS.words['src/wordcount.js']);
 
-    // verify surfaced the report's needsOutsideScope and exited 1; the model stopped there.
+    // finish's verify surfaced the report's needsOutsideScope and exited 1 having changed nothing;
+    // the model stopped there.
     const v = seen.verify as { ok: boolean; needsHuman: string[]; issues: { needsOutsideScope: { path: string }[] }[] };
     expect(v.ok).toBe(false);
     expect(v.needsHuman).toEqual(['9c1d0e0f: needs changes outside its scope: src/slugify.js']);
     expect(v.issues[1]!.needsOutsideScope.map((n) => n.path)).toEqual(['src/slugify.js']);
-    expect(seen.done).toBeUndefined();
+    expect((seen.finish as { ok: boolean; needsHuman: string[] }).needsHuman).toEqual(v.needsHuman);
+    expect(server.toolResultsOf('main').some((t) => String(t.input?.command ?? '').includes('claim list'))).toBe(false);
     // Nothing committed, nothing marked done, leases still held for the human to decide.
     expect(execFileSync('git', ['rev-list', '--count', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()).toBe('1');
     expect(JSON.parse(readFileSync(join(root, '.jit/issues', `${ISSUES.words.id}.json`), 'utf8')).state).toBe('ready');

@@ -62,20 +62,39 @@ test.each(['jit-parallel', 'jit-worktree', 'jit-conflicts'])('skill %s: name, de
   expect(content).toContain('$ARGUMENTS');
 });
 
-test('jit-parallel names every step and the commands that do it', () => {
-  const text = readFileSync(join(ROOT, 'skills/jit-parallel/SKILL.md'), 'utf8');
-  for (const s of [
-    'jitp plan $ARGUMENTS',
-    'jitp claim acquire',
-    'jitp prompt',
-    'single message',
-    'jitp verify',
-    'jitp issue done',
-    'jitp commit-message',
-    'jitp claim release',
-    'needsOutsideScope',
-    '--mode plan',
+// The steps jitp owns (verify, done, stage, commit) are one command each, not restated by hand.
+const RESTATED = /git commit|git add|jitp commit-message|jitp issue done/;
+test.each([
+  [
+    'jit-parallel',
+    [
+      'jitp plan $ARGUMENTS',
+      'jitp claim acquire',
+      'jitp prompt',
+      'single message',
+      'jitp finish',
+      'jitp verify',
+      'jitp claim release',
+      'needsOutsideScope',
+      '--mode plan',
+      'jit-worktree',
+    ],
+  ],
+  [
     'jit-worktree',
-  ])
-    expect(text, s).toContain(s);
+    [
+      'jitp plan $ARGUMENTS',
+      'jitp worktree add',
+      'jitp prompt <id> --worktree',
+      'jitp verify',
+      'jitp worktree commit',
+      'jitp merge',
+      'jitp finish',
+      'jitp cleanup',
+    ],
+  ],
+])('%s names every step and the commands that do it, restating none', (name, steps) => {
+  const text = readFileSync(join(ROOT, 'skills', name, 'SKILL.md'), 'utf8');
+  for (const s of steps) expect(text, s).toContain(s);
+  expect(text).not.toMatch(RESTATED);
 });

@@ -6,6 +6,7 @@ import { EXIT, isJitpError, JitpError } from '../../platform/errors.js';
 import { newIssue, updateBatch } from '../../worktree/batch.js';
 import { addWorktree, ensureBatch } from '../../worktree/create.js';
 import { worktreeEnv } from '../../worktree/context.js';
+import { workspaceOf } from '../workspace.js';
 import { shortId } from '../../worktree/naming.js';
 import { parseBatchList } from '../../sources/batch.js';
 import { infoOf } from '../../worktree/issues.js';
@@ -52,7 +53,7 @@ export const command: CommandSpec = {
         hint: 'each task needs a title; see `jitp batch load --help`',
       });
     const tasks = parsed.issues.map(infoOf);
-    const w = await worktreeEnv(ctx);
+    const w = await worktreeEnv(workspaceOf(ctx), ctx.progress);
     const batch = await ensureBatch(w, { baseRef: str(ctx.args.values.base) });
     await updateBatch(w.mainRoot, w.commonDir, (b) => {
       const cur = b ?? batch;

@@ -59,7 +59,7 @@ export const command: CommandSpec = {
   },
   positionals: { min: 1, max: 1, names: '<issue>' },
   async run(ctx) {
-    const env = claimsEnv(ctx);
+    const env = await claimsEnv(ctx);
     const agentId = agentOf(ctx);
     const issueId = issueOf(env, ctx.args.positionals[0]!);
     const { wt, paths } = scopedPaths(ctx, env, list(ctx.args.values.paths));

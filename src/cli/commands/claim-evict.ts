@@ -34,7 +34,7 @@ export const command: CommandSpec = {
     const reason = str(ctx.args.values.reason);
     if (!reason || !reason.trim())
       throw usageError('evict needs --reason (it is recorded in the event log)', `usage: ${command.usage}`);
-    const env = claimsEnv(ctx);
+    const env = await claimsEnv(ctx);
     const by = agentOf(ctx);
     const lease = await env.store.evict(ctx.args.positionals[0]!, by, reason);
     return {

@@ -43,7 +43,7 @@ export const command: CommandSpec = {
   },
   positionals: { min: 1, max: 1, names: '<issue>' },
   async run(ctx) {
-    const env = claimsEnv(ctx);
+    const env = await claimsEnv(ctx);
     const ref = leaseRefOf(ctx, env);
     const raw = list(ctx.args.values.paths);
     if (!raw.length) throw usageError('extend needs --paths', `usage: ${command.usage}`);

@@ -1,8 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { flag } from '../command.js';
-import { requireRepo } from '../../git/require-repo.js';
-import { storeDirOf } from '../../git/discover.js';
-import { readSnapshotSync } from '../../store/local/snapshot-read.js';
+import { workspaceOf } from '../workspace.js';
 import { isLiveAt } from '../../core/lease-rules.js';
 import { LEASE_JSON_DOC, leaseJson, leaseLine } from '../claims-shared.js';
 import { freshnessJson, freshnessLine, hostSuffix, readOrStale, remoteStoreFor } from '../remote-shared.js';
@@ -32,15 +30,15 @@ export const command: CommandSpec = {
   },
   positionals: { max: 1, names: '[<remote>]' },
   async run(ctx) {
-    const repo = requireRepo(ctx.cwd);
-    const dir = storeDirOf(repo);
+    const ws = workspaceOf(ctx);
+    const dir = ws.storeDir;
     const wantRemote = flag(ctx.args.values.remote);
     if (ctx.args.positionals.length && !wantRemote)
       throw usageError(
         `unexpected argument: ${ctx.args.positionals[0]}`,
         "to list a remote's leases: jitp claim list --remote <name>",
       );
-    const remoteStore = remoteStoreFor(ctx, repo, ctx.args.positionals[0], wantRemote ? 'origin' : null);
+    const remoteStore = await remoteStoreFor(ws, ctx.args.positionals[0], wantRemote ? 'origin' : null);
     if (remoteStore) {
       const m = wantRemote ? await remoteStore.sync() : await readOrStale(remoteStore, ctx);
       const now = Date.now();
@@ -59,7 +57,7 @@ export const command: CommandSpec = {
         ].join('\n'),
       };
     }
-    const snap = readSnapshotSync(dir);
+    const snap = await (await ws.store()).read();
     const now = Date.now();
     const leases = snap.leases.filter((l) => flag(ctx.args.values.all) || isLiveAt(l, now));
     return {

@@ -34,7 +34,7 @@ export const command: CommandSpec = {
   },
   positionals: { min: 1, max: 1, names: '<issue>' },
   async run(ctx) {
-    const env = claimsEnv(ctx);
+    const env = await claimsEnv(ctx);
     const ref = leaseRefOf(ctx, env);
     const lease = await env.store.release(ref, str(ctx.args.values.reason));
     return {

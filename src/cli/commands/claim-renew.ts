@@ -36,7 +36,7 @@ export const command: CommandSpec = {
   },
   positionals: { min: 1, max: 1, names: '<issue>' },
   async run(ctx) {
-    const env = claimsEnv(ctx);
+    const env = await claimsEnv(ctx);
     const ref = leaseRefOf(ctx, env);
     const ttl = str(ctx.args.values.ttl);
     const lease = await env.store.renew(ref, ttl ? { ttlSecs: durationOption(ttl) } : {});

@@ -1,8 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
-import { requireRepo } from '../../git/require-repo.js';
-import { storeDirOf } from '../../git/discover.js';
-import { readSnapshotSync } from '../../store/local/snapshot-read.js';
+import { workspaceOf } from '../workspace.js';
 import { isLiveAt } from '../../core/lease-rules.js';
 import { canonicalIssueId } from '../../core/issue-ids.js';
 import { validateAgentId } from '../../core/identity.js';
@@ -34,14 +32,14 @@ export const command: CommandSpec = {
   },
   positionals: { max: 0 },
   async run(ctx) {
-    const repo = requireRepo(ctx.cwd);
+    const ws = workspaceOf(ctx);
     const agentIn = str(ctx.args.values.agent);
     const issueIn = str(ctx.args.values.issue);
     const agent = agentIn ? validateAgentId(agentIn, '--agent') : null;
-    const issue = issueIn ? canonicalIssueId(issueIn, listJitIssueIds(repo.worktreeRoot)) : null;
-    const remoteStore = remoteStoreFor(ctx, repo, str(ctx.args.values.remote), null);
+    const issue = issueIn ? canonicalIssueId(issueIn, listJitIssueIds(ws.root)) : null;
+    const remoteStore = await remoteStoreFor(ws, str(ctx.args.values.remote), null);
     const mirror = remoteStore ? await readOrStale(remoteStore, ctx) : undefined;
-    const snap = mirror ?? readSnapshotSync(storeDirOf(repo));
+    const snap = mirror ?? (await (await ws.store()).read());
     const now = Date.now();
     const leases = snap.leases.filter(
       (l) => isLiveAt(l, now) && (!agent || l.agentId === agent) && (!issue || l.issueId === issue),

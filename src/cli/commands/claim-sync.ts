@@ -4,7 +4,7 @@ import { checkRefs } from '../../remote/check.js';
 import { usageError } from '../../platform/errors.js';
 import { INDEX_REF } from '../../remote/layout.js';
 import type { RemoteLeaseStore } from '../../store/remote.js';
-import { requireRepo } from '../../git/require-repo.js';
+import { workspaceOf } from '../workspace.js';
 import { durationOption } from '../claims-shared.js';
 import { freshnessJson, freshnessLine, remoteStoreFor } from '../remote-shared.js';
 import { isLiveAt } from '../../core/lease-rules.js';
@@ -40,8 +40,8 @@ export const command: CommandSpec = {
   },
   positionals: { max: 1, names: '[<remote>]' },
   async run(ctx) {
-    const repo = requireRepo(ctx.cwd);
-    const store = remoteStoreFor(ctx, repo, ctx.args.positionals[0], 'origin')!;
+    const ws = workspaceOf(ctx);
+    const store = (await remoteStoreFor(ws, ctx.args.positionals[0], 'origin'))!;
     const maxAgeIn = str(ctx.args.values['max-age']);
     const maxAge = maxAgeIn === undefined ? undefined : durationOption(maxAgeIn, '--max-age', { zero: true });
     const now = Date.now();

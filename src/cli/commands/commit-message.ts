@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CommandSpec } from '../command.js';
 import { flag, str } from '../command.js';
-import { usageError } from '../../platform/errors.js';
-import { openDispatch, resolveIssues } from '../../dispatch/context.js';
-import { changedFiles } from '../../dispatch/git.js';
+import { resolveIssues } from '../../dispatch/context.js';
+import { workspaceOf } from '../workspace.js';
+import { trackerChanges } from '../../dispatch/issue-done.js';
 import { renderCommitMessage } from '../../render/commit-message.js';
 
 export const command: CommandSpec = {
@@ -33,28 +31,20 @@ export const command: CommandSpec = {
   },
   positionals: { min: 1, names: '<issue…>' },
   async run(ctx) {
-    const d = openDispatch(ctx.cwd, ctx.env);
-    const issues = resolveIssues(d.source, ctx.args.positionals);
-    const conventional = flag(ctx.args.values.conventional) || d.config.commit.conventional;
-    let msg;
-    try {
-      msg = renderCommitMessage(
-        issues.map((i) => ({ id: i.id, shortId: i.shortId, title: i.title, labels: i.labels })),
-        {
-          conventional,
-          coAuthor: flag(ctx.args.values['no-co-author']) ? null : d.config.commit.coAuthor,
-          summary: str(ctx.args.values.summary) ?? null,
-        },
-      );
-    } catch (e) {
-      throw usageError((e as Error).message, 'set commit.coAuthor in .jit-parallel.yaml to "Name <email>" or null');
-    }
-    // The tracker's files the state change touched: the jit store, or the issues' task files.
-    const spec = [
-      ...(existsSync(join(d.root, '.jit')) ? ['.jit'] : []),
-      ...issues.filter((i) => i.source === 'tasks').map((i) => i.file),
-    ];
-    const stage = spec.length ? await changedFiles(d.root, spec) : [];
+    const ws = workspaceOf(ctx);
+    const config = await ws.config();
+    const source = await ws.source();
+    const issues = resolveIssues(source, ctx.args.positionals);
+    const conventional = flag(ctx.args.values.conventional) || config.commit.conventional;
+    const msg = renderCommitMessage(
+      issues.map((i) => ({ id: i.id, shortId: i.shortId, title: i.title, labels: i.labels })),
+      {
+        conventional,
+        coAuthor: flag(ctx.args.values['no-co-author']) ? null : config.commit.coAuthor,
+        summary: str(ctx.args.values.summary) ?? null,
+      },
+    );
+    const stage = await trackerChanges(ws.root, issues);
     const json = {
       ...msg,
       conventional,

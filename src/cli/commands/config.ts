@@ -1,6 +1,5 @@
 import type { CommandSpec } from '../command.js';
-import { loadConfig } from '../../config/load.js';
-import { requireRepo } from '../../git/require-repo.js';
+import { workspaceOf } from '../workspace.js';
 
 export const command: CommandSpec = {
   name: 'config',
@@ -13,8 +12,7 @@ export const command: CommandSpec = {
   ].join('\n'),
   positionals: { max: 0 },
   async run(ctx) {
-    const repo = requireRepo(ctx.cwd);
-    const loaded = loadConfig(repo.worktreeRoot, ctx.env);
+    const loaded = await workspaceOf(ctx).loadedConfig();
     const lines = Object.entries(loaded.origin).map(([key, from]) => {
       const value = key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], loaded.config);
       return `${key.padEnd(26)} ${JSON.stringify(value).padEnd(34)} ${from}`;

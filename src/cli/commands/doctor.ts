@@ -1,7 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { flag } from '../command.js';
-import { requireRepo } from '../../git/require-repo.js';
-import { storeDirOf } from '../../git/discover.js';
+import { workspaceOf } from '../workspace.js';
 import { diagnose, repair } from '../../store/local/doctor.js';
 import { EXIT } from '../../platform/errors.js';
 
@@ -23,8 +22,7 @@ export const command: CommandSpec = {
   options: { repair: { type: 'boolean', description: 'Fix what can be fixed safely' } },
   positionals: { max: 0 },
   async run(ctx) {
-    const repo = requireRepo(ctx.cwd);
-    const dir = storeDirOf(repo);
+    const dir = workspaceOf(ctx).storeDir;
     const report = flag(ctx.args.values.repair) ? repair(dir) : diagnose(dir);
     const mark = { ok: 'ok  ', warn: 'warn', problem: 'FAIL' } as const;
     const lines = [

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
-import { requireRepo } from '../../git/require-repo.js';
+import { workspaceOf } from '../workspace.js';
 import { EXIT, JitpError } from '../../platform/errors.js';
 import { decideEdit } from '../../core/hook-decision.js';
 import { buildLeaseIndex } from '../../core/lease-index.js';
@@ -26,7 +26,7 @@ export const command: CommandSpec = {
   options: { subagent: { type: 'string', arg: '<id>', description: 'Check as this Claude Code sub-agent (agent_id)' } },
   positionals: { min: 1, names: '<path>...' },
   async run(ctx) {
-    const loc = requireRepo(ctx.cwd);
+    const loc = workspaceOf(ctx).repo;
     const nowMs = Date.now();
     // The same view the hooks have: local leases plus the remote mirrors, no network.
     let live: LiveContext | undefined;

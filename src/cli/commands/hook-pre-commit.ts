@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import type { CommandSpec } from '../command.js';
-import { requireRepo } from '../../git/require-repo.js';
+import { workspaceOf } from '../workspace.js';
 import { EXIT, JitpError } from '../../platform/errors.js';
 import { gitSync, nulFields } from '../../platform/git.js';
 import { blockedFiles, blockedMessage, type CommitWho } from '../../core/commit-guard.js';
@@ -42,7 +42,7 @@ export const command: CommandSpec = {
   ].join('\n'),
   positionals: { max: 0 },
   async run(ctx) {
-    const repo = requireRepo(ctx.cwd);
+    const repo = workspaceOf(ctx).repo;
     const nowMs = Date.now();
     let live;
     try {

@@ -36,11 +36,13 @@ export const commands: Record<string, Loader> = {
   'commit-message': () => import('./commit-message.js'),
   verify: () => import('./verify.js'),
   'issue done': () => import('./issue-done.js'),
+  finish: () => import('./finish.js'),
 
   // -- worktrees, merge, spawn, status
   'worktree add': () => import('./worktree-add.js'),
   'worktree list': () => import('./worktree-list.js'),
   'worktree remove': () => import('./worktree-remove.js'),
+  'worktree commit': () => import('./worktree-commit.js'),
   merge: () => import('./merge.js'),
   cleanup: () => import('./cleanup.js'),
   status: () => import('./status.js'),

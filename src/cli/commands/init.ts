@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandSpec } from '../command.js';
 import { ensureAttributes } from '../../core/jsonl-union.js';
-import { mainRootOf } from '../../git/discover.js';
-import { requireRepo } from '../../git/require-repo.js';
+import { workspaceOf } from '../workspace.js';
 import { writeFileAtomic } from '../../platform/atomic-write.js';
 
 export const command: CommandSpec = {
@@ -20,7 +19,7 @@ export const command: CommandSpec = {
   ].join('\n'),
   positionals: { max: 0 },
   async run(ctx) {
-    const root = mainRootOf(requireRepo(ctx.cwd));
+    const root = workspaceOf(ctx).mainRoot;
     const file = join(root, '.gitattributes');
     let existing = '';
     try {

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandSpec } from '../command.js';
 import { flag } from '../command.js';
-import { requireRepo } from '../../git/require-repo.js';
+import { workspaceOf } from '../workspace.js';
 import { JitpError } from '../../platform/errors.js';
 import { installPreCommit, uninstallPreCommit } from '../../hooks/git-hooks.js';
 
@@ -43,7 +43,7 @@ export const command: CommandSpec = {
   options: { uninstall: { type: 'boolean', description: 'Remove our hook and restore the chained one' } },
   positionals: { max: 0 },
   async run(ctx) {
-    const repo = requireRepo(ctx.cwd);
+    const repo = workspaceOf(ctx).repo;
     let r;
     try {
       r = flag(ctx.args.values.uninstall)

@@ -1,7 +1,8 @@
 import type { CommandSpec } from '../command.js';
-import { EXIT, JitpError } from '../../platform/errors.js';
-import { openDispatch, resolveIssues } from '../../dispatch/context.js';
-import { markDone, type DoneOutcome } from '../../dispatch/issue-done.js';
+import { EXIT } from '../../platform/errors.js';
+import { resolveIssues } from '../../dispatch/context.js';
+import { workspaceOf } from '../workspace.js';
+import { markDoneOrExplain, type DoneOutcome } from '../../dispatch/issue-done.js';
 import { releaseIssueLeases } from '../../dispatch/leases.js';
 
 export const command: CommandSpec = {
@@ -23,21 +24,16 @@ export const command: CommandSpec = {
   ].join('\n'),
   positionals: { min: 1, names: '<issue…>' },
   async run(ctx) {
-    const d = openDispatch(ctx.cwd, ctx.env);
-    const issues = resolveIssues(d.source, ctx.args.positionals);
+    const ws = workspaceOf(ctx);
+    const source = await ws.source();
+    const issues = resolveIssues(source, ctx.args.positionals);
     const results: (DoneOutcome & { releasedLeases: string[] })[] = [];
     for (const issue of issues) {
-      let outcome: DoneOutcome;
-      try {
-        outcome = await markDone(d.root, issue, ctx.env);
-      } catch (e) {
-        throw new JitpError('E_ISSUE_FILE', `cannot update ${issue.file}: ${(e as Error).message}`, {
-          hint: `fix the file by hand (it was not changed), then rerun: jitp issue done ${issue.shortId}`,
-          details: { done: results.map((r) => r.id) },
-        });
-      }
+      const outcome = await markDoneOrExplain(ws.root, issue, ctx.env, `jitp issue done ${issue.shortId}`, {
+        done: results.map((r) => r.id),
+      });
       // A refused state change keeps the lease: the work is not finished.
-      const releasedLeases = outcome.error ? [] : await releaseIssueLeases(d.repo, d.config, issue.id, 'issue done');
+      const releasedLeases = outcome.error ? [] : await releaseIssueLeases(await ws.store(), issue.id, 'issue done');
       results.push({ ...outcome, releasedLeases });
     }
     const ok = results.every((r) => !r.error);

@@ -1,10 +1,8 @@
 import type { CommandSpec } from '../command.js';
 import { flag, str } from '../command.js';
-import { loadConfig } from '../../config/load.js';
-import { readHolds } from '../../plan/holds.js';
+import { holdsFrom } from '../../plan/holds.js';
 import { availabilityOf } from '../../sources/available.js';
-import { openIssueSource } from '../../sources/detect.js';
-import { requireRepo } from '../../git/require-repo.js';
+import { workspaceOf } from '../workspace.js';
 import { isJitpError } from '../../platform/errors.js';
 
 export const command: CommandSpec = {
@@ -32,16 +30,15 @@ the list is printed with a warning), 7 not a git repository, 8 invalid configura
   },
   positionals: { max: 0 },
   async run(ctx) {
-    const repo = requireRepo(ctx.cwd);
-    const { config } = loadConfig(repo.worktreeRoot, ctx.env);
     const batch = str(ctx.args.values.batch);
-    const source = openIssueSource({ root: repo.worktreeRoot, config, ...(batch ? { batch } : {}), cwd: ctx.cwd });
+    const ws = workspaceOf(ctx, batch ? { batch } : {});
+    const source = await ws.source();
     const all = source.list();
     const byId = new Map(all.map((i) => [i.id, i]));
     const onlyAvailable = flag(ctx.args.values.available);
-    let holds: ReturnType<typeof readHolds>;
+    let holds: ReturnType<typeof holdsFrom>;
     try {
-      holds = readHolds(repo);
+      holds = holdsFrom((await (await ws.store()).read()).leases, Date.now());
     } catch (e) {
       // A plain listing stays useful with a broken lease store; --available would lie.
       if (onlyAvailable || !isJitpError(e)) throw e;

@@ -3,8 +3,9 @@ import { flag, str } from '../command.js';
 import { EXIT, usageError } from '../../platform/errors.js';
 import { requireBatch, updateBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
-import { commitOf, git } from '../../platform/git.js';
+import { workspaceOf } from '../workspace.js';
 import { branchExists } from '../../worktree/git.js';
+import { commitOf, git } from '../../platform/git.js';
 import { renderMatrix } from '../../merge/matrix.js';
 import { preview } from '../../merge/preview.js';
 import { mergeOrder, readiness } from '../../merge/queue.js';
@@ -43,7 +44,7 @@ export const command: CommandSpec = {
   },
   positionals: { max: 0 },
   async run(ctx) {
-    const w = await worktreeEnv(ctx);
+    const w = await worktreeEnv(workspaceOf(ctx), ctx.progress);
     const v = ctx.args.values;
     const strategyOpt = str(v.strategy);
     if (strategyOpt && strategyOpt !== 'consolidated' && strategyOpt !== 'individual')

@@ -1,11 +1,10 @@
 import type { CommandSpec } from '../command.js';
 import { list, str } from '../command.js';
-import { loadConfig } from '../../config/load.js';
 import { EXIT, usageError } from '../../platform/errors.js';
-import { readHolds } from '../../plan/holds.js';
+import { holdsFrom } from '../../plan/holds.js';
 import { renderDot, renderMermaid, renderTable } from '../../plan/render.js';
 import { runPlan } from '../../plan/run.js';
-import { requireRepo } from '../../git/require-repo.js';
+import { workspaceOf } from '../workspace.js';
 
 export const command: CommandSpec = {
   name: 'plan',
@@ -46,8 +45,9 @@ Exit codes: 0 ok, 2 bad arguments or a dependency cycle among the selected issue
     },
   },
   async run(ctx) {
-    const repo = requireRepo(ctx.cwd);
-    const { config } = loadConfig(repo.worktreeRoot, ctx.env);
+    const batch = str(ctx.args.values.batch);
+    const ws = workspaceOf(ctx, batch ? { batch } : {});
+    const config = await ws.config();
     const format = str(ctx.args.values.format) ?? 'table';
     if (!['table', 'mermaid', 'dot'].includes(format))
       throw usageError(`unknown --format ${format}`, 'use --format table, mermaid or dot');
@@ -58,16 +58,14 @@ Exit codes: 0 ok, 2 bad arguments or a dependency cycle among the selected issue
       if (!Number.isInteger(maxParallel) || maxParallel < 1 || maxParallel > 64)
         throw usageError(`--max-parallel must be a whole number from 1 to 64, got ${mp}`, 'e.g. --max-parallel 4');
     }
-    const batch = str(ctx.args.values.batch);
     const ids = ctx.args.positionals.flatMap((p) => list(p));
     const { plan, problems, source, timings } = await runPlan({
-      root: repo.worktreeRoot,
+      root: ws.root,
       config,
       ids,
-      ...(batch ? { batch } : {}),
-      cwd: ctx.cwd,
+      source: await ws.source(),
       ...(maxParallel ? { maxParallel } : {}),
-      holds: readHolds(repo),
+      holds: holdsFrom((await (await ws.store()).read()).leases, Date.now()),
       progress: ctx.progress,
     });
     if (ctx.env.JITP_TIMINGS)

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
 import { usageError } from '../../platform/errors.js';
-import { openDispatch } from '../../dispatch/context.js';
+import { workspaceOf } from '../workspace.js';
 import { liveLeases, leaseForIssue } from '../../dispatch/leases.js';
 import { PROMPT_MODES, renderPrompt, type PromptMode } from '../../render/prompt.js';
 import { loadTemplate } from '../../render/template-file.js';
@@ -40,12 +40,14 @@ export const command: CommandSpec = {
     const mode = (str(ctx.args.values.mode) ?? 'implement') as PromptMode;
     if (!PROMPT_MODES.includes(mode))
       throw usageError(`unknown mode ${JSON.stringify(mode)}`, 'use --mode implement, --mode plan or --mode review');
-    const d = openDispatch(ctx.cwd, ctx.env);
-    const issue = d.source.get(ctx.args.positionals[0]!);
-    const lease = leaseForIssue(await liveLeases(d.repo, d.config), issue.id);
+    const ws = workspaceOf(ctx);
+    const config = await ws.config();
+    const source = await ws.source();
+    const issue = source.get(ctx.args.positionals[0]!);
+    const lease = leaseForIssue(await liveLeases(await ws.store()), issue.id);
     const wtOpt = str(ctx.args.values.worktree);
     // A lease records the checkout it was taken in; only another checkout means worktree mode.
-    const leaseWt = lease?.worktree && resolve(lease.worktree) !== resolve(d.root) ? lease.worktree : null;
+    const leaseWt = lease?.worktree && resolve(lease.worktree) !== resolve(ws.root) ? lease.worktree : null;
     const worktree = wtOpt ? resolve(ctx.cwd, wtOpt) : leaseWt;
     if (!lease)
       ctx.warn(
@@ -58,7 +60,7 @@ export const command: CommandSpec = {
       ctx.warn(`--worktree ${worktree} differs from the lease's worktree ${leaseWt}`);
     if (issue.state === 'done' || issue.state === 'rejected' || issue.state === 'archived')
       ctx.warn(`${issue.shortId} is ${issue.state}`);
-    const test = testCommandFor(worktree ?? d.root, d.config.test.command);
+    const test = testCommandFor(worktree ?? ws.root, config.test.command);
     const template = loadTemplate(ctx.env);
     const r = renderPrompt({
       template: template.text,
@@ -79,7 +81,7 @@ export const command: CommandSpec = {
       lease: lease
         ? { id: lease.id, paths: lease.paths, ...(lease.bindSecret ? { bindSecret: lease.bindSecret } : {}) }
         : null,
-      repoRoot: d.root,
+      repoRoot: ws.root,
       worktree,
       testCommand: test?.command ?? null,
     });

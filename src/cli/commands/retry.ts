@@ -4,6 +4,7 @@ import { EXIT, JitpError } from '../../platform/errors.js';
 import { pidAlive } from '../../platform/pid.js';
 import { findIssue, requireBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
+import { workspaceOf } from '../workspace.js';
 import { runAgents } from '../../spawn/run.js';
 import { renderOutcomes } from './spawn.js';
 
@@ -24,7 +25,7 @@ export const command: CommandSpec = {
   },
   positionals: { min: 1, max: 1, names: '<issue>' },
   async run(ctx) {
-    const w = await worktreeEnv(ctx);
+    const w = await worktreeEnv(workspaceOf(ctx), ctx.progress);
     const issue = findIssue(requireBatch(w.mainRoot), ctx.args.positionals[0]!);
     if (issue.agent.state === 'running' && issue.agent.pid) {
       if (pidAlive(issue.agent.pid))

@@ -2,6 +2,7 @@ import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
 import { EXIT, usageError } from '../../platform/errors.js';
 import { worktreeEnv } from '../../worktree/context.js';
+import { workspaceOf } from '../workspace.js';
 import { runAgents, type AgentOutcome } from '../../spawn/run.js';
 
 export function renderOutcomes(rs: AgentOutcome[]): string {
@@ -50,7 +51,7 @@ export const command: CommandSpec = {
   },
   positionals: { max: 0 },
   async run(ctx) {
-    const w = await worktreeEnv(ctx);
+    const w = await worktreeEnv(workspaceOf(ctx), ctx.progress);
     const t = str(ctx.args.values.timeout);
     const rs = await runAgents(w, {
       maxParallel: parallelOf(str(ctx.args.values['max-parallel']), w.config.spawn.maxParallel),

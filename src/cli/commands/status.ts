@@ -3,6 +3,7 @@ import { flag, str } from '../command.js';
 import { usageError } from '../../platform/errors.js';
 import { readBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
+import { workspaceOf } from '../workspace.js';
 import { gatherStatus, renderStatus } from '../../merge/status.js';
 
 export const command: CommandSpec = {
@@ -29,7 +30,7 @@ export const command: CommandSpec = {
   },
   positionals: { max: 0 },
   async run(ctx) {
-    const w = await worktreeEnv(ctx);
+    const w = await worktreeEnv(workspaceOf(ctx), ctx.progress);
     const disk = !flag(ctx.args.values['no-disk']);
     const snap = async () => gatherStatus(w, readBatch(w.mainRoot), { disk });
     if (!flag(ctx.args.values.watch)) {

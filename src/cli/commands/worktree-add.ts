@@ -3,6 +3,7 @@ import { str } from '../command.js';
 import { EXIT, isJitpError, JitpError, type ErrorCode } from '../../platform/errors.js';
 import { addWorktree, ensureBatch } from '../../worktree/create.js';
 import { worktreeEnv } from '../../worktree/context.js';
+import { workspaceOf } from '../workspace.js';
 import { resolveIssue } from '../../worktree/issues.js';
 
 export const command: CommandSpec = {
@@ -27,7 +28,7 @@ export const command: CommandSpec = {
   },
   positionals: { min: 1, names: '<issue…>' },
   async run(ctx) {
-    const w = await worktreeEnv(ctx);
+    const w = await worktreeEnv(workspaceOf(ctx), ctx.progress);
     const batch = await ensureBatch(w, { baseRef: str(ctx.args.values.base) });
     const out: unknown[] = [];
     const errors: Array<{ issue: string; code: ErrorCode; message: string; hint?: string }> = [];
@@ -35,7 +36,7 @@ export const command: CommandSpec = {
     const lines: string[] = [];
     for (const q of ctx.args.positionals) {
       try {
-        const info = resolveIssue(w.mainRoot, w.config, q, batch);
+        const info = await resolveIssue(w.source, q, batch);
         const r = await addWorktree(w, info, { agentId: str(ctx.args.values.agent) });
         out.push({
           issue: r.issue.id,

@@ -1,6 +1,7 @@
 import type { CommandSpec } from '../command.js';
 import { readBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
+import { workspaceOf } from '../workspace.js';
 import { listWorktrees } from '../../worktree/git.js';
 
 export const command: CommandSpec = {
@@ -15,7 +16,7 @@ export const command: CommandSpec = {
   ].join('\n'),
   positionals: { max: 0 },
   async run(ctx) {
-    const w = await worktreeEnv(ctx);
+    const w = await worktreeEnv(workspaceOf(ctx), ctx.progress);
     const batch = readBatch(w.mainRoot);
     const recs = await listWorktrees(w.mainRoot);
     const byPath = new Map(recs.map((r) => [r.path, r]));

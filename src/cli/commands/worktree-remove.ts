@@ -3,6 +3,7 @@ import { flag } from '../command.js';
 import { EXIT, JitpError } from '../../platform/errors.js';
 import { findIssue, requireBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
+import { workspaceOf } from '../workspace.js';
 import { removeIssue } from '../../worktree/remove.js';
 
 export const command: CommandSpec = {
@@ -22,7 +23,7 @@ export const command: CommandSpec = {
   },
   positionals: { min: 1, max: 1, names: '<issue>' },
   async run(ctx) {
-    const w = await worktreeEnv(ctx);
+    const w = await worktreeEnv(workspaceOf(ctx), ctx.progress);
     const batch = requireBatch(w.mainRoot);
     const issue = findIssue(batch, ctx.args.positionals[0]!);
     const force = flag(ctx.args.values.force);

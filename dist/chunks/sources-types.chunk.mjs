@@ -1,0 +1,2 @@
+import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
+var ISSUE_STATES=["backlog","ready","in_progress","gated","done","rejected","archived"],TERMINAL_STATES=["done","rejected"],isTerminal=s=>TERMINAL_STATES.includes(s),PRIORITIES=["low","normal","high","critical"],RISK_TIERS=["GREEN","YELLOW","RED","CRITICAL"];export{ISSUE_STATES,isTerminal,PRIORITIES,RISK_TIERS};

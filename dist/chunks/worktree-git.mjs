@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{branchExists,currentBranch,dirtyState,dirtyStateTask,listWorktrees,runShell,worktreeAdmin}from"./worktree-git.chunk.mjs";import"./platform-git.chunk.mjs";import"./platform-file-lock.chunk.mjs";import"./platform-process.chunk.mjs";import"./platform-errors.chunk.mjs";import"./runtime.chunk.mjs";export{branchExists,currentBranch,dirtyState,dirtyStateTask,listWorktrees,runShell,worktreeAdmin};
