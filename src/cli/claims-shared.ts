@@ -9,8 +9,7 @@ import { loadConfig } from '../config/load.js';
 import { openLocalStore, openRemoteStore } from '../store/open.js';
 import type { LeaseStore } from '../store/types.js';
 import { discoverRepo, type RepoLocation } from '../git/discover.js';
-import { canonicalIssueId } from '../core/issue-ids.js';
-import { listJitIssueIds } from '../sources/jit-ids.js';
+import { issueIdRule } from '../sources/issue-id.js';
 import { resolveAgentId } from '../core/identity.js';
 import { normalizeRepoPattern } from '../core/paths.js';
 import { checkGlob } from '../core/globs.js';
@@ -53,8 +52,8 @@ export interface ClaimsEnv {
   /** The git remote holding the leases (`--remote` or config `remote`), or null for the local store. */
   remote: string | null;
   defaultTtlSecs: number;
-  /** Full jit uuids when the repo has `.jit/issues/`, else undefined (free-form ids). */
-  jitIds: string[] | undefined;
+  /** Canonical issue id: a jit uuid (from a prefix), a GitHub number (`#12` → `12`), else free-form. */
+  issueId: (input: string) => string;
 }
 
 export function claimsEnv(ctx: CommandContext): ClaimsEnv {
@@ -70,10 +69,11 @@ export function claimsEnv(ctx: CommandContext): ClaimsEnv {
         progress: ctx.progress,
       })
     : openLocalStore(repo, { defaultTtlSecs: config.ttl });
-  return { repo, store, remote, defaultTtlSecs: config.ttl, jitIds: listJitIssueIds(repo.worktreeRoot) };
+  const issueId = issueIdRule({ root: repo.worktreeRoot, config, env: ctx.env });
+  return { repo, store, remote, defaultTtlSecs: config.ttl, issueId };
 }
 
-export const issueOf = (env: ClaimsEnv, input: string): string => canonicalIssueId(input, env.jitIds);
+export const issueOf = (env: ClaimsEnv, input: string): string => env.issueId(input);
 
 export function agentOf(ctx: CommandContext): string {
   return resolveAgentId({ flag: str(ctx.args.values.agent), env: ctx.env }).agentId;

@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import { ghClient } from '../sources/gh.js';
 import type { Issue } from '../sources/types.js';
 import { jitDoneEvents, setJitIssueState, setTaskFileState } from './state-edit.js';
 
@@ -23,7 +24,7 @@ export interface DoneOutcome {
   id: string;
   shortId: string;
   from: string;
-  via: 'jit-cli' | 'file' | 'none';
+  via: 'jit-cli' | 'file' | 'gh' | 'none';
   /** The file rewritten (repo-relative), when via = file. */
   file: string | null;
   changed: boolean;
@@ -59,16 +60,32 @@ export function writeAtomic(path: string, text: string): void {
   }
 }
 
+export interface MarkDoneOptions {
+  now?: Date;
+  /** GitHub issues: `--repo` for gh (config `github.repo`), and a closing comment. */
+  github?: { repo: string | null; comment?: string | undefined };
+}
+
 export async function markDone(
   root: string,
   issue: Issue,
   env: NodeJS.ProcessEnv,
-  now = new Date(),
+  opts: MarkDoneOptions = {},
 ): Promise<DoneOutcome> {
+  const now = opts.now ?? new Date();
   const base = { id: issue.id, shortId: issue.shortId, from: issue.state };
   if (issue.state === 'done') return { ...base, via: 'none', file: null, changed: false, note: 'already done' };
   if (issue.source === 'batch')
     return { ...base, via: 'none', file: null, changed: false, note: 'batch-list tasks have no stored state' };
+  if (issue.source === 'github') {
+    if (issue.state === 'rejected')
+      return { ...base, via: 'none', file: null, changed: false, note: 'closed as not planned on GitHub; left so' };
+    // gh owns the credentials; a refusal (auth, permissions) is a typed error the command reports.
+    const gh = ghClient({ cwd: root, env, repo: opts.github?.repo ?? null });
+    const comment = opts.github?.comment;
+    gh.run(['issue', 'close', issue.id, '--reason', 'completed', ...(comment ? ['--comment', comment] : [])]);
+    return { ...base, via: 'gh', file: issue.file, changed: true };
+  }
   if (issue.source === 'jit') {
     const jit = findJitBinary(env);
     if (jit) {

@@ -4,9 +4,9 @@ import { requireRepo } from '../repo.js';
 import { storeDirOf } from '../../git/discover.js';
 import { readSnapshotSync } from '../../store/local/snapshot-read.js';
 import { isLiveAt } from '../../core/lease-rules.js';
-import { canonicalIssueId } from '../../core/issue-ids.js';
+import { loadConfig } from '../../config/load.js';
 import { validateAgentId } from '../../core/identity.js';
-import { listJitIssueIds } from '../../sources/jit-ids.js';
+import { issueIdRule } from '../../sources/issue-id.js';
 import { LEASE_JSON_DOC, REMOTE_OPTION, leaseJson, leaseLine } from '../claims-shared.js';
 import { freshnessJson, hostSuffix, readOrStale, remoteStoreFor } from '../remote-shared.js';
 
@@ -38,7 +38,11 @@ export const command: CommandSpec = {
     const agentIn = str(ctx.args.values.agent);
     const issueIn = str(ctx.args.values.issue);
     const agent = agentIn ? validateAgentId(agentIn, '--agent') : null;
-    const issue = issueIn ? canonicalIssueId(issueIn, listJitIssueIds(repo.worktreeRoot)) : null;
+    const issue = issueIn
+      ? issueIdRule({ root: repo.worktreeRoot, config: loadConfig(repo.worktreeRoot, ctx.env).config, env: ctx.env })(
+          issueIn,
+        )
+      : null;
     const remoteStore = remoteStoreFor(ctx, repo, str(ctx.args.values.remote), null);
     const mirror = remoteStore ? await readOrStale(remoteStore, ctx) : undefined;
     const snap = mirror ?? readSnapshotSync(storeDirOf(repo));
