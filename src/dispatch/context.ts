@@ -16,7 +16,7 @@ export interface DispatchContext {
 export function openDispatch(cwd: string, env: NodeJS.ProcessEnv): DispatchContext {
   const repo = requireRepo(cwd);
   const { config } = loadConfig(repo.worktreeRoot, env);
-  const source = openIssueSource({ root: repo.worktreeRoot, config, cwd });
+  const source = openIssueSource({ root: repo.worktreeRoot, config, cwd, env });
   return { repo, root: repo.worktreeRoot, config, source };
 }
 

@@ -17,6 +17,8 @@ export interface RunPlanOptions {
   maxParallel?: number;
   holds: ReadonlyMap<string, Hold>;
   progress?: (line: string) => void;
+  /** For sources that run a tool (GitHub: gh on PATH). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunPlanResult {
@@ -37,6 +39,7 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
     config: o.config,
     ...(o.batch ? { batch: o.batch } : {}),
     cwd: o.cwd ?? o.root,
+    ...(o.env ? { env: o.env } : {}),
   });
   const all = source.list();
   const requested: Issue[] | null = o.ids.length

@@ -9,9 +9,9 @@ import { openIssueSource } from '../sources/detect.js';
 import type { PromptIssue } from '../render/prompt.js';
 import type { BatchIssue } from '../worktree/batch.js';
 
-function issueFor(issue: BatchIssue, mainRoot: string, config: Config): PromptIssue {
+function issueFor(issue: BatchIssue, mainRoot: string, config: Config, env: NodeJS.ProcessEnv): PromptIssue {
   try {
-    const i = openIssueSource({ root: mainRoot, config }).get(issue.id);
+    const i = openIssueSource({ root: mainRoot, config, env }).get(issue.id);
     if (i.id === issue.id) {
       return {
         id: i.id,
@@ -48,7 +48,7 @@ export function renderSpawnPrompt(
   const test = testCommandFor(issue.worktree ?? opts.mainRoot, opts.config.test.command);
   return renderPrompt({
     template: loadTemplate(opts.env).text,
-    issue: issueFor(issue, opts.mainRoot, opts.config),
+    issue: issueFor(issue, opts.mainRoot, opts.config, opts.env),
     mode: 'implement',
     lease: opts.lease ?? null,
     repoRoot: opts.mainRoot,

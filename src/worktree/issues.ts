@@ -23,7 +23,13 @@ export const infoOf = (i: Issue): IssueInfo => ({
   files: i.declaredFiles,
 });
 
-export function resolveIssue(root: string, config: Config, query: string, batch?: Batch): IssueInfo {
+export function resolveIssue(
+  root: string,
+  config: Config,
+  query: string,
+  batch?: Batch,
+  env?: NodeJS.ProcessEnv,
+): IssueInfo {
   const q = query.trim().toLowerCase();
   if (!q || /[\0\n]/.test(q)) {
     throw new JitpError('E_BAD_ID', `invalid issue id: ${JSON.stringify(query)}`, {
@@ -38,5 +44,5 @@ export function resolveIssue(root: string, config: Config, query: string, batch?
     const i = prefixed[0]!;
     return { id: i.id, title: i.title, dependencies: i.dependencies, instructions: i.instructions, files: i.files };
   }
-  return infoOf(openIssueSource({ root, config }).get(query.trim()));
+  return infoOf(openIssueSource({ root, config, ...(env ? { env } : {}) }).get(query.trim()));
 }

@@ -34,7 +34,13 @@ Exit codes: 0 ok, 2 unreadable batch list, 5 lease store unreadable (with --avai
     const repo = requireRepo(ctx.cwd);
     const { config } = loadConfig(repo.worktreeRoot, ctx.env);
     const batch = str(ctx.args.values.batch);
-    const source = openIssueSource({ root: repo.worktreeRoot, config, ...(batch ? { batch } : {}), cwd: ctx.cwd });
+    const source = openIssueSource({
+      root: repo.worktreeRoot,
+      config,
+      ...(batch ? { batch } : {}),
+      cwd: ctx.cwd,
+      env: ctx.env,
+    });
     const all = source.list();
     const byId = new Map(all.map((i) => [i.id, i]));
     const onlyAvailable = flag(ctx.args.values.available);

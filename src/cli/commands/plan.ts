@@ -69,6 +69,7 @@ Exit codes: 0 ok, 2 bad arguments or a dependency cycle among the selected issue
       ...(maxParallel ? { maxParallel } : {}),
       holds: readHolds(repo),
       progress: ctx.progress,
+      env: ctx.env,
     });
     if (ctx.env.JITP_TIMINGS)
       ctx.progress(

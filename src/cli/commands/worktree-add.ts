@@ -35,7 +35,7 @@ export const command: CommandSpec = {
     const lines: string[] = [];
     for (const q of ctx.args.positionals) {
       try {
-        const info = resolveIssue(w.mainRoot, w.config, q, batch);
+        const info = resolveIssue(w.mainRoot, w.config, q, batch, ctx.env);
         const r = await addWorktree(w, info, { agentId: str(ctx.args.values.agent) });
         out.push({
           issue: r.issue.id,
