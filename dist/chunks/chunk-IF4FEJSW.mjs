@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{discoverRepo}from"./chunk-3472MI7F.mjs";import{JitpError}from"./chunk-I7DGJFJ5.mjs";function requireRepo(cwd){let loc=discoverRepo(cwd);if(!loc)throw new JitpError("E_NOT_A_REPO",`not inside a git repository: ${cwd}`,{hint:"run jitp inside your project (or pass -C <dir>); `git init` creates a repository"});return loc}export{requireRepo};

@@ -1,0 +1,2 @@
+import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
+import{branchExists,currentBranch,dirtyState,git,gitRun,listWorktrees,revParse,runShell,worktreeAdmin}from"./chunk-YDHCY3C5.mjs";import"./chunk-KDHCN4AC.mjs";import"./chunk-7HG4VVUO.mjs";import"./chunk-GYQAJDU5.mjs";export{branchExists,currentBranch,dirtyState,git,gitRun,listWorktrees,revParse,runShell,worktreeAdmin};

@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{branchExists,currentBranch,dirtyState,git,gitRun,listWorktrees,revParse,runShell,worktreeAdmin}from"./chunk-E75OUY75.mjs";import"./chunk-TCSUQSSF.mjs";import"./chunk-I7DGJFJ5.mjs";import"./chunk-GYQAJDU5.mjs";export{branchExists,currentBranch,dirtyState,git,gitRun,listWorktrees,revParse,runShell,worktreeAdmin};

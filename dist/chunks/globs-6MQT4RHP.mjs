@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{checkGlob,expandBraces,globsOverlap,matches,overlappingPairs}from"./chunk-2JIWHP3Z.mjs";import{escapeGlob}from"./chunk-55KHCOWT.mjs";import"./chunk-I7DGJFJ5.mjs";import"./chunk-GYQAJDU5.mjs";export{checkGlob,escapeGlob,expandBraces,globsOverlap,matches,overlappingPairs};

@@ -1,0 +1,2 @@
+import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
+import{checkGlob,expandBraces,globsOverlap,matches,overlappingPairs}from"./chunk-YSSYL3TW.mjs";import{escapeGlob}from"./chunk-55KHCOWT.mjs";import"./chunk-7HG4VVUO.mjs";import"./chunk-GYQAJDU5.mjs";export{checkGlob,escapeGlob,expandBraces,globsOverlap,matches,overlappingPairs};

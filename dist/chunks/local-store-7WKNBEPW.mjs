@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{LocalLeaseStore,ensureStoreDir}from"./chunk-AAU4LXUP.mjs";import"./chunk-SPMOMBNU.mjs";import"./chunk-Q4RTTGJD.mjs";import"./chunk-ZR5LL677.mjs";import"./chunk-2JIWHP3Z.mjs";import"./chunk-55KHCOWT.mjs";import"./chunk-I7DGJFJ5.mjs";import"./chunk-GYQAJDU5.mjs";export{LocalLeaseStore,ensureStoreDir};

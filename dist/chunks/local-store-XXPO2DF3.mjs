@@ -1,0 +1,2 @@
+import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
+import{LocalLeaseStore,ensureStoreDir}from"./chunk-32ZYUU2J.mjs";import"./chunk-CW7IFEDA.mjs";import"./chunk-Q4RTTGJD.mjs";import"./chunk-ODXDSS66.mjs";import"./chunk-YSSYL3TW.mjs";import"./chunk-55KHCOWT.mjs";import"./chunk-7HG4VVUO.mjs";import"./chunk-GYQAJDU5.mjs";export{LocalLeaseStore,ensureStoreDir};

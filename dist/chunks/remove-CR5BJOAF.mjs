@@ -1,2 +1,0 @@
-import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{removalFacts,removeIssue,removeLooseWorktree}from"./chunk-C6Y3DS6G.mjs";import"./chunk-ET4SJNAL.mjs";import"./chunk-LVC7QPDL.mjs";import"./chunk-E75OUY75.mjs";import"./chunk-TCSUQSSF.mjs";import"./chunk-VIYSM55J.mjs";import"./chunk-I7DGJFJ5.mjs";import"./chunk-GYQAJDU5.mjs";export{removalFacts,removeIssue,removeLooseWorktree};

@@ -1,0 +1,2 @@
+import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
+import{removalFacts,removeIssue,removeLooseWorktree}from"./chunk-KR53MNOT.mjs";import"./chunk-ET4SJNAL.mjs";import"./chunk-OX2K527D.mjs";import"./chunk-YDHCY3C5.mjs";import"./chunk-KDHCN4AC.mjs";import"./chunk-VIYSM55J.mjs";import"./chunk-7HG4VVUO.mjs";import"./chunk-GYQAJDU5.mjs";export{removalFacts,removeIssue,removeLooseWorktree};
