@@ -8,6 +8,7 @@ export default defineConfig({
     exclude: process.env.JITP_STRESS ? [] : ['test/stress/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    globalSetup: ['test/support/client-notice.ts'],
     pool: 'forks',
     maxWorkers: 2,
   },

@@ -25,7 +25,7 @@ import {
   type OutBlock,
   type TurnContext,
 } from '../support/model-server.js';
-import { ROOT } from '../support/paths.js';
+import { ROOT, NO_CLIENT } from '../support/paths.js';
 // @ts-expect-error plain ESM helper shared with the demo
 import { buildDemoRepo, EDITS, ISSUES, reportFor } from '../../scripts/demo-fixture.mjs';
 
@@ -186,7 +186,7 @@ function mainScript(seen: Record<string, unknown>): Actor {
   return actor;
 }
 
-test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one message, verify, done, commit', async () => {
+test.skipIf(NO_CLIENT)('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one message, verify, done, commit', async () => {
   const seen: Record<string, unknown> = {};
   const main = mainScript(seen);
   server.setScript([sub('slug'), sub('words'), main]);
@@ -298,7 +298,7 @@ test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one messag
   expect(res.permission_denials).toEqual([]);
 }, 240_000);
 
-test('/jit-parallel: a sub-agent denied a file held by the other issue reports it; verify stops the batch', async () => {
+test.skipIf(NO_CLIENT)('/jit-parallel: a sub-agent denied a file held by the other issue reports it; verify stops the batch', async () => {
   const seen: Record<string, unknown> = {};
   const trespass = {
     path: 'src/slugify.js',

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { NO_CLIENT } from '../support/paths.js';
 import { expectOk, runClaude } from '../support/claude.js';
 import { makeRepo, type TempRepo } from '../support/git.js';
 import {
@@ -43,7 +44,7 @@ const envOf = (text: string) =>
       .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
   );
 
-describe('a/b/c: hook payloads, sub-agent transcripts, hook and Bash env (3 sub-agents in one message)', () => {
+describe.skipIf(NO_CLIENT)('a/b/c: hook payloads, sub-agent transcripts, hook and Bash env (3 sub-agents in one message)', () => {
   for (const background of [false, true]) {
     test(`run_in_background ${background ? 'unset (background in -p)' : 'false (foreground)'}`, async () => {
       const plugin = makeProbePlugin(parent(), { files: { 'bin/probe-bin': '#!/bin/sh\necho probe-bin-ran\n' } });
@@ -244,7 +245,7 @@ describe('a/b/c: hook payloads, sub-agent transcripts, hook and Bash env (3 sub-
   }
 });
 
-describe('d: deny from a PreToolUse hook inside a sub-agent', () => {
+describe.skipIf(NO_CLIENT)('d: deny from a PreToolUse hook inside a sub-agent', () => {
   for (const mode of ['deny-json', 'exit2'] as const) {
     test(mode, async () => {
       const reason = `FILE HELD by lease L-1 (${mode}); report it instead`;
@@ -287,7 +288,7 @@ describe('d: deny from a PreToolUse hook inside a sub-agent', () => {
   }
 });
 
-describe('g: a failing or hanging PreToolUse hook lets the tool run (fail-open)', () => {
+describe.skipIf(NO_CLIENT)('g: a failing or hanging PreToolUse hook lets the tool run (fail-open)', () => {
   for (const action of ['exit1', 'crash', 'sleep'] as const) {
     test(action, async () => {
       const plugin = makeProbePlugin(parent(), {
@@ -310,7 +311,7 @@ describe('g: a failing or hanging PreToolUse hook lets the tool run (fail-open)'
   }
 });
 
-describe('e: a plugin skill invoked as a slash command in -p', () => {
+describe.skipIf(NO_CLIENT)('e: a plugin skill invoked as a slash command in -p', () => {
   test('/demo a b expands to the skill body with $ARGUMENTS, $0, $1 and the dirs substituted', async () => {
     const plugin = makeProbePlugin(parent(), {
       events: ['UserPromptSubmit'],
@@ -344,7 +345,7 @@ describe('e: a plugin skill invoked as a slash command in -p', () => {
   });
 });
 
-describe('f: isolation "worktree" on an Agent call', () => {
+describe.skipIf(NO_CLIENT)('f: isolation "worktree" on an Agent call', () => {
   test('default: .claude/worktrees/agent-<id> on worktree-agent-<id>, hooks see it as cwd, main-checkout writes refused before hooks', async () => {
     const plugin = makeProbePlugin(parent(), {
       events: ['PreToolUse', 'SubagentStart', 'SubagentStop', 'WorktreeRemove'],
@@ -473,7 +474,7 @@ describe('f: isolation "worktree" on an Agent call', () => {
   });
 });
 
-describe('Bash permissions under -p --permission-mode acceptEdits', () => {
+describe.skipIf(NO_CLIENT)('Bash permissions under -p --permission-mode acceptEdits', () => {
   test('without --allowedTools, a plain plugin bin command and a compound command: which are denied', async () => {
     const plugin = makeProbePlugin(parent(), {
       events: ['PreToolUse'],

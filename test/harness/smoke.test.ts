@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { NO_CLIENT } from '../support/paths.js';
 import { expectOk, runClaude } from '../support/claude.js';
 import { makeRepo, type TempRepo } from '../support/git.js';
 import {
@@ -25,7 +26,7 @@ afterEach(async () => {
   repo.cleanup();
 });
 
-describe('scripted model drives the real claude binary', () => {
+describe.skipIf(NO_CLIENT)('scripted model drives the real claude binary', () => {
   test('a Write from the main agent lands on disk', async () => {
     const file = join(repo.root, 'hello.txt');
     server.setScript([

@@ -18,7 +18,7 @@ import {
   writeFile,
   type ModelServer,
 } from '../support/model-server.js';
-import { ROOT } from '../support/paths.js';
+import { ROOT, NO_CLIENT } from '../support/paths.js';
 
 let repo: TempRepo;
 let server: ModelServer;
@@ -51,7 +51,7 @@ async function leases(n: number): Promise<Lease[]> {
   return out;
 }
 
-describe('real client with the plugin', () => {
+describe.skipIf(NO_CLIENT)('real client with the plugin', () => {
   test('3 sub-agents in ONE message bind to their own leases; a write into another lease is denied', async () => {
     const L = await leases(3);
     const p = (i: number) => join(repo.root, `src/f${i}.ts`);

@@ -4,6 +4,7 @@
 // foreground and background. `npm run test:stress` (JITP_STRESS_RUNS, default 10 runs of 6).
 import { dirname, join } from 'node:path';
 import { expect, test } from 'vitest';
+import { NO_CLIENT } from '../support/paths.js';
 import { expectOk, runClaude } from '../support/claude.js';
 import { makeRepo } from '../support/git.js';
 import { agent, firstUserIncludes, readFile, startModelServer, toolUse, writeFile } from '../support/model-server.js';
@@ -12,7 +13,7 @@ import { makeProbePlugin, type ProbeRecord } from '../support/probe-plugin.js';
 const RUNS = Number(process.env.JITP_STRESS_RUNS ?? 10);
 const AGENTS = 6;
 
-test(
+test.skipIf(NO_CLIENT)(
   `sub-agent transcript holds the prompt at its first PreToolUse (${RUNS} runs x ${AGENTS} sub-agents)`,
   { timeout: RUNS * 60_000 },
   async () => {

@@ -85,6 +85,7 @@ export function runClaude(opts: RunClaudeOptions): Promise<ClaudeRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     // detached: its own process group, so a timeout kills the client and whatever it started.
+    if (!CLAUDE_BIN) throw new Error('no claude client: npm run setup:client');
     const child = spawn(CLAUDE_BIN, args, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';

@@ -18,7 +18,7 @@ import {
   type ModelServer,
   type TurnContext,
 } from '../support/model-server.js';
-import { ROOT } from '../support/paths.js';
+import { ROOT, NO_CLIENT } from '../support/paths.js';
 import { jitp } from './helpers.js';
 
 let repo: TempRepo;
@@ -53,7 +53,7 @@ async function leaseOf(issueId: string) {
   return (await store.read()).leases.find((l) => l.issueId === issueId)!;
 }
 
-describe('WorktreeCreate with the real client', () => {
+describe.skipIf(NO_CLIENT)('WorktreeCreate with the real client', () => {
   test("each sub-agent gets its own issue's jitp worktree, bound to the lease, whatever the order", async () => {
     await loadTwo();
     const batch = readBatch(repo.root)!;
