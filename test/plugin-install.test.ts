@@ -10,7 +10,7 @@ import { LocalLeaseStore } from '../src/store/local/local-store.js';
 import { claudeEnv } from './support/claude-env.js';
 import { expectOk, runClaude } from './support/claude.js';
 import { makeRepo, tempDir, type TempRepo } from './support/git.js';
-import { editFile, firstUserIncludes, startModelServer, type ModelServer } from './support/model-server.js';
+import { editFile, firstUserIncludes, readFile, startModelServer, type ModelServer } from './support/model-server.js';
 import { CLAUDE_BIN, NO_CLIENT, ROOT } from './support/paths.js';
 import { rmSync } from 'node:fs';
 
@@ -71,7 +71,7 @@ describe.skipIf(NO_CLIENT)('install from the marketplace', () => {
       {
         name: 'main',
         match: firstUserIncludes('INSTALLED-EDIT'),
-        turns: [[editFile(join(repo.root, 'src/f1.ts'), 'one', 'ONE')]],
+        turns: [[readFile(join(repo.root, 'src/f1.ts'))], [editFile(join(repo.root, 'src/f1.ts'), 'one', 'ONE')]],
       },
     ]);
     const res = expectOk(
@@ -85,6 +85,6 @@ describe.skipIf(NO_CLIENT)('install from the marketplace', () => {
     );
     expect(readFileSync(join(repo.root, 'src/f1.ts'), 'utf8')).toBe('one\n');
     expect(res.permission_denials.map((d) => d.tool_name)).toEqual(['Edit']);
-    expect(server.toolResultsOf('main')[0]!.text).toContain(`held by lease ${lease.id} of issue issue-1`);
+    expect(server.toolResultsOf('main')[1]!.text).toContain(`held by lease ${lease.id} of issue issue-1`);
   }, 120_000);
 });
