@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { afterEach, beforeEach, expect, test as testAlways } from 'vitest';
 import { parseBindingLine } from '../../src/core/binding.js';
 import { expectOk, runClaude } from '../support/claude.js';
 import { tempDir } from '../support/git.js';
@@ -28,6 +28,9 @@ import {
 import { ROOT, NO_CLIENT } from '../support/paths.js';
 // @ts-expect-error plain ESM helper shared with the demo
 import { buildDemoRepo, EDITS, ISSUES, reportFor } from '../../scripts/demo-fixture.mjs';
+
+// The real client is opt-in (npm run setup:client): without it these tests skip.
+const test = testAlways.skipIf(NO_CLIENT);
 
 let base: string;
 let root: string;
@@ -186,168 +189,160 @@ function mainScript(seen: Record<string, unknown>): Actor {
   return actor;
 }
 
-test.skipIf(NO_CLIENT)(
-  '/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one message, verify, done, commit',
-  async () => {
-    const seen: Record<string, unknown> = {};
-    const main = mainScript(seen);
-    server.setScript([sub('slug'), sub('words'), main]);
+test('/jit-parallel 3f2a 9c1d: plan, claim, prompt, two sub-agents in one message, verify, done, commit', async () => {
+  const seen: Record<string, unknown> = {};
+  const main = mainScript(seen);
+  server.setScript([sub('slug'), sub('words'), main]);
 
-    const run = await runClaude({
+  const run = await runClaude({
+    cwd: root,
+    prompt: '/jit-parallel 3f2a 9c1d',
+    server,
+    pluginDir: ROOT,
+    args: ['--allowedTools', 'Bash'],
+    env: { JITP_JIT_BIN: '' },
+    timeoutMs: 120_000,
+  });
+  if (process.env.JITP_E2E_DEBUG) console.log(readFileSync(join(root, '.git/jit-parallel/events.jsonl'), 'utf8'));
+  if (process.env.JITP_E2E_DEBUG)
+    for (const a of ['sub-slug', 'sub-words']) console.log(a, JSON.stringify(server.toolResultsOf(a)).slice(0, 1500));
+  expect(seen.error, String(seen.error)).toBeUndefined();
+  const res = expectOk(run);
+  expect(server.unmatched()).toEqual([]);
+
+  // The slash command expanded to the skill's text with the ids.
+  const first = server.requestsOf('main')[0]!.body as { messages: { content: unknown }[] };
+  const firstText = JSON.stringify(first.messages[0]);
+  expect(firstText).toContain('Issues to work: **3f2a 9c1d**');
+  expect(firstText).toContain('jitp plan 3f2a 9c1d --json');
+
+  // Plan: both in batch 1; the third issue was not asked for.
+  expect((seen.plan as { batches: string[][] }).batches).toEqual([[SLUG, WORDS]]);
+  // The claims got the predicted files.
+  const claims = seen.claims as { lease?: { id: string; paths: string[] }; id?: string; paths?: string[] }[];
+  const leaseOf = (c: (typeof claims)[number]) =>
+    (c.lease ?? c) as { id: string; paths: string[]; bindSecret?: string };
+  expect(claims.map((c) => leaseOf(c).paths)).toEqual([ISSUES.slug.files, ISSUES.words.files]);
+
+  // Dispatch: both Agent calls in ONE model message, each prompt = jitp prompt's output, whose
+  // first line binds it to its own lease.
+  const dispatch = server
+    .requestsOf('main')
+    .find((r) => r.response?.some((b) => b.type === 'tool_use' && b.name === 'Agent'))!;
+  const agentCalls = dispatch.response!.filter((b) => b.type === 'tool_use' && b.name === 'Agent') as {
+    input: { prompt: string };
+  }[];
+  expect(agentCalls).toHaveLength(2);
+  expect(agentCalls.map((a) => parseBindingLine(a.input.prompt)?.leaseId)).toEqual(claims.map((c) => leaseOf(c).id));
+  expect(agentCalls.map((a) => a.input.prompt)).toEqual(seen.prompts);
+  for (const key of ['slug', 'words'] as const)
+    expect(server.requestsOf(`sub-${key}`).length).toBeGreaterThanOrEqual(2);
+  expect((res.subagent_stats as { spawned: number }).spawned).toBe(2);
+
+  // Verify was clean, including the test run.
+  const v = seen.verify as { ok: boolean; tests: { ok: boolean; command: string }; issues: { report: string }[] };
+  expect(v.ok).toBe(true);
+  expect(v.tests).toMatchObject({ ok: true, command: 'npm test' });
+  expect(v.issues.map((i) => i.report)).toEqual(['ok', 'ok']);
+
+  // The commit: exactly the batch's files and the jit state change, with the convention.
+  const git = (...a: string[]) => execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim();
+  expect(git('rev-parse', 'HEAD')).toBe((seen.commit as string).trim().split('\n').pop());
+  expect(git('show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(
+    [
+      '.jit/events.jsonl',
+      `.jit/issues/${SLUG}.json`,
+      `.jit/issues/${WORDS}.json`,
+      'src/slugify.js',
+      'src/wordcount.js',
+      'test/slugify.test.js',
+      'test/wordcount.test.js',
+    ].sort(),
+  );
+  const msg = git('log', '-1', '--format=%B');
+  expect(msg).toMatch(
+    /^jit: slugify: strip accents.*\(\+1 more\)\n\n- slugify: strip accents instead of dropping accented letters \(3f2a1b2c\)\n- wordCount: count words separated by tabs and newlines \(9c1d0e0f\)\n\njit: 3f2a1b2c 9c1d0e0f\n\nCo-Authored-By: Claude <noreply@anthropic.com>$/,
+  );
+  expect(readFileSync(join(root, 'src/slugify.js'), 'utf8')).toBe(EDITS.slug['src/slugify.js']);
+
+  // Issue states and leases.
+  const state = (id: string) => JSON.parse(readFileSync(join(root, '.jit/issues', `${id}.json`), 'utf8')).state;
+  expect([state(SLUG), state(WORDS), state(ISSUES.later.id)]).toEqual(['done', 'done', 'ready']);
+  const left = jsonOf(server.toolResultsOf('main').at(-1)!.text);
+  expect(left.leases).toEqual([]);
+  const store = JSON.parse(
+    execFileSync(process.execPath, [join(ROOT, 'dist/jitp.mjs'), 'claim', 'list', '--json'], {
       cwd: root,
-      prompt: '/jit-parallel 3f2a 9c1d',
-      server,
-      pluginDir: ROOT,
-      args: ['--allowedTools', 'Bash'],
-      env: { JITP_JIT_BIN: '' },
-      timeoutMs: 120_000,
-    });
-    if (process.env.JITP_E2E_DEBUG) console.log(readFileSync(join(root, '.git/jit-parallel/events.jsonl'), 'utf8'));
-    if (process.env.JITP_E2E_DEBUG)
-      for (const a of ['sub-slug', 'sub-words']) console.log(a, JSON.stringify(server.toolResultsOf(a)).slice(0, 1500));
-    expect(seen.error, String(seen.error)).toBeUndefined();
-    const res = expectOk(run);
-    expect(server.unmatched()).toEqual([]);
+      encoding: 'utf8',
+    }),
+  );
+  expect(store.leases).toEqual([]);
+  // The hooks bound each sub-agent to its own lease by the prompt's first line, and
+  // `jitp issue done` released both leases.
+  const events = readFileSync(join(root, '.git/jit-parallel/events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  const leaseIds = claims.map((c) => leaseOf(c).id).sort();
+  expect(
+    events
+      .filter((e) => e.type === 'bind')
+      .map((e) => e.leaseId)
+      .sort(),
+  ).toEqual(leaseIds);
+  expect(
+    events
+      .filter((e) => e.type === 'release')
+      .map((e) => [e.leaseId, e.reason])
+      .sort(),
+  ).toEqual(leaseIds.map((id) => [id, 'issue done']));
+  // Nothing left uncommitted but the saved reports (ignored by the example's .gitignore).
+  expect(git('status', '--porcelain')).toBe('');
+  expect(res.permission_denials).toEqual([]);
+}, 240_000);
 
-    // The slash command expanded to the skill's text with the ids.
-    const first = server.requestsOf('main')[0]!.body as { messages: { content: unknown }[] };
-    const firstText = JSON.stringify(first.messages[0]);
-    expect(firstText).toContain('Issues to work: **3f2a 9c1d**');
-    expect(firstText).toContain('jitp plan 3f2a 9c1d --json');
+test('/jit-parallel: a sub-agent denied a file held by the other issue reports it; verify stops the batch', async () => {
+  const seen: Record<string, unknown> = {};
+  const trespass = {
+    path: 'src/slugify.js',
+    old: 'export function slugify(s) {',
+    new: 'export function slugify(s) { // words was here',
+  };
+  server.setScript([sub('slug'), sub('words', trespass), mainScript(seen)]);
+  const run = await runClaude({
+    cwd: root,
+    prompt: '/jit-parallel 3f2a 9c1d',
+    server,
+    pluginDir: ROOT,
+    args: ['--allowedTools', 'Bash'],
+    env: { JITP_JIT_BIN: '' },
+    timeoutMs: 120_000,
+  });
+  expect(seen.error, String(seen.error)).toBeUndefined();
+  expectOk(run);
 
-    // Plan: both in batch 1; the third issue was not asked for.
-    expect((seen.plan as { batches: string[][] }).batches).toEqual([[SLUG, WORDS]]);
-    // The claims got the predicted files.
-    const claims = seen.claims as { lease?: { id: string; paths: string[] }; id?: string; paths?: string[] }[];
-    const leaseOf = (c: (typeof claims)[number]) =>
-      (c.lease ?? c) as { id: string; paths: string[]; bindSecret?: string };
-    expect(claims.map((c) => leaseOf(c).paths)).toEqual([ISSUES.slug.files, ISSUES.words.files]);
+  // The hooks refused the trespassing Edit before it happened and told the sub-agent why.
+  const refused = server.toolResultsOf('sub-words').find((t) => t.toolName === 'Edit')!;
+  expect(refused.is_error).toBe(true);
+  expect(refused.text).toContain(ISSUES.slug.id.slice(0, 8));
+  expect(readFileSync(join(root, 'src/slugify.js'), 'utf8')).not.toContain('words was here');
+  // Its own files were written.
+  expect(readFileSync(join(root, 'src/wordcount.js'), 'utf8')).toBe(EDITS.words['src/wordcount.js']);
 
-    // Dispatch: both Agent calls in ONE model message, each prompt = jitp prompt's output, whose
-    // first line binds it to its own lease.
-    const dispatch = server
-      .requestsOf('main')
-      .find((r) => r.response?.some((b) => b.type === 'tool_use' && b.name === 'Agent'))!;
-    const agentCalls = dispatch.response!.filter((b) => b.type === 'tool_use' && b.name === 'Agent') as {
-      input: { prompt: string };
-    }[];
-    expect(agentCalls).toHaveLength(2);
-    expect(agentCalls.map((a) => parseBindingLine(a.input.prompt)?.leaseId)).toEqual(claims.map((c) => leaseOf(c).id));
-    expect(agentCalls.map((a) => a.input.prompt)).toEqual(seen.prompts);
-    for (const key of ['slug', 'words'] as const)
-      expect(server.requestsOf(`sub-${key}`).length).toBeGreaterThanOrEqual(2);
-    expect((res.subagent_stats as { spawned: number }).spawned).toBe(2);
-
-    // Verify was clean, including the test run.
-    const v = seen.verify as { ok: boolean; tests: { ok: boolean; command: string }; issues: { report: string }[] };
-    expect(v.ok).toBe(true);
-    expect(v.tests).toMatchObject({ ok: true, command: 'npm test' });
-    expect(v.issues.map((i) => i.report)).toEqual(['ok', 'ok']);
-
-    // The commit: exactly the batch's files and the jit state change, with the convention.
-    const git = (...a: string[]) => execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim();
-    expect(git('rev-parse', 'HEAD')).toBe((seen.commit as string).trim().split('\n').pop());
-    expect(git('show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(
-      [
-        '.jit/events.jsonl',
-        `.jit/issues/${SLUG}.json`,
-        `.jit/issues/${WORDS}.json`,
-        'src/slugify.js',
-        'src/wordcount.js',
-        'test/slugify.test.js',
-        'test/wordcount.test.js',
-      ].sort(),
-    );
-    const msg = git('log', '-1', '--format=%B');
-    expect(msg).toMatch(
-      /^jit: slugify: strip accents.*\(\+1 more\)\n\n- slugify: strip accents instead of dropping accented letters \(3f2a1b2c\)\n- wordCount: count words separated by tabs and newlines \(9c1d0e0f\)\n\njit: 3f2a1b2c 9c1d0e0f\n\nCo-Authored-By: Claude <noreply@anthropic.com>$/,
-    );
-    expect(readFileSync(join(root, 'src/slugify.js'), 'utf8')).toBe(EDITS.slug['src/slugify.js']);
-
-    // Issue states and leases.
-    const state = (id: string) => JSON.parse(readFileSync(join(root, '.jit/issues', `${id}.json`), 'utf8')).state;
-    expect([state(SLUG), state(WORDS), state(ISSUES.later.id)]).toEqual(['done', 'done', 'ready']);
-    const left = jsonOf(server.toolResultsOf('main').at(-1)!.text);
-    expect(left.leases).toEqual([]);
-    const store = JSON.parse(
-      execFileSync(process.execPath, [join(ROOT, 'dist/jitp.mjs'), 'claim', 'list', '--json'], {
-        cwd: root,
-        encoding: 'utf8',
-      }),
-    );
-    expect(store.leases).toEqual([]);
-    // The hooks bound each sub-agent to its own lease by the prompt's first line, and
-    // `jitp issue done` released both leases.
-    const events = readFileSync(join(root, '.git/jit-parallel/events.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    const leaseIds = claims.map((c) => leaseOf(c).id).sort();
-    expect(
-      events
-        .filter((e) => e.type === 'bind')
-        .map((e) => e.leaseId)
-        .sort(),
-    ).toEqual(leaseIds);
-    expect(
-      events
-        .filter((e) => e.type === 'release')
-        .map((e) => [e.leaseId, e.reason])
-        .sort(),
-    ).toEqual(leaseIds.map((id) => [id, 'issue done']));
-    // Nothing left uncommitted but the saved reports (ignored by the example's .gitignore).
-    expect(git('status', '--porcelain')).toBe('');
-    expect(res.permission_denials).toEqual([]);
-  },
-  240_000,
-);
-
-test.skipIf(NO_CLIENT)(
-  '/jit-parallel: a sub-agent denied a file held by the other issue reports it; verify stops the batch',
-  async () => {
-    const seen: Record<string, unknown> = {};
-    const trespass = {
-      path: 'src/slugify.js',
-      old: 'export function slugify(s) {',
-      new: 'export function slugify(s) { // words was here',
-    };
-    server.setScript([sub('slug'), sub('words', trespass), mainScript(seen)]);
-    const run = await runClaude({
+  // verify surfaced the report's needsOutsideScope and exited 1; the model stopped there.
+  const v = seen.verify as { ok: boolean; needsHuman: string[]; issues: { needsOutsideScope: { path: string }[] }[] };
+  expect(v.ok).toBe(false);
+  expect(v.needsHuman).toEqual(['9c1d0e0f: needs changes outside its scope: src/slugify.js']);
+  expect(v.issues[1]!.needsOutsideScope.map((n) => n.path)).toEqual(['src/slugify.js']);
+  expect(seen.done).toBeUndefined();
+  // Nothing committed, nothing marked done, leases still held for the human to decide.
+  expect(execFileSync('git', ['rev-list', '--count', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()).toBe('1');
+  expect(JSON.parse(readFileSync(join(root, '.jit/issues', `${ISSUES.words.id}.json`), 'utf8')).state).toBe('ready');
+  const store = JSON.parse(
+    execFileSync(process.execPath, [join(ROOT, 'dist/jitp.mjs'), 'claim', 'list', '--json'], {
       cwd: root,
-      prompt: '/jit-parallel 3f2a 9c1d',
-      server,
-      pluginDir: ROOT,
-      args: ['--allowedTools', 'Bash'],
-      env: { JITP_JIT_BIN: '' },
-      timeoutMs: 120_000,
-    });
-    expect(seen.error, String(seen.error)).toBeUndefined();
-    expectOk(run);
-
-    // The hooks refused the trespassing Edit before it happened and told the sub-agent why.
-    const refused = server.toolResultsOf('sub-words').find((t) => t.toolName === 'Edit')!;
-    expect(refused.is_error).toBe(true);
-    expect(refused.text).toContain(ISSUES.slug.id.slice(0, 8));
-    expect(readFileSync(join(root, 'src/slugify.js'), 'utf8')).not.toContain('words was here');
-    // Its own files were written.
-    expect(readFileSync(join(root, 'src/wordcount.js'), 'utf8')).toBe(EDITS.words['src/wordcount.js']);
-
-    // verify surfaced the report's needsOutsideScope and exited 1; the model stopped there.
-    const v = seen.verify as { ok: boolean; needsHuman: string[]; issues: { needsOutsideScope: { path: string }[] }[] };
-    expect(v.ok).toBe(false);
-    expect(v.needsHuman).toEqual(['9c1d0e0f: needs changes outside its scope: src/slugify.js']);
-    expect(v.issues[1]!.needsOutsideScope.map((n) => n.path)).toEqual(['src/slugify.js']);
-    expect(seen.done).toBeUndefined();
-    // Nothing committed, nothing marked done, leases still held for the human to decide.
-    expect(execFileSync('git', ['rev-list', '--count', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()).toBe('1');
-    expect(JSON.parse(readFileSync(join(root, '.jit/issues', `${ISSUES.words.id}.json`), 'utf8')).state).toBe('ready');
-    const store = JSON.parse(
-      execFileSync(process.execPath, [join(ROOT, 'dist/jitp.mjs'), 'claim', 'list', '--json'], {
-        cwd: root,
-        encoding: 'utf8',
-      }),
-    );
-    expect(store.leases).toHaveLength(2);
-  },
-  240_000,
-);
+      encoding: 'utf8',
+    }),
+  );
+  expect(store.leases).toHaveLength(2);
+}, 240_000);

@@ -4,7 +4,7 @@
 // doc and the designs that cite it need a second look.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe as describeAlways, expect, test as testAlways } from 'vitest';
 import { NO_CLIENT } from '../support/paths.js';
 import { expectOk, runClaude } from '../support/claude.js';
 import { makeRepo, type TempRepo } from '../support/git.js';
@@ -20,6 +20,10 @@ import {
   type ModelServer,
 } from '../support/model-server.js';
 import { makeProbePlugin, type ProbeRecord } from '../support/probe-plugin.js';
+
+// The real client is opt-in (npm run setup:client): without it these tests skip.
+const describe = describeAlways.skipIf(NO_CLIENT);
+const test = testAlways.skipIf(NO_CLIENT);
 
 let repo: TempRepo;
 let server: ModelServer;
@@ -44,211 +48,208 @@ const envOf = (text: string) =>
       .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
   );
 
-describe.skipIf(NO_CLIENT)(
-  'a/b/c: hook payloads, sub-agent transcripts, hook and Bash env (3 sub-agents in one message)',
-  () => {
-    for (const background of [false, true]) {
-      test(`run_in_background ${background ? 'unset (background in -p)' : 'false (foreground)'}`, async () => {
-        const plugin = makeProbePlugin(parent(), { files: { 'bin/probe-bin': '#!/bin/sh\necho probe-bin-ran\n' } });
-        const ids = [1, 2, 3];
-        const prompts = ids.map((n) => `FACT-SUB-${n}: write s${n}.txt\nsecond line of the prompt`);
-        server.setScript([
-          ...ids.map((n) => ({
-            name: `sub${n}`,
-            match: firstUserIncludes(`FACT-SUB-${n}:`),
-            turns: [[writeFile(join(repo.root, `s${n}.txt`), `sub${n}\n`)], [bash(ENV_SCRIPT, 'env')]],
-          })),
-          {
-            name: 'main',
-            match: firstUserIncludes('FACT-MAIN'),
-            turns: [
-              [writeFile(join(repo.root, 'm.txt'), 'main\n')],
-              [readFile(join(repo.root, 'e.txt'))],
-              [editFile(join(repo.root, 'e.txt'), 'old', 'new')],
-              [bash(ENV_SCRIPT, 'env')],
-              ids.map((n) =>
-                background
-                  ? {
-                      type: 'tool_use' as const,
-                      name: 'Agent',
-                      input: { description: `task ${n}`, prompt: prompts[n - 1]!, subagent_type: 'general-purpose' },
-                    }
-                  : agent(prompts[n - 1]!, { description: `task ${n}` }),
-              ),
-            ],
-          },
-        ]);
-        const run = await runClaude({
-          cwd: repo.root,
-          prompt: 'FACT-MAIN go',
-          server,
-          pluginDir: plugin.dir,
-          args: ['--allowedTools', 'Bash'],
-        });
-        const res = expectOk(run);
-        expect(server.unmatched()).toEqual([]);
-        for (const n of ids) expect(readFileSync(join(repo.root, `s${n}.txt`), 'utf8')).toBe(`sub${n}\n`);
-        const recs = plugin.records();
-        const sessionId = res.session_id;
-
-        // --- a: payload shapes ----------------------------------------------------------------
-        const start = recs.find((r) => r.event === 'SessionStart')!;
-        expect(start.input).toMatchObject({
-          session_id: sessionId,
-          cwd: repo.root,
-          hook_event_name: 'SessionStart',
-          source: 'startup',
-        });
-        const transcriptPath = start.input.transcript_path as string;
-        expect(transcriptPath).toBe(
-          join(run.home, '.claude', 'projects', repo.root.replace(/[^A-Za-z0-9]/g, '-'), `${sessionId}.jsonl`),
-        );
-
-        const mainPre = recs.filter((r) => r.event === 'PreToolUse' && !r.input.agent_id);
-        expect(mainPre.map((r) => r.input.tool_name)).toEqual([
-          'Write',
-          'Read',
-          'Edit',
-          'Bash',
-          'Agent',
-          'Agent',
-          'Agent',
-        ]);
-        for (const r of mainPre) {
-          expect(Object.keys(r.input).sort()).toEqual(
-            [
-              'cwd',
-              'hook_event_name',
-              'permission_mode',
-              'prompt_id',
-              'session_id',
-              'tool_input',
-              'tool_name',
-              'tool_use_id',
-              'transcript_path',
-            ].sort(),
-          );
-          expect(r.input).toMatchObject({
-            session_id: sessionId,
-            transcript_path: transcriptPath,
-            cwd: repo.root,
-            permission_mode: 'acceptEdits',
-          });
-          expect(r.input.agent_type).toBeUndefined();
-        }
-        expect(pre(mainPre, 'Write')[0]!.input.tool_input).toEqual({
-          file_path: join(repo.root, 'm.txt'),
-          content: 'main\n',
-        });
-        expect(pre(mainPre, 'Edit')[0]!.input.tool_input).toEqual({
-          file_path: join(repo.root, 'e.txt'),
-          old_string: 'old',
-          new_string: 'new',
-          replace_all: false,
-        });
-        expect(pre(mainPre, 'Bash')[0]!.input.tool_input).toEqual({ command: ENV_SCRIPT, description: 'env' });
-        const agentPre = pre(mainPre, 'Agent');
-        expect(agentPre.map((r) => r.input.tool_input.prompt).sort()).toEqual([...prompts].sort());
-        for (const r of agentPre) expect(r.input.tool_input).toMatchObject({ subagent_type: 'general-purpose' });
-
-        const subPre = recs.filter((r) => r.event === 'PreToolUse' && r.input.agent_id);
-        expect(subPre).toHaveLength(6);
-        const agentIds = [...new Set(subPre.map((r) => r.input.agent_id as string))];
-        expect(agentIds).toHaveLength(3);
-        for (const r of subPre) {
-          expect(r.input.agent_id).toMatch(/^a[0-9a-f]{16}$/);
-          expect(r.input).toMatchObject({
-            agent_type: 'general-purpose',
-            session_id: sessionId,
-            transcript_path: transcriptPath,
-            cwd: repo.root,
-          });
-        }
-        const starts = recs.filter((r) => r.event === 'SubagentStart');
-        expect(starts.map((r) => r.input.agent_id).sort()).toEqual([...agentIds].sort());
-        for (const s of starts) {
-          expect(Object.keys(s.input).sort()).toEqual(
-            ['agent_id', 'agent_type', 'cwd', 'hook_event_name', 'prompt_id', 'session_id', 'transcript_path'].sort(),
-          );
-        }
-        const stops = recs.filter((r) => r.event === 'SubagentStop');
-        expect(stops).toHaveLength(3);
-        for (const s of stops) {
-          expect(s.input.agent_transcript_path).toBe(
-            join(dirname(transcriptPath), sessionId, 'subagents', `agent-${s.input.agent_id}.jsonl`),
-          );
-          expect(s.input.last_assistant_message).toBe('done');
-        }
-
-        // --- b: at a sub-agent's FIRST PreToolUse its transcript holds its prompt -------------
-        const agentCallByPrompt = new Map(
-          agentPre.map((r) => [r.input.tool_input.prompt as string, r.input.tool_use_id as string]),
-        );
-        for (const id of agentIds) {
-          const first = subPre.find((r) => r.input.agent_id === id)!;
-          const t = first.subagentTranscript!;
-          expect(t.path).toBe(join(dirname(transcriptPath), sessionId, 'subagents', `agent-${id}.jsonl`));
-          expect(t.exists).toBe(true);
-          const line0 = t.lines[0];
-          expect(line0).toMatchObject({
-            type: 'user',
-            isSidechain: true,
-            parentUuid: null,
-            agentId: id,
-            sessionId,
-            message: { role: 'user' },
-          });
-          const prompt = line0.message.content as string;
-          expect(typeof prompt).toBe('string');
-          expect(prompts).toContain(prompt);
-          // The sibling meta file names the spawning Agent call.
-          expect(first.subagentMeta).toMatchObject({
-            agentType: 'general-purpose',
-            toolUseId: agentCallByPrompt.get(prompt),
-          });
-          // ... and the sub-agent that got this prompt is the one that wrote its file.
-          const n = prompts.indexOf(prompt) + 1;
-          expect(first.input.tool_input.file_path).toBe(join(repo.root, `s${n}.txt`));
-        }
-        // After the fact, PostToolUse on Agent maps tool_use_id -> agentId too (foreground only:
-        // a background launch returns before the agent runs).
-        const postAgent = recs.filter((r) => r.event === 'PostToolUse' && r.input.tool_name === 'Agent');
-        expect(postAgent).toHaveLength(3);
-        for (const r of postAgent) {
-          if (background) expect(r.input.tool_response).toMatchObject({ isAsync: true, status: 'async_launched' });
-          else expect(agentIds).toContain(r.input.tool_response.agentId);
-        }
-
-        // --- c: hook env, and the Bash tool's env ----------------------------------------------
-        for (const r of [start, ...mainPre, ...subPre]) {
-          expect(r.env).toMatchObject({
-            CLAUDE_PROJECT_DIR: repo.root,
-            CLAUDE_PLUGIN_ROOT: plugin.dir,
-            CLAUDE_PLUGIN_DATA: join(run.home, '.claude', 'plugins', 'data', 'probe-inline'),
-            CLAUDE_CODE_SESSION_ID: sessionId,
-            CLAUDECODE: '1',
-          });
-          expect(r.env.PWD).toBe(repo.root);
-          expect(Object.values(r.env)).not.toContain(r.input.agent_id ?? '--none--');
-        }
-        const mainBash = server.toolResultsOf('main').find((r) => r.toolName === 'Bash')!;
-        const subBash = ids.map((n) => server.toolResultsOf(`sub${n}`).find((r) => r.toolName === 'Bash')!);
-        for (const out of [mainBash, ...subBash]) {
-          const env = envOf(out.text);
-          expect(env).toMatchObject({ CLAUDE_CODE_SESSION_ID: sessionId, CLAUDECODE: '1' });
-          expect(env.CLAUDE_PLUGIN_ROOT).toBeUndefined();
-          expect(env.CLAUDE_PROJECT_DIR).toBeUndefined();
-          expect(env.PATH!.split(':')).toContain(join(plugin.dir, 'bin'));
-          expect(out.text).toContain(`${join(plugin.dir, 'bin', 'probe-bin')}\nprobe-bin-ran`);
-          // Nothing in a sub-agent's Bash env says which sub-agent runs it.
-          for (const id of agentIds) expect(out.text).not.toContain(id);
-        }
+describe('a/b/c: hook payloads, sub-agent transcripts, hook and Bash env (3 sub-agents in one message)', () => {
+  for (const background of [false, true]) {
+    test(`run_in_background ${background ? 'unset (background in -p)' : 'false (foreground)'}`, async () => {
+      const plugin = makeProbePlugin(parent(), { files: { 'bin/probe-bin': '#!/bin/sh\necho probe-bin-ran\n' } });
+      const ids = [1, 2, 3];
+      const prompts = ids.map((n) => `FACT-SUB-${n}: write s${n}.txt\nsecond line of the prompt`);
+      server.setScript([
+        ...ids.map((n) => ({
+          name: `sub${n}`,
+          match: firstUserIncludes(`FACT-SUB-${n}:`),
+          turns: [[writeFile(join(repo.root, `s${n}.txt`), `sub${n}\n`)], [bash(ENV_SCRIPT, 'env')]],
+        })),
+        {
+          name: 'main',
+          match: firstUserIncludes('FACT-MAIN'),
+          turns: [
+            [writeFile(join(repo.root, 'm.txt'), 'main\n')],
+            [readFile(join(repo.root, 'e.txt'))],
+            [editFile(join(repo.root, 'e.txt'), 'old', 'new')],
+            [bash(ENV_SCRIPT, 'env')],
+            ids.map((n) =>
+              background
+                ? {
+                    type: 'tool_use' as const,
+                    name: 'Agent',
+                    input: { description: `task ${n}`, prompt: prompts[n - 1]!, subagent_type: 'general-purpose' },
+                  }
+                : agent(prompts[n - 1]!, { description: `task ${n}` }),
+            ),
+          ],
+        },
+      ]);
+      const run = await runClaude({
+        cwd: repo.root,
+        prompt: 'FACT-MAIN go',
+        server,
+        pluginDir: plugin.dir,
+        args: ['--allowedTools', 'Bash'],
       });
-    }
-  },
-);
+      const res = expectOk(run);
+      expect(server.unmatched()).toEqual([]);
+      for (const n of ids) expect(readFileSync(join(repo.root, `s${n}.txt`), 'utf8')).toBe(`sub${n}\n`);
+      const recs = plugin.records();
+      const sessionId = res.session_id;
 
-describe.skipIf(NO_CLIENT)('d: deny from a PreToolUse hook inside a sub-agent', () => {
+      // --- a: payload shapes ----------------------------------------------------------------
+      const start = recs.find((r) => r.event === 'SessionStart')!;
+      expect(start.input).toMatchObject({
+        session_id: sessionId,
+        cwd: repo.root,
+        hook_event_name: 'SessionStart',
+        source: 'startup',
+      });
+      const transcriptPath = start.input.transcript_path as string;
+      expect(transcriptPath).toBe(
+        join(run.home, '.claude', 'projects', repo.root.replace(/[^A-Za-z0-9]/g, '-'), `${sessionId}.jsonl`),
+      );
+
+      const mainPre = recs.filter((r) => r.event === 'PreToolUse' && !r.input.agent_id);
+      expect(mainPre.map((r) => r.input.tool_name)).toEqual([
+        'Write',
+        'Read',
+        'Edit',
+        'Bash',
+        'Agent',
+        'Agent',
+        'Agent',
+      ]);
+      for (const r of mainPre) {
+        expect(Object.keys(r.input).sort()).toEqual(
+          [
+            'cwd',
+            'hook_event_name',
+            'permission_mode',
+            'prompt_id',
+            'session_id',
+            'tool_input',
+            'tool_name',
+            'tool_use_id',
+            'transcript_path',
+          ].sort(),
+        );
+        expect(r.input).toMatchObject({
+          session_id: sessionId,
+          transcript_path: transcriptPath,
+          cwd: repo.root,
+          permission_mode: 'acceptEdits',
+        });
+        expect(r.input.agent_type).toBeUndefined();
+      }
+      expect(pre(mainPre, 'Write')[0]!.input.tool_input).toEqual({
+        file_path: join(repo.root, 'm.txt'),
+        content: 'main\n',
+      });
+      expect(pre(mainPre, 'Edit')[0]!.input.tool_input).toEqual({
+        file_path: join(repo.root, 'e.txt'),
+        old_string: 'old',
+        new_string: 'new',
+        replace_all: false,
+      });
+      expect(pre(mainPre, 'Bash')[0]!.input.tool_input).toEqual({ command: ENV_SCRIPT, description: 'env' });
+      const agentPre = pre(mainPre, 'Agent');
+      expect(agentPre.map((r) => r.input.tool_input.prompt).sort()).toEqual([...prompts].sort());
+      for (const r of agentPre) expect(r.input.tool_input).toMatchObject({ subagent_type: 'general-purpose' });
+
+      const subPre = recs.filter((r) => r.event === 'PreToolUse' && r.input.agent_id);
+      expect(subPre).toHaveLength(6);
+      const agentIds = [...new Set(subPre.map((r) => r.input.agent_id as string))];
+      expect(agentIds).toHaveLength(3);
+      for (const r of subPre) {
+        expect(r.input.agent_id).toMatch(/^a[0-9a-f]{16}$/);
+        expect(r.input).toMatchObject({
+          agent_type: 'general-purpose',
+          session_id: sessionId,
+          transcript_path: transcriptPath,
+          cwd: repo.root,
+        });
+      }
+      const starts = recs.filter((r) => r.event === 'SubagentStart');
+      expect(starts.map((r) => r.input.agent_id).sort()).toEqual([...agentIds].sort());
+      for (const s of starts) {
+        expect(Object.keys(s.input).sort()).toEqual(
+          ['agent_id', 'agent_type', 'cwd', 'hook_event_name', 'prompt_id', 'session_id', 'transcript_path'].sort(),
+        );
+      }
+      const stops = recs.filter((r) => r.event === 'SubagentStop');
+      expect(stops).toHaveLength(3);
+      for (const s of stops) {
+        expect(s.input.agent_transcript_path).toBe(
+          join(dirname(transcriptPath), sessionId, 'subagents', `agent-${s.input.agent_id}.jsonl`),
+        );
+        expect(s.input.last_assistant_message).toBe('done');
+      }
+
+      // --- b: at a sub-agent's FIRST PreToolUse its transcript holds its prompt -------------
+      const agentCallByPrompt = new Map(
+        agentPre.map((r) => [r.input.tool_input.prompt as string, r.input.tool_use_id as string]),
+      );
+      for (const id of agentIds) {
+        const first = subPre.find((r) => r.input.agent_id === id)!;
+        const t = first.subagentTranscript!;
+        expect(t.path).toBe(join(dirname(transcriptPath), sessionId, 'subagents', `agent-${id}.jsonl`));
+        expect(t.exists).toBe(true);
+        const line0 = t.lines[0];
+        expect(line0).toMatchObject({
+          type: 'user',
+          isSidechain: true,
+          parentUuid: null,
+          agentId: id,
+          sessionId,
+          message: { role: 'user' },
+        });
+        const prompt = line0.message.content as string;
+        expect(typeof prompt).toBe('string');
+        expect(prompts).toContain(prompt);
+        // The sibling meta file names the spawning Agent call.
+        expect(first.subagentMeta).toMatchObject({
+          agentType: 'general-purpose',
+          toolUseId: agentCallByPrompt.get(prompt),
+        });
+        // ... and the sub-agent that got this prompt is the one that wrote its file.
+        const n = prompts.indexOf(prompt) + 1;
+        expect(first.input.tool_input.file_path).toBe(join(repo.root, `s${n}.txt`));
+      }
+      // After the fact, PostToolUse on Agent maps tool_use_id -> agentId too (foreground only:
+      // a background launch returns before the agent runs).
+      const postAgent = recs.filter((r) => r.event === 'PostToolUse' && r.input.tool_name === 'Agent');
+      expect(postAgent).toHaveLength(3);
+      for (const r of postAgent) {
+        if (background) expect(r.input.tool_response).toMatchObject({ isAsync: true, status: 'async_launched' });
+        else expect(agentIds).toContain(r.input.tool_response.agentId);
+      }
+
+      // --- c: hook env, and the Bash tool's env ----------------------------------------------
+      for (const r of [start, ...mainPre, ...subPre]) {
+        expect(r.env).toMatchObject({
+          CLAUDE_PROJECT_DIR: repo.root,
+          CLAUDE_PLUGIN_ROOT: plugin.dir,
+          CLAUDE_PLUGIN_DATA: join(run.home, '.claude', 'plugins', 'data', 'probe-inline'),
+          CLAUDE_CODE_SESSION_ID: sessionId,
+          CLAUDECODE: '1',
+        });
+        expect(r.env.PWD).toBe(repo.root);
+        expect(Object.values(r.env)).not.toContain(r.input.agent_id ?? '--none--');
+      }
+      const mainBash = server.toolResultsOf('main').find((r) => r.toolName === 'Bash')!;
+      const subBash = ids.map((n) => server.toolResultsOf(`sub${n}`).find((r) => r.toolName === 'Bash')!);
+      for (const out of [mainBash, ...subBash]) {
+        const env = envOf(out.text);
+        expect(env).toMatchObject({ CLAUDE_CODE_SESSION_ID: sessionId, CLAUDECODE: '1' });
+        expect(env.CLAUDE_PLUGIN_ROOT).toBeUndefined();
+        expect(env.CLAUDE_PROJECT_DIR).toBeUndefined();
+        expect(env.PATH!.split(':')).toContain(join(plugin.dir, 'bin'));
+        expect(out.text).toContain(`${join(plugin.dir, 'bin', 'probe-bin')}\nprobe-bin-ran`);
+        // Nothing in a sub-agent's Bash env says which sub-agent runs it.
+        for (const id of agentIds) expect(out.text).not.toContain(id);
+      }
+    });
+  }
+});
+
+describe('d: deny from a PreToolUse hook inside a sub-agent', () => {
   for (const mode of ['deny-json', 'exit2'] as const) {
     test(mode, async () => {
       const reason = `FILE HELD by lease L-1 (${mode}); report it instead`;
@@ -291,7 +292,7 @@ describe.skipIf(NO_CLIENT)('d: deny from a PreToolUse hook inside a sub-agent', 
   }
 });
 
-describe.skipIf(NO_CLIENT)('g: a failing or hanging PreToolUse hook lets the tool run (fail-open)', () => {
+describe('g: a failing or hanging PreToolUse hook lets the tool run (fail-open)', () => {
   for (const action of ['exit1', 'crash', 'sleep'] as const) {
     test(action, async () => {
       const plugin = makeProbePlugin(parent(), {
@@ -314,7 +315,7 @@ describe.skipIf(NO_CLIENT)('g: a failing or hanging PreToolUse hook lets the too
   }
 });
 
-describe.skipIf(NO_CLIENT)('e: a plugin skill invoked as a slash command in -p', () => {
+describe('e: a plugin skill invoked as a slash command in -p', () => {
   test('/demo a b expands to the skill body with $ARGUMENTS, $0, $1 and the dirs substituted', async () => {
     const plugin = makeProbePlugin(parent(), {
       events: ['UserPromptSubmit'],
@@ -348,7 +349,7 @@ describe.skipIf(NO_CLIENT)('e: a plugin skill invoked as a slash command in -p',
   });
 });
 
-describe.skipIf(NO_CLIENT)('f: isolation "worktree" on an Agent call', () => {
+describe('f: isolation "worktree" on an Agent call', () => {
   test('default: .claude/worktrees/agent-<id> on worktree-agent-<id>, hooks see it as cwd, main-checkout writes refused before hooks', async () => {
     const plugin = makeProbePlugin(parent(), {
       events: ['PreToolUse', 'SubagentStart', 'SubagentStop', 'WorktreeRemove'],
@@ -477,7 +478,7 @@ describe.skipIf(NO_CLIENT)('f: isolation "worktree" on an Agent call', () => {
   });
 });
 
-describe.skipIf(NO_CLIENT)('Bash permissions under -p --permission-mode acceptEdits', () => {
+describe('Bash permissions under -p --permission-mode acceptEdits', () => {
   test('without --allowedTools, a plain plugin bin command and a compound command: which are denied', async () => {
     const plugin = makeProbePlugin(parent(), {
       events: ['PreToolUse'],

@@ -2,7 +2,7 @@
 // from the main agent, from one sub-agent, and from three sub-agents started in one message.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe as describeAlways, expect, test as testAlways } from 'vitest';
 import { NO_CLIENT } from '../support/paths.js';
 import { expectOk, runClaude } from '../support/claude.js';
 import { makeRepo, type TempRepo } from '../support/git.js';
@@ -15,6 +15,10 @@ import {
   type ModelServer,
 } from '../support/model-server.js';
 
+// The real client is opt-in (npm run setup:client): without it these tests skip.
+const describe = describeAlways.skipIf(NO_CLIENT);
+const test = testAlways.skipIf(NO_CLIENT);
+
 let repo: TempRepo;
 let server: ModelServer;
 beforeEach(async () => {
@@ -26,7 +30,7 @@ afterEach(async () => {
   repo.cleanup();
 });
 
-describe.skipIf(NO_CLIENT)('scripted model drives the real claude binary', () => {
+describe('scripted model drives the real claude binary', () => {
   test('a Write from the main agent lands on disk', async () => {
     const file = join(repo.root, 'hello.txt');
     server.setScript([

@@ -2,7 +2,7 @@
 // hooks enforce leases on the main agent and on sub-agents started in one model message.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe as describeAlways, expect, test as testAlways } from 'vitest';
 import { formatBindingLine } from '../../src/core/binding.js';
 import { LocalLeaseStore } from '../../src/store/local/local-store.js';
 import type { Lease, StoreSnapshot } from '../../src/store/types.js';
@@ -19,6 +19,10 @@ import {
   type ModelServer,
 } from '../support/model-server.js';
 import { ROOT, NO_CLIENT } from '../support/paths.js';
+
+// The real client is opt-in (npm run setup:client): without it these tests skip.
+const describe = describeAlways.skipIf(NO_CLIENT);
+const test = testAlways.skipIf(NO_CLIENT);
 
 let repo: TempRepo;
 let server: ModelServer;
@@ -51,7 +55,7 @@ async function leases(n: number): Promise<Lease[]> {
   return out;
 }
 
-describe.skipIf(NO_CLIENT)('real client with the plugin', () => {
+describe('real client with the plugin', () => {
   test('3 sub-agents in ONE message bind to their own leases; a write into another lease is denied', async () => {
     const L = await leases(3);
     const p = (i: number) => join(repo.root, `src/f${i}.ts`);

@@ -3,7 +3,7 @@
 // its prompt, not by arrival order), bound to the issue's lease.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe as describeAlways, expect, test as testAlways } from 'vitest';
 import { formatBindingLine } from '../../src/core/binding.js';
 import { mainRootOf, discoverRepo, storeDirOf } from '../../src/git/discover.js';
 import { openLocalStore } from '../../src/store/open.js';
@@ -20,6 +20,10 @@ import {
 } from '../support/model-server.js';
 import { ROOT, NO_CLIENT } from '../support/paths.js';
 import { jitp } from './helpers.js';
+
+// The real client is opt-in (npm run setup:client): without it these tests skip.
+const describe = describeAlways.skipIf(NO_CLIENT);
+const test = testAlways.skipIf(NO_CLIENT);
 
 let repo: TempRepo;
 let server: ModelServer;
@@ -53,7 +57,7 @@ async function leaseOf(issueId: string) {
   return (await store.read()).leases.find((l) => l.issueId === issueId)!;
 }
 
-describe.skipIf(NO_CLIENT)('WorktreeCreate with the real client', () => {
+describe('WorktreeCreate with the real client', () => {
   test("each sub-agent gets its own issue's jitp worktree, bound to the lease, whatever the order", async () => {
     await loadTwo();
     const batch = readBatch(repo.root)!;
