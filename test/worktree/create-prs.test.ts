@@ -1,9 +1,10 @@
 // `jitp merge --strategy individual --create-prs` with GitHub issues: each ready branch is
 // pushed to origin (a local bare repository) and gets its PR through the fake gh; the exact gh
-// calls and the PR bodies are checked. No network.
+// calls and the PR bodies are checked. No network. One batch for the file (two worktrees are the
+// costly part); the tests run in order: logged out first, then the PRs, then the second run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { installFakeGh, type FakeGh } from '../support/fake-gh.js';
 import { git, makeRepo, type TempRepo } from '../support/git.js';
 import { jitp } from './helpers.js';
@@ -13,7 +14,7 @@ let gh: FakeGh;
 let bare: string;
 const env = () => ({ ...gh.env, JIT_AGENT_ID: 'agent:prs' });
 
-beforeEach(async () => {
+beforeAll(async () => {
   repo = makeRepo({ 'README.md': '# textkit\n', 'src/csv.js': 'export {};\n', 'src/parse.js': 'export {};\n' });
   bare = join(repo.root, '..', 'origin.git');
   git(join(repo.root, '..'), 'init', '-q', '--bare', bare);
@@ -31,7 +32,16 @@ beforeEach(async () => {
     git(w.worktree, 'commit', '-qam', `work on #${w.issue}`);
   }
 });
-afterEach(() => repo.cleanup());
+afterAll(() => repo.cleanup());
+
+test('logged out: exit 8 naming `gh auth login`, and nothing pushed', async () => {
+  gh.setAuth(false);
+  const r = await jitp(repo.root, ['merge', '--strategy', 'individual', '--create-prs', '--json'], env());
+  expect(r.code).toBe(8);
+  expect(r.json.error).toMatchObject({ code: 'E_GH_AUTH', hint: expect.stringContaining('gh auth login') });
+  expect(git(bare, 'for-each-ref', '--format=%(refname)', 'refs/heads')).toBe('refs/heads/main');
+  gh.setAuth(true);
+});
 
 test('pushes each branch and opens one PR per issue, body linking the issue and what merge checked', async () => {
   const before = gh.calls().length;
@@ -71,7 +81,6 @@ test('pushes each branch and opens one PR per issue, body linking the issue and 
 });
 
 test('a second run reports gh refusing the duplicate PR per branch, exit 1; the first PRs stand', async () => {
-  expect((await jitp(repo.root, ['merge', '--create-prs', '--json'], env())).code).toBe(0);
   const again = await jitp(repo.root, ['merge', '--create-prs', '--json'], env());
   expect(again.code).toBe(1);
   expect(again.json.pullRequests.map((p: { url: string | null; error: string }) => [p.url, p.error])).toEqual([
@@ -79,14 +88,6 @@ test('a second run reports gh refusing the duplicate PR per branch, exit 1; the 
     [null, expect.stringContaining('already exists')],
   ]);
   expect(gh.state().pulls).toHaveLength(2);
-});
-
-test('logged out: exit 8 naming `gh auth login`, and nothing pushed', async () => {
-  gh.setAuth(false);
-  const r = await jitp(repo.root, ['merge', '--strategy', 'individual', '--create-prs', '--json'], env());
-  expect(r.code).toBe(8);
-  expect(r.json.error).toMatchObject({ code: 'E_GH_AUTH', hint: expect.stringContaining('gh auth login') });
-  expect(git(bare, 'for-each-ref', '--format=%(refname)', 'refs/heads')).toBe('refs/heads/main');
 });
 
 test('--create-prs with --strategy consolidated is a usage error', async () => {
