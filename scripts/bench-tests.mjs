@@ -34,7 +34,10 @@ const t0 = performance.now();
 // bash's `time` adds the CPU of every process the run started (user + sys), printed at its end.
 const r = spawnSync(
   'bash',
-  ['-c', `TIMEFORMAT='npm test CPU: %U s user + %S s sys'; time npm test -- --reporter=dot --reporter=json --outputFile=${report}`],
+  [
+    '-c',
+    `TIMEFORMAT='npm test CPU: %U s user + %S s sys'; time npm test -- --reporter=dot --reporter=json --outputFile=${report}`,
+  ],
   { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
 );
 const wall = (performance.now() - t0) / 1000;
@@ -52,7 +55,9 @@ try {
 rmSync(report, { force: true });
 console.log(`\nnpm test: exit ${r.status}, ${Math.floor(wall / 60)} min ${Math.round(wall % 60)} s wall`);
 console.log(`floor (fastest node -e 0): ${floorBefore} ms before, ${floorAfter} ms after; reference 100 ms`);
-console.log(`load average (1 min): ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after; ${hog ? 'with' : 'no'} CPU hog`);
+console.log(
+  `load average (1 min): ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after; ${hog ? 'with' : 'no'} CPU hog`,
+);
 console.log(`client: ${hideClient ? 'hidden (real-client tests skip)' : existsSync(cache) ? 'present' : 'absent'}`);
 console.log('slowest files:');
 for (const f of files.slice(0, 10)) console.log(`  ${f.s.toFixed(1).padStart(6)} s  ${f.name}`);
