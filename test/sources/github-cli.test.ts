@@ -116,7 +116,10 @@ describe('source: github', () => {
     expect(a.json().lease.issueId).toBe('12');
     const again = await jitp(['claim', 'acquire', '12', '--paths', 'src/csv.js', '--json', '--agent', 'agent:other']);
     expect(again.code).toBe(3); // the same issue, typed the other way: held
-    const bad = await jitp(['claim', 'acquire', 'csv-export', '--json']);
+    // Chosen by auto: a free-form id (a batch list's task) still claims; `source: github` refuses it.
+    expect((await jitp(['claim', 'acquire', 'csv-export', '--json'])).code).toBe(0);
+    writeFileSync(join(repo.root, '.jit-parallel.yaml'), 'source: github\n');
+    const bad = await jitp(['claim', 'acquire', 'csv-export-2', '--json']);
     expect(bad.code).toBe(2);
     expect(bad.json().error.code).toBe('E_BAD_ID');
     // Claims never call gh: no network on the claim path.
