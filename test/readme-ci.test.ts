@@ -17,10 +17,21 @@ function commandAfter(heading: RegExp): string {
   return block![1]!.trim();
 }
 
-test("CI runs exactly the README's test command", () => {
+test("CI runs the README's test command, plus only the real-client opt-in the README documents", () => {
   const testCmd = commandAfter(/^Run the tests:/m);
   const ciLines = ci.split('\n').filter((l) => l.trim() && !l.startsWith('#') && !/^(set|cd) /.test(l));
-  expect(ciLines).toEqual([testCmd]);
+  expect(ciLines).toHaveLength(1);
+  const steps = (cmd: string) => cmd.split('&&').map((x) => x.trim());
+  const ciSteps = steps(ciLines[0]!);
+  expect(ciSteps).toContain('npm run setup:client');
+  expect(ciSteps.at(-1)).toBe('JITP_REQUIRE_CLIENT=1 npm test');
+  // Without the opt-in, what is left is exactly what a user types.
+  const plain = ciSteps
+    .filter((x) => x !== 'npm run setup:client')
+    .map((x) => x.replace(/^JITP_REQUIRE_CLIENT=1 /, ''));
+  expect(plain).toEqual(steps(testCmd));
+  expect(readme).toContain('`npm run setup:client`');
+  expect(pkg.scripts['setup:client']).toBeDefined();
 });
 
 test("the README's main-job command names a script that exists", () => {

@@ -1,11 +1,11 @@
 import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
-import{availabilityOf,holdsFrom}from"./plan-holds.chunk.mjs";import"./sources-types.chunk.mjs";import{flag,str}from"./cli-command.chunk.mjs";import{workspaceOf}from"./cli-workspace.chunk.mjs";import"./workspace-open.chunk.mjs";import"./config-scan.chunk.mjs";import"./core-model.chunk.mjs";import"./git-discover.chunk.mjs";import"./config-locate.chunk.mjs";import"./platform-duration.chunk.mjs";import{isJitpError}from"./platform-errors.chunk.mjs";import"./runtime.chunk.mjs";var command={name:"issues",summary:"List issues from the jit store, task files or a batch list",usage:"jitp issues [--available] [--batch <file>] [--json]",help:`Reads the issue source (config \`source\`: auto picks .jit/issues when present, else task
+import{availabilityOf,holdsFrom}from"./plan-holds.chunk.mjs";import{flag,str}from"./cli-command.chunk.mjs";import"./sources-types.chunk.mjs";import{workspaceOf}from"./cli-workspace.chunk.mjs";import"./workspace-open.chunk.mjs";import"./config-scan.chunk.mjs";import"./core-model.chunk.mjs";import"./git-discover.chunk.mjs";import"./config-locate.chunk.mjs";import"./platform-duration.chunk.mjs";import{isJitpError}from"./platform-errors.chunk.mjs";import"./runtime.chunk.mjs";var command={name:"issues",summary:"List issues from the jit store, task files or a batch list",usage:"jitp issues [--available] [--batch <file>] [--json]",help:`Reads the issue source (config \`source\`: auto picks .jit/issues when present, else task
 files in \`tasksDir\`; --batch reads a YAML/JSON list of tasks instead). Malformed files are
 reported on stderr (and under "problems") without hiding the other issues.
 --available keeps issues that are ready, whose dependencies are all done or rejected, and
 that no live lease holds (jit's own \`query available\` ignores leases).
 
-JSON: {"source":"jit|tasks|batch","location":path,"count":n,
+JSON: {"source":"jit|tasks|batch|github","location":path,"count":n,
        "issues":[{"id","shortId","title","state","priority","labels":[\u2026],"dependencies":[\u2026],
                   "assignee","declaredFiles":[\u2026],"declaredRisk","documents":[{"path","label"?,"commit"?}],
                   "acceptanceCriteria":[\u2026],"file","available",

@@ -7,8 +7,7 @@ import { str } from './command.js';
 import type { LeaseStore } from '../core/model.js';
 import { findRepo, type RepoLocation } from '../workspace/repo.js';
 import { workspaceOf } from './workspace.js';
-import { canonicalIssueId } from '../core/issue-ids.js';
-import { listJitIssueIds } from '../sources/jit-ids.js';
+import { issueIdRule } from '../sources/issue-id.js';
 import { resolveAgentId } from '../config/identity.js';
 import { normalizeRepoPattern } from '../git/repo-paths.js';
 import { checkGlob } from '../core/globs.js';
@@ -54,8 +53,8 @@ export interface ClaimsEnv {
   /** The git remote holding the leases (`--remote` or config `remote`), or null for the local store. */
   remote: string | null;
   defaultTtlSecs: number;
-  /** Full jit uuids when the repo has `.jit/issues/`, else undefined (free-form ids). */
-  jitIds: string[] | undefined;
+  /** Canonical issue id: a jit uuid (from a prefix), a GitHub number (`#12` → `12`), else free-form. */
+  issueId: (input: string) => string;
 }
 
 export async function claimsEnv(ctx: CommandContext): Promise<ClaimsEnv> {
@@ -68,11 +67,11 @@ export async function claimsEnv(ctx: CommandContext): Promise<ClaimsEnv> {
     store,
     remote: await ws.remote(),
     defaultTtlSecs: config.ttl,
-    jitIds: listJitIssueIds(ws.root),
+    issueId: issueIdRule({ root: ws.root, config, env: ctx.env }),
   };
 }
 
-export const issueOf = (env: ClaimsEnv, input: string): string => canonicalIssueId(input, env.jitIds);
+export const issueOf = (env: ClaimsEnv, input: string): string => env.issueId(input);
 
 export function agentOf(ctx: CommandContext): string {
   return resolveAgentId({ flag: str(ctx.args.values.agent), env: ctx.env }).agentId;

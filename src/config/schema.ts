@@ -26,9 +26,26 @@ export const configSchema = z
     failure: z.enum(['open', 'closed']).default('open'),
     /** Default lease TTL in seconds. */
     ttl: duration.default(1800),
-    /** Issue source: auto picks .jit/ when present, else task files. */
-    source: z.enum(['auto', 'jit', 'tasks']).default('auto'),
+    /**
+     * Issue source: auto picks .jit/ when present, else the task folder when present, else GitHub
+     * issues when the origin remote is on GitHub and `gh` is installed, else task files.
+     */
+    source: z.enum(['auto', 'jit', 'tasks', 'github']).default('auto'),
     tasksDir: z.string().default('.jit-parallel/tasks'),
+    /** GitHub issues through `gh` (source: github). */
+    github: z
+      .object({
+        /** `owner/name` passed to gh as --repo; null: gh picks the repository from the git remotes. */
+        repo: z
+          .string()
+          .regex(/^[\w.-]+(\/[\w.-]+){1,2}$/, 'owner/name (or host/owner/name)')
+          .nullable()
+          .default(null),
+        /** Most open issues read per command. */
+        limit: z.number().int().positive().max(10_000).default(500),
+      })
+      .strict()
+      .default({}),
     /** Git remote for cross-machine leases; null keeps leases local. */
     remote: z.string().nullable().default(null),
     remoteMirrorMaxAge: duration.default(60),

@@ -123,7 +123,9 @@ export async function finishIssues(ws: Workspace, o: FinishOptions): Promise<Fin
   );
   o.progress(`finish: marking ${todo.map((i) => i.shortId).join(', ')} done`);
   for (const issue of todo) {
-    const outcome = await markDoneOrExplain(ws.root, issue, ws.env, `jitp finish ${o.ids.join(' ')}`);
+    const outcome = await markDoneOrExplain(ws.root, issue, ws.env, `jitp finish ${o.ids.join(' ')}`, undefined, {
+      github: { repo: (await ws.config()).github.repo },
+    });
     rows.set(issue.id, row(issue, 'not-finished', outcome));
     if (outcome.error) needsHuman.push(`${issue.shortId} could not be marked done: ${outcome.error}`);
   }

@@ -5,7 +5,8 @@ import { accessSync, appendFileSync, constants, existsSync, readFileSync } from 
 import { delimiter, join } from 'node:path';
 import { writeFileAtomic } from '../platform/atomic-write.js';
 import { runProcess } from '../platform/process.js';
-import { JitpError } from '../platform/errors.js';
+import { JitpError, isJitpError } from '../platform/errors.js';
+import { ghClient } from '../sources/gh.js';
 import type { Issue } from '../sources/types.js';
 import { changedFiles } from './git.js';
 import { jitDoneEvents, setJitIssueState, setTaskFileState } from './state-edit.js';
@@ -14,7 +15,7 @@ export interface DoneOutcome {
   id: string;
   shortId: string;
   from: string;
-  via: 'jit-cli' | 'file' | 'none';
+  via: 'jit-cli' | 'file' | 'gh' | 'none';
   /** The file rewritten (repo-relative), when via = file. */
   file: string | null;
   changed: boolean;
@@ -38,16 +39,32 @@ export function findJitBinary(env: NodeJS.ProcessEnv): string | null {
   return null;
 }
 
+export interface MarkDoneOptions {
+  now?: Date;
+  /** GitHub issues: `--repo` for gh (config `github.repo`), and a closing comment. */
+  github?: { repo: string | null; comment?: string | undefined };
+}
+
 export async function markDone(
   root: string,
   issue: Issue,
   env: NodeJS.ProcessEnv,
-  now = new Date(),
+  opts: MarkDoneOptions = {},
 ): Promise<DoneOutcome> {
+  const now = opts.now ?? new Date();
   const base = { id: issue.id, shortId: issue.shortId, from: issue.state };
   if (issue.state === 'done') return { ...base, via: 'none', file: null, changed: false, note: 'already done' };
   if (issue.source === 'batch')
     return { ...base, via: 'none', file: null, changed: false, note: 'batch-list tasks have no stored state' };
+  if (issue.source === 'github') {
+    if (issue.state === 'rejected')
+      return { ...base, via: 'none', file: null, changed: false, note: 'closed as not planned on GitHub; left so' };
+    // gh owns the credentials; a refusal (auth, permissions) is a typed error the command reports.
+    const gh = ghClient({ cwd: root, env, repo: opts.github?.repo ?? null });
+    const comment = opts.github?.comment;
+    gh.run(['issue', 'close', issue.id, '--reason', 'completed', ...(comment ? ['--comment', comment] : [])]);
+    return { ...base, via: 'gh', file: issue.file, changed: true };
+  }
   if (issue.source === 'jit') {
     const jit = findJitBinary(env);
     if (jit) {
@@ -96,10 +113,13 @@ export async function markDoneOrExplain(
   env: NodeJS.ProcessEnv,
   rerun: string,
   details?: Record<string, unknown>,
+  opts: MarkDoneOptions = {},
 ): Promise<DoneOutcome> {
   try {
-    return await markDone(root, issue, env);
+    return await markDone(root, issue, env, opts);
   } catch (e) {
+    // gh's own errors (auth, network) already say what to do; the others come from a file.
+    if (isJitpError(e) && e.code.startsWith('E_GH')) throw e;
     throw new JitpError('E_ISSUE_FILE', `cannot update ${issue.file}: ${(e as Error).message}`, {
       hint: `fix the file by hand (it was not changed), then run again: ${rerun}`,
       ...(details ? { details } : {}),

@@ -16,6 +16,8 @@ export interface RunPlanOptions {
   maxParallel?: number;
   holds: ReadonlyMap<string, Hold>;
   progress?: (line: string) => void;
+  /** For sources that run a tool (GitHub: gh on PATH). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunPlanResult {

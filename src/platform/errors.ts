@@ -91,9 +91,12 @@ export const ERROR_EXITS = {
   E_REMOTE_REJECTED: EXIT.GIT,
   E_REMOTE_TIMEOUT: EXIT.GIT,
   E_REMOTE_UNREACHABLE: EXIT.GIT,
+  E_GH_FAILED: EXIT.GIT,
   // 8: configuration
   E_CONFIG: EXIT.CONFIG,
   E_NO_SOURCE: EXIT.CONFIG,
+  E_GH_MISSING: EXIT.CONFIG,
+  E_GH_AUTH: EXIT.CONFIG,
   // 9: identity
   E_IDENTITY: EXIT.IDENTITY,
 } as const satisfies Record<`E_${string}`, ExitCode>;

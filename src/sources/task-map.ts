@@ -52,7 +52,7 @@ export interface TaskFields {
   data: Record<string, unknown>;
   body: string;
   file: string;
-  source: Exclude<IssueSourceKind, 'jit'>;
+  source: Exclude<IssueSourceKind, 'jit' | 'github'>;
 }
 
 const asList = (v: unknown): unknown[] =>

@@ -16,7 +16,7 @@ export type Priority = (typeof PRIORITIES)[number];
 export const RISK_TIERS = ['GREEN', 'YELLOW', 'RED', 'CRITICAL'] as const;
 export type RiskTier = (typeof RISK_TIERS)[number];
 
-export type IssueSourceKind = 'jit' | 'tasks' | 'batch';
+export type IssueSourceKind = 'jit' | 'tasks' | 'batch' | 'github';
 
 export interface IssueDocument {
   /** As written in the issue (jit: repo-relative). */
@@ -27,7 +27,7 @@ export interface IssueDocument {
 }
 
 export interface Issue {
-  /** Full id: the uuid for jit, the front-matter id (or file stem) for task files. */
+  /** Full id: the uuid for jit, the front-matter id (or file stem) for task files, the number for GitHub. */
   id: string;
   /** What people type: first 8 hex chars of a jit uuid, the id itself for tasks. */
   shortId: string;
@@ -48,7 +48,7 @@ export interface Issue {
   /** Tier the author declared (task `risk:`, jit label `risk:<tier>`); the planner never lowers below it. */
   declaredRisk: RiskTier | null;
   source: IssueSourceKind;
-  /** Repo-relative path of the file this issue was read from. */
+  /** Repo-relative path of the file this issue was read from (GitHub: the issue's URL). */
   file: string;
   /** The parsed original (JSON object or front matter), untouched. */
   raw: unknown;

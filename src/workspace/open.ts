@@ -101,6 +101,7 @@ function workspaceAt(cwd: string, repo: RepoLocation, o: WorkspaceOptions): Work
         root: repo.worktreeRoot,
         config: await config(),
         cwd,
+        env,
         ...(o.batch ? { batch: o.batch } : {}),
       });
     }),

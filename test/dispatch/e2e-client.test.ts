@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
+import { expect, test as testAlways } from 'vitest';
 import { parseBindingLine } from '../../src/core/binding.js';
 import { expectOk, runClaude } from '../support/claude.js';
 import {
@@ -23,10 +23,13 @@ import {
   type OutBlock,
   type TurnContext,
 } from '../support/model-server.js';
-import { ROOT } from '../support/paths.js';
+import { NO_CLIENT, ROOT } from '../support/paths.js';
 import { endOnScriptError, jsonOf, resultFor, useDemoSession } from '../support/skill-script.js';
 // @ts-expect-error plain ESM helper shared with the demo
 import { committedFiles, EDITS, ISSUES, reportFor } from '../../scripts/demo-fixture.mjs';
+
+// The real client is opt-in (npm run setup:client): without it these tests skip.
+const test = testAlways.skipIf(NO_CLIENT);
 
 let root: string;
 let server: ModelServer;

@@ -4,7 +4,8 @@
 // doc and the designs that cite it need a second look.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe as describeAlways, expect, test as testAlways } from 'vitest';
+import { NO_CLIENT } from '../support/paths.js';
 import { expectOk, runClaude } from '../support/claude.js';
 import { makeRepo, type TempRepo } from '../support/git.js';
 import {
@@ -19,6 +20,10 @@ import {
   type ModelServer,
 } from '../support/model-server.js';
 import { makeProbePlugin, type ProbeRecord } from '../support/probe-plugin.js';
+
+// The real client is opt-in (npm run setup:client): without it these tests skip.
+const describe = describeAlways.skipIf(NO_CLIENT);
+const test = testAlways.skipIf(NO_CLIENT);
 
 let repo: TempRepo;
 let server: ModelServer;

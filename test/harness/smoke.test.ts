@@ -2,7 +2,8 @@
 // from the main agent, from one sub-agent, and from three sub-agents started in one message.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe as describeAlways, expect, test as testAlways } from 'vitest';
+import { NO_CLIENT } from '../support/paths.js';
 import { expectOk, runClaude } from '../support/claude.js';
 import { makeRepo, type TempRepo } from '../support/git.js';
 import {
@@ -13,6 +14,10 @@ import {
   writeFile,
   type ModelServer,
 } from '../support/model-server.js';
+
+// The real client is opt-in (npm run setup:client): without it these tests skip.
+const describe = describeAlways.skipIf(NO_CLIENT);
+const test = testAlways.skipIf(NO_CLIENT);
 
 let repo: TempRepo;
 let server: ModelServer;

@@ -2,7 +2,7 @@
 // hooks enforce leases on the main agent and on sub-agents started in one model message.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe as describeAlways, expect, test as testAlways } from 'vitest';
 import { formatBindingLine } from '../../src/core/binding.js';
 import { LocalLeaseStore } from '../../src/store/local/local-store.js';
 import type { Lease, StoreSnapshot } from '../../src/core/model.js';
@@ -18,7 +18,11 @@ import {
   writeFile,
   type ModelServer,
 } from '../support/model-server.js';
-import { ROOT } from '../support/paths.js';
+import { ROOT, NO_CLIENT } from '../support/paths.js';
+
+// The real client is opt-in (npm run setup:client): without it these tests skip.
+const describe = describeAlways.skipIf(NO_CLIENT);
+const test = testAlways.skipIf(NO_CLIENT);
 
 let repo: TempRepo;
 let server: ModelServer;

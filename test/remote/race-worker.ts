@@ -1,5 +1,5 @@
 // One racing "agent process" on one "machine" (clone): R rounds of acquire-hold-release on a
-// random issue. Prints one JSON line per round. Run with `node --import tsx`.
+// random issue. Prints one JSON line per round. Bundled with esbuild by the test (bundleWorker).
 import { isJitpError } from '../../src/platform/errors.js';
 import { discoverRepo } from '../../src/git/discover.js';
 import { runGit } from '../../src/remote/git-run.js';

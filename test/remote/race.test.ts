@@ -2,16 +2,19 @@
 // local bare remote. Checked against the remote's own transaction log (txlog.ts), not the
 // racers' word; a control without compare-and-set shows the check can fail.
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, expect, test } from 'vitest';
-import { ROOT } from '../support/paths.js';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { rmSync } from 'node:fs';
+import { bundleWorker } from '../store/support/race.js';
+import { tempDir } from '../support/git.js';
 import { raceViolations, type RaceLine } from './race-check.js';
 import { installTxLog, readTxLog, stateReader } from './txlog.js';
 import { makeWorld, type World } from './world.js';
 
 const run = promisify(execFile);
-const [CLONES, PROCS, ROUNDS] = (process.env.JITP_REMOTE_RACE ?? '3,4,12').split(',').map(Number) as [
+// Default: one real contended run (2 machines x 3 processes over 4 issues); the stress run
+// (test/stress/remote-race.test.ts) sets 4,6,40.
+const [CLONES, PROCS, ROUNDS] = (process.env.JITP_REMOTE_RACE ?? '2,3,6').split(',').map(Number) as [
   number,
   number,
   number,
@@ -19,6 +22,13 @@ const [CLONES, PROCS, ROUNDS] = (process.env.JITP_REMOTE_RACE ?? '3,4,12').split
 
 let w: World | undefined;
 let log = '';
+let bundleDir = '';
+let worker = '';
+beforeAll(async () => {
+  bundleDir = tempDir('jitp-remote-worker-');
+  worker = await bundleWorker(bundleDir, 'test/remote/race-worker.ts');
+});
+afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 afterEach(() => w?.cleanup());
 const violations = (lines: RaceLine[]) => raceViolations(lines, readTxLog(log), stateReader(w!.bare));
 
@@ -29,22 +39,7 @@ async function race(mode: 'cas' | 'nocas', rounds = ROUNDS): Promise<RaceLine[]>
   for (let c = 0; c < CLONES; c++)
     for (let p = 0; p < PROCS; p++)
       jobs.push(
-        run(
-          process.execPath,
-          [
-            '--import',
-            'tsx',
-            join(ROOT, 'test/remote/race-worker.ts'),
-            w.clones[c]!,
-            `agent:m${c}-p${p}`,
-            String(rounds),
-            mode,
-          ],
-          {
-            cwd: ROOT,
-            timeout: 240_000,
-          },
-        ),
+        run(process.execPath, [worker, w.clones[c]!, `agent:m${c}-p${p}`, String(rounds), mode], { timeout: 240_000 }),
       );
   return (await Promise.all(jobs)).flatMap((r) =>
     r.stdout
@@ -64,7 +59,7 @@ test(`${CLONES} clones x ${PROCS} processes x ${ROUNDS} rounds: one winner each 
 }, 300_000);
 
 test('control: the same race with plain force pushes (no compare-and-set) is caught', async () => {
-  const lines = await race('nocas', 6);
+  const lines = await race('nocas', Math.min(ROUNDS, 6));
   // Overwritten leases show up as racers losing their own lease, or as gaps in the history.
   const lost = lines.filter((l) => (l.error as { code?: string } | undefined)?.code === 'E_LEASE_LOST').length;
   expect(lines.filter((l) => l.error && (l.error as { code?: string }).code !== 'E_LEASE_LOST')).toEqual([]);

@@ -3,11 +3,15 @@
 // meta file names the spawning Agent call. Many sub-agents in one message, zero model latency,
 // foreground and background. `npm run test:stress` (JITP_STRESS_RUNS, default 10 runs of 6).
 import { dirname, join } from 'node:path';
-import { expect, test } from 'vitest';
+import { expect, test as testAlways } from 'vitest';
+import { NO_CLIENT } from '../support/paths.js';
 import { expectOk, runClaude } from '../support/claude.js';
 import { makeRepo } from '../support/git.js';
 import { agent, firstUserIncludes, readFile, startModelServer, toolUse, writeFile } from '../support/model-server.js';
 import { makeProbePlugin, type ProbeRecord } from '../support/probe-plugin.js';
+
+// The real client is opt-in (npm run setup:client): without it these tests skip.
+const test = testAlways.skipIf(NO_CLIENT);
 
 const RUNS = Number(process.env.JITP_STRESS_RUNS ?? 10);
 const AGENTS = 6;

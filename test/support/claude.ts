@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { budget } from './budget.js';
 import { claudeEnv } from './claude-env.js';
 import { CLAUDE_BIN } from './paths.js';
 import type { ModelServer } from './model-server.js';
@@ -28,7 +29,7 @@ export interface RunClaudeOptions {
   /** Extra CLI arguments, appended after the defaults. */
   args?: string[];
   env?: Record<string, string>;
-  /** Default 60 s. */
+  /** Default 60 s on a quiet machine, scaled by budget(). */
   timeoutMs?: number;
   /** Default acceptEdits. */
   permissionMode?: string;
@@ -81,10 +82,12 @@ export function runClaude(opts: RunClaudeOptions): Promise<ClaudeRun> {
     ...(opts.pluginDir ? ['--plugin-dir', opts.pluginDir] : []),
     ...(opts.args ?? []),
   ];
-  const timeoutMs = opts.timeoutMs ?? 60_000;
+  // Scaled to the machine's speed now (test/support/budget.ts): a loaded machine gets more time.
+  const timeoutMs = budget(opts.timeoutMs ?? 60_000);
   const started = Date.now();
   return new Promise((resolve, reject) => {
     // detached: its own process group, so a timeout kills the client and whatever it started.
+    if (!CLAUDE_BIN) throw new Error('no claude client: npm run setup:client');
     const child = spawn(CLAUDE_BIN, args, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';

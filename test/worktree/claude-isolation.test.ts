@@ -3,7 +3,7 @@
 // its prompt, not by arrival order), bound to the lease.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe as describeAlways, expect, test as testAlways } from 'vitest';
 import { formatBindingLine } from '../../src/core/binding.js';
 import { mainRootOf, discoverRepo, storeDirOf } from '../../src/git/discover.js';
 import { openLocalStore } from '../../src/store/open.js';
@@ -18,8 +18,12 @@ import {
   type ModelServer,
   type TurnContext,
 } from '../support/model-server.js';
-import { ROOT } from '../support/paths.js';
+import { ROOT, NO_CLIENT } from '../support/paths.js';
 import { jitp } from './helpers.js';
+
+// The real client is opt-in (npm run setup:client): without it these tests skip.
+const describe = describeAlways.skipIf(NO_CLIENT);
+const test = testAlways.skipIf(NO_CLIENT);
 
 let repo: TempRepo;
 let server: ModelServer;

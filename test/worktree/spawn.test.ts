@@ -8,7 +8,7 @@ import { parseBindingLine } from '../../src/core/binding.js';
 import { claudeEnv } from '../support/claude-env.js';
 import { makeRepo, type TempRepo } from '../support/git.js';
 import { firstUserIncludes, startModelServer, writeFile, type TurnContext } from '../support/model-server.js';
-import { CLAUDE_BIN } from '../support/paths.js';
+import { CLAUDE_BIN, NO_CLIENT } from '../support/paths.js';
 import { jitp } from './helpers.js';
 
 let repo: TempRepo;
@@ -145,7 +145,7 @@ describe('spawn with a scripted agent command', () => {
   });
 });
 
-describe('spawn with the real claude binary', () => {
+describe.skipIf(NO_CLIENT)('spawn with the real claude binary', () => {
   test('default command: claude -p <prompt> in each worktree, JSON result kept, work committed', async () => {
     repo = makeRepo();
     const server = await startModelServer();
@@ -164,7 +164,7 @@ describe('spawn with the real claude binary', () => {
         ANTHROPIC_API_KEY: 'sk-ant-dummy',
         ANTHROPIC_BASE_URL: server.url,
         ANTHROPIC_MODEL: 'claude-sonnet-4-5',
-        PATH: `${dirname(CLAUDE_BIN)}:${process.env.PATH}`,
+        PATH: `${dirname(CLAUDE_BIN!)}:${process.env.PATH}`,
       });
       const r = await jitp(repo.root, ['spawn', '--max-parallel', '2', '--json'], env);
       expect(r.code, r.stderr + JSON.stringify(r.json)).toBe(0);

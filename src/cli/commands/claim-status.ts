@@ -2,9 +2,8 @@ import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
 import { workspaceOf } from '../workspace.js';
 import { isLiveAt } from '../../core/lease-rules.js';
-import { canonicalIssueId } from '../../core/issue-ids.js';
 import { validateAgentId } from '../../core/identity.js';
-import { listJitIssueIds } from '../../sources/jit-ids.js';
+import { issueIdRule } from '../../sources/issue-id.js';
 import { LEASE_JSON_DOC, REMOTE_OPTION, leaseJson, leaseLine } from '../claims-shared.js';
 import { freshnessJson, hostSuffix, readOrStale, remoteStoreFor } from '../remote-shared.js';
 
@@ -36,7 +35,7 @@ export const command: CommandSpec = {
     const agentIn = str(ctx.args.values.agent);
     const issueIn = str(ctx.args.values.issue);
     const agent = agentIn ? validateAgentId(agentIn, '--agent') : null;
-    const issue = issueIn ? canonicalIssueId(issueIn, listJitIssueIds(ws.root)) : null;
+    const issue = issueIn ? issueIdRule({ root: ws.root, config: await ws.config(), env: ctx.env })(issueIn) : null;
     const remoteStore = await remoteStoreFor(ws, str(ctx.args.values.remote), null);
     const mirror = remoteStore ? await readOrStale(remoteStore, ctx) : undefined;
     const snap = mirror ?? (await (await ws.store()).read());

@@ -15,7 +15,7 @@ reported on stderr (and under "problems") without hiding the other issues.
 --available keeps issues that are ready, whose dependencies are all done or rejected, and
 that no live lease holds (jit's own \`query available\` ignores leases).
 
-JSON: {"source":"jit|tasks|batch","location":path,"count":n,
+JSON: {"source":"jit|tasks|batch|github","location":path,"count":n,
        "issues":[{"id","shortId","title","state","priority","labels":[…],"dependencies":[…],
                   "assignee","declaredFiles":[…],"declaredRisk","documents":[{"path","label"?,"commit"?}],
                   "acceptanceCriteria":[…],"file","available",

@@ -10,12 +10,14 @@ import { renderMatrix } from '../../merge/matrix.js';
 import { preview } from '../../merge/preview.js';
 import { mergeOrder, readiness } from '../../merge/queue.js';
 import { continueQueue, issueFacts, skipQueue, startQueue } from '../../merge/queue-run.js';
+import { createPullRequests } from '../../merge/pull-requests.js';
 import { prCommands, renderReport } from '../../merge/render.js';
 
 export const command: CommandSpec = {
   name: 'merge',
   summary: "Preview conflicts between the batch's branches, then merge them back (queue with tests)",
-  usage: 'jitp merge [--strategy consolidated|individual] [--dry-run] [--test "<cmd>"] [--continue | --skip]',
+  usage:
+    'jitp merge [--strategy consolidated|individual [--create-prs]] [--dry-run] [--test "<cmd>"] [--continue | --skip]',
   help: [
     'Preview: `git merge-tree --write-tree` for each branch against the integration tip and for every',
     'pair of branches, without touching any worktree; printed as a matrix (. clean, X<n> n files).',
@@ -25,15 +27,17 @@ export const command: CommandSpec = {
     'repository as git left it (conflict kept), records the reason in .jit-parallel/batch.yaml and',
     'prints how to go on: `jitp merge --continue` (after resolving/fixing) or `jitp merge --skip`',
     '(aborts that one merge, saying so; its work stays on its branch).',
-    'individual: merges nothing; prints the push and pull-request commands for each ready branch.',
+    'individual: merges nothing; prints the push and pull-request commands for each ready branch. With',
+    '--create-prs it runs them: `git push -u origin <branch>`, then `gh pr create` with a body that links the',
+    'issue (`Closes #12` for GitHub issues) and says what merge checked; gh owns the login (`gh auth login`).',
     '',
     'JSON: {"strategy", "integration", "preview": {"tip", "nodes": [short], "results": [{"a","b","clean",',
     '       "files":[..], "error"?}]} | null, "order": [short], "steps": [{"issue","short","branch","outcome",',
     '       "detail","files"?,"commit"?}], "stopped": null | {"issue","short","because","files","next":[cmd]},',
-    '       "done": bool, "pullRequests": [{"issue","short","branch","commands":[..]}]}',
+    '       "done": bool, "pullRequests": [{"issue","short","branch","commands":[..],"url"?,"error"?}]}',
     'outcome: merged | conflict | test-failed | merge-failed | skipped | not-ready.',
     'Exit codes: 0 done (or preview clean with --dry-run), 1 stopped or conflicts found by --dry-run,',
-    '2 usage, 4 no batch, 7 git failure.',
+    '2 usage, 4 no batch, 7 git failure (or gh failed), 8 gh missing or not logged in.',
   ].join('\n'),
   options: {
     strategy: { type: 'string', arg: '<s>', description: 'consolidated | individual (default: config merge.strategy)' },
@@ -41,6 +45,7 @@ export const command: CommandSpec = {
     test: { type: 'string', arg: '<cmd>', description: 'Test command run after each merge (empty string: none)' },
     continue: { type: 'boolean', description: 'Go on after resolving a conflict or fixing a red test' },
     skip: { type: 'boolean', description: 'Drop the stopped issue from the queue (its branch keeps the work)' },
+    'create-prs': { type: 'boolean', description: 'individual: push each ready branch and open its PR with gh' },
   },
   positionals: { max: 0 },
   async run(ctx) {
@@ -50,6 +55,9 @@ export const command: CommandSpec = {
     if (strategyOpt && strategyOpt !== 'consolidated' && strategyOpt !== 'individual')
       throw usageError(`unknown strategy: ${strategyOpt}`, 'use --strategy consolidated or --strategy individual');
     if (flag(v.continue) && flag(v.skip)) throw usageError('--continue and --skip exclude each other');
+    const createPrs = flag(v['create-prs']);
+    if (createPrs && strategyOpt === 'consolidated')
+      throw usageError('--create-prs goes with --strategy individual', 'jitp merge --strategy individual --create-prs');
     const testOpt = str(v.test);
     const test = testOpt !== undefined ? testOpt || null : (w.config.merge.test ?? w.config.test.command);
     const q = { mainRoot: w.mainRoot, commonDir: w.commonDir, env: w.env, progress: ctx.progress };
@@ -74,7 +82,8 @@ export const command: CommandSpec = {
       };
     }
     const batch = requireBatch(w.mainRoot);
-    const strategy = (strategyOpt ?? batch.strategy) as 'consolidated' | 'individual';
+    // --create-prs implies individual.
+    const strategy = (strategyOpt ?? (createPrs ? 'individual' : batch.strategy)) as 'consolidated' | 'individual';
     const tip =
       (await git(w.mainRoot, commitOf(`refs/heads/${batch.integration}`))) ??
       (await git(w.mainRoot, commitOf('HEAD')))!;
@@ -147,7 +156,23 @@ export const command: CommandSpec = {
         if (r.ready || r.reason === 'dependency-not-merged')
           ready.push({ id: i.id, short: i.short, branch: i.branch!, title: i.title });
       }
-      const prs = prCommands(ready, batch.integration);
+      const created = createPrs
+        ? await createPullRequests(
+            w.mainRoot,
+            ready.map((i) => ({
+              ...i,
+              label: labels.get(i.id)!,
+              waitsFor: batch.issues
+                .filter((d) => batch.issues.find((x) => x.id === i.id)!.dependencies.includes(d.id))
+                .filter((d) => d.merge.state !== 'merged')
+                .map((d) => d.short),
+            })),
+            { integration: batch.integration, preview: results, env: ctx.env, repo: w.config.github.repo },
+          )
+        : null;
+      const prs = prCommands(ready, batch.integration).map((p, k) =>
+        created ? { ...p, url: created[k]!.url, ...(created[k]!.error ? { error: created[k]!.error } : {}) } : p,
+      );
       await updateBatch(w.mainRoot, w.commonDir, (b) => {
         if (!b) return { batch: undefined, value: undefined };
         b.strategy = 'individual';
@@ -165,7 +190,12 @@ export const command: CommandSpec = {
         prs.length
           ? 'each branch is ready for its own pull request (listed in merge order: dependencies first):'
           : 'no branch is ready (no commits, or uncommitted work in its worktree)',
-        ...prs.flatMap((p) => [`  # ${p.short}`, ...p.commands.map((c) => `  ${c}`)]),
+        ...(created
+          ? prs.map(
+              (p) =>
+                `  ${p.short.padEnd(10)} ${'url' in p && p.url ? p.url : `FAILED: ${'error' in p ? p.error : ''}`}`,
+            )
+          : prs.flatMap((p) => [`  # ${p.short}`, ...p.commands.map((c) => `  ${c}`)])),
       ].join('\n');
       return {
         json: {
@@ -179,6 +209,7 @@ export const command: CommandSpec = {
           pullRequests: prs,
         },
         text,
+        exitCode: created?.some((c) => c.error) ? EXIT.FAILURE : EXIT.OK,
       };
     }
     const r = await startQueue(q, test);

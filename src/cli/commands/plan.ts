@@ -67,6 +67,7 @@ Exit codes: 0 ok, 2 bad arguments or a dependency cycle among the selected issue
       ...(maxParallel ? { maxParallel } : {}),
       holds: holdsFrom((await (await ws.store()).read()).leases, Date.now()),
       progress: ctx.progress,
+      env: ctx.env,
     });
     if (ctx.env.JITP_TIMINGS)
       ctx.progress(

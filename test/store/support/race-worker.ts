@@ -27,8 +27,12 @@ const issues = issuesS.split(',');
 const t = () => process.hrtime.bigint().toString();
 const rec = (line: string) => appendFileSync(side, `${line}\n`);
 
-if (goFile) while (!existsSync(goFile)) sleepMs(1);
+if (goFile) {
+  writeFileSync(`${goFile}.${process.pid}.ready`, '');
+  while (!existsSync(goFile)) sleepMs(1);
+}
 
+const stagger = Number(/(\d+)$/.exec(agentId)?.[1] ?? 0);
 const out = { grants: 0, releases: 0, held: 0, lost: 0, errors: [] as string[] };
 // The recovery the npm lock libraries do: see a dead holder, delete its lock, try again.
 function naiveAcquire(dir: string): { release(): void } {
@@ -43,7 +47,10 @@ function naiveAcquire(dir: string): { release(): void } {
     } catch {
       try {
         if (!pidAlive((JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid)) {
-          sleepMs(3); // a busy machine can pause a process here; the bug does not need it, the control's speed does
+          // A busy machine can pause a process here; the bug does not need it, the control's speed
+          // does. Contender i pauses 3 + i ms, so the later ones delete while an earlier one holds
+          // (a shared fixed pause made most of them delete at once, and rounds rarely caught it).
+          sleepMs(3 + stagger);
           unlinkSync(lock);
         }
       } catch {

@@ -4,11 +4,16 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { readSnapshotSync } from '../../../src/store/local/snapshot-read.js';
 import { readLog } from '../../../src/store/local/event-log.js';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { bundleScript } from '../../support/bundle.js';
 
-export const bundleWorker = (outDir: string): Promise<string> =>
-  bundleScript('test/store/support/race-worker.ts', outDir, 'race-worker');
+/**
+ * One esbuild bundle per test file: each racing process then starts on plain JavaScript. Under
+ * `node --import tsx` every process transpiled the whole TypeScript graph again, which cost
+ * more CPU than the race itself.
+ */
+export const bundleWorker = (outDir: string, entry = 'test/store/support/race-worker.ts'): Promise<string> =>
+  bundleScript(entry, outDir, entry.split('/').at(-1)!.replace(/\.ts$/, ''));
 
 export interface WorkerResult {
   grants: number;
@@ -78,6 +83,20 @@ export function checkOverlaps(dir: string): { holds: Hold[]; overlaps: Array<[Ho
 
 export const touch = (f: string) => writeFileSync(f, '');
 
+/**
+ * Starting line: touches `go` once `n` workers have written `<go>.<pid>.ready`, so every racer
+ * is up and polling before any starts (a fixed delay let slow starters on a loaded machine
+ * miss the race). Gives up waiting after a minute and starts whoever is there.
+ */
+export async function startWhenReady(go: string, n: number): Promise<void> {
+  const dir = dirname(go);
+  const prefix = `${basename(go)}.`;
+  const until = Date.now() + 60_000;
+  while (readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.ready')).length < n && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 10));
+  touch(go);
+}
+
 export async function raceRun(
   base: string,
   worker: string,
@@ -93,7 +112,7 @@ export async function raceRun(
   const runs = Array.from({ length: procs }, (_, i) =>
     runWorker(worker, [mode, storeDir, `agent:p${i}`, String(iters), issues.join(','), join(dir, `side-${i}.txt`), go]),
   );
-  setTimeout(() => touch(go), 300);
+  await startWhenReady(go, procs);
   const results = await Promise.all(runs);
   const { holds, overlaps } = checkOverlaps(dir);
   let version = -1;
