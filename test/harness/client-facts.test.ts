@@ -375,8 +375,13 @@ describe('f: isolation "worktree" on an Agent call', () => {
         {
           name: 'main',
           match: firstUserIncludes('WT-MAIN'),
+          // One Agent call per turn: two isolated Agent calls in one message race in the client's
+          // own `git worktree add` (both write .git/config for the new branch; the loser fails with
+          // "could not lock config file", anthropics/claude-code#34645, #47266) and that sub-agent
+          // never runs. jitp's WorktreeCreate hook serializes them (worktreeAdmin); this probe has none.
           turns: [
-            [agent('WT-SUB work', { isolation: 'worktree' }), agent('WT-CLEAN look only', { isolation: 'worktree' })],
+            [agent('WT-SUB work', { isolation: 'worktree' })],
+            [agent('WT-CLEAN look only', { isolation: 'worktree' })],
           ],
         },
       ]);
@@ -391,6 +396,10 @@ describe('f: isolation "worktree" on an Agent call', () => {
       );
       const recs = plugin.records();
       const [where, wrote, leak] = server.toolResultsOf('sub');
+      expect(
+        where,
+        `the sub-agent ran no tool; main saw: ${JSON.stringify(server.toolResultsOf('main'))}`,
+      ).toBeDefined();
       const [wtPath, branch, base] = where!.text.split('\n');
       const subStart = recs.find((r) => r.event === 'SubagentStart' && r.input.cwd === wtPath)!;
       const id = subStart.input.agent_id as string;

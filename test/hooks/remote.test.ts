@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { formatBindingLine } from '../../src/core/binding.js';
 import { INDEX_REF } from '../../src/remote/layout.js';
+import { budget } from '../support/budget.js';
 import { git } from '../support/git.js';
 import { DIST_HOOK, DIST_JITP } from '../support/paths.js';
 import { makeWorld, remoteState, type World } from '../remote/world.js';
@@ -304,6 +305,9 @@ test(
 );
 
 test('heartbeat of a remote lease: renewed by a detached `jitp claim renew`, the edit does not wait', async () => {
+  // 3 s on a quiet machine; longer when it is loaded, so the lease cannot expire between the two
+  // hook calls (then the second one would rightly say the binding is not live).
+  const ttl = Math.max(3, Math.ceil(budget(3_000) / 1000));
   const got = jitp(
     B,
     'claim',
@@ -316,7 +320,7 @@ test('heartbeat of a remote lease: renewed by a detached `jitp claim renew`, the
     '--agent',
     'agent:claude',
     '--ttl',
-    '3s',
+    `${ttl}s`,
     '--json',
   );
   expect(got.code, got.stderr).toBe(0);
@@ -333,7 +337,7 @@ test('heartbeat of a remote lease: renewed by a detached `jitp claim renew`, the
   expect(hook(B, 'pre-tool-use', write(B, 'src/e.ts', { agent_id: 'agentH' })).stdout).toBe(''); // binds (a push)
   const renewedAt = () => remoteState(w.bare, INDEX_REF).leases.find((l) => l.id === lease.id)?.renewedAt;
   const before = renewedAt();
-  await new Promise((r) => setTimeout(r, 1100)); // a third of the TTL: a renewal is due
+  await new Promise((r) => setTimeout(r, (ttl * 1000) / 3 + 100)); // a third of the TTL: a renewal is due
   const r = hook(B, 'pre-tool-use', write(B, 'src/e.ts', { agent_id: 'agentH' }));
   expect([r.status, r.stdout]).toEqual([0, '']);
   await until('the detached renewal to reach the remote', () => renewedAt() !== before);
