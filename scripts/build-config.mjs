@@ -14,13 +14,13 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // stays small; shared code lands in dist/chunks/.
 export const entries = {
   jitp: 'src/cli/bin.ts',
-  hook: 'src/hooks/entry.ts',
+  hook: 'src/hooks/runtime/entry.ts',
 };
 
 // The hooks' front door (dist/hook.cjs) and PreToolUse's live path (dist/hook-pre.cjs):
 // CommonJS (starts faster than ESM), no code splitting. The front door stays tiny: every edit
 // of every user loads it.
-export const cjsEntries = { hook: 'src/hooks/front.ts', 'hook-pre': 'src/hooks/pre-entry.ts' };
+export const cjsEntries = { hook: 'src/hooks/runtime/front.ts', 'hook-pre': 'src/hooks/runtime/pre-entry.ts' };
 
 // What dist/hook-pre.cjs (PreToolUse, CommonJS, unsplit) loads only when needed, from
 // dist/lazy/. `cjs`: its own unsplit CommonJS bundle, require()d (no ESM loader: about 20 ms
@@ -36,8 +36,8 @@ export const hookPreLazy = {
   'src/store/local/local-store.ts': { name: 'local-store', format: 'cjs' },
   'src/store/open.ts': { name: 'store-open', format: 'esm' },
   'src/config/load.ts': { name: 'config-load', format: 'esm' },
-  'src/hooks/bash-writes.ts': { name: 'bash-writes', format: 'esm' },
-  'src/hooks/remote-refresh.ts': { name: 'remote-refresh', format: 'esm' },
+  'src/hooks/bash/bash-writes.ts': { name: 'bash-writes', format: 'esm' },
+  'src/hooks/runtime/remote-refresh.ts': { name: 'remote-refresh', format: 'esm' },
 };
 export const lazyOf = (format) => Object.entries(hookPreLazy).filter(([, l]) => l.format === format);
 

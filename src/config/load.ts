@@ -48,7 +48,7 @@ const badYaml = (file: string, err: Error) =>
 /**
  * The configuration a file's text gives (undefined: no file, defaults only). Pure: the same
  * text and file name always give the same answer, which the hooks' cache relies on
- * (hooks/config-cache.ts).
+ * (hooks/runtime/config-cache.ts).
  */
 export function configFromText(text: string | undefined, file: string): LoadedConfig {
   let raw: unknown = {};

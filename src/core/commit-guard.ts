@@ -10,7 +10,7 @@
 // name, and its paths are another machine's — only by JITP_LEASE (as in the edit-time hook).
 import { describeHolder, type RemoteHolder } from './hook-decision.js';
 
-/** A remote lease's origin as the commit guard reports it (hooks/context.ts RemoteOrigin). */
+/** A remote lease's origin as the commit guard reports it (hooks/runtime/context.ts RemoteOrigin). */
 export type RemoteSeen = RemoteHolder & { remote: string };
 import type { LeaseIndex } from './lease-index.js';
 import type { Lease } from './model.js';

@@ -5,9 +5,9 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { CONFIG_CACHE_FILE, quickConfigValue } from '../../src/hooks/config-cache.js';
-import { hookConfigValue, hookSettings } from '../../src/hooks/context.js';
-import { failureModeOf } from '../../src/hooks/failure.js';
+import { CONFIG_CACHE_FILE, quickConfigValue } from '../../src/hooks/runtime/config-cache.js';
+import { hookConfigValue, hookSettings } from '../../src/hooks/runtime/context.js';
+import { failureModeOf } from '../../src/hooks/runtime/failure.js';
 import { openWorkspace } from '../../src/workspace/open.js';
 import { findRepo, storeDirOf } from '../../src/workspace/repo.js';
 import { makeRepo } from '../support/git.js';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { discoverRepo } from '../../src/git/discover.js';
-import { mirrorMaxAgeOf } from '../../src/hooks/fast-path.js';
+import { mirrorMaxAgeOf } from '../../src/hooks/runtime/fast-path.js';
 import {
   DURATION_EXAMPLES,
   formatDuration,

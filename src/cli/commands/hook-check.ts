@@ -4,10 +4,10 @@ import { workspaceOf } from '../workspace.js';
 import { EXIT, JitpError } from '../../platform/errors.js';
 import { decideEdit } from '../../core/hook-decision.js';
 import { buildLeaseIndex } from '../../core/lease-index.js';
-import { resolveActor } from '../../hooks/binding-resolve.js';
-import { hookSettings, liveContext, type LiveContext } from '../../hooks/context.js';
-import { resolveTarget } from '../../hooks/pre-tool-use.js';
-import { StoreUnreadable } from '../../hooks/store-access.js';
+import { resolveActor } from '../../hooks/runtime/binding-resolve.js';
+import { hookSettings, liveContext, type LiveContext } from '../../hooks/runtime/context.js';
+import { resolveTarget } from '../../hooks/handlers/pre-tool-use.js';
+import { StoreUnreadable } from '../../hooks/runtime/store-access.js';
 
 export const command: CommandSpec = {
   name: 'hook check',

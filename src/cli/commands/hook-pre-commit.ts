@@ -7,10 +7,10 @@ import { blockedFiles, blockedMessage, type CommitWho } from '../../core/commit-
 import { buildLeaseIndex } from '../../core/lease-index.js';
 import { isCaseInsensitiveFs } from '../../platform/fs-paths.js';
 import { resolveAgentId } from '../../config/identity.js';
-import { failureModeOf } from '../../hooks/failure.js';
-import { liveContext } from '../../hooks/context.js';
-import { StoreUnreadable } from '../../hooks/store-access.js';
-import { DEFAULT_AGENT } from '../../hooks/binding-resolve.js';
+import { failureModeOf } from '../../hooks/runtime/failure.js';
+import { liveContext } from '../../hooks/runtime/context.js';
+import { StoreUnreadable } from '../../hooks/runtime/store-access.js';
+import { DEFAULT_AGENT } from '../../hooks/runtime/binding-resolve.js';
 
 const real = (p: string) => {
   try {

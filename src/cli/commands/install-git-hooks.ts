@@ -5,7 +5,7 @@ import type { CommandSpec } from '../command.js';
 import { flag } from '../command.js';
 import { workspaceOf } from '../workspace.js';
 import { JitpError } from '../../platform/errors.js';
-import { installPreCommit, uninstallPreCommit } from '../../hooks/git-hooks.js';
+import { installPreCommit, uninstallPreCommit } from '../../hooks/git/git-hooks.js';
 
 /** dist/jitp.mjs, wherever this code runs from (the bundle's chunks/, or src/ under tsx). */
 export function bundledJitp(): string {

@@ -1,0 +1,49 @@
+// SubagentStart / SubagentStop: record when each sub-agent starts and finishes, against its
+// lease when it is bound (a sub-agent binds at its first edit, so a start is usually recorded
+// without a lease and the stop with one). Never blocks, never prints.
+import { parseBindingLine } from '../../core/binding.js';
+import { boundAgents } from '../../core/hook-decision.js';
+import type { Lease } from '../../core/model.js';
+import { firstLine, initialPromptOf, subagentTranscriptPath } from '../runtime/binding-resolve.js';
+import type { HookInput, HookOutcome } from '../runtime/contract.js';
+import { hookCwd, liveContext } from '../runtime/context.js';
+import { openStoreFor } from '../runtime/store-access.js';
+
+export async function recordSubagent(
+  input: HookInput,
+  env: NodeJS.ProcessEnv,
+  type: 'subagent-start' | 'subagent-stop',
+): Promise<HookOutcome> {
+  const agentId = typeof input.agent_id === 'string' ? input.agent_id : undefined;
+  if (!agentId) return {};
+  const ctx = liveContext(hookCwd(input, env));
+  if (!ctx) return {};
+  const live = ctx.snap.leases.filter((l) => Date.parse(l.expiresAt) > ctx.nowMs);
+  let lease: Lease | undefined = live.find((l) => boundAgents(l).includes(agentId));
+  if (!lease && type === 'subagent-stop') {
+    // A sub-agent that never edited never bound; its binding line still says whose work it was.
+    const file =
+      typeof input.agent_transcript_path === 'string'
+        ? input.agent_transcript_path
+        : subagentTranscriptPath(input, agentId);
+    const prompt = file ? initialPromptOf(firstLine(file), agentId) : undefined;
+    const b = prompt ? parseBindingLine(prompt) : undefined;
+    lease = b ? live.find((l) => l.id === b.leaseId && l.bindSecret === b.secret) : undefined;
+  }
+  // A remote lease's notes stay on this machine too (RemoteLeaseStore.note appends to the
+  // clone's event log of that remote; no push), but next to that remote's other events.
+  const remote = lease ? ctx.remoteOf.get(lease.id)?.remote : undefined;
+  const store = await openStoreFor(
+    ctx.storeDir,
+    remote ? { loc: ctx.loc, name: remote, timeoutSecs: 20, ttl: lease!.ttlSecs } : undefined,
+    env,
+  );
+  await store.note({
+    type,
+    by: `claude:${agentId}`,
+    ...(lease ? { leaseId: lease.id, issueId: lease.issueId } : {}),
+    agentType: typeof input.agent_type === 'string' ? input.agent_type : undefined,
+    sessionId: typeof input.session_id === 'string' ? input.session_id : undefined,
+  });
+  return {};
+}

@@ -1,0 +1,4 @@
+import type { HookHandler } from '../runtime/contract.js';
+import { recordSubagent } from './subagent-events.js';
+
+export const handler: HookHandler = (input, env) => recordSubagent(input, env, 'subagent-stop');

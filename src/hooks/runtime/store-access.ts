@@ -1,0 +1,69 @@
+// The hooks' only door to the lease store. Reading is synchronous and cheap (the store's
+// one-file, no-lock snapshot reader: the hot path of every edit); writes (bind, extend, renew,
+// note) go through the LeaseStore interface, loaded only when a hook must write.
+import { isJitpError } from '../../platform/errors.js';
+import { readStateFile } from '../../store/local/snapshot-read.js';
+import type { Lease, LeaseStore, StoreSnapshot } from '../../core/model.js';
+import type { RepoLocation } from '../../workspace/repo.js';
+import { openLocalStoreAt, openRemoteStoreOf } from '../../workspace/stores.js';
+
+export class StoreUnreadable extends Error {}
+
+/**
+ * The last committed snapshot, or undefined when the store has never been written (no
+ * parallel work was ever started here). Throws StoreUnreadable for a corrupt or unreadable store.
+ */
+export function readSnapshotSync(storeDir: string): StoreSnapshot | undefined {
+  try {
+    return readStateFile(storeDir);
+  } catch (e) {
+    if (isJitpError(e)) throw new StoreUnreadable(`${e.message}${e.hint ? `; ${e.hint}` : ''}`);
+    throw e;
+  }
+}
+
+/** True when some lease in the snapshot is live now: the only question the fast path asks. */
+export const anyLive = (snap: StoreSnapshot | undefined, nowMs: number): boolean =>
+  !!snap && snap.leases.some((l: Lease) => Date.parse(l.expiresAt) > nowMs);
+
+/**
+ * A hook waits at most this long for the store's writer lock: well under the hooks' 10-15 s
+ * client timeout, so a stuck lock ends in the explicit failure policy, not in the client
+ * killing the hook (which it treats as "allow", silently).
+ */
+export const HOOK_LOCK_TIMEOUT_MS = 4000;
+
+/** Opens the writable store (loaded only when a hook must write). */
+export async function openStore(storeDir: string): Promise<LeaseStore> {
+  return openLocalStoreAt(storeDir, { lockTimeoutMs: HOOK_LOCK_TIMEOUT_MS });
+}
+
+/**
+ * A hook that writes to a remote lease (bind, extend) waits at most this long per git call and
+ * gives up retrying lost races after HOOK_REMOTE_BUDGET_MS: worst case about three calls, well
+ * under the client's hook timeout, so an unreachable or hung remote ends in the failure policy.
+ */
+export const HOOK_REMOTE_TIMEOUT_MS = 3000;
+export const HOOK_REMOTE_BUDGET_MS = 3000;
+
+/**
+ * The store that holds a lease: the local one, or the remote named by the mirror the lease came
+ * from (loaded only when a hook must write there).
+ */
+export async function openStoreFor(
+  storeDir: string,
+  remote: { loc: RepoLocation; name: string; timeoutSecs: number; ttl: number } | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<LeaseStore> {
+  if (!remote) return openStore(storeDir);
+  const fromEnv = Number(env.JITP_REMOTE_TIMEOUT_MS);
+  const ms = Math.min(
+    Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : remote.timeoutSecs * 1000,
+    HOOK_REMOTE_TIMEOUT_MS,
+  );
+  return openRemoteStoreOf(remote.loc, remote.name, {
+    defaultTtlSecs: remote.ttl,
+    contentionBudgetMs: HOOK_REMOTE_BUDGET_MS,
+    env: { ...env, JITP_REMOTE_TIMEOUT_MS: String(ms) },
+  });
+}

@@ -1,4 +1,0 @@
-import type { HookHandler } from './contract.js';
-import { recordSubagent } from './subagent-events.js';
-
-export const handler: HookHandler = (input, env) => recordSubagent(input, env, 'subagent-stop');
