@@ -17,9 +17,7 @@ const deps = Object.keys(pkg.dependencies ?? {});
  * Listed but not imported yet, each with who decides. The test fails once one of them is
  * imported (take it off this list) or when the list names a package no longer listed.
  */
-const PENDING: Record<string, string> = {
-  'sh-syntax': 'the Bash classifier (issue 13, helper enforce) adopts it or drops it',
-};
+const PENDING: Record<string, string> = {};
 
 /** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */
 const packageOf = (spec: string) =>

@@ -131,6 +131,7 @@ const LIVE_EDIT = [
   'src/hooks/runtime/front-shared.ts',
   'src/hooks/runtime/heartbeat.ts',
   'src/hooks/runtime/pre-entry.ts',
+  'src/hooks/handlers/bash-call.ts',
   'src/hooks/handlers/pre-tool-use.ts',
   'src/hooks/runtime/run.ts',
   'src/hooks/runtime/store-access.ts',

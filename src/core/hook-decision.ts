@@ -85,6 +85,12 @@ function ownLease(actor: Actor, l: Lease): boolean {
   return actor.subagentId === undefined && (actor.ownLeaseIds?.has(l.id) ?? false);
 }
 
+/** Some live lease names a path strictly below `rel` (a file or glob inside it). */
+const hasLeasesBelow = (index: LeaseIndex, rel: string): boolean => {
+  const below = `${rel}/`;
+  return index.leases.some((l) => l.paths.some((p) => p.startsWith(below)));
+};
+
 export function decideEdit(q: EditQuery): Decision {
   const { actor, target, index, nowMs, policy } = q;
   if (policy === 'off' || index.leases.length === 0) return ALLOW;
@@ -112,6 +118,10 @@ export function decideEdit(q: EditQuery): Decision {
   }
   if (target.rel === undefined) return ALLOW; // not a file of this repository
 
+  // A path with leases below it is a folder, whatever the tool said (`rm -rf src`, a restore of a
+  // deleted folder): every lease under it counts, and it is never added to a lease as a file.
+  if (!target.isDir && target.rel !== '.' && hasLeasesBelow(index, target.rel))
+    return decideEdit({ ...q, target: { ...target, isDir: true } });
   const holders = target.isDir ? index.holdersUnder(target.rel) : index.holdersOf(target.rel);
   const others = holders.filter((l) => !ownLease(actor, l));
   // A folder is "mine" only when my lease covers all of it (a glob or folder above it), not
@@ -206,7 +216,7 @@ export function decideBash(
   const denials: string[] = [];
   for (const t of targets) {
     const d = decideEdit({ ...base, target: t });
-    if (d.kind === 'deny') denials.push(`\`${t.why}\` writes ${d.reason.replace(/^jit-parallel: /, '')}`);
+    if (d.kind === 'deny') denials.push(`\`${t.why}\` would write ${asClause(d.reason, t)}`);
     else if (d.kind === 'warn') ok.warnings.push(d.message);
     else if (d.kind === 'extend' && !ok.extend.some((e) => e.path === d.path))
       ok.extend.push({ lease: d.lease, path: d.path });
@@ -229,6 +239,55 @@ export function decideBash(
     return { kind: 'deny', reason: `jit-parallel: command refused: ${head}${more}` };
   }
   return ok;
+}
+
+/** `src/a.ts is held by …` -> `src/a.ts, which is held by …`, for "`sed -i` would write …". */
+function asClause(reason: string, t: BashTarget): string {
+  const r = reason.replace(/^jit-parallel: /, '');
+  const what = t.isDir ? `${t.shown} (a folder: everything under it)` : t.shown;
+  return r.startsWith(`${what} is `) ? `${what}, which is ${r.slice(what.length + 4)}` : r;
+}
+
+export interface OpaqueQuery {
+  /** e.g. `python3 -c` */
+  why: string;
+  /** The paths its code names, resolved. */
+  mentions: Target[];
+  /** The code calls something that writes files. */
+  writes: boolean;
+}
+
+/**
+ * Code the hook cannot follow (`python -c`, `node -e`, `perl -e`): never denied (it may only
+ * read), but a visible warning names the held files it might touch: the held files it names,
+ * else, when it calls something that writes, the files other leases hold.
+ */
+export function opaqueWarnings(items: readonly OpaqueQuery[], base: Omit<EditQuery, 'target'>): string[] {
+  if (base.policy === 'off' || base.index.leases.length === 0) return [];
+  const out: string[] = [];
+  const others = (ls: Lease[]) => ls.filter((l) => !ownLease(base.actor, l));
+  for (const o of items) {
+    const named = o.mentions.filter((t) => t.rel !== undefined && others(base.index.holdersOf(t.rel)).length > 0);
+    if (named.length) {
+      const list = named.map((t) => {
+        const l = others(base.index.holdersOf(t.rel!))[0]!;
+        return `${t.rel} (${describeHolder(l, base.nowMs, base.remoteOf?.get(l.id))})`;
+      });
+      out.push(
+        `jit-parallel: \`${o.why}\` runs code the hook cannot follow, and it names held files: ` +
+          `${list.join('; ')}. Do not change them through it.`,
+      );
+    } else if (o.writes) {
+      const held = [...new Set(base.index.leases.filter((l) => !ownLease(base.actor, l)).flatMap((l) => l.paths))];
+      if (!held.length) continue;
+      const more = held.length > 5 ? ` (and ${held.length - 5} more)` : '';
+      out.push(
+        `jit-parallel: \`${o.why}\` runs code the hook cannot follow and it may write files; files held by ` +
+          `other leases it must not touch: ${held.slice(0, 5).join(', ')}${more}.`,
+      );
+    }
+  }
+  return out;
 }
 
 /**

@@ -231,7 +231,7 @@ describe('decideBash', () => {
   test('sed -i on a held file is denied with the holder named', () => {
     const d = decideBash([{ ...file('src/b.ts'), why: 'sed -i' }], [], { ...base, actor: subA });
     expect(d.kind).toBe('deny');
-    expect(d.kind === 'deny' && d.reason).toMatch(/`sed -i` writes .*L-bbbbbb/);
+    expect(d.kind === 'deny' && d.reason).toMatch(/`sed -i` would write .*, which is held by .*L-bbbbbb/);
   });
   test('free file under extend becomes an extension; own file is fine', () => {
     const d = decideBash(
@@ -255,7 +255,7 @@ describe('decideBash', () => {
       ...base,
       actor: main,
     });
-    expect(d.kind === 'deny' && d.reason).toMatch(/`git stash` writes/);
+    expect(d.kind === 'deny' && d.reason).toMatch(/`git stash` would write \. \(a folder: [^)]*\), which is held/);
   });
   test('nothing live: ok without work', () => {
     expect(decideBash([{ ...file('src/b.ts'), why: 'rm' }], [], { ...base, index: empty, actor: subA }).kind).toBe(

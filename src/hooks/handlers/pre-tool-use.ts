@@ -3,14 +3,7 @@
 // it, a systemMessage warns. Every failure goes through failure.ts.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { realpathSync } from 'node:fs';
-import {
-  checkSpawn,
-  decideBash,
-  decideEdit,
-  type BashTarget,
-  type Decision,
-  type Target,
-} from '../../core/hook-decision.js';
+import { checkSpawn, decideBash, decideEdit, type Decision, type Target } from '../../core/hook-decision.js';
 import { buildLeaseIndexWith, needsGlobEngine } from '../../core/lease-index-core.js';
 import { isGlob } from '../../core/paths.js';
 import { normalizeRepoPath } from '../../git/repo-paths.js';
@@ -24,6 +17,7 @@ import { failureModeOf, failureOutcome } from '../runtime/failure.js';
 import { resolveActor } from '../runtime/binding-resolve.js';
 import { StoreUnreadable, openStoreFor } from '../runtime/store-access.js';
 import { maybeRenew, renewDue } from '../runtime/heartbeat.js';
+import { decideBashCall, heldTwin, isDirectory } from './bash-call.js';
 
 const EDIT_TOOLS = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
 
@@ -46,8 +40,10 @@ const real = (p: string) => {
 };
 
 /** Resolves a path the way the file system will and finds it in one of the repo's worktrees. */
-export function resolveTarget(shown: string, cwd: string, loc: RepoLocation, isDir = false): Target {
+export function resolveTarget(shown: string, cwd: string, loc: RepoLocation, dir = false): Target {
   const abs = resolveThroughSymlinks(isAbsolute(shown) ? resolve(shown) : resolve(cwd, shown));
+  // `src` names the folder when it is one: every file under it is checked (issue 13, item 1).
+  const isDir = dir || shown.endsWith('/') || isDirectory(abs);
   const common = real(loc.commonDir);
   const store = real(storeDirOf(loc));
   // Inside the store, or a folder of git's that contains it (`rm -rf .git`); not the repo root.
@@ -145,25 +141,19 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
           ? ti.notebook_path
           : undefined;
     if (!p) return failureOutcome('PreToolUse', `${tool} call without a file path`, settings.failure);
-    const d: Decision = decideEdit({ ...base, target: resolveTarget(p, cwd, ctx.loc) });
+    const target = resolveTarget(p, cwd, ctx.loc);
+    // A hard link of a held file is that file (issue 13, item 6).
+    const twin = heldTwin(target, index.leases, ctx.loc);
+    const t = twin ? decideEdit({ ...base, target: twin }) : undefined;
+    if (t?.kind === 'deny') return deny(t.reason);
+    const d: Decision = decideEdit({ ...base, target });
     if (d.kind === 'deny') return deny(d.reason);
     if (d.kind === 'warn') warnings.push(d.message);
     if (d.kind === 'extend') extend = [{ lease: d.lease, path: d.path }];
   } else if (tool === 'Bash') {
     const command = typeof ti.command === 'string' ? ti.command : '';
-    const { bashWrites } = await import('../bash/bash-writes.js');
-    const w = bashWrites(command, cwd, env.HOME);
-    if (w.parseError) {
-      // Not a command the shell itself would run; nothing it writes can be known.
-      if (!actor.lease) return warn(warnings);
-      return failureOutcome('PreToolUse', `cannot parse the Bash command (${w.parseError})`, settings.failure);
-    }
-    const targets: BashTarget[] = w.targets.map((t) => ({
-      ...resolveTarget(t.abs, cwd, ctx.loc, t.dir),
-      shown: t.shown,
-      why: t.why,
-    }));
-    const d = decideBash(targets, w.unknown, base);
+    const d = await decideBashCall(command, cwd, env, ctx.loc, base, resolveTarget);
+    if (d.kind === 'failure') return failureOutcome('PreToolUse', d.problem, settings.failure);
     if (d.kind === 'deny') return deny(d.reason);
     warnings.push(...d.warnings);
     extend = d.extend;

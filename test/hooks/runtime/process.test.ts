@@ -296,7 +296,7 @@ describe('leases live', () => {
     subTranscript('agentA', `${formatBindingLine(A.id, A.bindSecret!)}\n`);
     const r = runHook('pre-tool-use', pre('Bash', { command: "sed -i 's/b/B/' src/b.ts" }, sub('agentA')));
     expect(isDeny(r)).toBe(true);
-    expect(reason(r)).toMatch(/`sed -i` writes src\/b.ts is held by lease/);
+    expect(reason(r)).toMatch(/`sed -i` would write src\/b.ts, which is held by lease/);
     expect(
       runHook('pre-tool-use', pre('Bash', { command: 'git status && grep -rn b src | head' }, sub('agentA'))),
     ).toMatchObject({ status: 0, stdout: '' });
