@@ -475,7 +475,7 @@ function opaque(ctx: Ctx, cmd: string, rest: Arg[]): void {
 /** `cp/mv/ln/install/rsync`: the destination (a file, or a file in a folder), and mv's sources. */
 function copyLike(cmd: string, rest: Arg[], ctx: Ctx): void {
   const vf = flagSet(
-    '-S --suffix -m --mode -o --owner -g --group -e --rsh -t --target-directory --exclude --include --filter -f',
+    '-S --suffix -m --mode -o --owner -g --group -e --rsh -t --target-directory --exclude --include --filter',
   );
   if (cmd === 'install' && hasFlag(rest, '-d --directory')) return;
   const recursive = cmd === 'rsync' || hasFlag(rest, '-r -R -a --recursive --archive');

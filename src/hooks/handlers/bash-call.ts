@@ -46,7 +46,9 @@ export async function decideBashCall(
     const r = resolveTarget(t.abs, cwd, loc, t.dir);
     // Deleting a folder that holds the lease store deletes every lease (`rm -rf <repo root>`).
     const deletesStore = r.isDir && REMOVES.test(t.why) && isUnder(store, r.abs);
-    targets.push({ ...r, ...(deletesStore ? { store: true } : {}), shown: t.shown, why: t.why });
+    // Named from another folder (`cd src && … a.ts`): say which file of the repository it is.
+    const shown = r.rel && r.rel !== t.shown && r.rel !== '.' ? `${t.shown} (${r.rel})` : t.shown;
+    targets.push({ ...r, ...(deletesStore ? { store: true } : {}), shown, why: t.why });
     const twin = heldTwin(r, base.index.leases, loc);
     if (twin) targets.push({ ...twin, why: t.why });
   }
