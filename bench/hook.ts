@@ -1,9 +1,10 @@
 // npm run bench:hook: the bundled PreToolUse hook as the client runs it (the command of
 // hooks/hooks.json, `node dist/hook.cjs pre-tool-use`: a fresh process per edit, hook JSON on
 // stdin), interleaved in the same run with the floor: a bare `node -e 0` fed the same stdin.
-// Two cases:
+// Three cases:
 //   (a) no parallel work active (no lease store): the path every ordinary edit pays;
-//   (b) 50 live leases holding 2,000 paths, a bound sub-agent editing one of its files.
+//   (b) 50 live leases holding 2,000 paths, a bound sub-agent editing one of its files;
+//   (c) Bash with 10 live leases: a short read-only command, a long chain with writes, a deny.
 // Plus (a, remote): remote leases in use (config `remote:`, a fresh mirror) but none live; and
 // (b, globs + config): the same with some leases naming globs and a `.jit-parallel.yaml`.
 // BENCH_BASELINE_HOOK=<other dist/hook.mjs or dist/hook.cjs> times that build too, interleaved, in
@@ -266,6 +267,49 @@ try {
     dropCopy(grepo.root);
   }
 
+  // Bash with 10 live leases held by others (issue 13, "Speed: the Bash path"): the classifier
+  // loads for every Bash call while anything is live.
+  const brepo = makeRepo({ 'src/index.ts': 'export {}\n', 'src/free.ts': 'x\n' });
+  let bashRatio = 0;
+  try {
+    const bstore = new LocalLeaseStore({ storeDir: join(brepo.root, '.git', 'jit-parallel') });
+    for (let i = 0; i < 10; i++)
+      await bstore.acquire({ issueId: `b-${i}`, agentId: 'agent:other', paths: [`pkg${i}/a.ts`, `pkg${i}/b.ts`] });
+    const bash = (command: string) => ({
+      ...payload(join(brepo.root, 'src/index.ts')),
+      cwd: brepo.root,
+      tool_name: 'Bash',
+      tool_input: { command, description: 'bench' },
+    });
+    const chained = [
+      'cd src && npm run build 2>&1 | tail -5',
+      "sed -i 's/x/y/' free.ts",
+      'echo "// generated" >> free.ts',
+      'cp free.ts free2.ts && mv free2.ts free3.ts',
+      'git add -A && git commit -qm "$(cat <<\'EOF\'\nwip\nEOF\n)"',
+      'for f in *.ts; do wc -l "$f"; done',
+    ].join(' && ');
+    const r = measure(
+      '(c) Bash, 10 leases: short read-only',
+      bash('git status && ls src'),
+      brepo.root,
+      (o) => o === '',
+      BASELINE,
+    );
+    bashRatio = r.hook / r.floor;
+    measure('(c) Bash, 10 leases: long chain with writes', bash(chained), brepo.root, (o) => o === '', BASELINE);
+    measure(
+      '(c) Bash, 10 leases: sed -i on a held file (deny)',
+      bash("sed -i 's/a/b/' pkg3/a.ts"),
+      brepo.root,
+      (o) => o.includes('"deny"'),
+      BASELINE,
+    );
+  } finally {
+    brepo.cleanup();
+    dropCopy(brepo.root);
+  }
+
   // In-process: what the hook does for (b) after node has started.
   const loc = discoverRepo(repo.root)!;
   const times: number[] = [];
@@ -287,7 +331,8 @@ try {
   console.log(
     `goals: (a) ratio <= 1.15: ${(a.hook / a.floor).toFixed(3)} ${a.hook / a.floor <= 1.15 ? 'met' : 'NOT met'}; ` +
       `(b) ratio <= 1.3: ${(b.hook / b.floor).toFixed(3)} ${b.hook / b.floor <= 1.3 ? 'met' : 'NOT met'}; ` +
-      `in-process < 1 ms: ${inproc.toFixed(3)} ms ${inproc < 1 ? 'met' : 'NOT met'}`,
+      `in-process < 1 ms: ${inproc.toFixed(3)} ms ${inproc < 1 ? 'met' : 'NOT met'}; ` +
+      `(c) Bash ratio <= 1.3: ${bashRatio.toFixed(3)} ${bashRatio <= 1.3 ? 'met' : 'NOT met'}`,
   );
 } finally {
   repo.cleanup();
