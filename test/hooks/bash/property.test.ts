@@ -56,10 +56,10 @@ const writer: fc.Arbitrary<Piece> = file.chain((p) =>
       .map((text) => ({ text, writes: [p] })),
   ),
 );
-const reader: fc.Arbitrary<Piece> = fc.constantFrom(...READ_ONLY.filter((c) => !/^cd |\bcd /.test(c))).map((text) => ({
-  text,
-  writes: [],
-}));
+const reader: fc.Arbitrary<Piece> = fc
+  .constantFrom(...READ_ONLY.filter((c) => !/^cd |\bcd /.test(c)))
+  // A here-document's last line must stay alone on its line whatever follows.
+  .map((text) => ({ text: /\nEOF\n?\)?$/.test(text) && !text.endsWith(')"') ? `${text}\ntrue` : text, writes: [] }));
 
 const wrap = (p: Piece): fc.Arbitrary<Piece> =>
   fc.constantFrom(
