@@ -121,6 +121,7 @@ const LIVE_EDIT = [
   'src/core/hook-decision.ts',
   'src/core/lease-index-core.ts',
   'src/core/paths.ts',
+  'src/core/shell-quote.ts',
   'src/git/discover.ts',
   'src/git/repo-paths.ts',
   'src/hooks/binding-resolve.ts',

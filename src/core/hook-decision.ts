@@ -4,6 +4,7 @@
 import type { Lease } from './model.js';
 import { parseBindingLine } from './binding.js';
 import type { LeaseIndex } from './lease-index.js';
+import { jitpCommand } from './shell-quote.js';
 
 export type Policy = 'strict' | 'extend' | 'warn' | 'off';
 
@@ -125,7 +126,8 @@ export function decideEdit(q: EditQuery): Decision {
     const tail =
       actor.subagentId === undefined
         ? `Leave it to that sub-agent: wait for it to finish (its lease ends when it releases or expires), or ` +
-          `release the lease first with \`jitp claim release ${others[0]!.issueId}\` if that work is abandoned.`
+          `release the lease first with \`${jitpCommand('claim release', others[0]!.issueId)}\` if that work ` +
+          `is abandoned.`
         : `Do not make this change. Finish your own files and report the change needed in ${target.shown} in your ` +
           `final answer instead, so the orchestrator can apply it after that lease ends.`;
     return { kind: 'deny', reason: `jit-parallel: ${what} is held by ${held}. ${tail}` };
