@@ -16,6 +16,7 @@ import { isGlob } from '../core/paths.js';
 import { normalizeRepoPath } from '../git/repo-paths.js';
 import { resolveThroughSymlinks } from '../platform/fs-paths.js';
 import { escapeGlob } from '../core/glob-escape.js';
+import { checkSubagentJitp } from '../core/jitp-calls.js';
 import { findRepo, storeDirOf, type RepoLocation } from '../workspace/repo.js';
 import type { Lease, LeaseStore } from '../core/model.js';
 import type { HookHandler, HookInput, HookOutcome } from './contract.js';
@@ -151,6 +152,13 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
     if (d.kind === 'extend') extend = [{ lease: d.lease, path: d.path }];
   } else if (tool === 'Bash') {
     const command = typeof ti.command === 'string' ? ti.command : '';
+    if (actor.subagentId !== undefined) {
+      // A sub-agent shares the orchestrator's identity in jitp: its lease commands must act on its own lease.
+      const L = actor.lease;
+      const own = L ? { leaseId: L.id, issueId: L.issueId, agentId: L.agentId } : undefined;
+      const refused = checkSubagentJitp(command, own, actor.subagentId);
+      if (refused) return deny(refused);
+    }
     const { bashWrites } = await import('./bash-writes.js');
     const w = bashWrites(command, cwd, env.HOME);
     if (w.parseError) {
