@@ -123,3 +123,47 @@ describe('7: ids in suggested commands are quoted', () => {
     expect(existsSync(join(repo.root, 'pwned'))).toBe(false);
   });
 });
+
+describe("2: the store files are not readable through agents' tools", () => {
+  const store = () => join(repo.root, '.git', 'jit-parallel');
+  test.each([
+    ['Read', () => ({ file_path: join(store(), 'state.json') })],
+    ['Read', () => ({ file_path: join(repo.root, '.git', 'jit-parallel', '..', 'jit-parallel', 'events.jsonl') })],
+    ['NotebookRead', () => ({ notebook_path: join(store(), 'state.json') })],
+    ['Grep', () => ({ pattern: 'bindSecret', path: store() })],
+    ['Grep', () => ({ pattern: 'bindSecret', path: join(repo.root, '.git') })],
+    ['Glob', () => ({ pattern: '**/*.json', path: join(repo.root, '.git') })],
+  ])('%s of the store is refused (main agent and sub-agents)', (tool, input) => {
+    for (const agent of [undefined, 'a000000000000000a', 'b000000000000000b']) {
+      const r = hook(pre(tool, input(), agent));
+      expect(r.json?.hookSpecificOutput?.permissionDecision).toBe('deny');
+      expect(r.reason).toMatch(/is the lease store/);
+    }
+  });
+  test.each([
+    'cat .git/jit-parallel/state.json',
+    'cd .git && cat jit-parallel/state.json',
+    'grep -r bindSecret .git',
+    'cat "$(git rev-parse --git-common-dir)/jit-parallel/state.json"',
+    'tar cf - .git | cat',
+  ])('sub-agent Bash %s is refused', (cmd) => {
+    const r = hook(bash(cmd, 'b000000000000000b'));
+    expect(r.json?.hookSpecificOutput?.permissionDecision).toBe('deny');
+  });
+  test('ordinary reads pass', () => {
+    expect(hook(pre('Read', { file_path: join(repo.root, 'src/a.ts') }, 'a000000000000000a')).json).toBeUndefined();
+    expect(hook(pre('Grep', { pattern: 'x' }, 'a000000000000000a')).json).toBeUndefined();
+    expect(hook(bash('cat src/a.ts .gitignore; git status', 'a000000000000000a')).json).toBeUndefined();
+  });
+  test('with no live lease a Read answers at once with nothing', () => {
+    const r2 = makeRepo({ 'a.txt': 'a\n' });
+    const r = spawnSync(process.execPath, [DIST_HOOK, 'pre-tool-use'], {
+      input: JSON.stringify({ ...pre('Read', { file_path: join(r2.root, 'a.txt') }), cwd: r2.root }),
+      encoding: 'utf8',
+      cwd: r2.root,
+    });
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(0);
+    r2.cleanup();
+  });
+});
