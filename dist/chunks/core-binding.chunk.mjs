@@ -1,3 +1,3 @@
 import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
 var BINDING_RE=/^<!-- jitp-binding: lease=(L-[0-9a-f]{6,32}) secret=([0-9a-f]{16,64}) -->$/;function formatBindingLine(leaseId,secret){let line=`<!-- jitp-binding: lease=${leaseId} secret=${secret} -->`;if(!BINDING_RE.test(line))throw new Error(`invalid binding values: ${leaseId}`);return line}function parseBindingLine(prompt){let nl=prompt.indexOf(`
-`),first=(nl<0?prompt:prompt.slice(0,nl)).replace(/\r$/,""),m=BINDING_RE.exec(first);return m?{leaseId:m[1],secret:m[2]}:void 0}export{formatBindingLine,parseBindingLine};
+`),first=(nl<0?prompt:prompt.slice(0,nl)).replace(/\r$/,""),m=BINDING_RE.exec(first);return m?{leaseId:m[1],secret:m[2]}:void 0}export{BINDING_RE,formatBindingLine,parseBindingLine};

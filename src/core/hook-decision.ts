@@ -2,8 +2,9 @@
 // resolves the path, reads the store and finds the agent's binding; this file only decides
 // and words the answer the model will read.
 import type { Lease } from './model.js';
-import { parseBindingLine } from './binding.js';
+import { BINDING_RE, parseBindingLine } from './binding.js';
 import type { LeaseIndex } from './lease-index.js';
+import { jitpCommand } from './shell-quote.js';
 
 export type Policy = 'strict' | 'extend' | 'warn' | 'off';
 
@@ -135,7 +136,8 @@ export function decideEdit(q: EditQuery): Decision {
     const tail =
       actor.subagentId === undefined
         ? `Leave it to that sub-agent: wait for it to finish (its lease ends when it releases or expires), or ` +
-          `release the lease first with \`jitp claim release ${others[0]!.issueId}\` if that work is abandoned.`
+          `release the lease first with \`${jitpCommand('claim release', others[0]!.issueId)}\` if that work ` +
+          `is abandoned.`
         : `Do not make this change. Finish your own files and report the change needed in ${target.shown} in your ` +
           `final answer instead, so the orchestrator can apply it after that lease ends.`;
     return { kind: 'deny', reason: `jit-parallel: ${what} is held by ${held}. ${tail}` };
@@ -297,7 +299,22 @@ export function opaqueWarnings(items: readonly OpaqueQuery[], base: Omit<EditQue
  */
 export function checkSpawn(prompt: string, leases: readonly Lease[], nowMs: number): string | undefined {
   const b = parseBindingLine(prompt);
-  if (!b) return undefined;
+  if (!b) {
+    // A binding line below line 1 binds nothing (only line 1 is read): the sub-agent would work
+    // unbound, be refused its own files, and leave its lease to whoever writes first.
+    const lines = prompt.split('\n');
+    // Only a binding of one of our leases: a binding-like line quoted in issue text binds nothing anyway.
+    const at = lines.findIndex((l, i) => {
+      const m = i > 0 ? BINDING_RE.exec(l.trim()) : null;
+      return m !== null && leases.some((x) => x.id === m[1]);
+    });
+    if (at < 0) return undefined;
+    return (
+      `jit-parallel: this sub-agent prompt has its binding line on line ${at + 1}, but only line 1 binds. Do not ` +
+      `start it like this: pass the output of \`jitp prompt\` unchanged as the prompt, with nothing before the ` +
+      `\`<!-- jitp-binding: … -->\` line (put any note of yours after the rendered prompt, or leave it out).`
+    );
+  }
   const l = leases.find((x) => x.id === b.leaseId);
   const fix =
     'acquire the issue again (`jitp claim acquire <issue>`) and re-render the prompt with `jitp prompt`; never copy ' +

@@ -9,11 +9,17 @@ const PREFIX_RE = /^[0-9a-f-]+$/i;
 
 export const isUuid = (s: string): boolean => UUID_RE.test(s);
 
+/** What a free-form id may hold: letters and digits of any script, and `. _ - : # @ +`. */
+export const ISSUE_ID_CHARS = 'letters, digits and . _ - : # @ + (not starting with -), at most 128 characters';
+// Nothing a shell treats specially: ids end up in commands people and models run (quoted too,
+// core/shell-quote.ts, but an id that needs no quoting cannot be mis-pasted either).
+const FREE_ID_RE = /^[\p{L}\p{N}._:#@+][\p{L}\p{N}._:#@+-]*$/u;
+
 /** Validates a free-form issue id (repos without a jit store). Returns it unchanged. */
 export function validateIssueId(id: string): string {
   const bad = (why: string) =>
     new JitpError('E_BAD_ID', `invalid issue id ${JSON.stringify(id)}: ${why}`, {
-      hint: 'use letters, digits and punctuation such as - _ . : # (no spaces or slashes), at most 128 characters',
+      hint: `use only ${ISSUE_ID_CHARS}`,
     });
   if (typeof id !== 'string' || id.length === 0) throw bad('empty');
   if (id.length > MAX_ISSUE_ID_LENGTH) throw bad(`longer than ${MAX_ISSUE_ID_LENGTH} characters`);
@@ -22,6 +28,11 @@ export function validateIssueId(id: string): string {
   if (/\s/u.test(id)) throw bad('contains whitespace');
   if (/[/\\]/.test(id)) throw bad('contains a path separator');
   if (id === '.' || id === '..') throw bad('is a path component');
+  if (id.startsWith('-')) throw bad('starts with - (it would read as an option)');
+  if (!FREE_ID_RE.test(id)) {
+    const odd = [...new Set([...id].filter((c) => !/[\p{L}\p{N}._:#@+-]/u.test(c)))].join(' ');
+    throw bad(`contains ${odd} (shell metacharacters and quotes are not allowed in ids)`);
+  }
   return id;
 }
 

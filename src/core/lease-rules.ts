@@ -13,6 +13,7 @@ import { formatTimeLeft, secondsUntil } from '../platform/duration.js';
 import { JitpError } from '../platform/errors.js';
 import { globsOverlap } from './globs.js';
 import { isLive, type AcquireRequest, type Lease, type LeaseRef, type StoreSnapshot } from './model.js';
+import { jitpCommand } from './shell-quote.js';
 
 export const SCHEMA_VERSION = 1;
 export const DEFAULT_TTL_SECS = 1800;
@@ -67,8 +68,8 @@ export function heldError(holder: Lease, nowMs: number, what: string, paths?: Ar
       `${holder.expiresAt} (${formatTimeLeft(secondsUntil(holder.expiresAt, nowMs))})`,
     {
       hint:
-        `wait for it to expire or be released (\`jitp claim status --issue ${holder.issueId}\`); an admin can ` +
-        `run \`jitp claim evict ${holder.id} --reason "<why>"\``,
+        `wait for it to expire or be released (\`${jitpCommand('claim status --issue', holder.issueId)}\`); an ` +
+        `admin can run \`${jitpCommand('claim evict', holder.id)} --reason "<why>"\``,
       details: {
         holder: {
           leaseId: holder.id,
@@ -87,8 +88,8 @@ export function heldError(holder: Lease, nowMs: number, what: string, paths?: Ar
 function lostError(ref: LeaseRef, why: string, current?: Lease): JitpError {
   return new JitpError('E_LEASE_LOST', `lease lost on issue ${ref.issueId} for ${ref.agentId}: ${why}`, {
     hint:
-      `acquire it again with \`jitp claim acquire ${ref.issueId}\` (and check \`jitp claim status --issue ` +
-      `${ref.issueId}\`)`,
+      `acquire it again with \`${jitpCommand('claim acquire', ref.issueId)}\` (and check ` +
+      `\`${jitpCommand('claim status --issue', ref.issueId)}\`)`,
     details: {
       issueId: ref.issueId,
       agentId: ref.agentId,
@@ -138,6 +139,30 @@ function checkPaths(live: Lease[], wanted: string[], selfId: string | undefined,
 }
 
 const dedupe = (xs: string[]) => [...new Set(xs)];
+
+export interface LeaseOverlap {
+  a: Lease;
+  b: Lease;
+  /** The overlapping path entries: [a's, b's]. */
+  paths: Array<[string, string]>;
+}
+
+/**
+ * Pairs of live leases that hold one path at once. The store's own writes never make one (each
+ * acquire and extend checks), so a pair means a hand-edited state, a merge of two stores, or a
+ * bug: `jitp doctor` reports it, since the hooks would refuse both holders' edits.
+ */
+export function liveOverlaps(leases: readonly Lease[], nowMs: number): LeaseOverlap[] {
+  const live = leases.filter((l) => isLiveAt(l, nowMs));
+  const out: LeaseOverlap[] = [];
+  for (let i = 0; i < live.length; i++)
+    for (let j = i + 1; j < live.length; j++) {
+      const paths: Array<[string, string]> = [];
+      for (const x of live[i]!.paths) for (const y of live[j]!.paths) if (globsOverlap(x, y)) paths.push([x, y]);
+      if (paths.length) out.push({ a: live[i]!, b: live[j]!, paths });
+    }
+  return out;
+}
 
 function findRef(live: Lease[], ref: LeaseRef): Lease {
   const cur = live.find((l) => l.issueId === ref.issueId);
@@ -295,7 +320,7 @@ export function evict(s: StoreSnapshot, leaseId: string, by: string, reason: str
   const version = s.version + 1;
   if (!reason || !reason.trim()) {
     throw new JitpError('E_USAGE', 'evict needs a reason (it is recorded in the event log)', {
-      hint: `jitp claim evict ${leaseId} --reason "<why>"`,
+      hint: `${jitpCommand('claim evict', leaseId)} --reason "<why>"`,
     });
   }
   const target = s.leases.find((l) => l.id === leaseId);

@@ -18,6 +18,7 @@ import { changedFiles } from './git.js';
 import { markDoneOrExplain, trackerChanges, type DoneOutcome } from './issue-done.js';
 import { leaseForIssue, liveLeases, releaseIssueLeases } from './leases.js';
 import { runVerify, type VerifyOptions, type VerifyRun } from './verify-run.js';
+import { jitpCommand } from '../core/shell-quote.js';
 
 export interface FinishOptions extends Omit<VerifyOptions, 'ids'> {
   ids: string[];
@@ -112,7 +113,7 @@ export async function finishIssues(ws: Workspace, o: FinishOptions): Promise<Fin
   ))
     needsHuman.push(
       `${r.shortId}: worked in its own worktree, not merged yet: its branch comes back through ` +
-        `\`jitp merge\`, then \`jitp finish ${r.shortId}\` marks it done`,
+        `\`jitp merge\`, then \`${jitpCommand('finish', r.shortId)}\` marks it done`,
     );
   if (needsHuman.length) return report({ ok: false, needsHuman, verify, staged: [], commit: null });
 
@@ -123,7 +124,7 @@ export async function finishIssues(ws: Workspace, o: FinishOptions): Promise<Fin
   );
   o.progress(`finish: marking ${todo.map((i) => i.shortId).join(', ')} done`);
   for (const issue of todo) {
-    const outcome = await markDoneOrExplain(ws.root, issue, ws.env, `jitp finish ${o.ids.join(' ')}`, undefined, {
+    const outcome = await markDoneOrExplain(ws.root, issue, ws.env, jitpCommand('finish', ...o.ids), undefined, {
       github: { repo: (await ws.config()).github.repo },
     });
     rows.set(issue.id, row(issue, 'not-finished', outcome));
@@ -158,7 +159,7 @@ export async function finishIssues(ws: Workspace, o: FinishOptions): Promise<Fin
       throw new JitpError('E_GIT', `the commit failed: ${(e as Error).message}`, {
         hint:
           'the issues are marked done and staged, their leases kept; fix what git says, then run again: ' +
-          `jitp finish ${o.ids.join(' ')}`,
+          jitpCommand('finish', ...o.ids),
       });
     }
     commit = { sha: (await git(ws.root, output(['rev-parse', 'HEAD']))).trim(), message: msg.message };
@@ -173,7 +174,7 @@ export async function finishIssues(ws: Workspace, o: FinishOptions): Promise<Fin
       throw new JitpError(e.code, `${e.message} (releasing ${i.shortId}'s lease after the commit)`, {
         hint:
           `the work is committed${commit ? ` (${commit.sha.slice(0, 12)})` : ''}; run again to release the ` +
-          `leases: jitp finish ${o.ids.join(' ')}`,
+          `leases: ${jitpCommand('finish', ...o.ids)}`,
       });
     }
     r.status = 'finished';

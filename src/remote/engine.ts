@@ -29,6 +29,7 @@ import { withoutSecrets } from './local-files.js';
 import { readMirror, writeMirror, mirrorAgeSecs, type RemoteMirror } from './mirror.js';
 import { resolveRead, type RawRead } from './resolve.js';
 import { RemoteTransport, type FetchedState } from './transport.js';
+import { jitpCommand } from '../core/shell-quote.js';
 
 export interface EngineOptions {
   /** Directory inside the clone. */
@@ -276,7 +277,7 @@ export class RemoteEngine {
         'E_REMOTE_BUSY',
         `the leases on '${this.opts.remote}' changed during the repair; nothing was changed`,
         {
-          hint: `run \`jitp claim sync ${this.opts.remote} --check --repair\` again`,
+          hint: `run \`${jitpCommand('claim sync', this.opts.remote)} --check --repair\` again`,
         },
       );
     }
@@ -395,8 +396,9 @@ export class RemoteEngine {
                 `(changed outside jitp)`,
               {
                 hint:
-                  `\`jitp claim sync ${this.opts.remote} --check\` shows the difference; \`jitp claim sync ` +
-                  `${this.opts.remote} --check --repair\` rewrites the lease refs from the index`,
+                  `\`${jitpCommand('claim sync', this.opts.remote)} --check\` shows the difference; ` +
+                  `\`${jitpCommand('claim sync', this.opts.remote)} --check --repair\` rewrites the lease refs ` +
+                  `from the index`,
                 details: { conflict: pushed.conflict },
               },
             );
@@ -411,8 +413,8 @@ export class RemoteEngine {
             `'${this.opts.remote}' kept changing under us`,
           {
             hint:
-              `retry the command; if it persists, \`jitp claim sync ${this.opts.remote} --check\` looks for ` +
-              `refs changed outside jitp`,
+              `retry the command; if it persists, ` +
+              `\`${jitpCommand('claim sync', this.opts.remote)} --check\` looks for refs changed outside jitp`,
             details: { attempts: stats.attempts, conflict: pushed.conflict },
           },
         );

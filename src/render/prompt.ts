@@ -109,8 +109,8 @@ export function renderPrompt(input: PromptInput): RenderedPrompt {
     documents: documents.length > 0,
   };
   const values: Record<string, string> = {
-    issue_id: oneLine(issue.id),
-    short_id: oneLine(issue.shortId),
+    // Ids come from the tracker too (a task file names its own): data, fenced like the title.
+    id_block: fence(`${oneLine(issue.id)}\n${oneLine(issue.shortId)}`),
     issue_state: oneLine(issue.state ?? 'unknown') || 'unknown',
     mode_verb: MODE_VERB[mode],
     title_block: fence(oneLine(issue.title) || '(no title)'),

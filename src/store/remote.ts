@@ -18,6 +18,7 @@ import {
 } from '../remote/local-files.js';
 import type { RemoteMirror } from '../remote/mirror.js';
 import type { AcquireRequest, Lease, LeaseRef, LeaseStore, StoreSnapshot } from '../core/model.js';
+import { shellQuote } from '../core/shell-quote.js';
 
 export const DEFAULT_REMOTE_TIMEOUT_MS = 20_000;
 
@@ -135,7 +136,12 @@ export class RemoteLeaseStore implements LeaseStore {
     const host = holderId ? this.engine.mirror()?.leases.find((l) => l.id === holderId)?.host : undefined;
     return new JitpError(e.code, `${e.message} [remote '${this.remote}'${host ? `, holder on host ${host}` : ''}]`, {
       ...(e.hint
-        ? { hint: e.hint.replace(/`jitp claim (status|evict) /g, `\`jitp claim $1 --remote ${this.remote} `) }
+        ? {
+            hint: e.hint.replace(
+              /`jitp claim (status|evict) /g,
+              `\`jitp claim $1 --remote ${shellQuote(this.remote).replace(/\$/g, '$$$$')} `,
+            ),
+          }
         : {}),
       details: { ...(e.details ?? {}), remote: this.remote, ...(host ? { holderHost: host } : {}) },
     });

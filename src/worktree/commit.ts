@@ -13,6 +13,7 @@ import { git, nulFields, outcome, output } from '../platform/git.js';
 import { currentBranch } from './git.js';
 import { resolveIssue } from './issues.js';
 import { liveLeases } from './leases.js';
+import { jitpCommand } from '../core/shell-quote.js';
 
 export interface WorktreeCommit {
   issue: { id: string; shortId: string; title: string };
@@ -55,7 +56,9 @@ export async function commitWorktree(w: WorktreeEnv, query: string): Promise<Wor
   }
   if (!worktree || !branch)
     throw new JitpError('E_NOT_FOUND', `${shortId} has no worktree in this batch`, {
-      hint: `create it with \`jitp worktree add ${shortId}\`; \`jitp worktree list\` shows the batch's worktrees`,
+      hint:
+        `create it with \`${jitpCommand('worktree add', shortId)}\`; \`jitp worktree list\` shows the ` +
+        `batch's worktrees`,
     });
   if (!existsSync(worktree))
     throw new JitpError('E_REFUSED', `the worktree of ${shortId} is gone: ${worktree}`, {
@@ -94,7 +97,7 @@ export async function commitWorktree(w: WorktreeEnv, query: string): Promise<Wor
       'E_GIT',
       `git commit failed in ${worktree}: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`,
       {
-        hint: `the files are staged; fix what git says, then run again: jitp worktree commit ${shortId}`,
+        hint: `the files are staged; fix what git says, then run again: ${jitpCommand('worktree commit', shortId)}`,
       },
     );
   return { ...base, committed: true, commit: await git(worktree, output(['rev-parse', 'HEAD'])), files };

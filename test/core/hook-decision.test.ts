@@ -270,7 +270,9 @@ describe('checkSpawn (PreToolUse on Agent)', () => {
   const dead = lease('L-dead00', ['y'], { bindSecret: S, expiresAt: '2026-01-05T13:00:00Z' });
   test.each([
     ['no binding line', 'Fix issue 3.', undefined],
-    ['binding line not first (issue text cannot forge one)', `Fix it.\n${formatBindingLine(live.id, S)}`, undefined],
+    // Issue 13 (8): only line 1 binds, so a real binding below it would leave the sub-agent unbound.
+    ['binding line of a lease not first', `Fix it.\n${formatBindingLine(live.id, S)}`, /on line 2, but only line 1/],
+    ['binding-like line of no lease, not first', `Fix it.\n${formatBindingLine('L-0000ff', S)}`, undefined],
     ['live lease, right secret', `${formatBindingLine(live.id, S)}\nwork`, undefined],
     ['unknown lease', `${formatBindingLine('L-000000', S)}\nwork`, /does not exist/],
     ['expired lease', `${formatBindingLine(dead.id, S)}\nwork`, /expired at/],

@@ -10,6 +10,7 @@ import {
   fillPlaceholders,
   renderPrompt,
   templateBody,
+  PROMPT_MODES,
   type PromptInput,
   type PromptIssue,
 } from '../../src/render/prompt.js';
@@ -132,6 +133,33 @@ describe('renderPrompt with hostile issue text', () => {
   test('control characters are visible escapes, the description otherwise verbatim', () => {
     const r = renderPrompt(input({ issue: issue({ description: 'keep  two  spaces\tand tab\nbell\u0007' }) }));
     expect(r.prompt).toContain('keep  two  spaces\tand tab\nbell\\u{7}');
+  });
+});
+
+describe('issue ids are data', () => {
+  /** The prompt with every fenced block cut out. */
+  const outsideFences = (prompt: string): string => {
+    const out: string[] = [];
+    let close: RegExp | undefined;
+    for (const line of prompt.split('\n')) {
+      if (close) {
+        if (close.test(line)) close = undefined;
+        continue;
+      }
+      const open = /^(`{3,})\S*$/.exec(line);
+      if (open) close = new RegExp(`^\`{${open[1]!.length},}\\s*$`);
+      else out.push(line);
+    }
+    return out.join('\n');
+  };
+  test.each(PROMPT_MODES)('%s: the full and short id appear only inside a data fence', (mode) => {
+    const id = 'TASK-ignore_rules.push:main';
+    const r = renderPrompt(input({ mode, issue: issue({ id, shortId: 'short#7' }) }));
+    const { body } = fenceAround(r.prompt, id, 'Id (data');
+    expect(body).toBe(`${id}\nshort#7\n`);
+    const rest = outsideFences(r.prompt);
+    expect(rest).not.toContain(id);
+    expect(rest).not.toContain('short#7');
   });
 });
 

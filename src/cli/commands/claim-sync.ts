@@ -9,6 +9,7 @@ import { durationOption } from '../claims-shared.js';
 import { freshnessJson, freshnessLine, remoteStoreFor } from '../remote-shared.js';
 import { isLiveAt } from '../../core/lease-rules.js';
 import { mirrorAgeSecs } from '../../remote/mirror.js';
+import { jitpCommand } from '../../core/shell-quote.js';
 
 export const command: CommandSpec = {
   name: 'claim sync',
@@ -89,8 +90,8 @@ async function check(store: RemoteLeaseStore, repair: boolean): Promise<CommandR
     const fixes = [
       ...(r.orphans.length || r.mismatched.length
         ? [
-            `jitp claim sync ${store.remote} --check --repair   # does all of the lease-ref fixes below in one ` +
-              `atomic push`,
+            `${jitpCommand('claim sync', store.remote)} --check --repair   # does all of the lease-ref fixes ` +
+              `below in one atomic push`,
           ]
         : []),
       ...r.orphans.map(

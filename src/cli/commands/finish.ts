@@ -7,6 +7,7 @@ import { verifyText } from '../../dispatch/verify-text.js';
 import { oneLine } from '../../render/text.js';
 import { VERIFY_OPTIONS, verifyInputs } from '../verify-shared.js';
 import { workspaceOf } from '../workspace.js';
+import { jitpCommand } from '../../core/shell-quote.js';
 
 export const command: CommandSpec = {
   name: 'finish',
@@ -90,13 +91,14 @@ export const command: CommandSpec = {
     if (!r.ok)
       lines.push(
         '',
-        `nothing was committed; fix the above, then run again: jitp finish ${ctx.args.positionals.join(' ')}`,
+        `nothing was committed; fix the above, then run again: ${jitpCommand('finish', ...ctx.args.positionals)}`,
       );
     else if (r.commit) lines.push('', `committed ${r.commit.sha.slice(0, 12)}: ${r.commit.message.split('\n')[0]}`);
     else if (r.staged.length && !commit)
       lines.push(
         '',
-        `staged ${r.staged.length} path(s), leases kept; commit with: jitp finish ${ctx.args.positionals.join(' ')}`,
+        `staged ${r.staged.length} path(s), leases kept; commit with: ` +
+          jitpCommand('finish', ...ctx.args.positionals),
       );
     else lines.push('', 'nothing left to commit');
     return { exitCode: r.ok ? EXIT.OK : EXIT.FAILURE, json, text: lines.join('\n') };

@@ -5,6 +5,7 @@ import { resolveIssues } from '../../dispatch/context.js';
 import { workspaceOf } from '../workspace.js';
 import { markDoneOrExplain, type DoneOutcome } from '../../dispatch/issue-done.js';
 import { releaseIssueLeases } from '../../dispatch/leases.js';
+import { jitpCommand } from '../../core/shell-quote.js';
 
 export const command: CommandSpec = {
   name: 'issue done',
@@ -40,7 +41,7 @@ export const command: CommandSpec = {
         ws.root,
         issue,
         ctx.env,
-        `jitp issue done ${issue.shortId}`,
+        jitpCommand('issue done', issue.shortId),
         { done: results.map((r) => r.id) },
         { github: { repo: (await ws.config()).github.repo, comment: str(ctx.args.values.comment) } },
       );

@@ -4,6 +4,7 @@ import { EXIT, usageError } from '../../platform/errors.js';
 import { worktreeEnv } from '../../worktree/context.js';
 import { workspaceOf } from '../workspace.js';
 import { runAgents, type AgentOutcome } from '../../spawn/run.js';
+import { jitpCommand } from '../../core/shell-quote.js';
 
 export function renderOutcomes(rs: AgentOutcome[]): string {
   if (!rs.length) return 'nothing to run: every issue of the batch is done or running (`jitp status`)';
@@ -14,7 +15,7 @@ export function renderOutcomes(rs: AgentOutcome[]): string {
       `${r.log}\n       result ${r.result}`,
   );
   const failed = rs.filter((r) => r.state === 'failed');
-  if (failed.length) lines.push('', ...failed.map((f) => `re-run: jitp retry ${f.short}`));
+  if (failed.length) lines.push('', ...failed.map((f) => `re-run: ${jitpCommand('retry', f.short)}`));
   else lines.push('', 'all agents finished; next: `jitp merge --dry-run`, then `jitp merge`');
   return lines.join('\n');
 }

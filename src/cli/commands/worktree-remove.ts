@@ -5,6 +5,7 @@ import { findIssue, requireBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
 import { workspaceOf } from '../workspace.js';
 import { removeIssue } from '../../worktree/remove.js';
+import { jitpCommand } from '../../core/shell-quote.js';
 
 export const command: CommandSpec = {
   name: 'worktree remove',
@@ -41,7 +42,9 @@ export const command: CommandSpec = {
     if (!o.verdict.allowed) {
       if (ctx.json) return { json, exitCode: EXIT.FAILURE };
       throw new JitpError('E_REFUSED', `refusing to remove ${issue.worktree}: ${o.verdict.refusals.join('; ')}`, {
-        hint: `commit the work in that worktree, or \`jitp worktree remove ${issue.short} --force\` to discard it`,
+        hint:
+          `commit the work in that worktree, or ` +
+          `\`${jitpCommand('worktree remove', issue.short)} --force\` to discard it`,
       });
     }
     const lines = [

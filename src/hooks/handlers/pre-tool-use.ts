@@ -18,6 +18,8 @@ import { resolveActor } from '../runtime/binding-resolve.js';
 import { StoreUnreadable, openStoreFor } from '../runtime/store-access.js';
 import { maybeRenew, renewDue } from '../runtime/heartbeat.js';
 import { decideBashCall, heldTwin, isDirectory } from './bash-call.js';
+import { checkSubagentJitp } from '../../core/jitp-calls.js';
+import { splitShell } from '../../core/shell-words.js';
 
 const EDIT_TOOLS = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
 
@@ -58,6 +60,30 @@ export function resolveTarget(shown: string, cwd: string, loc: RepoLocation, dir
   } catch {
     return { shown, abs };
   }
+}
+
+const READ_TOOLS = new Set(['Read', 'Grep', 'Glob', 'NotebookRead']);
+
+const storeReadRefusal = (shown: string) =>
+  `jit-parallel: ${shown} is the lease store; its files are read and changed only through \`jitp claim …\` ` +
+  `(\`jitp claim list\`, \`jitp claim status\`), never directly.`;
+
+/**
+ * A static word of a Bash command that names the lease store (or a folder of git's holding it):
+ * `cat .git/jit-parallel/state.json`, `cd .git/jit-parallel`, `grep -r secret .git`. A small
+ * check of its own, apart from the write classifier; what it cannot see (a path built at run
+ * time, a script file) is not decided here.
+ */
+function namesStore(command: string, cwd: string, loc: RepoLocation): string | undefined {
+  if (!/jit-parallel|\.git(\/|\s|$|['"])/.test(command)) return undefined; // the common case, at once
+  if (/(^|[/\s'"=])jit-parallel([/\s'"]|$)/.test(command) && /\.git(\/|\s|$)|git-common-dir|git-dir/.test(command))
+    return 'jit-parallel';
+  for (const words of splitShell(command).commands)
+    for (const w of words) {
+      if (!w.text || w.dynamic || !/\.git/.test(w.text)) continue;
+      if (resolveTarget(w.text.replace(/^[A-Za-z_][A-Za-z0-9_]*=/, ''), cwd, loc, true).store) return w.text;
+    }
+  return undefined;
 }
 
 function isHookInput(x: HookInput): boolean {
@@ -129,6 +155,16 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
   const ti = input.tool_input as Record<string, unknown>;
 
   let extend: { lease: Lease; path: string }[] = [];
+  if (READ_TOOLS.has(tool)) {
+    // The store's files hold every lease's binding secret: read only through jitp (issue 13, 2).
+    const p = [ti.file_path, ti.notebook_path, ti.path].find((x): x is string => typeof x === 'string' && x !== '');
+    const t = resolveTarget(p ?? cwd, cwd, ctx.loc, tool === 'Grep' || tool === 'Glob');
+    return t.store ? deny(storeReadRefusal(p ?? cwd)) : warn(warnings);
+  }
+  if (tool === 'Bash' && actor.subagentId !== undefined) {
+    const named = namesStore(typeof ti.command === 'string' ? ti.command : '', cwd, ctx.loc);
+    if (named) return deny(storeReadRefusal(named));
+  }
   if (tool === 'Agent' || tool === 'Task') {
     const d = checkSpawn(typeof ti.prompt === 'string' ? ti.prompt : '', ctx.snap.leases, ctx.nowMs);
     return d ? deny(d) : warn(warnings);
@@ -152,6 +188,13 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
     if (d.kind === 'extend') extend = [{ lease: d.lease, path: d.path }];
   } else if (tool === 'Bash') {
     const command = typeof ti.command === 'string' ? ti.command : '';
+    if (actor.subagentId !== undefined) {
+      // A sub-agent shares the orchestrator's identity in jitp: its lease commands must act on its own lease.
+      const L = actor.lease;
+      const own = L ? { leaseId: L.id, issueId: L.issueId, agentId: L.agentId } : undefined;
+      const refused = checkSubagentJitp(command, own, actor.subagentId);
+      if (refused) return deny(refused);
+    }
     const d = await decideBashCall(command, cwd, env, ctx.loc, base, resolveTarget);
     if (d.kind === 'failure') return failureOutcome('PreToolUse', d.problem, settings.failure);
     if (d.kind === 'deny') return deny(d.reason);

@@ -4,7 +4,8 @@
 import { accessSync, constants, existsSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { isJitpError } from '../../platform/errors.js';
-import { replay, isLiveAt } from '../../core/lease-rules.js';
+import { replay, isLiveAt, liveOverlaps } from '../../core/lease-rules.js';
+import { jitpCommand, shellQuote } from '../../core/shell-quote.js';
 import { EVENTS_FILE, readLog, type LogRead } from './event-log.js';
 import { pidAlive } from '../../platform/pid.js';
 import { LOCK_FILE, RECOVER_FILE, acquireLock, readHolder, recoverStale, staleReason } from './lock.js';
@@ -77,6 +78,19 @@ function inspect(dir: string, nowMs: number): Inspection {
           `${join(dir, STATE_FILE)}: version ${out.state.version}, ${live} live lease(s), ` +
           `${out.state.leases.length - live} expired not yet swept`,
       });
+      for (const o of liveOverlaps(out.state.leases, nowMs)) {
+        const held = o.paths.map(([x, y]) => (x === y ? x : `${x} / ${y}`)).join(', ');
+        checks.push({
+          name: 'leases',
+          status: 'problem',
+          message:
+            `two live leases hold the same path(s) ${held}: ${o.a.id} (issue ${o.a.issueId}, ${o.a.agentId}) and ` +
+            `${o.b.id} (issue ${o.b.issueId}, ${o.b.agentId}); the hooks refuse both holders' edits there`,
+          fix:
+            `release the one whose work is abandoned: \`${jitpCommand('claim release', o.b.issueId)} --agent ` +
+            `${shellQuote(o.b.agentId)}\`, or \`${jitpCommand('claim evict', o.b.id)} --reason "<why>"\``,
+        });
+      }
     } else checks.push({ name: 'state', status: 'ok', message: 'no state file yet (empty store)' });
   } catch (e) {
     const err = isJitpError(e) ? e : undefined;

@@ -162,7 +162,7 @@ describe('real client with the plugin', () => {
     expect(read('src/f2.ts')).toBe('two\n');
     const [sed, cat] = server.toolResultsOf('sub');
     expect(sed!.is_error).toBe(true);
-    expect(sed!.text).toMatch(new RegExp(`\`sed -i\` writes src/f2.ts is held by lease ${L[1]!.id}`));
+    expect(sed!.text).toMatch(new RegExp(`\`sed -i\` would write src/f2.ts, which is held by lease ${L[1]!.id}`));
     expect(cat!.is_error).toBe(false);
     expect(cat!.text).toContain('two');
   });

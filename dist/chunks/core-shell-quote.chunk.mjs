@@ -1,0 +1,2 @@
+import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
+var PLAIN=/^[A-Za-z0-9._:@%+,/-]+$/;function shellQuote(s){return s!==""&&PLAIN.test(s)?s:`'${s.replace(/'/g,"'\\''")}'`}function jitpCommand(sub,...args){return["jitp",sub,...args.map(shellQuote)].join(" ")}export{shellQuote,jitpCommand};
