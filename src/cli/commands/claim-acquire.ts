@@ -38,9 +38,9 @@ export const command: CommandSpec = {
   options: {
     paths: {
       type: 'string',
-      multiple: true,
-      arg: '<p>',
-      description: 'Files, folders or globs the issue may change (comma/space separated)',
+      variadic: true,
+      arg: '<p>…',
+      description: 'Files, folders or globs the issue may change (several words, or comma separated)',
     },
     ttl: { type: 'string', arg: '<dur>', description: 'Lease duration, e.g. 30m (default: config ttl, 30m)' },
     worktree: {
