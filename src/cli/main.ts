@@ -8,6 +8,7 @@ import { VERSION } from '../core/version.js';
 import { nearest } from '../core/near.js';
 import { table } from '../render/table.js';
 import { colourWanted, makeStyle } from './style.js';
+import { withNearIds } from './issue-near.js';
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   json: { type: 'boolean', description: 'Machine-readable output on stdout (shape in --help)' },
@@ -84,6 +85,18 @@ export function spreadVariadic(args: readonly string[], options: Record<string, 
     while (i + 1 < args.length && !args[i + 1]!.startsWith('-')) out.push(name, args[++i]!);
   }
   return out;
+}
+
+/** The directory `-C`/`--cwd` names on this line, for the error path (which has no parsed options). */
+function cwdOf(argv: readonly string[], base: string): string {
+  let dir: string | undefined;
+  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
+    const a = argv[i]!;
+    if ((a === '-C' || a === '--cwd') && i + 1 < argv.length) dir = argv[++i];
+    else if (a.startsWith('--cwd=')) dir = a.slice(6);
+    else if (a.startsWith('-C') && a.length > 2 && !a.startsWith('--')) dir = a.slice(2);
+  }
+  return dir === undefined ? base : resolve(base, dir);
 }
 
 /** The command group a word names (`claim`, `worktree`), with its subcommand keys. */
@@ -278,7 +291,7 @@ export async function run(argv: string[], io: RunIo): Promise<number> {
     return result.exitCode ?? EXIT.OK;
   } catch (e) {
     const err = isJitpError(e)
-      ? e
+      ? await withNearIds(e, cwdOf(argv, io.cwd), io.env)
       : new JitpError('E_INTERNAL', `internal error: ${(e as Error)?.stack ?? String(e)}`, {
           hint: 'this is a bug in jitp; please report it with the command you ran',
         });
