@@ -7,5 +7,6 @@ const code = await run(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   interactive: Boolean(process.stderr.isTTY),
+  stdoutTty: Boolean(process.stdout.isTTY),
 });
 process.exitCode = code;

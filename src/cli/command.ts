@@ -1,10 +1,13 @@
 // The contract every command file implements. Commands return data; only main.ts
 // prints and exits, so every command behaves the same under --json and in tests.
+import type { Style } from './style.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
   short?: string;
   multiple?: boolean;
+  /** Also takes the words after it, up to the next option: `--paths a b c` (implies multiple). */
+  variadic?: boolean;
   /** Shown in --help. Keep it one line. */
   description: string;
   /** Placeholder shown in --help, e.g. `<dur>`. */
@@ -42,6 +45,8 @@ export interface CommandContext {
   warn(line: string): void;
   /** True when stderr is a terminal (progress may redraw). */
   interactive: boolean;
+  /** Colour for text output (off without a TTY, with NO_COLOR, and always with --json). */
+  style?: Style;
 }
 
 export interface CommandResult {
@@ -59,11 +64,29 @@ export const str = (v: ParsedArgs['values'][string]): string | undefined =>
 export const list = (v: ParsedArgs['values'][string]): string[] =>
   Array.isArray(v) ? v.flatMap(splitList) : typeof v === 'string' ? splitList(v) : [];
 export const flag = (v: ParsedArgs['values'][string]): boolean => v === true;
-// `--paths a,b --paths c` and `--paths "a b"` both mean [a,b,c]; commas are rare in paths
-// but not impossible, so `\,` escapes one.
-function splitList(s: string): string[] {
-  return s
-    .split(/(?<!\\),|\s+/)
-    .map((x) => x.replace(/\\,/g, ','))
-    .filter((x) => x.length > 0);
+// `--paths a,b --paths c`, `--paths a b c` and `--paths "a b"` all mean [a,b,c]; commas are
+// rare in paths but not impossible, so `\,` escapes one. A comma inside braces belongs to the
+// glob (`src/{a,b}.ts` is one pattern naming two files).
+export function splitList(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '\\' && s[i + 1] === ',') {
+      cur += depth > 0 ? '\\,' : ',';
+      i++;
+    } else if (c === '\\' && i + 1 < s.length) {
+      cur += c + s[++i];
+    } else if ((c === ',' && depth === 0) || /\s/.test(c)) {
+      out.push(cur);
+      cur = '';
+    } else {
+      if (c === '{') depth++;
+      else if (c === '}' && depth > 0) depth--;
+      cur += c;
+    }
+  }
+  out.push(cur);
+  return out.filter((x) => x.length > 0);
 }

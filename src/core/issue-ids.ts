@@ -42,12 +42,15 @@ export function validateIssueId(id: string): string {
  */
 export function resolveIssueId(input: string, uuids: readonly string[]): string {
   const q = input.trim().toLowerCase();
+  validateIssueId(q); // whitespace, slashes, control characters: bad input (exit 2), not an unknown id
   if (q.length < 4 || !PREFIX_RE.test(q)) {
+    // Well-formed but cannot name a jit issue (`NOPE`, `T-1`): unknown, like a prefix nothing has.
     throw new JitpError(
-      'E_BAD_ID',
-      `invalid jit issue id ${JSON.stringify(input)}: expected a uuid or a prefix of 4+ hex characters`,
+      'E_UNKNOWN_ISSUE',
+      `no jit issue ${JSON.stringify(input)}: jit ids are uuids, typed as a prefix of 4+ hex characters`,
       {
-        hint: 'list issues with `jit query available --json` (or `jit issue list`) and copy an id',
+        hint: 'list issues with `jitp issues` (or `jit query available`) and copy an id',
+        details: { input },
       },
     );
   }

@@ -69,9 +69,13 @@ describe('jitp prompt', () => {
   test('bad mode, unknown id, ambiguous prefix', async () => {
     expect((await jitp('prompt', '3f2a', '--mode', 'yolo')).code).toBe(2);
     expect((await jitp('prompt', 'ffff')).code).toBe(4);
+    // Well-formed but not a uuid prefix: unknown (exit 4); a malformed id stays bad input (exit 2).
     const r = await jitp('prompt', 'zz', '--json');
-    expect(r.code).toBe(2);
-    expect(r.json().error.code).toBe('E_BAD_ID');
+    expect(r.code).toBe(4);
+    expect(r.json().error.code).toBe('E_UNKNOWN_ISSUE');
+    const bad = await jitp('prompt', 'a b', '--json');
+    expect(bad.code).toBe(2);
+    expect(bad.json().error.code).toBe('E_BAD_ID');
   });
 });
 

@@ -37,8 +37,13 @@ describe('issue ids', () => {
   it('unknown prefix is E_NOT_FOUND with a hint', () => {
     expect(() => resolveIssueId('9999', uuids)).toThrow(expect.objectContaining({ code: 'E_NOT_FOUND', exitCode: 4 }));
   });
-  it.each(['abc', 'zzzz', 'ab cd', ''])('rejects bad jit id %j', (q) => {
-    expect(() => resolveIssueId(q, uuids)).toThrow(expect.objectContaining({ exitCode: 2 }));
+  it.each(['ab cd', '', 'a/b'])('rejects a malformed jit id %j as bad input (exit 2)', (q) => {
+    expect(() => resolveIssueId(q, uuids)).toThrow(expect.objectContaining({ code: 'E_BAD_ID', exitCode: 2 }));
+  });
+  it.each(['abc', 'zzzz', 'NOPE', 'T-1'])('a well-formed id no jit uuid can have (%j) is unknown (exit 4)', (q) => {
+    expect(() => resolveIssueId(q, uuids)).toThrow(
+      expect.objectContaining({ code: 'E_UNKNOWN_ISSUE', exitCode: 4, details: { input: q } }),
+    );
   });
   it.each(['ISSUE-12', 'gh#42', 'feat:login', 'a.b_c'])('accepts free-form %s', (id) =>
     expect(validateIssueId(id)).toBe(id),

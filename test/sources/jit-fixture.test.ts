@@ -47,7 +47,7 @@ describe('jit reader on the real store', () => {
       path: 'dev/studies/short-hash-implementation-plan.md',
       label: 'Implementation Plan',
     });
-    expect(() => src.get('003')).toThrow(/expected a uuid or a prefix of 4\+ hex/);
+    expect(() => src.get('003')).toThrow(/jit ids are uuids, typed as a prefix of 4\+ hex/);
     expect(() => src.get('ffffffff')).toThrow(/no jit issue matches/);
   });
 

@@ -171,7 +171,8 @@ describe('jitp claim (CLI)', () => {
       'ffff0000-0000-4000-8000-000000000002',
     ]);
     expect((await jitp(r.root, ['claim', 'acquire', 'eeee9999'])).code).toBe(4);
-    expect((await jitp(r.root, ['claim', 'acquire', 'not-a-uuid'])).code).toBe(2);
+    // Well-formed but no jit uuid can have it: unknown (exit 4), like any typo (issue 14, item 7).
+    expect((await jitp(r.root, ['claim', 'acquire', 'not-a-uuid'])).code).toBe(4);
   });
 
   it('linked worktrees share one store; the lease records its worktree and branch; config ttl applies', async () => {

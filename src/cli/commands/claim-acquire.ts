@@ -14,6 +14,7 @@ import {
   scopedPaths,
   REASON_OPTION,
 } from '../claims-shared.js';
+import { requireKnownIssue } from '../issue-near.js';
 
 export const command: CommandSpec = {
   name: 'claim acquire',
@@ -31,16 +32,18 @@ export const command: CommandSpec = {
     '',
     `JSON: {"lease": Lease (with "bindSecret")}`,
     LEASE_JSON_DOC,
-    'Exit codes: 0 granted, 2 bad arguments/path, 3 held by another lease, 4 unknown or ambiguous issue,',
+    'With a task folder, <issue> must be a task, an issue of the batch, or already leased.',
+    'Exit codes: 0 granted, 2 bad arguments/path, 3 held by another lease, 4 unknown or ambiguous issue',
+    '            (naming the nearest ids),',
     '            5 store problem, 7 not a git repo, 9 no agent identity.',
     ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {
     paths: {
       type: 'string',
-      multiple: true,
-      arg: '<p>',
-      description: 'Files, folders or globs the issue may change (comma/space separated)',
+      variadic: true,
+      arg: '<p>…',
+      description: 'Files, folders or globs the issue may change (several words, or comma separated)',
     },
     ttl: { type: 'string', arg: '<dur>', description: 'Lease duration, e.g. 30m (default: config ttl, 30m)' },
     worktree: {
@@ -62,6 +65,7 @@ export const command: CommandSpec = {
     const env = await claimsEnv(ctx);
     const agentId = agentOf(ctx);
     const issueId = issueOf(env, ctx.args.positionals[0]!);
+    await requireKnownIssue(ctx.cwd, ctx.env, issueId, env.store);
     const { wt, paths } = scopedPaths(ctx, env, list(ctx.args.values.paths));
     const ttl = str(ctx.args.values.ttl);
     const reason = str(ctx.args.values.reason);

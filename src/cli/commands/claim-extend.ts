@@ -30,7 +30,12 @@ export const command: CommandSpec = {
     ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {
-    paths: { type: 'string', multiple: true, arg: '<p>', description: 'Files, folders or globs to add' },
+    paths: {
+      type: 'string',
+      variadic: true,
+      arg: '<p>…',
+      description: 'Files, folders or globs to add (several words, or comma separated)',
+    },
     ...TOKEN_OPTION,
     worktree: {
       type: 'string',
