@@ -32,7 +32,7 @@ export const command: CommandSpec = {
     `JSON: {"lease": Lease (with "bindSecret")}`,
     LEASE_JSON_DOC,
     'Exit codes: 0 granted, 2 bad arguments/path, 3 held by another lease, 4 unknown or ambiguous issue,',
-    '            5 store problem, 7 not a git repo, 9 no agent identity.',
+    '            5 store problem, 7 not a git repo, 9 malformed agent identity.',
     ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {
