@@ -194,6 +194,10 @@ export function acquire(s: StoreSnapshot, req: AcquireRequest & { ttlSecs: numbe
     const lease: Lease = {
       ...mine,
       paths: dedupe([...mine.paths, ...paths]),
+      // A claim taken in the shared checkout that later gets its worktree (`jitp worktree add`)
+      // learns where it is worked; a lease that already names one keeps it.
+      worktree: mine.worktree ?? req.worktree ?? null,
+      branch: mine.worktree ? mine.branch : (req.branch ?? mine.branch),
       ttlSecs: ttl,
       renewedAt: iso(now),
       expiresAt: iso(now + ttl * 1000),

@@ -175,6 +175,14 @@ export async function addWorktree(
       : undefined;
   const existingLease = opts.existingLease ?? (own ? { id: own.id, agentId: own.agentId } : undefined);
   const agentId = existingLease?.agentId ?? opts.agentId ?? `agent:jitp-${short}`;
+  const leaseFields = () => ({
+    issueId: info.id,
+    agentId,
+    paths: info.files,
+    worktree: path,
+    branch,
+    reason: `worktree for ${short}`,
+  });
   const undo: Array<[string, () => Promise<void>]> = [];
   let leaseOut: AddResult['lease'] = null;
   try {
@@ -182,12 +190,7 @@ export async function addWorktree(
     if (existingLease) leaseOut = { id: existingLease.id, expiresAt: own?.expiresAt ?? '' };
     else if (w.store) {
       const lease = await w.store.acquire({
-        issueId: info.id,
-        agentId,
-        paths: info.files,
-        worktree: path,
-        branch,
-        reason: `worktree for ${short}`,
+        ...leaseFields(),
         meta: { batchId: batch.id, ...(opts.claudeAgentId ? { claudeAgentIds: [opts.claudeAgentId] } : {}) },
       });
       leaseOut = { id: lease.id, expiresAt: lease.expiresAt };
@@ -270,7 +273,13 @@ export async function addWorktree(
         });
       }
     }
-    // 7. Record in the batch (locked: parallel WorktreeCreate hooks write here too).
+    // 7. The caller's own claim learns its worktree and branch (verify, finish and the hooks go
+    // by them), only now that the worktree stands: a rollback leaves the claim as it was.
+    if (own) {
+      const l = await w.store!.acquire(leaseFields());
+      leaseOut = { id: l.id, expiresAt: l.expiresAt };
+    }
+    // 8. Record in the batch (locked: parallel WorktreeCreate hooks write here too).
     const rec = await updateBatch(w.mainRoot, w.commonDir, (cur) => {
       if (!cur)
         throw new JitpError('E_BATCH_VANISHED', 'the batch file vanished while creating a worktree', {

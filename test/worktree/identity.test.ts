@@ -36,6 +36,12 @@ describe('worktree add and the caller identity', () => {
     expect(r.json.worktrees[0].lease.id).toBe(c.json.lease.id);
     const ls = await leases(repo);
     expect(ls.filter((l) => l.issueId === U1)).toHaveLength(1);
+    // The claim now says where it is worked (verify and finish go by it).
+    expect(ls.find((l) => l.issueId === U1)).toMatchObject({
+      worktree: r.json.worktrees[0].worktree,
+      branch: r.json.worktrees[0].branch,
+      paths: ['src/a.txt'],
+    });
     // An issue the caller had not claimed still gets the worktree's own identity.
     expect(ls.find((l) => l.issueId === U2)?.agentId).toBe('agent:jitp-22222222');
   });
@@ -57,7 +63,7 @@ describe('worktree add and the caller identity', () => {
     const c = await jitp(repo.root, ['claim', 'acquire', U1, '--paths', 'src/a.txt', '--json'], NO_ID);
     const r = await jitp(repo.root, ['worktree', 'add', U1], NO_ID);
     expect(r.code).toBe(1);
-    expect((await leases(repo)).map((l) => l.id)).toEqual([c.json.lease.id]);
+    expect((await leases(repo)).map((l) => [l.id, l.worktree])).toEqual([[c.json.lease.id, null]]);
   });
 });
 
