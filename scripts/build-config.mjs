@@ -68,6 +68,8 @@ export const esmOptions = (outdir, defines) => ({
   },
   outdir,
   bundle: true,
+  // A worktree whose node_modules is a symlink to another checkout's builds the same bytes.
+  preserveSymlinks: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
@@ -132,6 +134,7 @@ export const cjsOptions = (outdir, defines) => ({
   absWorkingDir: root,
   outdir,
   bundle: true,
+  preserveSymlinks: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',

@@ -117,6 +117,7 @@ const LIVE_EDIT = [
   'src/config/locate.ts',
   'src/config/scan.ts',
   'src/core/binding.ts',
+  'src/core/default-agent.ts',
   'src/core/glob-escape.ts',
   'src/core/hook-decision.ts',
   'src/core/jitp-calls.ts',

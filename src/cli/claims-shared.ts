@@ -9,6 +9,7 @@ import { findRepo, type RepoLocation } from '../workspace/repo.js';
 import { workspaceOf } from './workspace.js';
 import { issueIdRule } from '../sources/issue-id.js';
 import { resolveAgentId } from '../config/identity.js';
+import { DEFAULT_AGENT_ID } from '../core/default-agent.js';
 import { normalizeRepoPattern } from '../git/repo-paths.js';
 import { checkGlob } from '../core/globs.js';
 import { DURATION_EXAMPLES, formatTimeLeft, parseDuration, secondsUntil } from '../platform/duration.js';
@@ -20,7 +21,7 @@ export const AGENT_OPTION: Record<string, OptionSpec> = {
   agent: {
     type: 'string',
     arg: '<type:name>',
-    description: 'Acting agent (else JIT_AGENT_ID, else ~/.config/jit/agent.toml [agent] id)',
+    description: `Acting agent (else JIT_AGENT_ID, else ~/.config/jit/agent.toml [agent] id, else ${DEFAULT_AGENT_ID})`,
   },
 };
 

@@ -1,5 +1,5 @@
 // The acting agent's identity from where jit keeps it: --agent, JIT_AGENT_ID, or
-// ~/.config/jit/agent.toml (read here; the rules are core/identity.ts).
+// ~/.config/jit/agent.toml (read here; the rules are core/identity.ts), else the default.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ export function agentTomlPath(home: string = homedir()): string {
   return join(home, '.config', 'jit', 'agent.toml');
 }
 
-/** Returns the agent id and where it came from, or throws E_IDENTITY (exit 9) saying how to set it. */
+/** The agent id and where it came from; E_IDENTITY (exit 9) only for a malformed id or agent.toml. */
 export function resolveAgentId(src: IdentitySources): { agentId: string; from: string } {
   const env = src.env ?? process.env;
   const file = agentTomlPath(src.home ?? env.HOME ?? homedir());

@@ -1,7 +1,7 @@
 // The commit-time backstop's rule, pure: which staged files are held by a live lease that is
 // not the committer's. "Mine" in a commit context (docs/hooks.md, "Commit-time backstop"):
 //   - leases whose agentId is the committer's identity (JIT_AGENT_ID / agent.toml, and the
-//     skills' default `agent:claude` when JIT_AGENT_ID is unset), which covers the
+//     default DEFAULT_AGENT_ID when JIT_AGENT_ID is unset), which covers the
 //     orchestrator committing its sub-agents' work;
 //   - leases whose worktree is the worktree being committed in (worktree mode);
 //   - leases named in JITP_LEASE (comma-separated ids), for anything else.
@@ -16,7 +16,7 @@ import type { LeaseIndex } from './lease-index.js';
 import type { Lease } from './model.js';
 
 export interface CommitWho {
-  /** The committer's identities (resolved identity, and the skills' `${JIT_AGENT_ID:-agent:claude}`). */
+  /** The committer's identities (resolved identity, and JIT_AGENT_ID or else DEFAULT_AGENT_ID). */
   agentIds?: readonly string[];
   /** realpath of the worktree being committed in. */
   worktree?: string;

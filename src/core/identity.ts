@@ -1,8 +1,16 @@
 // Who is acting. Same order and format as jit: `--agent`, else JIT_AGENT_ID, else
-// ~/.config/jit/agent.toml `[agent] id`; ids are `type:name` (e.g. `agent:alice`).
+// ~/.config/jit/agent.toml `[agent] id`, else DEFAULT_AGENT_ID; ids are `type:name` (e.g.
+// `agent:alice`). One default, used by the CLI, the hooks and the skills alike, so a session
+// that sets nothing still acts as one agent everywhere.
 // Pure: the adapter (src/config/identity.ts) reads the file and hands its text in.
 import { parse as parseToml } from 'smol-toml';
 import { JitpError } from '../platform/errors.js';
+import { DEFAULT_AGENT_ID } from './default-agent.js';
+
+export { DEFAULT_AGENT_ID };
+
+/** Where the default came from, as `from` says it. */
+export const DEFAULT_AGENT_FROM = 'default';
 
 export const AGENT_ID_RE = /^[a-z][a-z0-9_-]{0,31}:[A-Za-z0-9._@+-][A-Za-z0-9._@+:-]{0,127}$/;
 
@@ -31,7 +39,7 @@ export interface IdentityInputs {
   toml: { file: string; text?: string | undefined };
 }
 
-/** Returns the agent id and where it came from, or throws E_IDENTITY (exit 9) saying how to set it. */
+/** Returns the agent id and where it came from; throws E_IDENTITY (exit 9) only for a malformed one. */
 export function agentIdFrom(src: IdentityInputs): { agentId: string; from: string } {
   if (src.flag !== undefined && src.flag !== '')
     return { agentId: validateAgentId(src.flag, '--agent'), from: '--agent' };
@@ -50,11 +58,6 @@ export function agentIdFrom(src: IdentityInputs): { agentId: string; from: strin
     const id = agent?.id;
     if (typeof id === 'string' && id) return { agentId: validateAgentId(id, file), from: file };
   }
-  throw new JitpError(
-    'E_IDENTITY',
-    'no agent identity: --agent, JIT_AGENT_ID and ~/.config/jit/agent.toml are all unset',
-    {
-      hint: HOW,
-    },
-  );
+  // A file without `[agent] id` is jit's config for other things: the default, not an error.
+  return { agentId: DEFAULT_AGENT_ID, from: DEFAULT_AGENT_FROM };
 }

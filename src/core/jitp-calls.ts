@@ -1,5 +1,5 @@
 // Which `jitp` commands a Bash command runs, and may this sub-agent run them? A sub-agent runs
-// in the same session, with the same default identity (`agent:claude`) as the orchestrator, so
+// in the same session, with the same default identity (DEFAULT_AGENT_ID) as the orchestrator, so
 // `jitp claim release <a sibling's issue>` or `--agent <victim>` would act on leases that are not
 // its own (issue 13, "identity by assertion"). The hook refuses those; this file decides. Pure.
 import { isRedirect, splitShell, type Word } from './shell-words.js';

@@ -99,6 +99,29 @@ function lostError(ref: LeaseRef, why: string, current?: Lease): JitpError {
   });
 }
 
+// Someone else's lease (or the caller's, under another identity): not "lost", and acquiring
+// again would only fail on the same holder. Same code as a lost lease (the compare-and-set failed).
+function heldByOtherError(ref: LeaseRef, cur: Lease): JitpError {
+  return new JitpError(
+    'E_LEASE_LOST',
+    `issue ${ref.issueId} is held by ${cur.agentId} (lease ${cur.id}, token ${cur.token}), not by ${ref.agentId}`,
+    {
+      hint:
+        `if that lease is yours under another identity, act as it: --agent ${cur.agentId} (or export ` +
+        `JIT_AGENT_ID=${cur.agentId}); otherwise it is not yours to change: see \`jitp claim status --issue ` +
+        `${ref.issueId}\`, wait for it to be released or expire, or evict it: \`jitp claim evict ${cur.id} ` +
+        `--reason "<why>"\``,
+      details: {
+        issueId: ref.issueId,
+        agentId: ref.agentId,
+        token: ref.token ?? null,
+        current: { leaseId: cur.id, agentId: cur.agentId, token: cur.token },
+        holder: { leaseId: cur.id, agentId: cur.agentId, issueId: cur.issueId, token: cur.token },
+      },
+    },
+  );
+}
+
 function checkTtl(ttl: number): number {
   if (!Number.isInteger(ttl) || ttl <= 0 || ttl > MAX_TTL_SECS) {
     throw new JitpError('E_USAGE', `invalid TTL ${ttl}s: must be 1s to ${MAX_TTL_SECS / 86400} days`, {
@@ -167,8 +190,7 @@ export function liveOverlaps(leases: readonly Lease[], nowMs: number): LeaseOver
 function findRef(live: Lease[], ref: LeaseRef): Lease {
   const cur = live.find((l) => l.issueId === ref.issueId);
   if (!cur) throw lostError(ref, 'no live lease on this issue (expired, released or evicted)');
-  if (cur.agentId !== ref.agentId)
-    throw lostError(ref, `the issue is now held by ${cur.agentId} (lease ${cur.id})`, cur);
+  if (cur.agentId !== ref.agentId) throw heldByOtherError(ref, cur);
   if (ref.token !== undefined && cur.token !== ref.token)
     throw lostError(ref, `token ${ref.token} is stale (current ${cur.token}: granted again since)`, cur);
   return cur;
@@ -197,6 +219,10 @@ export function acquire(s: StoreSnapshot, req: AcquireRequest & { ttlSecs: numbe
     const lease: Lease = {
       ...mine,
       paths: dedupe([...mine.paths, ...paths]),
+      // A claim taken in the shared checkout that later gets its worktree (`jitp worktree add`)
+      // learns where it is worked; a lease that already names one keeps it.
+      worktree: mine.worktree ?? req.worktree ?? null,
+      branch: mine.worktree ? mine.branch : (req.branch ?? mine.branch),
       ttlSecs: ttl,
       renewedAt: iso(now),
       expiresAt: iso(now + ttl * 1000),

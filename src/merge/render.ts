@@ -2,6 +2,12 @@
 import { quote } from 'shell-quote';
 import type { QueueReport } from './queue-run.js';
 
+const STOP_WHY: Record<string, string> = {
+  conflict: 'its merge conflicts',
+  'test-failed': 'the tests failed after merging it (the merge commit is kept for you to fix or skip)',
+  'merge-failed': 'git refused the merge',
+};
+
 export function renderReport(r: QueueReport): string {
   const icon: Record<string, string> = {
     merged: 'merged ',
@@ -17,7 +23,8 @@ export function renderReport(r: QueueReport): string {
   if (r.stopped) {
     lines.push(
       '',
-      `stopped at ${r.stopped.short}: ${r.stopped.because}. The repository is left as it is so nothing is lost.`,
+      `stopped at ${r.stopped.short}: ${STOP_WHY[r.stopped.because] ?? r.stopped.because}. The repository is ` +
+        'left as it is so nothing is lost; the rest of the queue waits.',
     );
     if (r.stopped.files.length) lines.push(`conflicted files: ${r.stopped.files.join(', ')}`);
     lines.push('next:', ...r.stopped.next.map((l) => `  ${l}`));

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { JitpError } from '../platform/errors.js';
-import type { LeaseStore } from '../core/model.js';
+import { isLive, type LeaseStore } from '../core/model.js';
 import type { IssueSource } from '../sources/types.js';
 import { type Batch, type BatchIssue, newBatchId, newIssue, readBatch, updateBatch } from './batch.js';
 import { commitOf, git, outcome, output } from '../platform/git.js';
@@ -128,6 +128,8 @@ export async function addWorktree(
     claudeAgentId?: string;
     /** A lease the orchestrator already holds for this issue (WorktreeCreate): used, not acquired. */
     existingLease?: { id: string; agentId: string };
+    /** The caller's identity: its own live claim on the issue is used, not acquired again. */
+    callerAgentId?: string;
   } = {},
 ): Promise<AddResult> {
   const batch = await ensureBatch(w);
@@ -163,20 +165,32 @@ export async function addWorktree(
         `.jit-parallel.yaml to another template`,
     });
   }
-  const agentId = opts.existingLease?.agentId ?? opts.agentId ?? `agent:jitp-${short}`;
+  // The caller's own claim on the issue (taken with `jitp claim acquire`) is the worktree's lease:
+  // acquiring under the worktree's own identity would only fail on it as "held".
+  const own =
+    !opts.existingLease && opts.callerAgentId && w.store
+      ? (await w.store.read()).leases.find(
+          (l) => l.issueId === info.id && l.agentId === opts.callerAgentId && isLive(l),
+        )
+      : undefined;
+  const existingLease = opts.existingLease ?? (own ? { id: own.id, agentId: own.agentId } : undefined);
+  const agentId = existingLease?.agentId ?? opts.agentId ?? `agent:jitp-${short}`;
+  const leaseFields = () => ({
+    issueId: info.id,
+    agentId,
+    paths: info.files,
+    worktree: path,
+    branch,
+    reason: `worktree for ${short}`,
+  });
   const undo: Array<[string, () => Promise<void>]> = [];
   let leaseOut: AddResult['lease'] = null;
   try {
     // 1. Lease first: a held issue fails before anything exists on disk.
-    if (opts.existingLease) leaseOut = { id: opts.existingLease.id, expiresAt: '' };
+    if (existingLease) leaseOut = { id: existingLease.id, expiresAt: own?.expiresAt ?? '' };
     else if (w.store) {
       const lease = await w.store.acquire({
-        issueId: info.id,
-        agentId,
-        paths: info.files,
-        worktree: path,
-        branch,
-        reason: `worktree for ${short}`,
+        ...leaseFields(),
         meta: { batchId: batch.id, ...(opts.claudeAgentId ? { claudeAgentIds: [opts.claudeAgentId] } : {}) },
       });
       leaseOut = { id: lease.id, expiresAt: lease.expiresAt };
@@ -259,7 +273,13 @@ export async function addWorktree(
         });
       }
     }
-    // 7. Record in the batch (locked: parallel WorktreeCreate hooks write here too).
+    // 7. The caller's own claim learns its worktree and branch (verify, finish and the hooks go
+    // by them), only now that the worktree stands: a rollback leaves the claim as it was.
+    if (own) {
+      const l = await w.store!.acquire(leaseFields());
+      leaseOut = { id: l.id, expiresAt: l.expiresAt };
+    }
+    // 8. Record in the batch (locked: parallel WorktreeCreate hooks write here too).
     const rec = await updateBatch(w.mainRoot, w.commonDir, (cur) => {
       if (!cur)
         throw new JitpError('E_BATCH_VANISHED', 'the batch file vanished while creating a worktree', {

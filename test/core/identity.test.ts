@@ -3,6 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../support/git.js';
 import { resolveAgentId } from '../../src/config/identity.js';
+import { DEFAULT_AGENT_ID } from '../../src/core/identity.js';
 
 const home = tempDir('jitp-home-');
 const empty = tempDir('jitp-home-');
@@ -25,10 +26,27 @@ describe('resolveAgentId', () => {
       'claude:session-abc123',
     );
   });
-  it('missing identity: exit 9 saying how to set it', () => {
-    expect(() => resolveAgentId({ env: {}, home: empty })).toThrow(
-      expect.objectContaining({ code: 'E_IDENTITY', exitCode: 9, hint: expect.stringContaining('JIT_AGENT_ID') }),
+  it('nothing set: the one default, saying so', () => {
+    expect(resolveAgentId({ env: {}, home: empty })).toEqual({ agentId: DEFAULT_AGENT_ID, from: 'default' });
+    expect(DEFAULT_AGENT_ID).toBe('agent:claude');
+    // An empty JIT_AGENT_ID is unset, not an id.
+    expect(resolveAgentId({ env: { JIT_AGENT_ID: '' }, home: empty }).agentId).toBe(DEFAULT_AGENT_ID);
+  });
+  it('an agent.toml without [agent] id (jit config for other things) is the default, not an error', () => {
+    const h = tempDir('jitp-home-');
+    mkdirSync(join(h, '.config/jit'), { recursive: true });
+    writeFileSync(join(h, '.config/jit/agent.toml'), '[other]\nx = 1\n');
+    expect(resolveAgentId({ env: {}, home: h }).agentId).toBe(DEFAULT_AGENT_ID);
+    rmSync(h, { recursive: true, force: true });
+  });
+  it('a malformed id in agent.toml is still exit 9 naming the file (never silently the default)', () => {
+    const h = tempDir('jitp-home-');
+    mkdirSync(join(h, '.config/jit'), { recursive: true });
+    writeFileSync(join(h, '.config/jit/agent.toml'), '[agent]\nid = "no colon"\n');
+    expect(() => resolveAgentId({ env: {}, home: h })).toThrow(
+      expect.objectContaining({ code: 'E_IDENTITY', exitCode: 9, message: expect.stringContaining('agent.toml') }),
     );
+    rmSync(h, { recursive: true, force: true });
   });
   it.each(['alice', 'agent:', ':x', 'agent:has space', 'Agent:x'])('rejects %j', (id) => {
     expect(() => resolveAgentId({ flag: id, env: {}, home: empty })).toThrow(expect.objectContaining({ exitCode: 9 }));

@@ -346,3 +346,45 @@ describe('union merge of append-only logs', () => {
     expect(ev.events.map((e) => e.id).sort()).toEqual(['dup', 'e0', 'e1', 'e2']);
   });
 });
+
+describe('the test command between merges (issue 14, item 9)', () => {
+  const broken = async () => {
+    await batchWith(
+      [
+        { id: U1, title: 'one' },
+        { id: U2, title: 'breaks' },
+      ],
+      { [U1]: { 'src/one.txt': 'ok\n' }, [U2]: { 'src/two.txt': 'BROKEN\n' } },
+    );
+    // The project's own test command, found as verify finds it (package.json scripts.test).
+    repo.write('package.json', JSON.stringify({ scripts: { test: '! grep -rq BROKEN src' } }));
+    repo.commit('tests');
+  };
+
+  test('runs by default, says so, and a red test stops the queue with a clear message', async () => {
+    await broken();
+    const r = await jitp(repo.root, ['merge']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('tests between merges: npm test (from package.json scripts.test)');
+    expect(r.stdout).toContain('stopped at 22222222: the tests failed after merging it');
+    expect(r.stdout).toContain('jitp merge --skip');
+    expect(state(U1).state).toBe('merged');
+    expect(state(U2).state).toBe('test-failed');
+  });
+
+  test('--no-test merges without them and says so; --test with --no-test is a usage error', async () => {
+    await broken();
+    expect((await jitp(repo.root, ['merge', '--no-test', '--test', 'true'])).code).toBe(2);
+    const r = await jitp(repo.root, ['merge', '--no-test', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('tests between merges: skipped (--no-test)');
+    expect(r.json.steps.map((s: any) => s.outcome)).toEqual(['merged', 'merged']);
+  });
+
+  test('no test command anywhere: merges, saying how to set one', async () => {
+    await batchWith([{ id: U1, title: 'one' }], { [U1]: { 'src/one.txt': 'ok\n' } });
+    const r = await jitp(repo.root, ['merge']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('none (no test command found: set test.command');
+  });
+});

@@ -135,11 +135,15 @@ describe('jitp claim (CLI)', () => {
     expect((await jitp(r.root, ['claim', 'release', 'T-1'])).code).toBe(6);
   });
 
-  it('identity: missing is exit 9 with how to set it; agent.toml is read', async () => {
+  it('identity: unset is agent:claude, malformed is exit 9 saying how to set it; agent.toml is read', async () => {
     const r = repo();
-    const none = await jitp(r.root, ['claim', 'acquire', 'T-1'], { JIT_AGENT_ID: undefined });
-    expect(none.code).toBe(9);
-    expect(none.stderr).toContain('JIT_AGENT_ID');
+    const none = await jitp(r.root, ['claim', 'acquire', 'T-1', '--json'], { JIT_AGENT_ID: undefined });
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.json().lease.agentId).toBe('agent:claude');
+    const bad = await jitp(r.root, ['claim', 'release', 'T-1'], { JIT_AGENT_ID: 'claude' });
+    expect(bad.code).toBe(9);
+    expect(bad.stderr).toContain('JIT_AGENT_ID');
+    expect((await jitp(r.root, ['claim', 'release', 'T-1'], { JIT_AGENT_ID: undefined })).code).toBe(0);
     const h = tempDir('jitp-home-');
     cleanups.push(() => rmSync(h, { recursive: true, force: true }));
     mkdirSync(join(h, '.config/jit'), { recursive: true });

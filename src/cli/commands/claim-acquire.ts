@@ -35,7 +35,7 @@ export const command: CommandSpec = {
     'With a task folder, <issue> must be a task, an issue of the batch, or already leased.',
     'Exit codes: 0 granted, 2 bad arguments/path, 3 held by another lease, 4 unknown or ambiguous issue',
     '            (naming the nearest ids),',
-    '            5 store problem, 7 not a git repo, 9 no agent identity.',
+    '            5 store problem, 7 not a git repo, 9 malformed agent identity.',
     ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {

@@ -21,7 +21,7 @@ export const command: CommandSpec = {
     '',
     'JSON: {"evicted": Lease, "by": "<agent>", "reason": "<text>"}',
     LEASE_JSON_DOC,
-    'Exit codes: 0 evicted, 2 missing reason, 4 no such lease, 5 store problem, 9 no agent identity.',
+    'Exit codes: 0 evicted, 2 missing reason, 4 no such lease, 5 store problem, 9 malformed agent identity.',
     ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {

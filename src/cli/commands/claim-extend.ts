@@ -26,7 +26,7 @@ export const command: CommandSpec = {
     'JSON: {"lease": Lease}',
     LEASE_JSON_DOC,
     'Exit codes: 0 extended, 2 bad arguments/path, 3 a path is held by another lease, 4 unknown issue,',
-    '            5 store problem, 6 lease lost, 9 no agent identity.',
+    '            5 store problem, 6 lease lost, 9 malformed agent identity.',
     ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {

@@ -23,7 +23,7 @@ export const command: CommandSpec = {
     'JSON: {"released": Lease}',
     LEASE_JSON_DOC,
     'Exit codes: 0 released, 2 bad arguments, 4 unknown issue, 5 store problem, 6 lease lost (not yours,',
-    '            expired, or token stale), 9 no agent identity.',
+    '            expired, or token stale), 9 malformed agent identity.',
     ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {

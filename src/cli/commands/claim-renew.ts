@@ -25,7 +25,7 @@ export const command: CommandSpec = {
     'JSON: {"lease": Lease}',
     LEASE_JSON_DOC,
     'Exit codes: 0 renewed, 2 bad arguments, 4 unknown issue, 5 store problem, 6 lease lost (not yours,',
-    '            expired, or token stale), 9 no agent identity.',
+    '            expired, or token stale), 9 malformed agent identity.',
     ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {

@@ -10,7 +10,7 @@ import { resolveAgentId } from '../../config/identity.js';
 import { failureModeOf } from '../../hooks/runtime/failure.js';
 import { liveContext } from '../../hooks/runtime/context.js';
 import { StoreUnreadable } from '../../hooks/runtime/store-access.js';
-import { DEFAULT_AGENT } from '../../hooks/runtime/binding-resolve.js';
+import { DEFAULT_AGENT_ID } from '../../core/default-agent.js';
 
 const real = (p: string) => {
   try {
@@ -27,7 +27,7 @@ export const command: CommandSpec = {
   help: [
     "Refuses the commit when a staged file is held by a live lease that is not the committer's.",
     "The committer's own leases: those whose agent is the committer's identity (JIT_AGENT_ID, else",
-    "~/.config/jit/agent.toml; and agent:claude, the skills' default, when JIT_AGENT_ID is unset),",
+    `~/.config/jit/agent.toml, else ${DEFAULT_AGENT_ID}; and ${DEFAULT_AGENT_ID} too while JIT_AGENT_ID is unset),`,
     'those whose worktree is the worktree being committed in, and those',
     'listed in JITP_LEASE (comma-separated lease ids). No live lease: exits 0 at once.',
     "Remote leases count too, read from this clone's mirror of each remote (no network on the commit",
@@ -64,11 +64,11 @@ export const command: CommandSpec = {
     const staged = gitSync(repo.worktreeRoot, nulFields(['diff', '--cached', '--name-only', '-z', '--no-renames'])).map(
       (p) => (ci ? p.toLowerCase() : p),
     );
-    const agentIds = [ctx.env.JIT_AGENT_ID || DEFAULT_AGENT];
+    const agentIds = [ctx.env.JIT_AGENT_ID || DEFAULT_AGENT_ID];
     try {
       agentIds.push(resolveAgentId({ env: ctx.env }).agentId);
     } catch {
-      /* no configured identity: the skills' default above still counts */
+      /* a malformed agent.toml: the claims commands refuse it, so no lease was taken under it */
     }
     const who: CommitWho = {
       agentIds: [...new Set(agentIds)],

@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../command.js';
 import { flag, str } from '../command.js';
+import { testCommandFor } from '../../render/test-command-fs.js';
 import { EXIT, usageError } from '../../platform/errors.js';
 import { requireBatch, updateBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
@@ -17,15 +18,18 @@ export const command: CommandSpec = {
   name: 'merge',
   summary: "Preview conflicts between the batch's branches, then merge them back (queue with tests)",
   usage:
-    'jitp merge [--strategy consolidated|individual [--create-prs]] [--dry-run] [--test "<cmd>"] [--continue | --skip]',
+    'jitp merge [--strategy consolidated|individual [--create-prs]] [--dry-run] [--test "<cmd>" | --no-test] ' +
+    '[--continue | --skip]',
   help: [
     'Preview: `git merge-tree --write-tree` for each branch against the integration tip and for every',
     'pair of branches, without touching any worktree; printed as a matrix (. clean, X<n> n files).',
     'consolidated (default): merges branches one at a time into the integration branch in the main',
     'checkout, in dependency order then plan order; after each merge runs the test command (--test,',
-    'else config merge.test, else test.command). On a conflict or a red test it stops with the',
-    'repository as git left it (conflict kept), records the reason in .jit-parallel/batch.yaml and',
-    'prints how to go on: `jitp merge --continue` (after resolving/fixing) or `jitp merge --skip`',
+    'else config merge.test, else test.command, else the one detected as verify does: package.json',
+    'scripts.test, Cargo.toml, …), saying which first; --no-test skips them. On a conflict or a red',
+    'test it stops with the repository as git left it (conflict kept), records the reason in',
+    '.jit-parallel/batch.yaml and prints how to go on: `jitp merge --continue` (after resolving/fixing)',
+    'or `jitp merge --skip`',
     '(aborts that one merge, saying so; its work stays on its branch).',
     'individual: merges nothing; prints the push and pull-request commands for each ready branch. With',
     '--create-prs it runs them: `git push -u origin <branch>`, then `gh pr create` with a body that links the',
@@ -42,7 +46,8 @@ export const command: CommandSpec = {
   options: {
     strategy: { type: 'string', arg: '<s>', description: 'consolidated | individual (default: config merge.strategy)' },
     'dry-run': { type: 'boolean', description: 'Preview and planned order only; merge nothing' },
-    test: { type: 'string', arg: '<cmd>', description: 'Test command run after each merge (empty string: none)' },
+    test: { type: 'string', arg: '<cmd>', description: 'Test command run after each merge (default: detected)' },
+    'no-test': { type: 'boolean', description: 'Merge without running the tests between merges' },
     continue: { type: 'boolean', description: 'Go on after resolving a conflict or fixing a red test' },
     skip: { type: 'boolean', description: 'Drop the stopped issue from the queue (its branch keeps the work)' },
     'create-prs': { type: 'boolean', description: 'individual: push each ready branch and open its PR with gh' },
@@ -59,12 +64,27 @@ export const command: CommandSpec = {
     if (createPrs && strategyOpt === 'consolidated')
       throw usageError('--create-prs goes with --strategy individual', 'jitp merge --strategy individual --create-prs');
     const testOpt = str(v.test);
-    const test = testOpt !== undefined ? testOpt || null : (w.config.merge.test ?? w.config.test.command);
+    if (flag(v['no-test']) && testOpt !== undefined) throw usageError('--test and --no-test exclude each other');
+    // --test, else merge.test, else the command verify and finish run (test.command, else detected).
+    const detected = testCommandFor(w.mainRoot, w.config.merge.test ?? w.config.test.command);
+    const chosen = flag(v['no-test'])
+      ? { command: null, source: '--no-test' }
+      : testOpt !== undefined
+        ? { command: testOpt || null, source: '--test' }
+        : { command: detected?.command ?? null, source: detected?.source ?? 'none found' };
+    const test = chosen.command;
+    const resumeTest = flag(v['no-test']) || testOpt !== undefined ? test : undefined;
+    ctx.progress(
+      test
+        ? `tests between merges: ${test} (from ${chosen.source}); ` + '--no-test skips them'
+        : chosen.source === '--no-test'
+          ? 'tests between merges: skipped (--no-test)'
+          : 'tests between merges: none (no test command found: set test.command in .jit-parallel.yaml, ' +
+            'or pass --test "<cmd>")',
+    );
     const q = { mainRoot: w.mainRoot, commonDir: w.commonDir, env: w.env, progress: ctx.progress };
     if (flag(v.continue) || flag(v.skip)) {
-      const r = flag(v.continue)
-        ? await continueQueue(q, testOpt !== undefined ? test : undefined)
-        : await skipQueue(q, testOpt !== undefined ? test : undefined);
+      const r = flag(v.continue) ? await continueQueue(q, resumeTest) : await skipQueue(q, resumeTest);
       const b = requireBatch(w.mainRoot);
       return {
         json: {

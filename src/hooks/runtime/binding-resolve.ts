@@ -11,9 +11,7 @@ import { boundAgents, type Actor } from '../../core/hook-decision.js';
 import type { RepoLocation } from '../../git/discover.js';
 import type { Lease, LeaseStore } from '../../core/model.js';
 import type { HookInput } from './contract.js';
-
-/** The identity the skills use when JIT_AGENT_ID is unset. */
-export const DEFAULT_AGENT = 'agent:claude';
+import { DEFAULT_AGENT_ID } from '../../core/default-agent.js';
 
 export interface Resolved {
   actor: Actor;
@@ -109,7 +107,7 @@ export async function resolveActor(opts: {
     // has bound to (once a sub-agent binds, the lease is the sub-agent's work).
     const ids = new Set<string>();
     // The skills acquire as "${JIT_AGENT_ID:-agent:claude}"; the same default here.
-    ids.add(env.JIT_AGENT_ID || DEFAULT_AGENT);
+    ids.add(env.JIT_AGENT_ID || DEFAULT_AGENT_ID);
     if (typeof input.session_id === 'string') ids.add(`claude:session-${input.session_id}`);
     const own = live.filter((l) => ids.has(l.agentId) && boundAgents(l).length === 0 && ours(l)).map((l) => l.id);
     return { actor: { ownLeaseIds: new Set(own) } };
