@@ -30,6 +30,7 @@ export const commands: Record<string, Loader> = {
   // -- issues and planning
   issues: () => import('./issues.js'),
   plan: () => import('./plan.js'),
+  next: () => import('./next.js'),
 
   // -- prompts, commits, verify
   prompt: () => import('./prompt.js'),

@@ -1,0 +1,87 @@
+// Runs `jitp plan --batch --json` (in process) for each dev batch on the tree it started from,
+// in a linked worktree of the clone; results are cached by base, issues and planner sources.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { run } from '../../../src/cli/main.js';
+import { git } from '../history.js';
+import { BOOKKEEPING, type DevBatch } from './devset.js';
+
+export interface PlannedBatch {
+  /** Issue id -> predicted paths, with the kind of each. */
+  predicted: Map<string, Array<{ path: string; kind: string; hot: boolean; isNew: boolean }>>;
+  tiers: Map<string, string>;
+  batches: string[][];
+}
+
+/** A digest of the planner's sources, so a changed planner re-plans. */
+function plannerDigest(root: string): string {
+  const h = createHash('sha256');
+  for (const dir of ['src/plan', 'src/sources', 'src/cli/commands']) {
+    const full = join(root, dir);
+    for (const f of readdirSync(full).sort()) if (f.endsWith('.ts')) h.update(f).update(readFileSync(join(full, f)));
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+export async function planDevBatch(
+  root: string,
+  clone: string,
+  b: DevBatch,
+  maxParallel: number,
+): Promise<PlannedBatch> {
+  const ids = new Map(b.issues.map((i) => [i.id, i.shortId]));
+  const tasks = b.issues.map((i) => ({
+    id: i.shortId,
+    title: i.title,
+    instructions: i.description,
+    depends_on: i.dependencies.filter((d) => ids.has(d)).map((d) => ids.get(d)!),
+  }));
+  const key = createHash('sha256')
+    .update(JSON.stringify({ base: b.base, tasks, maxParallel, p: plannerDigest(root) }))
+    .digest('hex')
+    .slice(0, 20);
+  const cacheDir = join(clone, '..', 'flow-plans');
+  mkdirSync(cacheDir, { recursive: true });
+  const cached = join(cacheDir, `${key}.json`);
+  let out: string;
+  if (existsSync(cached)) out = readFileSync(cached, 'utf8');
+  else {
+    const wt = join(clone, '..', `flow-wt-${b.base.slice(0, 12)}`);
+    if (!existsSync(wt)) git(clone, 'worktree', 'add', '-q', '--detach', wt, b.base);
+    const list = join(cacheDir, `${key}.yaml`);
+    writeFileSync(list, stringify({ tasks }));
+    const cfg = join(cacheDir, 'config.yaml');
+    writeFileSync(cfg, stringify({ plan: { ignore: BOOKKEEPING } }));
+    out = '';
+    let err = '';
+    const code = await run(['plan', '--batch', list, '--json', '--max-parallel', String(maxParallel), '-C', wt], {
+      stdout: (s) => (out += s),
+      stderr: (s) => (err += s),
+      env: { ...process.env, JITP_CONFIG: cfg },
+      cwd: wt,
+      interactive: false,
+    });
+    if (code !== 0) throw new Error(`jitp plan failed on ${b.week} (${b.base}): ${err || out}`);
+    writeFileSync(cached, out);
+  }
+  const plan = JSON.parse(out) as {
+    issues: Array<{
+      id: string;
+      tier: string;
+      predicted: Array<{ path: string; kind: string; hot: boolean; new: boolean }>;
+    }>;
+    batches: string[][];
+  };
+  return {
+    predicted: new Map(
+      plan.issues.map((i) => [
+        i.id,
+        i.predicted.map((p) => ({ path: p.path, kind: p.kind, hot: p.hot, isNew: p.new })),
+      ]),
+    ),
+    tiers: new Map(plan.issues.map((i) => [i.id, i.tier])),
+    batches: plan.batches,
+  };
+}
