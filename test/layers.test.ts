@@ -109,6 +109,7 @@ const FRONT_DOOR = [
   'src/hooks/front-shared.ts',
   'src/hooks/front.ts',
   'src/platform/duration.ts',
+  'src/store/local/state-format.ts',
   'src/workspace/config-file.ts',
   'src/workspace/repo.ts',
 ];
@@ -141,6 +142,8 @@ const LIVE_EDIT = [
   'src/remote/mirror-read.ts',
   'src/remote/view-read.ts',
   'src/store/local/snapshot-read.ts',
+  'src/store/local/state-format.ts',
+  'src/store/local/state-view.ts',
   'src/workspace/config-file.ts',
   'src/workspace/config.ts',
   'src/workspace/repo.ts',

@@ -4,9 +4,10 @@ import { findRepo, storeDirOf, type RepoLocation } from '../workspace/repo.js';
 import { readConfigOf, type ConfigText, type ScannedConfig, type ScannedKey } from '../workspace/config-file.js';
 import { parseConfig } from '../workspace/config.js';
 import { combinedSnapshot, freshnessText, remoteMirrorsSync } from '../remote/view-read.js';
-import type { StoreSnapshot } from '../core/model.js';
+import type { Lease, StoreSnapshot } from '../core/model.js';
+import type { LeaseQuery } from '../store/local/state-view.js';
 import type { HookInput } from './contract.js';
-import { anyLive, readSnapshotSync } from './store-access.js';
+import { allLeases, anyLive, readStateViewSync, selectLeases } from './store-access.js';
 import { cachedSettings, quickConfigValue, storeSettings } from './config-cache.js';
 
 export interface HookSettings {
@@ -30,8 +31,13 @@ export interface RemoteOrigin {
 export interface LiveContext {
   loc: RepoLocation;
   storeDir: string;
-  /** Local leases plus every remote mirror's (core/hook-decision sees one list). */
-  snap: StoreSnapshot;
+  /** Local leases plus every remote mirror's (core/hook-decision sees one list); parses every lease. */
+  readonly snap: StoreSnapshot;
+  /**
+   * The same, restricted to the local leases a call can need (store-access.ts selectLeases): what
+   * keeps a hook's cost flat however many leases the store holds.
+   */
+  select(q: LeaseQuery): StoreSnapshot;
   nowMs: number;
   /** Lease id -> its remote, for leases that live on a remote (writes go there; messages say so). */
   remoteOf: Map<string, RemoteOrigin>;
@@ -51,17 +57,37 @@ export function liveContext(cwd: string, nowMs = Date.now()): LiveContext | unde
   const loc = findRepo(cwd);
   if (!loc) return undefined;
   const storeDir = storeDirOf(loc);
-  const local = readSnapshotSync(storeDir);
+  const view = readStateViewSync(storeDir);
   const mirrors = remoteMirrorsSync(storeDir);
   const remoteOf = new Map<string, RemoteOrigin>();
-  if (!mirrors.length) return anyLive(local, nowMs) ? { loc, storeDir, snap: local!, nowMs, remoteOf } : undefined;
-  const { snap, freshness } = combinedSnapshot(local, mirrors, nowMs);
+  const localLive = !!view && view.anyLive(nowMs);
+  const local = (leases: () => Lease[]): StoreSnapshot | undefined =>
+    view && { schemaVersion: 1, version: view.version, leases: leases() };
+  if (!mirrors.length) {
+    if (!localLive) return undefined;
+    let full: StoreSnapshot | undefined;
+    return {
+      loc,
+      storeDir,
+      nowMs,
+      remoteOf,
+      get snap() {
+        return (full ??= local(() => allLeases(view!))!);
+      },
+      select: (q) => local(() => selectLeases(view!, q, nowMs))!,
+    };
+  }
+  const { snap, freshness } = combinedSnapshot(
+    local(() => (localLive ? allLeases(view!) : [])),
+    mirrors,
+    nowMs,
+  );
   if (!anyLive(snap, nowMs)) return undefined;
   mirrors.forEach((m, i) => {
     for (const l of m.leases)
       remoteOf.set(l.id, { remote: m.remote, ...(l.host ? { host: l.host } : {}), view: freshnessText(freshness[i]!) });
   });
-  return { loc, storeDir, snap, nowMs, remoteOf };
+  return { loc, storeDir, snap, nowMs, remoteOf, select: () => snap };
 }
 
 /**

@@ -64,6 +64,24 @@ export function resolveTarget(shown: string, cwd: string, loc: RepoLocation, isD
   }
 }
 
+/**
+ * The leases this call can need: those holding its targets (or under its folders), and the
+ * sub-agent's own (found by its id once bound). A sub-agent not yet bound may carry a binding
+ * to any lease, so its first call reads them all.
+ */
+function leasesFor(ctx: LiveContext, input: HookInput, targets: readonly Target[]) {
+  const agentId = typeof input.agent_id === 'string' && input.agent_id ? input.agent_id : undefined;
+  const rels = targets.filter((t) => t.rel !== undefined);
+  const snap = ctx.select({
+    files: rels.filter((t) => !t.isDir).map((t) => t.rel!),
+    dirs: rels.filter((t) => t.isDir).map((t) => t.rel!),
+    strings: agentId ? [agentId] : [],
+  });
+  if (!agentId) return snap;
+  const bound = (l: Lease) => Array.isArray(l.meta?.claudeAgentIds) && l.meta.claudeAgentIds.includes(agentId);
+  return snap.leases.some(bound) ? snap : ctx.snap;
+}
+
 function isHookInput(x: HookInput): boolean {
   return typeof x.tool_name === 'string' && typeof x.tool_input === 'object' && x.tool_input !== null;
 }
@@ -96,11 +114,35 @@ export const handler: HookHandler = async (input, env) => {
 async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx: LiveContext): Promise<HookOutcome> {
   const settings = await hookSettings(ctx.loc, env);
   if (settings.policy === 'off') return {};
+  const tool = String(input.tool_name);
+  const ti = input.tool_input as Record<string, unknown>;
+  const spawn = tool === 'Agent' || tool === 'Task';
+  let target: Target | undefined;
+  let bash: { targets: BashTarget[]; unknown: { shown: string; why: string }[]; parseError?: string } | undefined;
+  if (EDIT_TOOLS.has(tool)) {
+    const p =
+      typeof ti.file_path === 'string'
+        ? ti.file_path
+        : typeof ti.notebook_path === 'string'
+          ? ti.notebook_path
+          : undefined;
+    if (!p) return failureOutcome('PreToolUse', `${tool} call without a file path`, settings.failure);
+    target = resolveTarget(p, cwd, ctx.loc);
+  } else if (tool === 'Bash') {
+    const command = typeof ti.command === 'string' ? ti.command : '';
+    const { bashWrites } = await import('./bash-writes.js');
+    const w = bashWrites(command, cwd, env.HOME);
+    const targets: BashTarget[] = w.parseError
+      ? []
+      : w.targets.map((t) => ({ ...resolveTarget(t.abs, cwd, ctx.loc, t.dir), shown: t.shown, why: t.why }));
+    bash = { targets, unknown: w.unknown, ...(w.parseError ? { parseError: w.parseError } : {}) };
+  } else if (!spawn) return {};
+  const snap = spawn ? ctx.snap : leasesFor(ctx, input, target ? [target] : (bash?.targets ?? []));
   // picomatch (40 KB) loads only when some live lease names a glob: leases usually list files.
   const index = buildLeaseIndexWith(
-    ctx.snap.leases,
+    snap.leases,
     ctx.nowMs,
-    needsGlobEngine(ctx.snap.leases, ctx.nowMs) ? await import('../core/globs.js') : undefined,
+    needsGlobEngine(snap.leases, ctx.nowMs) ? await import('../core/globs.js') : undefined,
   );
   // Writes go to the store that holds the lease: local, or the remote its mirror came from.
   const stores = new Map<string, Promise<LeaseStore>>();
@@ -129,45 +171,28 @@ async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx
   const warnings = resolved.warning ? [resolved.warning] : [];
   const { actor } = resolved;
   const base = { nowMs: ctx.nowMs, policy: settings.policy, actor, index, remoteOf: ctx.remoteOf };
-  const tool = String(input.tool_name);
-  const ti = input.tool_input as Record<string, unknown>;
 
   let extend: { lease: Lease; path: string }[] = [];
-  if (tool === 'Agent' || tool === 'Task') {
+  if (spawn) {
     const d = checkSpawn(typeof ti.prompt === 'string' ? ti.prompt : '', ctx.snap.leases, ctx.nowMs);
     return d ? deny(d) : warn(warnings);
   }
-  if (EDIT_TOOLS.has(tool)) {
-    const p =
-      typeof ti.file_path === 'string'
-        ? ti.file_path
-        : typeof ti.notebook_path === 'string'
-          ? ti.notebook_path
-          : undefined;
-    if (!p) return failureOutcome('PreToolUse', `${tool} call without a file path`, settings.failure);
-    const d: Decision = decideEdit({ ...base, target: resolveTarget(p, cwd, ctx.loc) });
+  if (target) {
+    const d: Decision = decideEdit({ ...base, target });
     if (d.kind === 'deny') return deny(d.reason);
     if (d.kind === 'warn') warnings.push(d.message);
     if (d.kind === 'extend') extend = [{ lease: d.lease, path: d.path }];
-  } else if (tool === 'Bash') {
-    const command = typeof ti.command === 'string' ? ti.command : '';
-    const { bashWrites } = await import('./bash-writes.js');
-    const w = bashWrites(command, cwd, env.HOME);
-    if (w.parseError) {
+  } else if (bash) {
+    if (bash.parseError) {
       // Not a command the shell itself would run; nothing it writes can be known.
       if (!actor.lease) return warn(warnings);
-      return failureOutcome('PreToolUse', `cannot parse the Bash command (${w.parseError})`, settings.failure);
+      return failureOutcome('PreToolUse', `cannot parse the Bash command (${bash.parseError})`, settings.failure);
     }
-    const targets: BashTarget[] = w.targets.map((t) => ({
-      ...resolveTarget(t.abs, cwd, ctx.loc, t.dir),
-      shown: t.shown,
-      why: t.why,
-    }));
-    const d = decideBash(targets, w.unknown, base);
+    const d = decideBash(bash.targets, bash.unknown, base);
     if (d.kind === 'deny') return deny(d.reason);
     warnings.push(...d.warnings);
     extend = d.extend;
-  } else return {};
+  }
 
   const lease = actor.lease;
   const remote = lease ? ctx.remoteOf.get(lease.id)?.remote : undefined;

@@ -3,6 +3,7 @@
 // note) go through the LeaseStore interface, loaded only when a hook must write.
 import { isJitpError } from '../platform/errors.js';
 import { readStateFile } from '../store/local/snapshot-read.js';
+import { readStateView, type LeaseQuery, type StateView } from '../store/local/state-view.js';
 import type { Lease, LeaseStore, StoreSnapshot } from '../core/model.js';
 import type { RepoLocation } from '../workspace/repo.js';
 import { openLocalStoreAt, openRemoteStoreOf } from '../workspace/stores.js';
@@ -25,6 +26,26 @@ export function readSnapshotSync(storeDir: string): StoreSnapshot | undefined {
 /** True when some lease in the snapshot is live now: the only question the fast path asks. */
 export const anyLive = (snap: StoreSnapshot | undefined, nowMs: number): boolean =>
   !!snap && snap.leases.some((l: Lease) => Date.parse(l.expiresAt) > nowMs);
+
+/** The local store as the hooks read it (state-view.ts); undefined when never written. */
+export function readStateViewSync(storeDir: string): StateView | undefined {
+  return unreadable(() => readStateView(storeDir));
+}
+
+/** The live local leases a call needs (see StateView.select); a damaged lease line is StoreUnreadable. */
+export const selectLeases = (view: StateView, q: LeaseQuery, nowMs: number): Lease[] =>
+  unreadable(() => view.select(q, nowMs));
+
+export const allLeases = (view: StateView): Lease[] => unreadable(() => view.all());
+
+function unreadable<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (isJitpError(e)) throw new StoreUnreadable(`${e.message}${e.hint ? `; ${e.hint}` : ''}`);
+    throw e;
+  }
+}
 
 /**
  * A hook waits at most this long for the store's writer lock: well under the hooks' 10-15 s

@@ -198,3 +198,47 @@ describe('overlap check through the index', () => {
     );
   });
 });
+
+describe('the shipped hook on a damaged index', () => {
+  it('still refuses a held file when the index says nothing is live (checksum caught)', async () => {
+    const { makeRepo } = await import('../support/git.js');
+    const { DIST_HOOK } = await import('../support/paths.js');
+    const { spawnSync } = await import('node:child_process');
+    const r = makeRepo({ 'src/a.ts': 'a\n' });
+    try {
+      const dir = join(r.root, '.git', 'jit-parallel');
+      const s = new LocalLeaseStore({ storeDir: dir });
+      for (let i = 0; i < 30; i++) s.acquireSync({ issueId: `i${i}`, agentId: 'agent:orch', paths: [`p${i}/x.ts`] });
+      s.acquireSync({ issueId: 'held', agentId: 'agent:other', paths: ['src/a.ts'] });
+      const edit = (file: string) =>
+        JSON.stringify({
+          session_id: 's',
+          transcript_path: join(r.root, 't.jsonl'),
+          cwd: r.root,
+          hook_event_name: 'PreToolUse',
+          tool_name: 'Edit',
+          tool_input: { file_path: join(r.root, file), old_string: 'a', new_string: 'b' },
+          tool_use_id: 'x',
+          agent_id: 'a00000000000000001',
+          agent_type: 'general-purpose',
+        });
+      const run = (file: string) =>
+        spawnSync(process.execPath, [DIST_HOOK, 'pre-tool-use'], { input: edit(file), cwd: r.root, encoding: 'utf8' });
+      expect(run('src/a.ts').stdout).toContain('"deny"');
+      expect(run('p3/x.ts').stdout).toContain('"deny"');
+      const file = join(dir, 'state.json');
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/"liveUntil":\d+/, '"liveUntil":1'));
+      expect(run('src/a.ts').stdout).toContain('"deny"');
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8')
+          .replace(/"liveUntil":\d+/, `"liveUntil":${Date.now() + 3_600_000}`)
+          .replace(/"special":\[[\d,]*\]/, '"special":[0]'),
+      );
+      expect(run('p3/x.ts').stdout).toContain('"deny"');
+      expect(run('src/free.ts').stdout).not.toContain('"deny"');
+    } finally {
+      r.cleanup();
+    }
+  });
+});
