@@ -17,12 +17,14 @@ function commandAfter(heading: RegExp): string {
   return block![1]!.trim();
 }
 
+const ciLines = ci.split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+const steps = (cmd: string) => cmd.split('&&').map((x) => x.trim());
+
 test("CI runs the README's test command, plus only the real-client opt-in the README documents", () => {
   const testCmd = commandAfter(/^Run the tests:/m);
-  const ciLines = ci.split('\n').filter((l) => l.trim() && !l.startsWith('#') && !/^(set|cd) /.test(l));
-  expect(ciLines).toHaveLength(1);
-  const steps = (cmd: string) => cmd.split('&&').map((x) => x.trim());
-  const ciSteps = steps(ciLines[0]!);
+  const testLines = ciLines.filter((l) => /\bnpm test\b/.test(l));
+  expect(testLines).toHaveLength(1);
+  const ciSteps = steps(testLines[0]!);
   expect(ciSteps).toContain('npm run setup:client');
   expect(ciSteps.at(-1)).toBe('JITP_REQUIRE_CLIENT=1 npm test');
   // Without the opt-in, what is left is exactly what a user types.
@@ -32,6 +34,22 @@ test("CI runs the README's test command, plus only the real-client opt-in the RE
   expect(plain).toEqual(steps(testCmd));
   expect(readme).toContain('`npm run setup:client`');
   expect(pkg.scripts['setup:client']).toBeDefined();
+});
+
+test("CI runs the README's main-job command too", () => {
+  expect(ciLines).toContain(commandAfter(/^Set up and run the main job/m));
+});
+
+test('CI runs both in a fresh clone in an empty temp folder (no ../shared beside it), and nothing else', () => {
+  const clone = ciLines.findIndex((l) => /^git clone .* \. "\$work\/jit-parallel"$/.test(l));
+  expect(clone, 'clones this commit into the temp folder').toBeGreaterThan(-1);
+  expect(ciLines).toContain('work="$(mktemp -d)"');
+  const after = ciLines.slice(clone + 1);
+  expect(after[0]).toBe('cd "$work/jit-parallel"');
+  expect(
+    after.slice(1).every((l) => /^npm /.test(l)),
+    'only the README commands run in the clone',
+  ).toBe(true);
 });
 
 test("the README's main-job command names a script that exists", () => {

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
+import { expect, test as testAlways } from 'vitest';
 import { expectOk, runClaude } from '../support/claude.js';
 import {
   agent,
@@ -20,10 +20,13 @@ import {
   type OutBlock,
   type TurnContext,
 } from '../support/model-server.js';
-import { ROOT } from '../support/paths.js';
+import { NO_CLIENT, ROOT } from '../support/paths.js';
 import { endOnScriptError, jsonOf, resultFor, useDemoSession } from '../support/skill-script.js';
 // @ts-expect-error plain ESM helper shared with the demo
 import { EDITS, ISSUES, reportFor } from '../../scripts/demo-fixture.mjs';
+
+/** Skips, saying how to enable it, without the pinned client (`npm run setup:client`). */
+const test = testAlways.skipIf(NO_CLIENT);
 
 let base: string;
 let root: string;

@@ -9,7 +9,7 @@ import { claudeEnv } from '../support/claude-env.js';
 import { makeRepo, type TempRepo } from '../support/git.js';
 import { firstUserIncludes, startModelServer, writeFile, type TurnContext } from '../support/model-server.js';
 import { CLAUDE_BIN, NO_CLIENT } from '../support/paths.js';
-import { jitp } from './helpers.js';
+import { jitp } from '../worktree/helpers.js';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());

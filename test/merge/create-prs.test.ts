@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { installFakeGh, type FakeGh } from '../support/fake-gh.js';
 import { git, makeRepo, type TempRepo } from '../support/git.js';
-import { jitp } from './helpers.js';
+import { jitp } from '../worktree/helpers.js';
 
 let repo: TempRepo;
 let gh: FakeGh;

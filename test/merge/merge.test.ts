@@ -9,7 +9,7 @@ import { readUnionJsonl } from '../../src/core/jsonl-union.js';
 import { readBatch } from '../../src/worktree/batch.js';
 import { GIT_ENV, type TempRepo } from '../support/git.js';
 import { DIST_JITP } from '../support/paths.js';
-import { jitp, repoWithIssues, U1, U2, U3 } from './helpers.js';
+import { jitp, repoWithIssues, U1, U2, U3 } from '../worktree/helpers.js';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
