@@ -109,6 +109,7 @@ const FRONT_DOOR = [
   'src/hooks/runtime/front-shared.ts',
   'src/hooks/runtime/front.ts',
   'src/platform/duration.ts',
+  'src/store/local/state-format.ts',
   'src/workspace/config-file.ts',
   'src/workspace/repo.ts',
 ];
@@ -146,6 +147,7 @@ const LIVE_EDIT = [
   'src/remote/mirror-read.ts',
   'src/remote/view-read.ts',
   'src/store/local/snapshot-read.ts',
+  'src/store/local/state-format.ts',
   'src/workspace/config-file.ts',
   'src/workspace/config.ts',
   'src/workspace/repo.ts',

@@ -9,7 +9,8 @@ import { jitpCommand, shellQuote } from '../../core/shell-quote.js';
 import { EVENTS_FILE, readLog, type LogRead } from './event-log.js';
 import { pidAlive } from '../../platform/pid.js';
 import { LOCK_FILE, RECOVER_FILE, acquireLock, readHolder, recoverStale, staleReason } from './lock.js';
-import { STATE_FILE, STATE_SCHEMA_VERSION, readStateFile, type StateFile } from './snapshot-read.js';
+import { STATE_FILE, STATE_SCHEMA_VERSION, readStateBytes, readStateFile, type StateFile } from './snapshot-read.js';
+import { readHeader } from './state-format.js';
 import { writeStateFile } from './state-write.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'problem';
@@ -37,6 +38,8 @@ interface Inspection {
   staleLock?: ReturnType<typeof readHolder>;
   staleRecover?: ReturnType<typeof readHolder>;
   deadTemps: string[];
+  /** The state is sound but its index (state-format.ts) is not: readers ignore it; repair rewrites it. */
+  badIndex?: string;
 }
 
 function inspect(dir: string, nowMs: number): Inspection {
@@ -92,6 +95,19 @@ function inspect(dir: string, nowMs: number): Inspection {
         });
       }
     } else checks.push({ name: 'state', status: 'ok', message: 'no state file yet (empty store)' });
+    const bytes = out.state ? readStateBytes(dir) : undefined;
+    const h = bytes ? readHeader(bytes) : undefined;
+    if (h?.kind === 'bad') {
+      out.badIndex = h.why;
+      checks.push({
+        name: 'index',
+        status: 'warn',
+        message:
+          `${join(dir, STATE_FILE)}: its lease index cannot be trusted (${h.why}; edited by hand?): readers ` +
+          `ignore it and parse every lease, the next change rewrites it`,
+        fix: REPAIR,
+      });
+    }
   } catch (e) {
     const err = isJitpError(e) ? e : undefined;
     out.stateError = { code: err?.code ?? 'E_STORE', message: (e as Error).message };
@@ -243,6 +259,19 @@ export function repair(dir: string, nowMs = Date.now()): DoctorReport {
       repaired.push(`removed temp file ${f}`);
     } catch {
       /* gone meanwhile */
+    }
+  }
+  if (ins.badIndex && !ins.stateError) {
+    const lock = acquireLock(dir, { op: 'doctor-repair', timeoutMs: 10_000 });
+    try {
+      const bytes = readStateBytes(dir);
+      const st = readStateFile(dir);
+      if (bytes && st && readHeader(bytes).kind === 'bad') {
+        writeStateFile(dir, st);
+        repaired.push(`rewrote the lease index of ${STATE_FILE} from its ${st.leases.length} lease(s)`);
+      }
+    } finally {
+      lock.release();
     }
   }
   if (ins.stateError && ins.stateError.code !== 'E_STORE_SCHEMA' && existsSync(dir)) {

@@ -17,7 +17,7 @@ export interface StateFile extends StoreSnapshot {
 const REPAIR =
   'run `jitp doctor --repair` to rebuild it from the event log (the damaged file is kept as state.json.corrupt-<time>)';
 
-function corrupt(file: string, why: string): JitpError {
+export function corrupt(file: string, why: string): JitpError {
   return new JitpError('E_STORE_CORRUPT', `the lease store state ${file} is corrupt: ${why}`, {
     hint: REPAIR,
     details: { file },
@@ -87,12 +87,11 @@ export function parseState(text: string, file: string): StateFile {
   return { schemaVersion: STATE_SCHEMA_VERSION, version: o.version, logSize: o.logSize, leases: o.leases as Lease[] };
 }
 
-/** Reads the state file; undefined when it does not exist (or the store folder does not). */
-export function readStateFile(storeDir: string): StateFile | undefined {
+/** The state file's bytes; undefined when it does not exist (or the store folder does not). */
+export function readStateBytes(storeDir: string): Buffer | undefined {
   const file = join(storeDir, STATE_FILE);
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -112,7 +111,12 @@ export function readStateFile(storeDir: string): StateFile | undefined {
       details: { file },
     });
   }
-  return parseState(text, file);
+}
+
+/** Reads the state file whole (both layouts); undefined when it does not exist. */
+export function readStateFile(storeDir: string): StateFile | undefined {
+  const buf = readStateBytes(storeDir);
+  return buf && parseState(buf.toString('utf8'), join(storeDir, STATE_FILE));
 }
 
 /** The last committed snapshot, never blocking; a missing store means no leases. */

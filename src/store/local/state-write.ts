@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fsyncDir, writeFileAtomic } from '../../platform/atomic-write.js';
 import { crashPoint } from './crash.js';
 import { STATE_FILE, type StateFile } from './snapshot-read.js';
+import { serializeIndexed } from './state-format.js';
 
 /**
  * Folder fsync after the rename: on only with `JITP_STRICT_DURABILITY=1`. Without it a crash of
@@ -17,12 +18,8 @@ import { STATE_FILE, type StateFile } from './snapshot-read.js';
  */
 const DIR_FSYNC = process.env.JITP_STRICT_DURABILITY === '1';
 
-export function serializeState(st: StateFile): string {
-  return (
-    JSON.stringify({ schemaVersion: st.schemaVersion, version: st.version, logSize: st.logSize, leases: st.leases }) +
-    '\n'
-  );
-}
+/** The indexed layout (state-format.ts): one JSON document, a lease per line, checksummed. */
+export const serializeState = (st: StateFile): Buffer => serializeIndexed(st);
 
 export function writeStateFile(storeDir: string, st: StateFile, opts: { dirFsync?: boolean } = {}): void {
   writeFileAtomic(join(storeDir, STATE_FILE), serializeState(st), {
