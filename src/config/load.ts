@@ -156,7 +156,14 @@ export function inspectConfigText(found: ConfigText): InspectedConfig {
       },
     ]);
   }
-  let raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS() ?? {};
+  } catch (e) {
+    // toJS throws on what the parse accepts: an alias without its anchor (`policy: *a`).
+    const message = `not valid YAML: ${(e as Error).message.split('\n')[0]}`;
+    return defaults([{ file: found.file, key: '', message, used: 'all defaults' }]);
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return defaults([
       { file: found.file, line: 1, key: '', message: 'expected a mapping of keys (key: value)', used: 'all defaults' },

@@ -117,6 +117,35 @@ export const handler: HookHandler = async (input, env) => {
 
 async function decide(input: HookInput, env: NodeJS.ProcessEnv, cwd: string, ctx: LiveContext): Promise<HookOutcome> {
   const settings = await hookSettings(ctx.loc, env);
+  const out = await decideUnder(input, env, cwd, ctx, settings);
+  return settings.configProblem ? withConfigProblem(out, settings.configProblem) : out;
+}
+
+/** An invalid config is said in every answer (deny reason or warning) until it is fixed (issue 14, 7). */
+function withConfigProblem(out: HookOutcome, problem: string): HookOutcome {
+  if (out.stderr !== undefined || out.stdout !== undefined)
+    return { ...out, stderr: `${out.stderr ?? ''}\n${problem}` };
+  const json = (out.json ?? {}) as Record<string, unknown>;
+  const hso = json.hookSpecificOutput as Record<string, unknown> | undefined;
+  if (hso?.permissionDecision === 'deny')
+    return {
+      ...out,
+      json: {
+        ...json,
+        hookSpecificOutput: { ...hso, permissionDecisionReason: `${String(hso.permissionDecisionReason)}\n${problem}` },
+      },
+    };
+  const msg = typeof json.systemMessage === 'string' ? `${json.systemMessage}\n${problem}` : problem;
+  return { ...out, json: { ...json, systemMessage: msg } };
+}
+
+async function decideUnder(
+  input: HookInput,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  ctx: LiveContext,
+  settings: Awaited<ReturnType<typeof hookSettings>>,
+): Promise<HookOutcome> {
   if (settings.policy === 'off') return {};
   // picomatch (40 KB) loads only when some live lease names a glob: leases usually list files.
   const index = buildLeaseIndexWith(

@@ -2,7 +2,7 @@
 // stops here when nothing is live) and, only then, the configuration.
 import { findRepo, storeDirOf, type RepoLocation } from '../../workspace/repo.js';
 import { readConfigOf, type ConfigText, type ScannedConfig, type ScannedKey } from '../../workspace/config-file.js';
-import { parseConfig } from '../../workspace/config.js';
+import { inspectConfig } from '../../workspace/config.js';
 import { combinedSnapshot, freshnessText, remoteMirrorsSync } from '../../remote/view-read.js';
 import type { StoreSnapshot } from '../../core/model.js';
 import type { HookInput } from './contract.js';
@@ -15,6 +15,11 @@ export interface HookSettings {
   ttl: number;
   /** Seconds; the hooks cap it further (store-access.ts, HOOK_REMOTE_TIMEOUT_MS). */
   remoteTimeout: number;
+  /**
+   * Set when the config file has invalid or unknown keys: those fell back to their defaults (a
+   * typo must never switch enforcement off) and the hooks say so in what they print.
+   */
+  configProblem?: string;
 }
 
 const DEFAULTS: HookSettings = { policy: 'extend', failure: 'open', ttl: 1800, remoteTimeout: 20 };
@@ -86,7 +91,17 @@ async function configuredSettings(loc: RepoLocation, env: NodeJS.ProcessEnv): Pr
 
 /** The loader on the text read (an unreadable file: the loader's error); its answer is cached. */
 async function loadAndCache(loc: RepoLocation, found: ConfigText) {
-  const { config } = await parseConfig(found);
+  const { config, problems } = await inspectConfig(found);
+  if (problems.length) {
+    // Not cached: a broken file is read again each time, so the warning stays until it is fixed.
+    const p = problems[0]!;
+    const where = `${p.file}${p.line ? `:${p.line}` : ''}`;
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    const configProblem =
+      `jit-parallel: the config is invalid at ${where}: ${p.key ? `${p.key}: ` : ''}${p.message}${more}; ` +
+      'defaults are used for it and leases are still enforced. Run `jitp config` to see every problem.';
+    return { config: { ...config, configProblem } };
+  }
   if (found.text !== undefined) storeSettings(storeDirOf(loc), found.file, found.text, pick(config), config);
   return { config };
 }
@@ -105,4 +120,5 @@ const pick = (c: HookSettings): HookSettings => ({
   failure: c.failure,
   ttl: c.ttl,
   remoteTimeout: c.remoteTimeout,
+  ...(c.configProblem ? { configProblem: c.configProblem } : {}),
 });

@@ -200,8 +200,22 @@ const cases: Case[] = [
     env: { JITP_HOOK_FAILURE: 'closed' },
     expect: 'deny',
   },
-  { name: 'invalid config file', input: edit('src/a.ts'), config: 'policy: sometimes\n', expect: 'warn' },
+  // A typo in the config never switches enforcement off (issue 14, item 7): defaults stand in for it.
+  { name: 'invalid config file, held file', input: edit('src/a.ts'), config: 'policy: sometimes\n', expect: 'deny' },
+  { name: 'invalid config file, free file', input: edit('README.md'), config: 'policy: strcit\n', expect: 'warn' },
 ];
+
+test('a config typo keeps refusing held files and says where the config is wrong', () => {
+  for (const config of ['policy: strcit\n', 'ttl: soon\npolicy: strict\n', 'polcy: strict\n', 'policy: [\n']) {
+    const r = runOn(DIST_HOOK, { name: 'typo', input: edit('src/a.ts'), config, expect: 'deny' });
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout).hookSpecificOutput;
+    expect(out.permissionDecision, config).toBe('deny');
+    expect(out.permissionDecisionReason).toMatch(/held by/);
+    expect(out.permissionDecisionReason).toMatch(/the config is invalid at <repo>\/\.jit-parallel\.yaml(:\d+)?: /);
+    expect(out.permissionDecisionReason).toMatch(/`jitp config`/);
+  }
+});
 
 let n = 0;
 /** One call on a fresh copy of the scenario; returns what the client and the store see. */
