@@ -16,9 +16,7 @@ const ID_ERRORS = new Set(['E_NOT_FOUND', 'E_UNKNOWN_ISSUE']);
 async function localIssues(cwd: string, env: NodeJS.ProcessEnv): Promise<Issue[] | undefined> {
   try {
     const ws = openWorkspace(cwd, { env });
-    const config = await ws.config();
-    const { sourceKind } = await import('../sources/detect.js');
-    if (sourceKind({ root: ws.root, config, env }) === 'github') return undefined;
+    if ((await ws.sourceKind()) === 'github') return undefined;
     return (await ws.source()).list();
   } catch {
     return undefined;
@@ -67,8 +65,7 @@ export async function requireKnownIssue(
 ): Promise<void> {
   const ws = openWorkspace(cwd, { env });
   const config = await ws.config();
-  const { sourceKind } = await import('../sources/detect.js');
-  if (sourceKind({ root: ws.root, config, env }) !== 'tasks') return;
+  if ((await ws.sourceKind()) !== 'tasks') return;
   if (!existsSync(join(ws.root, config.tasksDir))) return;
   const issues = (await ws.source()).list();
   const same = (id: string) => id === issueId || id.toLowerCase() === issueId.toLowerCase();

@@ -46,6 +46,8 @@ export interface Workspace {
   remoteStore(name: string): Promise<RemoteLeaseStore>;
   /** The issue source: `--batch`, else config `source` (the jit store or task files). */
   source(): Promise<IssueSource>;
+  /** Which kind of tracker `source()` opens (config `source`, or what the checkout holds). */
+  sourceKind(): Promise<ReturnType<typeof import('../sources/detect.js').sourceKind>>;
   /** The same repository seen from its main checkout (itself when this is the main checkout). */
   main(): Workspace;
 }
@@ -104,6 +106,10 @@ function workspaceAt(cwd: string, repo: RepoLocation, o: WorkspaceOptions): Work
         env,
         ...(o.batch ? { batch: o.batch } : {}),
       });
+    }),
+    sourceKind: once(async () => {
+      const { sourceKind } = await import('../sources/detect.js');
+      return sourceKind({ root: repo.worktreeRoot, config: await config(), env });
     }),
     main() {
       if (!repo.linked) return ws;

@@ -48,7 +48,7 @@ function sub(key: 'slug' | 'words', trespass?: { path: string; old: string; new:
   const files = Object.keys(EDITS[key] as Record<string, string>);
   return {
     name: `sub-${key}`,
-    match: firstUserIncludes(`- Full id: \`${ISSUES[key].id}\``),
+    match: firstUserIncludes(ISSUES[key].id),
     turns: [
       [...files, ...(trespass ? [trespass.path] : [])].map((rel) => readFile(join(root, rel))),
       [

@@ -43,7 +43,7 @@ function sub(key: (typeof KEYS)[number]): Actor {
   const files = Object.keys(EDITS[key] as Record<string, string>);
   return {
     name: `sub-${key}`,
-    match: firstUserIncludes(`- Full id: \`${ISSUES[key].id}\``),
+    match: firstUserIncludes(ISSUES[key].id),
     turns: [
       () => files.map((rel) => readFile(join(worktrees[key]!, rel))),
       () =>
