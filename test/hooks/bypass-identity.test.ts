@@ -1,7 +1,7 @@
 // Issue 13 bypasses 3, 7 and 8 through the real bundle (`node dist/hook.cjs pre-tool-use`, the
 // command hooks.json runs), with Claude-Code-shaped payloads.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { formatBindingLine } from '../../src/core/binding.js';
@@ -9,6 +9,7 @@ import { LocalLeaseStore } from '../../src/store/local/local-store.js';
 import type { Lease } from '../../src/core/model.js';
 import { makeRepo, tempDir, type TempRepo } from '../support/git.js';
 import { DIST_HOOK } from '../support/paths.js';
+import { writeSubagentTranscript } from '../support/transcript.js';
 
 let repo: TempRepo;
 let transcripts: string;
@@ -40,18 +41,8 @@ const pre = (tool: string, tool_input: Record<string, unknown>, agent?: string) 
 });
 const bash = (command: string, agent?: string) => pre('Bash', { command, description: 'x' }, agent);
 
-function subTranscript(agentId: string, prompt: string) {
-  const dir = join(transcripts, SESSION, 'subagents');
-  mkdirSync(dir, { recursive: true });
-  const rec = {
-    parentUuid: null,
-    isSidechain: true,
-    agentId,
-    type: 'user',
-    message: { role: 'user', content: prompt },
-  };
-  writeFileSync(join(dir, `agent-${agentId}.jsonl`), `${JSON.stringify(rec)}\n`);
-}
+const subTranscript = (agentId: string, prompt: string) =>
+  writeSubagentTranscript(transcripts, SESSION, agentId, prompt);
 
 beforeEach(async () => {
   repo = makeRepo({ 'src/a.ts': 'a\n', 'src/b.ts': 'b\n' });

@@ -3,7 +3,7 @@
 // `src/a.ts` held by another agent's live lease. Each must be refused, or warned about where
 // the hook cannot know (inline interpreter code), and nothing may end in silence or exit 1.
 import { spawnSync } from 'node:child_process';
-import { linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { formatBindingLine } from '../../../src/core/binding.js';
@@ -11,6 +11,7 @@ import { LocalLeaseStore } from '../../../src/store/local/local-store.js';
 import type { Lease, StoreSnapshot } from '../../../src/core/model.js';
 import { makeRepo, tempDir, type TempRepo } from '../../support/git.js';
 import { DIST_HOOK, DIST_JITP } from '../../support/paths.js';
+import { writeSubagentTranscript } from '../../support/transcript.js';
 
 let repo: TempRepo;
 let transcripts: string;
@@ -100,11 +101,12 @@ describe('item 1: folders named without a trailing slash', () => {
   });
 
   test("a bound sub-agent's rm -rf src is refused and its lease does not grow by `src`", () => {
-    const dir = join(transcripts, SESSION, 'subagents');
-    mkdirSync(dir, { recursive: true });
-    const first = { type: 'user', isSidechain: true, agentId: 'ag1', message: { role: 'user', content: '' } };
-    first.message.content = `${formatBindingLine(mine.id, mine.bindSecret!)}\nWork on mine.`;
-    writeFileSync(join(dir, 'agent-ag1.jsonl'), `${JSON.stringify(first)}\n`);
+    writeSubagentTranscript(
+      transcripts,
+      SESSION,
+      'ag1',
+      `${formatBindingLine(mine.id, mine.bindSecret!)}\nWork on mine.`,
+    );
     const r = hook('rm -rf src', { agent_id: 'ag1', agent_type: 'general-purpose' });
     expect(r.deny).toBe(true);
     const l = snapshot().leases.find((x) => x.id === mine.id)!;

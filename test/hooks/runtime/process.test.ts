@@ -10,6 +10,7 @@ import { LocalLeaseStore } from '../../../src/store/local/local-store.js';
 import type { Lease, StoreSnapshot } from '../../../src/core/model.js';
 import { makeRepo, tempDir, type TempRepo } from '../../support/git.js';
 import { DIST_HOOK, DIST_JITP } from '../../support/paths.js';
+import { writeSubagentTranscript } from '../../support/transcript.js';
 
 let repo: TempRepo;
 let storeDir: string;
@@ -42,20 +43,8 @@ const write = (file: string, extra: Record<string, unknown> = {}) =>
   pre('Write', { file_path: file, content: 'x' }, extra);
 const sub = (id: string) => ({ agent_id: id, agent_type: 'general-purpose' });
 
-/** Writes the sub-agent transcript the client would have: first record = its initial prompt. */
-function subTranscript(agentId: string, prompt: string) {
-  const dir = join(transcripts, SESSION, 'subagents');
-  mkdirSync(dir, { recursive: true });
-  const rec = {
-    parentUuid: null,
-    isSidechain: true,
-    agentId,
-    type: 'user',
-    message: { role: 'user', content: prompt },
-    uuid: 'u1',
-  };
-  writeFileSync(join(dir, `agent-${agentId}.jsonl`), `${JSON.stringify(rec)}\n`);
-}
+const subTranscript = (agentId: string, prompt: string) =>
+  writeSubagentTranscript(transcripts, SESSION, agentId, prompt);
 
 /** The same, without waiting: for races between hook processes. */
 function runHookAsync(event: string, payload: unknown): Promise<{ status: number | null; stdout: string }> {
