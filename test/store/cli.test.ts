@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { makeRepo, tempDir, type TempRepo } from '../support/git.js';
 import { DIST_JITP } from '../support/paths.js';
 import { jitFixture } from '../sources/fixture.js';
@@ -291,11 +291,19 @@ describe('jitp claim (CLI)', () => {
     const dir = join(r.root, '.git/jit-parallel');
     chmodSync(dir, 0o555);
     const asRoot = process.getuid?.() === 0;
+    let bundle = DIST_JITP;
     if (asRoot) {
-      // root ignores permissions: run as nobody, with everything it must read made readable.
+      // root ignores permissions: run as nobody, with everything it must read made readable. The
+      // checkout itself may sit in a folder nobody cannot enter (CI clones into a 0700 mktemp
+      // folder; /root is 0700), so nobody runs a copy of the bundle from a temp folder.
       for (let p = r.root; p !== '/'; p = dirname(p)) if (p.startsWith(tmpdir())) chmodSync(p, 0o755);
+      const copy = tempDir('jitp-bundle-');
+      cleanups.push(() => rmSync(copy, { recursive: true, force: true }));
+      cpSync(dirname(DIST_JITP), join(copy, 'dist'), { recursive: true });
+      for (let p = copy; p !== '/' && p.startsWith(tmpdir()); p = dirname(p)) chmodSync(p, 0o755);
+      bundle = join(copy, 'dist', basename(DIST_JITP));
     }
-    const run2 = spawnSync(process.execPath, [DIST_JITP, 'claim', 'acquire', 'T-2'], {
+    const run2 = spawnSync(process.execPath, [bundle, 'claim', 'acquire', 'T-2'], {
       cwd: r.root,
       env: { ...process.env, JIT_AGENT_ID: 'agent:a', HOME: '/nonexistent' },
       encoding: 'utf8',
