@@ -13,6 +13,7 @@
 // classifier cannot see through count as not writing by design (bash-writes.ts); the sandbox's
 // scripts only read, so running them here is honest, and the corpus says which they are.
 import { spawnSync } from 'node:child_process';
+import { budget } from '../../support/budget.js';
 import { createHash } from 'node:crypto';
 import {
   cpSync,
@@ -330,7 +331,7 @@ function run(commands: readonly string[]): { status: number | null; out: string 
   const r = spawnSync(bin!, [...pre, '-c', driver], {
     cwd: sandbox,
     stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 60_000,
+    timeout: budget(60_000),
     encoding: 'utf8',
     env: {
       PATH: process.env.PATH,
@@ -346,6 +347,8 @@ function run(commands: readonly string[]): { status: number | null; out: string 
     },
   });
   rmSync(dir, { recursive: true, force: true });
+  // A driver cut short ran only some of the commands: that must fail, not pass as "no change".
+  if (r.error || r.signal) throw new Error(`sandbox batch did not finish (${r.error?.message ?? r.signal})`);
   return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}`.slice(0, 300) };
 }
 
@@ -353,42 +356,46 @@ function run(commands: readonly string[]): { status: number | null; out: string 
 const counted = (command: string, found: string[]) =>
   found.filter((c) => !(GIT_METADATA.test(command) && c.startsWith('.git/') && !c.startsWith('.git/jit-parallel')));
 
-test('sandbox: no command the classifier calls read-only changes a file when it runs', () => {
-  const corpus = [...new Set([...READ_ONLY, ...HAND_WRITTEN, ...WRITING.map((w) => w.cmd), ...generated(140)])];
-  expect(corpus.length).toBeGreaterThanOrEqual(300);
-  const toRun = corpus.filter((c) => readOnly(c, sandbox, home) && !RUNS_PROJECT_CODE.test(c));
-  const flagged = corpus.filter((c) => !readOnly(c, sandbox, home));
-  const failures: string[] = [];
-  // Git's metadata commands one by one (their changes are allowed, so they cannot share a batch);
-  // the rest in batches, and a batch that changed something again one by one to find the culprit.
-  const batches: string[][] = toRun.filter((c) => GIT_METADATA.test(c)).map((c) => [c]);
-  const rest = toRun.filter((c) => !GIT_METADATA.test(c));
-  for (let i = 0; i < rest.length; i += 25) batches.push(rest.slice(i, i + 25));
-  for (const batch of batches) {
-    const before = listing(sandbox);
-    run(batch);
-    const found = counted(batch[0]!, changes(before, listing(sandbox)));
-    if (batch.length === 1 || !found.length) {
-      if (found.length) failures.push(`${JSON.stringify(batch[0])} changed ${found.slice(0, 4).join(', ')}`);
-      resetSandbox();
-      continue;
-    }
-    resetSandbox();
-    for (const command of batch) {
-      const b = listing(sandbox);
-      run([command]);
-      const f = counted(command, changes(b, listing(sandbox)));
-      if (f.length) {
-        failures.push(`${JSON.stringify(command)} changed ${f.slice(0, 4).join(', ')}`);
+test(
+  'sandbox: no command the classifier calls read-only changes a file when it runs',
+  () => {
+    const corpus = [...new Set([...READ_ONLY, ...HAND_WRITTEN, ...WRITING.map((w) => w.cmd), ...generated(140)])];
+    expect(corpus.length).toBeGreaterThanOrEqual(300);
+    const toRun = corpus.filter((c) => readOnly(c, sandbox, home) && !RUNS_PROJECT_CODE.test(c));
+    const flagged = corpus.filter((c) => !readOnly(c, sandbox, home));
+    const failures: string[] = [];
+    // Git's metadata commands one by one (their changes are allowed, so they cannot share a batch);
+    // the rest in batches, and a batch that changed something again one by one to find the culprit.
+    const batches: string[][] = toRun.filter((c) => GIT_METADATA.test(c)).map((c) => [c]);
+    const rest = toRun.filter((c) => !GIT_METADATA.test(c));
+    for (let i = 0; i < rest.length; i += 25) batches.push(rest.slice(i, i + 25));
+    for (const batch of batches) {
+      const before = listing(sandbox);
+      run(batch);
+      const found = counted(batch[0]!, changes(before, listing(sandbox)));
+      if (batch.length === 1 || !found.length) {
+        if (found.length) failures.push(`${JSON.stringify(batch[0])} changed ${found.slice(0, 4).join(', ')}`);
         resetSandbox();
+        continue;
+      }
+      resetSandbox();
+      for (const command of batch) {
+        const b = listing(sandbox);
+        run([command]);
+        const f = counted(command, changes(b, listing(sandbox)));
+        if (f.length) {
+          failures.push(`${JSON.stringify(command)} changed ${f.slice(0, 4).join(', ')}`);
+          resetSandbox();
+        }
       }
     }
-  }
-  // Both halves must be exercised, or the test proves nothing.
-  expect(toRun.length).toBeGreaterThanOrEqual(250);
-  expect(flagged.length).toBeGreaterThanOrEqual(40);
-  expect(failures).toEqual([]);
-}, 120_000);
+    // Both halves must be exercised, or the test proves nothing.
+    expect(toRun.length).toBeGreaterThanOrEqual(250);
+    expect(flagged.length).toBeGreaterThanOrEqual(40);
+    expect(failures).toEqual([]);
+  },
+  budget(120_000),
+);
 
 test('sandbox: the check sees a change (a write it is not told about fails it)', () => {
   for (const command of ['echo x >> data.txt', 'git stash', 'touch -d "2002-02-02" README.md', 'echo y > new.txt']) {
