@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run demo`: the main job on a built-in example. Builds a scratch repository (a tiny
 // JavaScript library with three jit issues), then does what `/jit-parallel 3f2a 9c1d 77be`
-// does inside Claude Code, with the shipped bundle (dist/jitp.mjs): plan, claims, prompts,
+// does inside Claude Code, with the shipped bundle (dist/jitp.mjs): init, plan, claims, prompts,
 // sub-agents' edits, verify, issues done, one commit. Where a real session uses Claude, a
 // scripted stand-in makes the edits, and the output says so.
 //
@@ -78,6 +78,13 @@ try {
   buildDemoRepo(repo);
   console.log(`    ${repo}`);
   console.log(indent(git(repo, 'ls-files')));
+
+  header('Set-up, once per repository: jitp init');
+  // The jit store is the source here, so no example task; the rest is committed as a user would.
+  jitp(['init']);
+  console.log(`${dim('$')} git add -A && git commit -m 'jit-parallel: init'`);
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-qm', 'jit-parallel: init');
   const short = (k) => ISSUES[k].id.slice(0, 8);
   const ids = ['slug', 'words', 'later'].map(short);
   console.log(`\n    The user types in Claude Code:  /jit-parallel ${ids.map((i) => i.slice(0, 4)).join(' ')}`);

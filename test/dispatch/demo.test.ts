@@ -19,6 +19,7 @@ test('npm run demo: plan, claims, prompts, stand-in edits, verify, done, one com
     expect(r.status, r.stdout + r.stderr).toBe(0);
     const out = r.stdout;
     for (const s of [
+      'jitp init',
       'jitp plan 3f2a 9c1d 77be',
       'jitp claim acquire 3f2a1b2c',
       'jitp prompt 3f2a1b2c',
@@ -30,7 +31,13 @@ test('npm run demo: plan, claims, prompts, stand-in edits, verify, done, one com
     ])
       expect(out, s).toContain(s);
     const git = (...a: string[]) => execFileSync('git', a, { cwd: dir, encoding: 'utf8' }).trim();
-    expect(git('rev-list', '--count', 'HEAD')).toBe('2');
+    // The fixture's commit, `jitp init`'s files, the batch.
+    expect(git('rev-list', '--count', 'HEAD')).toBe('3');
+    // (the fixture's .gitattributes already has the union merge line)
+    expect(git('show', '--name-only', '--format=', 'HEAD~1').split('\n').sort()).toEqual([
+      '.claude/settings.json',
+      '.jit-parallel.yaml',
+    ]);
     expect(git('show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual([
       '.jit/events.jsonl',
       '.jit/issues/3f2a1b2c-5d4e-4f60-8a7b-9c0d1e2f3a4b.json',

@@ -327,9 +327,10 @@ describe('union merge of append-only logs', () => {
       ],
       { '.jit/events.jsonl': '{"id":"e0","type":"created"}\n' },
     );
+    const attrs = (j: any) => j.steps.find((s: any) => s.what === 'gitattributes');
     const init = await jitp(repo.root, ['init', '--json']);
-    expect(init.json.added).toEqual(['.jit/events.jsonl merge=union']);
-    expect((await jitp(repo.root, ['init', '--json'])).json.added).toEqual([]);
+    expect(attrs(init.json)).toMatchObject({ action: 'created', detail: 'added .jit/events.jsonl merge=union' });
+    expect(attrs((await jitp(repo.root, ['init', '--json'])).json).action).toBe('unchanged');
     repo.git('add', '.gitattributes');
     repo.git('commit', '-qm', 'attrs');
     const r = await jitp(repo.root, ['worktree', 'add', U1, U2, '--json']);
