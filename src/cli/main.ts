@@ -10,14 +10,7 @@ import { table } from '../render/table.js';
 import { colourWanted } from './style.js';
 import { makeStyle } from '../render/style.js';
 import { withNearIds } from './issue-near.js';
-
-const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  json: { type: 'boolean', description: 'Machine-readable output on stdout (shape in --help)' },
-  help: { type: 'boolean', short: 'h', description: 'Show help for the command' },
-  cwd: { type: 'string', short: 'C', arg: '<dir>', description: 'Act on the repository at <dir>' },
-  color: { type: 'boolean', description: 'Colour the text output even without a terminal' },
-  'no-color': { type: 'boolean', description: 'Never colour (as NO_COLOR=1)' },
-};
+import { GLOBAL_OPTIONS } from './global-options.js';
 
 /** Global options take a value when given apart (`-C dir`, `--cwd dir`); `--cwd=dir` and `-Cdir` carry it. */
 function globalArity(a: string): 0 | 1 | undefined {

@@ -4,7 +4,6 @@ import { isJitpError } from '../platform/errors.js';
 import type { RemoteLeaseStore } from '../store/remote.js';
 import type { Workspace } from '../workspace/open.js';
 import { mirrorAgeSecs, type RemoteMirror } from '../remote/mirror.js';
-import type { Lease } from '../core/model.js';
 
 /** The remote named on the command line, else config `remote`, else `fallback`. */
 export async function remoteStoreFor(
@@ -29,8 +28,6 @@ export function freshnessJson(m: RemoteMirror, nowMs: number) {
 export const freshnessLine = (m: RemoteMirror, nowMs: number): string =>
   `remote '${m.remote}' as of ${m.fetchedAt} (${Math.round(mirrorAgeSecs(m, nowMs))}s ago, ` +
   `${m.source === 'push' ? 'our last write' : 'fetched'}), store version ${m.version}`;
-
-export const hostSuffix = (l: Lease): string => (l.host ? `  host ${l.host}` : '');
 
 /**
  * The mirror when young enough, else a fetch; if the remote cannot be reached but a mirror

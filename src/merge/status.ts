@@ -208,7 +208,8 @@ export function renderStatus(r: StatusReport, opts: RenderOptions = {}): string 
       },
     ];
   });
-  const header = ['issue', 'title', 'lease (holder, left)', 'worktree (+ahead/-behind)', 'disk', 'agent', 'merge'];
+  // Short headers: a header is never cut while a cell can be, so a long one costs every row its width.
+  const header = ['issue', 'title', 'lease', 'worktree', 'disk', 'agent', 'merge'];
   const lines = table([header, ...rows], {
     align: ['l', 'l', 'l', 'l', 'r'],
     header: s.bold,

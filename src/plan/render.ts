@@ -1,9 +1,9 @@
 // Pure rendering of a plan: a table and conflict matrix for people, mermaid / dot graphs.
 import type { PlanResult } from './plan.js';
+import { displayWidth, table, truncate } from '../render/table.js';
+import { flatLine } from '../render/text.js';
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-/** Titles come from issue text: keep terminal control characters out. */
-const safe = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 
 export function renderTable(plan: PlanResult, label: (id: string) => string): string {
   const lines: string[] = [];
@@ -18,13 +18,13 @@ export function renderTable(plan: PlanResult, label: (id: string) => string): st
       String(i.files.length - i.newFiles.length),
       String(i.newFiles.length),
       String(i.hotFiles.length),
-      clip(safe(i.title), 48),
+      truncate(flatLine(i.title), 48),
     ]);
     const head = ['batch', 'issue', 'tier', 'files', 'new', 'hot', 'title'];
     rows.sort((a, b) => Number(a[0]) - Number(b[0]) || (a[1]! < b[1]! ? -1 : 1));
-    const w = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-    const fmt = (r: string[]) => r.map((x, c) => (c === r.length - 1 ? x : x.padEnd(w[c]!))).join('  ');
-    lines.push(fmt(head), fmt(w.map((n) => '-'.repeat(n))), ...rows.map(fmt));
+    // By display width (render/table.ts): a wide label or title no longer shifts the columns after it.
+    const rule = head.map((_, c) => '-'.repeat(Math.max(...[head, ...rows].map((r) => displayWidth(r[c]!)))));
+    lines.push(...table([head, rule, ...rows], { align: ['r', 'l', 'l', 'r', 'r', 'r'] }));
     lines.push('', 'Batches (run in order; issues in one batch run in parallel):');
     plan.batches.forEach((b, i) => lines.push(`  ${i + 1}. ${b.map(label).join(', ')}`));
     lines.push('', ...renderMatrix(plan, label));

@@ -20,7 +20,7 @@ const TITLES = {
   [U2]: 'Fix 🚀 launch\ncrash on the second line',
   [U3]: 'Tab\there, and a title long enough to need cutting on any narrow terminal at all',
 };
-const VIEWS = [['status', '--no-disk'], ['worktree', 'list'], ['claim', 'list'], ['issues']];
+const VIEWS = [['status', '--no-disk'], ['worktree', 'list'], ['claim', 'list'], ['claim', 'status'], ['issues']];
 let repo: TempRepo;
 const env = { ...GIT_ENV };
 const run = (args: string[], e: Record<string, string> = {}, tty?: { columns: number }) =>
@@ -107,6 +107,11 @@ describe('on a terminal', () => {
     }
     // An empty NO_COLOR is no NO_COLOR (no-color.org).
     expect((await run(['issues'], { NO_COLOR: '' }, { columns: 60 })).stdout).toContain(ESC);
+  });
+
+  it('doctor marks its checks in colour on a terminal only', async () => {
+    expect((await run(['doctor'], {}, { columns: 80 })).stdout).toContain('\u001b[32mok  \u001b[39m');
+    expect((await run(['doctor'])).stdout).toMatch(/^ok {4}\S/m);
   });
 
   it('TERM=dumb: no colour unless asked', async () => {

@@ -1,11 +1,12 @@
 import type { CommandSpec } from '../command.js';
-import { str } from '../command.js';
+import { lookOf, str } from '../command.js';
+import { leaseTable } from '../lease-table.js';
 import { workspaceOf } from '../workspace.js';
 import { isLiveAt } from '../../core/lease-rules.js';
 import { validateAgentId } from '../../core/identity.js';
 import { issueIdRule } from '../../sources/issue-id.js';
-import { LEASE_JSON_DOC, REMOTE_OPTION, leaseJson, leaseLine } from '../claims-shared.js';
-import { freshnessJson, hostSuffix, readOrStale, remoteStoreFor } from '../remote-shared.js';
+import { LEASE_JSON_DOC, REMOTE_OPTION, leaseJson } from '../claims-shared.js';
+import { freshnessJson, readOrStale, remoteStoreFor } from '../remote-shared.js';
 
 export const command: CommandSpec = {
   name: 'claim status',
@@ -55,7 +56,7 @@ export const command: CommandSpec = {
         ...(mirror ? { remote: freshnessJson(mirror, now) } : {}),
       },
       text: held
-        ? leases.map((l) => leaseLine(l, now) + hostSuffix(l)).join('\n')
+        ? leaseTable(leases, now, { ...lookOf(ctx), host: !!mirror }).join('\n')
         : `no live lease for ${what}${mirror ? ` on remote '${mirror.remote}'` : ''}`,
     };
   },

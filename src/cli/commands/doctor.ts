@@ -3,6 +3,7 @@ import { flag } from '../command.js';
 import { workspaceOf } from '../workspace.js';
 import { diagnose, repair } from '../../store/local/doctor.js';
 import { EXIT } from '../../platform/errors.js';
+import { PLAIN } from '../../render/style.js';
 
 export const command: CommandSpec = {
   name: 'doctor',
@@ -24,7 +25,8 @@ export const command: CommandSpec = {
   async run(ctx) {
     const dir = workspaceOf(ctx).storeDir;
     const report = flag(ctx.args.values.repair) ? repair(dir) : diagnose(dir);
-    const mark = { ok: 'ok  ', warn: 'warn', problem: 'FAIL' } as const;
+    const st = ctx.style ?? PLAIN;
+    const mark = { ok: st.green('ok  '), warn: st.yellow('warn'), problem: st.red('FAIL') } as const;
     const lines = [
       ...report.checks.map(
         (c) => `${mark[c.status]}  ${c.message}${c.fix && c.status !== 'ok' ? `\n      fix: ${c.fix}` : ''}`,

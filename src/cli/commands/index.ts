@@ -52,4 +52,7 @@ export const commands: Record<string, Loader> = {
   'batch load': () => import('./batch-load.js'),
   spawn: () => import('./spawn.js'),
   retry: () => import('./retry.js'),
+
+  // -- shells
+  completion: () => import('./completion.js'),
 };
