@@ -24,6 +24,8 @@ export interface Policy {
   order?: (ctx: PolicyCtx, maxParallel: number) => string[];
   predicted?: (ctx: PolicyCtx) => Map<string, string[]>;
   handoff?: boolean;
+  /** `claim-wait`: the hand-off as `jitp claim wait` does it (handoff.ts), for continuous dispatch. */
+  handoffModel?: 'claim-wait';
 }
 
 const ids = (ctx: PolicyCtx) => ctx.batch.issues.map((i) => i.shortId);
@@ -191,6 +193,12 @@ export const policies: Policy[] = [
     order: (ctx) => ctx.plan.batches.flat(),
     predicted: planPredicted,
     handoff: true,
+  },
+  {
+    name: 'continuous + claim wait (waits last)',
+    order: (ctx) => ctx.plan.batches.flat(),
+    predicted: planPredicted,
+    handoffModel: 'claim-wait',
   },
   {
     name: 'continuous + past issues + hand-off',

@@ -1,6 +1,7 @@
 // One policy on one dev batch, averaged over seeded random orders.
 import type { DevBatch } from './devset.js';
 import type { Policy, PolicyCtx } from './policies.js';
+import { runContinuousClaimWait } from './handoff.js';
 import { perfectGroups, rng, runContinuous, runGroups, type SimIssue } from './sim.js';
 
 export interface Figures {
@@ -49,6 +50,12 @@ export function evaluate(ctx: PolicyCtx, p: Policy, o: { orders: number; seed: n
       f.wasted += g.wasted;
       f.waits += g.waits;
       f.hours += g.hours;
+    } else if (p.handoffModel === 'claim-wait') {
+      const c = runContinuousClaimWait(timed, p.predicted!(ctx), p.order!(ctx, o.maxParallel), o.maxParallel);
+      f.rounds += (c.makespan / perfectHours) * perfect.length;
+      f.wasted += c.wasted;
+      f.waits += c.waits;
+      f.hours += c.makespan;
     } else {
       const c = runContinuous(timed, p.predicted!(ctx), p.order!(ctx, o.maxParallel), o.maxParallel, r, {
         handoff: p.handoff ?? false,
