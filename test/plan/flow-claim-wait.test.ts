@@ -1,49 +1,37 @@
 // The flow simulation's model of `jitp claim wait` (bench/eval/flow/handoff.ts), by hand-checked
 // cases: the waiter works first and waits last, so only its tail follows the holder's stop.
 import { describe, expect, it } from 'vitest';
-import { runContinuousClaimWait } from '../../bench/eval/flow/handoff.js';
-import { runContinuous, rng, type SimIssue } from '../../bench/eval/flow/sim.js';
+import { claimWaitEnd } from '../../bench/eval/flow/handoff.js';
+import { runSkill, type PlanView } from '../../bench/eval/flow/skill.js';
+import type { SimIssue } from '../../bench/eval/flow/sim.js';
 
-const is = (id: string, files: string[], hours = 1, deps: string[] = []): SimIssue => ({ id, files, deps, hours });
-const none = new Map<string, string[]>();
+const is = (id: string, files: string[], hours = 1): SimIssue => ({ id, files, deps: [], hours });
+// Nothing predicted: every conflict is a surprise met at edit time.
+const blind: PlanView = { predicted: new Map(), tiers: new Map(), likely: new Map() };
 
-describe('runContinuousClaimWait', () => {
-  it('disjoint issues run side by side; nobody waits', () => {
-    const r = runContinuousClaimWait([is('a', ['x']), is('b', ['y'])], none, ['a', 'b'], 4);
-    expect(r).toEqual({ makespan: 1, wasted: 0, waits: 0 });
+describe('claimWaitEnd', () => {
+  it.each([
+    ['the holder stops late: the tail follows it', 0, 1, [2], 0.25, 2.25],
+    ['the waiter’s own work is longer: the wait costs nothing', 0, 3, [1], 0.25, 3],
+    ['several holders: the last one counts', 1, 1, [2, 4], 0.5, 4.5],
+    ['tail 1 is the idle wait', 0, 1, [2], 1, 3],
+  ] as const)('%s', (_n, start, hours, ends, tail, want) => {
+    expect(claimWaitEnd(start, hours, ends, tail)).toBe(want);
   });
-  it('a surprise conflict: b waits last, ending at the holder’s stop plus its tail', () => {
-    const r = runContinuousClaimWait([is('a', ['x'], 2), is('b', ['x', 'y'], 1)], none, ['a', 'b'], 4, { tail: 0.25 });
-    expect(r).toEqual({ makespan: 2.25, wasted: 0, waits: 1 });
+});
+
+describe('runSkill with waitTail', () => {
+  const issues = [is('a', ['x'], 2), is('b', ['x', 'y'], 1)];
+  it('a surprise conflict: the waiter ends at the holder’s stop plus its tail, not after all its work', () => {
+    expect(runSkill(issues, blind, 4, { handoff: true, waitTail: 0.25 })).toEqual({
+      makespan: 2.25,
+      wasted: 0,
+      waits: 1,
+    });
+    expect(runSkill(issues, blind, 4, { handoff: true })).toEqual({ makespan: 3, wasted: 0, waits: 1 });
+    expect(runSkill(issues, blind, 4, { handoff: true, waitTail: 1 }).makespan).toBe(3);
   });
-  it('when the waiter’s own work is longer than the holder’s, the wait costs nothing', () => {
-    const r = runContinuousClaimWait([is('a', ['x'], 1), is('b', ['x'], 3)], none, ['a', 'b'], 4, { tail: 0.25 });
-    expect(r.makespan).toBe(3);
-  });
-  it('tail 1 is the idle wait of sim.ts’s hand-off (start after the holder, then all the work)', () => {
-    const issues = [is('a', ['x'], 2), is('b', ['x'], 1)];
-    const idle = runContinuous(issues, none, ['a', 'b'], 4, rng(1), { handoff: true, jitter: 0 });
-    expect(runContinuousClaimWait(issues, none, ['a', 'b'], 4, { tail: 1 }).makespan).toBe(idle.makespan);
-  });
-  it('a predicted conflict is not dispatched at all (jitp next): no wait', () => {
-    const r = runContinuousClaimWait(
-      [is('a', ['x'], 2), is('b', ['x'], 1)],
-      new Map([
-        ['b', ['x']],
-        ['a', ['x']],
-      ]),
-      ['a', 'b'],
-      4,
-    );
-    expect(r).toEqual({ makespan: 3, wasted: 0, waits: 0 });
-  });
-  it('dependencies and the slot limit hold', () => {
-    const r = runContinuousClaimWait(
-      [is('a', ['x']), is('b', ['y'], 1, ['a']), is('c', ['z'])],
-      none,
-      ['a', 'b', 'c'],
-      1,
-    );
-    expect(r.makespan).toBe(3);
+  it('without hand-off the same batch wastes a run', () => {
+    expect(runSkill(issues, blind, 4).wasted).toBe(1);
   });
 });

@@ -17,6 +17,7 @@ const issue = (id: string, files: string[]): PlannedIssue => ({
   reasons: [],
   predicted: [],
   ignored: [],
+  likely: [],
 });
 const lease = (issueId: string, paths: string[], finished = false): Lease => ({
   id: `L-${issueId}`,

@@ -1,8 +1,9 @@
 // One policy on one dev batch, averaged over seeded random orders.
+import { waitTail } from './handoff.js';
 import type { DevBatch } from './devset.js';
 import type { Policy, PolicyCtx } from './policies.js';
-import { runContinuousClaimWait } from './handoff.js';
 import { perfectGroups, rng, runContinuous, runGroups, type SimIssue } from './sim.js';
+import { jitpNext, runSkill } from './skill.js';
 
 export interface Figures {
   issues: number;
@@ -30,6 +31,8 @@ export function evaluate(ctx: PolicyCtx, p: Policy, o: { orders: number; seed: n
   const perfect = perfectGroups(issues, o.maxParallel);
   const truth = new Map(issues.map((i) => [i.id, i.files]));
   const groups = p.groups?.(ctx, o.maxParallel);
+  const view = p.view?.(ctx);
+  const pick = p.pick?.(ctx) ?? jitpNext;
   const f: Figures = { issues: 0, rounds: 0, perfectRounds: 0, wasted: 0, waits: 0, hours: 0, perfectHours: 0 };
   for (let k = 0; k < o.orders; k++) {
     const r = rng(o.seed * 100_003 + k);
@@ -50,16 +53,11 @@ export function evaluate(ctx: PolicyCtx, p: Policy, o: { orders: number; seed: n
       f.wasted += g.wasted;
       f.waits += g.waits;
       f.hours += g.hours;
-    } else if (p.handoffModel === 'claim-wait') {
-      const c = runContinuousClaimWait(timed, p.predicted!(ctx), p.order!(ctx, o.maxParallel), o.maxParallel);
-      f.rounds += (c.makespan / perfectHours) * perfect.length;
-      f.wasted += c.wasted;
-      f.waits += c.waits;
-      f.hours += c.makespan;
     } else {
-      const c = runContinuous(timed, p.predicted!(ctx), p.order!(ctx, o.maxParallel), o.maxParallel, r, {
+      const c = runSkill(timed, view!, o.maxParallel, {
         handoff: p.handoff ?? false,
-        jitter: 0,
+        pick,
+        ...(p.waitLast ? { waitTail: waitTail() } : {}),
       });
       // Continuous dispatch has no rounds: its wall time in units of perfect foresight's.
       f.rounds += (c.makespan / perfectHours) * perfect.length;
