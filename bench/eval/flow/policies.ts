@@ -133,7 +133,14 @@ export const policies: Policy[] = [
   { name: 'jitp next, commits only', view: (ctx) => viewOf(ctx.plans['commits only']!) },
   { name: 'jitp next, past issues', view: past },
   { name: 'jitp next + hand-off, commits only', view: (ctx) => viewOf(ctx.plans['commits only']!), handoff: true },
+  {
+    name: '  same, claim wait as built (waits last)',
+    view: (ctx) => viewOf(ctx.plans['commits only']!),
+    handoff: true,
+    waitLast: true,
+  },
   { name: 'jitp next + hand-off, past issues', view: past, handoff: true },
+  { name: '  same, claim wait as built (waits last)', view: past, handoff: true, waitLast: true },
   { name: '  + hot files', view: hotView, handoff: true },
   { name: '  + hot files, claim wait as built (waits last)', view: hotView, handoff: true, waitLast: true },
   {
