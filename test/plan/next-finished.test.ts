@@ -18,7 +18,6 @@ const issue = (id: string, files: string[]): PlannedIssue => ({
   reasons: [],
   predicted: [],
   ignored: [],
-  likely: [],
 });
 const lease = (issueId: string, paths: string[], finished = false): Lease => ({
   id: `L-${issueId}`,
