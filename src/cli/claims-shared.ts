@@ -46,7 +46,8 @@ export const REMOTE_OPTION: Record<string, OptionSpec> = {
 export const LEASE_JSON_DOC =
   `Lease JSON: ` +
   `{"id","issueId","agentId","worktree":string|null,"branch":string|null,"paths":[...],
-  "ttlSecs","acquiredAt","renewedAt","expiresAt","token","live":bool,"secondsLeft","host"?,"meta"?}`;
+  "ttlSecs","acquiredAt","renewedAt","expiresAt","token","live":bool,"secondsLeft","host"?,"meta"?,
+  "finishedAt"?,"waiting"?:{"path","since","until","pid","host"},"handedOff"?:[{"path","toLeaseId","toIssueId","at"}]}`;
 
 export interface ClaimsEnv {
   repo: RepoLocation;

@@ -186,3 +186,21 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(/invalid --timeout/);
   });
 });
+
+describe('progress', () => {
+  test('on a terminal the wait says what it waits for on stderr; --json stdout stays clean', async () => {
+    const { run } = await import('../../src/cli/main.js');
+    let stdout = '';
+    let stderr = '';
+    const code = await run(['claim', 'wait', 'b.ts', '--issue', 'ia', '--timeout', '1s', '--json'], {
+      stdout: (s) => (stdout += s),
+      stderr: (s) => (stderr += s),
+      env: { HOME: repo.root, PATH: process.env.PATH, JIT_AGENT_ID: AG } as NodeJS.ProcessEnv,
+      cwd: repo.root,
+      interactive: true,
+    });
+    expect(code).toBe(3);
+    expect(stderr).toMatch(new RegExp(`waiting for b\\.ts: held by lease ${B.id} \\(issue ib\\); 0s of 1s`));
+    expect(JSON.parse(stdout).error.code).toBe('E_WAIT_TIMEOUT');
+  });
+});

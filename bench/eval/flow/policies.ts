@@ -29,6 +29,8 @@ export interface Policy {
   view?: (ctx: PolicyCtx) => PlanView;
   pick?: (ctx: PolicyCtx) => Picker;
   handoff?: boolean;
+  /** The hand-off as `jitp claim wait` is used: work first, wait last (handoff.ts). */
+  waitLast?: boolean;
   /** A parameter to tune on the tune weeks: its name and candidate values. */
   tune?: { name: string; values: number[] };
 }
@@ -131,8 +133,16 @@ export const policies: Policy[] = [
   { name: 'jitp next, commits only', view: (ctx) => viewOf(ctx.plans['commits only']!) },
   { name: 'jitp next, past issues', view: past },
   { name: 'jitp next + hand-off, commits only', view: (ctx) => viewOf(ctx.plans['commits only']!), handoff: true },
+  {
+    name: '  same, claim wait as built (waits last)',
+    view: (ctx) => viewOf(ctx.plans['commits only']!),
+    handoff: true,
+    waitLast: true,
+  },
   { name: 'jitp next + hand-off, past issues', view: past, handoff: true },
+  { name: '  same, claim wait as built (waits last)', view: past, handoff: true, waitLast: true },
   { name: '  + hot files', view: hotView, handoff: true },
+  { name: '  + hot files, claim wait as built (waits last)', view: hotView, handoff: true, waitLast: true },
   {
     name: '  + cost picker (tau tuned)',
     view: hotView,

@@ -1,4 +1,5 @@
 // One policy on one dev batch, averaged over seeded random orders.
+import { waitTail } from './handoff.js';
 import type { DevBatch } from './devset.js';
 import type { Policy, PolicyCtx } from './policies.js';
 import { perfectGroups, rng, runContinuous, runGroups, type SimIssue } from './sim.js';
@@ -53,7 +54,11 @@ export function evaluate(ctx: PolicyCtx, p: Policy, o: { orders: number; seed: n
       f.waits += g.waits;
       f.hours += g.hours;
     } else {
-      const c = runSkill(timed, view!, o.maxParallel, { handoff: p.handoff ?? false, pick });
+      const c = runSkill(timed, view!, o.maxParallel, {
+        handoff: p.handoff ?? false,
+        pick,
+        ...(p.waitLast ? { waitTail: waitTail() } : {}),
+      });
       // Continuous dispatch has no rounds: its wall time in units of perfect foresight's.
       f.rounds += (c.makespan / perfectHours) * perfect.length;
       f.wasted += c.wasted;

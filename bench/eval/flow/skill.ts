@@ -12,6 +12,7 @@ import { pickNext } from '../../../src/plan/next.js';
 import type { PlanResult, PlannedIssue } from '../../../src/plan/plan.js';
 import type { LikelyFile, PredictedFile, RiskTier } from '../../../src/plan/types.js';
 import type { Lease } from '../../../src/core/model.js';
+import { claimWaitEnd } from './handoff.js';
 import type { FlowRun, SimIssue } from './sim.js';
 
 /** What the planner says about each issue of a batch (its predictions do not depend on the others). */
@@ -79,7 +80,7 @@ export function runSkill(
   issues: readonly SimIssue[],
   view: PlanView,
   maxParallel: number,
-  opts: { handoff?: boolean; refusedCost?: number; pick?: Picker } = {},
+  opts: { handoff?: boolean; refusedCost?: number; pick?: Picker; waitTail?: number } = {},
 ): FlowRun {
   const refusedCost = opts.refusedCost ?? 0.5;
   const pick = opts.pick ?? jitpNext;
@@ -130,8 +131,10 @@ export function runSkill(
         // Conservative, as sim.ts runContinuous: no credit for work done before it meets the
         // held file; it holds its slot until the holders stop, then does all of its work.
         waits++;
-        const from = Math.max(...holders.map((x) => x.end));
-        running.push({ id, end: from + h, holds: new Set(is.files), leases: own, ok: true });
+        const ends = holders.map((x) => x.end);
+        // waitTail: the waiter works first and waits last, as `jitp claim wait` is used (handoff.ts).
+        const end = opts.waitTail === undefined ? Math.max(...ends) + h : claimWaitEnd(t, h, ends, opts.waitTail);
+        running.push({ id, end, holds: new Set(is.files), leases: own, ok: true });
       } else {
         wasted++;
         blockedBy.set(id, new Set(holders.map((x) => x.id)));

@@ -2,7 +2,8 @@
 // message; A is refused B's file, runs the `jitp claim wait` command the refusal gives it, gets
 // the file when B's sub-agent stops (SubagentStop marks B's lease finished), and edits it. Both
 // finish; nothing is refused twice.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe as describeAlways, expect, test as testAlways } from 'vitest';
 import { formatBindingLine } from '../../../src/core/binding.js';
@@ -20,7 +21,7 @@ import {
   type ModelServer,
   type OutBlock,
 } from '../../support/model-server.js';
-import { NO_CLIENT, ROOT } from '../../support/paths.js';
+import { DIST_JITP, NO_CLIENT, ROOT } from '../../support/paths.js';
 
 const describe = describeAlways.skipIf(NO_CLIENT);
 const test = testAlways.skipIf(NO_CLIENT);
@@ -31,6 +32,13 @@ let server: ModelServer;
 let storeDir: string;
 beforeEach(async () => {
   repo = makeRepo({ 'src/a.ts': 'a\n', 'src/b.ts': 'b\n' });
+  const tasks = join(repo.root, '.jit-parallel', 'tasks');
+  mkdirSync(tasks, { recursive: true });
+  for (const k of ['a', 'b'])
+    writeFileSync(
+      join(tasks, `issue-${k}.md`),
+      `---\nid: issue-${k}\nstate: todo\n---\n# E2E-WAIT-${k.toUpperCase()} change src/${k}.ts\nEdit src/${k}.ts.\n`,
+    );
   storeDir = join(repo.root, '.git', 'jit-parallel');
   server = await startModelServer();
 });
@@ -42,12 +50,27 @@ afterEach(async () => {
 const snapshot = (): StoreSnapshot => JSON.parse(readFileSync(join(storeDir, 'state.json'), 'utf8'));
 const read = (rel: string) => readFileSync(join(repo.root, rel), 'utf8');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The sub-agent prompt exactly as the skill gets it: `jitp prompt <id>`. */
+function prompt(id: string): string {
+  const r = spawnSync(process.execPath, [DIST_JITP, 'prompt', id], {
+    cwd: repo.root,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: repo.root, JIT_AGENT_ID: AG },
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+}
 
 describe('real client: lock hand-off between two sub-agents', () => {
   test('A is refused B’s file, waits with jitp claim wait, gets it when B stops; both finish', async () => {
     const store = new LocalLeaseStore({ storeDir });
     const A: Lease = await store.acquire({ issueId: 'issue-a', agentId: AG, paths: ['src/a.ts'] });
     const B: Lease = await store.acquire({ issueId: 'issue-b', agentId: AG, paths: ['src/b.ts'] });
+    const promptA = prompt('issue-a');
+    const promptB = prompt('issue-b');
+    // The rendered prompt binds the sub-agent and tells it when to run `jitp claim wait`.
+    expect(promptA.startsWith(formatBindingLine(A.id, A.bindSecret!))).toBe(true);
+    expect(promptA).toMatch(/the refusal gives you a `jitp claim wait <file> --issue <your issue> --timeout 9m`/);
     const a = join(repo.root, 'src/a.ts');
     const b = join(repo.root, 'src/b.ts');
     let waitCommand = '';
@@ -101,12 +124,7 @@ describe('real client: lock hand-off between two sub-agents', () => {
       {
         name: 'main',
         match: firstUserIncludes('E2E-WAIT-MAIN'),
-        turns: [
-          [
-            agent(`${formatBindingLine(A.id, A.bindSecret!)}\nE2E-WAIT-A: work on issue-a`, { description: 'issue a' }),
-            agent(`${formatBindingLine(B.id, B.bindSecret!)}\nE2E-WAIT-B: work on issue-b`, { description: 'issue b' }),
-          ],
-        ],
+        turns: [[agent(promptA, { description: 'issue a' }), agent(promptB, { description: 'issue b' })]],
       },
     ]);
     const res = expectOk(

@@ -1,0 +1,25 @@
+// The lock hand-off as `jitp claim wait` really does it (docs/wait.md), for the flow simulation.
+// skill.ts's default hand-off is conservative: a refused issue idles in its slot until its holders
+// stop and then does all of its work. The real sub-agent is told (the prompt template) to wait
+// last: it does the rest of its issue first, runs `jitp claim wait` when nothing else is left,
+// gets the file the moment the holder's sub-agent stops (its lease is marked finished; no
+// `issue done` needed), and then makes only the edits that needed that file: the `tail` share of
+// its work. Deadlocks cannot arise in the simulation (an issue takes its files when it starts and
+// only waits for issues that started earlier); the real run breaks them (the youngest yields).
+
+/** Default share of a waiter's work that needs the waited-for file (JITP_FLOW_WAIT_TAIL overrides). */
+export const DEFAULT_WAIT_TAIL = 0.25;
+
+export function waitTail(): number {
+  const v = Number(process.env.JITP_FLOW_WAIT_TAIL ?? DEFAULT_WAIT_TAIL);
+  return Number.isFinite(v) && v >= 0 && v <= 1 ? v : DEFAULT_WAIT_TAIL;
+}
+
+/**
+ * When a waiter that started at `start`, with `hours` of work, ends: its own work overlaps the
+ * holders' runs; the tail that needs their file follows the last holder's stop. Tail 1 is the
+ * idle wait (start after the holders, then all the work).
+ */
+export function claimWaitEnd(start: number, hours: number, holderEnds: readonly number[], tail: number): number {
+  return Math.max(start + hours, Math.max(...holderEnds) + tail * hours);
+}
