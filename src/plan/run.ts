@@ -2,7 +2,7 @@
 import type { Config } from '../config/schema.js';
 import type { Hold } from '../sources/available.js';
 import { readJitStore } from '../sources/jit.js';
-import type { Issue, IssueSource, SourceProblem } from '../sources/types.js';
+import { isTerminal, type Issue, type IssueSource, type SourceProblem } from '../sources/types.js';
 import { buildPlan, identifiersOf, type PlanResult } from './plan.js';
 import { gatherFacts, startRepoScan } from './repo-facts.js';
 import { selectIssues } from './select.js';
@@ -48,12 +48,19 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
   const facts = await gatherFacts(o.root, idents, { historyDepth: o.config.plan.historyDepth, ignore }, started);
   facts.issueTexts = issueTexts(o.root, all, source.kind);
   const t2 = performance.now();
-  const plan = buildPlan(selected, excluded, facts, {
-    hotFiles: o.config.plan.hotFiles,
-    ignore,
-    maxFilesPerIssue: o.config.plan.maxFilesPerIssue,
-    maxParallel: o.maxParallel ?? o.config.plan.maxParallel,
-  });
+  const plan = buildPlan(
+    selected,
+    excluded,
+    facts,
+    {
+      hotFiles: o.config.plan.hotFiles,
+      ignore,
+      maxFilesPerIssue: o.config.plan.maxFilesPerIssue,
+      maxParallel: o.maxParallel ?? o.config.plan.maxParallel,
+    },
+    undefined,
+    all.filter((i) => !isTerminal(i.state)),
+  );
   const t3 = performance.now();
   return {
     plan,

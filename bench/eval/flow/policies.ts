@@ -29,6 +29,8 @@ export interface Policy {
   view?: (ctx: PolicyCtx) => PlanView;
   pick?: (ctx: PolicyCtx) => Picker;
   handoff?: boolean;
+  /** `jitp next` orders by the blocked chains behind each issue (default true; false = before issue 15's levers). */
+  chains?: boolean;
   /** A parameter to tune on the tune weeks: its name and candidate values. */
   tune?: { name: string; values: number[] };
 }
@@ -128,10 +130,15 @@ export const policies: Policy[] = [
     groups: (ctx, mp) => costGroups(ctx, hotView(ctx), ctx.tuned['groups tau'] ?? 0.3, mp),
     tune: { name: 'groups tau', values: TAUS },
   },
-  { name: 'jitp next, commits only', view: (ctx) => viewOf(ctx.plans['commits only']!) },
-  { name: 'jitp next, past issues', view: past },
-  { name: 'jitp next + hand-off, commits only', view: (ctx) => viewOf(ctx.plans['commits only']!), handoff: true },
-  { name: 'jitp next + hand-off, past issues', view: past, handoff: true },
+  { name: 'jitp next, commits only (before)', view: (ctx) => viewOf(ctx.plans['commits only']!), chains: false },
+  {
+    name: 'jitp next + hand-off, commits only (before)',
+    view: (ctx) => viewOf(ctx.plans['commits only']!),
+    handoff: true,
+    chains: false,
+  },
+  { name: '  + blocked chains first', view: (ctx) => viewOf(ctx.plans['commits only']!), handoff: true },
+  { name: '  + past issues', view: past, handoff: true },
   { name: '  + hot files', view: hotView, handoff: true },
   {
     name: '  + cost picker (tau tuned)',
@@ -140,8 +147,9 @@ export const policies: Policy[] = [
     handoff: true,
     tune: { name: 'next tau', values: TAUS },
   },
+  { name: 'jitp next, past issues, chains (no hand-off)', view: past },
   {
-    name: 'jitp next + hand-off, cost picker only',
+    name: 'jitp next + hand-off, past issues + cost picker',
     view: past,
     pick: (ctx) => costPicker(ctx.tuned['next tau only'] ?? 0.5),
     handoff: true,

@@ -53,7 +53,7 @@ export function evaluate(ctx: PolicyCtx, p: Policy, o: { orders: number; seed: n
       f.waits += g.waits;
       f.hours += g.hours;
     } else {
-      const c = runSkill(timed, view!, o.maxParallel, { handoff: p.handoff ?? false, pick });
+      const c = runSkill(timed, view!, o.maxParallel, { handoff: p.handoff ?? false, pick, chains: p.chains ?? true });
       // Continuous dispatch has no rounds: its wall time in units of perfect foresight's.
       f.rounds += (c.makespan / perfectHours) * perfect.length;
       f.wasted += c.wasted;
