@@ -47,11 +47,15 @@ export function viewOf(p: PlannedBatch): PlanView {
   return { predicted: p.predicted, tiers: p.tiers, likely: p.likely };
 }
 
-/** `jitp plan` as run at the batch's start: issues blocked by a dependency are left out (they run last). */
-function jitpPlanBatches(ctx: PolicyCtx, view: PlanView, maxParallel: number): string[][] {
-  const deps = new Map(simIssues(ctx.batch).map((i) => [i.id, i.deps]));
-  const avail = ids(ctx).filter((id) => !(deps.get(id) ?? []).length);
-  return planOf(view, avail, maxParallel).batches;
+/**
+ * `jitp plan` as run at the batch's start: issues blocked by a dependency are left out (they run
+ * last); with `chains` their chains order the batches (buildPlan's `waiting`).
+ */
+function jitpPlanBatches(ctx: PolicyCtx, view: PlanView, maxParallel: number, chains = true): string[][] {
+  const is = simIssues(ctx.batch);
+  const avail = is.filter((i) => !i.deps.length).map((i) => i.id);
+  const waiting = chains ? is.filter((i) => i.deps.length) : [];
+  return planOf(view, avail, maxParallel, waiting).batches;
 }
 
 /**
@@ -120,10 +124,14 @@ export const policies: Policy[] = [
   },
   { name: 'perfect foresight', groups: (ctx, mp) => perfectGroups(simIssues(ctx.batch), mp) },
   {
-    name: 'jitp plan, commits only',
+    name: 'jitp plan, commits only (before)',
+    groups: (ctx, mp) => jitpPlanBatches(ctx, viewOf(ctx.plans['commits only']!), mp, false),
+  },
+  {
+    name: '  + blocked chains first',
     groups: (ctx, mp) => jitpPlanBatches(ctx, viewOf(ctx.plans['commits only']!), mp),
   },
-  { name: 'jitp plan, past issues', groups: (ctx, mp) => jitpPlanBatches(ctx, past(ctx), mp) },
+  { name: '  + past issues', groups: (ctx, mp) => jitpPlanBatches(ctx, past(ctx), mp) },
   { name: '  + hot files', groups: (ctx, mp) => jitpPlanBatches(ctx, hotView(ctx), mp) },
   {
     name: '  + pair chances (tau tuned)',
@@ -147,7 +155,7 @@ export const policies: Policy[] = [
     handoff: true,
     tune: { name: 'next tau', values: TAUS },
   },
-  { name: 'jitp next, past issues, chains (no hand-off)', view: past },
+  { name: 'jitp next, chains + past issues (no hand-off)', view: past },
   {
     name: 'jitp next + hand-off, past issues + cost picker',
     view: past,
