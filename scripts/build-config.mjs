@@ -37,6 +37,7 @@ export const hookPreLazy = {
   'src/store/open.ts': { name: 'store-open', format: 'esm' },
   'src/config/load.ts': { name: 'config-load', format: 'esm' },
   'src/hooks/bash/bash-writes.ts': { name: 'bash-writes', format: 'cjs' },
+  'src/hooks/handlers/protected-reads.ts': { name: 'protected-reads', format: 'cjs' },
   'src/hooks/runtime/remote-refresh.ts': { name: 'remote-refresh', format: 'esm' },
 };
 export const lazyOf = (format) => Object.entries(hookPreLazy).filter(([, l]) => l.format === format);

@@ -50,7 +50,9 @@ export function pickNext(
 ): NextResult {
   const maxChance = opts.maxConflictChance ?? 1;
   const live = leases.filter((l) => isLive(l, nowMs));
-  const running = [...new Set(live.map((l) => l.issueId))].sort();
+  // A lease whose sub-agent stopped (finishedAt, docs/wait.md) frees its slot at once: the next
+  // sub-agent may start while the orchestrator verifies; its files stay busy until `issue done`.
+  const running = [...new Set(live.filter((l) => !l.finishedAt).map((l) => l.issueId))].sort();
   const skipped: NextResult['skipped'] = [];
   const base = { running, maxParallel, skipped };
   if (running.length >= maxParallel)
