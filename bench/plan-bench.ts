@@ -1,5 +1,7 @@
 // npm run bench:plan: `jitp plan` for 100 issues over a generated repository of 20,000 files
 // and 2,000 commits, next to its floor: the same batched git grep and git log run directly.
+// The repository tracks its work in a jit store (1,000 done issues, each named by two commits'
+// `jit: <id>` trailers), so the past-issues rule reads and indexes them as it would for real.
 // The repository is generated once with git fast-import and cached under the OS temp dir.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +16,8 @@ const FILES = 20_000;
 const COMMITS = 2_000;
 const ISSUES = 100;
 const RUNS = 5;
-const VERSION = 'v2';
+const VERSION = 'v3';
+const PAST_ISSUES = 1_000;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cache = join(tmpdir(), `jitp-bench-plan-${VERSION}-${FILES}-${COMMITS}`);
 const repo = join(cache, 'repo');
@@ -50,17 +53,36 @@ function generate() {
   for (let k = 0; k < FILES - 6; k++) first.push(`M 100644 inline ${fileOf(k)}\n${blob(content(k, 0))}`);
   for (const f of ['package.json', 'package-lock.json', 'README.md', 'src/index.ts', 'CHANGELOG.md', 'tsconfig.json'])
     first.push(`M 100644 inline ${f}\n${blob(`{"name":"bench","scripts":{"test":"x"}}\n`)}`);
+  // Done issues of a jit store, each worked by two of the later commits.
+  const uuid = (i: number) => {
+    const h = (i * 2654435761 + 0x9e3779b9).toString(16).padStart(8, '0').slice(-8);
+    return `${h}-0000-4000-8000-${String(i).padStart(12, '0')}`;
+  };
+  const issueMod = (i: number) => (i * 37) % MODULES;
+  for (let i = 0; i < PAST_ISSUES; i++) {
+    const k = issueMod(i);
+    const json = JSON.stringify({
+      id: uuid(i),
+      title: `${KINDS[k % 8]} module ${k}: fix ${fnOf(k)} edge cases`,
+      description: `The ${KINDS[k % 8]} handling in module ${k} fails on empty input; ${fnOf(k + MODULES)} too.`,
+      state: 'done',
+      priority: 'normal',
+      dependencies: [],
+    });
+    first.push(`M 100644 inline .jit/issues/${uuid(i)}.json\n${blob(json)}`);
+  }
   commit('initial import\n', first);
   // Later commits: small changes clustered by module (so co-change exists), a changelog often.
   for (let c = 1; c < COMMITS; c++) {
-    const mod = Math.floor(rnd() * MODULES);
+    const issue = Math.floor(c / 2) % PAST_ISSUES;
+    const mod = c < 2 * PAST_ISSUES ? issueMod(issue) : Math.floor(rnd() * MODULES);
     const n = 1 + Math.floor(rnd() * 5);
     const body: string[] = [];
     const touched = new Set<number>();
     for (let i = 0; i < n; i++) touched.add(mod + MODULES * Math.floor(rnd() * 12));
     for (const k of touched) body.push(`M 100644 inline ${fileOf(k)}\n${blob(content(k, c))}`);
     if (rnd() < 0.3) body.push(`M 100644 inline CHANGELOG.md\n${blob(`change ${c}\n`)}`);
-    commit(`change ${c}\n`, body);
+    commit(c < 2 * PAST_ISSUES ? `change ${c}\n\njit: ${uuid(issue).slice(0, 8)}\n` : `change ${c}\n`, body);
   }
   const r = spawnSync('git', ['fast-import', '--quiet'], { cwd: repo, input: parts.join('') });
   if (r.status !== 0) throw new Error(`fast-import failed: ${r.stderr}`);
@@ -139,7 +161,7 @@ for (let r = 0; r < RUNS; r++) {
 const plan = JSON.parse(out) as { issues: unknown[]; conflicts: unknown[]; batches: unknown[][] };
 const m = median(plans);
 const f = median(floors);
-console.log(`repo: ${FILES} files, ${COMMITS} commits (${cache})`);
+console.log(`repo: ${FILES} files, ${COMMITS} commits, ${PAST_ISSUES} done jit issues named by them (${cache})`);
 console.log(
   `plan: ${plan.issues.length} issues, ${idents.length} identifiers in one git grep, ${plan.conflicts.length} ` +
     `conflicts, ${plan.batches.length} batches`,

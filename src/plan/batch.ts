@@ -11,6 +11,36 @@ export interface BatchNode {
   deps: string[];
   /** Higher runs earlier on ties (critical 3 … low 0). */
   priority?: number;
+  /**
+   * Longest chain of issues outside the selection (blocked now) that wait on this one: an issue
+   * that unblocks a long chain goes first, as one with dependants inside the selection does.
+   */
+  after?: number;
+}
+
+/**
+ * For each selected id, the longest chain of `waiting` issues (not selected, not done) that
+ * depend on it, directly or through each other. Cycles among the waiting count once.
+ */
+export function chainsAfter(
+  selected: readonly string[],
+  waiting: ReadonlyArray<{ id: string; deps: readonly string[] }>,
+): Map<string, number> {
+  const dependants = new Map<string, string[]>();
+  for (const w of waiting) for (const d of w.deps) (dependants.get(d) ?? dependants.set(d, []).get(d)!).push(w.id);
+  const memo = new Map<string, number>();
+  const onPath = new Set<string>();
+  const len = (id: string): number => {
+    const m = memo.get(id);
+    if (m !== undefined) return m;
+    if (onPath.has(id)) return 0;
+    onPath.add(id);
+    const v = 1 + Math.max(0, ...(dependants.get(id) ?? []).map(len));
+    onPath.delete(id);
+    memo.set(id, v);
+    return v;
+  };
+  return new Map(selected.map((id) => [id, Math.max(0, ...(dependants.get(id) ?? []).map(len))]));
 }
 
 /** Finds one dependency cycle (as a closed path a -> b -> … -> a) or undefined. */
@@ -73,11 +103,17 @@ function canJoin(ctx: Ctx, v: BatchNode, members: readonly string[]): boolean {
   return true;
 }
 
+/** Chain length for ordering: dependants in the selection, or the blocked chain outside it. */
+function urgency(ctx: Ctx): Map<string, number> {
+  const depth = longestChain(ctx);
+  return new Map([...depth].map(([id, d]) => [id, Math.max(d, 1 + (ctx.byId.get(id)!.after ?? 0))]));
+}
+
 /** DSatur order among vertices whose dependencies are coloured; colour > every dependency's. */
 function dsatur(ctx: Ctx): string[][] {
   const colour = new Map<string, number>();
   const classes: string[][] = [];
-  const depth = longestChain(ctx);
+  const depth = urgency(ctx);
   while (colour.size < ctx.nodes.length) {
     let best: BatchNode | undefined;
     let bestKey: number[] = [];
@@ -111,7 +147,7 @@ function dsatur(ctx: Ctx): string[][] {
 function rounds(ctx: Ctx): string[][] {
   const done = new Set<string>();
   const out: string[][] = [];
-  const depth = longestChain(ctx);
+  const depth = urgency(ctx);
   while (done.size < ctx.nodes.length) {
     const ready = ctx.nodes
       .filter((v) => !done.has(v.id) && v.deps.every((d) => done.has(d) || !ctx.byId.has(d)))
@@ -177,7 +213,11 @@ export function planBatches(
   const a = dsatur(ctx);
   const b = rounds(ctx);
   const best = b.length < a.length ? b : a;
-  return exact(ctx, best) ?? best;
+  const chosen = exact(ctx, best) ?? best;
+  // Inside a batch the order is free: the issue with the longest chain behind it first, so that
+  // continuous dispatch (`jitp next`, first free issue in batch order) starts it first.
+  const u = urgency(ctx);
+  return chosen.map((g) => [...g].sort((x, y) => u.get(y)! - u.get(x)! || (x < y ? -1 : x > y ? 1 : 0)));
 }
 
 /** Search steps for the exact pass; small selections are proved optimal, big ones keep the heuristic. */

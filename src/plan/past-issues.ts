@@ -27,7 +27,7 @@ const ID_TOKEN = /^[A-Za-z0-9][\w.-]{0,63}$/;
  * short id), and bare 8-hex words that are short ids of `known` issues (a jit store's; without
  * the check, any hash-like word would be taken for an issue).
  */
-export function issueRefs(message: string, known: ReadonlySet<string>): string[] {
+export function issueRefs(message: string, known: { has(id: string): boolean }): string[] {
   const out = new Set<string>();
   for (const m of message.matchAll(TRAILER)) {
     const words = m[1]!.split(/[\s,]+/).filter(Boolean);

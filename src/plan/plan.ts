@@ -2,7 +2,7 @@
 // the `jitp plan --json` contract (docs/plan.md); add keys, never rename or remove them.
 import type { Issue } from '../sources/types.js';
 import { PRIORITIES } from '../sources/types.js';
-import { planBatches, cycleError, findCycle, type BatchNode } from './batch.js';
+import { chainsAfter, planBatches, cycleError, findCycle, type BatchNode } from './batch.js';
 import { findConflicts, type Conflict } from './conflicts.js';
 import { extractMentions } from './mentions.js';
 import { buildIndex, issueText, predictIssue, type RepoIndex } from './predict.js';
@@ -47,6 +47,8 @@ export function buildPlan(
   facts: RepoFacts,
   opts: PlanOptions,
   index?: RepoIndex,
+  /** Open issues left out (blocked now): the chains they form behind the selected ones order the batches. */
+  waiting: ReadonlyArray<Pick<Issue, 'id' | 'dependencies'>> = [],
 ): PlanResult {
   const ids = new Set(selected.map((i) => i.id));
   const cycle = findCycle(
@@ -80,11 +82,16 @@ export function buildPlan(
     });
   }
   const conflicts = findConflicts(preds);
+  const after = chainsAfter(
+    selected.map((i) => i.id),
+    waiting.filter((w) => !ids.has(w.id)).map((w) => ({ id: w.id, deps: w.dependencies })),
+  );
   const nodes: BatchNode[] = selected.map((i, k) => ({
     id: i.id,
     tier: planned[k]!.tier,
     deps: i.dependencies.filter((d) => ids.has(d)),
     priority: PRIORITIES.indexOf(i.priority),
+    after: after.get(i.id) ?? 0,
   }));
   const batches = planBatches(nodes, conflicts, opts.maxParallel);
   return { issues: planned, conflicts, batches, excluded };

@@ -1,8 +1,12 @@
 // Adapter that runs a plan for a repository: source -> selection -> git facts -> pure plan.
 import type { Config } from '../config/schema.js';
 import type { Hold } from '../sources/available.js';
-import { readJitStore } from '../sources/jit.js';
-import type { Issue, IssueSource, SourceProblem } from '../sources/types.js';
+import { join } from 'node:path';
+import { listJitIssueIds } from '../sources/jit-ids.js';
+import { readIssueFile } from '../sources/safe-read.js';
+import { issueRefs } from './past-issues.js';
+import type { CommitFiles } from './types.js';
+import { isTerminal, type Issue, type IssueSource, type SourceProblem } from '../sources/types.js';
 import { buildPlan, identifiersOf, type PlanResult } from './plan.js';
 import { gatherFacts, startRepoScan } from './repo-facts.js';
 import { selectIssues } from './select.js';
@@ -46,14 +50,21 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
   // The tracker's own data (issue files mention every identifier) is never a prediction.
   const ignore = [...trackerGlobs(o.config), ...o.config.plan.ignore];
   const facts = await gatherFacts(o.root, idents, { historyDepth: o.config.plan.historyDepth, ignore }, started);
-  facts.issueTexts = issueTexts(o.root, all, source.kind);
+  facts.issueTexts = issueTexts(o.root, all, source.kind, facts.commits);
   const t2 = performance.now();
-  const plan = buildPlan(selected, excluded, facts, {
-    hotFiles: o.config.plan.hotFiles,
-    ignore,
-    maxFilesPerIssue: o.config.plan.maxFilesPerIssue,
-    maxParallel: o.maxParallel ?? o.config.plan.maxParallel,
-  });
+  const plan = buildPlan(
+    selected,
+    excluded,
+    facts,
+    {
+      hotFiles: o.config.plan.hotFiles,
+      ignore,
+      maxFilesPerIssue: o.config.plan.maxFilesPerIssue,
+      maxParallel: o.maxParallel ?? o.config.plan.maxParallel,
+    },
+    undefined,
+    all.filter((i) => !isTerminal(i.state)),
+  );
   const t3 = performance.now();
   return {
     plan,
@@ -63,20 +74,45 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
   };
 }
 
+/** A past issue's file above this is not read for its text (its commits' messages stand in). */
+const MAX_PAST_ISSUE_BYTES = 1 << 20;
+
 /**
  * Short id -> title and description of every issue the source knows, done ones too: the text of
  * past issues that commits name. A repository with a jit store keeps its history there even when
- * this plan reads another source (a batch list), so the store's issues count as well.
+ * this plan reads another source (a batch list); then only the store's issues the mined commits
+ * name are read (a store can hold thousands).
  */
-function issueTexts(root: string, all: readonly Issue[], kind: string): Map<string, string> {
+function issueTexts(
+  root: string,
+  all: readonly Issue[],
+  kind: string,
+  commits: readonly CommitFiles[],
+): Map<string, string> {
   const out = new Map<string, string>();
-  const put = (i: Issue) => {
+  if (kind !== 'jit') {
+    const uuids = listJitIssueIds(root) ?? [];
+    const byShort = new Map(uuids.map((u) => [u.slice(0, 8), u]));
+    const named = new Set(commits.flatMap((c) => (c.message ? issueRefs(c.message, byShort) : [])));
+    for (const short of named) {
+      const uuid = byShort.get(short);
+      if (!uuid) continue;
+      const read = readIssueFile(join(root, '.jit', 'issues', `${uuid}.json`), root, MAX_PAST_ISSUE_BYTES);
+      if ('problem' in read) continue;
+      try {
+        const j = JSON.parse(read.text) as { title?: unknown; description?: unknown };
+        if (typeof j.title === 'string')
+          out.set(short, `${j.title}\n\n${typeof j.description === 'string' ? j.description : ''}`);
+      } catch {
+        // A malformed past issue is described by its commits' messages instead.
+      }
+    }
+  }
+  for (const i of all) {
     const text = `${i.title}\n\n${i.description}`;
     out.set(i.shortId, text);
     if (i.id !== i.shortId && i.id.length <= 64) out.set(i.id, text);
-  };
-  if (kind !== 'jit') for (const i of readJitStore(root).issues) put(i);
-  for (const i of all) put(i);
+  }
   return out;
 }
 

@@ -31,6 +31,8 @@ export interface Policy {
   handoff?: boolean;
   /** The hand-off as `jitp claim wait` is used: work first, wait last (handoff.ts). */
   waitLast?: boolean;
+  /** `jitp next` orders by the blocked chains behind each issue (default true; false = before issue 15's levers). */
+  chains?: boolean;
   /** A parameter to tune on the tune weeks: its name and candidate values. */
   tune?: { name: string; values: number[] };
 }
@@ -47,11 +49,15 @@ export function viewOf(p: PlannedBatch): PlanView {
   return { predicted: p.predicted, tiers: p.tiers, likely: p.likely };
 }
 
-/** `jitp plan` as run at the batch's start: issues blocked by a dependency are left out (they run last). */
-function jitpPlanBatches(ctx: PolicyCtx, view: PlanView, maxParallel: number): string[][] {
-  const deps = new Map(simIssues(ctx.batch).map((i) => [i.id, i.deps]));
-  const avail = ids(ctx).filter((id) => !(deps.get(id) ?? []).length);
-  return planOf(view, avail, maxParallel).batches;
+/**
+ * `jitp plan` as run at the batch's start: issues blocked by a dependency are left out (they run
+ * last); with `chains` their chains order the batches (buildPlan's `waiting`).
+ */
+function jitpPlanBatches(ctx: PolicyCtx, view: PlanView, maxParallel: number, chains = true): string[][] {
+  const is = simIssues(ctx.batch);
+  const avail = is.filter((i) => !i.deps.length).map((i) => i.id);
+  const waiting = chains ? is.filter((i) => i.deps.length) : [];
+  return planOf(view, avail, maxParallel, waiting).batches;
 }
 
 /**
@@ -120,27 +126,35 @@ export const policies: Policy[] = [
   },
   { name: 'perfect foresight', groups: (ctx, mp) => perfectGroups(simIssues(ctx.batch), mp) },
   {
-    name: 'jitp plan, commits only',
+    name: 'jitp plan, commits only (before)',
+    groups: (ctx, mp) => jitpPlanBatches(ctx, viewOf(ctx.plans['commits only']!), mp, false),
+  },
+  {
+    name: '  + blocked chains first',
     groups: (ctx, mp) => jitpPlanBatches(ctx, viewOf(ctx.plans['commits only']!), mp),
   },
-  { name: 'jitp plan, past issues', groups: (ctx, mp) => jitpPlanBatches(ctx, past(ctx), mp) },
+  { name: '  + past issues', groups: (ctx, mp) => jitpPlanBatches(ctx, past(ctx), mp) },
   { name: '  + hot files', groups: (ctx, mp) => jitpPlanBatches(ctx, hotView(ctx), mp) },
   {
     name: '  + pair chances (tau tuned)',
     groups: (ctx, mp) => costGroups(ctx, hotView(ctx), ctx.tuned['groups tau'] ?? 0.3, mp),
     tune: { name: 'groups tau', values: TAUS },
   },
-  { name: 'jitp next, commits only', view: (ctx) => viewOf(ctx.plans['commits only']!) },
-  { name: 'jitp next, past issues', view: past },
-  { name: 'jitp next + hand-off, commits only', view: (ctx) => viewOf(ctx.plans['commits only']!), handoff: true },
+  { name: 'jitp next, commits only (before)', view: (ctx) => viewOf(ctx.plans['commits only']!), chains: false },
   {
-    name: '  same, claim wait as built (waits last)',
+    name: 'jitp next + hand-off, commits only (before)',
     view: (ctx) => viewOf(ctx.plans['commits only']!),
+    handoff: true,
+    chains: false,
+  },
+  { name: '  + blocked chains first', view: (ctx) => viewOf(ctx.plans['commits only']!), handoff: true },
+  { name: '  + past issues', view: past, handoff: true },
+  {
+    name: '  + past issues, claim wait as built (waits last)',
+    view: past,
     handoff: true,
     waitLast: true,
   },
-  { name: 'jitp next + hand-off, past issues', view: past, handoff: true },
-  { name: '  same, claim wait as built (waits last)', view: past, handoff: true, waitLast: true },
   { name: '  + hot files', view: hotView, handoff: true },
   { name: '  + hot files, claim wait as built (waits last)', view: hotView, handoff: true, waitLast: true },
   {
@@ -150,8 +164,9 @@ export const policies: Policy[] = [
     handoff: true,
     tune: { name: 'next tau', values: TAUS },
   },
+  { name: 'jitp next, chains + past issues (no hand-off)', view: past },
   {
-    name: 'jitp next + hand-off, cost picker only',
+    name: 'jitp next + hand-off, past issues + cost picker',
     view: past,
     pick: (ctx) => costPicker(ctx.tuned['next tau only'] ?? 0.5),
     handoff: true,

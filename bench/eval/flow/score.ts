@@ -57,6 +57,7 @@ export function evaluate(ctx: PolicyCtx, p: Policy, o: { orders: number; seed: n
       const c = runSkill(timed, view!, o.maxParallel, {
         handoff: p.handoff ?? false,
         pick,
+        chains: p.chains ?? true,
         ...(p.waitLast ? { waitTail: waitTail() } : {}),
       });
       // Continuous dispatch has no rounds: its wall time in units of perfect foresight's.

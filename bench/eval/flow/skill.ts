@@ -6,7 +6,7 @@
 // a file a running issue holds it is refused (a wasted run, after `refusedCost` of its work; it is
 // offered again once that holder finishes) or, with hand-off (`jitp claim wait`), it waits in its
 // slot for the holder to stop and then does its work. Pure: plain data in, figures out.
-import { planBatches, type BatchNode } from '../../../src/plan/batch.js';
+import { chainsAfter, planBatches, type BatchNode } from '../../../src/plan/batch.js';
 import { findConflicts } from '../../../src/plan/conflicts.js';
 import { pickNext } from '../../../src/plan/next.js';
 import type { PlanResult, PlannedIssue } from '../../../src/plan/plan.js';
@@ -54,7 +54,13 @@ function lease(issueId: string, paths: Iterable<string>): Lease {
 }
 
 /** `jitp plan` over a set of available issues, from the per-issue predictions (as buildPlan does). */
-export function planOf(view: PlanView, ids: readonly string[], maxParallel: number): PlanResult {
+export function planOf(
+  view: PlanView,
+  ids: readonly string[],
+  maxParallel: number,
+  waiting: ReadonlyArray<{ id: string; deps: readonly string[] }> = [],
+): PlanResult {
+  const after = chainsAfter(ids, waiting);
   const issues: PlannedIssue[] = ids.map((id) => {
     const files = view.predicted.get(id) ?? [];
     return {
@@ -72,7 +78,7 @@ export function planOf(view: PlanView, ids: readonly string[], maxParallel: numb
     };
   });
   const conflicts = findConflicts(ids.map((id) => ({ id, files: [...(view.predicted.get(id) ?? [])] })));
-  const nodes: BatchNode[] = issues.map((i) => ({ id: i.id, tier: i.tier, deps: [] }));
+  const nodes: BatchNode[] = issues.map((i) => ({ id: i.id, tier: i.tier, deps: [], after: after.get(i.id) ?? 0 }));
   return { issues, conflicts, batches: planBatches(nodes, conflicts, maxParallel), excluded: [] };
 }
 
@@ -80,7 +86,7 @@ export function runSkill(
   issues: readonly SimIssue[],
   view: PlanView,
   maxParallel: number,
-  opts: { handoff?: boolean; refusedCost?: number; pick?: Picker; waitTail?: number } = {},
+  opts: { handoff?: boolean; refusedCost?: number; pick?: Picker; waitTail?: number; chains?: boolean } = {},
 ): FlowRun {
   const refusedCost = opts.refusedCost ?? 0.5;
   const pick = opts.pick ?? jitpNext;
@@ -112,9 +118,11 @@ export function runSkill(
         .filter((id) => ![...(blockedBy.get(id) ?? [])].some((h) => running.some((x) => x.id === h)))
         .sort();
       if (!avail.length) break;
-      const key = avail.join(' ');
+      const waiting =
+        opts.chains === false ? [] : [...pending].filter((id) => !avail.includes(id)).map((id) => byId.get(id)!);
+      const key = `${avail.join(' ')}|${waiting.map((w) => w.id).join(' ')}`;
       let plan = plans.get(key);
-      if (!plan) plans.set(key, (plan = planOf(view, avail, maxParallel)));
+      if (!plan) plans.set(key, (plan = planOf(view, avail, maxParallel, waiting)));
       const id = pick(
         plan,
         running.map((x) => lease(x.id, x.leases)),
