@@ -5,6 +5,10 @@ import { budget, measureFloorMs } from './test/support/budget.js';
 // budget is 60 s on a quiet 2-core machine, scaled by how slow a bare `node -e 0` is right now
 // (test/support/budget.ts), so a loaded machine gets more time instead of spurious timeouts.
 const floor = measureFloorMs();
+// The colour switches of the shell running the tests (a CI's FORCE_COLOR, a user's NO_COLOR) must
+// not reach the commands under test: tests that check colour set them themselves.
+delete process.env.FORCE_COLOR;
+delete process.env.NO_COLOR;
 process.env.JITP_TEST_FLOOR_MS ??= String(Math.round(floor));
 const timeout = budget(60_000, floor);
 
