@@ -119,3 +119,10 @@ export function readHeader(buf: Buffer): HeaderRead {
     bodyStart: nl + 1,
   };
 }
+
+/**
+ * The front door's read of state.json, handed to the handler it loads in the same process, so a
+ * hook call reads and checks the file once (separate bundles: a global symbol is what they share).
+ */
+export const STATE_HANDOFF = Symbol.for('jit-parallel.state-bytes');
+export type StateHandoff = { file: string; buf: Buffer; header: HeaderRead };

@@ -369,8 +369,9 @@ describe('a missing or stale bundle ends in the failure policy, never exit 1', (
 
 test('dist/hook-pre.cjs carries no heavy dependency (YAML, schema, shell parser, git)', () => {
   const text = readFileSync(join(ROOT, 'dist', 'hook-pre.cjs'), 'utf8');
-  // 64 KB: the sub-agent checks (jitp lease commands, store reads) live here; a parser or schema would not fit.
-  expect(text.length).toBeLessThan(64_000);
+  // 65 KB: the sub-agent checks (jitp lease commands, store reads) live here; a parser or schema would not fit.
+  // (The switch to a large store's partial reader costs 1.3 KB here; the reader is lazy, dist/lazy/large-store.cjs.)
+  expect(text.length).toBeLessThan(65_000);
   for (const heavy of ['mvdan', 'ZodError', 'YAMLParseError', 'picomatch', 'simple-git', 'execa'])
     expect(text, heavy).not.toContain(heavy);
   expect(readFileSync(join(ROOT, 'dist', 'hook.cjs'), 'utf8').length).toBeLessThan(12_000);
