@@ -39,6 +39,7 @@ export const hookPreLazy = {
   'src/config/load.ts': { name: 'config-load', format: 'esm' },
   'src/hooks/bash/bash-writes.ts': { name: 'bash-writes', format: 'cjs' },
   'src/hooks/runtime/large-store.ts': { name: 'large-store', format: 'cjs' },
+  'src/hooks/handlers/protected-reads.ts': { name: 'protected-reads', format: 'cjs' },
   'src/hooks/runtime/remote-refresh.ts': { name: 'remote-refresh', format: 'esm' },
 };
 export const lazyOf = (format) => Object.entries(hookPreLazy).filter(([, l]) => l.format === format);

@@ -128,6 +128,8 @@ const LIVE_EDIT = [
   'src/core/shell-words.ts',
   'src/git/discover.ts',
   'src/git/repo-paths.ts',
+  'src/hooks/runtime/anchor.ts',
+  'src/hooks/runtime/bind-record.ts',
   'src/hooks/runtime/binding-resolve.ts',
   'src/hooks/runtime/config-cache.ts',
   'src/hooks/runtime/context.ts',

@@ -5,6 +5,8 @@ import { EXIT, JitpError } from '../../platform/errors.js';
 import { decideEdit } from '../../core/hook-decision.js';
 import { buildLeaseIndex } from '../../core/lease-index.js';
 import { resolveActor } from '../../hooks/runtime/binding-resolve.js';
+import { finishedAtOf } from '../../hooks/runtime/bind-record.js';
+import type { Lease } from '../../core/model.js';
 import { hookSettings, liveContext, type LiveContext } from '../../hooks/runtime/context.js';
 import { resolveTarget } from '../../hooks/handlers/pre-tool-use.js';
 import { StoreUnreadable } from '../../hooks/runtime/store-access.js';
@@ -52,10 +54,12 @@ export const command: CommandSpec = {
       live: index.leases,
       store: () => Promise.reject(new Error('read-only')),
       isRemote: (id) => remoteOf.has(id),
+      ...(live ? { bindRecords: { storeDir: live.storeDir, record: false } } : {}),
     });
     const results = ctx.args.positionals.map((p) => {
       const target = resolveTarget(p, ctx.cwd, loc);
-      const d = decideEdit({ nowMs, policy: settings.policy, actor, target, index, remoteOf });
+      const finishedAt = live ? (l: Lease) => finishedAtOf(live.storeDir, l) : undefined;
+      const d = decideEdit({ nowMs, policy: settings.policy, actor, target, index, remoteOf, finishedAt });
       const message = d.kind === 'deny' ? d.reason : d.kind === 'allow' ? undefined : d.message;
       return { path: p, rel: target.rel ?? null, decision: d.kind, ...(message ? { message } : {}) };
     });

@@ -14,13 +14,14 @@ import type { Lease, LeaseStore } from '../../core/model.js';
 import type { HookHandler, HookInput, HookOutcome } from '../runtime/contract.js';
 import { hookCwd, hookSettings, liveContext, type LiveContext } from '../runtime/context.js';
 import { failureModeOf, failureOutcome } from '../runtime/failure.js';
+import { anchorDir } from '../runtime/anchor.js';
 import { resolveActor } from '../runtime/binding-resolve.js';
+import { finishedAtOf } from '../runtime/bind-record.js';
 import { StoreUnreadable, openStoreFor } from '../runtime/store-access.js';
 import type { LargeIndex } from '../runtime/large-store.js';
 import { maybeRenew, renewDue } from '../runtime/heartbeat.js';
 import { decideBashCall, heldTwin, isDirectory } from './bash-call.js';
 import { checkSubagentJitp } from '../../core/jitp-calls.js';
-import { splitShell } from '../../core/shell-words.js';
 
 const EDIT_TOOLS = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
 
@@ -31,6 +32,24 @@ const deny = (reason: string): HookOutcome => ({
 });
 const warn = (messages: string[]): HookOutcome =>
   messages.length ? { json: { systemMessage: messages.join('\n') } } : {};
+
+/**
+ * A free file added to the sub-agent's lease (policy extend): the model is told in the tool call's
+ * context (PreToolUse additionalContext; no permission decision, so the user's prompts still apply).
+ */
+function extended(extend: readonly { path: string }[], lease: Lease, warnings: string[]): HookOutcome {
+  const files = extend.map((e) => e.path).join(', ');
+  const note =
+    `jit-parallel: ${files} ${extend.length > 1 ? 'were' : 'was'} free and ${extend.length > 1 ? 'are' : 'is'} ` +
+    `now part of your lease ${lease.id} (issue ${lease.issueId}); no other agent may change ` +
+    `${extend.length > 1 ? 'them' : 'it'} until your lease ends.`;
+  return {
+    json: {
+      hookSpecificOutput: { hookEventName: 'PreToolUse', additionalContext: note },
+      ...(warnings.length ? { systemMessage: warnings.join('\n') } : {}),
+    },
+  };
+}
 
 const isUnder = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
 
@@ -65,28 +84,6 @@ export function resolveTarget(shown: string, cwd: string, loc: RepoLocation, dir
 
 const READ_TOOLS = new Set(['Read', 'Grep', 'Glob', 'NotebookRead']);
 
-const storeReadRefusal = (shown: string) =>
-  `jit-parallel: ${shown} is the lease store; its files are read and changed only through \`jitp claim …\` ` +
-  `(\`jitp claim list\`, \`jitp claim status\`), never directly.`;
-
-/**
- * A static word of a Bash command that names the lease store (or a folder of git's holding it):
- * `cat .git/jit-parallel/state.json`, `cd .git/jit-parallel`, `grep -r secret .git`. A small
- * check of its own, apart from the write classifier; what it cannot see (a path built at run
- * time, a script file) is not decided here.
- */
-function namesStore(command: string, cwd: string, loc: RepoLocation): string | undefined {
-  if (!/jit-parallel|\.git(\/|\s|$|['"])/.test(command)) return undefined; // the common case, at once
-  if (/(^|[/\s'"=])jit-parallel([/\s'"]|$)/.test(command) && /\.git(\/|\s|$)|git-common-dir|git-dir/.test(command))
-    return 'jit-parallel';
-  for (const words of splitShell(command).commands)
-    for (const w of words) {
-      if (!w.text || w.dynamic || !/\.git/.test(w.text)) continue;
-      if (resolveTarget(w.text.replace(/^[A-Za-z_][A-Za-z0-9_]*=/, ''), cwd, loc, true).store) return w.text;
-    }
-  return undefined;
-}
-
 /**
  * The live leases as an index; a large local store's through its view (runtime/large-store.ts).
  * picomatch (40 KB) loads only when some live lease names a glob: leases usually list files.
@@ -116,15 +113,17 @@ export const handler: HookHandler = async (input, env) => {
     );
   }
   const cwd = hookCwd(input, env);
+  // Relative paths resolve against cwd; the repository is cwd's, or the target's when cwd is outside.
+  const at = anchorDir(input, cwd, (d) => findRepo(d) !== undefined);
   let ctx: LiveContext | undefined;
   try {
-    ctx = liveContext(cwd);
+    ctx = liveContext(at);
   } catch (e) {
     if (!(e instanceof StoreUnreadable)) throw e;
     return failureOutcome(
       'PreToolUse',
       `the lease store cannot be read: ${e.message}`,
-      failureModeOf(findRepo(cwd)?.worktreeRoot, env),
+      failureModeOf(findRepo(at)?.worktreeRoot, env),
     );
   }
   if (!ctx) return {}; // no parallel work active: the path every ordinary edit takes
@@ -187,23 +186,33 @@ async function decideUnder(
     live: actorLeases(input, env),
     store: getStore,
     isRemote: (id) => ctx.remoteOf.has(id),
+    bindRecords: { storeDir: ctx.storeDir, record: true },
   });
   const warnings = resolved.warning ? [resolved.warning] : [];
   const { actor } = resolved;
-  const base = { nowMs: ctx.nowMs, policy: settings.policy, actor, index, remoteOf: ctx.remoteOf };
+  const base = {
+    nowMs: ctx.nowMs,
+    policy: settings.policy,
+    actor,
+    index,
+    remoteOf: ctx.remoteOf,
+    finishedAt: (l: Lease) => finishedAtOf(ctx.storeDir, l),
+  };
   const tool = String(input.tool_name);
   const ti = input.tool_input as Record<string, unknown>;
 
   let extend: { lease: Lease; path: string }[] = [];
-  if (READ_TOOLS.has(tool)) {
-    // The store's files hold every lease's binding secret: read only through jitp (issue 13, 2).
-    const p = [ti.file_path, ti.notebook_path, ti.path].find((x): x is string => typeof x === 'string' && x !== '');
-    const t = resolveTarget(p ?? cwd, cwd, ctx.loc, tool === 'Grep' || tool === 'Glob');
-    return t.store ? deny(storeReadRefusal(p ?? cwd)) : warn(warnings);
-  }
-  if (tool === 'Bash' && actor.subagentId !== undefined) {
-    const named = namesStore(typeof ti.command === 'string' ? ti.command : '', cwd, ctx.loc);
-    if (named) return deny(storeReadRefusal(named));
+  // The store's files hold every lease's binding secret, a sub-agent's transcript its own: read
+  // neither (issue 13, item 2; protected-reads.ts).
+  if (READ_TOOLS.has(tool) || (tool === 'Bash' && actor.subagentId !== undefined)) {
+    // Lazy (a small CommonJS file): the glob matching and path expansion stay out of the edit path.
+    const { checkBashReads, checkReadTool, protectedAreas } = await import('./protected-reads.js');
+    const areas = protectedAreas(input, env, ctx.storeDir, actor.subagentId !== undefined, cwd);
+    const refused = READ_TOOLS.has(tool)
+      ? checkReadTool(tool, ti, cwd, areas)
+      : checkBashReads(typeof ti.command === 'string' ? ti.command : '', cwd, env, areas);
+    if (refused) return deny(refused);
+    if (READ_TOOLS.has(tool)) return warn(warnings);
   }
   if (tool === 'Agent' || tool === 'Task') {
     const d = checkSpawn(typeof ti.prompt === 'string' ? ti.prompt : '', ctx.snap.leases, ctx.nowMs);
@@ -268,6 +277,7 @@ async function decideUnder(
           extend.map((e) => (isGlob(e.path) ? escapeGlob(e.path) : e.path)),
           `edited by sub-agent ${actor.subagentId}`,
         );
+        return extended(extend, lease, warnings);
       } else await maybeRenew(s, lease, ctx.nowMs, settings.ttl);
     } catch (e) {
       const code = (e as { code?: string }).code;

@@ -8,6 +8,9 @@ import { firstLine, initialPromptOf, subagentTranscriptPath } from '../runtime/b
 import type { HookInput, HookOutcome } from '../runtime/contract.js';
 import { hookCwd, liveContext } from '../runtime/context.js';
 import { openStoreFor } from '../runtime/store-access.js';
+import { AGENT_ID_RE, readBindRecord, recordFirstBinding, recordStop } from '../runtime/bind-record.js';
+import { existsSync } from 'node:fs';
+import { findRepo, storeDirOf } from '../../workspace/repo.js';
 
 export async function recordSubagent(
   input: HookInput,
@@ -16,11 +19,31 @@ export async function recordSubagent(
 ): Promise<HookOutcome> {
   const agentId = typeof input.agent_id === 'string' ? input.agent_id : undefined;
   if (!agentId) return {};
-  const ctx = liveContext(hookCwd(input, env));
-  if (!ctx) return {};
+  const cwd = hookCwd(input, env);
+  const ctx = liveContext(cwd);
+  if (!ctx) {
+    // Started while no lease is live: its prompt cannot carry a valid binding (rendering one needs
+    // a live lease), so it is unbound for good, and a secret it learns later cannot bind it.
+    const loc = type === 'subagent-start' ? findRepo(cwd) : undefined;
+    const storeDir = loc ? storeDirOf(loc) : undefined;
+    if (storeDir && existsSync(storeDir) && AGENT_ID_RE.test(agentId))
+      recordFirstBinding(storeDir, agentId, { lease: null, at: new Date().toISOString(), via: 'start' });
+    return {};
+  }
   const live = ctx.snap.leases.filter((l) => Date.parse(l.expiresAt) > ctx.nowMs);
-  let lease: Lease | undefined = live.find((l) => boundAgents(l).includes(agentId));
-  if (!lease && type === 'subagent-stop') {
+  // The binding its first call recorded decides (a transcript rewritten since cannot move it).
+  const rec = AGENT_ID_RE.test(agentId) ? readBindRecord(ctx.storeDir, agentId) : undefined;
+  let lease: Lease | undefined = rec
+    ? live.find((l) => l.id === rec.lease)
+    : live.find((l) => boundAgents(l).includes(agentId));
+  if (type === 'subagent-stop' && AGENT_ID_RE.test(agentId)) {
+    try {
+      recordStop(ctx.storeDir, agentId, new Date().toISOString());
+    } catch {
+      /* a read-only store: the orchestrator's refusals then do not know it finished */
+    }
+  }
+  if (!lease && !rec && type === 'subagent-stop') {
     // A sub-agent that never edited never bound; its binding line still says whose work it was.
     const file =
       typeof input.agent_transcript_path === 'string'
@@ -45,5 +68,8 @@ export async function recordSubagent(
     agentType: typeof input.agent_type === 'string' ? input.agent_type : undefined,
     sessionId: typeof input.session_id === 'string' ? input.session_id : undefined,
   });
+  // Its sub-agent stopped: the lease's files may pass to a `jitp claim wait` waiter (core/wait-rules.ts,
+  // docs/wait.md). A follow-up sub-agent for the same lease clears the mark when it binds.
+  if (type === 'subagent-stop' && lease) await store.finish(lease.id, `claude:${agentId}`);
   return {};
 }

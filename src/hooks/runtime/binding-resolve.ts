@@ -3,7 +3,8 @@
 // sub-agent runs in, then the binding line on the FIRST line of the sub-agent's own initial
 // prompt, read from its transcript (verified with the real client: the file exists and holds
 // the prompt by the sub-agent's first PreToolUse) and checked by the store against the
-// lease's secret.
+// lease's secret. That order runs once per sub-agent, at its first call while a lease is live;
+// its answer is recorded (bind-record.ts) and every later call takes the record (bind once).
 import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseBindingLine } from '../../core/binding.js';
@@ -12,6 +13,7 @@ import type { RepoLocation } from '../../git/discover.js';
 import type { Lease, LeaseStore } from '../../core/model.js';
 import type { HookInput } from './contract.js';
 import { DEFAULT_AGENT_ID } from '../../core/default-agent.js';
+import { AGENT_ID_RE, clearStop, readBindRecord, recordFirstBinding, type BindRecord } from './bind-record.js';
 
 export interface Resolved {
   actor: Actor;
@@ -19,6 +21,8 @@ export interface Resolved {
   via?: 'store' | 'worktree' | 'prompt';
   /** A problem worth telling the user (e.g. a binding line with a wrong secret). */
   warning?: string;
+  /** The binding could not be decided now (the store was busy or unwritable): ask again next call. */
+  undecided?: boolean;
 }
 
 const real = (p: string) => {
@@ -94,6 +98,11 @@ export async function resolveActor(opts: {
   store: (leaseId: string) => Promise<LeaseStore>;
   /** True for leases that live on a git remote (seen through its mirror). */
   isRemote?: (leaseId: string) => boolean;
+  /**
+   * The local store folder, where each sub-agent's first binding is kept (bind-record.ts).
+   * `record: false` reads the records but writes none (`jitp hook check`).
+   */
+  bindRecords?: { storeDir: string; record: boolean };
 }): Promise<Resolved> {
   const { input, env, loc, live } = opts;
   const isRemote = opts.isRemote ?? (() => false);
@@ -122,6 +131,59 @@ export async function resolveActor(opts: {
     const wt = confine(lease);
     return { subagentId: agentId, lease, ...(wt ? { worktree: wt } : {}) };
   };
+  const records = opts.bindRecords;
+  if (!records) return firstResolution(opts, agentId, bound, ours);
+  // An id that cannot name a record file cannot be held to one binding: it binds to nothing.
+  if (!AGENT_ID_RE.test(agentId)) return { actor: { subagentId: agentId } };
+  const rec = readBindRecord(records.storeDir, agentId);
+  if (rec?.stoppedAt !== undefined && records.record) clearStop(records.storeDir, agentId, rec);
+  if (rec) return fromRecord(rec, opts, agentId, bound);
+  const first = await firstResolution(opts, agentId, bound, ours);
+  if (!records.record || first.undecided) return first;
+  const mine: BindRecord = {
+    lease: first.actor.lease?.id ?? null,
+    at: new Date().toISOString(),
+    ...(first.via ? { via: first.via } : {}),
+  };
+  const kept = recordFirstBinding(records.storeDir, agentId, mine);
+  // Another call of this sub-agent recorded first (parallel tool calls): its answer stands.
+  return kept.lease === mine.lease ? first : fromRecord(kept, opts, agentId, bound);
+}
+
+/** A later call: the recorded binding, whatever the transcript or the working folder says now. */
+async function fromRecord(
+  rec: BindRecord,
+  opts: Parameters<typeof resolveActor>[0],
+  agentId: string,
+  bound: (l: Lease) => Actor,
+): Promise<Resolved> {
+  if (rec.lease === null) return { actor: { subagentId: agentId } };
+  const lease = opts.live.find((l) => l.id === rec.lease);
+  // Its lease ended (released, expired): it stays bound to nothing rather than to anything new.
+  if (!lease) return { actor: { subagentId: agentId } };
+  if (!boundAgents(lease).includes(agentId) && (opts.isRemote ?? (() => false))(lease.id)) {
+    // A remote binding proven locally but not yet recorded there: record it now, with the secret
+    // of the same lease only (the transcript cannot move the binding elsewhere).
+    const file = subagentTranscriptPath(opts.input, agentId);
+    const b = parseBindingLine(initialPromptOf(file ? firstLine(file) : undefined, agentId) ?? '');
+    if (b?.leaseId === lease.id)
+      await opts
+        .store(lease.id)
+        .then((s) => s.bind(lease.id, b.secret, agentId))
+        .catch(() => undefined);
+  }
+  return { actor: bound(lease), via: 'store' };
+}
+
+/** The first call's answer (and, without bind records, every call's): the order in the file header. */
+async function firstResolution(
+  opts: Parameters<typeof resolveActor>[0],
+  agentId: string,
+  bound: (l: Lease) => Actor,
+  ours: (l: Lease) => boolean,
+): Promise<Resolved> {
+  const { input, loc, live } = opts;
+  const isRemote = opts.isRemote ?? (() => false);
   const known = live.find((l) => boundAgents(l).includes(agentId));
   if (known) return { actor: bound(known), via: 'store' };
 
@@ -168,9 +230,12 @@ export async function resolveActor(opts: {
           `the binding could not be recorded on the remote: ${(e as Error).message}`,
       };
     }
+    // A wrong secret or a lease gone is an answer; a busy or broken store is not (the next call retries).
+    const decided = code === 'E_BIND_SECRET' || code === 'E_NOT_FOUND';
     return {
       actor: { subagentId: agentId },
       warning: `jit-parallel: could not bind sub-agent ${agentId} to lease ${b.leaseId}: ${(e as Error).message}`,
+      ...(decided ? {} : { undecided: true }),
     };
   }
 }

@@ -1,7 +1,9 @@
 // Shared by the CommonJS front door (front.ts) and the bundles it loads (entry.ts, pre-entry.ts).
 
 /** Events whose handler has nothing to do unless a lease is live: answered by the fast path. */
-export const NEEDS_LIVE = new Set(['pre-tool-use', 'session-start', 'subagent-start', 'subagent-stop']);
+// Not SubagentStart: a sub-agent started while nothing is live is recorded unbound for good
+// (hooks/handlers/subagent-events.ts), once per sub-agent, where parallel work was ever used.
+export const NEEDS_LIVE = new Set(['pre-tool-use', 'session-start', 'subagent-stop']);
 
 /** The front door reads stdin once and hands the text to the ESM hook under this global. */
 export const HANDOFF_KEY = '__jitpHookInput';

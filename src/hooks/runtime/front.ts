@@ -37,13 +37,16 @@ let quiet = false;
 let fast: FastAnswer | undefined;
 if (raw !== undefined && NEEDS_LIVE.has(event)) {
   try {
-    const input = JSON.parse(raw) as { cwd?: unknown } | null;
+    const input = JSON.parse(raw) as { cwd?: unknown; tool_input?: unknown } | null;
     if (input && typeof input === 'object' && !Array.isArray(input)) {
       const cwd =
         typeof input.cwd === 'string' && input.cwd ? input.cwd : (process.env.CLAUDE_PROJECT_DIR ?? process.cwd());
       fast = fastCheck(cwd);
       // Session start always refreshes mirrors; stale mirrors need a refresh: both go on.
       quiet = !fast.live && fast.stale.length === 0 && (event !== 'session-start' || fast.mirrors.length === 0);
+      // A cwd in no repository: the repository of a path the tool names decides (issue 13, item 5;
+      // run.ts finds it).
+      if (quiet && !fast.loc && event === 'pre-tool-use') quiet = !JSON.stringify(input.tool_input).includes('/');
     }
   } catch {
     quiet = false; // malformed input: the full hook applies the failure policy

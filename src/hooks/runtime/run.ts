@@ -7,6 +7,7 @@ import type { HookHandler, HookOutcome } from './contract.js';
 import { fastCheck, type FastAnswer } from './fast-path.js';
 import { hookConfigValue } from './context.js';
 import { NEEDS_LIVE } from './front-shared.js';
+import { anchorDir } from './anchor.js';
 import { failureModeOf, failureOutcome } from './failure.js';
 import { findRepo } from '../../workspace/repo.js';
 
@@ -105,7 +106,12 @@ export async function runHook(event: string, handed: unknown, deps: RunDeps, kno
     const valid = input.__malformed === undefined;
     const cwd =
       typeof input.cwd === 'string' && input.cwd ? input.cwd : (process.env.CLAUDE_PROJECT_DIR ?? process.cwd());
-    const fast = valid && NEEDS_LIVE.has(event) ? (known ?? fastCheck(cwd)) : undefined;
+    let fast = valid && NEEDS_LIVE.has(event) ? (known ?? fastCheck(cwd)) : undefined;
+    if (fast && !fast.loc) {
+      // The session runs outside any repository: the repository of the path the tool targets.
+      const at = anchorDir(input, cwd, (d) => findRepo(d) !== undefined);
+      if (at !== cwd) fast = fastCheck(at);
+    }
     if (fast) await refreshDue(event, cwd, fast, deps);
     if (fast && !fast.live) return {}; // no parallel work active: the path every ordinary edit takes
     deps.jitpScript();

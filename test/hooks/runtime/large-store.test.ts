@@ -3,7 +3,7 @@
 // every case runs through the real bundle twice, on the same leases alone and with 400 more
 // leases of other packages around them, and the two answers must be the same.
 import { spawnSync } from 'node:child_process';
-import { linkSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatBindingLine } from '../../../src/core/binding.js';
@@ -81,6 +81,9 @@ const bash = (command: string, agent?: string) => pre('Bash', { command, descrip
 
 /** The answer and what the store holds afterwards (bind and extend write to it), for one state. */
 function answer(state: StoreSnapshot, payload: object) {
+  // Each run starts from the same store: no binding records left by the run before.
+  for (const f of readdirSync(storeDir))
+    if (f !== 'state.json') rmSync(join(storeDir, f), { recursive: true, force: true });
   writeStateFile(storeDir, { ...state, logSize: 0 });
   const out = hook(payload);
   const after = readStateFile(storeDir)!.leases.filter((l) => !l.issueId.startsWith('fill-'));

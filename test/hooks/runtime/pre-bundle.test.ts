@@ -62,7 +62,8 @@ interface Case {
   /** Changes the copy before the call (e.g. a corrupt store). */
   prepare?: (root: string) => void;
   /** What the answer must be (so the table cannot pass by both sides failing alike). */
-  expect: 'silent' | 'deny' | 'warn';
+  /** inform: additionalContext for the model, no decision (a free file added to the lease). */
+  expect: 'silent' | 'deny' | 'warn' | 'inform';
 }
 
 const call = (root: string, tool: string, tool_input: Record<string, unknown>, agent?: string) => ({
@@ -110,9 +111,9 @@ const cases: Case[] = [
   { name: 'anyone, git internals', input: edit('.git/config'), expect: 'silent' },
   { name: 'sub-agent binds (store write) and edits its file', input: edit('src/a.ts', 'subA'), expect: 'silent' },
   { name: 'sub-agent binds, then a file of another lease', input: edit('src/b.ts', 'subA'), expect: 'deny' },
-  { name: 'sub-agent binds, free file: extend (store write)', input: edit('src/new.ts', 'subA'), expect: 'silent' },
+  { name: 'sub-agent binds, free file: extend (store write)', input: edit('src/new.ts', 'subA'), expect: 'inform' },
   { name: 'bound sub-agent, its glob, a new file', input: edit('lib/new/y.ts', 'subB'), expect: 'silent' },
-  { name: 'bound sub-agent, free file: extend (store write)', input: edit('src/new2.ts', 'subB'), expect: 'silent' },
+  { name: 'bound sub-agent, free file: extend (store write)', input: edit('src/new2.ts', 'subB'), expect: 'inform' },
   {
     name: 'sub-agent, free file, policy strict',
     input: edit('src/new.ts', 'subA'),
@@ -261,8 +262,12 @@ function runOn(bundle: string, c: Case) {
 
 const kindOf = (stdout: string): Case['expect'] | 'other' => {
   if (stdout === '') return 'silent';
-  const j = JSON.parse(stdout) as { hookSpecificOutput?: { permissionDecision?: string }; systemMessage?: string };
+  const j = JSON.parse(stdout) as {
+    hookSpecificOutput?: { permissionDecision?: string; additionalContext?: string };
+    systemMessage?: string;
+  };
   if (j.hookSpecificOutput?.permissionDecision === 'deny') return 'deny';
+  if (j.hookSpecificOutput?.additionalContext && !j.hookSpecificOutput.permissionDecision) return 'inform';
   return j.systemMessage ? 'warn' : 'other';
 };
 
@@ -369,10 +374,12 @@ describe('a missing or stale bundle ends in the failure policy, never exit 1', (
 
 test('dist/hook-pre.cjs carries no heavy dependency (YAML, schema, shell parser, git)', () => {
   const text = readFileSync(join(ROOT, 'dist', 'hook-pre.cjs'), 'utf8');
-  // 65 KB: the sub-agent checks (jitp lease commands, store reads) live here; a parser or schema would not fit.
-  // (The switch to a large store's partial reader costs 1.3 KB here; the reader is lazy, dist/lazy/large-store.cjs.)
-  expect(text.length).toBeLessThan(65_000);
+  // 70 KB: the sub-agent checks (jitp lease commands, bind-once records, advice) live here; a parser or schema
+  // would not fit (the store-read and transcript checks are lazy: dist/lazy/protected-reads.cjs).
+  // (+1.4 KB: the switch to a large store's partial reader; the reader itself is lazy, dist/lazy/large-store.cjs.)
+  expect(text.length).toBeLessThan(71_500);
   for (const heavy of ['mvdan', 'ZodError', 'YAMLParseError', 'picomatch', 'simple-git', 'execa'])
     expect(text, heavy).not.toContain(heavy);
-  expect(readFileSync(join(ROOT, 'dist', 'hook.cjs'), 'utf8').length).toBeLessThan(12_000);
+  // (12.2 KB: the front door hands its read of state.json to the handler, one read per call.)
+  expect(readFileSync(join(ROOT, 'dist', 'hook.cjs'), 'utf8').length).toBeLessThan(12_200);
 });

@@ -188,7 +188,8 @@ describe('leases live', () => {
     expect(isDeny(other)).toBe(true);
     expect(reason(other)).toMatch(new RegExp(`${B.id} of issue issue-b.*report the change needed`));
     // Free file: extend policy adds it to the lease.
-    expect(runHook('pre-tool-use', write(join(repo.root, 'src/new.ts'), sub('agentA')))).toMatchObject({ stdout: '' });
+    const ext = runHook('pre-tool-use', write(join(repo.root, 'src/new.ts'), sub('agentA')));
+    expect(JSON.parse(ext.stdout).hookSpecificOutput.additionalContext).toMatch(/src\/new\.ts was free .* your lease/);
     expect(leaseOf(A.id).paths).toContain('src/new.ts');
   });
 
@@ -205,7 +206,8 @@ describe('leases live', () => {
         runHookAsync('pre-tool-use', write(file, sub('agentB'))),
       ]);
       const outcomes = [ra, rb].map((r) =>
-        r.stdout === '' ? 'allowed' : JSON.parse(r.stdout).hookSpecificOutput?.permissionDecision,
+        // An extension is allowed with a note to the model (additionalContext), no decision.
+        r.stdout === '' ? 'allowed' : (JSON.parse(r.stdout).hookSpecificOutput?.permissionDecision ?? 'allowed'),
       );
       expect(outcomes.sort(), `round ${round}`).toEqual(['allowed', 'deny']);
       const holders = snapshot().leases.filter((l) => l.paths.includes(`src/contested-${round}.ts`));
