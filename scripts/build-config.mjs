@@ -25,7 +25,8 @@ export const cjsEntries = { hook: 'src/hooks/runtime/front.ts', 'hook-pre': 'src
 // What dist/hook-pre.cjs (PreToolUse, CommonJS, unsplit) loads only when needed, from
 // dist/lazy/. `cjs`: its own unsplit CommonJS bundle, require()d (no ESM loader: about 20 ms
 // less), for what the live edit path needs often enough: the glob engine (picomatch; any lease
-// naming a glob), the local store's writer (bind, extend, renew) and the Bash classifier. `esm`:
+// naming a glob), the local store's writer (bind, extend, renew), the Bash classifier and the
+// partial reader of a large state file (large-store.ts; a small one is parsed whole). `esm`:
 // the ES module of the split build (shared chunks), for the heavy and rare: a config file's YAML
 // parser and schema (normally answered from a cache, hook-config.ts), remote stores, background
 // refreshes. Any other dynamic import in its graph fails the build, so nothing heavy is inlined
@@ -37,6 +38,7 @@ export const hookPreLazy = {
   'src/store/open.ts': { name: 'store-open', format: 'esm' },
   'src/config/load.ts': { name: 'config-load', format: 'esm' },
   'src/hooks/bash/bash-writes.ts': { name: 'bash-writes', format: 'cjs' },
+  'src/hooks/runtime/large-store.ts': { name: 'large-store', format: 'cjs' },
   'src/hooks/handlers/protected-reads.ts': { name: 'protected-reads', format: 'cjs' },
   'src/hooks/runtime/remote-refresh.ts': { name: 'remote-refresh', format: 'esm' },
 };

@@ -88,12 +88,6 @@ function ownLease(actor: Actor, l: Lease): boolean {
   return actor.subagentId === undefined && (actor.ownLeaseIds?.has(l.id) ?? false);
 }
 
-/** Some live lease names a path strictly below `rel` (a file or glob inside it). */
-const hasLeasesBelow = (index: LeaseIndex, rel: string): boolean => {
-  const below = `${rel}/`;
-  return index.leases.some((l) => l.paths.some((p) => p.startsWith(below)));
-};
-
 /**
  * A bound sub-agent refused a file a sibling lease of the same session holds may wait for it
  * instead (`jitp claim wait`, docs/wait.md): the file passes to it when the holder's sub-agent
@@ -152,7 +146,7 @@ export function heldAdvice(
 
 export function decideEdit(q: EditQuery): Decision {
   const { actor, target, index, nowMs, policy } = q;
-  if (policy === 'off' || index.leases.length === 0) return ALLOW;
+  if (policy === 'off' || index.empty) return ALLOW;
   if (target.store) {
     return {
       kind: 'deny',
@@ -179,7 +173,7 @@ export function decideEdit(q: EditQuery): Decision {
 
   // A path with leases below it is a folder, whatever the tool said (`rm -rf src`, a restore of a
   // deleted folder): every lease under it counts, and it is never added to a lease as a file.
-  if (!target.isDir && target.rel !== '.' && hasLeasesBelow(index, target.rel))
+  if (!target.isDir && target.rel !== '.' && index.hasBelow(target.rel))
     return decideEdit({ ...q, target: { ...target, isDir: true } });
   const holders = target.isDir ? index.holdersUnder(target.rel) : index.holdersOf(target.rel);
   const others = holders.filter((l) => !ownLease(actor, l));
@@ -265,7 +259,7 @@ export function decideBash(
   base: Omit<EditQuery, 'target'>,
 ): BashDecision {
   const ok: BashDecision = { kind: 'ok', extend: [], warnings: [] };
-  if (base.policy === 'off' || base.index.leases.length === 0) return ok;
+  if (base.policy === 'off' || base.index.empty) return ok;
   const denials: string[] = [];
   for (const t of targets) {
     const d = decideEdit({ ...base, target: t });
@@ -316,7 +310,7 @@ export interface OpaqueQuery {
  * else, when it calls something that writes, the files other leases hold.
  */
 export function opaqueWarnings(items: readonly OpaqueQuery[], base: Omit<EditQuery, 'target'>): string[] {
-  if (base.policy === 'off' || base.index.leases.length === 0) return [];
+  if (base.policy === 'off' || base.index.empty) return [];
   const out: string[] = [];
   const others = (ls: Lease[]) => ls.filter((l) => !ownLease(base.actor, l));
   for (const o of items) {

@@ -19,6 +19,10 @@ export interface LeaseIndex {
   holdersOf(rel: string): Lease[];
   /** Live leases holding anything at or under the folder `dirRel` (`.` = the whole repo). */
   holdersUnder(dirRel: string): Lease[];
+  /** No lease is live (cheaper than `leases.length === 0`, which may parse every lease). */
+  readonly empty: boolean;
+  /** Some live lease names a path strictly below `rel` (a file or glob inside it). */
+  hasBelow(rel: string): boolean;
 }
 
 interface GlobEntry {
@@ -63,6 +67,8 @@ export function buildLeaseIndexWith(
   };
   return {
     leases: live,
+    empty: live.length === 0,
+    hasBelow: (rel) => live.some((l) => l.paths.some((p) => p.startsWith(`${rel}/`))),
     holdersOf(rel) {
       const out: Lease[] = [];
       for (const l of literal.get(rel) ?? []) add(out, l);
@@ -86,5 +92,37 @@ export function buildLeaseIndexWith(
       }
       return out;
     },
+  };
+}
+
+/**
+ * Where a lazy index gets its leases: a store view that finds the leases naming some paths
+ * without parsing the others (store/local/state-view.ts). `select` may return more than asked
+ * (the index filters by path), never less.
+ */
+export interface LeaseSource {
+  select(q: { files?: readonly string[]; dirs?: readonly string[] }, nowMs: number): Lease[];
+  /** Every live lease (parses them all: only for the rare questions about all of them). */
+  all(nowMs: number): Lease[];
+  anyLive(nowMs: number): boolean;
+}
+
+/**
+ * The index of a store too big to parse per call: each question selects the few leases that can
+ * answer it and indexes only those, so an edit's cost does not grow with the number of leases.
+ * `leases` (all of them) is parsed only when read.
+ */
+export function lazyLeaseIndex(src: LeaseSource, nowMs: number, engine: GlobEngine | undefined): LeaseIndex {
+  let all: Lease[] | undefined;
+  const of = (q: { files?: readonly string[]; dirs?: readonly string[] }) =>
+    buildLeaseIndexWith(src.select(q, nowMs), nowMs, engine);
+  return {
+    get leases() {
+      return (all ??= src.all(nowMs));
+    },
+    empty: !src.anyLive(nowMs),
+    hasBelow: (rel) => of({ dirs: [rel] }).hasBelow(rel),
+    holdersOf: (rel) => of({ files: [rel] }).holdersOf(rel),
+    holdersUnder: (dirRel) => of({ dirs: [dirRel] }).holdersUnder(dirRel),
   };
 }

@@ -49,7 +49,7 @@ export async function decideBashCall(
     // Named from another folder (`cd src && … a.ts`): say which file of the repository it is.
     const shown = r.rel && r.rel !== t.shown && r.rel !== '.' ? `${t.shown} (${r.rel})` : t.shown;
     targets.push({ ...r, ...(deletesStore ? { store: true } : {}), shown, why: t.why });
-    const twin = heldTwin(r, base.index.leases, loc);
+    const twin = heldTwin(r, () => base.index.leases, loc);
     if (twin) targets.push({ ...twin, why: t.why });
   }
   const d = decideBash(targets, w.unknown, base);
@@ -62,7 +62,7 @@ export async function decideBashCall(
  * A file that is a hard link of a file a live lease names (same device and inode): writing one
  * writes the other, so it is checked as that file. Literal lease paths only.
  */
-export function heldTwin(target: Target, leases: readonly Lease[], loc: RepoLocation): Target | undefined {
+export function heldTwin(target: Target, leasesOf: () => readonly Lease[], loc: RepoLocation): Target | undefined {
   if (target.isDir || target.store) return undefined;
   let st;
   try {
@@ -71,7 +71,7 @@ export function heldTwin(target: Target, leases: readonly Lease[], loc: RepoLoca
     return undefined;
   }
   if (st.nlink < 2 || !st.isFile()) return undefined;
-  for (const l of leases)
+  for (const l of leasesOf())
     for (const p of l.paths) {
       if (/[*?[\]{}]/.test(p) || p === target.rel) continue;
       for (const root of new Set([loc.worktreeRoot, l.worktree ?? loc.worktreeRoot])) {

@@ -18,6 +18,7 @@ import { anchorDir } from '../runtime/anchor.js';
 import { resolveActor } from '../runtime/binding-resolve.js';
 import { finishedAtOf } from '../runtime/bind-record.js';
 import { StoreUnreadable, openStoreFor } from '../runtime/store-access.js';
+import type { LargeIndex } from '../runtime/large-store.js';
 import { maybeRenew, renewDue } from '../runtime/heartbeat.js';
 import { decideBashCall, heldTwin, isDirectory } from './bash-call.js';
 import { checkSubagentJitp } from '../../core/jitp-calls.js';
@@ -83,6 +84,21 @@ export function resolveTarget(shown: string, cwd: string, loc: RepoLocation, dir
 
 const READ_TOOLS = new Set(['Read', 'Grep', 'Glob', 'NotebookRead']);
 
+/**
+ * The live leases as an index; a large local store's through its view (runtime/large-store.ts).
+ * picomatch (40 KB) loads only when some live lease names a glob: leases usually list files.
+ */
+async function leaseIndexOf(ctx: LiveContext): Promise<LargeIndex> {
+  if (ctx.large) {
+    const { largeStoreIndex } = await import('../runtime/large-store.js');
+    return largeStoreIndex(ctx.large, ctx.nowMs, () => ctx.snap.leases);
+  }
+  const { leases } = ctx.snap;
+  const globs = needsGlobEngine(leases, ctx.nowMs) ? await import('../../core/globs.js') : undefined;
+  const index = buildLeaseIndexWith(leases, ctx.nowMs, globs);
+  return { index, actorLeases: () => index.leases };
+}
+
 function isHookInput(x: HookInput): boolean {
   return typeof x.tool_name === 'string' && typeof x.tool_input === 'object' && x.tool_input !== null;
 }
@@ -146,12 +162,7 @@ async function decideUnder(
   settings: Awaited<ReturnType<typeof hookSettings>>,
 ): Promise<HookOutcome> {
   if (settings.policy === 'off') return {};
-  // picomatch (40 KB) loads only when some live lease names a glob: leases usually list files.
-  const index = buildLeaseIndexWith(
-    ctx.snap.leases,
-    ctx.nowMs,
-    needsGlobEngine(ctx.snap.leases, ctx.nowMs) ? await import('../../core/globs.js') : undefined,
-  );
+  const { index, actorLeases } = await leaseIndexOf(ctx);
   // Writes go to the store that holds the lease: local, or the remote its mirror came from.
   const stores = new Map<string, Promise<LeaseStore>>();
   const getStore = (leaseId: string) => {
@@ -172,7 +183,7 @@ async function decideUnder(
     input,
     env,
     loc: ctx.loc,
-    live: index.leases,
+    live: actorLeases(input, env),
     store: getStore,
     isRemote: (id) => ctx.remoteOf.has(id),
     bindRecords: { storeDir: ctx.storeDir, record: true },
@@ -217,7 +228,7 @@ async function decideUnder(
     if (!p) return failureOutcome('PreToolUse', `${tool} call without a file path`, settings.failure);
     const target = resolveTarget(p, cwd, ctx.loc);
     // A hard link of a held file is that file (issue 13, item 6).
-    const twin = heldTwin(target, index.leases, ctx.loc);
+    const twin = heldTwin(target, () => index.leases, ctx.loc);
     const t = twin ? decideEdit({ ...base, target: twin }) : undefined;
     if (t?.kind === 'deny') return deny(t.reason);
     const d: Decision = decideEdit({ ...base, target });

@@ -6,7 +6,7 @@ import { inspectConfig } from '../../workspace/config.js';
 import { combinedSnapshot, freshnessText, remoteMirrorsSync } from '../../remote/view-read.js';
 import type { StoreSnapshot } from '../../core/model.js';
 import type { HookInput } from './contract.js';
-import { anyLive, readSnapshotSync } from './store-access.js';
+import { anyLive, parseAll, readLocalState, readSnapshotSync, type LargeState } from './store-access.js';
 import { cachedSettings, quickConfigValue, storeSettings } from './config-cache.js';
 
 export interface HookSettings {
@@ -35,8 +35,14 @@ export interface RemoteOrigin {
 export interface LiveContext {
   loc: RepoLocation;
   storeDir: string;
-  /** Local leases plus every remote mirror's (core/hook-decision sees one list). */
-  snap: StoreSnapshot;
+  /** Local leases plus every remote mirror's (core/hook-decision sees one list); parsed when first read. */
+  readonly snap: StoreSnapshot;
+  /**
+   * A large local state file, when there are no remote mirrors, not parsed: the handler reads it
+   * through a view (questions about a few paths parse only the leases naming them), so a
+   * 1,000-lease store costs about what 10 do.
+   */
+  large?: LargeState;
   nowMs: number;
   /** Lease id -> its remote, for leases that live on a remote (writes go there; messages say so). */
   remoteOf: Map<string, RemoteOrigin>;
@@ -56,10 +62,25 @@ export function liveContext(cwd: string, nowMs = Date.now()): LiveContext | unde
   const loc = findRepo(cwd);
   if (!loc) return undefined;
   const storeDir = storeDirOf(loc);
-  const local = readSnapshotSync(storeDir);
   const mirrors = remoteMirrorsSync(storeDir);
   const remoteOf = new Map<string, RemoteOrigin>();
-  if (!mirrors.length) return anyLive(local, nowMs) ? { loc, storeDir, snap: local!, nowMs, remoteOf } : undefined;
+  if (!mirrors.length) {
+    const st = readLocalState(storeDir);
+    if (!st || 'leases' in st) return anyLive(st, nowMs) ? { loc, storeDir, snap: st!, nowMs, remoteOf } : undefined;
+    if (!(st.header.header.index.liveUntil > nowMs)) return undefined;
+    let snap: StoreSnapshot | undefined;
+    return {
+      loc,
+      storeDir,
+      get snap() {
+        return (snap ??= parseAll(st));
+      },
+      large: st,
+      nowMs,
+      remoteOf,
+    };
+  }
+  const local = readSnapshotSync(storeDir);
   const { snap, freshness } = combinedSnapshot(local, mirrors, nowMs);
   if (!anyLive(snap, nowMs)) return undefined;
   mirrors.forEach((m, i) => {

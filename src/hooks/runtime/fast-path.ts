@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { findRepo, storeDirOf, type RepoLocation } from '../../workspace/repo.js';
 import { quickConfigValue } from './config-cache.js';
-import { readHeader } from '../../store/local/state-format.js';
+import { STATE_HANDOFF, readHeader, type StateHandoff } from '../../store/local/state-format.js';
 
 export interface FastAnswer {
   /** False only when it is certain that nothing is live. */
@@ -56,8 +56,10 @@ export function fastCheck(cwd: string, nowMs = Date.now(), env: NodeJS.ProcessEn
     try {
       // The indexed layout says when its last lease ends in its checksummed header: no parse of
       // the leases (state-format.ts). An older file is parsed whole; a wrong checksum goes on.
-      const buf = readFileSync(join(storeDir, 'state.json'));
+      const file = join(storeDir, 'state.json');
+      const buf = readFileSync(file);
       const h = readHeader(buf);
+      (globalThis as Record<symbol, StateHandoff>)[STATE_HANDOFF] = { file, buf, header: h };
       if (h.kind === 'ok') out.live = h.header.index.liveUntil > nowMs;
       else if (h.kind === 'bad') out.live = true;
       else if (anyLiveIn((JSON.parse(buf.toString('utf8')) as { leases?: unknown })?.leases, nowMs)) out.live = true;

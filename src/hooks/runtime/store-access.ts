@@ -2,7 +2,9 @@
 // one-file, no-lock snapshot reader: the hot path of every edit); writes (bind, extend, renew,
 // note) go through the LeaseStore interface, loaded only when a hook must write.
 import { isJitpError } from '../../platform/errors.js';
-import { readStateFile } from '../../store/local/snapshot-read.js';
+import { STATE_FILE, parseState, readStateBytes, readStateFile } from '../../store/local/snapshot-read.js';
+import { STATE_HANDOFF, readHeader, type HeaderRead, type StateHandoff } from '../../store/local/state-format.js';
+import { join } from 'node:path';
 import type { Lease, LeaseStore, StoreSnapshot } from '../../core/model.js';
 import type { RepoLocation } from '../../workspace/repo.js';
 import { openLocalStoreAt, openRemoteStoreOf } from '../../workspace/stores.js';
@@ -13,9 +15,46 @@ export class StoreUnreadable extends Error {}
  * The last committed snapshot, or undefined when the store has never been written (no
  * parallel work was ever started here). Throws StoreUnreadable for a corrupt or unreadable store.
  */
-export function readSnapshotSync(storeDir: string): StoreSnapshot | undefined {
+export const readSnapshotSync = (storeDir: string): StoreSnapshot | undefined =>
+  unreadable(() => readStateFile(storeDir));
+
+/**
+ * From this size on, a hook answers from the state file's index (state-view.ts, loaded then)
+ * instead of parsing every lease: about 130 leases of 8 files. Below it a whole parse costs less
+ * than loading the partial reader.
+ */
+export const VIEW_MIN_BYTES = 64 * 1024;
+
+export interface LargeState {
+  buf: Buffer;
+  file: string;
+  header: Extract<HeaderRead, { kind: 'ok' }>;
+}
+
+/**
+ * Reads the local state once (the bytes the front door's fast check read, when it did): a small
+ * or unindexed file parsed whole, a large indexed one left for a view (hooks/runtime/large-store.ts).
+ * undefined when the store has never been written. Throws StoreUnreadable like readSnapshotSync.
+ */
+export function readLocalState(storeDir: string): StoreSnapshot | LargeState | undefined {
+  const file = join(storeDir, STATE_FILE);
+  const g = globalThis as Record<symbol, StateHandoff | undefined>;
+  const handed = g[STATE_HANDOFF]?.file === file ? g[STATE_HANDOFF] : undefined;
+  g[STATE_HANDOFF] = undefined;
+  return unreadable(() => {
+    const buf = handed?.buf ?? readStateBytes(storeDir);
+    if (!buf) return undefined;
+    const header = buf.length < VIEW_MIN_BYTES ? undefined : (handed?.header ?? readHeader(buf));
+    return header?.kind === 'ok' ? { buf, file, header } : parseState(buf.toString('utf8'), file);
+  });
+}
+
+/** Every lease of a large state file, parsed and checked (for the rare questions about all). */
+export const parseAll = (s: LargeState): StoreSnapshot => unreadable(() => parseState(s.buf.toString('utf8'), s.file));
+
+function unreadable<T>(f: () => T): T {
   try {
-    return readStateFile(storeDir);
+    return f();
   } catch (e) {
     if (isJitpError(e)) throw new StoreUnreadable(`${e.message}${e.hint ? `; ${e.hint}` : ''}`);
     throw e;

@@ -12,7 +12,7 @@ import type { AcquireRequest, Lease, LeaseRef, LeaseStore, LeaseWait, StoreSnaps
 import { LOCK_FILE, MAX_HOLD_MS, acquireLock } from './lock.js';
 import { crashPoint } from './crash.js';
 import { EVENTS_FILE, appendEvents, closeSync, openLog } from './event-log.js';
-import { STATE_SCHEMA_VERSION, readSnapshotSync, readStateFile, type StateFile } from './snapshot-read.js';
+import { STATE_SCHEMA_VERSION, readSnapshotSync, readStateForWrite, type StateFile } from './snapshot-read.js';
 import { syncDirIfEnabled, writeStateFile } from './state-write.js';
 
 export interface LocalStoreOptions {
@@ -90,7 +90,8 @@ export class LocalLeaseStore implements LeaseStore {
       : acquireLock(this.storeDir, { op, ...(this.lockTimeoutMs ? { timeoutMs: this.lockTimeoutMs } : {}) });
     try {
       crashPoint('locked');
-      let st = readStateFile(this.storeDir);
+      const read = readStateForWrite(this.storeDir);
+      let st = read?.st;
       if (!st) {
         // A new store: the state file exists before the first log line (so a log without a
         // state file can only mean the state was deleted; see snapshot-read.ts).
@@ -119,7 +120,7 @@ export class LocalLeaseStore implements LeaseStore {
           },
         );
       }
-      writeStateFile(this.storeDir, next, { dirFsync: false });
+      writeStateFile(this.storeDir, next, { dirFsync: false, ...(read?.lines ? { lines: read.lines } : {}) });
       committed = true;
       return res;
     } catch (e) {

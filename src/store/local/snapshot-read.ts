@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { JitpError } from '../../platform/errors.js';
 import type { Lease, StoreSnapshot } from '../../core/model.js';
+import { CLOSE_LINE, readHeader, type SourceLines } from './state-format.js';
 
 export const STATE_FILE = 'state.json';
 export const STATE_SCHEMA_VERSION = 1;
@@ -111,6 +112,55 @@ export function readStateBytes(storeDir: string): Buffer | undefined {
       details: { file },
     });
   }
+}
+
+/** A state read for a write: the leases, each with its line when it came from one. */
+export interface StateForWrite {
+  st: StateFile;
+  lines?: SourceLines;
+}
+
+/**
+ * Reads the state for a writer. An indexed file is parsed line by line and each lease keeps its
+ * line, so the writer copies the unchanged ones instead of serialising every lease again; the
+ * leases are frozen, so a rule that changed one in place (instead of making a new one) would throw
+ * rather than leave its old line behind. Other files are parsed whole (and get new lines).
+ */
+export function readStateForWrite(storeDir: string): StateForWrite | undefined {
+  const buf = readStateBytes(storeDir);
+  if (!buf) return undefined;
+  const file = join(storeDir, STATE_FILE);
+  const h = readHeader(buf);
+  if (h.kind !== 'ok') return { st: parseState(buf.toString('utf8'), file) };
+  const at = new Map<Lease, { start: number; end: number }>();
+  const leases: Lease[] = [];
+  const ids = new Set<string>();
+  const end = buf.length - CLOSE_LINE.length;
+  for (let p = h.bodyStart; p < end;) {
+    const nl = buf.indexOf(0x0a, p);
+    if (nl < 0 || nl > end) throw corrupt(file, `lease line at byte ${p} is not ended`);
+    const stop = buf[nl - 1] === 0x2c ? nl - 1 : nl;
+    let v: unknown;
+    try {
+      v = JSON.parse(buf.toString('utf8', p, stop));
+    } catch (e) {
+      throw corrupt(file, `lease #${leases.length + 1}: ${(e as Error).message}`);
+    }
+    const why = leaseProblem(v);
+    if (why) throw corrupt(file, `lease #${leases.length + 1}: ${why}`);
+    const l = v as Lease;
+    if (ids.has(l.id)) throw corrupt(file, `lease ${l.id} appears twice`);
+    ids.add(l.id);
+    Object.freeze(l.paths);
+    if (l.meta) Object.freeze(l.meta);
+    leases.push(Object.freeze(l));
+    at.set(l, { start: p, end: stop });
+    p = nl + 1;
+  }
+  if (leases.length !== h.header.index.count)
+    throw corrupt(file, `${leases.length} lease lines, the header says ${h.header.index.count}`);
+  const { version, logSize } = h.header;
+  return { st: { schemaVersion: STATE_SCHEMA_VERSION, version, logSize, leases }, lines: { src: buf, at } };
 }
 
 /** Reads the state file whole (both layouts); undefined when it does not exist. */

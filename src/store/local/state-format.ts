@@ -63,12 +63,43 @@ export function indexOf(leases: readonly Lease[]): StateIndex {
   return { count: leases.length, liveUntil, special };
 }
 
+/**
+ * Lines already written, to copy instead of serialising again: a lease object (read from `src`)
+ * -> the byte range of its line there (the JSON.stringify of that very object).
+ */
+export interface SourceLines {
+  src: Buffer;
+  at: ReadonlyMap<Lease, { start: number; end: number }>;
+}
+
 /** The indexed document for a snapshot, checksum included. */
-export function serializeIndexed(st: { version: number; logSize: number; leases: readonly Lease[] }): Buffer {
+export function serializeIndexed(
+  st: { version: number; logSize: number; leases: readonly Lease[] },
+  lines?: SourceLines,
+): Buffer {
   const head = JSON.stringify({ version: st.version, logSize: st.logSize, index: indexOf(st.leases) }).slice(1, -1);
-  const body =
-    `,${head}${LEASES_OPEN}` + st.leases.map((l) => JSON.stringify(l)).join(',\n') + (st.leases.length ? '\n' : '');
-  const buf = Buffer.from(`${INDEXED_PREFIX}00000000"${body}${CLOSE_LINE}`, 'utf8');
+  const parts: Uint8Array[] = [Buffer.from(`${INDEXED_PREFIX}00000000",${head}${LEASES_OPEN}`, 'utf8')];
+  const sep = Buffer.from(',\n');
+  // Leases kept from the source are mostly in a row: each run of them is one copy.
+  let run: { start: number; end: number } | undefined;
+  const flush = () => {
+    if (run) parts.push(lines!.src.subarray(run.start, run.end));
+    run = undefined;
+  };
+  st.leases.forEach((l, i) => {
+    const r = lines?.at.get(l);
+    if (r && run && r.start === run.end + sep.length) {
+      run.end = r.end;
+      return;
+    }
+    flush();
+    if (i) parts.push(sep);
+    if (r) run = { ...r };
+    else parts.push(Buffer.from(JSON.stringify(l), 'utf8'));
+  });
+  flush();
+  parts.push(Buffer.from(st.leases.length ? `\n${CLOSE_LINE}` : CLOSE_LINE));
+  const buf = Buffer.concat(parts);
   buf.write(checksum(buf, SUM_END), INDEXED_PREFIX.length, 'latin1');
   return buf;
 }
@@ -119,3 +150,10 @@ export function readHeader(buf: Buffer): HeaderRead {
     bodyStart: nl + 1,
   };
 }
+
+/**
+ * The front door's read of state.json, handed to the handler it loads in the same process, so a
+ * hook call reads and checks the file once (separate bundles: a global symbol is what they share).
+ */
+export const STATE_HANDOFF = Symbol.for('jit-parallel.state-bytes');
+export type StateHandoff = { file: string; buf: Buffer; header: HeaderRead };

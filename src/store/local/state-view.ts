@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { Lease } from '../../core/model.js';
 import { STATE_FILE, corrupt, leaseProblem, parseState, readStateBytes } from './snapshot-read.js';
-import { CLOSE_LINE, readHeader } from './state-format.js';
+import { CLOSE_LINE, readHeader, type HeaderRead } from './state-format.js';
 
 export interface LeaseQuery {
   /** Repo-relative files: leases naming the file or a folder above it (and every glob lease). */
@@ -138,9 +138,12 @@ function indexedView(buf: Buffer, file: string, h: Extract<ReturnType<typeof rea
 /** The store's state as a view; undefined when the store has never been written. */
 export function readStateView(storeDir: string): StateView | undefined {
   const buf = readStateBytes(storeDir);
-  if (!buf) return undefined;
-  const file = join(storeDir, STATE_FILE);
-  const h = readHeader(buf);
+  return buf && viewOfBytes(buf, join(storeDir, STATE_FILE));
+}
+
+/** A view of state.json's bytes, already read (and its header, when already checked). */
+export function viewOfBytes(buf: Buffer, file: string, header?: HeaderRead): StateView {
+  const h = header ?? readHeader(buf);
   if (h.kind === 'ok') return indexedView(buf, file, h);
   const st = parseState(buf.toString('utf8'), file);
   return h.kind === 'legacy'

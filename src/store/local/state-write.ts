@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fsyncDir, writeFileAtomic } from '../../platform/atomic-write.js';
 import { crashPoint } from './crash.js';
 import { STATE_FILE, type StateFile } from './snapshot-read.js';
-import { serializeIndexed } from './state-format.js';
+import { serializeIndexed, type SourceLines } from './state-format.js';
 
 /**
  * Folder fsync after the rename: on only with `JITP_STRICT_DURABILITY=1`. Without it a crash of
@@ -19,10 +19,14 @@ import { serializeIndexed } from './state-format.js';
 const DIR_FSYNC = process.env.JITP_STRICT_DURABILITY === '1';
 
 /** The indexed layout (state-format.ts): one JSON document, a lease per line, checksummed. */
-export const serializeState = (st: StateFile): Buffer => serializeIndexed(st);
+export const serializeState = (st: StateFile, lines?: SourceLines): Buffer => serializeIndexed(st, lines);
 
-export function writeStateFile(storeDir: string, st: StateFile, opts: { dirFsync?: boolean } = {}): void {
-  writeFileAtomic(join(storeDir, STATE_FILE), serializeState(st), {
+export function writeStateFile(
+  storeDir: string,
+  st: StateFile,
+  opts: { dirFsync?: boolean; lines?: SourceLines } = {},
+): void {
+  writeFileAtomic(join(storeDir, STATE_FILE), serializeState(st, opts.lines), {
     fsync: true,
     beforeRename: () => crashPoint('temp-written'),
   });
