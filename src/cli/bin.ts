@@ -8,5 +8,6 @@ const code = await run(process.argv.slice(2), {
   cwd: process.cwd(),
   interactive: Boolean(process.stderr.isTTY),
   stdoutTty: Boolean(process.stdout.isTTY),
+  ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
 });
 process.exitCode = code;

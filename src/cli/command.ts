@@ -1,6 +1,6 @@
 // The contract every command file implements. Commands return data; only main.ts
 // prints and exits, so every command behaves the same under --json and in tests.
-import type { Style } from './style.js';
+import type { Style } from '../render/style.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -47,6 +47,8 @@ export interface CommandContext {
   interactive: boolean;
   /** Colour for text output (off without a TTY, with NO_COLOR, and always with --json). */
   style?: Style;
+  /** The terminal's width, when stdout is one and not --json: tables fit it (render/table.ts). */
+  width?: number;
 }
 
 export interface CommandResult {
@@ -90,3 +92,9 @@ export function splitList(s: string): string[] {
   out.push(cur);
   return out.filter((x) => x.length > 0);
 }
+
+/** How a command's text is to look: colour and the terminal's width (both unset in a pipe). */
+export const lookOf = (ctx: CommandContext): { style?: Style; width?: number } => ({
+  ...(ctx.style ? { style: ctx.style } : {}),
+  ...(ctx.width ? { width: ctx.width } : {}),
+});

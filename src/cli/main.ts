@@ -7,18 +7,21 @@ import { EXIT, JitpError, isJitpError, usageError } from '../platform/errors.js'
 import { VERSION } from '../core/version.js';
 import { nearest } from '../core/near.js';
 import { table } from '../render/table.js';
-import { colourWanted, makeStyle } from './style.js';
+import { colourWanted } from './style.js';
+import { makeStyle } from '../render/style.js';
 import { withNearIds } from './issue-near.js';
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   json: { type: 'boolean', description: 'Machine-readable output on stdout (shape in --help)' },
   help: { type: 'boolean', short: 'h', description: 'Show help for the command' },
   cwd: { type: 'string', short: 'C', arg: '<dir>', description: 'Act on the repository at <dir>' },
+  color: { type: 'boolean', description: 'Colour the text output even without a terminal' },
+  'no-color': { type: 'boolean', description: 'Never colour (as NO_COLOR=1)' },
 };
 
 /** Global options take a value when given apart (`-C dir`, `--cwd dir`); `--cwd=dir` and `-Cdir` carry it. */
 function globalArity(a: string): 0 | 1 | undefined {
-  if (a === '--json' || a === '--help' || a === '-h') return 0;
+  if (a === '--json' || a === '--help' || a === '-h' || a === '--color' || a === '--no-color') return 0;
   if (a === '--cwd' || a === '-C') return 1;
   if (a.startsWith('--cwd=') || (a.startsWith('-C') && a.length > 2)) return 0;
   return undefined;
@@ -105,13 +108,14 @@ export function groupOf(word: string | undefined): string[] {
 }
 
 function optionHelp(opts: Record<string, OptionSpec>): string {
-  return Object.entries(opts)
-    .map(([name, o]) => {
-      const value = o.type === 'string' ? ` ${o.arg ?? '<value>'}` : '';
-      const left = `${o.short ? `-${o.short}, ` : '    '}--${name}${value}`;
-      return `  ${left.padEnd(30)} ${o.description}${o.multiple ? ' (repeatable)' : ''}`;
-    })
-    .join('\n');
+  const rows = Object.entries(opts).map(([name, o]) => {
+    const value = o.type === 'string' ? ` ${o.arg ?? '<value>'}` : '';
+    return [
+      `${o.short ? `-${o.short}, ` : '    '}--${name}${value}`,
+      `${o.description}${o.multiple ? ' (repeatable)' : ''}`,
+    ];
+  });
+  return table(rows, { indent: 2 }).join('\n');
 }
 
 export function renderHelp(spec: CommandSpec): string {
@@ -176,13 +180,13 @@ function unknownCommand(words: string[], argv: readonly string[]) {
 }
 
 async function renderIndex(): Promise<string> {
-  const groups = new Map<string, string[]>();
+  const groups = new Map<string, string[][]>();
   for (const [key, load] of Object.entries(commands)) {
     const { command } = await load();
     const group = key.split(' ')[0]!;
-    const lines = groups.get(group) ?? [];
-    lines.push(`  ${key.padEnd(24)} ${command.summary}`);
-    groups.set(group, lines);
+    const rows = groups.get(group) ?? [];
+    rows.push([key, command.summary]);
+    groups.set(group, rows);
   }
   return [
     `jitp ${VERSION}: the helper CLI of the jit-parallel Claude Code plugin`,
@@ -190,7 +194,7 @@ async function renderIndex(): Promise<string> {
     'Usage: jitp <command> [options]   (jitp <command> --help for details)',
     '',
     'Commands:',
-    ...[...groups.values()].flat(),
+    ...table([...groups.values()].flat(), { indent: 2 }),
     '',
     'Global options:',
     optionHelp(GLOBAL_OPTIONS),
@@ -209,6 +213,8 @@ export interface RunIo {
   interactive: boolean;
   /** True when stdout is a terminal: colour is on there only (cli/style.ts). */
   stdoutTty?: boolean;
+  /** The terminal's width when stdout is one: tables are cut to it (never in a pipe or with --json). */
+  columns?: number;
 }
 
 /** Runs one invocation and returns the exit code; never exits the process itself. */
@@ -278,7 +284,14 @@ export async function run(argv: string[], io: RunIo): Promise<number> {
       json,
       env: io.env,
       interactive: io.interactive,
-      style: makeStyle(!json && colourWanted(io.env, io.stdoutTty === true)),
+      style: makeStyle(
+        colourWanted(io.env, io.stdoutTty === true, {
+          json,
+          color: parsed.values.color === true,
+          noColor: parsed.values['no-color'] === true,
+        }),
+      ),
+      ...(!json && io.stdoutTty && io.columns && io.columns > 0 ? { width: io.columns } : {}),
       progress: (line) => io.stderr(`${line}\n`),
       warn: (line) => io.stderr(`warning: ${line}\n`),
     };

@@ -4,7 +4,7 @@
 import type { Lease } from './model.js';
 import { BINDING_RE, parseBindingLine } from './binding.js';
 import type { LeaseIndex } from './lease-index.js';
-import { jitpCommand } from './shell-quote.js';
+import { jitpCommand, shellQuote } from './shell-quote.js';
 
 export type Policy = 'strict' | 'extend' | 'warn' | 'off';
 
@@ -94,6 +94,27 @@ const hasLeasesBelow = (index: LeaseIndex, rel: string): boolean => {
   return index.leases.some((l) => l.paths.some((p) => p.startsWith(below)));
 };
 
+/**
+ * A bound sub-agent refused a file a sibling lease of the same session holds may wait for it
+ * instead (`jitp claim wait`, docs/wait.md): the file passes to it when the holder's sub-agent
+ * stops. Shared checkout only: a worktree lease's change is on its branch, not in these files.
+ */
+function waitAdvice(actor: Actor, target: Target, others: readonly Lease[], remoteOf: EditQuery['remoteOf']): string {
+  const L = actor.lease;
+  if (!L || target.isDir || target.rel === undefined) return '';
+  if (!others.every((o) => o.agentId === L.agentId && !remoteOf?.has(o.id))) return '';
+  if (L.worktree || others.some((o) => o.worktree))
+    return (
+      ` Waiting for it would not help: in worktree mode the holder's change is on its own branch, not in your ` +
+      `tree.`
+    );
+  return (
+    ` Or, if you cannot finish without it, wait for it (it passes to you when that sub-agent stops): run ` +
+    `\`${jitpCommand('claim wait', target.rel)} --issue ${shellQuote(L.issueId)} --timeout 9m\` with the Bash ` +
+    `tool's timeout set to 600000, then edit it; if that exits non-zero, do what its message says.`
+  );
+}
+
 /** `14:05 UTC` of an RFC 3339 time. */
 const clock = (iso: string): string => {
   const d = new Date(Date.parse(iso));
@@ -104,11 +125,16 @@ const clock = (iso: string): string => {
  * What the refused agent can do about a file `holder` holds; every refusal of a held file ends
  * with it, so advice added later (waiting for the file) goes here too.
  */
-export function heldAdvice(q: Pick<EditQuery, 'actor' | 'finishedAt' | 'target'>, holder: Lease): string {
+export function heldAdvice(
+  q: Pick<EditQuery, 'actor' | 'finishedAt' | 'target' | 'remoteOf'>,
+  holders: readonly Lease[],
+): string {
+  const holder = holders[0]!;
   if (q.actor.subagentId !== undefined)
     return (
       `Do not make this change. Finish your own files and report the change needed in ${q.target.shown} in your ` +
-      `final answer instead, so the orchestrator can apply it after that lease ends.`
+      `final answer instead, so the orchestrator can apply it after that lease ends.` +
+      waitAdvice(q.actor, q.target, holders, q.remoteOf)
     );
   const done = q.finishedAt?.(holder);
   if (done !== undefined)
@@ -165,7 +191,7 @@ export function decideEdit(q: EditQuery): Decision {
 
   if (others.length > 0) {
     const held = others.map((l) => describeHolder(l, nowMs, q.remoteOf?.get(l.id))).join('; ');
-    return { kind: 'deny', reason: `jit-parallel: ${what} is held by ${held}. ${heldAdvice(q, others[0]!)}` };
+    return { kind: 'deny', reason: `jit-parallel: ${what} is held by ${held}. ${heldAdvice(q, others)}` };
   }
   if (mine) return ALLOW;
 

@@ -40,6 +40,7 @@ const VALUE_OPTIONS = new Set([
   'comment',
   'subagent',
   'test-command',
+  'timeout',
 ]);
 const GLOBAL_SHORT_VALUE = new Set(['-C']);
 
@@ -68,6 +69,7 @@ const KNOWN = [
   ...READ_ONLY,
   ...OWN_ISSUE,
   'claim evict',
+  'claim wait',
   'prompt',
   'issue done',
   'finish',
@@ -267,6 +269,15 @@ export function judgeSubagentJitp(call: JitpCall, own: OwnLease | undefined, sub
     if (!own) return refuse('it changes a lease');
     if (ids.length !== 1 || ids[0]!.dynamic || !namesIssue(ids[0]!.text, own.issueId))
       return refuse(`it acts on issue ${ids.map((w) => w.text).join(' ') || '(none)'}, not on your own`);
+    return undefined;
+  }
+  if (p.command === 'claim wait') {
+    // Waits into the lease named by --issue (else the agent's only lease, which a sub-agent sharing
+    // the session's identity cannot count on): it must name the sub-agent's own.
+    const issue = p.values.get('issue');
+    if (!own) return refuse('it adds a path to a lease, and you hold none');
+    if (!issue || issue.dynamic || !namesIssue(issue.text, own.issueId))
+      return refuse(`it waits for issue ${issue?.text ?? '(none: add --issue ' + own.issueId + ')'}, not your own`);
     return undefined;
   }
   if (p.command === 'claim evict') {

@@ -19,7 +19,19 @@ export const SCHEMA_VERSION = 1;
 export const DEFAULT_TTL_SECS = 1800;
 export const MAX_TTL_SECS = 7 * 24 * 3600;
 
-export type LeaseEventType = 'acquire' | 'renew' | 'extend' | 'release' | 'evict' | 'bind' | 'expire' | 'note';
+export type LeaseEventType =
+  | 'acquire'
+  | 'renew'
+  | 'extend'
+  | 'release'
+  | 'evict'
+  | 'bind'
+  | 'expire'
+  | 'note'
+  // core/wait-rules.ts: a sub-agent stopped, a wait began or ended, a finished lease gave a path away
+  | 'finish'
+  | 'wait'
+  | 'handoff';
 
 /** One line of the event log. Lease-changing events carry the full lease after the change. */
 export interface LeaseEvent {
@@ -132,7 +144,7 @@ function checkTtl(ttl: number): number {
 }
 
 /** Removes expired leases; returns the survivors and one `expire` event each. */
-function sweepInto(leases: Lease[], nowMs: number, version: number): { live: Lease[]; events: LeaseEvent[] } {
+export function sweepInto(leases: Lease[], nowMs: number, version: number): { live: Lease[]; events: LeaseEvent[] } {
   const live: Lease[] = [];
   const events: LeaseEvent[] = [];
   for (const l of leases) {
@@ -152,7 +164,7 @@ function sweepInto(leases: Lease[], nowMs: number, version: number): { live: Lea
 }
 
 /** Paths of `wanted` overlapping live leases other than `self`; throws E_HELD on the first holder. */
-function checkPaths(live: Lease[], wanted: string[], selfId: string | undefined, nowMs: number): void {
+export function checkPaths(live: Lease[], wanted: string[], selfId: string | undefined, nowMs: number): void {
   const first = firstOverlapping(live, wanted, selfId);
   if (first === undefined) return;
   const other = live[first]!;
@@ -228,7 +240,7 @@ export function liveOverlaps(leases: readonly Lease[], nowMs: number): LeaseOver
   return out;
 }
 
-function findRef(live: Lease[], ref: LeaseRef): Lease {
+export function findRef(live: Lease[], ref: LeaseRef): Lease {
   const cur = live.find((l) => l.issueId === ref.issueId);
   if (!cur) throw lostError(ref, 'no live lease on this issue (expired, released or evicted)');
   if (cur.agentId !== ref.agentId) throw heldByOtherError(ref, cur);
@@ -237,7 +249,7 @@ function findRef(live: Lease[], ref: LeaseRef): Lease {
   return cur;
 }
 
-function commit(base: StoreSnapshot, leases: Lease[], events: LeaseEvent[], lease: Lease): Change {
+export function commit(base: StoreSnapshot, leases: Lease[], events: LeaseEvent[], lease: Lease): Change {
   return {
     snapshot: { schemaVersion: SCHEMA_VERSION, version: base.version + 1, leases },
     events,
@@ -445,7 +457,9 @@ export function bind(s: StoreSnapshot, leaseId: string, secret: string, claudeAg
   if (ids.includes(claudeAgentId)) return { snapshot: s, events: [], lease: cur, changed: false };
   const version = s.version + 1;
   const { live, events } = sweepInto(s.leases, now, version);
-  const lease: Lease = { ...cur, meta: { ...(cur.meta ?? {}), claudeAgentIds: [...ids, claudeAgentId] } };
+  // A new sub-agent works for the lease again: it is no longer finished (core/wait-rules.ts).
+  const { finishedAt: _done, ...rest } = cur;
+  const lease: Lease = { ...rest, meta: { ...(cur.meta ?? {}), claudeAgentIds: [...ids, claudeAgentId] } };
   events.push({
     version,
     at: iso(now),
@@ -472,6 +486,8 @@ export function sweep(s: StoreSnapshot, c: Clock): { snapshot: StoreSnapshot; ev
   return { snapshot: { schemaVersion: SCHEMA_VERSION, version, leases: live }, events, changed: true };
 }
 
+const REPLAYED = new Set<LeaseEventType>(['acquire', 'renew', 'extend', 'bind', 'finish', 'wait', 'handoff']);
+
 /**
  * Rebuilds a snapshot from log events (doctor --repair). Events may repeat or arrive out of
  * order (a union merge, a re-appended tail); they are applied by version, last write wins per lease.
@@ -482,8 +498,7 @@ export function replay(events: readonly LeaseEvent[]): StoreSnapshot {
   let version = 0;
   for (const e of byVersion) {
     version = Math.max(version, e.version);
-    if (e.lease && (e.type === 'acquire' || e.type === 'renew' || e.type === 'extend' || e.type === 'bind'))
-      leases.set(e.lease.id, e.lease);
+    if (e.lease && REPLAYED.has(e.type)) leases.set(e.lease.id, e.lease);
     else if (e.leaseId && (e.type === 'release' || e.type === 'evict' || e.type === 'expire')) leases.delete(e.leaseId);
   }
   return { schemaVersion: SCHEMA_VERSION, version, leases: [...leases.values()] };

@@ -28,6 +28,26 @@ export interface Lease {
   host?: string;
   /** Free-form notes, e.g. `{ "claudeAgentIds": [...] }` recorded by hooks. */
   meta?: Record<string, unknown>;
+  /**
+   * Set when the lease's sub-agent stopped (SubagentStop) and no sub-agent works for it now: its
+   * files then pass to a `jitp claim wait` waiter at once (docs/wait.md). A new bind clears it.
+   */
+  finishedAt?: string;
+  /** What a `jitp claim wait` on this lease waits for (one wait per lease at a time). */
+  waiting?: LeaseWait;
+  /** Paths this lease handed to a waiter after it finished (so verify attributes them to both). */
+  handedOff?: Array<{ path: string; toLeaseId: string; toIssueId: string; at: string }>;
+}
+
+export interface LeaseWait {
+  /** The repo-relative path waited for. */
+  path: string;
+  since: string;
+  /** The wait's deadline: after it the record is stale whoever left it. */
+  until: string;
+  /** The waiting process, so a killed wait is seen as gone before its deadline (same host). */
+  pid: number;
+  host: string;
 }
 
 export interface StoreSnapshot {
@@ -71,6 +91,12 @@ export interface LeaseStore {
    * secret from its prompt's binding line. Idempotent. Recorded in lease.meta.claudeAgentIds.
    */
   bind(leaseId: string, secret: string, claudeAgentId: string): Promise<Lease>;
+  /** Marks a lease finished (its sub-agent stopped); idempotent. */
+  finish(leaseId: string, by: string): Promise<Lease>;
+  /** Records (or, with null, clears) what the caller's lease waits for. */
+  setWaiting(ref: LeaseRef, wait: LeaseWait | null): Promise<Lease>;
+  /** Extends the caller's lease by `paths`, taking them from finished leases (the hand-off). */
+  take(ref: LeaseRef, paths: string[], reason?: string): Promise<Lease>;
   /** Appends an event to the log without changing leases (sub-agent start/stop, warnings). */
   note(event: { type: string; by: string; issueId?: string; leaseId?: string; [k: string]: unknown }): Promise<void>;
 }

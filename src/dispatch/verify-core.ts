@@ -8,7 +8,14 @@ export interface VerifyIssueInput {
   id: string;
   shortId: string;
   title: string;
-  lease: { id: string; paths: string[]; worktree: string | null; branch: string | null } | null;
+  lease: {
+    id: string;
+    paths: string[];
+    worktree: string | null;
+    branch: string | null;
+    /** Paths this lease gave to a waiting issue after its sub-agent stopped (docs/wait.md). */
+    handedOff?: Array<{ path: string; toIssueId: string }>;
+  } | null;
   /** Worktree mode: files changed on the issue's branch/worktree. Null in a shared checkout. */
   ownChanges: string[] | null;
   report: { file: string; ok: true; report: AgentReport } | { file: string; ok: false; error: string } | null;
@@ -82,7 +89,8 @@ export function analyseVerify(input: VerifyInput): VerifyResult {
 
   const results: VerifyIssueResult[] = input.issues.map((iss) => {
     const worktreeMode = iss.ownChanges !== null;
-    const paths = iss.lease?.paths ?? [];
+    // A handed-off file was this issue's too: the holder changed it before the waiter did.
+    const paths = [...(iss.lease?.paths ?? []), ...(iss.lease?.handedOff ?? []).map((h) => h.path)];
     const rep = iss.report?.ok ? iss.report.report : null;
     const reported = uniq((rep?.filesChanged ?? []).map((p) => p.replace(/^\.\//, '')).filter((p) => !ignored(p)));
     const pool = worktreeMode ? uniq(iss.ownChanges!.filter((p) => !ignored(p))) : main;
@@ -142,8 +150,13 @@ export function analyseVerify(input: VerifyInput): VerifyResult {
   });
 
   const leakedSet = new Set(leaked.map((l) => l.path));
+  // A hand-off is two issues changing one file in turn, by design: not a finding.
+  const gaveTo = (giver: string, path: string, to: Set<string>) =>
+    input.issues
+      .find((i) => i.id === giver)
+      ?.lease?.handedOff?.some((h) => to.has(h.toIssueId) && inLease(path, [h.path])) ?? false;
   const shared = [...owners.entries()]
-    .filter(([, s]) => s.size > 1)
+    .filter(([path, s]) => [...s].filter((i) => !gaveTo(i, path, s)).length > 1)
     .map(([path, s]) => ({ path, issues: [...s].sort() }))
     .sort((a, b) => (a.path < b.path ? -1 : 1));
   const anyShared = results.some((r) => r.mode === 'shared');

@@ -79,7 +79,15 @@ export async function runVerify(ws: Workspace, o: VerifyOptions): Promise<Verify
       id: iss.id,
       shortId: iss.shortId,
       title: iss.title,
-      lease: lease ? { id: lease.id, paths: lease.paths, worktree: lease.worktree, branch: lease.branch } : null,
+      lease: lease
+        ? {
+            id: lease.id,
+            paths: lease.paths,
+            worktree: lease.worktree,
+            branch: lease.branch,
+            ...(lease.handedOff ? { handedOff: lease.handedOff } : {}),
+          }
+        : null,
       ownChanges,
       report: withRoots(reports?.byIssue.get(iss.id) ?? null, [lease?.worktree ?? '', ws.root].filter(Boolean)),
     });

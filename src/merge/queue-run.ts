@@ -13,6 +13,23 @@ export interface QueueEnv {
   commonDir: string;
   env: NodeJS.ProcessEnv;
   progress(line: string): void;
+  /**
+   * Called once for each branch that really merged (its tests passed, or it was already in the
+   * integration branch), never for a conflict or a red test: the CLI marks the issue done and
+   * releases its leases there (dispatch/merged-done.ts). What it returns is the step's `done`.
+   */
+  onMerged?(issue: BatchIssue): Promise<StepDone>;
+}
+
+/** What happened to a merged issue's tracker state and leases (see dispatch/merged-done.ts). */
+export interface StepDone {
+  state: 'done' | 'already' | 'untracked' | 'failed';
+  via: string;
+  file: string | null;
+  commit: string | null;
+  releasedLeases: string[];
+  note?: string;
+  error?: string;
 }
 
 export interface QueueStep {
@@ -23,6 +40,8 @@ export interface QueueStep {
   detail: string;
   files?: string[];
   commit?: string;
+  /** merged steps, when the merge marks issues done (`jitp merge` does unless --no-done). */
+  done?: StepDone;
 }
 
 export interface QueueReport {
@@ -215,6 +234,7 @@ async function afterMerged(
     { state: 'merged', reason: null, files: [], commit: head },
     { state: 'running', current: null, before: null, stoppedBecause: null },
   );
+  q.progress(`[${issue.short}] merged ${issue.branch} -> ${batch.integration} (${head.slice(0, 12)})`);
   report.steps.push({
     issue: issue.id,
     short: issue.short,
@@ -222,9 +242,23 @@ async function afterMerged(
     outcome: 'merged',
     detail: `merged as ${head.slice(0, 12)}`,
     commit: head,
+    ...(await finishMerged(q, issue)),
   });
-  q.progress(`[${issue.short}] merged ${issue.branch} -> ${batch.integration} (${head.slice(0, 12)})`);
   return true;
+}
+
+async function finishMerged(q: QueueEnv, issue: BatchIssue): Promise<{ done?: StepDone }> {
+  if (!q.onMerged) return {};
+  const done = await q.onMerged(issue);
+  const released = done.releasedLeases.length ? `, released ${done.releasedLeases.join(', ')}` : '';
+  const what =
+    done.state === 'failed'
+      ? `NOT marked done: ${done.error}`
+      : done.state === 'untracked'
+        ? `no tracker state to change (${done.note})${released}`
+        : `${done.state === 'done' ? 'marked done' : 'already done'}${released}`;
+  q.progress(`[${issue.short}] ${what}`);
+  return { done };
 }
 
 /** Runs the queue from wherever the batch stands. */
@@ -250,6 +284,7 @@ async function drive(q: QueueEnv, test: string | null, report: QueueReport): Pro
           outcome: 'merged',
           detail: r.detail,
           commit: head,
+          ...(await finishMerged(q, issue)),
         });
         continue;
       }

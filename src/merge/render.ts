@@ -1,12 +1,30 @@
 // Text for `jitp merge`: the queue report and the individual-strategy commands. Pure.
 import { quote } from 'shell-quote';
-import type { QueueReport } from './queue-run.js';
+import type { QueueReport, StepDone } from './queue-run.js';
 
 const STOP_WHY: Record<string, string> = {
   conflict: 'its merge conflicts',
   'test-failed': 'the tests failed after merging it (the merge commit is kept for you to fix or skip)',
   'merge-failed': 'git refused the merge',
 };
+
+/** What marking a merged issue done did, in one line. */
+export function doneText(d: StepDone): string {
+  const released = d.releasedLeases.length ? `; released ${d.releasedLeases.join(', ')}` : '';
+  switch (d.state) {
+    case 'failed':
+      return `NOT marked done: ${d.error}`;
+    case 'untracked':
+      return `no tracker state to mark (${d.note})${released}`;
+    case 'already':
+      return `already done${released}`;
+    case 'done':
+      return (
+        `marked done (${d.via === 'jit-cli' ? 'jit CLI' : d.via === 'gh' ? 'gh issue close' : d.file}` +
+        `${d.commit ? `, committed ${d.commit.slice(0, 12)}` : ''})${released}`
+      );
+  }
+}
 
 export function renderReport(r: QueueReport): string {
   const icon: Record<string, string> = {
@@ -17,9 +35,10 @@ export function renderReport(r: QueueReport): string {
     skipped: 'skipped',
     'not-ready': 'not ready',
   };
-  const lines = r.steps.map(
-    (s) => `${(icon[s.outcome] ?? s.outcome).padEnd(9)} ${s.short.padEnd(10)} ${s.branch ?? ''}  ${s.detail}`,
-  );
+  const lines = r.steps.flatMap((s) => [
+    `${(icon[s.outcome] ?? s.outcome).padEnd(9)} ${s.short.padEnd(10)} ${s.branch ?? ''}  ${s.detail}`,
+    ...(s.done ? [`${''.padEnd(9)} ${''.padEnd(10)} ${doneText(s.done)}`] : []),
+  ]);
   if (r.stopped) {
     lines.push(
       '',

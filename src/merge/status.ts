@@ -11,6 +11,8 @@ import { runProcess } from '../platform/process.js';
 import { branchExists, dirtyState } from '../worktree/git.js';
 import { liveLeases } from '../worktree/leases.js';
 import { issueFacts } from './queue-run.js';
+import { table, type Cell } from '../render/table.js';
+import { PLAIN, type Style } from '../render/style.js';
 import { readiness } from './queue.js';
 
 export interface StatusRow {
@@ -143,49 +145,75 @@ const fmtKb = (kb: number | null) =>
         ? `${(kb / 1024).toFixed(1)}M`
         : `${kb}K`;
 
-export function renderStatus(r: StatusReport): string {
+export interface RenderOptions {
+  /** Colour (cli decides when: a terminal, no NO_COLOR); plain by default. */
+  style?: Style;
+  /** A terminal's width: the table is cut to it. Unset (a pipe): rows are whole, however long. */
+  width?: number;
+}
+
+const AGENT_PAINT: Record<string, keyof Style> = { running: 'cyan', done: 'green', failed: 'red', queued: 'dim' };
+const MERGE_PAINT: Record<string, keyof Style> = {
+  merged: 'green',
+  ready: 'green',
+  conflict: 'red',
+  'test-failed': 'red',
+  merging: 'cyan',
+  skipped: 'dim',
+};
+
+export function renderStatus(r: StatusReport, opts: RenderOptions = {}): string {
+  const s = opts.style ?? PLAIN;
+  const paint = (name: keyof Style | undefined) => (name ? (s[name] as (t: string) => string) : undefined);
   if (!r.batch) return 'no batch (start one with `jitp worktree add <issue…>` or `jitp batch load <file>`)';
   const b = r.batch;
   const head = [
-    `batch ${b.id}  base ${b.base.slice(0, 12)}  into ${b.integration} (${b.strategy})  started ${b.startedAt}`,
+    s.bold(`batch ${b.id}`) +
+      `  base ${b.base.slice(0, 12)}  into ${b.integration} (${b.strategy})  started ${b.startedAt}`,
     b.baseBehindIntegration
       ? `note: ${b.integration} moved ${b.baseBehindIntegration} commit(s) past the base; \`jitp merge --dry-run\` ` +
         `shows whether that conflicts`
       : '',
     b.baseInIntegration
       ? ''
-      : `WARNING: the base ${b.base.slice(0, 12)} is no longer in ${b.integration} (rebased or reset?): merging ` +
-        `brings the old history back; check \`jitp merge --dry-run\``,
+      : s.red(`WARNING: the base ${b.base.slice(0, 12)} is no longer in ${b.integration} (rebased or reset?):`) +
+        ` merging brings the old history back; check \`jitp merge --dry-run\``,
     b.mergeRun.state === 'stopped'
-      ? `MERGE STOPPED at ${b.mergeRun.current?.slice(0, 8)} (${b.mergeRun.stoppedBecause ?? 'git refused'}): ` +
-        `resolve then \`jitp merge --continue\`, or \`jitp merge --skip\``
+      ? s.red(`MERGE STOPPED at ${b.mergeRun.current?.slice(0, 8)} (${b.mergeRun.stoppedBecause ?? 'git refused'}):`) +
+        ` resolve then \`jitp merge --continue\`, or \`jitp merge --skip\``
       : '',
     r.leaseStore ? '' : 'note: no lease store available; lease columns are empty',
   ].filter(Boolean);
-  const rows = r.issues.map((i) => {
+  const rows: Cell[][] = r.issues.map((i) => {
     const wt = i.worktree;
-    const cols = [
-      i.short.padEnd(10),
-      (i.lease ? `${i.lease.holder} ${formatTimeLeft(i.lease.secondsLeft)}` : '-').padEnd(28),
-      (wt
-        ? wt.exists
-          ? `+${wt.ahead}/-${wt.behind}${wt.dirty ? ` dirty(${wt.modified}M ${wt.untracked}U)` : ' clean'}`
-          : 'no worktree'
-        : '-'
-      ).padEnd(24),
-      fmtKb(wt?.diskKb ?? null).padStart(7),
-      `${i.agent.state}${i.agent.attempts > 1 ? `#${i.agent.attempts}` : ''}`.padEnd(10),
-      `${i.merge.state}: ${i.merge.detail}`,
+    const tree = wt
+      ? wt.exists
+        ? { text: `+${wt.ahead}/-${wt.behind}${wt.dirty ? ` dirty(${wt.modified}M ${wt.untracked}U)` : ' clean'}` }
+        : { text: 'no worktree', paint: s.yellow }
+      : { text: '-' };
+    if (wt?.dirty) tree.paint = s.yellow;
+    return [
+      i.short,
+      i.title,
+      i.lease ? `${i.lease.holder} ${formatTimeLeft(i.lease.secondsLeft).replace(/ left$/, '')}` : '-',
+      tree,
+      fmtKb(wt?.diskKb ?? null),
+      {
+        text: `${i.agent.state}${i.agent.attempts > 1 ? `#${i.agent.attempts}` : ''}`,
+        paint: paint(AGENT_PAINT[i.agent.state]),
+      },
+      {
+        text: i.merge.state === 'pending' ? i.merge.detail : `${i.merge.state}: ${i.merge.detail}`,
+        paint: paint(i.merge.ready ? 'green' : MERGE_PAINT[i.merge.state]),
+      },
     ];
-    return cols.join(' ');
   });
-  const header = [
-    'issue'.padEnd(10),
-    'lease (holder, left)'.padEnd(28),
-    'worktree (+ahead/-behind)'.padEnd(24),
-    'disk'.padStart(7),
-    'agent'.padEnd(10),
-    'merge',
-  ].join(' ');
-  return [...head, '', header, ...rows].join('\n');
+  const header = ['issue', 'title', 'lease (holder, left)', 'worktree (+ahead/-behind)', 'disk', 'agent', 'merge'];
+  const lines = table([header, ...rows], {
+    align: ['l', 'l', 'l', 'l', 'r'],
+    header: s.bold,
+    shrink: [1, 6, 2],
+    ...(opts.width ? { width: opts.width } : {}),
+  });
+  return [...head, '', ...lines].join('\n');
 }

@@ -3,6 +3,7 @@
 // "Flow evaluation") measured this against batches: on the dev data it cut the wall time.
 import { matches } from '../core/globs.js';
 import { isLive, type Lease } from '../core/model.js';
+import { heldConflictChance } from './cost.js';
 import type { PlanResult } from './plan.js';
 
 export interface NextPick {
@@ -32,9 +33,26 @@ function heldBy(path: string, leases: readonly Lease[]): Lease | undefined {
   return leases.find((l) => l.paths.some((p) => p === path || matches(path, p)));
 }
 
-export function pickNext(plan: PlanResult, leases: readonly Lease[], nowMs: number, maxParallel: number): NextResult {
+export interface NextOptions {
+  /**
+   * Pass over an issue whose chance of needing a file a live lease holds (from its likely files,
+   * the nearest past issues' files) is above this: it would wait or be refused. 1 = off.
+   */
+  maxConflictChance?: number;
+}
+
+export function pickNext(
+  plan: PlanResult,
+  leases: readonly Lease[],
+  nowMs: number,
+  maxParallel: number,
+  opts: NextOptions = {},
+): NextResult {
+  const maxChance = opts.maxConflictChance ?? 1;
   const live = leases.filter((l) => isLive(l, nowMs));
-  const running = [...new Set(live.map((l) => l.issueId))].sort();
+  // A lease whose sub-agent stopped (finishedAt, docs/wait.md) frees its slot at once: the next
+  // sub-agent may start while the orchestrator verifies; its files stay busy until `issue done`.
+  const running = [...new Set(live.filter((l) => !l.finishedAt).map((l) => l.issueId))].sort();
   const skipped: NextResult['skipped'] = [];
   const base = { running, maxParallel, skipped };
   if (running.length >= maxParallel)
@@ -66,6 +84,19 @@ export function pickNext(plan: PlanResult, leases: readonly Lease[], nowMs: numb
       if (busy) {
         skipped.push({ id, shortId: i.shortId, reason: `predicted file ${busy}` });
         continue;
+      }
+      if (maxChance < 1 && live.length) {
+        const chance = heldConflictChance(i.likely ?? [], (f) => heldBy(f, live) !== undefined);
+        if (chance > maxChance) {
+          skipped.push({
+            id,
+            shortId: i.shortId,
+            reason:
+              `${Math.round(chance * 100)}% likely to need a file a live lease holds (past issues like it ` +
+              `changed it; limit ${Math.round(maxChance * 100)}%)`,
+          });
+          continue;
+        }
       }
       return {
         ...base,

@@ -7,7 +7,7 @@ import { findConflicts, type Conflict } from './conflicts.js';
 import { extractMentions } from './mentions.js';
 import { buildIndex, issueText, predictIssue, type RepoIndex } from './predict.js';
 import { tierOf } from './tier.js';
-import type { PlanOptions, PredictedFile, RepoFacts, RiskTier } from './types.js';
+import type { LikelyFile, PlanOptions, PredictedFile, RepoFacts, RiskTier } from './types.js';
 
 export interface PlannedIssue {
   id: string;
@@ -23,6 +23,8 @@ export interface PlannedIssue {
   predicted: Array<{ path: string; new: boolean; hot: boolean; kind: string; reason: string }>;
   /** Text the predictor refused (paths with `..`, absolute paths, caps hit). */
   ignored: string[];
+  /** Files the most similar past issues changed, with the chance (0-1) this one changes each. */
+  likely: LikelyFile[];
 }
 
 export interface PlanResult {
@@ -74,6 +76,7 @@ export function buildPlan(
       reasons,
       predicted: sorted.map((f) => ({ path: f.path, new: f.isNew, hot: f.hot, kind: f.kind, reason: f.reason })),
       ignored: p.ignored,
+      likely: p.likely,
     });
   }
   const conflicts = findConflicts(preds);

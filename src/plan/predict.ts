@@ -5,6 +5,7 @@ import { isGlob } from '../core/paths.js';
 import { baseOf, classifyPath, dirOf, stemOf } from './classify.js';
 import { DEFAULT_COCHANGE, indexCommits, mineCoChange, type CoChangeIndex } from './cochange.js';
 import { extractMentions, normalizeMentionedPath, type Mentions } from './mentions.js';
+import { DEFAULT_PAST_ISSUES, indexPastIssues, likelyFiles, pastIssues } from './past-issues.js';
 import { DEFAULT_SIMILAR, indexMessages, similarChanges, type SimilarIndex } from './similar.js';
 import type { PlanIssue, PlanOptions, PredictedFile, Prediction, ReasonKind, RepoFacts } from './types.js';
 
@@ -30,6 +31,8 @@ const COMMON_SCRIPT_GROUPS = [
   'e2e',
   'coverage',
 ];
+/** Likely files kept per issue (the nearest past issues' files, most likely first). */
+const MAX_LIKELY = 20;
 /** History needs this many commits before shares mean anything. */
 export const MIN_HISTORY = 20;
 /** Identifiers found in more files than this are too common to point anywhere. */
@@ -50,6 +53,8 @@ export interface RepoIndex {
   cochange: CoChangeIndex;
   /** Past commit messages and their files, for similar past changes. */
   similar: SimilarIndex;
+  /** Past issues (commits grouped by the issue they name) with their text and files. */
+  pastIssues: SimilarIndex;
   ignore: string[];
   /** Memo for commandsDir (computed once per plan, not per issue). */
   commands?: { dir: string; ext: string; stems: string[] } | null;
@@ -105,6 +110,13 @@ export function buildIndex(facts: RepoFacts, opts: Pick<PlanOptions, 'hotFiles' 
     historyHot,
     cochange: indexCommits(facts.commits, DEFAULT_COCHANGE),
     similar: indexMessages(facts.commits, DEFAULT_SIMILAR),
+    pastIssues: indexPastIssues(
+      pastIssues(facts.commits, facts.issueTexts ?? new Map(), {
+        maxCommitFiles: DEFAULT_PAST_ISSUES.maxCommitFiles,
+        ignore: (f) => opts.ignore.some((g) => matches(f, g)),
+      }),
+      DEFAULT_PAST_ISSUES,
+    ),
     ignore: opts.ignore,
   };
 }
@@ -311,7 +323,12 @@ export function predictIssue(
     if (!idx.files.has(h.path)) continue; // deleted since
     add(h.path, 'similar', `changed by ${h.votes} of the ${h.of} most similar past commits (e.g. "${h.example}")`);
   }
-  // 10. Files edited by most changes.
+  // 10. Files the most similar past issues changed (their text reads like this one's).
+  for (const h of similarChanges(issueText(issue), idx.pastIssues, DEFAULT_PAST_ISSUES)) {
+    if (!idx.files.has(h.path)) continue;
+    add(h.path, 'past-issue', `changed by ${h.votes} of the ${h.of} most similar past issues (e.g. "${h.example}")`);
+  }
+  // 11. Files edited by most changes.
   for (const h of idx.historyHot)
     if (h.share >= ALWAYS_SHARE)
       add(h.path, 'hot-history', `touched by ${Math.round(h.share * 100)}% of recent commits`);
@@ -325,7 +342,11 @@ export function predictIssue(
       `${out.size - files.length} more predicted files dropped (plan.maxFilesPerIssue = ${opts.maxFilesPerIssue})`,
     );
   }
-  return { id: issue.id, files, ignored };
+  const likely = likelyFiles(issueText(issue), idx.pastIssues, DEFAULT_PAST_ISSUES)
+    .filter((h) => idx.files.has(h.path) && !idx.ignore.some((g) => matches(h.path, g)))
+    .slice(0, MAX_LIKELY)
+    .map((h) => ({ path: h.path, p: Math.round(h.share * 100) / 100 }));
+  return { id: issue.id, files, ignored, likely };
 }
 
 /** The folder holding one file per CLI subcommand (`commands/`, `cmd/`, `subcommands/`), if any. */

@@ -1,6 +1,7 @@
 // Adapter that runs a plan for a repository: source -> selection -> git facts -> pure plan.
 import type { Config } from '../config/schema.js';
 import type { Hold } from '../sources/available.js';
+import { readJitStore } from '../sources/jit.js';
 import type { Issue, IssueSource, SourceProblem } from '../sources/types.js';
 import { buildPlan, identifiersOf, type PlanResult } from './plan.js';
 import { gatherFacts, startRepoScan } from './repo-facts.js';
@@ -45,6 +46,7 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
   // The tracker's own data (issue files mention every identifier) is never a prediction.
   const ignore = [...trackerGlobs(o.config), ...o.config.plan.ignore];
   const facts = await gatherFacts(o.root, idents, { historyDepth: o.config.plan.historyDepth, ignore }, started);
+  facts.issueTexts = issueTexts(o.root, all, source.kind);
   const t2 = performance.now();
   const plan = buildPlan(selected, excluded, facts, {
     hotFiles: o.config.plan.hotFiles,
@@ -59,6 +61,23 @@ export async function runPlan(o: RunPlanOptions): Promise<RunPlanResult> {
     problems: source.problems(),
     timings: { ...facts.timings, source: t1 - t0, git: t2 - t1, plan: t3 - t2, total: t3 - t0 },
   };
+}
+
+/**
+ * Short id -> title and description of every issue the source knows, done ones too: the text of
+ * past issues that commits name. A repository with a jit store keeps its history there even when
+ * this plan reads another source (a batch list), so the store's issues count as well.
+ */
+function issueTexts(root: string, all: readonly Issue[], kind: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const put = (i: Issue) => {
+    const text = `${i.title}\n\n${i.description}`;
+    out.set(i.shortId, text);
+    if (i.id !== i.shortId && i.id.length <= 64) out.set(i.id, text);
+  };
+  if (kind !== 'jit') for (const i of readJitStore(root).issues) put(i);
+  for (const i of all) put(i);
+  return out;
 }
 
 export function trackerGlobs(config: Pick<Config, 'tasksDir'>): string[] {

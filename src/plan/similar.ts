@@ -137,17 +137,26 @@ export interface SimilarHit {
   example: string;
 }
 
-export function similarChanges(text: string, idx: SimilarIndex, opts: SimilarOptions = DEFAULT_SIMILAR): SimilarHit[] {
-  if (!idx.examples.length) return [];
+/** The k nearest examples to a text (cosine at least minSimilarity), nearest first. */
+function nearest(text: string, idx: SimilarIndex, opts: Pick<SimilarOptions, 'k' | 'minSimilarity'>) {
+  if (!idx.examples.length || opts.k <= 0) return [];
   // Words never seen in history carry no evidence about which files change.
   const v = weigh(tokenize(text), idx.idf, 0);
   if (!v.size) return [];
-  const near = idx.examples
+  return idx.examples
     .map((e) => ({ e, sim: cosine(v, e.vec) }))
     .filter((x) => x.sim >= opts.minSimilarity)
     .sort((a, b) => b.sim - a.sim || (a.e.hash < b.e.hash ? -1 : 1))
     .slice(0, opts.k);
-  if (near.length < opts.minVotes) return [];
+}
+
+/** Every file the nearest examples changed, with votes and similarity share, highest share first. */
+export function likelyFiles(
+  text: string,
+  idx: SimilarIndex,
+  opts: Pick<SimilarOptions, 'k' | 'minSimilarity'>,
+): SimilarHit[] {
+  const near = nearest(text, idx, opts);
   const total = near.reduce((s, x) => s + x.sim, 0);
   const acc = new Map<string, { votes: number; weight: number; example: string }>();
   for (const { e, sim } of near) {
@@ -161,7 +170,11 @@ export function similarChanges(text: string, idx: SimilarIndex, opts: SimilarOpt
   }
   return [...acc]
     .map(([path, a]) => ({ path, votes: a.votes, of: near.length, share: a.weight / total, example: a.example }))
-    .filter((h) => h.votes >= opts.minVotes && h.share >= opts.minShare)
-    .sort((a, b) => b.share - a.share || (a.path < b.path ? -1 : 1))
-    .slice(0, opts.maxFiles);
+    .sort((a, b) => b.share - a.share || (a.path < b.path ? -1 : 1));
+}
+
+export function similarChanges(text: string, idx: SimilarIndex, opts: SimilarOptions = DEFAULT_SIMILAR): SimilarHit[] {
+  const all = likelyFiles(text, idx, opts);
+  if (!all.length || all[0]!.of < opts.minVotes) return [];
+  return all.filter((h) => h.votes >= opts.minVotes && h.share >= opts.minShare).slice(0, opts.maxFiles);
 }

@@ -45,6 +45,8 @@ export interface RepoFacts {
   binNames?: string[];
   /** Names of scripts in the root package.json, when there is one. */
   npmScripts: Set<string> | null;
+  /** Issue short id -> its title and description (the source's issues, done ones too): past issues' text. */
+  issueTexts?: Map<string, string>;
 }
 
 export interface PlanOptions {
@@ -69,6 +71,7 @@ export type ReasonKind =
   | 'test'
   | 'co-change'
   | 'similar'
+  | 'past-issue'
   | 'hot-history';
 
 export interface PredictedFile {
@@ -85,4 +88,14 @@ export interface Prediction {
   files: PredictedFile[];
   /** Notes on text the predictor saw but refused (`..` paths, absolute paths…). */
   ignored: string[];
+  /**
+   * Files the most similar past issues changed, with the share of their similarity (0-1): a soft
+   * estimate of the chance this issue changes each one, for cost-based scheduling.
+   */
+  likely: LikelyFile[];
+}
+
+export interface LikelyFile {
+  path: string;
+  p: number;
 }

@@ -46,6 +46,7 @@ export const ERROR_EXITS = {
   E_STILL_CONFLICTED: EXIT.FAILURE,
   E_TEMPLATE: EXIT.FAILURE,
   E_BATCH_VANISHED: EXIT.FAILURE,
+  E_DEADLOCK: EXIT.FAILURE,
   // 2: bad arguments or bad input
   E_USAGE: EXIT.USAGE,
   E_BAD_ID: EXIT.USAGE,
@@ -65,6 +66,7 @@ export const ERROR_EXITS = {
   E_TASKS_READ: EXIT.USAGE,
   // 3: held by another live lease
   E_HELD: EXIT.HELD,
+  E_WAIT_TIMEOUT: EXIT.HELD,
   // 4: unknown or ambiguous id, unknown lease, nothing to act on
   E_NOT_FOUND: EXIT.NOT_FOUND,
   E_AMBIGUOUS_ID: EXIT.NOT_FOUND,

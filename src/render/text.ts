@@ -22,6 +22,11 @@ export function oneLine(s: string): string {
     .trim();
 }
 
+/** One line, no controls or invisible characters, spacing kept (a table cell: `  --flag` stays indented). */
+export function flatLine(s: string): string {
+  return s.replace(LINE_BREAKS, ' ').replace(/\t/g, ' ').replace(CONTROLS, '').replace(INVISIBLE, '');
+}
+
 /**
  * Multi-line text kept verbatim except: line endings normalised to \n and control or
  * invisible characters shown as `\u{..}` escapes (so the reader sees exactly what is there).

@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import { JitpError, isJitpError } from '../platform/errors.js';
 import * as rules from '../core/lease-rules.js';
+import * as waits from '../core/wait-rules.js';
 import type { RepoLocation } from '../git/discover.js';
 import { storeDirOf } from '../git/discover.js';
 import { RemoteEngine } from '../remote/engine.js';
@@ -17,7 +18,7 @@ import {
   withSecrets,
 } from '../remote/local-files.js';
 import type { RemoteMirror } from '../remote/mirror.js';
-import type { AcquireRequest, Lease, LeaseRef, LeaseStore, StoreSnapshot } from '../core/model.js';
+import type { AcquireRequest, Lease, LeaseRef, LeaseStore, LeaseWait, StoreSnapshot } from '../core/model.js';
 import { shellQuote } from '../core/shell-quote.js';
 
 export const DEFAULT_REMOTE_TIMEOUT_MS = 20_000;
@@ -175,6 +176,18 @@ export class RemoteLeaseStore implements LeaseStore {
     return this.change(`bind ${claudeAgentId} to ${leaseId}`, (s, c) =>
       rules.bind(s, leaseId, secret, claudeAgentId, c),
     );
+  }
+
+  finish(leaseId: string, by: string): Promise<Lease> {
+    return this.change(`finish ${leaseId} by ${by}`, (s, c) => waits.finish(s, leaseId, by, c));
+  }
+
+  setWaiting(ref: LeaseRef, wait: LeaseWait | null): Promise<Lease> {
+    return this.change(`wait ${ref.issueId} by ${ref.agentId}`, (s, c) => waits.setWaiting(s, ref, wait, c));
+  }
+
+  take(ref: LeaseRef, paths: string[], reason?: string): Promise<Lease> {
+    return this.change(`take ${ref.issueId} by ${ref.agentId}`, (s, c) => waits.take(s, ref, paths, c, reason));
   }
 
   /** Notes stay local: a sub-agent starting is this machine's business and must not cost a push. */

@@ -98,7 +98,7 @@ export async function cleanupBatch(w: WorktreeEnv, o: CleanupOptions): Promise<C
     }
   }
   // Sub-agent worktrees outside the batch (`.claude/worktrees/`, the client's folder and the
-  // WorktreeCreate fallback): orphans there are where disk quietly goes.
+  // ones WorktreeCreate makes as the client would): orphans there are where disk quietly goes.
   const claudeDir = join(w.mainRoot, '.claude', 'worktrees');
   const inBatch = new Set((batch?.issues ?? []).map((i) => i.worktree).filter(Boolean));
   const integration = batch?.integration ?? (await currentBranch(w.mainRoot)) ?? 'HEAD';

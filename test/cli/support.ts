@@ -5,7 +5,7 @@ export async function jitp(
   cwd: string,
   args: string[],
   env: Record<string, string | undefined> = {},
-  opts: { stdoutTty?: boolean } = {},
+  opts: { stdoutTty?: boolean; columns?: number } = {},
 ) {
   let stdout = '';
   let stderr = '';
@@ -16,6 +16,7 @@ export async function jitp(
     cwd,
     interactive: false,
     ...(opts.stdoutTty !== undefined ? { stdoutTty: opts.stdoutTty } : {}),
+    ...(opts.columns !== undefined ? { columns: opts.columns } : {}),
   });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) };
 }

@@ -339,7 +339,8 @@ describe('union merge of append-only logs', () => {
     for (const w of [w1, w2]) {
       repo.git('-C', w, 'commit', '-qam', 'events');
     }
-    const m = await jitp(repo.root, ['merge', '--json', '--test', '']);
+    // --no-done: only the branches' own events (marking done would append jit's done events).
+    const m = await jitp(repo.root, ['merge', '--json', '--test', '', '--no-done']);
     expect(m.code, m.stderr).toBe(0);
     const text = readFileSync(join(repo.root, '.jit/events.jsonl'), 'utf8');
     const ev = readUnionJsonl(text);

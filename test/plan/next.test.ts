@@ -21,6 +21,7 @@ const issue = (id: string, files: string[], tier: PlannedIssue['tier'] = 'YELLOW
   reasons: [],
   predicted: [],
   ignored: [],
+  likely: [],
 });
 const lease = (issueId: string, paths: string[], expiresInMs = 60_000): Lease => ({
   id: `L-${issueId}`,
@@ -55,6 +56,19 @@ describe('pickNext', () => {
     const r = pickNext(p, [...leases], NOW, mp);
     expect(r.next?.id ?? null).toBe(want);
     if (!want) expect(r.reason).toMatch(/max parallel|live lease holds/);
+  });
+  it.each([
+    ['off by default: a likely held file does not pass it over', undefined, 'a'],
+    ['a 60% chance above a 50% limit passes it over', 0.5, 'b'],
+    ['a 60% chance under a 70% limit does not', 0.7, 'a'],
+  ] as const)('maxConflictChance: %s', (_n, maxConflictChance, want) => {
+    const withLikely = plan(
+      [{ ...issue('a', ['src/x.ts']), likely: [{ path: 'src/main.rs', p: 0.6 }] }, issue('b', ['src/y.ts'])],
+      [['a', 'b']],
+    );
+    const r = pickNext(withLikely, [lease('r', ['src/main.rs'])], NOW, 4, { maxConflictChance });
+    expect(r.next?.id).toBe(want);
+    if (want === 'b') expect(r.skipped[0]!.reason).toMatch(/60% likely to need a file a live lease holds.*limit 50%/);
   });
   it('names the holder of the file it passed over', () => {
     const r = pickNext(p, [lease('r', ['src/x.ts'])], NOW, 4);

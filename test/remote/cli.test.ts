@@ -75,7 +75,8 @@ test('acquire on one machine, denied on another with the holder and its host, li
   ]);
   const text = jitp(b, 'claim', 'list', '--remote', 'origin');
   expect(text.stdout).toMatch(/remote 'origin' as of .* store version 1/);
-  expect(text.stdout).toContain(`host ${lease.host}`);
+  expect(text.stdout).toMatch(/^lease +issue +agent +token +left +branch +host +paths$/m);
+  expect(text.stdout).toMatch(new RegExp(`^${lease.id} .* ${lease.host} +src/\\*\\*$`, 'm'));
 });
 
 test('config `remote: origin` selects the remote backend without a flag; sync and status read it', () => {

@@ -91,7 +91,8 @@ describe('jitp claim (CLI)', () => {
     expect(list.json()).toMatchObject({ version: 1, leases: [{ id: lease.id }] });
     expect(list.json().leases[0].bindSecret).toBeUndefined();
     const text = await jitp(r.root, ['claim', 'list']);
-    expect(text.stdout).toMatch(/T-1 {2}agent:alice {2}token 1 {2}until .* \(9m5\ds left\)/);
+    expect(text.stdout).toMatch(/^lease +issue +agent +token +left +branch +paths$/m);
+    expect(text.stdout).toMatch(new RegExp(`^${lease.id} {2}T-1 {4}agent:alice {6}1 {2}9m5\\ds {2}`, 'm'));
 
     expect((await jitp(r.root, ['claim', 'status', '--issue', 'T-1', '--json'])).json()).toMatchObject({
       held: true,

@@ -133,7 +133,7 @@ describe('status', () => {
     expect(text.stdout).toMatch(/33333333 .* dirty\(0M 1U\)/);
     const watch = await jitp(repo.root, ['status', '--watch', '--frames', '2', '--interval', '0.05', '--no-disk']);
     expect(watch.code).toBe(0);
-    expect(watch.stderr.match(/issue\s+lease/g)).toHaveLength(2);
+    expect(watch.stderr.match(/issue\s+title\s+lease/g)).toHaveLength(2);
   });
 
   test('no batch: says how to start one', async () => {

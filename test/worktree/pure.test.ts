@@ -6,7 +6,8 @@ import { ensureAttributes, readUnionJsonl } from '../../src/core/jsonl-union.js'
 import { pairsToCheck, renderMatrix } from '../../src/merge/matrix.js';
 import { continueAction, mergeOrder, readiness, skipAction } from '../../src/merge/queue.js';
 import { type Batch, batchSchema, newIssue } from '../../src/worktree/batch.js';
-import { assignWorktree } from '../../src/worktree/hook-assign.js';
+import { agentIdOfName, assignWorktree } from '../../src/worktree/hook-assign.js';
+import { chooseBaseRef } from '../../src/worktree/client-default.js';
 import { decideRemoval, type RemovalFacts } from '../../src/worktree/safety.js';
 import { isolatedCallsOfLastMessage } from '../../src/worktree/transcript.js';
 import { runPool } from '../../src/spawn/pool.js';
@@ -343,26 +344,63 @@ describe('WorktreeCreate assignment', () => {
       b,
       { kind: 'binding', leaseId: 'L-abcdef', secret: '0123456789abcdef' },
     ],
-    ['no binding, batch: next unassigned', [call('do it')], b, 'next'],
+    // No fallback to "the batch's next issue": an unbound worktree is not known to be a batch worker.
+    ['no binding, batch: plain, never a batch issue', [call('do it')], b, { kind: 'plain' }],
     ['no binding, no batch: plain', [call('do it')], undefined, { kind: 'plain' }],
     ['transcript unreadable, no batch: plain', [], undefined, { kind: 'plain' }],
-    ['two calls with a batch: refuse', [call(`${bind}\nx`), call('y')], b, 'refuse'],
+    ['transcript unreadable, batch: plain', [], b, { kind: 'plain' }],
+    ['two calls, one bound: refuse', [call(`${bind}\nx`), call('y')], b, 'refuse'],
+    ['two calls, batch, no bindings: plain', [call('x'), call('y')], b, { kind: 'plain' }],
     ['two calls, no batch, no bindings: plain', [call('x'), call('y')], undefined, { kind: 'plain' }],
-    ['binding line not first: ignored', [call(`do it\n${bind}`)], undefined, { kind: 'plain' }],
+    ['binding line not first: ignored', [call(`do it\n${bind}`)], b, { kind: 'plain' }],
   ])('%s', (_n, calls, batch, want) => {
-    const r = assignWorktree(calls, batch, 'a123');
+    const r = assignWorktree(calls, batch, 'agent-a123');
     if (typeof want === 'string') expect(r.kind).toBe(want);
     else expect(r).toEqual(want);
   });
-  test('an agent that already has a worktree gets it again', () => {
+  test("a name that is not a sub-agent's (claude -w foo) is plain even while a bound call is pending", () => {
+    for (const name of ['foo', 'agent-', 'agent-a1/../x', 'worktree-agent-a123', 'Agent-a123'])
+      expect(assignWorktree([call(`${bind}\ndo it`)], b, name), name).toEqual({ kind: 'plain' });
+  });
+  test('an agent that already has a worktree gets it again; another agent does not', () => {
     const bb = batchOf([{ id: 'a', worktree: '/w/a' }]);
     bb.issues[0]!.agent.claudeAgentId = 'a123';
-    expect(assignWorktree([], bb, 'a123')).toMatchObject({ kind: 'existing' });
+    expect(assignWorktree([], bb, 'agent-a123')).toMatchObject({ kind: 'existing' });
+    expect(assignWorktree([], bb, 'agent-a999')).toEqual({ kind: 'plain' });
+    expect(assignWorktree([], bb, 'a123')).toEqual({ kind: 'plain' });
   });
-  test('every issue taken: refuse', () => {
-    const bb = batchOf([{ id: 'a' }]);
-    bb.issues[0]!.agent.claudeAgentId = 'other';
-    expect(assignWorktree([call('x')], bb, 'a123').kind).toBe('refuse');
+  test('agentIdOfName', () => {
+    expect(agentIdOfName('agent-a1f44c28bcf0145c7')).toBe('a1f44c28bcf0145c7');
+    expect(agentIdOfName('feature-auth')).toBeNull();
+  });
+});
+
+describe('client default base', () => {
+  test.each([
+    ['head setting wins', { setting: 'head', originHead: 'refs/remotes/origin/main', trackingRefs: [] }, 'HEAD', null],
+    [
+      'origin/HEAD: fetched',
+      { setting: 'fresh', originHead: 'refs/remotes/origin/trunk', trackingRefs: [] },
+      'refs/remotes/origin/trunk',
+      'trunk',
+    ],
+    [
+      'no origin/HEAD: origin/main as it is',
+      { setting: 'fresh', originHead: null, trackingRefs: ['refs/remotes/origin/main'] },
+      'refs/remotes/origin/main',
+      null,
+    ],
+    [
+      'no origin/HEAD, only master',
+      { setting: 'fresh', originHead: null, trackingRefs: ['refs/remotes/origin/master'] },
+      'refs/remotes/origin/master',
+      null,
+    ],
+    ['no remote: HEAD', { setting: 'fresh', originHead: null, trackingRefs: [] }, 'HEAD', null],
+  ] as const)('%s', (_n, input, ref, fetch) => {
+    const r = chooseBaseRef({ ...input, trackingRefs: [...input.trackingRefs] });
+    expect(r.ref).toBe(ref);
+    expect(r.fetch).toBe(fetch);
   });
 });
 

@@ -91,7 +91,7 @@ test('--help documents the JSON shape and exit codes', async () => {
   for (const s of ['JSON:', '"committed"', 'Exit codes:', 'jitp merge']) expect(h.stdout).toContain(s);
 });
 
-test('the worktree flow: commit the work, merge it, then finish marks it done and commits only its state', async () => {
+test('the worktree flow: commit the work; merge merges it, marks it done and commits only its state', async () => {
   const { worktree, branch } = await setup();
   writeFileSync(join(worktree, 'src/a.txt'), 'fixed\n');
   expect((await jitp(repo.root, ['worktree', 'commit', U1])).code).toBe(0);
@@ -99,16 +99,19 @@ test('the worktree flow: commit the work, merge it, then finish marks it done an
   const early = await jitp(repo.root, ['finish', U1, '--no-test', '--json'], { JITP_JIT_BIN: '' });
   expect(early.code).toBe(1);
   expect(early.json.needsHuman).toEqual([expect.stringContaining('not merged yet')]);
-  const m = await jitp(repo.root, ['merge', '--test', 'true', '--json']);
+  // The merge finishes the issue itself: done, its state committed alone, its lease released.
+  const m = await jitp(repo.root, ['merge', '--test', 'true', '--json'], { JITP_JIT_BIN: '' });
   expect(m.code, m.stdout + m.stderr).toBe(0);
-  expect(repo.git('show', 'HEAD:src/a.txt')).toBe('fixed');
+  expect(repo.git('show', 'HEAD~1:src/a.txt')).toBe('fixed');
+  expect(m.json.steps[0].done).toMatchObject({ state: 'done', via: 'file', releasedLeases: [expect.any(String)] });
+  expect(repo.git('show', '--format=', '--name-only', 'HEAD')).toBe(`.jit/issues/${U1}.json`);
+  expect(JSON.parse(repo.git('show', `HEAD:.jit/issues/${U1}.json`)).state).toBe('done');
+  // finish afterwards has nothing left to do, and says so.
   const before = repo.git('rev-parse', 'HEAD');
   const r = await jitp(repo.root, ['finish', U1, '--no-test', '--json'], { JITP_JIT_BIN: '' });
   expect(r.code, r.stdout + r.stderr).toBe(0);
-  expect(r.json.issues[0]).toMatchObject({ status: 'finished', releasedLeases: [expect.any(String)] });
-  expect(r.json.staged).toEqual([`.jit/issues/${U1}.json`]);
-  expect(repo.git('rev-parse', 'HEAD~1')).toBe(before);
-  expect(JSON.parse(repo.git('show', `HEAD:.jit/issues/${U1}.json`)).state).toBe('done');
+  expect(r.json.issues[0]).toMatchObject({ status: 'already-finished', releasedLeases: [] });
+  expect(repo.git('rev-parse', 'HEAD')).toBe(before);
   const clean = await jitp(repo.root, ['cleanup', '--json']);
   expect(clean.code, clean.stdout).toBe(0);
   expect(clean.json.cleaned).toEqual([

@@ -1,11 +1,13 @@
-// npm run eval:flow [-- --orders N] [--seed S] [--json]: the whole-flow figures of issue 15 on the
-// dev set built from ../shared/datasets/jit-history-dev.bundle (docs/plan.md, "Flow evaluation").
+// npm run eval:flow [-- --orders N] [--seed S] [--first-test W] [--json]: the whole-flow figures of
+// issue 15 on the dev set built from ../shared/datasets/jit-history-dev.bundle (docs/plan.md,
+// "Flow evaluation"). Weeks 1..W tune (levers' parameters are chosen there), the later weeks test.
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_PAST_ISSUES } from '../../../src/plan/past-issues.js';
 import { buildDevSet, cloneBundle, type DevBatch } from './devset.js';
 import { planDevBatch, type PlannedBatch } from './plan-batches.js';
-import { policies, type PolicyCtx } from './policies.js';
+import { CONFIGS, policies, type ConfigName, type Policy, type PolicyCtx } from './policies.js';
 import { evaluate, type Figures } from './score.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -15,9 +17,10 @@ const opt = (name: string, dflt: number) => {
   return at >= 0 ? Number(args[at + 1]) : dflt;
 };
 const ORDERS = opt('--orders', 100);
+const TUNE_ORDERS = Math.min(ORDERS, 30);
 const SEED = opt('--seed', 15);
 const MAX_PARALLEL = 4;
-/** Weeks before the first test window: the rolling origin starts after them. */
+/** Weeks 1..FIRST_TEST tune; the rest test. */
 const FIRST_TEST = opt('--first-test', 4);
 
 const bundle = process.env.JITP_FLOW_BUNDLE ?? join(root, '..', 'shared', 'datasets', 'jit-history-dev.bundle');
@@ -31,26 +34,53 @@ if (!existsSync(bundle)) {
 
 const clone = cloneBundle(bundle);
 const dev: DevBatch[] = buildDevSet(clone);
-const plans: PlannedBatch[] = [];
-for (const b of dev) plans.push(await planDevBatch(root, clone, b, MAX_PARALLEL));
-
-const rows: Array<{ part: string; name: string; f: Figures }> = [];
-const parts = [
-  { name: `tune (weeks 1-${FIRST_TEST})`, test: false },
-  { name: `test (rolling origin, weeks ${FIRST_TEST + 1}-${dev.length})`, test: true },
-];
-for (const part of parts) {
-  for (const p of policies) {
-    const per: Figures[] = [];
-    for (let k = 0; k < dev.length; k++) {
-      if (part.test !== k >= FIRST_TEST) continue;
-      // Tuning sees only the weeks before the batch it schedules.
-      const ctx: PolicyCtx = { batch: dev[k]!, plan: plans[k]!, past: dev.slice(0, k), pastPlans: plans.slice(0, k) };
-      per.push(evaluate(ctx, p, { orders: ORDERS, seed: SEED + k, maxParallel: MAX_PARALLEL }));
-    }
-    rows.push({ part: part.name, name: p.name, f: sum(per) });
-  }
+const plans: Array<Record<string, PlannedBatch>> = dev.map(() => ({}));
+const defaultK = DEFAULT_PAST_ISSUES.k;
+for (const [name, c] of Object.entries(CONFIGS) as Array<[ConfigName, (typeof CONFIGS)[ConfigName]]>) {
+  DEFAULT_PAST_ISSUES.k = c.pastIssuesK ?? defaultK;
+  for (const [k, b] of dev.entries()) plans[k]![name] = await planDevBatch(root, clone, b, MAX_PARALLEL);
 }
+DEFAULT_PAST_ISSUES.k = defaultK;
+
+const ctxOf = (k: number, tuned: Record<string, number>): PolicyCtx => ({
+  batch: dev[k]!,
+  plans: plans[k]!,
+  past: dev.slice(0, k),
+  tuned,
+});
+const tuneWeeks = dev.map((_, k) => k).filter((k) => k < FIRST_TEST);
+const testWeeks = dev.map((_, k) => k).filter((k) => k >= FIRST_TEST);
+
+function run(p: Policy, weeks: number[], tuned: Record<string, number>, orders: number): Figures {
+  return sum(weeks.map((k) => evaluate(ctxOf(k, tuned), p, { orders, seed: SEED + k, maxParallel: MAX_PARALLEL })));
+}
+
+/** The one figure tuning minimises: rounds over perfect foresight's plus wasted runs per issue. */
+const cost = (f: Figures) => f.rounds / f.perfectRounds + f.wasted / f.issues;
+
+// Tuning sees the tune weeks only; the chosen values then run on both parts.
+const tuned: Record<string, number> = {};
+const tuning: Array<{ name: string; value: number; costs: Record<string, number> }> = [];
+for (const p of policies) {
+  if (!p.tune) continue;
+  const costs: Record<string, number> = {};
+  let best = { v: p.tune.values[0]!, c: Infinity };
+  for (const v of p.tune.values) {
+    const c = cost(run(p, tuneWeeks, { ...tuned, [p.tune.name]: v }, TUNE_ORDERS));
+    costs[String(v)] = Math.round(c * 1000) / 1000;
+    if (c < best.c - 1e-9) best = { v, c };
+  }
+  tuned[p.tune.name] = best.v;
+  tuning.push({ name: p.tune.name, value: best.v, costs });
+}
+
+const parts = [
+  { name: `tune (weeks 1-${FIRST_TEST}; tuned levers in-sample)`, weeks: tuneWeeks },
+  { name: `test (weeks ${FIRST_TEST + 1}-${dev.length}; not used for tuning)`, weeks: testWeeks },
+];
+const rows: Array<{ part: string; name: string; f: Figures }> = [];
+for (const part of parts)
+  for (const p of policies) rows.push({ part: part.name, name: p.name, f: run(p, part.weeks, tuned, ORDERS) });
 
 function sum(fs: Figures[]): Figures {
   const add = (k: keyof Figures) => fs.reduce((s, f) => s + f[k], 0);
@@ -66,20 +96,24 @@ function sum(fs: Figures[]): Figures {
 }
 
 if (args.includes('--json')) {
-  console.log(JSON.stringify({ orders: ORDERS, seed: SEED, maxParallel: MAX_PARALLEL, batches: dev.length, rows }));
+  console.log(
+    JSON.stringify({ orders: ORDERS, seed: SEED, maxParallel: MAX_PARALLEL, batches: dev.length, tuning, rows }),
+  );
 } else {
   console.log(
     `flow evaluation: ${dev.length} weekly batches, ${dev.reduce((s, b) => s + b.issues.length, 0)} issues ` +
       `(${dev.map((b) => `${b.week}:${b.issues.length}`).join(' ')}), ${ORDERS} random orders (seed ${SEED}), ` +
       `max parallel ${MAX_PARALLEL}`,
   );
+  for (const t of tuning)
+    console.log(`tuned on weeks 1-${FIRST_TEST}: ${t.name} = ${t.value} (cost by value: ${JSON.stringify(t.costs)})`);
   for (const part of parts) {
     console.log(`\n${part.name}`);
-    console.log('policy'.padEnd(36) + 'rounds  x perfect  wasted/issue  waits/issue  hours x perfect');
+    console.log('policy'.padEnd(42) + 'rounds  x perfect  wasted/issue  waits/issue  hours x perfect');
     for (const r of rows.filter((x) => x.part === part.name)) {
       const f = r.f;
       console.log(
-        r.name.padEnd(36) +
+        r.name.padEnd(42) +
           (f.rounds / (ORDERS || 1)).toFixed(1).padStart(6) +
           (f.rounds / f.perfectRounds).toFixed(2).padStart(10) +
           'x' +

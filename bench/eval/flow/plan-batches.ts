@@ -5,13 +5,18 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { run } from '../../../src/cli/main.js';
+import { DEFAULT_PAST_ISSUES } from '../../../src/plan/past-issues.js';
+import { DEFAULT_SIMILAR } from '../../../src/plan/similar.js';
 import { git } from '../history.js';
+import type { LikelyFile, PredictedFile, ReasonKind, RiskTier } from '../../../src/plan/types.js';
 import { BOOKKEEPING, type DevBatch } from './devset.js';
 
 export interface PlannedBatch {
-  /** Issue id -> predicted paths, with the kind of each. */
-  predicted: Map<string, Array<{ path: string; kind: string; hot: boolean; isNew: boolean }>>;
-  tiers: Map<string, string>;
+  /** Issue id -> predicted files, with the kind of each. */
+  predicted: Map<string, PredictedFile[]>;
+  tiers: Map<string, RiskTier>;
+  likely: Map<string, LikelyFile[]>;
+  /** `jitp plan` batches of the whole batch, dependencies ignored (see planDevBatch). */
   batches: string[][];
 }
 
@@ -31,15 +36,21 @@ export async function planDevBatch(
   b: DevBatch,
   maxParallel: number,
 ): Promise<PlannedBatch> {
-  const ids = new Map(b.issues.map((i) => [i.id, i.shortId]));
-  const tasks = b.issues.map((i) => ({
-    id: i.shortId,
-    title: i.title,
-    instructions: i.description,
-    depends_on: i.dependencies.filter((d) => ids.has(d)).map((d) => ids.get(d)!),
-  }));
+  // Without dependencies: `jitp plan` leaves blocked issues out, and the flow needs every issue's
+  // prediction (`jitp next` plans each one once its dependencies are done). Predictions do not
+  // depend on dependencies; the schedules apply them (plan-view.ts).
+  const tasks = b.issues.map((i) => ({ id: i.shortId, title: i.title, instructions: i.description }));
   const key = createHash('sha256')
-    .update(JSON.stringify({ base: b.base, tasks, maxParallel, p: plannerDigest(root) }))
+    .update(
+      JSON.stringify({
+        base: b.base,
+        tasks,
+        maxParallel,
+        p: plannerDigest(root),
+        // Levers switched in process (eval:flow --lever): a changed option re-plans.
+        o: [DEFAULT_SIMILAR, DEFAULT_PAST_ISSUES],
+      }),
+    )
     .digest('hex')
     .slice(0, 20);
   const cacheDir = join(clone, '..', 'flow-plans');
@@ -69,8 +80,9 @@ export async function planDevBatch(
   const plan = JSON.parse(out) as {
     issues: Array<{
       id: string;
-      tier: string;
-      predicted: Array<{ path: string; kind: string; hot: boolean; new: boolean }>;
+      tier: RiskTier;
+      predicted: Array<{ path: string; kind: ReasonKind; hot: boolean; new: boolean; reason: string }>;
+      likely?: LikelyFile[];
     }>;
     batches: string[][];
   };
@@ -78,10 +90,11 @@ export async function planDevBatch(
     predicted: new Map(
       plan.issues.map((i) => [
         i.id,
-        i.predicted.map((p) => ({ path: p.path, kind: p.kind, hot: p.hot, isNew: p.new })),
+        i.predicted.map((p) => ({ path: p.path, kind: p.kind, hot: p.hot, isNew: p.new, reason: p.reason })),
       ]),
     ),
     tiers: new Map(plan.issues.map((i) => [i.id, i.tier])),
+    likely: new Map(plan.issues.map((i) => [i.id, i.likely ?? []])),
     batches: plan.batches,
   };
 }

@@ -2,6 +2,7 @@
 import type { DevBatch } from './devset.js';
 import type { Policy, PolicyCtx } from './policies.js';
 import { perfectGroups, rng, runContinuous, runGroups, type SimIssue } from './sim.js';
+import { jitpNext, runSkill } from './skill.js';
 
 export interface Figures {
   issues: number;
@@ -29,6 +30,8 @@ export function evaluate(ctx: PolicyCtx, p: Policy, o: { orders: number; seed: n
   const perfect = perfectGroups(issues, o.maxParallel);
   const truth = new Map(issues.map((i) => [i.id, i.files]));
   const groups = p.groups?.(ctx, o.maxParallel);
+  const view = p.view?.(ctx);
+  const pick = p.pick?.(ctx) ?? jitpNext;
   const f: Figures = { issues: 0, rounds: 0, perfectRounds: 0, wasted: 0, waits: 0, hours: 0, perfectHours: 0 };
   for (let k = 0; k < o.orders; k++) {
     const r = rng(o.seed * 100_003 + k);
@@ -50,10 +53,7 @@ export function evaluate(ctx: PolicyCtx, p: Policy, o: { orders: number; seed: n
       f.waits += g.waits;
       f.hours += g.hours;
     } else {
-      const c = runContinuous(timed, p.predicted!(ctx), p.order!(ctx, o.maxParallel), o.maxParallel, r, {
-        handoff: p.handoff ?? false,
-        jitter: 0,
-      });
+      const c = runSkill(timed, view!, o.maxParallel, { handoff: p.handoff ?? false, pick });
       // Continuous dispatch has no rounds: its wall time in units of perfect foresight's.
       f.rounds += (c.makespan / perfectHours) * perfect.length;
       f.wasted += c.wasted;

@@ -1,9 +1,10 @@
-import type { CommandSpec } from '../command.js';
+import { lookOf, type CommandSpec } from '../command.js';
 import { flag } from '../command.js';
 import { workspaceOf } from '../workspace.js';
 import { isLiveAt } from '../../core/lease-rules.js';
-import { LEASE_JSON_DOC, leaseJson, leaseLine } from '../claims-shared.js';
-import { freshnessJson, freshnessLine, hostSuffix, readOrStale, remoteStoreFor } from '../remote-shared.js';
+import { LEASE_JSON_DOC, leaseJson } from '../claims-shared.js';
+import { freshnessJson, freshnessLine, readOrStale, remoteStoreFor } from '../remote-shared.js';
+import { leaseTable } from '../lease-table.js';
 import { usageError } from '../../platform/errors.js';
 
 export const command: CommandSpec = {
@@ -31,6 +32,7 @@ export const command: CommandSpec = {
   positionals: { max: 1, names: '[<remote>]' },
   async run(ctx) {
     const ws = workspaceOf(ctx);
+    const look = lookOf(ctx);
     const dir = ws.storeDir;
     const wantRemote = flag(ctx.args.values.remote);
     if (ctx.args.positionals.length && !wantRemote)
@@ -53,7 +55,7 @@ export const command: CommandSpec = {
         },
         text: [
           freshnessLine(m, now),
-          ...(leases.length ? leases.map((l) => leaseLine(l, now) + hostSuffix(l)) : ['no live leases']),
+          ...(leases.length ? leaseTable(leases, now, { ...look, host: true }) : ['no live leases']),
         ].join('\n'),
       };
     }
@@ -67,7 +69,7 @@ export const command: CommandSpec = {
         now: new Date(now).toISOString(),
         leases: leases.map((l) => leaseJson(l, now)),
       },
-      text: leases.length ? leases.map((l) => leaseLine(l, now)).join('\n') : 'no live leases',
+      text: leases.length ? leaseTable(leases, now, look).join('\n') : 'no live leases',
     };
   },
 };

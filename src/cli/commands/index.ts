@@ -15,6 +15,7 @@ export const commands: Record<string, Loader> = {
   'claim release': () => import('./claim-release.js'),
   'claim extend': () => import('./claim-extend.js'),
   'claim evict': () => import('./claim-evict.js'),
+  'claim wait': () => import('./claim-wait.js'),
   'claim list': () => import('./claim-list.js'),
   'claim status': () => import('./claim-status.js'),
   doctor: () => import('./doctor.js'),

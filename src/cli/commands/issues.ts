@@ -4,6 +4,8 @@ import { holdsFrom } from '../../plan/holds.js';
 import { availabilityOf } from '../../sources/available.js';
 import { workspaceOf } from '../workspace.js';
 import { isJitpError } from '../../platform/errors.js';
+import { table, type Cell } from '../../render/table.js';
+import { PLAIN } from '../../render/style.js';
 
 export const command: CommandSpec = {
   name: 'issues',
@@ -72,18 +74,28 @@ the list is printed with a warning), 7 not a git repository, 8 invalid configura
       })),
       problems,
     };
-    const safe = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-    const w = Math.max(5, ...shown.map((r) => r.issue.shortId.length));
-    const lines = shown.map(
-      ({ issue: i, a }) =>
-        `${i.shortId.padEnd(w)}  ${i.state.padEnd(11)} ${i.priority.padEnd(8)} ` +
-        `${a.available ? 'available ' : '          '} ` +
-        `${safe(i.title).slice(0, 70)}${a.available || a.kind === 'closed' ? '' : `  [${a.reason}]`}`,
-    );
+    const st = ctx.style ?? PLAIN;
+    const stateColour: Record<string, ((x: string) => string) | undefined> = {
+      done: st.dim,
+      rejected: st.dim,
+      in_progress: st.cyan,
+    };
+    const cells = shown.map(({ issue: i, a }): Cell[] => [
+      i.shortId,
+      { text: i.state, paint: stateColour[i.state] },
+      i.priority,
+      i.title,
+      a.available
+        ? { text: 'available', paint: st.green }
+        : { text: a.kind === 'closed' ? '' : (a.reason ?? ''), paint: st.yellow },
+    ]);
     const text = shown.length
       ? [
-          `${'id'.padEnd(w)}  ${'state'.padEnd(11)} ${'priority'.padEnd(8)} ${''.padEnd(10)} title`,
-          ...lines,
+          ...table([['id', 'state', 'priority', 'title', ''], ...cells], {
+            header: st.bold,
+            shrink: [3, 4],
+            ...(ctx.width ? { width: ctx.width } : {}),
+          }),
           '',
           `${shown.length} issue${shown.length === 1 ? '' : 's'} from ${source.location}`,
         ].join('\n')

@@ -10,7 +10,8 @@ import { commitOf, git } from '../../platform/git.js';
 import { renderMatrix } from '../../merge/matrix.js';
 import { preview } from '../../merge/preview.js';
 import { mergeOrder, readiness } from '../../merge/queue.js';
-import { continueQueue, issueFacts, skipQueue, startQueue } from '../../merge/queue-run.js';
+import { continueQueue, issueFacts, skipQueue, startQueue, type QueueEnv } from '../../merge/queue-run.js';
+import { markMergedDone } from '../../dispatch/merged-done.js';
 import { createPullRequests } from '../../merge/pull-requests.js';
 import { prCommands, renderReport } from '../../merge/render.js';
 
@@ -19,7 +20,7 @@ export const command: CommandSpec = {
   summary: "Preview conflicts between the batch's branches, then merge them back (queue with tests)",
   usage:
     'jitp merge [--strategy consolidated|individual [--create-prs]] [--dry-run] [--test "<cmd>" | --no-test] ' +
-    '[--continue | --skip]',
+    '[--no-done] [--continue | --skip]',
   help: [
     'Preview: `git merge-tree --write-tree` for each branch against the integration tip and for every',
     'pair of branches, without touching any worktree; printed as a matrix (. clean, X<n> n files).',
@@ -31,13 +32,21 @@ export const command: CommandSpec = {
     '.jit-parallel/batch.yaml and prints how to go on: `jitp merge --continue` (after resolving/fixing)',
     'or `jitp merge --skip`',
     '(aborts that one merge, saying so; its work stays on its branch).',
+    'Each branch that really merged (tests passed, or it was already in the integration branch; never a',
+    'conflict or a red test) is finished as `jitp issue done` does: its issue is marked done in the tracker,',
+    'the tracker files that changed are committed on the integration branch ("Mark <short> done (merged',
+    '<branch>)"), and its leases are released; the output says so per issue. --no-done leaves issues and',
+    'leases as they are. A refused state change (jit gates, gh) keeps the lease and is reported; the queue',
+    'goes on.',
     'individual: merges nothing; prints the push and pull-request commands for each ready branch. With',
     '--create-prs it runs them: `git push -u origin <branch>`, then `gh pr create` with a body that links the',
     'issue (`Closes #12` for GitHub issues) and says what merge checked; gh owns the login (`gh auth login`).',
     '',
     'JSON: {"strategy", "integration", "preview": {"tip", "nodes": [short], "results": [{"a","b","clean",',
     '       "files":[..], "error"?}]} | null, "order": [short], "steps": [{"issue","short","branch","outcome",',
-    '       "detail","files"?,"commit"?}], "stopped": null | {"issue","short","because","files","next":[cmd]},',
+    '       "detail","files"?,"commit"?,"done"?: {"state": "done"|"already"|"untracked"|"failed", "via",',
+    '       "file", "commit", "releasedLeases": [id], "note"?, "error"?}}],',
+    '       "stopped": null | {"issue","short","because","files","next":[cmd]},',
     '       "done": bool, "pullRequests": [{"issue","short","branch","commands":[..],"url"?,"error"?}]}',
     'outcome: merged | conflict | test-failed | merge-failed | skipped | not-ready.',
     'Exit codes: 0 done (or preview clean with --dry-run), 1 stopped or conflicts found by --dry-run,',
@@ -48,6 +57,7 @@ export const command: CommandSpec = {
     'dry-run': { type: 'boolean', description: 'Preview and planned order only; merge nothing' },
     test: { type: 'string', arg: '<cmd>', description: 'Test command run after each merge (default: detected)' },
     'no-test': { type: 'boolean', description: 'Merge without running the tests between merges' },
+    'no-done': { type: 'boolean', description: 'Do not mark merged issues done or release their leases' },
     continue: { type: 'boolean', description: 'Go on after resolving a conflict or fixing a red test' },
     skip: { type: 'boolean', description: 'Drop the stopped issue from the queue (its branch keeps the work)' },
     'create-prs': { type: 'boolean', description: 'individual: push each ready branch and open its PR with gh' },
@@ -82,7 +92,12 @@ export const command: CommandSpec = {
           : 'tests between merges: none (no test command found: set test.command in .jit-parallel.yaml, ' +
             'or pass --test "<cmd>")',
     );
-    const q = { mainRoot: w.mainRoot, commonDir: w.commonDir, env: w.env, progress: ctx.progress };
+    const q: QueueEnv = { mainRoot: w.mainRoot, commonDir: w.commonDir, env: w.env, progress: ctx.progress };
+    if (!flag(v['no-done'])) {
+      const doneEnv = { root: w.mainRoot, env: w.env, source: w.source, store: w.store };
+      const github = { repo: w.config.github.repo };
+      q.onMerged = (i) => markMergedDone({ ...doneEnv, github }, i);
+    }
     if (flag(v.continue) || flag(v.skip)) {
       const r = flag(v.continue) ? await continueQueue(q, resumeTest) : await skipQueue(q, resumeTest);
       const b = requireBatch(w.mainRoot);

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../command.js';
+import { lookOf, type CommandSpec } from '../command.js';
 import { flag, str } from '../command.js';
 import { usageError } from '../../platform/errors.js';
 import { readBatch } from '../../worktree/batch.js';
@@ -32,10 +32,11 @@ export const command: CommandSpec = {
   async run(ctx) {
     const w = await worktreeEnv(workspaceOf(ctx), ctx.progress);
     const disk = !flag(ctx.args.values['no-disk']);
+    const look = lookOf(ctx);
     const snap = async () => gatherStatus(w, readBatch(w.mainRoot), { disk });
     if (!flag(ctx.args.values.watch)) {
       const r = await snap();
-      return { json: r, text: renderStatus(r) };
+      return { json: r, text: renderStatus(r, look) };
     }
     const interval = Number(str(ctx.args.values.interval) ?? '2');
     if (!(interval > 0)) throw usageError('--interval must be a positive number of seconds');
@@ -46,7 +47,7 @@ export const command: CommandSpec = {
     let r = await snap();
     try {
       for (let n = 1; ; n++) {
-        ctx.progress(`${ctx.interactive ? '\x1b[2J\x1b[H' : ''}${new Date().toISOString()}\n${renderStatus(r)}`);
+        ctx.progress(`${ctx.interactive ? '\x1b[2J\x1b[H' : ''}${new Date().toISOString()}\n${renderStatus(r, look)}`);
         if (stop || n >= frames) break;
         await new Promise((res) => setTimeout(res, interval * 1000));
         if (stop) break;
@@ -55,6 +56,6 @@ export const command: CommandSpec = {
     } finally {
       process.removeListener('SIGINT', onInt);
     }
-    return { json: r, text: renderStatus(r) };
+    return { json: r, text: renderStatus(r, look) };
   },
 };

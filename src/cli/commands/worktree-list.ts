@@ -3,6 +3,8 @@ import { readBatch } from '../../worktree/batch.js';
 import { worktreeEnv } from '../../worktree/context.js';
 import { workspaceOf } from '../workspace.js';
 import { listWorktrees } from '../../worktree/git.js';
+import { table, type Cell } from '../../render/table.js';
+import { PLAIN } from '../../render/style.js';
 
 export const command: CommandSpec = {
   name: 'worktree list',
@@ -53,14 +55,20 @@ export const command: CommandSpec = {
           prunable: false,
         });
     }
+    const st = ctx.style ?? PLAIN;
     const text = rows.length
-      ? rows
-          .map(
-            (r) =>
-              `${(r.short ?? '-').padEnd(10)} ${(r.branch ?? '(detached)').padEnd(40)} ` +
-              `${r.path}${r.missing ? '  [missing]' : ''}${r.prunable ? '  [prunable]' : ''}`,
-          )
-          .join('\n')
+      ? table(
+          [
+            ['issue', 'branch', 'path', ''],
+            ...rows.map((r): Cell[] => [
+              r.short ?? '-',
+              r.branch ?? { text: '(detached)', paint: st.dim },
+              r.path,
+              { text: [r.missing && 'missing', r.prunable && 'prunable'].filter(Boolean).join(' '), paint: st.yellow },
+            ]),
+          ],
+          { header: st.bold, shrink: [1, 2], ...(ctx.width ? { width: ctx.width } : {}) },
+        ).join('\n')
       : 'no linked worktrees';
     return { json: { batch: batch?.id ?? null, base: batch?.base ?? null, worktrees: rows }, text };
   },

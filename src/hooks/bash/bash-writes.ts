@@ -311,6 +311,14 @@ function command(all: Arg[], outer: Ctx, depth: number): void {
         if (a.v?.startsWith('of=')) addPath(ctx, { ...a, v: a.v.slice(3) }, 'dd of=');
         else if (a.v === undefined && /^of=/.test(a.shown)) addPath(ctx, a, 'dd of=');
       return;
+    case 'split':
+    case 'csplit': {
+      // The pieces are named by a prefix plus generated suffixes (`xaa`, `xx00`): not knowable files.
+      const pos = operands(rest, flagSet('-a -b -C -l -n -t -f -k --additional-suffix --filter --prefix'));
+      const prefix = cmd === 'split' ? (pos[1]?.shown ?? 'x') : (optionValue(rest, ['-f', '--prefix'])?.shown ?? 'xx');
+      if (!hasFlag(rest, '--help --version')) ctx.out.unknown.push({ shown: `${prefix}…`, why: cmd });
+      return;
+    }
     case 'sort':
     case 'uniq':
     case 'iconv': {
@@ -411,6 +419,7 @@ function command(all: Arg[], outer: Ctx, depth: number): void {
         INSTALL_VERBS.has(sub ?? '') ||
         (sub === 'audit' && rest.some((a) => a.v === 'fix')) ||
         sub === 'version' ||
+        sub === 'init' ||
         sub === 'pkg';
       if (installs) files(`${cmd} ${sub ?? 'install'}`, LOCKS.map(lit));
       return;

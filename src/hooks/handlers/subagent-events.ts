@@ -68,5 +68,8 @@ export async function recordSubagent(
     agentType: typeof input.agent_type === 'string' ? input.agent_type : undefined,
     sessionId: typeof input.session_id === 'string' ? input.session_id : undefined,
   });
+  // Its sub-agent stopped: the lease's files may pass to a `jitp claim wait` waiter (core/wait-rules.ts,
+  // docs/wait.md). A follow-up sub-agent for the same lease clears the mark when it binds.
+  if (type === 'subagent-stop' && lease) await store.finish(lease.id, `claude:${agentId}`);
   return {};
 }

@@ -1,11 +1,11 @@
-// WorktreeCreate: replaces the client's own `git worktree add` for sub-agents started with
-// `isolation: "worktree"`. The worktree comes from jitp: the batch's pinned base, the issue's
-// branch and lease. Which issue: the binding line of the one pending isolated Agent call's
-// prompt (exact, secret-checked), else the batch's next unassigned issue, else (no batch) a
-// plain worktree from HEAD like the client's. Prints the path on stdout; a refusal exits 2
-// with the reason, which fails that Agent call instead of binding it to the wrong issue.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// WorktreeCreate: the client calls it for EVERY worktree once the plugin is installed (`claude -w`,
+// EnterWorktree, isolated sub-agents), in every repository. jitp acts only for a sub-agent whose
+// pending isolated Agent call's prompt starts with a binding line (exact, secret-checked): that
+// worktree comes from jitp (the batch's pinned base, the issue's branch and lease). Any other
+// name gets exactly what the client makes without a hook (worktree/client-default.ts). Prints
+// the path on stdout; a refusal exits 2 with the reason, which fails that Agent call instead of
+// binding it to the wrong issue.
+import { existsSync } from 'node:fs';
 import type { HookHandler, HookOutcome } from '../runtime/contract.js';
 import { isJitpError } from '../../platform/errors.js';
 import { isLive } from '../../core/model.js';
@@ -13,34 +13,12 @@ import { readBatch, updateBatch } from '../../worktree/batch.js';
 import { addWorktree, ensureBatch } from '../../worktree/create.js';
 import { worktreeEnv } from '../../worktree/context.js';
 import { findWorkspace } from '../../workspace/open.js';
-import { git, output } from '../../platform/git.js';
-import { worktreeAdmin } from '../../worktree/git.js';
-import { assignWorktree } from '../../worktree/hook-assign.js';
+import { agentIdOfName, anyBinding, assignWorktree } from '../../worktree/hook-assign.js';
+import { clientDefaultWorktree } from '../../worktree/client-default.js';
 import { resolveIssue } from '../../worktree/issues.js';
 import { pendingIsolatedCalls } from '../../worktree/transcript.js';
 
 const refuse = (reason: string): HookOutcome => ({ stderr: `${reason}\n`, exitCode: 2 });
-
-async function plainWorktree(mainRoot: string, commonDir: string, name: string): Promise<string> {
-  const dir = join(mainRoot, '.claude', 'worktrees');
-  const path = join(dir, name);
-  if (existsSync(path)) return path;
-  mkdirSync(dir, { recursive: true });
-  const exclude = join(commonDir, 'info', 'exclude');
-  let text = '';
-  try {
-    text = readFileSync(exclude, 'utf8');
-  } catch {
-    mkdirSync(join(commonDir, 'info'), { recursive: true });
-  }
-  if (!text.split('\n').includes('/.claude/worktrees/'))
-    writeFileSync(exclude, `${text}${text && !text.endsWith('\n') ? '\n' : ''}/.claude/worktrees/\n`);
-  // From HEAD, not origin/HEAD: a stale origin/HEAD is a known source of wrong bases.
-  await worktreeAdmin(commonDir, () =>
-    git(mainRoot, output(['worktree', 'add', '-q', '-b', `worktree-${name}`, path, 'HEAD'])),
-  );
-  return path;
-}
 
 export const handler: HookHandler = async (input, env) => {
   // Malformed input must not create anything anywhere (least of all in the hook's own cwd).
@@ -51,7 +29,6 @@ export const handler: HookHandler = async (input, env) => {
       .replace(/[^A-Za-z0-9._-]/g, '-')
       .replace(/^[.-]+/, '')
       .slice(0, 80) || `agent-${Date.now()}`;
-  const claudeAgentId = name.replace(/^agent-/, '');
   const cwd = typeof input.cwd === 'string' ? input.cwd : env.CLAUDE_PROJECT_DIR;
   if (!cwd)
     return refuse('jit-parallel: WorktreeCreate input without a cwd and no CLAUDE_PROJECT_DIR; no worktree created');
@@ -59,16 +36,17 @@ export const handler: HookHandler = async (input, env) => {
   if (!ws) return refuse(`jit-parallel: ${cwd} is not inside a git repository; cannot create a worktree`);
   const { repo: loc, mainRoot } = ws;
   try {
-    const progress: string[] = [];
-    const w = await worktreeEnv(ws, (l) => progress.push(l));
-    const { store } = w;
-    const calls = typeof input.transcript_path === 'string' ? pendingIsolatedCalls(input.transcript_path) : [];
-    const a = assignWorktree(calls, readBatch(mainRoot), claudeAgentId);
+    const claudeAgentId = agentIdOfName(name);
+    // Only a sub-agent's worktree can be named by a binding, and only a binding makes jitp read its
+    // own state: a broken batch or configuration never stands in the way of a plain `claude -w`.
+    const calls =
+      claudeAgentId && typeof input.transcript_path === 'string' ? pendingIsolatedCalls(input.transcript_path) : [];
+    const a = assignWorktree(calls, anyBinding(calls) ? readBatch(mainRoot) : undefined, name);
+    if (a.kind === 'plain' || !claudeAgentId)
+      return { stdout: `${(await clientDefaultWorktree(mainRoot, loc.commonDir, name, env)).path}\n` };
     switch (a.kind) {
       case 'refuse':
         return refuse(a.reason);
-      case 'plain':
-        return { stdout: `${await plainWorktree(mainRoot, loc.commonDir, name)}\n` };
       case 'existing':
         // Never hand the client a path that is not there: it would become the sub-agent's cwd.
         if (!existsSync(a.issue.worktree!))
@@ -77,29 +55,19 @@ export const handler: HookHandler = async (input, env) => {
               `cleanup\` and start the sub-agent again`,
           );
         return { stdout: `${a.issue.worktree}\n` };
-      case 'binding':
-      case 'next': {
-        let issueId: string;
-        let lease: { id: string; agentId: string } | undefined;
-        if (a.kind === 'binding') {
-          if (!store) return refuse('jit-parallel: the prompt carries a lease binding but no lease store is available');
-          const l = (await store.read()).leases.find((x) => x.id === a.leaseId && isLive(x));
-          if (!l)
-            return refuse(
-              `jit-parallel: lease ${a.leaseId} named by the sub-agent's prompt is not live; re-claim the issue and ` +
-                `re-render the prompt`,
-            );
-          await store.bind(l.id, a.secret, claudeAgentId); // checks the secret
-          issueId = l.issueId;
-          lease = { id: l.id, agentId: l.agentId };
-        } else {
-          issueId = a.issue.id;
-          const l = store ? (await store.read()).leases.find((x) => x.issueId === issueId && isLive(x)) : undefined;
-          if (l && store) {
-            if (l.bindSecret) await store.bind(l.id, l.bindSecret, claudeAgentId);
-            lease = { id: l.id, agentId: l.agentId };
-          }
-        }
+      case 'binding': {
+        const w = await worktreeEnv(ws, () => undefined);
+        const { store } = w;
+        if (!store) return refuse('jit-parallel: the prompt carries a lease binding but no lease store is available');
+        const l = (await store.read()).leases.find((x) => x.id === a.leaseId && isLive(x));
+        if (!l)
+          return refuse(
+            `jit-parallel: lease ${a.leaseId} named by the sub-agent's prompt is not live; re-claim the issue and ` +
+              `re-render the prompt`,
+          );
+        await store.bind(l.id, a.secret, claudeAgentId); // checks the secret
+        const issueId = l.issueId;
+        const lease = { id: l.id, agentId: l.agentId };
         // Reserve the issue for this agent under the batch lock (parallel hooks race here).
         const batch = await ensureBatch(w);
         const info = await resolveIssue(w.source, issueId, batch);
@@ -116,7 +84,7 @@ export const handler: HookHandler = async (input, env) => {
         let path = cur?.worktree && existsSync(cur.worktree) ? cur.worktree : undefined;
         if (!path) {
           try {
-            const r = await addWorktree(w, info, { claudeAgentId, ...(lease ? { existingLease: lease } : {}) });
+            const r = await addWorktree(w, info, { claudeAgentId, existingLease: lease });
             path = r.issue.worktree!;
           } catch (e) {
             await updateBatch(mainRoot, loc.commonDir, (b) => {
@@ -133,11 +101,11 @@ export const handler: HookHandler = async (input, env) => {
             return { batch: b && i ? b : undefined, value: undefined };
           });
         }
-        await store?.note({
+        await store.note({
           type: 'worktree-create',
-          by: lease?.agentId ?? 'jitp',
+          by: lease.agentId,
           issueId: info.id,
-          ...(lease ? { leaseId: lease.id } : {}),
+          leaseId: lease.id,
           claudeAgentId,
           worktree: path,
         });

@@ -6,8 +6,9 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as rules from '../../core/lease-rules.js';
+import * as waits from '../../core/wait-rules.js';
 import { JitpError } from '../../platform/errors.js';
-import type { AcquireRequest, Lease, LeaseRef, LeaseStore, StoreSnapshot } from '../../core/model.js';
+import type { AcquireRequest, Lease, LeaseRef, LeaseStore, LeaseWait, StoreSnapshot } from '../../core/model.js';
 import { LOCK_FILE, MAX_HOLD_MS, acquireLock } from './lock.js';
 import { crashPoint } from './crash.js';
 import { EVENTS_FILE, appendEvents, closeSync, openLog } from './event-log.js';
@@ -166,6 +167,15 @@ export class LocalLeaseStore implements LeaseStore {
   bindSync(leaseId: string, secret: string, claudeAgentId: string): Lease {
     return this.change('bind', (s, c) => rules.bind(s, leaseId, secret, claudeAgentId, c));
   }
+  finishSync(leaseId: string, by: string): Lease {
+    return this.change('finish', (s, c) => waits.finish(s, leaseId, by, c));
+  }
+  setWaitingSync(ref: LeaseRef, wait: LeaseWait | null): Lease {
+    return this.change('wait', (s, c) => waits.setWaiting(s, ref, wait, c));
+  }
+  takeSync(ref: LeaseRef, paths: string[], reason?: string): Lease {
+    return this.change('take', (s, c) => waits.take(s, ref, paths, c, reason));
+  }
   /** Sweeps expired leases; returns how many were removed. */
   sweepSync(): number {
     return this.transact('sweep', (s, nowMs) => {
@@ -209,6 +219,15 @@ export class LocalLeaseStore implements LeaseStore {
   }
   async bind(leaseId: string, secret: string, claudeAgentId: string): Promise<Lease> {
     return this.bindSync(leaseId, secret, claudeAgentId);
+  }
+  async finish(leaseId: string, by: string): Promise<Lease> {
+    return this.finishSync(leaseId, by);
+  }
+  async setWaiting(ref: LeaseRef, wait: LeaseWait | null): Promise<Lease> {
+    return this.setWaitingSync(ref, wait);
+  }
+  async take(ref: LeaseRef, paths: string[], reason?: string): Promise<Lease> {
+    return this.takeSync(ref, paths, reason);
   }
   async note(event: {
     type: string;

@@ -259,4 +259,8 @@ export const WRITING: WritingCase[] = [
   { cmd: 'patch -p1 < fix.patch', writes: ['.'] },
   { cmd: "echo 'a b' > 'src/odd name.ts'", writes: ['src/odd name.ts'] },
   { cmd: 'echo x > src/../src/a.ts', writes: ['src/a.ts'] },
+  // Found by the sandbox test (sandbox.test.ts): they wrote files and were called read-only.
+  { cmd: 'split -l 1 data.txt part-', writes: ['?'] },
+  { cmd: 'csplit -f piece- data.txt 2', writes: ['?'] },
+  { cmd: 'npm init -y', writes: ['package.json'] },
 ];

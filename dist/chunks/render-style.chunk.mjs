@@ -1,0 +1,2 @@
+import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
+import*as util from"node:util";var nodeStyleText=util.styleText;function makeStyle(enabled,styleText2=nodeStyleText??null){let on=enabled&&typeof styleText2=="function",paint=f=>s=>on&&s?styleText2(f,s,{validateStream:!1}):s;return{enabled:on,bold:paint("bold"),dim:paint("dim"),red:paint("red"),green:paint("green"),yellow:paint("yellow"),cyan:paint("cyan")}}var PLAIN=makeStyle(!1);export{makeStyle,PLAIN};
