@@ -13,6 +13,7 @@ const issue = (id: string, files: string[]): PlannedIssue => ({
   files,
   newFiles: [],
   hotFiles: [],
+  likely: [],
   tier: 'YELLOW',
   reasons: [],
   predicted: [],
