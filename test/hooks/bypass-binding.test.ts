@@ -320,9 +320,6 @@ describe('10: advice once a sub-agent finished, and a free file added to a lease
     expect(r.reason).toContain('`jitp issue done issue-a`');
     expect(r.reason).toContain('`jitp claim release issue-a`');
     expect(r.reason).not.toMatch(/wait for it/);
-    // A resumed sub-agent works again: the advice goes back to waiting.
-    expect(hook(write('src/a.ts', SUB_A)).json).toBeUndefined();
-    expect(hook(write('src/a.ts')).reason).toMatch(/wait for it to finish/);
   });
   test('a free file added to the lease is said to the model (additionalContext)', () => {
     const r = hook(write('src/c.ts', SUB_A));
