@@ -150,7 +150,7 @@ describe('2a: a binding is fixed at the first call', () => {
     expect(r.decision).toBe('deny');
     expect(r.reason).toContain(`lease ${C.id}`);
   });
-  test('started in its own worktree while nothing is live: a lease on that worktree binds it by place only', async () => {
+  test('started in its own worktree while nothing is live: a later lease there binds it by place only', async () => {
     const store = new LocalLeaseStore({ storeDir });
     await store.release({ issueId: 'issue-a', agentId: 'agent:claude' });
     await store.release({ issueId: 'issue-b', agentId: 'agent:claude' });
