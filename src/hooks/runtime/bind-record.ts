@@ -131,8 +131,17 @@ export function clearStop(storeDir: string, agentId: string, rec: BindRecord): v
  * SubagentStop of the sub-agents bound to it, when every one of them has stopped.
  */
 export function finishedAtOf(storeDir: string, lease: { finishedAt?: unknown; meta?: Record<string, unknown> }) {
-  if (typeof lease.finishedAt === 'string') return lease.finishedAt;
   const ids = Array.isArray(lease.meta?.claudeAgentIds) ? (lease.meta.claudeAgentIds as unknown[]) : [];
+  if (typeof lease.finishedAt === 'string') {
+    // The store's mark stays when the sub-agent is resumed (only a new sub-agent's binding
+    // clears it); its record, cleared on the resumed call, says it is working again.
+    const resumed = ids.some((id) => {
+      if (typeof id !== 'string' || !AGENT_ID_RE.test(id)) return false;
+      const rec = readBindRecord(storeDir, id);
+      return rec !== undefined && rec.stoppedAt === undefined;
+    });
+    return resumed ? undefined : lease.finishedAt;
+  }
   let last: string | undefined;
   for (const id of ids) {
     if (typeof id !== 'string' || !AGENT_ID_RE.test(id)) return undefined;

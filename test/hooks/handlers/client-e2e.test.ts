@@ -199,10 +199,21 @@ describe('real client with the plugin', () => {
         turns: [[agent('E2E-ISO work in your worktree', { isolation: 'worktree' })]],
       },
     ]);
+    // In a real batch the worktree's lease exists before the sub-agent starts (WorktreeCreate takes
+    // it); here it is taken at the sub-agent's first turn, so another live lease stands in for the
+    // batch: with nothing live at SubagentStart the sub-agent would be recorded unbound for good.
+    const other = await new LocalLeaseStore({ storeDir }).acquire({
+      issueId: 'issue-batch',
+      agentId: 'agent:orch',
+      paths: ['src/other.ts'],
+    });
     expectOk(await run('E2E-MAIN-ISO'));
+    await new LocalLeaseStore({ storeDir })
+      .release({ issueId: other.issueId, agentId: other.agentId })
+      .catch(() => undefined);
     expect(lease).toBeDefined();
     const [w, b] = server.toolResultsOf('iso');
-    expect(w!.is_error).toBe(false);
+    expect(w!.is_error, w!.text).toBe(false);
     expect(b!.is_error).toBe(true);
     expect(b!.text).toMatch(/outside your worktree/);
     expect(read('src/f3.ts')).toBe('three\n');
