@@ -14,6 +14,7 @@ import { normalizeRepoPattern } from '../git/repo-paths.js';
 import { checkGlob } from '../core/globs.js';
 import { DURATION_EXAMPLES, formatTimeLeft, parseDuration, secondsUntil } from '../platform/duration.js';
 import { JitpError, usageError } from '../platform/errors.js';
+import { shellQuote } from '../core/shell-quote.js';
 import { isLiveAt } from '../core/lease-rules.js';
 import type { Lease } from '../core/model.js';
 
@@ -22,6 +23,15 @@ export const AGENT_OPTION: Record<string, OptionSpec> = {
     type: 'string',
     arg: '<type:name>',
     description: `Acting agent (else JIT_AGENT_ID, else ~/.config/jit/agent.toml [agent] id, else ${DEFAULT_AGENT_ID})`,
+  },
+};
+
+/** `--agent` plus the override of the caller check, for the commands that act on an existing lease. */
+export const ACTING_AGENT_OPTION: Record<string, OptionSpec> = {
+  ...AGENT_OPTION,
+  impersonate: {
+    type: 'boolean',
+    description: 'Let --agent name another agent than JIT_AGENT_ID or this Claude Code session (see E_AGENT_MISMATCH)',
   },
 };
 
@@ -77,6 +87,38 @@ export const issueOf = (env: ClaimsEnv, input: string): string => env.issueId(in
 
 export function agentOf(ctx: CommandContext): string {
   return resolveAgentId({ flag: str(ctx.args.values.agent), env: ctx.env }).agentId;
+}
+
+/**
+ * The agent a release, renew, extend or evict acts as: like agentOf, but `--agent` naming someone
+ * other than the caller is refused where the caller is known (checkNotImpersonating). Acquire is
+ * not held to it: a lease taken under another name takes nothing from anyone.
+ */
+export function actingAgentOf(ctx: CommandContext): string {
+  const agentId = agentOf(ctx);
+  if (str(ctx.args.values.agent) !== undefined && ctx.args.values.impersonate !== true)
+    checkNotImpersonating(agentId, ctx);
+  return agentId;
+}
+
+/**
+ * `--agent` may not name someone other than the caller where the caller's identity is known
+ * (issue 13, item 3): its JIT_AGENT_ID, or, inside Claude Code (CLAUDE_CODE_SESSION_ID is set in
+ * the Bash tool's env), another session's `claude:session-<id>`. A sub-agent shares the
+ * orchestrator's env, so this cannot tell sub-agents apart: the hook refuses those (core/jitp-calls.ts).
+ */
+function checkNotImpersonating(agentId: string, ctx: CommandContext): void {
+  const own = ctx.env.JIT_AGENT_ID;
+  const session = ctx.env.CLAUDE_CODE_SESSION_ID;
+  const otherSession = session && agentId.startsWith('claude:session-') && agentId !== `claude:session-${session}`;
+  if (!(own && own !== agentId) && !otherSession) return;
+  const who = own && own !== agentId ? `JIT_AGENT_ID=${own}` : `this Claude Code session (claude:session-${session})`;
+  throw new JitpError('E_AGENT_MISMATCH', `--agent ${shellQuote(agentId)} is not you: the caller is ${who}`, {
+    hint:
+      `act as yourself (run it again without --agent); only if that lease really is yours to act on (a ` +
+      `previous session's), run the same command with --impersonate added`,
+    details: { agent: agentId, caller: own && own !== agentId ? own : `claude:session-${session}` },
+  });
 }
 
 /** A duration option (`90`, `90s`, `30m`, `2h`, `1d`, `1h30m`) in seconds; positive unless `zero` is allowed. */
@@ -156,7 +198,7 @@ export const REMOTE_EXIT_DOC = [
 
 /** The compare-and-set key a renew, extend or release acts on: this agent's lease on the issue. */
 export function leaseRefOf(ctx: CommandContext, env: ClaimsEnv): { issueId: string; agentId: string; token?: number } {
-  const agentId = agentOf(ctx);
+  const agentId = actingAgentOf(ctx);
   const issueId = issueOf(env, ctx.args.positionals[0]!);
   const token = parseToken(ctx.args.values.token);
   return { issueId, agentId, ...(token !== undefined ? { token } : {}) };

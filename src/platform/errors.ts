@@ -101,6 +101,7 @@ export const ERROR_EXITS = {
   E_GH_AUTH: EXIT.CONFIG,
   // 9: identity
   E_IDENTITY: EXIT.IDENTITY,
+  E_AGENT_MISMATCH: EXIT.IDENTITY,
 } as const satisfies Record<`E_${string}`, ExitCode>;
 
 export type ErrorCode = keyof typeof ERROR_EXITS;

@@ -150,6 +150,27 @@ describe('2a: a binding is fixed at the first call', () => {
     expect(r.decision).toBe('deny');
     expect(r.reason).toContain(`lease ${C.id}`);
   });
+  test('started in its own worktree while nothing is live: a later lease there binds it by place only', async () => {
+    const store = new LocalLeaseStore({ storeDir });
+    await store.release({ issueId: 'issue-a', agentId: 'agent:claude' });
+    await store.release({ issueId: 'issue-b', agentId: 'agent:claude' });
+    const wt = repo.addWorktree('agent-iso');
+    const start = (agent: string, cwd: string) =>
+      run(
+        'subagent-start',
+        { session_id: SESSION, transcript_path: join(transcripts, `${SESSION}.jsonl`), cwd, agent_id: agent },
+        cwd,
+      );
+    start(SUB_A, wt); // isolated in wt
+    start(SUB_X, repo.root); // in the main checkout
+    const W = await store.acquire({ issueId: 'issue-w', agentId: 'agent:claude', paths: ['src/c.ts'], worktree: wt });
+    const inWt = (agent: string) => pre('Write', { file_path: join(wt, 'src/c.ts'), content: 'x' }, agent, wt);
+    expect(hook(inWt(SUB_A), wt).json).toBeUndefined(); // bound to W by its worktree
+    expect(JSON.parse(readFileSync(join(storeDir, 'agents', `${SUB_A}.json`), 'utf8')).lease).toBe(W.id);
+    const r = hook(inWt(SUB_X), wt); // moved there later: not W's
+    expect(r.decision).toBe('deny');
+    expect(r.reason).toContain(`lease ${W.id}`);
+  });
   test('jitp hook check reads the record and writes none', () => {
     const jitp = join(DIST_HOOK, '..', 'jitp.mjs');
     const check = (sub: string) =>
@@ -320,9 +341,6 @@ describe('10: advice once a sub-agent finished, and a free file added to a lease
     expect(r.reason).toContain('`jitp issue done issue-a`');
     expect(r.reason).toContain('`jitp claim release issue-a`');
     expect(r.reason).not.toMatch(/wait for it/);
-    // A resumed sub-agent works again: the advice goes back to waiting.
-    expect(hook(write('src/a.ts', SUB_A)).json).toBeUndefined();
-    expect(hook(write('src/a.ts')).reason).toMatch(/wait for it to finish/);
   });
   test('a free file added to the lease is said to the model (additionalContext)', () => {
     const r = hook(write('src/c.ts', SUB_A));

@@ -59,7 +59,11 @@ describe('jitp claim (CLI)', () => {
       worktree: null,
       branch: 'main',
     });
-    expect(lease.bindSecret).toMatch(/^[0-9a-f]{32}$/);
+    // The binding secret only when asked for (issue 13, item 2: Bash output lands in the transcript).
+    expect(lease.bindSecret).toBeUndefined();
+    const secretRepo = repo();
+    const withSecret = await jitp(secretRepo.root, ['claim', 'acquire', 'T-1', '--json', '--secret']);
+    expect(withSecret.json().lease.bindSecret).toMatch(/^[0-9a-f]{32}$/);
     expect(lease.secondsLeft).toBeGreaterThan(590);
 
     const held = await jitp(r.root, [
@@ -103,7 +107,9 @@ describe('jitp claim (CLI)', () => {
       (await jitp(r.root, ['claim', 'renew', 'T-1', '--token', '1', '--ttl', '1h', '--json'])).json().lease,
     ).toMatchObject({ token: 1, ttlSecs: 3600 });
     expect((await jitp(r.root, ['claim', 'renew', 'T-1', '--token', '5'])).code).toBe(6);
-    expect((await jitp(r.root, ['claim', 'renew', 'T-1', '--agent', 'agent:bob'])).code).toBe(6);
+    expect((await jitp(r.root, ['claim', 'renew', 'T-1'], { JIT_AGENT_ID: 'agent:bob' })).code).toBe(6);
+    // Naming bob while being alice is refused before the store is asked (issue 13, item 3).
+    expect((await jitp(r.root, ['claim', 'renew', 'T-1', '--agent', 'agent:bob'])).code).toBe(9);
     const ext = await jitp(r.root, ['claim', 'extend', 'T-1', '--paths', 'lib/x.ts', '--json']);
     expect(ext.json().lease.paths).toEqual(['src/auth/**', 'docs/*.md', 'lib/x.ts']);
     expect((await jitp(r.root, ['claim', 'extend', 'T-1'])).code).toBe(2);
@@ -129,6 +135,7 @@ describe('jitp claim (CLI)', () => {
       'agent crashed',
       '--agent',
       'agent:admin',
+      '--impersonate',
       '--json',
     ]);
     expect(ev.json()).toMatchObject({ evicted: { id }, by: 'agent:admin', reason: 'agent crashed' });

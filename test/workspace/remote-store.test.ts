@@ -94,7 +94,8 @@ test('remote: origin — issues --available and plan see a hold taken on another
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.json().excluded).toEqual([{ id: 'T2', reason: expect.stringContaining('agent:bob') }]);
   } finally {
-    expect(jitp(b, 'claim', 'release', 'T2', '--agent', 'agent:bob').code).toBe(0);
+    // Bob's machine, acting as bob (JIT_AGENT_ID here says alice: --impersonate, issue 13 item 3).
+    expect(jitp(b, 'claim', 'release', 'T2', '--agent', 'agent:bob', '--impersonate').code).toBe(0);
   }
 });
 

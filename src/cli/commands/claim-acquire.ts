@@ -21,7 +21,7 @@ export const command: CommandSpec = {
   summary: 'Lease an issue and the paths it may change (fails if held or overlapping)',
   usage:
     'jitp claim acquire <issue> [--paths <p>…] [--ttl <dur>] [--worktree <path>] [--branch <b>] [--agent <id>] ' +
-    '[--remote <name>]',
+    '[--remote <name>] [--secret]',
   help: [
     'Grants a lease tying <issue> to the acting agent and, in the same transaction, the files or globs',
     'it may change. Fails, naming the holder, lease and expiry, when another live lease holds the issue',
@@ -30,7 +30,8 @@ export const command: CommandSpec = {
     'be any unique prefix of 4+ characters; the full uuid is stored.',
     'Paths: repo-relative or absolute inside the repo; a folder means everything under it.',
     '',
-    `JSON: {"lease": Lease (with "bindSecret")}`,
+    'JSON: {"lease": Lease} (with "bindSecret" only under --secret: a secret printed by a Bash call lands in',
+    "the session transcript; `jitp prompt` renders a sub-agent's binding from the store itself).",
     LEASE_JSON_DOC,
     'With a task folder, <issue> must be a task, an issue of the batch, or already leased.',
     'Exit codes: 0 granted, 2 bad arguments/path, 3 held by another lease, 4 unknown or ambiguous issue',
@@ -59,6 +60,7 @@ export const command: CommandSpec = {
     ...REASON_OPTION,
     ...AGENT_OPTION,
     ...REMOTE_OPTION,
+    secret: { type: 'boolean', description: "Include the lease's binding secret in --json (tooling, tests)" },
   },
   positionals: { min: 1, max: 1, names: '<issue>' },
   async run(ctx) {
@@ -79,6 +81,7 @@ export const command: CommandSpec = {
       ...(reason ? { reason } : {}),
     });
     const now = Date.now();
-    return { json: { lease: leaseJson(lease, now, { secret: true }) }, text: `acquired ${leaseLine(lease, now)}` };
+    const secret = ctx.args.values.secret === true;
+    return { json: { lease: leaseJson(lease, now, { secret }) }, text: `acquired ${leaseLine(lease, now)}` };
   },
 };

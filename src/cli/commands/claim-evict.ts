@@ -2,9 +2,9 @@ import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
 import { usageError } from '../../platform/errors.js';
 import {
-  AGENT_OPTION,
+  ACTING_AGENT_OPTION,
   LEASE_JSON_DOC,
-  agentOf,
+  actingAgentOf,
   claimsEnv,
   leaseJson,
   REMOTE_OPTION,
@@ -21,12 +21,13 @@ export const command: CommandSpec = {
     '',
     'JSON: {"evicted": Lease, "by": "<agent>", "reason": "<text>"}',
     LEASE_JSON_DOC,
-    'Exit codes: 0 evicted, 2 missing reason, 4 no such lease, 5 store problem, 9 malformed agent identity.',
+    'Exit codes: 0 evicted, 2 missing reason, 4 no such lease, 5 store problem, 9 malformed agent identity or',
+    '            --agent naming another agent than JIT_AGENT_ID / this Claude Code session (without --impersonate).',
     ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {
     reason: { type: 'string', arg: '<text>', description: 'Why (required; recorded)' },
-    ...AGENT_OPTION,
+    ...ACTING_AGENT_OPTION,
     ...REMOTE_OPTION,
   },
   positionals: { min: 1, max: 1, names: '<lease-id>' },
@@ -35,7 +36,7 @@ export const command: CommandSpec = {
     if (!reason || !reason.trim())
       throw usageError('evict needs --reason (it is recorded in the event log)', `usage: ${command.usage}`);
     const env = await claimsEnv(ctx);
-    const by = agentOf(ctx);
+    const by = actingAgentOf(ctx);
     const lease = await env.store.evict(ctx.args.positionals[0]!, by, reason);
     return {
       json: { evicted: leaseJson(lease, Date.now()), by, reason },

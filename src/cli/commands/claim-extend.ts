@@ -2,7 +2,7 @@ import type { CommandSpec } from '../command.js';
 import { list, str } from '../command.js';
 import { usageError } from '../../platform/errors.js';
 import {
-  AGENT_OPTION,
+  ACTING_AGENT_OPTION,
   LEASE_JSON_DOC,
   claimsEnv,
   leaseJson,
@@ -26,7 +26,8 @@ export const command: CommandSpec = {
     'JSON: {"lease": Lease}',
     LEASE_JSON_DOC,
     'Exit codes: 0 extended, 2 bad arguments/path, 3 a path is held by another lease, 4 unknown issue,',
-    '            5 store problem, 6 lease lost, 9 malformed agent identity.',
+    '            5 store problem, 6 lease lost, 9 malformed agent identity or',
+    '            --agent naming another agent than JIT_AGENT_ID / this Claude Code session (without --impersonate).',
     ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {
@@ -43,7 +44,7 @@ export const command: CommandSpec = {
       description: 'Resolve paths against this worktree (default: the current one)',
     },
     ...REASON_OPTION,
-    ...AGENT_OPTION,
+    ...ACTING_AGENT_OPTION,
     ...REMOTE_OPTION,
   },
   positionals: { min: 1, max: 1, names: '<issue>' },

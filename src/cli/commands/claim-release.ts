@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
 import {
-  AGENT_OPTION,
+  ACTING_AGENT_OPTION,
   LEASE_JSON_DOC,
   claimsEnv,
   leaseJson,
@@ -23,13 +23,14 @@ export const command: CommandSpec = {
     'JSON: {"released": Lease}',
     LEASE_JSON_DOC,
     'Exit codes: 0 released, 2 bad arguments, 4 unknown issue, 5 store problem, 6 lease lost (not yours,',
-    '            expired, or token stale), 9 malformed agent identity.',
+    '            expired, or token stale), 9 malformed agent identity or',
+    '            --agent naming another agent than JIT_AGENT_ID / this Claude Code session (without --impersonate).',
     ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {
     ...TOKEN_OPTION,
     ...REASON_OPTION,
-    ...AGENT_OPTION,
+    ...ACTING_AGENT_OPTION,
     ...REMOTE_OPTION,
   },
   positionals: { min: 1, max: 1, names: '<issue>' },

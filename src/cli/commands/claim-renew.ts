@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../command.js';
 import { str } from '../command.js';
 import {
-  AGENT_OPTION,
+  ACTING_AGENT_OPTION,
   LEASE_JSON_DOC,
   claimsEnv,
   leaseJson,
@@ -25,13 +25,14 @@ export const command: CommandSpec = {
     'JSON: {"lease": Lease}',
     LEASE_JSON_DOC,
     'Exit codes: 0 renewed, 2 bad arguments, 4 unknown issue, 5 store problem, 6 lease lost (not yours,',
-    '            expired, or token stale), 9 malformed agent identity.',
+    '            expired, or token stale), 9 malformed agent identity or',
+    '            --agent naming another agent than JIT_AGENT_ID / this Claude Code session (without --impersonate).',
     ...REMOTE_EXIT_DOC,
   ].join('\n'),
   options: {
     ttl: { type: 'string', arg: '<dur>', description: "New duration from now (default: the lease's TTL)" },
     ...TOKEN_OPTION,
-    ...AGENT_OPTION,
+    ...ACTING_AGENT_OPTION,
     ...REMOTE_OPTION,
   },
   positionals: { min: 1, max: 1, names: '<issue>' },

@@ -9,8 +9,16 @@ import type { HookInput, HookOutcome } from '../runtime/contract.js';
 import { hookCwd, liveContext } from '../runtime/context.js';
 import { openStoreFor } from '../runtime/store-access.js';
 import { AGENT_ID_RE, readBindRecord, recordFirstBinding, recordStop } from '../runtime/bind-record.js';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { findRepo, storeDirOf } from '../../workspace/repo.js';
+
+const realOr = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+};
 
 export async function recordSubagent(
   input: HookInput,
@@ -26,8 +34,15 @@ export async function recordSubagent(
     // a live lease), so it is unbound for good, and a secret it learns later cannot bind it.
     const loc = type === 'subagent-start' ? findRepo(cwd) : undefined;
     const storeDir = loc ? storeDirOf(loc) : undefined;
+    // One started in its own linked worktree may still be bound by a lease on that worktree.
+    const worktree = loc?.linked ? realOr(loc.worktreeRoot) : undefined;
     if (storeDir && existsSync(storeDir) && AGENT_ID_RE.test(agentId))
-      recordFirstBinding(storeDir, agentId, { lease: null, at: new Date().toISOString(), via: 'start' });
+      recordFirstBinding(storeDir, agentId, {
+        lease: null,
+        at: new Date().toISOString(),
+        via: 'start',
+        ...(worktree ? { worktree } : {}),
+      });
     return {};
   }
   const live = ctx.snap.leases.filter((l) => Date.parse(l.expiresAt) > ctx.nowMs);

@@ -17,6 +17,11 @@ export interface BindRecord {
   via?: string;
   /** Set by SubagentStop: when the sub-agent finished. */
   stoppedAt?: string;
+  /**
+   * A start record's linked worktree (realpath), when the sub-agent started in one (the client's
+   * `isolation: "worktree"`): a lease taken on that worktree later still binds it, by place.
+   */
+  worktree?: string;
 }
 
 /** The client's agent ids are `a` + 16 hex; anything that could not be a file name binds nothing. */
@@ -145,4 +150,15 @@ export function finishedAtOf(storeDir: string, lease: { finishedAt?: unknown; me
     if (last === undefined || Date.parse(at) > Date.parse(last)) last = at;
   }
   return last;
+}
+
+/** A start record bound later by its own worktree: the lease is recorded and fixed from then on. */
+export function settleStartRecord(storeDir: string, agentId: string, rec: BindRecord, lease: string): void {
+  try {
+    writeFileAtomic(bindRecordPath(storeDir, agentId), `${JSON.stringify({ ...rec, lease, via: 'worktree' })}\n`, {
+      mode: 0o600,
+    });
+  } catch {
+    /* a read-only store: the next call settles it again */
+  }
 }

@@ -13,7 +13,14 @@ import type { RepoLocation } from '../../git/discover.js';
 import type { Lease, LeaseStore } from '../../core/model.js';
 import type { HookInput } from './contract.js';
 import { DEFAULT_AGENT_ID } from '../../core/default-agent.js';
-import { AGENT_ID_RE, clearStop, readBindRecord, recordFirstBinding, type BindRecord } from './bind-record.js';
+import {
+  AGENT_ID_RE,
+  clearStop,
+  readBindRecord,
+  recordFirstBinding,
+  settleStartRecord,
+  type BindRecord,
+} from './bind-record.js';
 
 export interface Resolved {
   actor: Actor;
@@ -137,7 +144,7 @@ export async function resolveActor(opts: {
   if (!AGENT_ID_RE.test(agentId)) return { actor: { subagentId: agentId } };
   const rec = readBindRecord(records.storeDir, agentId);
   if (rec?.stoppedAt !== undefined && records.record) clearStop(records.storeDir, agentId, rec);
-  if (rec) return fromRecord(rec, opts, agentId, bound);
+  if (rec) return fromRecord(rec, opts, agentId, bound, ours);
   const first = await firstResolution(opts, agentId, bound, ours);
   if (!records.record || first.undecided) return first;
   const mine: BindRecord = {
@@ -147,7 +154,7 @@ export async function resolveActor(opts: {
   };
   const kept = recordFirstBinding(records.storeDir, agentId, mine);
   // Another call of this sub-agent recorded first (parallel tool calls): its answer stands.
-  return kept.lease === mine.lease ? first : fromRecord(kept, opts, agentId, bound);
+  return kept.lease === mine.lease ? first : fromRecord(kept, opts, agentId, bound, ours);
 }
 
 /** A later call: the recorded binding, whatever the transcript or the working folder says now. */
@@ -156,8 +163,21 @@ async function fromRecord(
   opts: Parameters<typeof resolveActor>[0],
   agentId: string,
   bound: (l: Lease) => Actor,
+  ours: (l: Lease) => boolean,
 ): Promise<Resolved> {
-  if (rec.lease === null) return { actor: { subagentId: agentId } };
+  if (rec.lease === null) {
+    // Started in its own linked worktree while nothing was live: a lease taken on that worktree
+    // since binds it by place (never by a prompt line), and the record then keeps that lease.
+    const { loc, live } = opts;
+    if (rec.via === 'start' && rec.worktree && loc.linked && real(loc.worktreeRoot) === rec.worktree) {
+      const byTree = live.find((l) => l.worktree && ours(l) && real(l.worktree) === rec.worktree);
+      if (byTree) {
+        if (opts.bindRecords?.record) settleStartRecord(opts.bindRecords.storeDir, agentId, rec, byTree.id);
+        return { actor: bound(byTree), via: 'worktree' };
+      }
+    }
+    return { actor: { subagentId: agentId } };
+  }
   const lease = opts.live.find((l) => l.id === rec.lease);
   // Its lease ended (released, expired): it stays bound to nothing rather than to anything new.
   if (!lease) return { actor: { subagentId: agentId } };

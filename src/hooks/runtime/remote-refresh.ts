@@ -78,6 +78,8 @@ export function renewInBackground(opts: {
       lease.issueId,
       '--agent',
       lease.agentId,
+      // The hook renews on the lease holder's behalf, whatever JIT_AGENT_ID its env says.
+      '--impersonate',
       '--token',
       String(lease.token),
       '--remote',

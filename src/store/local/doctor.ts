@@ -91,7 +91,7 @@ function inspect(dir: string, nowMs: number): Inspection {
             `${o.b.id} (issue ${o.b.issueId}, ${o.b.agentId}); the hooks refuse both holders' edits there`,
           fix:
             `release the one whose work is abandoned: \`${jitpCommand('claim release', o.b.issueId)} --agent ` +
-            `${shellQuote(o.b.agentId)}\`, or \`${jitpCommand('claim evict', o.b.id)} --reason "<why>"\``,
+            `${shellQuote(o.b.agentId)} --impersonate\`, or \`${jitpCommand('claim evict', o.b.id)} --reason "<why>"\``,
         });
       }
     } else checks.push({ name: 'state', status: 'ok', message: 'no state file yet (empty store)' });

@@ -208,6 +208,7 @@ test('a bound sub-agent on B extends its remote lease on the remote itself; A th
     '--agent',
     'agent:claude',
     '--json',
+    '--secret',
   );
   expect(got.code, got.stderr).toBe(0);
   const lease = got.json().lease;
@@ -322,6 +323,7 @@ test('heartbeat of a remote lease: renewed by a detached `jitp claim renew`, the
     '--ttl',
     `${ttl}s`,
     '--json',
+    '--secret',
   );
   expect(got.code, got.stderr).toBe(0);
   const lease = got.json().lease;
