@@ -38,6 +38,7 @@ test('acquire on one machine, denied on another with the holder and its host, li
     '--agent',
     'agent:alice',
     '--json',
+    '--secret',
   );
   expect(got.code).toBe(0);
   const lease = got.json().lease;

@@ -106,11 +106,8 @@ function mainScript(seen: Record<string, unknown>): Actor {
         },
         // 5. done and clean up
         (ctx: TurnContext): OutBlock[] => {
+          // The merge marks each merged issue done and releases its lease (the skill's step 5).
           seen.merge = jsonOf(resultFor(ctx, 'jitp merge --strategy'));
-          return [bash(`jitp finish ${ids} --no-test --json`, 'finish')];
-        },
-        (ctx: TurnContext): OutBlock[] => {
-          seen.finish = jsonOf(resultFor(ctx, 'jitp finish', true));
           return [bash('jitp cleanup --json', 'cleanup')];
         },
         (ctx: TurnContext): OutBlock[] => {
@@ -151,7 +148,12 @@ test(
 
     // The skill's text reached the model, with the commands the script ran.
     const firstText = JSON.stringify((server.requestsOf('main')[0]!.body as { messages: unknown[] }).messages[0]);
-    for (const s of ['jitp worktree add', 'jitp worktree commit <id>', 'jitp finish <ids that merged>', 'jitp cleanup'])
+    for (const s of [
+      'jitp worktree add',
+      'jitp worktree commit <id>',
+      'jitp finish <id> --no-test --json',
+      'jitp cleanup',
+    ])
       expect(firstText).toContain(s);
 
     // Both sub-agents started from one message and wrote only in their own worktrees.
@@ -173,12 +175,19 @@ test(
     for (const k of KEYS)
       for (const [rel, content] of Object.entries(EDITS[k] as Record<string, string>))
         expect(readFileSync(join(root, rel), 'utf8')).toBe(content);
-    const f = seen.finish as { ok: boolean; issues: { status: string }[]; commit: { sha: string } };
-    expect(f.ok).toBe(true);
-    expect(f.issues.map((i) => i.status)).toEqual(['finished', 'finished']);
-    expect(git('show', '--name-only', '--format=', f.commit.sha).split('\n').sort()).toEqual(
-      ['.jit/events.jsonl', ...KEYS.map((k) => `.jit/issues/${ISSUES[k].id}.json`)].sort(),
-    );
+    type Step = { outcome: string; short: string; done?: { state: string; commit?: string; releasedLeases: string[] } };
+    const m = seen.merge as { done: boolean; steps: Step[] };
+    expect(m.done).toBe(true);
+    expect(m.steps.map((st) => [st.outcome, st.done?.state])).toEqual([
+      ['merged', 'done'],
+      ['merged', 'done'],
+    ]);
+    for (const st of m.steps) {
+      // Each issue's tracker change is a commit of its own, and its lease is released.
+      const files = git('show', '--name-only', '--format=', st.done!.commit!).split('\n');
+      expect(files.some((f) => f.startsWith('.jit/issues/'))).toBe(true);
+      expect(st.done!.releasedLeases.length).toBe(1);
+    }
     const state = (id: string) => JSON.parse(readFileSync(join(root, '.jit/issues', `${id}.json`), 'utf8')).state;
     expect(KEYS.map((k) => state(ISSUES[k].id))).toEqual(['done', 'done']);
     expect((seen.cleanup as { refused: unknown[] }).refused).toEqual([]);
