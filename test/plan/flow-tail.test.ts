@@ -20,6 +20,7 @@ import {
 } from '../../bench/eval/flow/tail-measure.js';
 import { GIT_ENV, tempDir } from '../support/git.js';
 
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const C = (time: number, lines: Record<string, number>): WorkCommit => ({ time, lines });
 
 describe('heldLinesShare', () => {
@@ -165,6 +166,43 @@ describe('the dev set carries each issue’s lines (a real git repository shaped
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+  const runTail = (env: Record<string, string>, ...args: string[]) =>
+    execFileSync(
+      process.execPath,
+      [join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), join(repoRoot, 'bench/eval/flow/tail.ts'), ...args],
+      { encoding: 'utf8', cwd: repoRoot, env: { ...process.env, ...env } },
+    );
+
+  it('`npm run eval:flow:tail` measures a bundle of it; a missing bundle is a clear skip, exit 0', () => {
+    const bundleFile = join(root, '..', `${root.split('/').pop()}.bundle`);
+    const cache = tempDir('jitp-flow-tail-cache-');
+    try {
+      execFileSync('git', ['bundle', 'create', '-q', bundleFile, '--all'], { cwd: root });
+      const out = JSON.parse(
+        runTail({ JITP_FLOW_BUNDLE: bundleFile, JITP_EVAL_CACHE: cache }, '--first-test', '1', '--json'),
+      );
+      expect(out[0]).toMatchObject({
+        weeks: ['2026-W02'],
+        pairs: 2,
+        waiters: 2,
+        // a: 10/51 on held files, all from its first held commit; b: 0.2 and 0.2.
+        heldLines: {
+          n: 2,
+          q1: expect.closeTo(10 / 51 + (0.2 - 10 / 51) * 0.25, 12),
+          mean: expect.closeTo((0.2 + 10 / 51) / 2, 12),
+        },
+        fromFirstTouch: { n: 2, median: expect.closeTo(0.6, 12), q3: expect.closeTo(0.8, 12) },
+      });
+      expect(out[1]).toEqual({ part: expect.stringMatching(/^test/), weeks: [], pairs: 0 });
+      expect(runTail({ JITP_FLOW_BUNDLE: join(cache, 'none.bundle'), JITP_EVAL_CACHE: cache }, '--json')).toMatch(
+        /^eval:flow:tail skipped: no dev data at .*none\.bundle.*JITP_FLOW_BUNDLE/,
+      );
+    } finally {
+      rmSync(bundleFile, { force: true });
+      rmSync(cache, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('reads lines per commit (bookkeeping out, binary as 1) and measures the overlapping pair from both sides', () => {
     const dev = buildDevSet(root);
     expect(dev.map((b) => [b.week, b.issues.map((i) => i.shortId)])).toEqual([
@@ -192,7 +230,6 @@ describe('the dev set carries each issue’s lines (a real git repository shaped
   });
 });
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bundle = process.env.JITP_FLOW_BUNDLE ?? join(repoRoot, '..', 'shared', 'datasets', 'jit-history-dev.bundle');
 const haveBundle = existsSync(bundle);
 if (!haveBundle)

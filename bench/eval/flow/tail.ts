@@ -35,18 +35,19 @@ const parts = [
   { name: `test (weeks ${FIRST_TEST + 1}-${dev.length}; for the record, not used)`, weeks: dev.slice(FIRST_TEST) },
 ];
 const fmt = (q: Quartiles) => `${q.q1.toFixed(2)} / ${q.median.toFixed(2)} / ${q.q3.toFixed(2)}`;
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const out = parts.map((p) => {
   const pairs = tailPairs(p.weeks);
-  const held = quartiles(pairs.map((x) => x.heldLines));
-  const first = quartiles(pairs.map((x) => x.fromFirstTouch));
-  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const base = { part: p.name, weeks: p.weeks.map((b) => b.week), pairs: pairs.length };
+  // A part with no overlapping pair (a short history, or --first-test past the last week) has no figures.
+  if (!pairs.length) return base;
+  const held = pairs.map((x) => x.heldLines);
+  const first = pairs.map((x) => x.fromFirstTouch);
   return {
-    part: p.name,
-    weeks: p.weeks.map((b) => b.week),
-    pairs: pairs.length,
+    ...base,
     waiters: new Set(pairs.map((x) => x.waiter)).size,
-    heldLines: { ...held, mean: mean(pairs.map((x) => x.heldLines)) },
-    fromFirstTouch: { ...first, mean: mean(pairs.map((x) => x.fromFirstTouch)) },
+    heldLines: { ...quartiles(held), mean: mean(held) },
+    fromFirstTouch: { ...quartiles(first), mean: mean(first) },
   };
 });
 
@@ -57,6 +58,10 @@ else {
       "common file; shares of the waiter's changed lines (lines stand in for time)",
   );
   for (const o of out) {
+    if (!('heldLines' in o)) {
+      console.log(`\n${o.part}: no overlapping pairs (${o.weeks.join(' ') || 'no weeks'})`);
+      continue;
+    }
     console.log(`\n${o.part}: ${o.pairs} pairs, ${o.waiters} waiters (${o.weeks.join(' ')})`);
     console.log(`  on held files            q1/med/q3 ${fmt(o.heldLines)}, mean ${o.heldLines.mean.toFixed(2)}`);
     console.log(
