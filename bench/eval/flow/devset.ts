@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git } from '../history.js';
+import type { WorkCommit } from './tail-measure.js';
 
 export interface DevIssue {
   id: string;
@@ -23,6 +24,8 @@ export interface DevIssue {
   hours: number;
   /** Its first own commit: the batch is planned on the tree before the week's first one. */
   firstCommit: string;
+  /** Its commits in order, with lines changed per file (bookkeeping left out): the tail's measure. */
+  work: WorkCommit[];
 }
 
 export interface DevBatch {
@@ -95,6 +98,28 @@ function readCommits(repo: string): Commit[] {
   return commits;
 }
 
+/**
+ * Lines added + deleted per file of every commit (as readCommits: no merges, no rename pairing),
+ * bookkeeping left out; a binary change (`-` in numstat) counts as 1 line.
+ */
+export function readLineCounts(repo: string): Map<string, Record<string, number>> {
+  const out = git(repo, 'log', '--no-merges', '--no-renames', '--numstat', '--format=%x1e%H');
+  const counts = new Map<string, Record<string, number>>();
+  for (const rec of out.split('\x1e')) {
+    const [hash, ...rows] = rec.split('\n');
+    if (!hash?.trim()) continue;
+    const lines: Record<string, number> = {};
+    for (const row of rows) {
+      const m = /^(\d+|-)\t(\d+|-)\t(.+)$/.exec(row);
+      if (!m || isBookkeeping(m[3]!)) continue;
+      const n = m[1] === '-' ? 1 : Number(m[1]) + Number(m[2]);
+      lines[m[3]!] = (lines[m[3]!] ?? 0) + n;
+    }
+    counts.set(hash.trim(), lines);
+  }
+  return counts;
+}
+
 export function buildDevSet(repo: string, opts: { minHours?: number; maxHours?: number } = {}): DevBatch[] {
   const minH = opts.minHours ?? 0.25;
   const maxH = opts.maxHours ?? 8;
@@ -112,6 +137,7 @@ export function buildDevSet(repo: string, opts: { minHours?: number; maxHours?: 
     for (const s of named) (work.get(s) ?? work.set(s, []).get(s)!).push(c);
   }
   const index = new Map(commits.map((c, i) => [c.hash, i]));
+  const counts = readLineCounts(repo);
   const issues: DevIssue[] = [];
   for (const [short, cs] of work) {
     const uuid = uuids.get(short)!;
@@ -143,6 +169,7 @@ export function buildDevSet(repo: string, opts: { minHours?: number; maxHours?: 
       end: last.time,
       hours,
       firstCommit: first.hash,
+      work: cs.map((c) => ({ time: c.time, lines: counts.get(c.hash) ?? {} })),
     });
   }
   const byWeek = new Map<string, DevIssue[]>();

@@ -9,6 +9,7 @@ import { buildDevSet, cloneBundle, type DevBatch } from './devset.js';
 import { planDevBatch, type PlannedBatch } from './plan-batches.js';
 import { CONFIGS, policies, type ConfigName, type Policy, type PolicyCtx } from './policies.js';
 import { evaluate, type Figures } from './score.js';
+import { quartiles, tailPairs } from './tail-measure.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const args = process.argv.slice(2);
@@ -60,6 +61,12 @@ const cost = (f: Figures) => f.rounds / f.perfectRounds + f.wasted / f.issues;
 
 // Tuning sees the tune weeks only; the chosen values then run on both parts.
 const tuned: Record<string, number> = {};
+// The hand-off's fixed tails: quartiles of the waiter's share of lines on held files, over the
+// overlapping pairs of the tune weeks only (tail-measure.ts; `npm run eval:flow:tail` prints both parts).
+const tail = quartiles(tailPairs(tuneWeeks.map((k) => dev[k]!)).map((p) => p.heldLines));
+tuned['wait tail q1'] = tail.q1;
+tuned['wait tail median'] = tail.median;
+tuned['wait tail q3'] = tail.q3;
 const tuning: Array<{ name: string; value: number; costs: Record<string, number> }> = [];
 for (const p of policies) {
   if (!p.tune) continue;
@@ -97,7 +104,7 @@ function sum(fs: Figures[]): Figures {
 
 if (args.includes('--json')) {
   console.log(
-    JSON.stringify({ orders: ORDERS, seed: SEED, maxParallel: MAX_PARALLEL, batches: dev.length, tuning, rows }),
+    JSON.stringify({ orders: ORDERS, seed: SEED, maxParallel: MAX_PARALLEL, batches: dev.length, tail, tuning, rows }),
   );
 } else {
   console.log(
@@ -105,15 +112,19 @@ if (args.includes('--json')) {
       `(${dev.map((b) => `${b.week}:${b.issues.length}`).join(' ')}), ${ORDERS} random orders (seed ${SEED}), ` +
       `max parallel ${MAX_PARALLEL}`,
   );
+  console.log(
+    `measured on weeks 1-${FIRST_TEST}: hand-off tail (waiter's lines on held files, ${tail.n} pairs) ` +
+      `q1 ${tail.q1.toFixed(2)}, median ${tail.median.toFixed(2)}, q3 ${tail.q3.toFixed(2)}`,
+  );
   for (const t of tuning)
     console.log(`tuned on weeks 1-${FIRST_TEST}: ${t.name} = ${t.value} (cost by value: ${JSON.stringify(t.costs)})`);
   for (const part of parts) {
     console.log(`\n${part.name}`);
-    console.log('policy'.padEnd(42) + 'rounds  x perfect  wasted/issue  waits/issue  hours x perfect');
+    console.log('policy'.padEnd(50) + 'rounds  x perfect  wasted/issue  waits/issue  hours x perfect');
     for (const r of rows.filter((x) => x.part === part.name)) {
       const f = r.f;
       console.log(
-        r.name.padEnd(42) +
+        r.name.padEnd(50) +
           (f.rounds / (ORDERS || 1)).toFixed(1).padStart(6) +
           (f.rounds / f.perfectRounds).toFixed(2).padStart(10) +
           'x' +

@@ -6,6 +6,7 @@ import { planBatches, type BatchNode } from '../../../src/plan/batch.js';
 import { pairConflictChance } from '../../../src/plan/cost.js';
 import type { LikelyFile, PredictedFile, RiskTier } from '../../../src/plan/types.js';
 import type { DevBatch } from './devset.js';
+import { measuredTail, waitTail, type WaitTail } from './handoff.js';
 import type { PlannedBatch } from './plan-batches.js';
 import { perfectGroups } from './sim.js';
 import { simIssues } from './score.js';
@@ -17,7 +18,7 @@ export interface PolicyCtx {
   plans: Record<string, PlannedBatch>;
   /** Earlier weeks only: what a planner running at this batch's start could have known. */
   past: DevBatch[];
-  /** Parameters chosen on the tune weeks (flow-eval.ts), by name. */
+  /** Parameters chosen or measured on the tune weeks (flow-eval.ts), by name. */
   tuned: Record<string, number>;
 }
 
@@ -29,8 +30,8 @@ export interface Policy {
   view?: (ctx: PolicyCtx) => PlanView;
   pick?: (ctx: PolicyCtx) => Picker;
   handoff?: boolean;
-  /** The hand-off as `jitp claim wait` is used: work first, wait last (handoff.ts). */
-  waitLast?: boolean;
+  /** The hand-off as `jitp claim wait` is used: work first, wait last, then the tail (handoff.ts). */
+  waitTail?: (ctx: PolicyCtx) => WaitTail;
   /** `jitp next` orders by the blocked chains behind each issue (default true; false = before issue 15's levers). */
   chains?: boolean;
   /** A parameter to tune on the tune weeks: its name and candidate values. */
@@ -108,6 +109,15 @@ function costGroups(ctx: PolicyCtx, view: PlanView, tau: number, maxParallel: nu
   return planBatches(nodes, conflicts, maxParallel);
 }
 
+/** A tail measured on the tune weeks (flow-eval.ts puts the quartiles in `tuned`). */
+const tuneTail =
+  (name: string) =>
+  (ctx: PolicyCtx): WaitTail => {
+    const v = ctx.tuned[name];
+    if (v === undefined) throw new Error(`flow policies: ${name} was not measured on the tune weeks`);
+    return v;
+  };
+
 const HOT_SHARE = 0.2;
 const TAUS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8];
 const past = (ctx: PolicyCtx) => viewOf(ctx.plans['past issues']!);
@@ -149,14 +159,32 @@ export const policies: Policy[] = [
   },
   { name: '  + blocked chains first', view: (ctx) => viewOf(ctx.plans['commits only']!), handoff: true },
   { name: '  + past issues', view: past, handoff: true },
+  // `jitp claim wait` as built (waits last): the row above is the idle waiter (tail 1); these differ
+  // only in the tail, assumed (0.25, JITP_FLOW_WAIT_TAIL), measured per wait, or fixed at the tune
+  // weeks' quartiles of the measure (`npm run eval:flow:tail`).
+  { name: '  + past issues, claim wait, tail assumed 0.25', view: past, handoff: true, waitTail: () => waitTail() },
   {
-    name: '  + past issues, claim wait as built (waits last)',
+    name: '    tail per wait: its lines on held files',
     view: past,
     handoff: true,
-    waitLast: true,
+    waitTail: () => measuredTail('held lines'),
   },
+  {
+    name: '    tail per wait: from first held commit',
+    view: past,
+    handoff: true,
+    waitTail: () => measuredTail('from first touch'),
+  },
+  { name: '    tail fixed: tune q1', view: past, handoff: true, waitTail: tuneTail('wait tail q1') },
+  { name: '    tail fixed: tune median', view: past, handoff: true, waitTail: tuneTail('wait tail median') },
+  { name: '    tail fixed: tune q3', view: past, handoff: true, waitTail: tuneTail('wait tail q3') },
   { name: '  + hot files', view: hotView, handoff: true },
-  { name: '  + hot files, claim wait as built (waits last)', view: hotView, handoff: true, waitLast: true },
+  {
+    name: '  + hot files, claim wait, tail assumed 0.25',
+    view: hotView,
+    handoff: true,
+    waitTail: () => waitTail(),
+  },
   {
     name: '  + cost picker (tau tuned)',
     view: hotView,

@@ -1,5 +1,4 @@
 // One policy on one dev batch, averaged over seeded random orders.
-import { waitTail } from './handoff.js';
 import type { DevBatch } from './devset.js';
 import type { Policy, PolicyCtx } from './policies.js';
 import { perfectGroups, rng, runContinuous, runGroups, type SimIssue } from './sim.js';
@@ -23,6 +22,7 @@ export function simIssues(b: DevBatch): SimIssue[] {
     files: i.files,
     deps: i.dependencies.filter((d) => short.has(d)).map((d) => short.get(d)!),
     hours: i.hours,
+    work: i.work,
   }));
 }
 
@@ -58,7 +58,7 @@ export function evaluate(ctx: PolicyCtx, p: Policy, o: { orders: number; seed: n
         handoff: p.handoff ?? false,
         pick,
         chains: p.chains ?? true,
-        ...(p.waitLast ? { waitTail: waitTail() } : {}),
+        ...(p.waitTail ? { waitTail: p.waitTail(ctx) } : {}),
       });
       // Continuous dispatch has no rounds: its wall time in units of perfect foresight's.
       f.rounds += (c.makespan / perfectHours) * perfect.length;

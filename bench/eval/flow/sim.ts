@@ -1,6 +1,7 @@
 // The flow simulation of issue 15: a schedule meets the true file sets. Pure: plain data in,
 // figures out; the random orders come from a seeded generator so every run prints the same.
 import { planBatches } from '../../../src/plan/batch.js';
+import type { WorkCommit } from './tail-measure.js';
 
 export interface SimIssue {
   id: string;
@@ -10,6 +11,8 @@ export interface SimIssue {
   deps: readonly string[];
   /** Hours of work (continuous dispatch only). */
   hours?: number;
+  /** Its commits with lines per file, for a tail measured per wait (handoff.ts). */
+  work?: readonly WorkCommit[];
 }
 
 export interface GroupRun {

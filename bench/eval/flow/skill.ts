@@ -12,7 +12,7 @@ import { pickNext } from '../../../src/plan/next.js';
 import type { PlanResult, PlannedIssue } from '../../../src/plan/plan.js';
 import type { LikelyFile, PredictedFile, RiskTier } from '../../../src/plan/types.js';
 import type { Lease } from '../../../src/core/model.js';
-import { claimWaitEnd } from './handoff.js';
+import { claimWaitEnd, type WaitTail } from './handoff.js';
 import type { FlowRun, SimIssue } from './sim.js';
 
 /** What the planner says about each issue of a batch (its predictions do not depend on the others). */
@@ -86,7 +86,7 @@ export function runSkill(
   issues: readonly SimIssue[],
   view: PlanView,
   maxParallel: number,
-  opts: { handoff?: boolean; refusedCost?: number; pick?: Picker; waitTail?: number; chains?: boolean } = {},
+  opts: { handoff?: boolean; refusedCost?: number; pick?: Picker; waitTail?: WaitTail; chains?: boolean } = {},
 ): FlowRun {
   const refusedCost = opts.refusedCost ?? 0.5;
   const pick = opts.pick ?? jitpNext;
@@ -140,8 +140,11 @@ export function runSkill(
         // held file; it holds its slot until the holders stop, then does all of its work.
         waits++;
         const ends = holders.map((x) => x.end);
-        // waitTail: the waiter works first and waits last, as `jitp claim wait` is used (handoff.ts).
-        const end = opts.waitTail === undefined ? Math.max(...ends) + h : claimWaitEnd(t, h, ends, opts.waitTail);
+        // waitTail: the waiter works first and waits last, as `jitp claim wait` is used (handoff.ts);
+        // a measured tail is the share of its work on the files it met held.
+        const held = is.files.filter((f) => holders.some((x) => x.holds.has(f)));
+        const tail = typeof opts.waitTail === 'function' ? opts.waitTail(is, held) : opts.waitTail;
+        const end = tail === undefined ? Math.max(...ends) + h : claimWaitEnd(t, h, ends, tail);
         running.push({ id, end, holds: new Set(is.files), leases: own, ok: true });
       } else {
         wasted++;
