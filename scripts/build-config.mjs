@@ -41,6 +41,7 @@ export const hookPreLazy = {
   'src/hooks/runtime/large-store.ts': { name: 'large-store', format: 'cjs' },
   'src/hooks/handlers/protected-reads.ts': { name: 'protected-reads', format: 'cjs' },
   'src/hooks/runtime/remote-refresh.ts': { name: 'remote-refresh', format: 'esm' },
+  'src/hooks/runtime/first-binding.ts': { name: 'first-binding', format: 'cjs' },
 };
 export const lazyOf = (format) => Object.entries(hookPreLazy).filter(([, l]) => l.format === format);
 

@@ -142,6 +142,7 @@ const LIVE_EDIT = [
   'src/hooks/handlers/pre-tool-use.ts',
   'src/hooks/runtime/run.ts',
   'src/hooks/runtime/store-access.ts',
+  'src/hooks/runtime/transcript-read.ts',
   'src/platform/atomic-write.ts',
   'src/platform/duration.ts',
   'src/platform/errors.ts',

@@ -189,6 +189,8 @@ async function decideUnder(
     bindRecords: { storeDir: ctx.storeDir, record: true },
   });
   const warnings = resolved.warning ? [resolved.warning] : [];
+  // A first binding refused as late: the model is told why it is unbound with the refusal it gets.
+  const refuse = (r: string) => deny(resolved.late ? `${r}\n${resolved.warning}` : r);
   const { actor } = resolved;
   const base = {
     nowMs: ctx.nowMs,
@@ -230,9 +232,9 @@ async function decideUnder(
     // A hard link of a held file is that file (issue 13, item 6).
     const twin = heldTwin(target, () => index.leases, ctx.loc);
     const t = twin ? decideEdit({ ...base, target: twin }) : undefined;
-    if (t?.kind === 'deny') return deny(t.reason);
+    if (t?.kind === 'deny') return refuse(t.reason);
     const d: Decision = decideEdit({ ...base, target });
-    if (d.kind === 'deny') return deny(d.reason);
+    if (d.kind === 'deny') return refuse(d.reason);
     if (d.kind === 'warn') warnings.push(d.message);
     if (d.kind === 'extend') extend = [{ lease: d.lease, path: d.path }];
   } else if (tool === 'Bash') {
@@ -242,11 +244,11 @@ async function decideUnder(
       const L = actor.lease;
       const own = L ? { leaseId: L.id, issueId: L.issueId, agentId: L.agentId } : undefined;
       const refused = checkSubagentJitp(command, own, actor.subagentId);
-      if (refused) return deny(refused);
+      if (refused) return refuse(refused);
     }
     const d = await decideBashCall(command, cwd, env, ctx.loc, base, resolveTarget);
     if (d.kind === 'failure') return failureOutcome('PreToolUse', d.problem, settings.failure);
-    if (d.kind === 'deny') return deny(d.reason);
+    if (d.kind === 'deny') return refuse(d.reason);
     warnings.push(...d.warnings);
     extend = d.extend;
   } else return {};

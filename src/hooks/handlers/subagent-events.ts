@@ -4,13 +4,14 @@
 import { parseBindingLine } from '../../core/binding.js';
 import { boundAgents } from '../../core/hook-decision.js';
 import type { Lease } from '../../core/model.js';
-import { firstLine, initialPromptOf, subagentTranscriptPath } from '../runtime/binding-resolve.js';
+import { firstLine, initialPromptOf, subagentTranscriptPath } from '../runtime/transcript-read.js';
 import type { HookInput, HookOutcome } from '../runtime/contract.js';
 import { hookCwd, liveContext } from '../runtime/context.js';
 import { openStoreFor } from '../runtime/store-access.js';
 import { AGENT_ID_RE, readBindRecord, recordFirstBinding, recordStop } from '../runtime/bind-record.js';
 import { existsSync, realpathSync } from 'node:fs';
 import { findRepo, storeDirOf } from '../../workspace/repo.js';
+import { writeStartRecord } from '../runtime/first-binding.js';
 
 const realOr = (p: string) => {
   try {
@@ -28,15 +29,20 @@ export async function recordSubagent(
   const agentId = typeof input.agent_id === 'string' ? input.agent_id : undefined;
   if (!agentId) return {};
   const cwd = hookCwd(input, env);
+  const valid = AGENT_ID_RE.test(agentId);
+  const loc = type === 'subagent-start' ? findRepo(cwd) : undefined;
+  const storeDir = loc ? storeDirOf(loc) : undefined;
+  // One started in its own linked worktree (isolation: "worktree") may be bound by a lease on it.
+  const worktree = loc?.linked ? realOr(loc.worktreeRoot) : undefined;
+  // When it started, always, even where parallel work never ran (the store folder is made): a
+  // lease acquired after this moment cannot bind it (first-binding.ts).
+  if (storeDir && valid)
+    writeStartRecord(storeDir, agentId, { at: new Date().toISOString(), ...(worktree ? { worktree } : {}) });
   const ctx = liveContext(cwd);
   if (!ctx) {
     // Started while no lease is live: its prompt cannot carry a valid binding (rendering one needs
     // a live lease), so it is unbound for good, and a secret it learns later cannot bind it.
-    const loc = type === 'subagent-start' ? findRepo(cwd) : undefined;
-    const storeDir = loc ? storeDirOf(loc) : undefined;
-    // One started in its own linked worktree may still be bound by a lease on that worktree.
-    const worktree = loc?.linked ? realOr(loc.worktreeRoot) : undefined;
-    if (storeDir && existsSync(storeDir) && AGENT_ID_RE.test(agentId))
+    if (storeDir && existsSync(storeDir) && valid)
       recordFirstBinding(storeDir, agentId, {
         lease: null,
         at: new Date().toISOString(),

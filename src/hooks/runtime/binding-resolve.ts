@@ -5,13 +5,13 @@
 // the prompt by the sub-agent's first PreToolUse) and checked by the store against the
 // lease's secret. That order runs once per sub-agent, at its first call while a lease is live;
 // its answer is recorded (bind-record.ts) and every later call takes the record (bind once).
-import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { realpathSync } from 'node:fs';
 import { parseBindingLine } from '../../core/binding.js';
 import { boundAgents, type Actor } from '../../core/hook-decision.js';
 import type { RepoLocation } from '../../git/discover.js';
 import type { Lease, LeaseStore } from '../../core/model.js';
 import type { HookInput } from './contract.js';
+import { firstLine, initialPromptOf, subagentTranscriptPath } from './transcript-read.js';
 import { DEFAULT_AGENT_ID } from '../../core/default-agent.js';
 import {
   AGENT_ID_RE,
@@ -30,7 +30,11 @@ export interface Resolved {
   warning?: string;
   /** The binding could not be decided now (the store was busy or unwritable): ask again next call. */
   undecided?: boolean;
+  /** Refused: the lease was acquired after the sub-agent started (`warning` says so; first-binding.ts). */
+  late?: boolean;
 }
+
+export type ResolveOpts = Parameters<typeof resolveActor>[0];
 
 const real = (p: string) => {
   try {
@@ -39,62 +43,6 @@ const real = (p: string) => {
     return p;
   }
 };
-
-/** The sub-agent's transcript: `<dir of session transcript>/<session>/subagents/agent-<id>.jsonl`. */
-export function subagentTranscriptPath(input: HookInput, agentId: string): string | undefined {
-  const tp = input.transcript_path;
-  if (typeof tp !== 'string' || !tp) return undefined;
-  const session = typeof input.session_id === 'string' && input.session_id ? input.session_id : basename(tp, '.jsonl');
-  return join(dirname(tp), session, 'subagents', `agent-${agentId}.jsonl`);
-}
-
-/** First line of a file, reading at most 1 MiB (the first record is the initial prompt). */
-export function firstLine(file: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const chunks: Buffer[] = [];
-    const buf = Buffer.alloc(64 * 1024);
-    for (let total = 0; total < 1024 * 1024;) {
-      const n = readSync(fd, buf, 0, buf.length, total);
-      if (n <= 0) break;
-      const nl = buf.subarray(0, n).indexOf(10);
-      if (nl >= 0) {
-        chunks.push(Buffer.from(buf.subarray(0, nl)));
-        return Buffer.concat(chunks).toString('utf8');
-      }
-      chunks.push(Buffer.from(buf.subarray(0, n)));
-      total += n;
-    }
-    return chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The initial prompt text from a transcript's first record, if it is the sub-agent's user message. */
-export function initialPromptOf(transcriptFirstLine: string | undefined, agentId: string): string | undefined {
-  if (!transcriptFirstLine) return undefined;
-  let rec: { type?: unknown; agentId?: unknown; message?: { role?: unknown; content?: unknown } };
-  try {
-    rec = JSON.parse(transcriptFirstLine);
-  } catch {
-    return undefined;
-  }
-  if (rec?.type !== 'user' || rec.message?.role !== 'user') return undefined;
-  if (rec.agentId !== undefined && rec.agentId !== agentId) return undefined;
-  const c = rec.message.content;
-  if (typeof c === 'string') return c;
-  if (Array.isArray(c)) {
-    const t = c.find((b) => b && typeof b === 'object' && (b as { type?: unknown }).type === 'text');
-    return typeof (t as { text?: unknown })?.text === 'string' ? (t as { text: string }).text : undefined;
-  }
-  return undefined;
-}
 
 export async function resolveActor(opts: {
   input: HookInput;
@@ -202,60 +150,21 @@ async function firstResolution(
   bound: (l: Lease) => Actor,
   ours: (l: Lease) => boolean,
 ): Promise<Resolved> {
-  const { input, loc, live } = opts;
-  const isRemote = opts.isRemote ?? (() => false);
+  const { loc, live } = opts;
   const known = live.find((l) => boundAgents(l).includes(agentId));
   if (known) return { actor: bound(known), via: 'store' };
 
   if (loc.linked) {
     const root = real(loc.worktreeRoot);
     const byTree = live.find((l) => l.worktree && ours(l) && real(l.worktree) === root);
-    if (byTree) return { actor: bound(byTree), via: 'worktree' };
-  }
-
-  const file = subagentTranscriptPath(input, agentId);
-  const prompt = file ? initialPromptOf(firstLine(file), agentId) : undefined;
-  const b = prompt ? parseBindingLine(prompt) : undefined;
-  if (!b) return { actor: { subagentId: agentId } };
-  const target = live.find((l) => l.id === b.leaseId);
-  if (!target) {
-    return {
-      actor: { subagentId: agentId },
-      warning:
-        `jit-parallel: sub-agent ${agentId} carries a binding for lease ${b.leaseId}, which is not live ` +
-        `(released or expired); it works unbound.`,
-    };
-  }
-  try {
-    const store = await opts.store(b.leaseId);
-    const lease = await store.bind(b.leaseId, b.secret, agentId);
-    return { actor: bound(lease), via: 'prompt' };
-  } catch (e) {
-    // The remote could not record the binding (unreachable, timed out…), but the secret is
-    // checked here against the one this clone kept when it acquired the lease: the binding is
-    // proven, only not yet recorded; the next call tries to record it again.
-    const code = (e as { code?: unknown }).code;
-    if (
-      isRemote(target.id) &&
-      typeof code === 'string' &&
-      code.startsWith('E_REMOTE_') &&
-      target.bindSecret !== undefined &&
-      target.bindSecret === b.secret
-    ) {
-      return {
-        actor: bound(target),
-        via: 'prompt',
-        warning:
-          `jit-parallel: sub-agent ${agentId} is bound to lease ${target.id} (secret checked locally), but ` +
-          `the binding could not be recorded on the remote: ${(e as Error).message}`,
-      };
+    if (byTree) {
+      // A first binding, by place or by prompt, is checked against when the sub-agent started (lazy:
+      // once per sub-agent).
+      const late = (await import('./first-binding.js')).lateByWorktree(opts, agentId, byTree, root);
+      return late
+        ? { actor: { subagentId: agentId }, warning: late, late: true }
+        : { actor: bound(byTree), via: 'worktree' };
     }
-    // A wrong secret or a lease gone is an answer; a busy or broken store is not (the next call retries).
-    const decided = code === 'E_BIND_SECRET' || code === 'E_NOT_FOUND';
-    return {
-      actor: { subagentId: agentId },
-      warning: `jit-parallel: could not bind sub-agent ${agentId} to lease ${b.leaseId}: ${(e as Error).message}`,
-      ...(decided ? {} : { undecided: true }),
-    };
   }
+  return (await import('./first-binding.js')).bindByPrompt(opts, agentId, bound);
 }

@@ -1,0 +1,2 @@
+import{createRequire as __jitpCR}from'node:module';const require=function(){return(globalThis.__jitpRequire??=__jitpCR(import.meta.url)).apply(this,arguments)};
+import{START_SLACK_MS,bindByPrompt,lateBinding,lateByWorktree,startRecordPath,subagentStart,writeStartRecord}from"./hooks-runtime-first-binding.chunk.mjs";import"./hooks-runtime-transcript-read.chunk.mjs";import"./core-binding.chunk.mjs";import"./core-shell-quote.chunk.mjs";import"./runtime.chunk.mjs";export{START_SLACK_MS,bindByPrompt,lateBinding,lateByWorktree,startRecordPath,subagentStart,writeStartRecord};
