@@ -62,7 +62,8 @@ export async function runVerify(ws: Workspace, o: VerifyOptions): Promise<Verify
     const r = relative(ws.root, abs);
     return r && !r.startsWith('..') && !isAbsolute(r) ? r.split('\\').join('/') : abs;
   };
-  const reports = o.reportsDir ? readReports(o.reportsDir, issues, rel) : null;
+  const known = o.reportsDir ? source.list().map((i) => ({ id: i.id, shortId: i.shortId })) : [];
+  const reports = o.reportsDir ? readReports(o.reportsDir, issues, rel, known) : null;
 
   o.progress('verify: reading changes');
   const mainChanges = await changedFiles(ws.root);
@@ -109,6 +110,7 @@ export async function runVerify(ws: Workspace, o: VerifyOptions): Promise<Verify
     mainChanges,
     ignore,
     strayReports: reports?.stray ?? [],
+    otherReports: reports?.other ?? [],
     tests: tests ? { command: tests.command, exitCode: tests.exitCode, ok: tests.ok } : null,
     reportsExpected: !!reports,
     otherLeases: leases
