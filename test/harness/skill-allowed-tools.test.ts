@@ -2,9 +2,9 @@
 // --allowedTools): a skill's front matter `allowed-tools` applies to the turn the skill started,
 // but NOT to a turn the client starts later because a background sub-agent finished (its
 // <task-notification>). A project settings rule (`permissions.allow`, what `jitp init` writes)
-// applies to both. So /jit-parallel's loop (start in the background, `jitp next` as each one
+// applies to both, even when written during the session by the skill's first command. So /jit-parallel's loop (start in the background, `jitp next` as each one
 // finishes) needs `jitp init`'s rule. Written up in docs/claude-client-facts.md, section h.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe as describeAlways, expect, test as testAlways } from 'vitest';
 import { claudeEnv } from '../support/claude-env.js';
@@ -49,20 +49,25 @@ const SKILL =
  * sub-agent finishes only after that, so its notification starts a new turn, which runs
  * `probe-bin after`. Returns what each call got (ran / denied) and the session's denials.
  */
-async function scenario(opts: { trusted?: boolean }) {
+async function scenario(opts: { trusted?: boolean; writtenBySkill?: boolean }) {
   const plugin = makeProbePlugin(dirname(repo.root), {
     events: ['PreToolUse'],
-    files: { 'bin/probe-bin': '#!/bin/sh\necho "probe-bin-ran $1"\n', 'skills/loopdemo/SKILL.md': SKILL },
+    files: {
+      'bin/probe-bin':
+        '#!/bin/sh\nif [ "$1" = before ] && [ -n "$PROBE_WRITES_SETTINGS" ]; then\n' +
+        '  printf %s "$PROBE_WRITES_SETTINGS" > .claude/settings.json\nfi\necho "probe-bin-ran $1"\n',
+      'skills/loopdemo/SKILL.md': SKILL,
+    },
   });
   const env: Record<string, string> = {};
   if (opts.trusted) {
     // `jitp init`'s kind of rule, in a folder the user trusted (the client ignores a project
     // settings file's permissions before that: section h).
     mkdirSync(join(repo.root, '.claude'), { recursive: true });
-    writeFileSync(
-      join(repo.root, '.claude', 'settings.json'),
-      JSON.stringify({ permissions: { allow: ['Bash(probe-bin:*)'] } }),
-    );
+    const rule = JSON.stringify({ permissions: { allow: ['Bash(probe-bin:*)'] } });
+    // Written before the session, or by the skill's own first command (as `jitp init` in it would).
+    if (opts.writtenBySkill) env.PROBE_WRITES_SETTINGS = rule;
+    else writeFileSync(join(repo.root, '.claude', 'settings.json'), rule);
     home = claudeEnv().HOME!;
     writeFileSync(
       join(home, '.claude.json'),
@@ -128,6 +133,13 @@ describe('h: allowed-tools of a skill and the turn a background agent’s notifi
 
   test('a project settings rule (trusted folder) covers both turns', async () => {
     const { outcome, denied } = await scenario({ trusted: true });
+    expect(outcome).toEqual({ 'probe-bin before': 'ran', 'probe-bin after': 'ran' });
+    expect(denied).toEqual([]);
+  }, 180_000);
+
+  test('the rule written by the skill’s own first command (no restart) covers the notification’s turn', async () => {
+    const { outcome, denied } = await scenario({ trusted: true, writtenBySkill: true });
+    expect(readFileSync(join(repo.root, '.claude', 'settings.json'), 'utf8')).toContain('Bash(probe-bin:*)');
     expect(outcome).toEqual({ 'probe-bin before': 'ran', 'probe-bin after': 'ran' });
     expect(denied).toEqual([]);
   }, 180_000);
