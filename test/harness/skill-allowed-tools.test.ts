@@ -2,8 +2,9 @@
 // --allowedTools): a skill's front matter `allowed-tools` applies to the turn the skill started,
 // but NOT to a turn the client starts later because a background sub-agent finished (its
 // <task-notification>). A project settings rule (`permissions.allow`, what `jitp init` writes)
-// applies to both, even when written during the session by the skill's first command. So /jit-parallel's loop (start in the background, `jitp next` as each one
-// finishes) needs `jitp init`'s rule. Written up in docs/claude-client-facts.md, section h.
+// applies to both, even when written during the session by the skill's first command. So
+// /jit-parallel's loop (start in the background, `jitp next` as each one finishes) needs
+// `jitp init`'s rule. Written up in docs/claude-client-facts.md, section h.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe as describeAlways, expect, test as testAlways } from 'vitest';
@@ -137,7 +138,7 @@ describe('h: allowed-tools of a skill and the turn a background agent’s notifi
     expect(denied).toEqual([]);
   }, 180_000);
 
-  test('the rule written by the skill’s own first command (no restart) covers the notification’s turn', async () => {
+  test('a rule the skill’s own first command wrote (no restart) covers the notification’s turn', async () => {
     const { outcome, denied } = await scenario({ trusted: true, writtenBySkill: true });
     expect(readFileSync(join(repo.root, '.claude', 'settings.json'), 'utf8')).toContain('Bash(probe-bin:*)');
     expect(outcome).toEqual({ 'probe-bin before': 'ran', 'probe-bin after': 'ran' });
