@@ -83,6 +83,24 @@ export interface VerifyResult {
 }
 
 const uniq = (xs: string[]) => [...new Set(xs)].sort();
+
+// The client writes a file as `<file>.tmp.<pid>.<hex>` and renames it over the file: a status
+// taken while a running sub-agent writes (continuous dispatch verifies one issue while others
+// work) can catch that name for an instant. Seen on 2.1.330: `src/a.ts.tmp.12408.289adf560cf5`.
+const CLIENT_TEMP = /^(.+)\.tmp\.\d+\.[0-9a-f]{6,}$/;
+
+/**
+ * Drops the client's atomic-write temp files from a list of changed paths: one already gone
+ * (renamed into place), or one beside a file a live lease holds (being written now). Any other
+ * file of that shape stays, to be flagged like every change nobody owns.
+ */
+export function dropClientTempFiles(paths: string[], exists: (path: string) => boolean, livePaths: string[]): string[] {
+  return paths.filter((p) => {
+    const m = CLIENT_TEMP.exec(p);
+    if (!m) return true;
+    return exists(p) && !livePaths.some((g) => matches(m[1]!, g));
+  });
+}
 const inLease = (path: string, paths: string[]) => paths.some((g) => matches(path, g));
 
 export function analyseVerify(input: VerifyInput): VerifyResult {
