@@ -9,17 +9,29 @@ export type IssueReport = { file: string; ok: true; report: AgentReport } | { fi
 export interface ReportsRead {
   byIssue: Map<string, IssueReport>;
   stray: { file: string; error: string }[];
+  /**
+   * Reports of issues outside the batch (the tracker knows them): continuous dispatch finishes
+   * issues one by one while their siblings' reports share the folder. Listed, never a finding.
+   */
+  other: { file: string; issue: string }[];
 }
 
 const MAX_REPORT_BYTES = 4 * 1024 * 1024;
 
+type IssueKey = { id: string; shortId: string };
+
 export function readReports(
   dir: string,
-  issues: { id: string; shortId: string }[],
+  issues: IssueKey[],
   display: (abs: string) => string,
+  /** Every issue the tracker knows: a report of one outside the batch is `other`, not stray. */
+  known: IssueKey[] = [],
 ): ReportsRead {
   const byIssue = new Map<string, IssueReport>();
   const stray: { file: string; error: string }[] = [];
+  const other: { file: string; issue: string }[] = [];
+  const inBatch = new Set(issues.map((i) => i.id));
+  const outside = known.filter((i) => !inBatch.has(i.id));
   let names: string[];
   try {
     names = readdirSync(dir)
@@ -27,19 +39,17 @@ export function readReports(
       .sort();
   } catch (e) {
     stray.push({ file: display(dir), error: `cannot read the reports folder: ${(e as Error).message}` });
-    return { byIssue, stray };
+    return { byIssue, stray, other };
   }
-  const byName = (name: string) => {
+  const byName = (name: string, among: IssueKey[] = issues) => {
     const lower = name.toLowerCase();
-    const hits = issues.filter(
-      (i) => lower.startsWith(i.shortId.toLowerCase()) || lower.startsWith(i.id.toLowerCase()),
-    );
+    const hits = among.filter((i) => lower.startsWith(i.shortId.toLowerCase()) || lower.startsWith(i.id.toLowerCase()));
     return hits.length === 1 ? hits[0] : undefined;
   };
-  const byField = (v: string | undefined) => {
+  const byField = (v: string | undefined, among: IssueKey[] = issues) => {
     if (!v) return undefined;
     const q = v.trim().toLowerCase();
-    const hits = issues.filter(
+    const hits = among.filter(
       (i) =>
         i.id.toLowerCase() === q ||
         i.shortId.toLowerCase() === q ||
@@ -65,6 +75,16 @@ export function readReports(
     }
     const parsed = parseReport(text);
     const issue = (parsed.ok ? byField(parsed.report.issue) : undefined) ?? byName(name);
+    // Another issue's report (by its own field, else by its file name): not this batch's.
+    const elsewhere = issue
+      ? undefined
+      : parsed.ok && parsed.report.issue
+        ? byField(parsed.report.issue, outside)
+        : byName(name, outside);
+    if (elsewhere) {
+      other.push({ file, issue: elsewhere.id });
+      continue;
+    }
     if (parsed.ok && parsed.report.issue && !byField(parsed.report.issue) && !issue) {
       stray.push({ file, error: `names issue ${JSON.stringify(parsed.report.issue)}, which is not in this batch` });
       continue;
@@ -91,5 +111,5 @@ export function readReports(
       parsed.ok ? { file, ok: true, report: parsed.report } : { file, ok: false, error: parsed.error },
     );
   }
-  return { byIssue, stray };
+  return { byIssue, stray, other };
 }

@@ -29,6 +29,8 @@ export interface VerifyInput {
   ignore: string[];
   /** Reports found whose issue is not in the batch, or that could not be tied to an issue. */
   strayReports: { file: string; error: string }[];
+  /** Reports of tracker issues outside the batch (finished one by one): listed, not a finding. */
+  otherReports?: { file: string; issue: string }[];
   tests: { command: string; exitCode: number | null; ok: boolean } | null;
   /** Live leases of issues outside the batch: their files are someone else's work in progress. */
   otherLeases?: { id: string; issueId: string; paths: string[] }[];
@@ -69,12 +71,36 @@ export interface VerifyResult {
   /** Worktree mode: files of a worktree issue changed in the main checkout instead. */
   leaked: { path: string; issue: string }[];
   strayReports: { file: string; error: string }[];
+  otherReports: { file: string; issue: string }[];
+  /**
+   * Files a batch issue handed to a waiting issue outside the batch whose lease is still live:
+   * that issue has them now (its edits follow this one's), so they go into its commit, not this.
+   */
+  handedOn: { path: string; issue: string; toIssue: string }[];
   /** Everything the batch changed, for `git add` (shared checkout: main changes; worktree: none). */
   stage: string[];
   needsHuman: string[];
 }
 
 const uniq = (xs: string[]) => [...new Set(xs)].sort();
+
+// The client writes a file as `<file>.tmp.<pid>.<hex>` and renames it over the file: a status
+// taken while a running sub-agent writes (continuous dispatch verifies one issue while others
+// work) can catch that name for an instant. Seen on 2.1.330: `src/a.ts.tmp.12408.289adf560cf5`.
+const CLIENT_TEMP = /^(.+)\.tmp\.\d+\.[0-9a-f]{6,}$/;
+
+/**
+ * Drops the client's atomic-write temp files from a list of changed paths: one already gone
+ * (renamed into place), or one beside a file a live lease holds (being written now). Any other
+ * file of that shape stays, to be flagged like every change nobody owns.
+ */
+export function dropClientTempFiles(paths: string[], exists: (path: string) => boolean, livePaths: string[]): string[] {
+  return paths.filter((p) => {
+    const m = CLIENT_TEMP.exec(p);
+    if (!m) return true;
+    return exists(p) && !livePaths.some((g) => matches(m[1]!, g));
+  });
+}
 const inLease = (path: string, paths: string[]) => paths.some((g) => matches(path, g));
 
 export function analyseVerify(input: VerifyInput): VerifyResult {
@@ -87,23 +113,38 @@ export function analyseVerify(input: VerifyInput): VerifyResult {
   /** Main-checkout changes attributed to a shared-checkout issue. */
   const mainOwned = new Set<string>();
 
+  const batchIds = new Set(input.issues.map((i) => i.id));
+  const handedOn: VerifyResult['handedOn'] = [];
   const results: VerifyIssueResult[] = input.issues.map((iss) => {
     const worktreeMode = iss.ownChanges !== null;
+    // A file handed to a waiter outside the batch whose lease is live is the waiter's now: it
+    // may still be changing it, so committing it here would commit half its work (continuous
+    // dispatch finishes issues one by one). It goes into the waiter's commit with both changes.
+    const onward = (iss.lease?.handedOff ?? []).filter(
+      (h) =>
+        !batchIds.has(h.toIssueId) &&
+        (input.otherLeases ?? []).some((l) => l.issueId === h.toIssueId && inLease(h.path, l.paths)),
+    );
+    for (const h of onward) handedOn.push({ path: h.path, issue: iss.id, toIssue: h.toIssueId });
     // A handed-off file was this issue's too: the holder changed it before the waiter did.
-    const paths = [...(iss.lease?.paths ?? []), ...(iss.lease?.handedOff ?? []).map((h) => h.path)];
+    const kept = (iss.lease?.handedOff ?? []).filter((h) => !onward.includes(h)).map((h) => h.path);
+    const paths = [...(iss.lease?.paths ?? []), ...kept];
+    const onwardPaths = onward.map((h) => h.path);
+    const gaveAway = (iss.lease?.handedOff ?? []).map((h) => h.path);
     const rep = iss.report?.ok ? iss.report.report : null;
     const reported = uniq((rep?.filesChanged ?? []).map((p) => p.replace(/^\.\//, '')).filter((p) => !ignored(p)));
     const pool = worktreeMode ? uniq(iss.ownChanges!.filter((p) => !ignored(p))) : main;
     const poolSet = new Set(pool);
     // Shared checkout: a file is this issue's when its lease covers it or its report claims it.
     const changed = uniq([
-      ...pool.filter((p) => inLease(p, paths) || (!worktreeMode && reported.includes(p))),
+      ...pool.filter((p) => (inLease(p, paths) || (!worktreeMode && reported.includes(p))) && !inLease(p, onwardPaths)),
       ...(worktreeMode ? pool : []),
     ]);
     for (const p of changed) own(p, iss.id);
     // A worktree lease that names no paths scopes the issue to its worktree: nothing is outside.
     const outsideLease = worktreeMode && paths.length === 0 ? [] : changed.filter((p) => !inLease(p, paths));
-    const reportedButUnchanged = reported.filter((p) => !poolSet.has(p));
+    // A handed-off file the waiter already committed with its own change is unchanged now.
+    const reportedButUnchanged = reported.filter((p) => !poolSet.has(p) && !inLease(p, gaveAway));
     // A leak: the main checkout changed a file this worktree issue holds (or, with a lease that
     // names no paths, a file its worktree changed too).
     if (worktreeMode) {
@@ -195,6 +236,8 @@ export function analyseVerify(input: VerifyInput): VerifyResult {
     shared,
     leaked,
     strayReports: input.strayReports,
+    otherReports: input.otherReports ?? [],
+    handedOn,
     stage,
     needsHuman,
   };

@@ -1,7 +1,8 @@
 // `jitp verify`'s post-flight, over a workspace: the batch's issues and their leases, what
 // changed (the shared checkout, each worktree issue's branch and worktree), the sub-agents'
 // reports, one test run; the decisions are verify-core's (pure). `jitp finish` runs the same.
-import { isAbsolute, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Lease } from '../core/model.js';
 import { testCommandFor } from '../render/test-command-fs.js';
 import type { Workspace } from '../workspace/open.js';
@@ -12,7 +13,7 @@ import { leaseForIssue, liveLeases } from './leases.js';
 import { readReports, type IssueReport } from './report-files.js';
 import { normalizeReport } from './reports.js';
 import { runTests, type TestRun } from './run-tests.js';
-import { analyseVerify, type VerifyIssueInput, type VerifyResult } from './verify-core.js';
+import { analyseVerify, dropClientTempFiles, type VerifyIssueInput, type VerifyResult } from './verify-core.js';
 
 export interface VerifyOptions {
   /** Issue ids or prefixes; empty = every issue with a live lease. */
@@ -62,10 +63,15 @@ export async function runVerify(ws: Workspace, o: VerifyOptions): Promise<Verify
     const r = relative(ws.root, abs);
     return r && !r.startsWith('..') && !isAbsolute(r) ? r.split('\\').join('/') : abs;
   };
-  const reports = o.reportsDir ? readReports(o.reportsDir, issues, rel) : null;
+  const known = o.reportsDir ? source.list().map((i) => ({ id: i.id, shortId: i.shortId })) : [];
+  const reports = o.reportsDir ? readReports(o.reportsDir, issues, rel, known) : null;
 
   o.progress('verify: reading changes');
-  const mainChanges = await changedFiles(ws.root);
+  const mainChanges = dropClientTempFiles(
+    await changedFiles(ws.root),
+    (p) => existsSync(join(ws.root, p)),
+    leases.flatMap((l) => l.paths),
+  );
   const inputs: VerifyIssueInput[] = [];
   for (const iss of issues) {
     const lease = leaseForIssue(leases, iss.id);
@@ -109,6 +115,7 @@ export async function runVerify(ws: Workspace, o: VerifyOptions): Promise<Verify
     mainChanges,
     ignore,
     strayReports: reports?.stray ?? [],
+    otherReports: reports?.other ?? [],
     tests: tests ? { command: tests.command, exitCode: tests.exitCode, ok: tests.ok } : null,
     reportsExpected: !!reports,
     otherLeases: leases

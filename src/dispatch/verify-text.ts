@@ -52,6 +52,14 @@ export function verifyText(r: VerifyResult, tests: VerifyTests, withReports: boo
     );
   if (r.strayReports.length)
     out.push('', 'Reports:', ...r.strayReports.map((s) => `    ${show(s.file)}: ${oneLine(s.error)}`));
+  if (r.handedOn.length)
+    out.push(
+      '',
+      'Handed to a running issue (its commit takes them):',
+      ...r.handedOn.map((h) => `    ${show(h.path)}  (${h.issue} -> ${h.toIssue})`),
+    );
+  if (r.otherReports.length)
+    out.push('', `Reports of other issues, not checked: ${r.otherReports.map((o) => show(o.file)).join(', ')}`);
   out.push(
     '',
     tests

@@ -37,7 +37,6 @@ useDemoSession('jitp-e2e-', (s) => ({ root, server } = s));
 
 const SLUG = ISSUES.slug.id as string;
 const WORDS = ISSUES.words.id as string;
-const AGENT_FLAG = '--agent "${JIT_AGENT_ID:-agent:claude}"';
 
 /**
  * A sub-agent: reads, then writes its fix and its test (the client refuses a Write to an
@@ -84,7 +83,8 @@ function mainScript(seen: Record<string, unknown>): Actor {
         return batch.map((id) => {
           const files: string[] = plan.issues.find((i: { id: string }) => i.id === id).files;
           return bash(
-            `jitp claim acquire ${id.slice(0, 8)} --paths ${files.join(',')} ${AGENT_FLAG} --json`,
+            // As the skill says: no --agent, jitp acts as the session's one identity.
+            `jitp claim acquire ${id.slice(0, 8)} --paths ${files.join(',')} --json`,
             `claim ${id.slice(0, 8)}`,
           );
         });

@@ -196,3 +196,32 @@ test('bad arguments and unknown ids: exit 2 and 4; --help documents the JSON sha
   for (const s of ['JSON:', '"status"', 'Exit codes:', '--no-commit', 'run again', '7 git'])
     expect(h.stdout).toContain(s);
 });
+
+test('one issue at a time: a sibling’s report in the folder is listed, never blocks', async () => {
+  // @ts-expect-error plain ESM helper shared with the demo
+  const { reportFor } = await import('../../scripts/demo-fixture.mjs');
+  mkdirSync(join(root, '.jit-parallel/reports'), { recursive: true });
+  writeFileSync(join(root, '.jit-parallel/reports/3f2a1b2c.md'), reportFor('slug'));
+  // The sibling's report, by its `issue` field; and one tied to it only by its file name.
+  writeFileSync(join(root, '.jit-parallel/reports/9c1d0e0f.md'), reportFor('words'));
+  writeFileSync(join(root, '.jit-parallel/reports/9c1d0e0f-notes.md'), 'no json here');
+  const r = jitp('finish', '3f2a', '--reports', '.jit-parallel/reports', '--test', 'true', '--json');
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  const j = r.json();
+  expect(j.verify.strayReports).toEqual([]);
+  expect(j.verify.otherReports).toEqual([
+    { file: '.jit-parallel/reports/9c1d0e0f-notes.md', issue: WORDS },
+    { file: '.jit-parallel/reports/9c1d0e0f.md', issue: WORDS },
+  ]);
+  // Only the slug issue's files: the words issue's changes are under its own live lease.
+  expect(committed()).toEqual(committedFiles(['slug']));
+  expect([state(SLUG), state(WORDS)]).toEqual(['done', 'ready']);
+  // A report naming an issue the tracker does not know still needs a human.
+  rmSync(join(root, '.jit-parallel/reports/9c1d0e0f-notes.md'));
+  writeFileSync(join(root, '.jit-parallel/reports/zz.md'), reportFor('words').replace(WORDS, 'no-such-issue'));
+  const again = jitp('verify', '9c1d', '--reports', '.jit-parallel/reports', '--test', 'true', '--json');
+  expect(again.code).toBe(1);
+  expect(again.json().needsHuman).toEqual([
+    'report .jit-parallel/reports/zz.md: names issue "no-such-issue", which is not in this batch',
+  ]);
+});

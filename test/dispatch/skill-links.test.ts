@@ -78,6 +78,14 @@ test.each([
       'needsOutsideScope',
       '--mode plan',
       'jit-worktree',
+      // continuous dispatch: the loop and what it needs
+      'jitp init --json',
+      'jitp next $ARGUMENTS --json',
+      'run_in_background: true',
+      'jitp finish <its id> --reports .jit-parallel/reports --json',
+      'go back to 1, every time, until nothing is left',
+      'otherReports',
+      'jitp claim wait',
     ],
   ],
   [
@@ -97,4 +105,11 @@ test.each([
   const text = readFileSync(join(ROOT, 'skills', name, 'SKILL.md'), 'utf8');
   for (const s of steps) expect(text, s).toContain(s);
   expect(text).not.toMatch(RESTATED);
+});
+
+// One identity: jitp resolves the session's agent id itself (core/identity.ts); a skill that
+// spelled out a fallback would drift from it.
+test.each(['jit-parallel', 'jit-worktree', 'jit-conflicts'])('skill %s passes no --agent fallback', (name) => {
+  const text = readFileSync(join(ROOT, 'skills', name, 'SKILL.md'), 'utf8');
+  expect(text).not.toMatch(/JIT_AGENT_ID:-|--agent "/);
 });

@@ -1,6 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { normalizeReportedPath, parseReport } from '../../src/dispatch/reports.js';
-import { analyseVerify, type VerifyInput, type VerifyIssueInput } from '../../src/dispatch/verify-core.js';
+import {
+  analyseVerify,
+  dropClientTempFiles,
+  type VerifyInput,
+  type VerifyIssueInput,
+} from '../../src/dispatch/verify-core.js';
 
 const rep = (files: string[], extra: Record<string, unknown> = {}) => ({
   file: 'r.md',
@@ -178,4 +183,24 @@ test("changes under a lease outside the batch are someone else's: reported, not 
   expect(r.unleased).toEqual([]);
   expect(r.stage).toEqual(['src/a.ts']);
   expect(r.ok).toBe(true);
+});
+
+describe('the client’s atomic-write temp files (a status taken while a sub-agent writes)', () => {
+  test('gone, or beside a file a live lease holds: dropped; any other stays', () => {
+    const exists = (p: string) => p !== 'src/a.ts.tmp.12408.289adf560cf5';
+    expect(
+      dropClientTempFiles(
+        [
+          'src/a.ts',
+          'src/a.ts.tmp.12408.289adf560cf5', // renamed into place already
+          'src/b.ts.tmp.99.abcdef123456', // still there, src/b.ts is leased: being written
+          'src/x.ts.tmp.7.0123456789ab', // still there, nobody holds src/x.ts: a stray, kept
+          'notes.tmp.txt',
+          'src/c.ts.tmp.12.zzzzzz', // not the client's shape
+        ],
+        exists,
+        ['src/a.ts', 'src/b*.ts'],
+      ),
+    ).toEqual(['src/a.ts', 'src/x.ts.tmp.7.0123456789ab', 'notes.tmp.txt', 'src/c.ts.tmp.12.zzzzzz']);
+  });
 });

@@ -77,3 +77,43 @@ describe('verify after a hand-off', () => {
     expect(r.shared).toEqual([{ path: 'src/common.ts', issues: ['a-id', 'b-id', 'c-id'] }]);
   });
 });
+
+describe('finishing one issue at a time after a hand-off (continuous dispatch)', () => {
+  const other = (issueId: string, paths: string[]) => ({ id: `L-${issueId}`, issueId, paths });
+  test('a file handed to a waiter outside the batch whose lease is live goes into its commit, not this one', () => {
+    const a = I('a', ['src/a.ts'], { handedOff: [{ path: 'src/common.ts', toIssueId: 'b-id' }] }, [
+      'src/a.ts',
+      'src/common.ts',
+    ]);
+    const r = analyseVerify({
+      ...V([a], ['src/a.ts', 'src/b.ts', 'src/common.ts']),
+      otherLeases: [other('b-id', ['src/b.ts', 'src/common.ts'])],
+    });
+    expect(r.ok).toBe(true);
+    expect(r.issues[0]!.changed).toEqual(['src/a.ts']);
+    expect(r.stage).toEqual(['src/a.ts']);
+    expect(r.handedOn).toEqual([{ path: 'src/common.ts', issue: 'a-id', toIssue: 'b-id' }]);
+    expect(r.heldByOthers.map((h) => h.path)).toEqual(['src/b.ts', 'src/common.ts']);
+  });
+  test('the waiter already finished and committed it: the giver’s report of it is not a lie', () => {
+    const a = I('a', ['src/a.ts'], { handedOff: [{ path: 'src/common.ts', toIssueId: 'b-id' }] }, [
+      'src/a.ts',
+      'src/common.ts',
+    ]);
+    const r = analyseVerify(V([a], ['src/a.ts']));
+    expect(r.ok).toBe(true);
+    expect(r.issues[0]!.reportedButUnchanged).toEqual([]);
+    expect(r.handedOn).toEqual([]);
+    expect(r.stage).toEqual(['src/a.ts']);
+  });
+  test('no hand-off: a file of another live lease is still not this batch’s, and a lie is still a lie', () => {
+    const a = I('a', ['src/a.ts'], {}, ['src/a.ts', 'src/ghost.ts']);
+    const r = analyseVerify({
+      ...V([a], ['src/a.ts', 'src/common.ts']),
+      otherLeases: [other('b-id', ['src/common.ts'])],
+    });
+    expect(r.issues[0]!.reportedButUnchanged).toEqual(['src/ghost.ts']);
+    expect(r.stage).toEqual(['src/a.ts']);
+    expect(r.ok).toBe(false);
+  });
+});

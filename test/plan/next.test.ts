@@ -133,3 +133,52 @@ describe('jitp next on a real repository', () => {
     expect(bad.err).toContain('--max-parallel must be a whole number');
   });
 });
+
+describe('jitp next <issue…>: only the batch the user asked for', () => {
+  let repo: TempRepo;
+  beforeAll(() => {
+    repo = makeRepo({ 'src/a.ts': 'a\n', 'src/c.ts': 'c\n', 'src/d.ts': 'd\n', 'src/x.ts': 'x\n' });
+    const dir = join(repo.root, '.jit-parallel/tasks');
+    mkdirSync(dir, { recursive: true });
+    const task = (id: string, file: string, deps = '') =>
+      writeFileSync(
+        join(dir, `${id}.md`),
+        `---\nid: ${id}\nstate: ready\n${deps}files:\n  - ${file}\n---\n# Task ${id}\nEdit ${file}.\n`,
+      );
+    task('ta', 'src/a.ts');
+    task('tc', 'src/c.ts');
+    task('td', 'src/d.ts', 'depends_on: [tc]\n');
+    task('tx', 'src/x.ts'); // available, but not asked for
+  });
+  afterAll(() => repo.cleanup());
+
+  it('picks only the ids given; a dependency not done excludes its dependant; the hint has no --agent', async () => {
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await jitp(repo.root, 'next', 'ta', 'tc', 'td', '--json');
+      expect(r.code, r.err).toBe(0);
+      const j = JSON.parse(r.out);
+      if (!j.next) {
+        // ta and tc run; td waits for tc; tx was never asked for.
+        expect(seen.sort()).toEqual(['ta', 'tc']);
+        expect(j.reason).toMatch(/none of the given issues can start now \(3 excluded/);
+        expect(j.excluded.find((x: { id: string }) => x.id === 'td').reason).toMatch(/^blocked by tc/);
+        break;
+      }
+      expect(['ta', 'tc']).toContain(j.next.id);
+      seen.push(j.next.id);
+      const acq = await jitp(repo.root, 'claim', 'acquire', j.next.id, '--paths', ...j.next.files);
+      expect(acq.code, acq.err).toBe(0);
+    }
+    expect(seen).toHaveLength(2);
+    const text = await jitp(repo.root, 'next', 'ta', 'tc', 'td');
+    expect(text.out).toContain('cannot start td: blocked by tc');
+    // Without ids the unasked task is the one left; the printed command acts as the session's
+    // identity (no --agent to repeat) and quotes what it must.
+    const all = await jitp(repo.root, 'next');
+    expect(all.out).toContain('start it: jitp claim acquire tx --paths src/x.ts\n');
+    expect(all.out).not.toContain('--agent');
+    const unknown = await jitp(repo.root, 'next', 'nope', '--json');
+    expect(unknown.code).toBe(4);
+  });
+});

@@ -25,6 +25,9 @@ export const command: CommandSpec = {
     '  "unleased":[…], "heldByOthers":[{"path","leaseId","issueId"}] (changes under leases outside the batch; not ' +
       'staged),',
     '  "shared":[{"path","issues":[…]}], "leaked":[{"path","issue"}], "strayReports":[{"file","error"}],',
+    '  "otherReports":[{"file","issue"}] (reports of tracker issues outside the batch: listed, never a finding),',
+    '  "handedOn":[{"path","issue","toIssue"}] (handed to a waiter outside the batch whose lease is live: its',
+    '  commit takes the file, not this one),',
     '  "stage":[…] (paths to `git add` for the batch), "tests": ' +
       '{"command","source","exitCode","ok","durationMs","outputTail"}|null}',
     'Exit codes: 0 all clean, 1 something needs a human (see needsHuman), 2 bad arguments, 4 unknown issue id,',

@@ -70,7 +70,7 @@ export async function resolveActor(opts: {
     // The main agent: its own leases are those acquired under its identity that no sub-agent
     // has bound to (once a sub-agent binds, the lease is the sub-agent's work).
     const ids = new Set<string>();
-    // The skills acquire as "${JIT_AGENT_ID:-agent:claude}"; the same default here.
+    // The skills pass no --agent: jitp acts as JIT_AGENT_ID, else the default; the same here.
     ids.add(env.JIT_AGENT_ID || DEFAULT_AGENT_ID);
     if (typeof input.session_id === 'string') ids.add(`claude:session-${input.session_id}`);
     const own = live.filter((l) => ids.has(l.agentId) && boundAgents(l).length === 0 && ours(l)).map((l) => l.id);
