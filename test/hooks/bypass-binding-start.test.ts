@@ -120,7 +120,7 @@ describe('the gap: started while a lease was live, every call while none was, a 
     expect(write(file('src/c.ts'), SUB).decision).toBe('deny');
   });
 
-  test('a lease acquired before the sub-agent started binds it (the orchestrator acquires, then dispatches)', async () => {
+  test('a lease acquired before the sub-agent started binds it (acquire, then dispatch)', async () => {
     const A = await store.acquire({ issueId: 'issue-a', agentId: 'agent:claude', paths: ['src/a.ts'] });
     await pause(30); // model latency is seconds; past the slack so the start is clearly later
     start(SUB);
@@ -130,7 +130,7 @@ describe('the gap: started while a lease was live, every call while none was, a 
     expect(readFileSync(join(storeDir, 'state.json'), 'utf8')).toContain(SUB);
   });
 
-  test('where parallel work never ran: SubagentStart makes the store folder and the record, the later lease cannot bind', async () => {
+  test('no store folder before: SubagentStart makes it and the record; a later lease cannot bind', async () => {
     expect(existsSync(storeDir)).toBe(false);
     start(SUB);
     transcript(SUB, 'explore');
@@ -165,7 +165,7 @@ describe('the start record cannot be moved by the sub-agent', () => {
       expect(r.decision, r.stdout).toBe('deny');
   });
 
-  test('rewritten in place with a later time anyway (a path the hook cannot see): its birth time still says when', async () => {
+  test('rewritten in place with a later time (a path the hook cannot see): its birth time says when', async () => {
     await store.release({ issueId: 'issue-a', agentId: 'agent:claude' });
     await pause(60);
     const C = await store.acquire({ issueId: 'issue-c', agentId: 'agent:claude', paths: ['src/c.ts'] });
