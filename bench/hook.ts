@@ -2,7 +2,8 @@
 // hooks/hooks.json, `node dist/hook.cjs pre-tool-use`: a fresh process per edit, hook JSON on
 // stdin), interleaved in the same run with the floor: a bare `node -e 0` fed the same stdin.
 // Three cases:
-//   (a) no parallel work active (no lease store): the path every ordinary edit pays;
+//   (a) no parallel work active (no lease store): the path every ordinary edit pays; also once
+//       sub-agents started (SubagentStart's start records: a store folder holding only agents/);
 //   (b) 50 live leases holding 2,000 paths, a bound sub-agent editing one of its files;
 //   (c) Bash with 10 live leases: a short read-only command, a long chain with writes, a deny.
 //   (d) 1,000 live leases: Edit own file, Edit denied, Bash read-only, Bash write (own files).
@@ -159,6 +160,36 @@ try {
     return ((performance.now() - t) / 3000) * 1000;
   };
   console.log(`${'(a) in-process fast check (warm)'.padEnd(44)} ${fastUs(repo.root).toFixed(1)} us`);
+
+  // (a) once sub-agents started here: SubagentStart (the real hook) writes their start records,
+  // making the store folder with only `agents/` in it; the edits must still take the fast path.
+  // Run on a copy, so the cases below start from a repository without a store folder.
+  const started = `${repo.root}-started`;
+  cpSync(repo.root, started, { recursive: true });
+  try {
+    for (let i = 0; i < 20; i++) {
+      const agent_id = `a${i.toString(16).padStart(16, '0')}`;
+      const start = { session_id: 'bench-session', cwd: started, agent_id, hook_event_name: 'SubagentStart' };
+      const r = spawnSync(process.execPath, [DIST_HOOK, 'subagent-start'], {
+        input: JSON.stringify(start),
+        cwd: started,
+        encoding: 'utf8',
+      });
+      if (r.status !== 0) throw new Error(`subagent-start exited ${r.status}: ${r.stderr}`);
+    }
+    if (!existsSync(join(started, '.git', 'jit-parallel', 'agents')))
+      throw new Error('SubagentStart wrote no start record');
+    measure(
+      '(a) no parallel work, 20 sub-agent records',
+      { ...payload(join(started, 'src/index.ts')), cwd: started, agent_id: 'a0000000000000001' },
+      started,
+      (o) => o === '',
+      BASELINE,
+    );
+  } finally {
+    rmSync(started, { recursive: true, force: true });
+    dropCopy(started);
+  }
 
   // Remote leases in use, nothing live: config names the remote, the mirror is fresh and empty.
   const remoteRepo = makeRepo({

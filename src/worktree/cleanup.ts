@@ -1,16 +1,22 @@
 // `jitp cleanup`: what a finished batch leaves behind, removed only where nothing is lost.
 // Each issue's worktree and branch go when every commit is in the integration branch and
 // nothing is uncommitted (worktree/safety.ts decides, remove.ts does it); sub-agent worktrees
-// under .claude/worktrees/ are judged by the same rule; stale worktree records are pruned; a
-// batch with nothing left is archived.
-import { mkdirSync, renameSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+// under .claude/worktrees/ are judged by the same rule when jitp made them (their identity file;
+// a user's own `claude -w` worktree is kept, whatever its state); stale worktree records are
+// pruned, and so are the hooks' records of sub-agents that are done; a batch with nothing left is
+// archived.
+import { mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { boundAgents } from '../core/hook-decision.js';
+import { pruneAgentRecords, type AgentRecordsReport } from '../store/local/agent-records.js';
 import { batchPaths, batchRunDir, readBatch, updateBatch } from './batch.js';
 import type { WorktreeEnv } from './create.js';
 import { git, outcome } from '../platform/git.js';
 import { currentBranch, listWorktrees, worktreeAdmin } from './git.js';
 import { removalFacts, removeIssue, removeLooseWorktree } from './remove.js';
 import { decideRemoval } from './safety.js';
+import { readIdentity } from './create.js';
+import { liveLeases } from './leases.js';
 
 export interface CleanedEntry {
   issue: string | null;
@@ -33,6 +39,10 @@ export interface CleanupReport {
   cleaned: CleanedEntry[];
   refused: RefusedEntry[];
   pruned: string[];
+  /** Worktrees under .claude/worktrees/ jitp did not make (no identity file): never touched. */
+  kept: string[];
+  /** The hooks' per-sub-agent records (`<store>/agents/`), by agent id. */
+  bindRecords: AgentRecordsReport;
   batchArchived: boolean;
   /** One line per thing done, refused or (dry run) planned, for people. */
   lines: string[];
@@ -102,9 +112,17 @@ export async function cleanupBatch(w: WorktreeEnv, o: CleanupOptions): Promise<C
   const claudeDir = join(w.mainRoot, '.claude', 'worktrees');
   const inBatch = new Set((batch?.issues ?? []).map((i) => i.worktree).filter(Boolean));
   const integration = batch?.integration ?? (await currentBranch(w.mainRoot)) ?? 'HEAD';
+  const kept: string[] = [];
   for (const rec of (await listWorktrees(w.mainRoot)).slice(1)) {
     const rel = relative(claudeDir, rec.path);
     if (inBatch.has(rec.path) || rel.startsWith('..') || isAbsolute(rel)) continue;
+    // The client's own worktrees (`claude -w`, EnterWorktree, isolated sub-agents without a
+    // binding) live here too: only one jitp made, with its identity, is jitp's to remove.
+    if (!jitpMade(rec.path)) {
+      kept.push(rec.path);
+      lines.push(`kept ${rec.path}: not made by jitp (no identity file)`);
+      continue;
+    }
     const r = await removeLooseWorktree(w, rec.path, rec.branch ?? null, integration, { force, dryRun: dry });
     for (const l of r.verdict.losses) o.warn(`--force discards ${rec.path}: ${l}`);
     if (!r.verdict.allowed) {
@@ -131,6 +149,12 @@ export async function cleanupBatch(w: WorktreeEnv, o: CleanupOptions): Promise<C
       );
     }
   }
+  const bindRecords = await pruneBindRecords(w, dry);
+  if (bindRecords.pruned.length)
+    lines.push(
+      `${dry ? 'would prune' : 'pruned'} the records of ${bindRecords.pruned.length} finished sub-agent(s) ` +
+        `(${bindRecords.kept.length} kept)`,
+    );
   let batchArchived = false;
   if (batch && !dry && !refused.some((r) => r.issue !== null)) {
     await updateBatch(w.mainRoot, w.commonDir, (b) => {
@@ -152,5 +176,28 @@ export async function cleanupBatch(w: WorktreeEnv, o: CleanupOptions): Promise<C
         '`jitp cleanup --force` to discard',
     );
   if (!lines.length) lines.push('nothing to clean');
-  return { cleaned, refused, pruned, batchArchived, lines };
+  return { cleaned, refused, pruned, kept, bindRecords, batchArchived, lines };
+}
+
+/** A worktree `jitp worktree add` made: its git dir holds jitp's identity file. */
+function jitpMade(path: string): boolean {
+  let gitdir: string;
+  try {
+    const m = /^gitdir: (.+)$/m.exec(readFileSync(join(path, '.git'), 'utf8'));
+    if (!m) return false;
+    gitdir = resolve(path, m[1]!.trim());
+  } catch {
+    return false; // no .git file (a folder gone, a main checkout): nothing says jitp made it
+  }
+  return readIdentity(gitdir) !== undefined;
+}
+
+/** The hooks' sub-agent records: those of sub-agents no live lease holds and that are done. */
+async function pruneBindRecords(w: WorktreeEnv, dryRun: boolean): Promise<AgentRecordsReport> {
+  const leases = await liveLeases(w.store);
+  return pruneAgentRecords(
+    join(w.commonDir, 'jit-parallel'),
+    { leaseIds: new Set(leases.map((l) => l.id)), boundAgentIds: new Set(leases.flatMap(boundAgents)) },
+    { dryRun },
+  );
 }

@@ -130,7 +130,7 @@ describe('the gap: started while a lease was live, every call while none was, a 
     expect(readFileSync(join(storeDir, 'state.json'), 'utf8')).toContain(SUB);
   });
 
-  test('no parallel work yet: SubagentStart makes the store folder and record; a later lease cannot bind', async () => {
+  test('no store folder before: SubagentStart makes it and the record; a later lease cannot bind', async () => {
     expect(existsSync(storeDir)).toBe(false);
     start(SUB);
     transcript(SUB, 'explore');

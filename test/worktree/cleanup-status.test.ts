@@ -1,13 +1,14 @@
 // `jitp cleanup` and `jitp status` on real worktrees: cleanup removes only merged, clean work;
 // refuses untracked files and unmerged commits unless --force (listing the loss first); prunes
 // stale records; releases leases. Status joins lease, git and agent state.
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, test } from 'vitest';
 import { discoverRepo } from '../../src/git/discover.js';
 import { openLocalStore } from '../../src/store/open.js';
 import { readBatch } from '../../src/worktree/batch.js';
+import { identityFile } from '../../src/worktree/create.js';
 import { DIST_HOOK } from '../support/paths.js';
 import type { TempRepo } from '../support/git.js';
 import { jitp, repoWithIssues, U1, U2, U3 } from './helpers.js';
@@ -90,14 +91,28 @@ describe('cleanup', () => {
   });
 });
 
-describe('cleanup of sub-agent worktrees outside the batch', () => {
-  test('.claude/worktrees/agent-*: merged and clean removed, untracked work refused', async () => {
+describe('cleanup of worktrees outside the batch (.claude/worktrees/)', () => {
+  /** What `jitp worktree add` leaves in a worktree's git dir (create.ts). */
+  const markJitpMade = (wt: string, issueId: string) => {
+    const gitDir = repo.git('-C', wt, 'rev-parse', '--absolute-git-dir').trim();
+    mkdirSync(join(gitDir, 'jit-parallel'), { recursive: true });
+    const ident = { issueId, agentId: 'agent:claude', branch: 'b', base: 'HEAD', batchId: 'B1', leaseId: null };
+    writeFileSync(identityFile(gitDir), `${JSON.stringify(ident)}\n`);
+  };
+  test("jitp-made: merged and clean removed, untracked refused; the user's own kept, in any state", async () => {
     repo = repoWithIssues([]);
-    const clean = join(repo.root, '.claude', 'worktrees', 'agent-a1');
-    const busy = join(repo.root, '.claude', 'worktrees', 'agent-b2');
+    const dir = join(repo.root, '.claude', 'worktrees');
+    const clean = join(dir, 'agent-a1');
+    const busy = join(dir, 'agent-b2');
+    const mine = join(dir, 'my-feature'); // `claude -w my-feature`: merged and clean, still the user's
     repo.git('worktree', 'add', '-q', '-b', 'worktree-agent-a1', clean);
     repo.git('worktree', 'add', '-q', '-b', 'worktree-agent-b2', busy);
+    repo.git('worktree', 'add', '-q', '-b', 'worktree-my-feature', mine);
+    markJitpMade(clean, 'i1');
+    markJitpMade(busy, 'i2');
     writeFileSync(join(busy, 'draft.md'), 'unsaved thoughts\n');
+    const dry = await jitp(repo.root, ['cleanup', '--dry-run', '--json']);
+    expect(dry.json.kept).toEqual([mine]);
     const r = await jitp(repo.root, ['cleanup', '--json']);
     expect(r.code).toBe(1);
     expect(r.json.cleaned).toEqual([
@@ -106,9 +121,52 @@ describe('cleanup of sub-agent worktrees outside the batch', () => {
     expect(r.json.refused).toEqual([
       expect.objectContaining({ issue: null, short: busy, reasons: [expect.stringContaining('draft.md')] }),
     ]);
+    expect(r.json.kept).toEqual([mine]);
     expect(existsSync(clean)).toBe(false);
     expect(existsSync(join(busy, 'draft.md'))).toBe(true);
-    expect(repo.git('branch', '--list', 'worktree-agent-*')).toContain('worktree-agent-b2');
+    expect(existsSync(mine)).toBe(true);
+    expect(repo.git('branch', '--list', 'worktree-*')).toContain('worktree-my-feature');
+    expect((await jitp(repo.root, ['cleanup'])).stdout).toContain(`kept ${mine}: not made by jitp`);
+  });
+});
+
+describe("cleanup of the hooks' sub-agent records", () => {
+  test('prunes those of finished sub-agents; keeps the bound and the possibly running', async () => {
+    repo = repoWithIssues([]);
+    const store = openLocalStore(discoverRepo(repo.root)!);
+    const L = await store.acquire({ issueId: 'issue-l', agentId: 'agent:claude', paths: ['a.txt'] });
+    await store.bind(L.id, L.bindSecret!, 'aBOUND');
+    const agents = join(repo.root, '.git', 'jit-parallel', 'agents');
+    mkdirSync(agents, { recursive: true });
+    const put = (name: string, rec: unknown, ageMs = 0) => {
+      const f = join(agents, name);
+      writeFileSync(f, `${JSON.stringify(rec)}\n`);
+      const t = new Date(Date.now() - ageMs);
+      utimesSync(f, t, t);
+    };
+    const at = new Date().toISOString();
+    const DAY = 24 * 3600 * 1000;
+    put('aBOUND.json', { lease: L.id, at, via: 'prompt', stoppedAt: at }); // stopped, but its lease is live
+    put('aBOUND.start.json', { at });
+    put('aSTOPPED.json', { lease: null, at, stoppedAt: at });
+    put('aSTOPPED.start.json', { at });
+    put('aRUNNING.start.json', { at }); // started, no call while live yet: may still run
+    put('aOLD.start.json', { at }, 2 * DAY);
+    put('aOLDREC.json', { lease: 'L-gone00', at }, 2 * DAY);
+    const dry = await jitp(repo.root, ['cleanup', '--dry-run', '--json']);
+    expect(dry.json.bindRecords.pruned).toEqual(['aOLD', 'aOLDREC', 'aSTOPPED']);
+    expect(readdirSync(agents)).toHaveLength(7); // a dry run removes nothing
+    const r = await jitp(repo.root, ['cleanup', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.bindRecords.pruned).toEqual(['aOLD', 'aOLDREC', 'aSTOPPED']);
+    expect(r.json.bindRecords.kept).toEqual([
+      { agentId: 'aBOUND', why: 'bound to a live lease' },
+      { agentId: 'aRUNNING', why: expect.stringMatching(/may still be running/) },
+    ]);
+    expect(readdirSync(agents).sort()).toEqual(['aBOUND.json', 'aBOUND.start.json', 'aRUNNING.start.json']);
+    // Once its lease is released, the stopped sub-agent's records go too.
+    await store.release({ issueId: 'issue-l', agentId: 'agent:claude' });
+    expect((await jitp(repo.root, ['cleanup', '--json'])).json.bindRecords.pruned).toEqual(['aBOUND']);
   });
 });
 

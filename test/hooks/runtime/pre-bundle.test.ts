@@ -377,6 +377,7 @@ test('dist/hook-pre.cjs carries no heavy dependency (YAML, schema, shell parser,
   // 70 KB: the sub-agent checks (jitp lease commands, bind-once records, advice) live here; a parser or schema
   // would not fit (the store-read and transcript checks are lazy: dist/lazy/protected-reads.cjs).
   // (+1.4 KB: the switch to a large store's partial reader; the reader itself is lazy, dist/lazy/large-store.cjs.)
+  // (-0.6 KB: a sub-agent's first binding, its prompt line and start check, is lazy: dist/lazy/first-binding.cjs.)
   expect(text.length).toBeLessThan(71_500);
   for (const heavy of ['mvdan', 'ZodError', 'YAMLParseError', 'picomatch', 'simple-git', 'execa'])
     expect(text, heavy).not.toContain(heavy);
