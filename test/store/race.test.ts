@@ -13,12 +13,15 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
+// Default: 8 processes x 50 rounds, still contended (asserted below); `npm run test:stress`
+// (test/stress/store-race.test.ts) sets 16,100.
+const [PROCS, ITERS] = (process.env.JITP_STORE_RACE ?? '8,50').split(',').map(Number) as [number, number];
 const race = (mode: 'store' | 'nolock', procs: number, iters: number, issues: string[]) =>
   raceRun(base, worker, mode, procs, iters, issues);
 
 describe('races between real processes', () => {
-  it('16 processes x 100 acquire/release on 3 issues: one holder at a time, no lost update', async () => {
-    const r = await race('store', 16, 100, ['i1', 'i2', 'i3']);
+  it(`${PROCS} processes x ${ITERS} acquire/release on 3 issues: one holder at a time, no lost update`, async () => {
+    const r = await race('store', PROCS, ITERS, ['i1', 'i2', 'i3']);
     for (const w of r.results) {
       expect(w.signal).toBeNull();
       expect(w.errors).toEqual([]);
@@ -28,8 +31,8 @@ describe('races between real processes', () => {
     expect(r.overlaps).toEqual([]);
     const grants = r.results.reduce((n, w) => n + w.grants, 0);
     const held = r.results.reduce((n, w) => n + w.held, 0);
-    expect(grants + held).toBe(1600);
-    expect(grants).toBeGreaterThan(100);
+    expect(grants + held).toBe(PROCS * ITERS);
+    expect(grants).toBeGreaterThan((PROCS * ITERS) / 16);
     expect(held).toBeGreaterThan(0); // there was real contention
     expect(r.holds.length).toBe(grants);
     // Every committed change is one version; the log has each version exactly once.
@@ -38,7 +41,7 @@ describe('races between real processes', () => {
   }, 180_000);
 
   it('control: the same workload without the lock is caught (overlap or lost update)', async () => {
-    const r = await race('nolock', 16, 100, ['i1', 'i2', 'i3']);
+    const r = await race('nolock', PROCS, ITERS, ['i1', 'i2', 'i3']);
     const lostUpdate = r.version !== r.commits;
     console.log(
       `no-lock control: ${r.overlaps.length} overlapping holds, version ${r.version} vs ${r.commits} commits`,
