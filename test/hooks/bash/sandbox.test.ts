@@ -269,6 +269,8 @@ let sandbox: string;
 let home: string;
 let tmp: string;
 let noNet: string[] = [];
+/** A batch's time limit, scaled once per file: budget() measures the floor with two node starts. */
+let batchLimit = 60_000;
 
 /** A fresh copy of the pristine repository, every mtime in the past, git's index refreshed. */
 function resetSandbox(): void {
@@ -315,6 +317,7 @@ beforeAll(() => {
   mkdirSync(tmp);
   resetSandbox();
   noNet = spawnSync('unshare', ['-rn', 'true']).status === 0 ? ['unshare', '-rn'] : [];
+  batchLimit = budget(60_000);
 });
 
 afterAll(() => base?.cleanup());
@@ -331,7 +334,7 @@ function run(commands: readonly string[]): { status: number | null; out: string 
   const r = spawnSync(bin!, [...pre, '-c', driver], {
     cwd: sandbox,
     stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: budget(60_000),
+    timeout: batchLimit,
     encoding: 'utf8',
     env: {
       PATH: process.env.PATH,
