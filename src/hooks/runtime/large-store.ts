@@ -1,7 +1,7 @@
 // The lease index of a large local store (store-access.ts, VIEW_MIN_BYTES), loaded only for one:
 // each question parses only the leases naming its paths (plus those naming globs or worktrees,
 // which a path search cannot find), so an edit's cost does not grow with the number of leases.
-import { lazyLeaseIndex, needsGlobEngine, type LeaseIndex } from '../../core/lease-index-core.js';
+import { lazyLeaseIndex, type LeaseIndex } from '../../core/lease-index-core.js';
 import { boundAgents } from '../../core/hook-decision.js';
 import { DEFAULT_AGENT_ID } from '../../core/default-agent.js';
 import type { Lease } from '../../core/model.js';
@@ -17,8 +17,8 @@ export interface LargeIndex {
 
 export async function largeStoreIndex(st: LargeState, nowMs: number, all: () => readonly Lease[]): Promise<LargeIndex> {
   const view = viewOfBytes(st.buf, st.file, st.header);
-  // A query for no path selects exactly the leases a path search cannot find: globs among them.
-  const engine = needsGlobEngine(view.select({}, nowMs), nowMs) ? await import('../../core/globs.js') : undefined;
+  // The header says whether any lease may name a glob (no lease parsed for that).
+  const engine = view.mayHaveGlobs() ? await import('../../core/globs.js') : undefined;
   const live = (now: number) => all().filter((l) => Date.parse(l.expiresAt) > now);
   const index = lazyLeaseIndex({ select: view.select, all: live, anyLive: view.anyLive }, nowMs, engine);
   return {

@@ -2,7 +2,7 @@
 // one-file, no-lock snapshot reader: the hot path of every edit); writes (bind, extend, renew,
 // note) go through the LeaseStore interface, loaded only when a hook must write.
 import { isJitpError } from '../../platform/errors.js';
-import { STATE_FILE, parseState, readStateBytes, readStateFile } from '../../store/local/snapshot-read.js';
+import { STATE_FILE, parseState, readStateBytes } from '../../store/local/snapshot-read.js';
 import { STATE_HANDOFF, readHeader, type HeaderRead, type StateHandoff } from '../../store/local/state-format.js';
 import { join } from 'node:path';
 import type { Lease, LeaseStore, StoreSnapshot } from '../../core/model.js';
@@ -16,7 +16,12 @@ export class StoreUnreadable extends Error {}
  * parallel work was ever started here). Throws StoreUnreadable for a corrupt or unreadable store.
  */
 export const readSnapshotSync = (storeDir: string): StoreSnapshot | undefined =>
-  unreadable(() => readStateFile(storeDir));
+  // A whole parse, as before layout 2 (its line checksums are checked by writers, doctor and a large
+  // store's partial reader): the line-by-line reader would not fit the hook's byte budget.
+  unreadable(() => {
+    const buf = readStateBytes(storeDir);
+    return buf && parseState(buf.toString('utf8'), join(storeDir, STATE_FILE));
+  });
 
 /**
  * From this size on, a hook answers from the state file's index (state-view.ts, loaded then)

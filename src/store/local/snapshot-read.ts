@@ -5,7 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { JitpError } from '../../platform/errors.js';
 import type { Lease, StoreSnapshot } from '../../core/model.js';
-import { CLOSE_LINE, readHeader, type SourceLines } from './state-format.js';
+import { CLOSE_LINE, parseLeaseLine, readHeader, stripLineSum, type SourceLines } from './state-format.js';
 
 export const STATE_FILE = 'state.json';
 export const STATE_SCHEMA_VERSION = 1;
@@ -77,15 +77,18 @@ export function parseState(text: string, file: string): StateFile {
   if (!isInt(o.version)) throw corrupt(file, 'missing or bad "version"');
   if (!isInt(o.logSize)) throw corrupt(file, 'missing or bad "logSize"');
   if (!Array.isArray(o.leases)) throw corrupt(file, '"leases" is not a list');
+  // A layout 2 line's checksum is not part of the lease (state-format.ts).
+  const list: unknown[] = o.leases;
+  for (const l of list) if (l && typeof l === 'object') delete (l as { lineSum?: unknown }).lineSum;
   const ids = new Set<string>();
-  o.leases.forEach((l, i) => {
+  list.forEach((l, i) => {
     const why = leaseProblem(l);
     if (why) throw corrupt(file, `lease #${i + 1}: ${why}`);
     const id = (l as Lease).id;
     if (ids.has(id)) throw corrupt(file, `lease ${id} appears twice`);
     ids.add(id);
   });
-  return { schemaVersion: STATE_SCHEMA_VERSION, version: o.version, logSize: o.logSize, leases: o.leases as Lease[] };
+  return { schemaVersion: STATE_SCHEMA_VERSION, version: o.version, logSize: o.logSize, leases: list as Lease[] };
 }
 
 /** The state file's bytes; undefined when it does not exist (or the store folder does not). */
@@ -121,10 +124,12 @@ export interface StateForWrite {
 }
 
 /**
- * Reads the state for a writer. An indexed file is parsed line by line and each lease keeps its
- * line, so the writer copies the unchanged ones instead of serialising every lease again; the
- * leases are frozen, so a rule that changed one in place (instead of making a new one) would throw
- * rather than leave its old line behind. Other files are parsed whole (and get new lines).
+ * Reads the state for a writer, checking all of it (every line's checksum in layout 2). A layout 2
+ * file is parsed line by line and each lease keeps its line, so the writer copies the unchanged
+ * ones instead of serialising every lease again; the leases are frozen, so a rule that changed one
+ * in place (instead of making a new one) would throw rather than leave its old line behind.
+ * Layout 1 is parsed line by line too but its lines (without checksums) are not copied; other
+ * files are parsed whole. Both get new lines: the next write is layout 2.
  */
 export function readStateForWrite(storeDir: string): StateForWrite | undefined {
   const buf = readStateBytes(storeDir);
@@ -141,10 +146,17 @@ export function readStateForWrite(storeDir: string): StateForWrite | undefined {
     if (nl < 0 || nl > end) throw corrupt(file, `lease line at byte ${p} is not ended`);
     const stop = buf[nl - 1] === 0x2c ? nl - 1 : nl;
     let v: unknown;
-    try {
-      v = JSON.parse(buf.toString('utf8', p, stop));
-    } catch (e) {
-      throw corrupt(file, `lease #${leases.length + 1}: ${(e as Error).message}`);
+    if (h.layout === 2) {
+      const r = parseLeaseLine(buf, p, stop);
+      if ('why' in r) throw corrupt(file, `lease #${leases.length + 1}: ${r.why}`);
+      v = r.v;
+    } else {
+      try {
+        v = JSON.parse(buf.toString('utf8', p, stop));
+      } catch (e) {
+        throw corrupt(file, `lease #${leases.length + 1}: ${(e as Error).message}`);
+      }
+      if (v && typeof v === 'object') v = stripLineSum(v);
     }
     const why = leaseProblem(v);
     if (why) throw corrupt(file, `lease #${leases.length + 1}: ${why}`);
@@ -160,13 +172,13 @@ export function readStateForWrite(storeDir: string): StateForWrite | undefined {
   if (leases.length !== h.header.index.count)
     throw corrupt(file, `${leases.length} lease lines, the header says ${h.header.index.count}`);
   const { version, logSize } = h.header;
-  return { st: { schemaVersion: STATE_SCHEMA_VERSION, version, logSize, leases }, lines: { src: buf, at } };
+  const st: StateFile = { schemaVersion: STATE_SCHEMA_VERSION, version, logSize, leases };
+  return h.layout === 2 ? { st, lines: { src: buf, at } } : { st };
 }
 
-/** Reads the state file whole (both layouts); undefined when it does not exist. */
+/** Reads the state file whole and checks all of it (every layout); undefined when it does not exist. */
 export function readStateFile(storeDir: string): StateFile | undefined {
-  const buf = readStateBytes(storeDir);
-  return buf && parseState(buf.toString('utf8'), join(storeDir, STATE_FILE));
+  return readStateForWrite(storeDir)?.st;
 }
 
 /** The last committed snapshot, never blocking; a missing store means no leases. */

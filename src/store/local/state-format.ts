@@ -19,6 +19,14 @@ export const INDEXED_PREFIX = '{"schemaVersion":1,"sum":"';
 export const SUM_END = INDEXED_PREFIX.length + 9;
 const LEASES_OPEN = ',"leases":[\n';
 export const CLOSE_LINE = ']}\n';
+/** Layout 2 (see serializeIndexed): the header's own checksum covers the rest of line 1. */
+export const LAYOUT2_PREFIX = '{"schemaVersion":1,"hsum":"';
+export const SUM2_END = LAYOUT2_PREFIX.length + 9;
+/** Each layout 2 lease line starts with its checksum, which covers the rest of the line. */
+const LINE_PREFIX = '{"lineSum":"';
+const LINE_SUM_END = LINE_PREFIX.length + 10;
+/** Where a glob's literal part may end: glob syntax, escapes and extglob openers. */
+const ANCHOR_STOP = /[*?[\]{}\\()!+@]/;
 
 /** Derived from the leases; never authoritative (the whole document is, when in doubt). */
 export interface StateIndex {
@@ -31,6 +39,13 @@ export interface StateIndex {
    * glob, and those bound to a worktree (found by folder, not by name).
    */
   special: number[];
+  /** Layout 2: the byte offset of each special lease's line, from the first lease line. */
+  at?: number[];
+  /**
+   * Layout 2: per special lease, the anchors of its globs (globAnchor): a question about a path
+   * no anchor is a folder prefix of (or, for a folder, under) does not need it. null: always.
+   */
+  anchors?: (string[] | null)[];
 }
 
 export interface StateHeader {
@@ -72,14 +87,84 @@ export interface SourceLines {
   at: ReadonlyMap<Lease, { start: number; end: number }>;
 }
 
-/** The indexed document for a snapshot, checksum included. */
+/**
+ * Layout 1 (whole-file checksum), as jitp wrote it before layout 2. Still read (readHeader); kept
+ * as a writer only so tests can make such files.
+ */
+export function serializeLayout1(st: { version: number; logSize: number; leases: readonly Lease[] }): Buffer {
+  const ix = indexOf(st.leases);
+  const head = JSON.stringify({
+    version: st.version,
+    logSize: st.logSize,
+    index: { count: ix.count, liveUntil: ix.liveUntil, special: ix.special },
+  }).slice(1, -1);
+  const body = st.leases.map((l) => JSON.stringify(l)).join(',\n');
+  const buf = Buffer.from(
+    `${INDEXED_PREFIX}00000000",${head}${LEASES_OPEN}${body}${st.leases.length ? '\n' : ''}${CLOSE_LINE}`,
+    'utf8',
+  );
+  buf.write(checksum(buf, SUM_END), INDEXED_PREFIX.length, 'latin1');
+  return buf;
+}
+
+/** A lease's layout 2 line (without the `,` that follows all but the last): its sum, then the lease. */
+export function leaseLine(l: Lease): Buffer {
+  const rest = Buffer.from(JSON.stringify(stripLineSum(l)).slice(1), 'utf8');
+  if (rest.length < 2) throw new Error('a lease has no fields'); // never: every lease has an id
+  const head = Buffer.from(`${LINE_PREFIX}${checksum(rest, 0)}",`, 'latin1');
+  return Buffer.concat([head, rest]);
+}
+
+/** The lease without the `lineSum` a layout 2 line carries (a reader drops it; never stored twice). */
+export function stripLineSum<T extends object>(l: T): T {
+  if (!Object.prototype.hasOwnProperty.call(l, 'lineSum')) return l;
+  const { lineSum: _drop, ...rest } = l as T & { lineSum?: unknown };
+  return rest as T;
+}
+
+/**
+ * Verifies one layout 2 lease line, bytes [start, stop) (no trailing comma), and parses it; the
+ * reason it is bad otherwise. The lease comes back without its `lineSum`.
+ */
+export function parseLeaseLine(buf: Buffer, start: number, stop: number): { v: unknown } | { why: string } {
+  if (stop - start < LINE_SUM_END + 2 || buf.toString('latin1', start, start + LINE_PREFIX.length) !== LINE_PREFIX)
+    return { why: 'no line checksum' };
+  const sum = buf.toString('latin1', start + LINE_PREFIX.length, start + LINE_PREFIX.length + 8);
+  if (buf[start + LINE_SUM_END - 2] !== 0x22 || buf[start + LINE_SUM_END - 1] !== 0x2c)
+    return { why: 'no line checksum' };
+  if (checksum(buf, start + LINE_SUM_END, stop) !== sum) return { why: 'line checksum mismatch (damaged or torn)' };
+  let v: unknown;
+  try {
+    v = JSON.parse(buf.toString('utf8', start, stop));
+  } catch (e) {
+    return { why: (e as Error).message };
+  }
+  if (v && typeof v === 'object') delete (v as { lineSum?: unknown }).lineSum;
+  return { v };
+}
+
+/**
+ * The literal folder a glob's matches all start with (`pkg12/` for `pkg12/**`, `` for `**\/x`):
+ * cut at the first character any glob syntax may use, then back to the last `/`.
+ */
+export function globAnchor(p: string): string {
+  const m = ANCHOR_STOP.exec(p);
+  const lit = m ? p.slice(0, m.index) : p;
+  return lit.slice(0, lit.lastIndexOf('/') + 1);
+}
+
+/**
+ * Layout 2 of a snapshot: every lease line carries its own checksum and the header its own (and
+ * the body's length), so a hook checks only what it reads. `lines`: unchanged lines to copy.
+ */
 export function serializeIndexed(
   st: { version: number; logSize: number; leases: readonly Lease[] },
   lines?: SourceLines,
 ): Buffer {
-  const head = JSON.stringify({ version: st.version, logSize: st.logSize, index: indexOf(st.leases) }).slice(1, -1);
-  const parts: Uint8Array[] = [Buffer.from(`${INDEXED_PREFIX}00000000",${head}${LEASES_OPEN}`, 'utf8')];
+  const parts: Uint8Array[] = [];
   const sep = Buffer.from(',\n');
+  const offs: number[] = [];
+  let pos = 0;
   // Leases kept from the source are mostly in a row: each run of them is one copy.
   let run: { start: number; end: number } | undefined;
   const flush = () => {
@@ -89,23 +174,51 @@ export function serializeIndexed(
   st.leases.forEach((l, i) => {
     const r = lines?.at.get(l);
     if (r && run && r.start === run.end + sep.length) {
+      offs.push(pos + sep.length);
+      pos += sep.length + (r.end - r.start);
       run.end = r.end;
       return;
     }
     flush();
-    if (i) parts.push(sep);
-    if (r) run = { ...r };
-    else parts.push(Buffer.from(JSON.stringify(l), 'utf8'));
+    if (i) {
+      parts.push(sep);
+      pos += sep.length;
+    }
+    offs.push(pos);
+    if (r) {
+      run = { ...r };
+      pos += r.end - r.start;
+    } else {
+      const b = leaseLine(l);
+      parts.push(b);
+      pos += b.length;
+    }
   });
   flush();
   parts.push(Buffer.from(st.leases.length ? `\n${CLOSE_LINE}` : CLOSE_LINE));
-  const buf = Buffer.concat(parts);
-  buf.write(checksum(buf, SUM_END), INDEXED_PREFIX.length, 'latin1');
-  return buf;
+  const ix = indexOf(st.leases);
+  const index: StateIndex = {
+    ...ix,
+    at: ix.special.map((i) => offs[i]!),
+    anchors: ix.special.map((i) => anchorsOf(st.leases[i]!)),
+  };
+  const bodyLen = pos + (st.leases.length ? 1 : 0) + CLOSE_LINE.length;
+  const head = JSON.stringify({ bodyLen, version: st.version, logSize: st.logSize, index }).slice(1, -1);
+  const headBuf = Buffer.from(`${LAYOUT2_PREFIX}00000000",${head}${LEASES_OPEN}`, 'utf8');
+  headBuf.write(checksum(headBuf, SUM2_END), LAYOUT2_PREFIX.length, 'latin1');
+  return Buffer.concat([headBuf, ...parts]);
+}
+
+/** null: a worktree-bound lease (found by folder, always read); else its globs' anchors. */
+function anchorsOf(l: Lease): string[] | null {
+  if (l.worktree !== null && l.worktree !== undefined) return null;
+  return [...new Set(l.paths.filter((p) => SPECIAL_PATH.test(p)).map(globAnchor))];
 }
 
 export type HeaderRead =
-  { kind: 'legacy' } | { kind: 'bad'; why: string } | { kind: 'ok'; header: StateHeader; bodyStart: number };
+  | { kind: 'legacy' }
+  | { kind: 'bad'; why: string }
+  | { kind: 'ok'; layout: 1 | 2; header: StateHeader; bodyStart: number };
 
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 
@@ -116,38 +229,68 @@ const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInt
  * damaged.
  */
 export function readHeader(buf: Buffer): HeaderRead {
+  if (buf.length >= SUM2_END && buf.toString('latin1', 0, LAYOUT2_PREFIX.length) === LAYOUT2_PREFIX)
+    return readHeader2(buf);
   if (buf.length < SUM_END || buf.toString('latin1', 0, INDEXED_PREFIX.length) !== INDEXED_PREFIX)
     return { kind: 'legacy' };
   const sum = buf.toString('latin1', INDEXED_PREFIX.length, SUM_END - 1);
   if (checksum(buf, SUM_END) !== sum) return { kind: 'bad', why: 'checksum mismatch' };
   const nl = buf.indexOf(0x0a);
   const first = nl < 0 ? '' : buf.toString('utf8', SUM_END, nl);
-  if (!first.endsWith(LEASES_OPEN.slice(0, -1))) return { kind: 'bad', why: 'header line' };
+  const h = headerFields(first);
+  if (typeof h === 'string') return { kind: 'bad', why: h };
+  return { kind: 'ok', layout: 1, header: h, bodyStart: nl + 1 };
+}
+
+/**
+ * Layout 2: only line 1 is checked here (its checksum, and the body's length, which catches a
+ * cut file); each lease line is checked when it is read (parseLeaseLine).
+ */
+function readHeader2(buf: Buffer): HeaderRead {
+  const nl = buf.indexOf(0x0a);
+  if (nl < 0) return { kind: 'bad', why: 'header line' };
+  const sum = buf.toString('latin1', LAYOUT2_PREFIX.length, SUM2_END - 1);
+  if (checksum(buf, SUM2_END, nl + 1) !== sum) return { kind: 'bad', why: 'header checksum mismatch' };
+  const h = headerFields(buf.toString('utf8', SUM2_END, nl));
+  if (typeof h === 'string') return { kind: 'bad', why: h };
+  // A cut (or grown) file: its length is not the header's.
+  if (h.bodyLen !== buf.length - nl - 1) return { kind: 'bad', why: 'file length' };
+  return { kind: 'ok', layout: 2, header: h, bodyStart: nl + 1 };
+}
+
+/** The header line's fields (after the checksum), or why they are wrong. */
+function headerFields(first: string): (StateHeader & { bodyLen?: number }) | string {
+  if (!first.endsWith(LEASES_OPEN.slice(0, -1))) return 'header line';
   let h: Record<string, unknown>;
   try {
     h = JSON.parse(`{${first.slice(1, -LEASES_OPEN.length + 1)}}`) as Record<string, unknown>;
   } catch {
-    return { kind: 'bad', why: 'header line' };
+    return 'header line';
   }
   const ix = h.index as Record<string, unknown> | undefined;
   if (
     !isInt(h.version) ||
     !isInt(h.logSize) ||
+    (h.bodyLen !== undefined && !isInt(h.bodyLen)) ||
     !ix ||
     !isInt(ix.count) ||
     !isInt(ix.liveUntil) ||
     !Array.isArray(ix.special) ||
     !ix.special.every((i) => isInt(i) && i < (ix.count as number))
   )
-    return { kind: 'bad', why: 'header fields' };
+    return 'header fields';
   return {
-    kind: 'ok',
-    header: {
-      version: h.version,
-      logSize: h.logSize,
-      index: { count: ix.count, liveUntil: ix.liveUntil, special: ix.special as number[] },
+    version: h.version,
+    logSize: h.logSize,
+    bodyLen: h.bodyLen as number | undefined,
+    index: {
+      count: ix.count,
+      liveUntil: ix.liveUntil,
+      special: ix.special as number[],
+      // Layout 2's, checked where used (state-view.ts).
+      at: ix.at as number[] | undefined,
+      anchors: ix.anchors as (string[] | null)[] | undefined,
     },
-    bodyStart: nl + 1,
   };
 }
 

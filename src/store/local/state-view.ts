@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { Lease } from '../../core/model.js';
 import { STATE_FILE, corrupt, leaseProblem, parseState, readStateBytes } from './snapshot-read.js';
-import { CLOSE_LINE, readHeader, type HeaderRead } from './state-format.js';
+import { CLOSE_LINE, parseLeaseLine, readHeader, stripLineSum, type HeaderRead } from './state-format.js';
 
 export interface LeaseQuery {
   /** Repo-relative files: leases naming the file or a folder above it (and every glob lease). */
@@ -34,9 +34,27 @@ export interface StateView {
   select(q: LeaseQuery, nowMs: number): Lease[];
   /** Every lease (parses all of them). */
   all(): Lease[];
+  /** False only when no lease can name a glob (live or not): then no glob engine is needed. */
+  mayHaveGlobs(): boolean;
 }
 
 const live = (l: Lease, nowMs: number) => Date.parse(l.expiresAt) > nowMs;
+const GLOB_SYNTAX = /[*?[\]{}]/;
+
+/**
+ * Whether a special lease with these anchors (state-format.ts globAnchor; null: worktree-bound,
+ * always) can bear on the query: an anchor is a folder prefix of one of its files or folders, or
+ * lies under one of its folders. Over-inclusion costs a parse; under-inclusion would miss a holder.
+ */
+function anchorsBear(anchors: string[] | null, q: LeaseQuery): boolean {
+  if (anchors === null) return true;
+  for (const a of anchors) {
+    if (a === '') return true;
+    for (const f of q.files ?? []) if (`${f}/`.startsWith(a)) return true;
+    for (const d of q.dirs ?? []) if (`${d}/`.startsWith(a) || a.startsWith(`${d}/`)) return true;
+  }
+  return false;
+}
 
 function arrayView(leases: Lease[], version: number, source: StateView['source'], distrust?: string): StateView {
   return {
@@ -46,6 +64,7 @@ function arrayView(leases: Lease[], version: number, source: StateView['source']
     anyLive: (nowMs) => leases.some((l) => live(l, nowMs)),
     select: (_q, nowMs) => leases.filter((l) => live(l, nowMs)),
     all: () => leases,
+    mayHaveGlobs: () => leases.some((l) => l.paths.some((p) => GLOB_SYNTAX.test(p))),
   };
 }
 
@@ -77,13 +96,20 @@ function indexedView(buf: Buffer, file: string, h: Extract<ReturnType<typeof rea
     let l = parsed.get(start);
     if (l) return l;
     const nl = buf.indexOf(0x0a, start);
-    let text = buf.toString('utf8', start, nl);
-    if (text.endsWith(',')) text = text.slice(0, -1);
+    const stop = buf[nl - 1] === 0x2c ? nl - 1 : nl;
     let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch (e) {
-      throw corrupt(file, `lease line at byte ${start}: ${(e as Error).message}`);
+    if (h.layout === 2) {
+      // Each line read is checked against its own checksum: a damaged or torn line is reported.
+      const r = parseLeaseLine(buf, start, stop);
+      if ('why' in r) throw corrupt(file, `lease line at byte ${start}: ${r.why}`);
+      v = r.v;
+    } else {
+      try {
+        v = JSON.parse(buf.toString('utf8', start, stop));
+      } catch (e) {
+        throw corrupt(file, `lease line at byte ${start}: ${(e as Error).message}`);
+      }
+      if (v && typeof v === 'object') v = stripLineSum(v);
     }
     const why = leaseProblem(v);
     if (why) throw corrupt(file, `lease line at byte ${start}: ${why}`);
@@ -91,6 +117,17 @@ function indexedView(buf: Buffer, file: string, h: Extract<ReturnType<typeof rea
     parsed.set(start, l);
     return l;
   };
+  // Layout 2's special-line offsets and anchors, if well formed (the header's checksum says a
+  // writer wrote them; a malformed list falls back to finding the lines by position).
+  const { at, anchors } = index;
+  const located =
+    h.layout === 2 &&
+    Array.isArray(at) &&
+    Array.isArray(anchors) &&
+    at.length === index.special.length &&
+    anchors.length === at.length &&
+    at.every((a) => Number.isInteger(a) && a >= 0 && h.bodyStart + a < end && buf[h.bodyStart + a - 1] === 0x0a) &&
+    anchors.every((a) => a === null || (Array.isArray(a) && a.every((x) => typeof x === 'string')));
   let starts: number[] | undefined;
   const lineStarts = (): number[] => {
     if (starts) return starts;
@@ -106,6 +143,8 @@ function indexedView(buf: Buffer, file: string, h: Extract<ReturnType<typeof rea
     source: 'indexed',
     anyLive: (nowMs) => index.liveUntil > nowMs,
     all,
+    // A worktree-bound lease is special too and may name globs: any special one may.
+    mayHaveGlobs: () => index.special.length > 0,
     select(q, nowMs) {
       if (!(index.liveUntil > nowMs)) return [];
       const { whole, list } = needles(q);
@@ -116,7 +155,12 @@ function indexedView(buf: Buffer, file: string, h: Extract<ReturnType<typeof rea
         for (let at = buf.indexOf(nb, h.bodyStart); at >= 0 && at < end; at = buf.indexOf(nb, at + nb.length))
           found.add(buf.lastIndexOf(0x0a, at) + 1);
       }
-      if (index.special.length) for (const i of index.special) found.add(lineStarts()[i]!);
+      if (located) {
+        // Layout 2 says where each special line is and which paths its globs can match.
+        at!.forEach((a, k) => {
+          if (anchorsBear(anchors![k]!, q)) found.add(h.bodyStart + a);
+        });
+      } else if (index.special.length) for (const i of index.special) found.add(lineStarts()[i]!);
       let out = [...found]
         .sort((a, b) => a - b)
         .map(leaseAt)

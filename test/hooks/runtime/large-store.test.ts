@@ -11,7 +11,7 @@ import * as rules from '../../../src/core/lease-rules.js';
 import type { Lease, StoreSnapshot } from '../../../src/core/model.js';
 import { VIEW_MIN_BYTES } from '../../../src/hooks/runtime/store-access.js';
 import { readStateFile } from '../../../src/store/local/snapshot-read.js';
-import { INDEXED_PREFIX, SUM_END, checksum } from '../../../src/store/local/state-format.js';
+import { readHeader } from '../../../src/store/local/state-format.js';
 import { writeStateFile } from '../../../src/store/local/state-write.js';
 import { makeRepo, tempDir, type TempRepo } from '../../support/git.js';
 import { DIST_HOOK } from '../../support/paths.js';
@@ -130,10 +130,10 @@ describe('a large store answers as the same leases in a small one', () => {
     writeStateFile(storeDir, { ...large, logSize: 0 });
     const file = join(storeDir, 'state.json');
     let text = readFileSync(file, 'utf8');
-    text = text.replace('"issueId":"fill-200"', '"issueId":fill-200"');
+    // Same length (layout 2's header records it); the line's own checksum no longer matches either.
+    text = text.replace('"issueId":"fill-200"', '"issueId":fill-2000"');
     const buf = Buffer.from(text, 'utf8');
-    expect(buf.toString('latin1', 0, INDEXED_PREFIX.length)).toBe(INDEXED_PREFIX);
-    buf.write(checksum(buf, SUM_END), INDEXED_PREFIX.length, 'latin1');
+    expect(readHeader(buf).kind).toBe('ok');
     writeFileSync(file, buf);
     const first = hook(edit('docs/guide.md'));
     expect(first, first).toContain('"deny"');
