@@ -14,13 +14,14 @@ import { LocalLeaseStore } from '../../src/store/local/local-store.js';
 import { readStateFile, stateForWriteOf } from '../../src/store/local/snapshot-read.js';
 import {
   checksum,
+  readHeader,
   serializeIndexed,
   serializeLayout1,
   SUM2_END,
   LAYOUT2_PREFIX,
 } from '../../src/store/local/state-format.js';
-import { planSplice } from '../../src/store/local/state-splice.js';
-import { diagnose } from '../../src/store/local/doctor.js';
+import { indexMismatch, planSplice } from '../../src/store/local/state-splice.js';
+import { diagnose, repair } from '../../src/store/local/doctor.js';
 import { tempDir } from '../support/git.js';
 
 const root = tempDir('jitp-splice-');
@@ -224,10 +225,17 @@ describe('incremental writes equal full rewrites', () => {
             continue;
           }
           const logSize = stateForWriteOf(after, 'state.json').st.logSize;
-          const full = serializeIndexed({ ...want!.snapshot, logSize });
-          expect(after.toString('utf8'), `${JSON.stringify(o)} via ${JSON.stringify(st.lastPath)}`).toBe(
-            full.toString('utf8'),
-          );
+          const full = serializeIndexed({ ...want!.snapshot, logSize }).toString('utf8');
+          // nextExpiry: the full path writes the earliest expiry, a splice may keep an earlier bound.
+          const nx = (t: string) => Number(/"nextExpiry":(\d+)/.exec(t)![1]);
+          const text = after.toString('utf8');
+          expect(nx(text)).toBeLessThanOrEqual(nx(full));
+          if (want!.snapshot.leases.length === 0) expect(nx(text)).toBe(0);
+          const same = (t: string) => t.slice(t.indexOf('"bodyLen"')).replace(/"nextExpiry":\d+/, '');
+          expect(same(text), `${JSON.stringify(o)} via ${JSON.stringify(st.lastPath)}`).toBe(same(full));
+          // The header's own checksum is checked by every reader, and doctor's index check agrees.
+          expect(readHeader(after).kind).toBe('ok');
+          expect(indexMismatch(after, stateForWriteOf(after, 'state.json').st)).toBeUndefined();
         }
       }),
       { numRuns: 40 },
@@ -435,9 +443,28 @@ describe('the incremental path on damaged and unusual files', () => {
     st.acquireSync({ issueId: 'long', agentId: 'agent:a', paths: ['l.ts'], ttlSecs: 600 });
     now += 10_000;
     st.acquireSync({ issueId: 'p', agentId: 'agent:p', paths: ['probe/a.ts'] });
-    expect(st.lastPath).toEqual({ full: 'a lease has expired: the full path sweeps it' });
+    expect(st.lastPath).toEqual({ full: 'nextExpiry passed: a lease may have expired' });
     expect(readStateFile(dir)!.leases.map((l) => l.issueId)).toEqual(['long', 'p']);
     st.releaseSync({ issueId: 'p', agentId: 'agent:p' });
+    expect(st.lastPath).toBe('splice');
+  });
+
+  it('nextExpiry is a bound: a release keeps it; the first change past it rewrites it exact', () => {
+    let now = Date.parse('2030-01-01T00:00:00.000Z');
+    const dir = freshDir();
+    const st = new LocalLeaseStore({ storeDir: dir, now: () => now });
+    const nx = () => Number(/"nextExpiry":(\d+)/.exec(stateOf(dir).toString('utf8'))![1]);
+    st.acquireSync({ issueId: 'early', agentId: 'agent:a', paths: ['e.ts'], ttlSecs: 60 });
+    st.acquireSync({ issueId: 'late', agentId: 'agent:a', paths: ['l.ts'], ttlSecs: 600 });
+    expect(nx()).toBe(now + 60_000);
+    st.releaseSync({ issueId: 'early', agentId: 'agent:a' });
+    expect(st.lastPath).toBe('splice');
+    expect(nx()).toBe(now + 60_000); // kept: no line was read to find the next one
+    now += 61_000;
+    st.renewSync({ issueId: 'late', agentId: 'agent:a' });
+    expect(st.lastPath).toEqual({ full: 'nextExpiry passed: a lease may have expired' });
+    expect(nx()).toBe(now + 600_000);
+    st.acquireSync({ issueId: 'x', agentId: 'agent:a', paths: ['x.ts'], ttlSecs: 600 });
     expect(st.lastPath).toBe('splice');
   });
 });
@@ -452,6 +479,24 @@ const dglob = fc.oneof(
 const dpaths = fc.array(fc.oneof({ weight: 3, arbitrary: dplain }, { weight: 2, arbitrary: dglob }), {
   minLength: 1,
   maxLength: 3,
+});
+
+describe('jitp doctor and the index', () => {
+  it('an index that checks out but does not match its leases is reported and rewritten', () => {
+    const { dir } = filled(12);
+    // `special` one position off, the header's checksum made right again: only doctor sees it.
+    const text = stateOf(dir)
+      .toString('utf8')
+      .replace(/"special":\[(\d+)/, (_m, d) => `"special":[${Number(d) + 1}`);
+    const b = Buffer.from(text);
+    b.write(checksum(b, SUM2_END, b.indexOf(0x0a) + 1), LAYOUT2_PREFIX.length, 'latin1');
+    writeFileSync(join(dir, 'state.json'), b);
+    expect(readHeader(b).kind).toBe('ok');
+    const d = diagnose(dir);
+    expect(d.checks.find((c) => c.name === 'index')?.message).toMatch(/index special does not match the leases/);
+    expect(repair(dir).repaired.join('\n')).toMatch(/rewrote the lease index/);
+    expect(diagnose(dir).checks.filter((c) => c.status !== 'ok')).toEqual([]);
+  });
 });
 
 describe('planSplice', () => {

@@ -30,6 +30,12 @@ export interface LocalStoreOptions {
   lockTimeoutMs?: number;
   /** Injectable clock for tests. */
   now?: () => number;
+  /**
+   * false: every change reads, checks and rewrites the whole state file, as before the incremental
+   * path (state-splice.ts). For the benchmark's same-run comparison, and a switch should the
+   * incremental path ever need one (`JITP_STORE_FULL_WRITES=1`).
+   */
+  incremental?: boolean;
   /** Test-only control for the race tests: runs transactions WITHOUT the lock (must lose updates). */
   unsafeNoLockForTests?: boolean;
 }
@@ -72,6 +78,7 @@ export class LocalLeaseStore implements LeaseStore {
   private readonly lockTimeoutMs: number | undefined;
   private readonly now: () => number;
   private readonly noLock: boolean;
+  private readonly incremental: boolean;
   private dirReady = false;
   /** How the last transaction read and wrote the state (tests and the benchmark look). */
   lastPath: 'splice' | { full: string } | undefined;
@@ -82,6 +89,7 @@ export class LocalLeaseStore implements LeaseStore {
     this.lockTimeoutMs = opts.lockTimeoutMs;
     this.now = opts.now ?? Date.now;
     this.noLock = opts.unsafeNoLockForTests === true;
+    this.incremental = opts.incremental ?? process.env.JITP_STORE_FULL_WRITES !== '1';
   }
 
   /**
@@ -107,9 +115,11 @@ export class LocalLeaseStore implements LeaseStore {
       const buf = readStateBytes(this.storeDir);
       // The incremental path when the change says what it needs and the file allows it
       // (state-splice.ts); otherwise the whole file is read and checked.
-      const plan = buf && need ? planSplice(buf, file, need, nowMs) : undefined;
+      const plan = buf && need && this.incremental ? planSplice(buf, file, need, nowMs) : undefined;
       const splice = plan?.ok ? plan : undefined;
-      this.lastPath = splice ? 'splice' : { full: plan && !plan.ok ? plan.why : need ? 'new store' : 'no need' };
+      this.lastPath = splice
+        ? 'splice'
+        : { full: plan && !plan.ok ? plan.why : !this.incremental ? 'off' : need ? 'new store' : 'no need' };
       const read = splice ? undefined : buf && stateForWriteOf(buf, file);
       let st = splice ? splice.st : read?.st;
       if (!st) {

@@ -47,8 +47,9 @@ export interface StateIndex {
    */
   anchors?: (string[] | null)[];
   /**
-   * The earliest expiresAt of any lease (ms; 0 when there is none): until then no lease has
-   * expired, so a writer has nothing to sweep and may change the file in place (state-splice.ts).
+   * No lease expires before this (ms; 0 when there is none): until then a writer has nothing to
+   * sweep and may splice the file (state-splice.ts). A full rewrite writes the earliest expiresAt;
+   * a splice keeps or lowers it (it does not read every line).
    */
   nextExpiry?: number;
 }

@@ -7,11 +7,12 @@
 // only those, runs the same pure rule on them, and writes a new header, the untouched lines as
 // byte slices and the new or changed lines, by temp file + fsync + rename as before.
 //
-// It is exact, not approximate: it is taken only while no lease has expired (the header's
+// It is exact, not approximate: it is taken only while no lease has expired (before the header's
 // `nextExpiry`), so the rule sweeps nothing and the leases it is not shown cannot change its
 // answer (the first overlapping holder is always among the candidates: a lease whose path
 // overlaps a wanted one names it, or a path under its anchor, or is special). The file it writes
-// is byte for byte the one a full rewrite writes (test/store/state-splice.test.ts). Anything it
+// is byte for byte the one a full rewrite writes (test/store/state-splice.test.ts), except that
+// `nextExpiry` may be earlier than the earliest expiry (a bound kept without reading every line). Anything it
 // cannot trust or decide cheaply (layout 1, an index from an older jitp, an expired lease, an
 // index that does not check out, a glob with no literal folder) goes to the full path
 // (snapshot-read.ts stateForWriteOf), which checks every line.
@@ -33,6 +34,7 @@ import {
   leaseLine,
   parseLeaseLine,
   readHeader,
+  serializeIndexed,
   type StateIndex,
 } from './state-format.js';
 
@@ -50,7 +52,7 @@ export interface Splice {
    * Checks the rule's new snapshot against the candidates (before anything is written: a rule that
    * reorders leases is refused here) and returns the writer of the new file for a given log size.
    */
-  prepare(next: { version: number; leases: readonly Lease[] }): (logSize: number) => Buffer;
+  prepare(next: { version: number; leases: readonly Lease[] }): (logSize: number) => Buffer[];
 }
 
 export type SplicePlan = ({ ok: true } & Splice) | { ok: false; why: string };
@@ -89,7 +91,7 @@ export function planSplice(buf: Buffer, file: string, need: Need, nowMs: number)
   const nx = /"nextExpiry":(\d+)[,}]/.exec(buf.toString('latin1', SUM2_END, bodyStart));
   if (!nx) return { ok: false, why: 'no nextExpiry (written by an older jitp)' };
   const nextExpiry = Number(nx[1]);
-  if (count > 0 && !(nowMs < nextExpiry)) return { ok: false, why: 'a lease has expired: the full path sweeps it' };
+  if (count > 0 && !(nowMs < nextExpiry)) return { ok: false, why: 'nextExpiry passed: a lease may have expired' };
   const end = buf.length - CLOSE_LINE.length;
   if (
     end < bodyStart ||
@@ -194,7 +196,7 @@ export function planSplice(buf: Buffer, file: string, need: Need, nowMs: number)
     return (newLogSize) => build(next.version, newLogSize, put, added);
   };
 
-  const build = (nextVersion: number, newLogSize: number, put: Map<Cand, Lease | null>, added: Lease[]): Buffer => {
+  const build = (nextVersion: number, newLogSize: number, put: Map<Cand, Lease | null>, added: Lease[]): Buffer[] => {
     const touched = cands.filter((c) => put.get(c) !== null); // replaced (a Lease) or deleted (undefined)
     const items: Buffer[] = [];
     const newAt: number[] = [];
@@ -248,34 +250,27 @@ export function planSplice(buf: Buffer, file: string, need: Need, nowMs: number)
       }
       push(line);
     });
+    // The new file is written from these parts as they are (writev): the untouched lines are
+    // slices of the old file's bytes, never copied into one buffer.
     const parts = items.flatMap((b, i) => (i ? [SEP, b] : [b]));
     parts.push(Buffer.from(items.length ? `\n${CLOSE_LINE}` : CLOSE_LINE, 'latin1'));
-    const body = Buffer.concat(parts);
-    // liveUntil and nextExpiry stay exact: from the old values and the changed leases, unless a
-    // lease that held one of them went away or moved inward; then from every line's expiresAt.
+    const bodyLen = parts.reduce((a, b) => a + b.length, 0);
+    // liveUntil stays exact (the hooks' "is anything live" and their fallback lookup rely on it):
+    // from the old value and the changed leases, unless the lease that held it went away or moved
+    // inward, and then from every line's expiresAt. nextExpiry is only the writers' bound (no lease
+    // expires before it): lowered by a change, never raised here; the first change at or past it
+    // takes the full path, which sweeps and writes the exact earliest expiry.
     const gone = touched.map((c) => Date.parse(c.lease.expiresAt));
     const fresh = [...touched.map((c) => put.get(c)).filter((l): l is Lease => !!l), ...added].map((l) =>
       Date.parse(l.expiresAt),
     );
     const newCount = kept + added.length;
     const freshMax = Math.max(0, ...fresh);
-    const freshMin = Math.min(Infinity, ...fresh);
     let liveUntil = freshMax;
-    let nextExp = freshMin;
-    if (count > 0) {
-      // Untouched lines lie within [nextExpiry, liveUntil]; one of them holds a bound unless a
-      // touched lease did.
-      const oldMax = index.liveUntil;
-      let scan = false;
-      if (freshMax < oldMax) {
-        if (gone.some((t) => t >= oldMax)) scan = true;
-        else liveUntil = oldMax;
-      }
-      if (freshMin > nextExpiry) {
-        if (gone.some((t) => t <= nextExpiry)) scan = true;
-        else nextExp = nextExpiry;
-      }
-      if (scan) ({ liveUntil, nextExp } = expiryBounds(body, file));
+    let nextExp = Math.min(count ? nextExpiry : Infinity, ...fresh);
+    if (count > 0 && freshMax < index.liveUntil) {
+      if (gone.some((t) => t >= index.liveUntil)) ({ liveUntil, nextExp } = expiryBounds(items, file));
+      else liveUntil = index.liveUntil;
     }
     if (!newCount) {
       liveUntil = 0;
@@ -289,7 +284,7 @@ export function planSplice(buf: Buffer, file: string, need: Need, nowMs: number)
       at: newAt,
       anchors: newAnchors,
     };
-    return Buffer.concat([headerLine(body.length, nextVersion, newLogSize, ix), body]);
+    return [headerLine(bodyLen, nextVersion, newLogSize, ix), ...parts];
   };
   return { ok: true, st, prepare };
 }
@@ -309,53 +304,77 @@ function lineNumber(buf: Buffer, bodyStart: number, start: number): number {
   return n;
 }
 
-/** The earliest and latest expiresAt of a body's lease lines (each line's first one: its own). */
-function expiryBounds(body: Buffer, file: string): { liveUntil: number; nextExp: number } {
+/**
+ * The earliest and latest expiresAt of the new body's lease lines (items: runs of whole lines and
+ * single lines). Each line's first expiresAt is its own: a lease is serialised with its fields
+ * before `meta` and the wait records, the only places another could hide.
+ */
+function expiryBounds(items: readonly Buffer[], file: string): { liveUntil: number; nextExp: number } {
   let liveUntil = 0;
   let nextExp = Infinity;
-  const end = body.length - CLOSE_LINE.length;
-  for (let p = 0; p < end;) {
-    const nl = body.indexOf(NL, p);
-    const k = body.indexOf(EXPIRES, p);
-    if (k < 0 || k > nl) throw corrupt(file, 'a lease line has no expiresAt');
-    const s = k + EXPIRES.length;
-    const t = isoMs(body, s);
-    if (Number.isNaN(t)) throw corrupt(file, `a lease line has a bad expiresAt`);
-    if (t > liveUntil) liveUntil = t;
-    if (t < nextExp) nextExp = t;
-    p = nl + 1;
-  }
+  for (const b of items)
+    for (let p = 0; p < b.length;) {
+      let nl = b.indexOf(NL, p);
+      if (nl < 0) nl = b.length;
+      const k = b.indexOf(EXPIRES, p);
+      if (k < 0 || k > nl) throw corrupt(file, 'a lease line has no expiresAt');
+      const t = isoMs(b, k + EXPIRES.length);
+      if (Number.isNaN(t)) throw corrupt(file, 'a lease line has a bad expiresAt');
+      if (t > liveUntil) liveUntil = t;
+      if (t < nextExp) nextExp = t;
+      p = nl + 1;
+    }
   return { liveUntil, nextExp };
+}
+
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number written in `n` ASCII digits at `i`, or NaN. */
+function digits(b: Buffer, i: number, n: number): number {
+  let v = 0;
+  for (let j = i; j < i + n; j++) {
+    const c = b[j]! - 48;
+    if (c < 0 || c > 9) return NaN;
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 /** Date.parse of the JSON string at `s`, without making a string for the usual `YYYY-MM-DDTHH:MM:SS.sssZ`. */
 function isoMs(b: Buffer, s: number): number {
-  const d = (i: number, n: number) => {
-    let v = 0;
-    for (let j = s + i; j < s + i + n; j++) {
-      const c = b[j]! - 48;
-      if (c < 0 || c > 9) return NaN;
-      v = v * 10 + c;
-    }
-    return v;
-  };
   if (b[s + 4] === 0x2d && b[s + 10] === 0x54 && b[s + 19] === 0x2e && b[s + 23] === 0x5a && b[s + 24] === 0x22) {
-    const [yr, mo, day, hh, mi, ss] = [d(0, 4), d(5, 2), d(8, 2), d(11, 2), d(14, 2), d(17, 2)];
-    const t = Date.UTC(yr, mo - 1, day, hh, mi, ss, d(20, 3));
+    const yr = digits(b, s, 4);
+    const mo = digits(b, s + 5, 2);
+    const day = digits(b, s + 8, 2);
+    const hh = digits(b, s + 11, 2);
+    const mi = digits(b, s + 14, 2);
+    const ss = digits(b, s + 17, 2);
     // Date.UTC rolls over (Feb 30 -> Mar 2) and reads years below 100 as 19xx, where Date.parse
-    // does not: only plainly valid fields take this path.
-    if (
-      !Number.isNaN(t) &&
-      yr >= 1970 &&
-      mo >= 1 &&
-      mo <= 12 &&
-      hh < 24 &&
-      mi < 60 &&
-      ss < 60 &&
-      new Date(t).getUTCDate() === day
-    )
-      return t;
+    // does not: only plainly valid fields take this path (Feb 29 of any year goes to Date.parse).
+    if (yr >= 1970 && mo >= 1 && mo <= 12 && day >= 1 && day <= DAYS[mo - 1]! && !(mo === 2 && day === 29))
+      if (hh < 24 && mi < 60 && ss < 60) return Date.UTC(yr, mo - 1, day, hh, mi, ss, digits(b, s + 20, 3));
   }
   const q = b.indexOf(0x22, s);
   return q < 0 ? NaN : Date.parse(b.toString('utf8', s, q));
+}
+
+/**
+ * How a layout 2 file's index differs from the one its leases give (undefined: it does not), for
+ * `jitp doctor`: the hooks and the incremental writers trust a header whose checksum is right, so
+ * a writer's bug there would otherwise go unseen. nextExpiry may be earlier than the leases'
+ * earliest expiry (a bound), not later.
+ */
+export function indexMismatch(buf: Buffer, st: StateFile): string | undefined {
+  const h = readHeader(buf);
+  if (h.kind !== 'ok' || h.layout !== 2) return undefined;
+  const want = readHeader(serializeIndexed(st));
+  if (want.kind !== 'ok') return undefined;
+  const a = h.header.index;
+  const b = want.header.index;
+  for (const k of ['count', 'liveUntil', 'special', 'at', 'anchors'] as const)
+    if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) return `index ${k} does not match the leases`;
+  const nx = /"nextExpiry":(\d+)[,}]/.exec(buf.toString('latin1', SUM2_END, h.bodyStart));
+  const exact = st.leases.length ? Math.min(...st.leases.map((l) => Date.parse(l.expiresAt))) : 0;
+  if (nx && Number(nx[1]) > exact) return 'index nextExpiry is later than the earliest expiry';
+  return undefined;
 }

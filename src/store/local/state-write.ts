@@ -35,7 +35,7 @@ export function writeStateFile(
 }
 
 /** Commits state bytes made elsewhere (state-splice.ts), exactly as writeStateFile commits its own. */
-export function writeStateBytes(storeDir: string, bytes: Uint8Array): void {
+export function writeStateBytes(storeDir: string, bytes: Uint8Array | readonly Uint8Array[]): void {
   writeFileAtomic(join(storeDir, STATE_FILE), bytes, { fsync: true, beforeRename: () => crashPoint('temp-written') });
   crashPoint('renamed');
 }
