@@ -16,11 +16,10 @@ import {
   STATE_FILE,
   STATE_SCHEMA_VERSION,
   readSnapshotSync,
-  readStateBytes,
   stateForWriteOf,
   type StateFile,
 } from './snapshot-read.js';
-import { planSplice, type Need } from './state-splice.js';
+import { planSplice, readStateForWriter, type Need } from './state-splice.js';
 import { syncDirIfEnabled, writeStateBytes, writeStateFile } from './state-write.js';
 
 export interface LocalStoreOptions {
@@ -112,7 +111,7 @@ export class LocalLeaseStore implements LeaseStore {
       crashPoint('locked');
       const nowMs = this.now();
       const file = join(this.storeDir, STATE_FILE);
-      const buf = readStateBytes(this.storeDir);
+      const buf = readStateForWriter(this.storeDir);
       // The incremental path when the change says what it needs and the file allows it
       // (state-splice.ts); otherwise the whole file is read and checked.
       const plan = buf && need && this.incremental ? planSplice(buf, file, need, nowMs) : undefined;
