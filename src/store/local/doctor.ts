@@ -11,6 +11,7 @@ import { pidAlive } from '../../platform/pid.js';
 import { LOCK_FILE, RECOVER_FILE, acquireLock, readHolder, recoverStale, staleReason } from './lock.js';
 import { STATE_FILE, STATE_SCHEMA_VERSION, readStateBytes, readStateFile, type StateFile } from './snapshot-read.js';
 import { readHeader } from './state-format.js';
+import { indexMismatch } from './state-splice.js';
 import { writeStateFile } from './state-write.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'problem';
@@ -97,13 +98,16 @@ function inspect(dir: string, nowMs: number): Inspection {
     } else checks.push({ name: 'state', status: 'ok', message: 'no state file yet (empty store)' });
     const bytes = out.state ? readStateBytes(dir) : undefined;
     const h = bytes ? readHeader(bytes) : undefined;
-    if (h?.kind === 'bad') {
-      out.badIndex = h.why;
+    // A header that checks out but says something else than the leases (a writer's bug: the
+    // hooks and the incremental writers trust it) is as untrusted as a damaged one.
+    const why = h?.kind === 'bad' ? h.why : bytes && out.state ? indexMismatch(bytes, out.state) : undefined;
+    if (why) {
+      out.badIndex = why;
       checks.push({
         name: 'index',
         status: 'warn',
         message:
-          `${join(dir, STATE_FILE)}: its lease index cannot be trusted (${h.why}; edited by hand?): readers ` +
+          `${join(dir, STATE_FILE)}: its lease index cannot be trusted (${why}; edited by hand?): readers ` +
           `ignore it and parse every lease, the next change rewrites it`,
         fix: REPAIR,
       });
@@ -266,7 +270,7 @@ export function repair(dir: string, nowMs = Date.now()): DoctorReport {
     try {
       const bytes = readStateBytes(dir);
       const st = readStateFile(dir);
-      if (bytes && st && readHeader(bytes).kind === 'bad') {
+      if (bytes && st && (readHeader(bytes).kind === 'bad' || indexMismatch(bytes, st))) {
         writeStateFile(dir, st);
         repaired.push(`rewrote the lease index of ${STATE_FILE} from its ${st.leases.length} lease(s)`);
       }

@@ -12,8 +12,15 @@ import type { AcquireRequest, Lease, LeaseRef, LeaseStore, LeaseWait, StoreSnaps
 import { LOCK_FILE, MAX_HOLD_MS, acquireLock } from './lock.js';
 import { crashPoint } from './crash.js';
 import { EVENTS_FILE, appendEvents, closeSync, openLog } from './event-log.js';
-import { STATE_SCHEMA_VERSION, readSnapshotSync, readStateForWrite, type StateFile } from './snapshot-read.js';
-import { syncDirIfEnabled, writeStateFile } from './state-write.js';
+import {
+  STATE_FILE,
+  STATE_SCHEMA_VERSION,
+  readSnapshotSync,
+  stateForWriteOf,
+  type StateFile,
+} from './snapshot-read.js';
+import { planSplice, readStateForWriter, type Need } from './state-splice.js';
+import { syncDirIfEnabled, writeStateBytes, writeStateFile } from './state-write.js';
 
 export interface LocalStoreOptions {
   storeDir: string;
@@ -22,6 +29,12 @@ export interface LocalStoreOptions {
   lockTimeoutMs?: number;
   /** Injectable clock for tests. */
   now?: () => number;
+  /**
+   * false: every change reads, checks and rewrites the whole state file, as before the incremental
+   * path (state-splice.ts). For the benchmark's same-run comparison, and a switch should the
+   * incremental path ever need one (`JITP_STORE_FULL_WRITES=1`).
+   */
+  incremental?: boolean;
   /** Test-only control for the race tests: runs transactions WITHOUT the lock (must lose updates). */
   unsafeNoLockForTests?: boolean;
 }
@@ -64,7 +77,10 @@ export class LocalLeaseStore implements LeaseStore {
   private readonly lockTimeoutMs: number | undefined;
   private readonly now: () => number;
   private readonly noLock: boolean;
+  private readonly incremental: boolean;
   private dirReady = false;
+  /** How the last transaction read and wrote the state (tests and the benchmark look). */
+  lastPath: 'splice' | { full: string } | undefined;
 
   constructor(opts: LocalStoreOptions) {
     this.storeDir = opts.storeDir;
@@ -72,14 +88,17 @@ export class LocalLeaseStore implements LeaseStore {
     this.lockTimeoutMs = opts.lockTimeoutMs;
     this.now = opts.now ?? Date.now;
     this.noLock = opts.unsafeNoLockForTests === true;
+    this.incremental = opts.incremental ?? process.env.JITP_STORE_FULL_WRITES !== '1';
   }
 
   /**
    * One write transaction: lock, read the committed state, run `fn` (pure rules), append its
    * events to the log (cutting off any uncommitted tail first), commit the new state by
-   * rename, unlock. `fn` throwing leaves the store untouched.
+   * rename, unlock. `fn` throwing leaves the store untouched. `need`: what `fn` can need to see
+   * (state-splice.ts); given, `fn` may be shown only those leases, which is exact for the pure
+   * rules (they only look at the issue's lease, the lease by id and the leases overlapping paths).
    */
-  transact<T>(op: string, fn: (st: StoreSnapshot, nowMs: number) => TxResult<T>): TxResult<T> {
+  transact<T>(op: string, fn: (st: StoreSnapshot, nowMs: number) => TxResult<T>, need?: Need): TxResult<T> {
     if (!this.dirReady) {
       ensureStoreDir(this.storeDir);
       this.dirReady = true;
@@ -90,16 +109,28 @@ export class LocalLeaseStore implements LeaseStore {
       : acquireLock(this.storeDir, { op, ...(this.lockTimeoutMs ? { timeoutMs: this.lockTimeoutMs } : {}) });
     try {
       crashPoint('locked');
-      const read = readStateForWrite(this.storeDir);
-      let st = read?.st;
+      const nowMs = this.now();
+      const file = join(this.storeDir, STATE_FILE);
+      const buf = readStateForWriter(this.storeDir);
+      // The incremental path when the change says what it needs and the file allows it
+      // (state-splice.ts); otherwise the whole file is read and checked.
+      const plan = buf && need && this.incremental ? planSplice(buf, file, need, nowMs) : undefined;
+      const splice = plan?.ok ? plan : undefined;
+      this.lastPath = splice
+        ? 'splice'
+        : { full: plan && !plan.ok ? plan.why : !this.incremental ? 'off' : need ? 'new store' : 'no need' };
+      const read = splice ? undefined : buf && stateForWriteOf(buf, file);
+      let st = splice ? splice.st : read?.st;
       if (!st) {
         // A new store: the state file exists before the first log line (so a log without a
         // state file can only mean the state was deleted; see snapshot-read.ts).
         st = { schemaVersion: STATE_SCHEMA_VERSION, version: 0, logSize: 0, leases: [] };
         writeStateFile(this.storeDir, st);
       }
-      const res = fn({ schemaVersion: st.schemaVersion, version: st.version, leases: st.leases }, this.now());
+      const res = fn({ schemaVersion: st.schemaVersion, version: st.version, leases: st.leases }, nowMs);
       if (!res.changed) return res;
+      // Checked before the log is touched: a splice that cannot express the change throws here.
+      const spliced = splice?.prepare(res.snapshot);
       const fd = openLog(join(this.storeDir, EVENTS_FILE));
       let logSize: number;
       try {
@@ -120,7 +151,8 @@ export class LocalLeaseStore implements LeaseStore {
           },
         );
       }
-      writeStateFile(this.storeDir, next, { dirFsync: false, ...(read?.lines ? { lines: read.lines } : {}) });
+      if (spliced) writeStateBytes(this.storeDir, spliced(logSize));
+      else writeStateFile(this.storeDir, next, { dirFsync: false, ...(read?.lines ? { lines: read.lines } : {}) });
       committed = true;
       return res;
     } catch (e) {
@@ -141,66 +173,80 @@ export class LocalLeaseStore implements LeaseStore {
     return this.readSync();
   }
 
-  private change(op: string, f: (s: StoreSnapshot, c: rules.Clock) => rules.Change): Lease {
-    return this.transact(op, (s, nowMs) => {
-      const c = f(s, { nowMs });
-      return { snapshot: c.snapshot, events: c.events, changed: c.changed, value: c.lease };
-    }).value;
+  private change(op: string, need: Need, f: (s: StoreSnapshot, c: rules.Clock) => rules.Change): Lease {
+    return this.transact(
+      op,
+      (s, nowMs) => {
+        const c = f(s, { nowMs });
+        return { snapshot: c.snapshot, events: c.events, changed: c.changed, value: c.lease };
+      },
+      need,
+    ).value;
   }
 
   acquireSync(req: AcquireRequest): Lease {
-    return this.change('acquire', (s, c) =>
+    return this.change('acquire', { issueIds: [req.issueId], paths: req.paths }, (s, c) =>
       rules.acquire(s, { ...req, ttlSecs: req.ttlSecs ?? this.ttl, host: hostname() }, c),
     );
   }
   renewSync(ref: LeaseRef, opts: { ttlSecs?: number } = {}): Lease {
-    return this.change('renew', (s, c) => rules.renew(s, ref, c, opts.ttlSecs));
+    return this.change('renew', { issueIds: [ref.issueId] }, (s, c) => rules.renew(s, ref, c, opts.ttlSecs));
   }
   extendSync(ref: LeaseRef, paths: string[], reason?: string): Lease {
-    return this.change('extend', (s, c) => rules.extend(s, ref, paths, c, reason));
+    return this.change('extend', { issueIds: [ref.issueId], paths }, (s, c) => rules.extend(s, ref, paths, c, reason));
   }
   releaseSync(ref: LeaseRef, reason?: string): Lease {
-    return this.change('release', (s, c) => rules.release(s, ref, c, reason));
+    return this.change('release', { issueIds: [ref.issueId] }, (s, c) => rules.release(s, ref, c, reason));
   }
   evictSync(leaseId: string, by: string, reason: string): Lease {
-    return this.change('evict', (s, c) => rules.evict(s, leaseId, by, reason, c));
+    return this.change('evict', { leaseIds: [leaseId] }, (s, c) => rules.evict(s, leaseId, by, reason, c));
   }
   bindSync(leaseId: string, secret: string, claudeAgentId: string): Lease {
-    return this.change('bind', (s, c) => rules.bind(s, leaseId, secret, claudeAgentId, c));
+    return this.change('bind', { leaseIds: [leaseId] }, (s, c) => rules.bind(s, leaseId, secret, claudeAgentId, c));
   }
   finishSync(leaseId: string, by: string): Lease {
-    return this.change('finish', (s, c) => waits.finish(s, leaseId, by, c));
+    return this.change('finish', { leaseIds: [leaseId] }, (s, c) => waits.finish(s, leaseId, by, c));
   }
   setWaitingSync(ref: LeaseRef, wait: LeaseWait | null): Lease {
-    return this.change('wait', (s, c) => waits.setWaiting(s, ref, wait, c));
+    return this.change('wait', { issueIds: [ref.issueId] }, (s, c) => waits.setWaiting(s, ref, wait, c));
   }
   takeSync(ref: LeaseRef, paths: string[], reason?: string): Lease {
-    return this.change('take', (s, c) => waits.take(s, ref, paths, c, reason));
+    return this.change('take', { issueIds: [ref.issueId], paths }, (s, c) => waits.take(s, ref, paths, c, reason));
   }
   /** Sweeps expired leases; returns how many were removed. */
   sweepSync(): number {
-    return this.transact('sweep', (s, nowMs) => {
-      const r = rules.sweep(s, { nowMs });
-      return { ...r, value: r.events.length };
-    }).value;
+    // Needs no lease: while none has expired the splice path shows the rule none, and there is
+    // nothing to sweep; once one has, the full path shows it all of them.
+    return this.transact(
+      'sweep',
+      (s, nowMs) => {
+        const r = rules.sweep(s, { nowMs });
+        return { ...r, value: r.events.length };
+      },
+      {},
+    ).value;
   }
   noteSync(event: { type: string; by: string; [k: string]: unknown }): void {
     // A note changes no lease and keeps the version; it still commits (the state records the
     // log length), so the next writer does not cut it off as an uncommitted tail.
-    this.transact('note', (s, nowMs) => ({
-      snapshot: s,
-      events: [
-        {
-          ...event,
-          type: 'note',
-          note: event.type,
-          version: s.version,
-          at: new Date(nowMs).toISOString(),
-        } as rules.LeaseEvent,
-      ],
-      changed: true,
-      value: undefined,
-    }));
+    this.transact(
+      'note',
+      (s, nowMs) => ({
+        snapshot: s,
+        events: [
+          {
+            ...event,
+            type: 'note',
+            note: event.type,
+            version: s.version,
+            at: new Date(nowMs).toISOString(),
+          } as rules.LeaseEvent,
+        ],
+        changed: true,
+        value: undefined,
+      }),
+      {},
+    );
   }
 
   async acquire(req: AcquireRequest): Promise<Lease> {

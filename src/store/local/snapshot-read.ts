@@ -133,8 +133,11 @@ export interface StateForWrite {
  */
 export function readStateForWrite(storeDir: string): StateForWrite | undefined {
   const buf = readStateBytes(storeDir);
-  if (!buf) return undefined;
-  const file = join(storeDir, STATE_FILE);
+  return buf && stateForWriteOf(buf, join(storeDir, STATE_FILE));
+}
+
+/** readStateForWrite of bytes already read (`file` names them in errors). */
+export function stateForWriteOf(buf: Buffer, file: string): StateForWrite {
   const h = readHeader(buf);
   if (h.kind !== 'ok') return { st: parseState(buf.toString('utf8'), file) };
   const at = new Map<Lease, { start: number; end: number }>();

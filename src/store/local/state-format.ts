@@ -46,6 +46,12 @@ export interface StateIndex {
    * no anchor is a folder prefix of (or, for a folder, under) does not need it. null: always.
    */
   anchors?: (string[] | null)[];
+  /**
+   * No lease expires before this (ms; 0 when there is none): until then a writer has nothing to
+   * sweep and may splice the file (state-splice.ts). A full rewrite writes the earliest expiresAt;
+   * a splice keeps or lowers it (it does not read every line).
+   */
+  nextExpiry?: number;
 }
 
 export interface StateHeader {
@@ -69,13 +75,15 @@ export function checksum(buf: Uint8Array, from: number, to = buf.length): string
 
 export function indexOf(leases: readonly Lease[]): StateIndex {
   let liveUntil = 0;
+  let nextExpiry = Infinity;
   const special: number[] = [];
   leases.forEach((l, i) => {
     const t = Date.parse(l.expiresAt);
     if (t > liveUntil) liveUntil = t;
+    if (t < nextExpiry) nextExpiry = t;
     if (isSpecialLease(l)) special.push(i);
   });
-  return { count: leases.length, liveUntil, special };
+  return { count: leases.length, liveUntil, special, nextExpiry: leases.length ? nextExpiry : 0 };
 }
 
 /**
@@ -210,7 +218,7 @@ export function serializeIndexed(
 }
 
 /** null: a worktree-bound lease (found by folder, always read); else its globs' anchors. */
-function anchorsOf(l: Lease): string[] | null {
+export function anchorsOf(l: Lease): string[] | null {
   if (l.worktree !== null && l.worktree !== undefined) return null;
   return [...new Set(l.paths.filter((p) => SPECIAL_PATH.test(p)).map(globAnchor))];
 }

@@ -34,6 +34,12 @@ export function writeStateFile(
   if (opts.dirFsync !== false) syncDirIfEnabled(storeDir);
 }
 
+/** Commits state bytes made elsewhere (state-splice.ts), exactly as writeStateFile commits its own. */
+export function writeStateBytes(storeDir: string, bytes: Uint8Array | readonly Uint8Array[]): void {
+  writeFileAtomic(join(storeDir, STATE_FILE), bytes, { fsync: true, beforeRename: () => crashPoint('temp-written') });
+  crashPoint('renamed');
+}
+
 export function syncDirIfEnabled(storeDir: string): void {
   if (DIR_FSYNC) fsyncDir(storeDir);
 }
