@@ -382,7 +382,7 @@ test('dist/hook-pre.cjs carries no heavy dependency (YAML, schema, shell parser,
   // the line checks and the partial reader stay lazy.)
   // (-8 KB: a sub-agent's `jitp claim` checks and their word splitter moved to the lazy bundle its Bash call
   // loads anyway, dist/lazy/protected-reads.cjs; +1.4 KB: the tiny glob matcher, core/glob-simple.ts, so that
-  // picomatch loads only for a glob it cannot decide.)
+  // picomatch loads only for a glob it cannot decide; +0.2 KB: answers written with writeSync, run.ts writeOut.)
   expect(text.length).toBeLessThan(64_500);
   for (const heavy of ['mvdan', 'ZodError', 'YAMLParseError', 'picomatch', 'simple-git', 'execa'])
     expect(text, heavy).not.toContain(heavy);
