@@ -12,6 +12,8 @@
 // BENCH_BASELINE_HOOK=<other dist/hook.mjs or dist/hook.cjs> times that build too, interleaved, in
 // every case; given the ESM hook of a build that has a CommonJS front door beside it, both are
 // timed, the front door being what the client runs (ratios against this build's hook too).
+// BENCH_BASELINE_LAYOUT1=1 gives the baseline's (d) copy its leases in state.json layout 1 (for a
+// baseline from before layout 2); by default both builds read the same layout 2 file.
 // Also the in-process decision time for (b): snapshot read + index + path resolution + decision.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -391,14 +393,15 @@ try {
       input: JSON.stringify(kedit('pkg417/src/mod3/file3.ts')),
       cwd: krepo.root,
     });
-    // The baseline gets the same leases in the layout it wrote (state.json layout 1, whole-file
-    // checksum), as a store of its own would be: it would parse a layout 2 file whole.
+    // BENCH_BASELINE_LAYOUT1=1: the baseline gets the same leases in state.json layout 1 (whole-file
+    // checksum), for a baseline from before layout 2, which would parse a layout 2 file whole. By
+    // default both read the same layout 2 file (any baseline from 2555980 on writes it).
     const layout1 = (copy: string) => {
       const f = join(copy, '.git', 'jit-parallel', 'state.json');
       writeFileSync(f, serializeLayout1(parseState(readFileSync(f, 'utf8'), f)));
     };
     const kcase = (name: string, p: object, ok: (o: string) => boolean) =>
-      measure(name, p, krepo.root, ok, BASELINE, layout1);
+      measure(name, p, krepo.root, ok, BASELINE, process.env.BENCH_BASELINE_LAYOUT1 === '1' ? layout1 : undefined);
     kRatios = [
       kcase('(d) 1,000 leases: Edit own file', kedit('pkg417/src/mod3/file3.ts'), (o) => o === ''),
       kcase('(d) 1,000 leases: Edit of a held file (deny)', kedit('pkg3/src/mod1/file1.ts'), (o) =>

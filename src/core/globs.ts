@@ -9,6 +9,7 @@
 // `src/*` should conflict with `src/.env`), and `a/**` also covers `a` itself.
 import picomatch from 'picomatch';
 import { JitpError } from '../platform/errors.js';
+import { literallyDisjoint } from './glob-simple.js';
 
 type Range = [number, number];
 /** A set of characters: ranges, or everything except ranges. `/` is never in a segment. */
@@ -325,30 +326,6 @@ export function globsOverlap(a: string, b: string): boolean {
   const pa = parseAll(a);
   const pb = parseAll(b);
   return pa.some((x) => pb.some((y) => pathsIntersect(x, y)));
-}
-
-const SPECIAL = /[*?[\]{}\\]/;
-/**
- * Fast path for the common case (`src/a/**` vs `lib/**`): the leading segments free of glob
- * syntax differ at some position, so no path can match both.
- */
-function literallyDisjoint(a: string, b: string): boolean {
-  let i = 0;
-  let j = 0;
-  for (;;) {
-    // Skip `./` and empty segments the way the parser does.
-    while (a.startsWith('./', i) || a[i] === '/') i += a[i] === '/' ? 1 : 2;
-    while (b.startsWith('./', j) || b[j] === '/') j += b[j] === '/' ? 1 : 2;
-    const ea = a.indexOf('/', i);
-    const eb = b.indexOf('/', j);
-    const sa = a.slice(i, ea < 0 ? a.length : ea);
-    const sb = b.slice(j, eb < 0 ? b.length : eb);
-    if (sa === '' || sb === '' || sa === '.' || sb === '.' || SPECIAL.test(sa) || SPECIAL.test(sb)) return false;
-    if (sa !== sb) return true;
-    if (ea < 0 || eb < 0) return false;
-    i = ea + 1;
-    j = eb + 1;
-  }
 }
 
 /** Pairs (i, j) of overlapping entries between two path lists. */

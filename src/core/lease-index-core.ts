@@ -3,6 +3,7 @@
 // compiled on first use (core/globs caches them), so a 2,000-path store answers in microseconds.
 // The glob engine is passed in, so the edit hook loads picomatch only when a live lease has a
 // glob (lease-index.ts binds core/globs for everyone else).
+import { literallyDisjoint, simpleMatch } from './glob-simple.js';
 import type { Lease } from './model.js';
 
 export interface GlobEngine {
@@ -11,6 +12,19 @@ export interface GlobEngine {
 }
 
 const GLOB = /[*?[\]{}]/;
+
+/**
+ * An engine that answers the simple globs itself (core/glob-simple.ts: `pkg/**`, `src/*.ts`,
+ * `**\/name`, same answers as picomatch) and calls `load` for the full one (picomatch, 40 KB)
+ * only for a question it cannot decide: most hook calls then never load it.
+ */
+export function tinyFirstEngine(load: () => GlobEngine): GlobEngine {
+  let full: GlobEngine | undefined;
+  return {
+    matches: (path, glob) => simpleMatch(path, glob) ?? (full ??= load()).matches(path, glob),
+    globsOverlap: (a, b) => a === b || (!literallyDisjoint(a, b) && (full ??= load()).globsOverlap(a, b)),
+  };
+}
 
 export interface LeaseIndex {
   /** Live leases, in store order. */

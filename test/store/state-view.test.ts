@@ -3,7 +3,7 @@
 // does not match its leases must be detected and rebuilt from them, never trusted.
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalLeaseStore } from '../../src/store/local/local-store.js';
@@ -14,6 +14,8 @@ import { buildLeaseIndex } from '../../src/core/lease-index.js';
 import { firstOverlapping, isPlainPath } from '../../src/core/lease-rules.js';
 import { globsOverlap } from '../../src/core/globs.js';
 import { diagnose, repair } from '../../src/store/local/doctor.js';
+import * as rules from '../../src/core/lease-rules.js';
+import { writeStateFile } from '../../src/store/local/state-write.js';
 import type { Lease } from '../../src/core/model.js';
 
 let dirs: string[] = [];
@@ -203,6 +205,84 @@ describe('indexed state layout', () => {
     new LocalLeaseStore({ storeDir: dir }).acquireSync({ issueId: 'next', agentId: 'agent:x', paths: ['new/f.ts'] });
     expect(readFileSync(file, 'latin1').startsWith(LAYOUT2_PREFIX)).toBe(true);
     expect(ids(readStateFile(dir)!.leases)).toEqual([...ids(leases), expect.any(String)]);
+  });
+});
+
+describe('selection by search groups and anchor folders', () => {
+  // Random stores (files, folders, globs anchored anywhere or nowhere, worktree-bound leases) and
+  // random questions: what the view selects must give the index of every lease the same answers.
+  const folder = fc.constantFrom('src', 'src/a', 'src/a/b', 'lib', 'lib2', 'docs', 'a', 'ab', '.hidden', 'é');
+  const leaf = fc.constantFrom('x.ts', 'y.md', 'a', 'b', 'z');
+  const glob = fc.constantFrom('**', '*.ts', '*', '**/x.ts', 'b/**', '[ab].ts', '{x,y}.md');
+  const leasePath = fc.oneof(
+    fc.tuple(folder, leaf).map(([d, f]) => `${d}/${f}`),
+    folder,
+    fc.tuple(folder, glob).map(([d, g]) => `${d}/${g}`),
+    fc.constantFrom('**/x.ts', '*.md', 'top.ts'),
+  );
+  const asked = fc.oneof(
+    fc.tuple(folder, leaf).map(([d, f]) => `${d}/${f}`),
+    folder,
+    fc.constantFrom('top.ts', 'x.ts', 'src/a/b/c/d/x.ts', 'lib2/deep/b/x.ts'),
+  );
+
+  it('answers every question as the index of all leases does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.array(leasePath, { minLength: 1, maxLength: 3 }), fc.boolean()), { maxLength: 14 }),
+        fc.array(asked, { minLength: 1, maxLength: 6 }),
+        (wanted, questions) => {
+          const now = Date.now();
+          let s = rules.emptySnapshot();
+          wanted.forEach(([paths, wt], i) => {
+            try {
+              const req = { issueId: `i-${i}`, agentId: 'agent:x', paths, ttlSecs: 600 };
+              s = rules.acquire(s, wt ? { ...req, worktree: `/wt/${i}` } : req, { nowMs: now }).snapshot;
+            } catch {
+              /* overlaps an earlier lease: not taken */
+            }
+          });
+          const dir = storeDir();
+          rmSync(dir, { recursive: true, force: true });
+          mkdirSync(dir, { recursive: true });
+          writeStateFile(dir, { ...s, logSize: 0 });
+          const view = readStateView(dir)!;
+          const full = buildLeaseIndex(s.leases, now);
+          for (const q of questions) {
+            const f = view.select({ files: [q] }, now);
+            expect(ids(buildLeaseIndex(f, now).holdersOf(q)), q).toEqual(ids(full.holdersOf(q)));
+            const d = view.select({ dirs: [q] }, now);
+            expect(ids(buildLeaseIndex(d, now).holdersUnder(q)), q).toEqual(ids(full.holdersUnder(q)));
+          }
+        },
+      ),
+      { numRuns: 150, seed: 13 },
+    );
+  });
+
+  it('a first folder named by more places than one search keeps (src/ everywhere) answers the same', () => {
+    const dir = storeDir();
+    const s = new LocalLeaseStore({ storeDir: dir });
+    const leases: Lease[] = [];
+    for (let i = 0; i < 120; i++)
+      leases.push(
+        s.acquireSync({
+          issueId: `s-${i}`,
+          agentId: 'agent:x',
+          paths: i % 12 === 0 ? [`src/g${i}/**`] : [`src/m${i}/a.ts`, `src/m${i}/b.ts`, `src/m${i}/c.ts`],
+        }),
+      );
+    expect(readFileSync(join(dir, 'state.json'), 'utf8').split('"src/').length - 1).toBeGreaterThan(256);
+    const view = readStateView(dir)!;
+    const now = Date.now();
+    const full = buildLeaseIndex(leases, now);
+    for (const f of ['src/m5/a.ts', 'src/m5', 'src/g24/deep/x.ts', 'src/none.ts', 'src']) {
+      const sel = view.select({ files: [f] }, now);
+      expect(ids(buildLeaseIndex(sel, now).holdersOf(f)), f).toEqual(ids(full.holdersOf(f)));
+      expect(sel.length, f).toBeLessThan(12);
+      const under = view.select({ dirs: [f] }, now);
+      expect(ids(buildLeaseIndex(under, now).holdersUnder(f)), f).toEqual(ids(full.holdersUnder(f)));
+    }
   });
 });
 

@@ -15,13 +15,13 @@ import type { HookHandler, HookInput, HookOutcome } from '../runtime/contract.js
 import { hookCwd, hookSettings, liveContext, type LiveContext } from '../runtime/context.js';
 import { failureModeOf, failureOutcome } from '../runtime/failure.js';
 import { anchorDir } from '../runtime/anchor.js';
+import { hookGlobEngine } from '../runtime/glob-engine.js';
 import { resolveActor } from '../runtime/binding-resolve.js';
 import { finishedAtOf } from '../runtime/bind-record.js';
 import { StoreUnreadable, openStoreFor } from '../runtime/store-access.js';
 import type { LargeIndex } from '../runtime/large-store.js';
 import { maybeRenew, renewDue } from '../runtime/heartbeat.js';
 import { decideBashCall, heldTwin, isDirectory } from './bash-call.js';
-import { checkSubagentJitp } from '../../core/jitp-calls.js';
 
 const EDIT_TOOLS = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
 
@@ -86,15 +86,15 @@ const READ_TOOLS = new Set(['Read', 'Grep', 'Glob', 'NotebookRead']);
 
 /**
  * The live leases as an index; a large local store's through its view (runtime/large-store.ts).
- * picomatch (40 KB) loads only when some live lease names a glob: leases usually list files.
+ * picomatch (40 KB) loads only for a glob the tiny matcher cannot decide (runtime/glob-engine.ts).
  */
 async function leaseIndexOf(ctx: LiveContext): Promise<LargeIndex> {
   if (ctx.large) {
     const { largeStoreIndex } = await import('../runtime/large-store.js');
-    return largeStoreIndex(ctx.large, ctx.nowMs, () => ctx.snap.leases);
+    return largeStoreIndex(ctx.large, ctx.nowMs, () => ctx.snap.leases, hookGlobEngine);
   }
   const { leases } = ctx.snap;
-  const globs = needsGlobEngine(leases, ctx.nowMs) ? await import('../../core/globs.js') : undefined;
+  const globs = await hookGlobEngine(needsGlobEngine(leases, ctx.nowMs));
   const index = buildLeaseIndexWith(leases, ctx.nowMs, globs);
   return { index, actorLeases: () => index.leases };
 }
@@ -243,6 +243,8 @@ async function decideUnder(
       // A sub-agent shares the orchestrator's identity in jitp: its lease commands must act on its own lease.
       const L = actor.lease;
       const own = L ? { leaseId: L.id, issueId: L.issueId, agentId: L.agentId } : undefined;
+      // Lazy, in the bundle the sub-agent's Bash call has just loaded for its reads (above).
+      const { checkSubagentJitp } = await import('./protected-reads.js');
       const refused = checkSubagentJitp(command, own, actor.subagentId);
       if (refused) return refuse(refused);
     }

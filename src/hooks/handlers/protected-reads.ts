@@ -11,6 +11,11 @@ import { resolveThroughSymlinks } from '../../platform/fs-paths.js';
 import { splitShell, type Word } from '../../core/shell-words.js';
 import type { HookInput } from '../runtime/contract.js';
 
+// A sub-agent's `jitp claim` commands must act on its own lease (issue 13, item 3): checked for
+// the same Bash calls as the reads here and with the same word splitter, so it lives in this
+// lazy bundle (dist/lazy/protected-reads.cjs) rather than in every edit's dist/hook-pre.cjs.
+export { checkSubagentJitp } from '../../core/jitp-calls.js';
+
 export interface ProtectedArea {
   kind: 'store' | 'transcripts';
   /** Absolute folders (as spelled and resolved). */

@@ -1,7 +1,7 @@
 // The lease index of a large local store (store-access.ts, VIEW_MIN_BYTES), loaded only for one:
 // each question parses only the leases naming its paths (plus those naming globs or worktrees,
 // which a path search cannot find), so an edit's cost does not grow with the number of leases.
-import { lazyLeaseIndex, type LeaseIndex } from '../../core/lease-index-core.js';
+import { lazyLeaseIndex, type GlobEngine, type LeaseIndex } from '../../core/lease-index-core.js';
 import { boundAgents } from '../../core/hook-decision.js';
 import { DEFAULT_AGENT_ID } from '../../core/default-agent.js';
 import type { Lease } from '../../core/model.js';
@@ -15,10 +15,19 @@ export interface LargeIndex {
   actorLeases(input: HookInput, env: NodeJS.ProcessEnv): readonly Lease[];
 }
 
-export async function largeStoreIndex(st: LargeState, nowMs: number, all: () => readonly Lease[]): Promise<LargeIndex> {
+/**
+ * `globEngine`: the caller's (runtime/glob-engine.ts hookGlobEngine), passed in because this is a
+ * bundle of its own (dist/lazy/large-store.cjs) and would not share that module's loader.
+ */
+export async function largeStoreIndex(
+  st: LargeState,
+  nowMs: number,
+  all: () => readonly Lease[],
+  globEngine: (mayNeed: boolean) => Promise<GlobEngine | undefined>,
+): Promise<LargeIndex> {
   const view = viewOfBytes(st.buf, st.file, st.header);
   // The header says whether any lease may name a glob (no lease parsed for that).
-  const engine = view.mayHaveGlobs() ? await import('../../core/globs.js') : undefined;
+  const engine = await globEngine(view.mayHaveGlobs());
   const live = (now: number) => all().filter((l) => Date.parse(l.expiresAt) > now);
   const index = lazyLeaseIndex({ select: view.select, all: live, anyLive: view.anyLive }, nowMs, engine);
   return {

@@ -9,8 +9,14 @@ import { handler } from '../handlers/pre-tool-use.js';
 import { BUILD_ID } from './front-shared.js';
 import type { FastAnswer } from './fast-path.js';
 import { emit, runHook } from './run.js';
+import { setGlobLoader } from './glob-engine.js';
+import type { GlobEngine } from '../../core/lease-index-core.js';
 
 export const build = BUILD_ID;
+
+// The full glob engine, when the tiny matcher cannot decide a glob: dist/lazy/globs.cjs (build-
+// config.mjs, hookPreLazy), required synchronously because the index asks synchronously.
+setGlobLoader(() => require(join(__dirname, 'lazy', 'globs.cjs')) as GlobEngine);
 
 /** The CLI next to this bundle, for the detached refreshes and renewals the handler starts. */
 const jitpScript = (): string => (process.env.JITP_HOOK_JITP ??= join(__dirname, 'jitp.mjs'));

@@ -2,7 +2,7 @@
 // dist/hook.mjs (ESM, every event; entry.ts) and dist/hook-pre.cjs (CommonJS, PreToolUse only;
 // pre-entry.ts). The same code runs in both so their answers cannot drift apart; only how a
 // handler and the CLI's path are found differs (RunDeps).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import type { HookHandler, HookOutcome } from './contract.js';
 import { fastCheck, type FastAnswer } from './fast-path.js';
 import { hookConfigValue } from './context.js';
@@ -43,10 +43,26 @@ export async function readStdin(handed: unknown): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * Writes text to fd 1 or 2 with writeSync: process.stdout is a stream whose first use loads
+ * Node's stream machinery, about 3 ms of every answer that says something (a deny, a warning).
+ * A non-blocking pipe that is full (EAGAIN), or any other write error, gets the rest through the
+ * stream, as before (which waits, or reports the error its own way).
+ */
+export function writeOut(fd: 1 | 2, text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  let done = 0;
+  try {
+    while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
+  } catch {
+    (fd === 1 ? process.stdout : process.stderr).write(buf.subarray(done));
+  }
+}
+
 export function emit(out: HookOutcome): void {
-  if (out.json) process.stdout.write(JSON.stringify(out.json));
-  else if (out.stdout) process.stdout.write(out.stdout);
-  if (out.stderr) process.stderr.write(out.stderr);
+  if (out.json) writeOut(1, JSON.stringify(out.json));
+  else if (out.stdout) writeOut(1, out.stdout);
+  if (out.stderr) writeOut(2, out.stderr);
   process.exitCode = out.exitCode === 2 ? 2 : 0;
 }
 

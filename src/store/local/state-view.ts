@@ -56,6 +56,12 @@ function anchorsBear(anchors: string[] | null, q: LeaseQuery): boolean {
   return false;
 }
 
+/** A path's first segment (the whole path when it has no `/`). */
+const firstSegment = (p: string) => {
+  const i = p.indexOf('/');
+  return i < 0 ? p : p.slice(0, i);
+};
+
 function arrayView(leases: Lease[], version: number, source: StateView['source'], distrust?: string): StateView {
   return {
     version,
@@ -68,25 +74,38 @@ function arrayView(leases: Lease[], version: number, source: StateView['source']
   };
 }
 
-/** JSON spellings to search for: a whole string (`"src/a.ts"`) or a string's start (`"src/`). */
-function needles(q: LeaseQuery): { whole: boolean; list: string[] } {
-  const list = new Set<string>();
-  const ancestors = (p: string) => {
-    for (let i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/', i - 1)) list.add(JSON.stringify(p.slice(0, i)));
+/**
+ * JSON spellings to search for: a whole string (`"src/a.ts"`) or a string's start (`"src/`),
+ * grouped by a prefix they share (`"src` for every spelling of a path under src/, or the
+ * spelling itself), so that one search of the file finds the places all of a group can be.
+ */
+function needles(q: LeaseQuery): { whole: boolean; groups: Map<string, Set<string>> } {
+  const groups = new Map<string, Set<string>>();
+  const add = (prefix: string, n: string) => {
+    const g = groups.get(prefix);
+    if (g) g.add(n);
+    else groups.set(prefix, new Set([n]));
   };
-  for (const f of q.files ?? []) {
-    list.add(JSON.stringify(f));
-    ancestors(f);
-  }
+  const path = (p: string, under: boolean) => {
+    const prefix = JSON.stringify(firstSegment(p)).slice(0, -1);
+    add(prefix, JSON.stringify(p));
+    if (under) add(prefix, JSON.stringify(`${p}/`).slice(0, -1));
+    for (let i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/', i - 1)) add(prefix, JSON.stringify(p.slice(0, i)));
+  };
+  for (const f of q.files ?? []) path(f, false);
   for (const d of q.dirs ?? []) {
-    if (d === '.' || d === '') return { whole: true, list: [] };
-    list.add(JSON.stringify(d));
-    list.add(JSON.stringify(`${d}/`).slice(0, -1));
-    ancestors(d);
+    if (d === '.' || d === '') return { whole: true, groups: new Map() };
+    path(d, true);
   }
-  for (const s of q.strings ?? []) list.add(JSON.stringify(s));
-  return { whole: false, list: [...list] };
+  for (const s of q.strings ?? []) add(JSON.stringify(s), JSON.stringify(s));
+  return { whole: false, groups };
 }
+
+/**
+ * A group's shared prefix is searched once; past this many places (a first folder every lease
+ * names, such as `src`), each spelling is searched on its own instead.
+ */
+const GROUP_CAP = 256;
 
 function indexedView(buf: Buffer, file: string, h: Extract<ReturnType<typeof readHeader>, { kind: 'ok' }>): StateView {
   const { index } = h.header;
@@ -118,16 +137,71 @@ function indexedView(buf: Buffer, file: string, h: Extract<ReturnType<typeof rea
     return l;
   };
   // Layout 2's special-line offsets and anchors, if well formed (the header's checksum says a
-  // writer wrote them; a malformed list falls back to finding the lines by position).
+  // writer wrote them; a malformed list falls back to finding the lines by position). Filed by
+  // their anchors' first folders on first use, so a question looks only at the special leases
+  // whose anchors can bear on it (`always`: an empty anchor, or a worktree-bound lease).
   const { at, anchors } = index;
-  const located =
+  let byFolder: { always: number[]; folder: Map<string, number[]> } | null | undefined =
     h.layout === 2 &&
     Array.isArray(at) &&
     Array.isArray(anchors) &&
     at.length === index.special.length &&
-    anchors.length === at.length &&
-    at.every((a) => Number.isInteger(a) && a >= 0 && h.bodyStart + a < end && buf[h.bodyStart + a - 1] === 0x0a) &&
-    anchors.every((a) => a === null || (Array.isArray(a) && a.every((x) => typeof x === 'string')));
+    anchors.length === at.length
+      ? undefined
+      : null;
+  const fileAnchors = () => {
+    if (byFolder !== undefined) return byFolder;
+    const always: number[] = [];
+    const folder = new Map<string, number[]>();
+    for (let k = 0; k < anchors!.length; k++) {
+      const as = anchors![k];
+      if (as === null) {
+        always.push(k);
+        continue;
+      }
+      if (!Array.isArray(as)) return (byFolder = null);
+      for (const a of as) {
+        if (typeof a !== 'string') return (byFolder = null);
+        if (a === '') always.push(k);
+        const seg = firstSegment(a);
+        const ks = folder.get(seg);
+        if (ks) ks.push(k);
+        else folder.set(seg, [k]);
+      }
+    }
+    return (byFolder = { always, folder });
+  };
+  /** Where special line k starts: from the header's offset when it points at a line start. */
+  const specialAt = (k: number): number => {
+    const a = at![k]!;
+    return Number.isInteger(a) && a >= 0 && h.bodyStart + a < end && buf[h.bodyStart + a - 1] === 0x0a
+      ? h.bodyStart + a
+      : lineStarts()[index.special[k]!]!;
+  };
+  // Where each searched spelling occurs (its line starts), and each group prefix (its places, or
+  // null past GROUP_CAP): a call asks several questions about the same paths.
+  const spellings = new Map<string, number[]>();
+  const prefixes = new Map<string, number[] | null>();
+  const occurrences = (n: string, cap: number): number[] | null => {
+    const nb = Buffer.from(n, 'utf8');
+    const out: number[] = [];
+    for (let p = buf.indexOf(nb, h.bodyStart); p >= 0 && p < end; p = buf.indexOf(nb, p + 1)) {
+      if (out.length === cap) return null;
+      out.push(p);
+    }
+    return out;
+  };
+  const linesOf = (n: string, near: number[] | null): number[] => {
+    let ls = spellings.get(n);
+    if (ls) return ls;
+    const nb = Buffer.from(n, 'utf8');
+    const places = near
+      ? near.filter((p) => p + nb.length <= end && buf.compare(nb, 0, nb.length, p, p + nb.length) === 0)
+      : occurrences(n, Infinity)!;
+    ls = places.map((p) => buf.lastIndexOf(0x0a, p) + 1);
+    spellings.set(n, ls);
+    return ls;
+  };
   let starts: number[] | undefined;
   const lineStarts = (): number[] => {
     if (starts) return starts;
@@ -147,19 +221,21 @@ function indexedView(buf: Buffer, file: string, h: Extract<ReturnType<typeof rea
     mayHaveGlobs: () => index.special.length > 0,
     select(q, nowMs) {
       if (!(index.liveUntil > nowMs)) return [];
-      const { whole, list } = needles(q);
+      const { whole, groups } = needles(q);
       if (whole) return all().filter((l) => live(l, nowMs));
       const found = new Set<number>();
-      for (const n of list) {
-        const nb = Buffer.from(n, 'utf8');
-        for (let at = buf.indexOf(nb, h.bodyStart); at >= 0 && at < end; at = buf.indexOf(nb, at + nb.length))
-          found.add(buf.lastIndexOf(0x0a, at) + 1);
+      for (const [prefix, ns] of groups) {
+        let near = prefixes.get(prefix);
+        if (near === undefined) prefixes.set(prefix, (near = ns.size > 1 ? occurrences(prefix, GROUP_CAP) : null));
+        for (const n of ns) for (const l of linesOf(n, near)) found.add(l);
       }
-      if (located) {
+      const filed = fileAnchors();
+      if (filed) {
         // Layout 2 says where each special line is and which paths its globs can match.
-        at!.forEach((a, k) => {
-          if (anchorsBear(anchors![k]!, q)) found.add(h.bodyStart + a);
-        });
+        const ks = new Set(filed.always);
+        for (const p of [...(q.files ?? []), ...(q.dirs ?? [])])
+          for (const k of filed.folder.get(firstSegment(p)) ?? []) ks.add(k);
+        for (const k of ks) if (anchorsBear(anchors![k]!, q)) found.add(specialAt(k));
       } else if (index.special.length) for (const i of index.special) found.add(lineStarts()[i]!);
       let out = [...found]
         .sort((a, b) => a - b)
