@@ -12,6 +12,10 @@ export const GIT_ENV = {
   GIT_CONFIG_NOSYSTEM: '1',
 };
 
+/** What makeRepo (and the demo fixture) append to a new repository's .git/config. */
+export const TEST_REPO_CONFIG =
+  '[user]\n\tname = Test\n\temail = test@example.com\n[commit]\n\tgpgsign = false\n[maintenance]\n\tauto = false\n';
+
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,
@@ -42,11 +46,10 @@ export function makeRepo(files: Record<string, string> = { 'README.md': '# test\
   mkdirSync(root);
   git(root, 'init', '-q', '-b', 'main');
   // Appended to the config `git init` wrote, instead of three `git config` processes: the suite
-  // makes hundreds of these repositories.
-  appendFileSync(
-    join(root, '.git', 'config'),
-    '[user]\n\tname = Test\n\temail = test@example.com\n[commit]\n\tgpgsign = false\n',
-  );
+  // makes hundreds of these repositories. maintenance.auto off: otherwise every commit and merge
+  // starts one more git process (`git maintenance run --auto`, ~13 ms of CPU) that never has work
+  // in a repository this small; nothing under test depends on it.
+  appendFileSync(join(root, '.git', 'config'), TEST_REPO_CONFIG);
   const repo: TempRepo = {
     root,
     write(rel, content) {
