@@ -1,6 +1,15 @@
 // Real git repositories in temp dirs for tests.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync, realpathSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  mkdirSync,
+  rmSync,
+  writeFileSync,
+  realpathSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -41,16 +50,49 @@ export interface TempRepo {
 }
 
 export function makeRepo(files: Record<string, string> = { 'README.md': '# test\n' }): TempRepo {
-  const base = tempDir();
+  return copyOfTemplate(JSON.stringify(['makeRepo', files]), (repo) => {
+    for (const [rel, content] of Object.entries(files)) repo.write(rel, content);
+    repo.commit('initial');
+  });
+}
+
+/**
+ * A new repository in its own temp folder (<base>/repo), as `build` leaves a fresh `git init`;
+ * the same `key` gives a copy of the same repository. The first call of a worker process builds it
+ * once (git init, add, commit: ~0.1 s of CPU in 5 git processes), the next ones copy that folder
+ * (~5 ms): the suite makes hundreds of these. A copy is the same repository: nothing in .git
+ * names its folder (a template never has linked worktrees), git re-checks the copied files'
+ * stat data against their content, and no test reads the initial commit's time.
+ */
+export function copyOfTemplate(key: string, build: (repo: TempRepo) => void): TempRepo {
+  let template = templates.get(key);
+  if (!template || !existsSync(template)) {
+    const repo = repoAt(tempDir('jitp-template-'));
+    git(repo.root, 'init', '-q', '-b', 'main');
+    // Appended to the config `git init` wrote, instead of three `git config` processes.
+    // maintenance.auto off: otherwise every commit and merge starts one more git process
+    // (`git maintenance run --auto`, ~13 ms of CPU) that never has work in a repository this
+    // small; nothing under test depends on it.
+    appendFileSync(join(repo.root, '.git', 'config'), TEST_REPO_CONFIG);
+    build(repo);
+    template = repo.root;
+    templates.set(key, template);
+  }
+  const repo = repoAt(tempDir());
+  cpSync(template, repo.root, { recursive: true, verbatimSymlinks: true });
+  return repo;
+}
+
+const templates = new Map<string, string>();
+// The templates go with the worker process that made them.
+process.once('exit', () => {
+  for (const t of templates.values()) rmSync(dirname(t), { recursive: true, force: true });
+});
+
+function repoAt(base: string): TempRepo {
   const root = join(base, 'repo');
   mkdirSync(root);
-  git(root, 'init', '-q', '-b', 'main');
-  // Appended to the config `git init` wrote, instead of three `git config` processes: the suite
-  // makes hundreds of these repositories. maintenance.auto off: otherwise every commit and merge
-  // starts one more git process (`git maintenance run --auto`, ~13 ms of CPU) that never has work
-  // in a repository this small; nothing under test depends on it.
-  appendFileSync(join(root, '.git', 'config'), TEST_REPO_CONFIG);
-  const repo: TempRepo = {
+  return {
     root,
     write(rel, content) {
       const p = join(root, rel);
@@ -70,7 +112,4 @@ export function makeRepo(files: Record<string, string> = { 'README.md': '# test\
     },
     cleanup: () => rmSync(base, { recursive: true, force: true }),
   };
-  for (const [rel, content] of Object.entries(files)) repo.write(rel, content);
-  repo.commit('initial');
-  return repo;
 }
