@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { budget, measureFloorMs } from './test/support/budget.js';
+import HeavyFirst from './test/support/sequencer.js';
 
 // Real processes, real git and the real `claude` binary make some tests slow. The per-test
 // budget is 60 s on a quiet 2-core machine, scaled by how slow a bare `node -e 0` is right now
@@ -25,5 +26,7 @@ export default defineConfig({
     // loading vitest and the sources again for each of ~140 files was a sixth of the suite's CPU.
     // Tests must not lean on fresh module state, env or cwd (none set them; keep it so).
     isolate: false,
+    // Heaviest files first when vitest has no timings of its own yet (test/support/sequencer.ts).
+    sequence: { sequencer: HeavyFirst },
   },
 });
