@@ -19,7 +19,7 @@ export default defineConfig({
     exclude: process.env.JITP_STRESS ? [] : ['test/stress/**'],
     testTimeout: timeout,
     hookTimeout: timeout,
-    globalSetup: ['test/support/client-notice.ts'],
+    globalSetup: ['test/support/client-notice.ts', 'test/support/templates-dir.ts'],
     pool: 'forks',
     maxWorkers: 2,
     // One worker process runs many files instead of a fresh one per file: starting a fork and

@@ -4,7 +4,7 @@ import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { stateTextOf } from '../../src/remote/layout.js';
 import type { Lease } from '../../src/core/model.js';
-import { GIT_ENV, git, tempDir } from '../support/git.js';
+import { GIT_ENV, git, tempDir, templateDir } from '../support/git.js';
 
 export interface World {
   base: string;
@@ -42,7 +42,7 @@ process.once('exit', () => {
 });
 
 function buildWorld(nClones: number): string {
-  const base = tempDir('jitp-remote-template-');
+  const base = templateDir('jitp-remote-template-');
   const bare = join(base, 'remote.git');
   execFileSync('git', ['init', '-q', '--bare', '-b', 'main', bare], { env: { ...process.env, ...GIT_ENV } });
   const seed = join(base, 'seed');

@@ -67,7 +67,7 @@ export function makeRepo(files: Record<string, string> = { 'README.md': '# test\
 export function copyOfTemplate(key: string, build: (repo: TempRepo) => void): TempRepo {
   let template = templates.get(key);
   if (!template || !existsSync(template)) {
-    const repo = repoAt(tempDir('jitp-template-'));
+    const repo = repoAt(templateDir('jitp-template-'));
     git(repo.root, 'init', '-q', '-b', 'main');
     // Appended to the config `git init` wrote, instead of three `git config` processes.
     // maintenance.auto off: otherwise every commit and merge starts one more git process
@@ -84,10 +84,17 @@ export function copyOfTemplate(key: string, build: (repo: TempRepo) => void): Te
 }
 
 const templates = new Map<string, string>();
-// The templates go with the worker process that made them.
+// Under vitest the templates live in the run's folder (test/support/templates-dir.ts), removed at
+// its end; elsewhere they go with the process that made them.
 process.once('exit', () => {
   for (const t of templates.values()) rmSync(dirname(t), { recursive: true, force: true });
 });
+
+/** A new folder for a template: in the run's templates folder when vitest made one. */
+export function templateDir(prefix: string): string {
+  const runDir = process.env.JITP_TEST_TEMPLATES;
+  return runDir && existsSync(runDir) ? realpathSync(mkdtempSync(join(runDir, prefix))) : tempDir(prefix);
+}
 
 function repoAt(base: string): TempRepo {
   const root = join(base, 'repo');
