@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { budget, measureFloorMs } from './test/support/budget.js';
+import HeavyFirst from './test/support/sequencer.js';
 
 // Real processes, real git and the real `claude` binary make some tests slow. The per-test
 // budget is 60 s on a quiet 2-core machine, scaled by how slow a bare `node -e 0` is right now
@@ -18,12 +19,14 @@ export default defineConfig({
     exclude: process.env.JITP_STRESS ? [] : ['test/stress/**'],
     testTimeout: timeout,
     hookTimeout: timeout,
-    globalSetup: ['test/support/client-notice.ts'],
+    globalSetup: ['test/support/client-notice.ts', 'test/support/templates-dir.ts'],
     pool: 'forks',
     maxWorkers: 2,
     // One worker process runs many files instead of a fresh one per file: starting a fork and
     // loading vitest and the sources again for each of ~140 files was a sixth of the suite's CPU.
     // Tests must not lean on fresh module state, env or cwd (none set them; keep it so).
     isolate: false,
+    // Heaviest files first when vitest has no timings of its own yet (test/support/sequencer.ts).
+    sequence: { sequencer: HeavyFirst },
   },
 });

@@ -2,7 +2,7 @@
 // `npm run demo` and by the tests (the end-to-end test with the real client too), so the
 // example the README shows is the one the tests exercise.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export const ISSUES = {
@@ -168,9 +168,13 @@ export function writeFiles(root, files) {
 export function buildDemoRepo(root) {
   mkdirSync(root, { recursive: true });
   git(root, 'init', '-q', '-b', 'main');
-  git(root, 'config', 'user.name', 'Demo');
-  git(root, 'config', 'user.email', 'demo@example.com');
-  git(root, 'config', 'commit.gpgsign', 'false');
+  // Appended to the config `git init` wrote instead of three `git config` processes (the tests build
+  // this repository many times). maintenance.auto off: a throwaway repository this small never
+  // needs it, and it would start one more git process after every commit.
+  appendFileSync(
+    join(root, '.git', 'config'),
+    '[user]\n\tname = Demo\n\temail = demo@example.com\n[commit]\n\tgpgsign = false\n[maintenance]\n\tauto = false\n',
+  );
   const issues = {
     slug: jitIssue('slug'),
     words: jitIssue('words', { labels: ['type:bug'] }),

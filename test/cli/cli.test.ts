@@ -1,8 +1,8 @@
 // The dispatch commands in-process (run() from main.ts) on the example repository with a real
 // jit store, a real lease store and real git: prompt, verify, issue done, commit-message.
-import { readFileSync, rmSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { parseBindingLine } from '../../src/core/binding.js';
 import { run } from '../../src/cli/main.js';
 import { discoverRepo } from '../../src/git/discover.js';
@@ -31,10 +31,18 @@ const store = () => openLocalStore(discoverRepo(root)!);
 const claim = (key: 'slug' | 'words') =>
   store().acquire({ issueId: ISSUES[key].id, agentId: AGENT, paths: ISSUES[key].files });
 
+// The example repository is built once per file and copied for each test (3 git processes saved
+// per test; nothing in it names its folder).
+let fixture: string;
+beforeAll(() => {
+  fixture = tempDir('jitp-dispatch-fixture-');
+  buildDemoRepo(join(fixture, 'repo'));
+});
+afterAll(() => rmSync(fixture, { recursive: true, force: true }));
 beforeEach(() => {
   base = tempDir('jitp-dispatch-');
   root = join(base, 'repo');
-  buildDemoRepo(root);
+  cpSync(join(fixture, 'repo'), root, { recursive: true });
 });
 afterEach(() => rmSync(base, { recursive: true, force: true }));
 

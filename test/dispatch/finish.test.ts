@@ -3,9 +3,9 @@
 // bundle. A verify that needs a human changes nothing; a run stopped by a failing commit is
 // finished by running it again; running it again after success changes nothing.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
 import { tempDir } from '../support/git.js';
 import { DIST_JITP } from '../support/paths.js';
 // @ts-expect-error plain ESM helper shared with the demo
@@ -33,8 +33,12 @@ const liveLeases = () => jitp('claim', 'list', '--json').json().leases as { id: 
 const claim = (key: 'slug' | 'words') =>
   jitp('claim', 'acquire', key === 'slug' ? '3f2a' : '9c1d', '--paths', ISSUES[key].files.join(','), '--agent', HOLDER);
 
-beforeEach(() => {
-  base = tempDir('jitp-finish-');
+// The starting point (example repository, jitp's pre-commit backstop, both leases, both edits) is
+// built once through the bundle and copied for each test: building it is 3 bundle starts and 5 git
+// processes, a copy is none, and nothing in it names its folder (the hook names the bundle).
+let fixture: string;
+beforeAll(() => {
+  base = fixture = tempDir('jitp-finish-fixture-');
   root = join(base, 'textkit');
   buildDemoRepo(root);
   expect(jitp('install-git-hooks').code).toBe(0);
@@ -42,6 +46,12 @@ beforeEach(() => {
     expect(claim(k).code).toBe(0);
     writeFiles(root, EDITS[k]);
   }
+});
+afterAll(() => rmSync(fixture, { recursive: true, force: true }));
+beforeEach(() => {
+  base = tempDir('jitp-finish-');
+  root = join(base, 'textkit');
+  cpSync(join(fixture, 'textkit'), root, { recursive: true, verbatimSymlinks: true });
 });
 afterEach(() => rmSync(base, { recursive: true, force: true }));
 

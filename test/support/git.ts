@@ -1,6 +1,15 @@
 // Real git repositories in temp dirs for tests.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync, realpathSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  mkdirSync,
+  rmSync,
+  writeFileSync,
+  realpathSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -11,6 +20,10 @@ export const GIT_ENV = {
   GIT_COMMITTER_EMAIL: 'test@example.com',
   GIT_CONFIG_NOSYSTEM: '1',
 };
+
+/** What makeRepo (and the demo fixture) append to a new repository's .git/config. */
+export const TEST_REPO_CONFIG =
+  '[user]\n\tname = Test\n\temail = test@example.com\n[commit]\n\tgpgsign = false\n[maintenance]\n\tauto = false\n';
 
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
@@ -37,17 +50,56 @@ export interface TempRepo {
 }
 
 export function makeRepo(files: Record<string, string> = { 'README.md': '# test\n' }): TempRepo {
-  const base = tempDir();
+  return copyOfTemplate(JSON.stringify(['makeRepo', files]), (repo) => {
+    for (const [rel, content] of Object.entries(files)) repo.write(rel, content);
+    repo.commit('initial');
+  });
+}
+
+/**
+ * A new repository in its own temp folder (<base>/repo), as `build` leaves a fresh `git init`;
+ * the same `key` gives a copy of the same repository. The first call of a worker process builds it
+ * once (git init, add, commit: ~0.1 s of CPU in 5 git processes), the next ones copy that folder
+ * (~5 ms): the suite makes hundreds of these. A copy is the same repository: nothing in .git
+ * names its folder (a template never has linked worktrees), git re-checks the copied files'
+ * stat data against their content, and no test reads the initial commit's time.
+ */
+export function copyOfTemplate(key: string, build: (repo: TempRepo) => void): TempRepo {
+  let template = templates.get(key);
+  if (!template || !existsSync(template)) {
+    const repo = repoAt(templateDir('jitp-template-'));
+    git(repo.root, 'init', '-q', '-b', 'main');
+    // Appended to the config `git init` wrote, instead of three `git config` processes.
+    // maintenance.auto off: otherwise every commit and merge starts one more git process
+    // (`git maintenance run --auto`, ~13 ms of CPU) that never has work in a repository this
+    // small; nothing under test depends on it.
+    appendFileSync(join(repo.root, '.git', 'config'), TEST_REPO_CONFIG);
+    build(repo);
+    template = repo.root;
+    templates.set(key, template);
+  }
+  const repo = repoAt(tempDir());
+  cpSync(template, repo.root, { recursive: true, verbatimSymlinks: true });
+  return repo;
+}
+
+const templates = new Map<string, string>();
+// Under vitest the templates live in the run's folder (test/support/templates-dir.ts), removed at
+// its end; elsewhere they go with the process that made them.
+process.once('exit', () => {
+  for (const t of templates.values()) rmSync(dirname(t), { recursive: true, force: true });
+});
+
+/** A new folder for a template: in the run's templates folder when vitest made one. */
+export function templateDir(prefix: string): string {
+  const runDir = process.env.JITP_TEST_TEMPLATES;
+  return runDir && existsSync(runDir) ? realpathSync(mkdtempSync(join(runDir, prefix))) : tempDir(prefix);
+}
+
+function repoAt(base: string): TempRepo {
   const root = join(base, 'repo');
   mkdirSync(root);
-  git(root, 'init', '-q', '-b', 'main');
-  // Appended to the config `git init` wrote, instead of three `git config` processes: the suite
-  // makes hundreds of these repositories.
-  appendFileSync(
-    join(root, '.git', 'config'),
-    '[user]\n\tname = Test\n\temail = test@example.com\n[commit]\n\tgpgsign = false\n',
-  );
-  const repo: TempRepo = {
+  return {
     root,
     write(rel, content) {
       const p = join(root, rel);
@@ -67,7 +119,4 @@ export function makeRepo(files: Record<string, string> = { 'README.md': '# test\
     },
     cleanup: () => rmSync(base, { recursive: true, force: true }),
   };
-  for (const [rel, content] of Object.entries(files)) repo.write(rel, content);
-  repo.commit('initial');
-  return repo;
 }

@@ -1,7 +1,7 @@
 // Shared helpers for worktree-mode tests: a real repo with issues as task ids, and the
 // in-process CLI.
 import { run } from '../../src/cli/main.js';
-import { makeRepo, type TempRepo } from '../support/git.js';
+import { copyOfTemplate, type TempRepo } from '../support/git.js';
 import { GIT_ENV } from '../support/git.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,34 +39,38 @@ export function repoWithIssues(
   issues: Array<{ id: string; title: string; dependencies?: string[] }>,
   files: Record<string, string> = {},
 ): TempRepo {
-  const repo = makeRepo({
-    'README.md': '# test\n',
-    'src/a.txt': 'a1\na2\na3\n',
-    'src/b.txt': 'b1\nb2\nb3\n',
-    ...files,
+  // Built once per worker for the same issues and files, then copied (test/support/git.ts).
+  return copyOfTemplate(JSON.stringify(['repoWithIssues', issues, files]), (repo) => {
+    for (const [rel, content] of Object.entries({
+      'README.md': '# test\n',
+      'src/a.txt': 'a1\na2\na3\n',
+      'src/b.txt': 'b1\nb2\nb3\n',
+      ...files,
+    }))
+      repo.write(rel, content);
+    repo.commit('initial');
+    mkdirSync(join(repo.root, '.jit', 'issues'), { recursive: true });
+    for (const i of issues) {
+      writeFileSync(
+        join(repo.root, '.jit', 'issues', `${i.id}.json`),
+        JSON.stringify(
+          {
+            id: i.id,
+            title: i.title,
+            description: `do ${i.title}`,
+            state: 'ready',
+            priority: 'normal',
+            assignee: null,
+            dependencies: i.dependencies ?? [],
+            labels: [],
+          },
+          null,
+          2,
+        ),
+      );
+    }
+    repo.commit('issues');
   });
-  mkdirSync(join(repo.root, '.jit', 'issues'), { recursive: true });
-  for (const i of issues) {
-    writeFileSync(
-      join(repo.root, '.jit', 'issues', `${i.id}.json`),
-      JSON.stringify(
-        {
-          id: i.id,
-          title: i.title,
-          description: `do ${i.title}`,
-          state: 'ready',
-          priority: 'normal',
-          assignee: null,
-          dependencies: i.dependencies ?? [],
-          labels: [],
-        },
-        null,
-        2,
-      ),
-    );
-  }
-  repo.commit('issues');
-  return repo;
 }
 
 export const U1 = '11111111-aaaa-4aaa-8aaa-000000000001';
