@@ -15,6 +15,12 @@
 // BENCH_BASELINE_LAYOUT1=1 gives the baseline's (d) copy its leases in state.json layout 1 (for a
 // baseline from before layout 2); by default both builds read the same layout 2 file.
 // Also the in-process decision time for (b): snapshot read + index + path resolution + decision.
+// Each row gives the ratio of the medians and `paired`, the median of each round's hook/floor
+// ratio (the two timed a few ms apart): on a VM whose speed drifts from second to second, the
+// paired figure is the steadier; the (d) goal needs both <= 1.3.
+// The hook runs as users run it, V8 code cache included (src/hooks/runtime/code-cache.ts; the
+// first call of each case writes it, under ~/.cache/jit-parallel/v8 unless JITP_CODE_CACHE_DIR
+// says otherwise; JITP_CODE_CACHE=0 times the hook without it).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -84,7 +90,7 @@ function measure(
   expectOut: (out: string) => boolean,
   baseline?: string[],
   prepBaseline?: (copy: string) => void,
-): { hook: number; floor: number } {
+): { hook: number; floor: number; paired: number } {
   const input = JSON.stringify(payload);
   const check = spawnSync(process.execPath, [DIST_HOOK, EVENT], { input, cwd, encoding: 'utf8' });
   if (!expectOut(check.stdout))
@@ -96,6 +102,7 @@ function measure(
   const hook: number[] = [];
   const floor: number[] = [];
   const esm: number[] = [];
+  const paired: number[] = [];
   const base: number[][] = (baseline ?? []).map(() => []);
   const bcwd = baseline ? baselineCopy(cwd) : cwd;
   if (baseline) prepBaseline?.(bcwd);
@@ -106,7 +113,8 @@ function measure(
       throw new Error(`${name}: baseline ${b} answered ${JSON.stringify(out.stdout)} ${out.stderr}`);
   }
   for (let i = 0; i < N; i++) {
-    // Rotate the order so drift in machine load hits all alike.
+    // Rotate the order so drift in machine load hits all alike; each round's hook/floor ratio is
+    // kept too: on a VM whose speed drifts between rounds it is steadier than the medians' ratio.
     const runs = [
       () => hook.push(timeProc([DIST_HOOK, EVENT], input, cwd)),
       () => floor.push(timeProc(['-e', '0'], input, cwd)),
@@ -114,14 +122,16 @@ function measure(
       ...(baseline ?? []).map((b, k) => () => base[k]!.push(timeProc([b, 'pre-tool-use'], binput, bcwd))),
     ];
     for (let k = 0; k < runs.length; k++) runs[(i + k) % runs.length]!();
+    paired.push(hook[i]! / floor[i]!);
   }
   const h = median(hook);
   const f = median(floor);
+  const p = median(paired);
   // An empty .mjs file: what any ESM entry (the brief's dist/hook.mjs) costs over `-e 0`.
   const e = median(esm);
   console.log(
     `${name.padEnd(44)} hook ${h.toFixed(1).padStart(6)} ms   node -e 0 ${f.toFixed(1).padStart(6)} ms   ratio ` +
-      `${(h / f).toFixed(3)}   (empty .mjs ${e.toFixed(1)} ms, ratio ${(e / f).toFixed(3)})`,
+      `${(h / f).toFixed(3)}   paired ${p.toFixed(3)}   (empty .mjs ${e.toFixed(1)} ms, ratio ${(e / f).toFixed(3)})`,
   );
   (baseline ?? []).forEach((b, k) => {
     const m = median(base[k]!);
@@ -130,7 +140,7 @@ function measure(
         `ratio ${(m / f).toFixed(3)}; this build / baseline ${(h / m).toFixed(3)} (${b})`,
     );
   });
-  return { hook: h, floor: f };
+  return { hook: h, floor: f, paired: p };
 }
 
 const repo = makeRepo({ 'src/index.ts': 'export {}\n' });
@@ -355,6 +365,7 @@ try {
   // memory, one state file written): the hook reads the same file an acquire-built store has.
   const krepo = makeRepo({ 'src/index.ts': 'export {}\n', 'src/free.ts': 'x\n' });
   let kRatios: number[] = [];
+  let kPaired: number[] = [];
   try {
     const kdir = join(krepo.root, '.git', 'jit-parallel');
     mkdirSync(kdir, { recursive: true });
@@ -402,7 +413,7 @@ try {
     };
     const kcase = (name: string, p: object, ok: (o: string) => boolean) =>
       measure(name, p, krepo.root, ok, BASELINE, process.env.BENCH_BASELINE_LAYOUT1 === '1' ? layout1 : undefined);
-    kRatios = [
+    const kres = [
       kcase('(d) 1,000 leases: Edit own file', kedit('pkg417/src/mod3/file3.ts'), (o) => o === ''),
       kcase('(d) 1,000 leases: Edit of a held file (deny)', kedit('pkg3/src/mod1/file1.ts'), (o) =>
         o.includes('"deny"'),
@@ -413,7 +424,9 @@ try {
         kbash("sed -i 's/a/b/' pkg417/src/mod1/file1.ts && echo x >> pkg417/src/mod2/file2.ts"),
         (o) => o === '',
       ),
-    ].map((r) => r.hook / r.floor);
+    ];
+    kRatios = kres.map((r) => r.hook / r.floor);
+    kPaired = kres.map((r) => r.paired);
   } finally {
     krepo.cleanup();
     dropCopy(krepo.root);
@@ -442,8 +455,8 @@ try {
       `(b) ratio <= 1.3: ${(b.hook / b.floor).toFixed(3)} ${b.hook / b.floor <= 1.3 ? 'met' : 'NOT met'}; ` +
       `in-process < 1 ms: ${inproc.toFixed(3)} ms ${inproc < 1 ? 'met' : 'NOT met'}; ` +
       `(c) Bash ratio <= 1.3: ${bashRatio.toFixed(3)} ${bashRatio <= 1.3 ? 'met' : 'NOT met'}; ` +
-      `(d) 1,000 leases, worst ratio <= 1.3: ${Math.max(...kRatios).toFixed(3)} ` +
-      `${Math.max(...kRatios) <= 1.3 ? 'met' : 'NOT met'}`,
+      `(d) 1,000 leases, worst ratio <= 1.3 (of medians, and paired): ${Math.max(...kRatios).toFixed(3)}, ` +
+      `${Math.max(...kPaired).toFixed(3)} ${Math.max(...kRatios, ...kPaired) <= 1.3 ? 'met' : 'NOT met'}`,
   );
 } finally {
   repo.cleanup();

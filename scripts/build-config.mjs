@@ -122,13 +122,23 @@ export const lazyImports = (dir) => ({
             },
           ],
         };
-      if (lazy.format === 'esm') return { path: `./${dir}${lazy.name}.mjs`, external: true };
-      return { path: lazy.name, namespace: 'lazy-cjs' };
+      return { path: lazy.name, namespace: lazy.format === 'esm' ? 'lazy-esm' : 'lazy-cjs' };
     });
+    // An ES module is imported by the front door (dist/hook.cjs sets __jitpImport before it loads
+    // any bundle; code-cache.ts IMPORT_KEY): a bundle it loads through V8's code cache is compiled
+    // by vm.Script, where Node 20 gives cached code no import(). The stub is a thenable: `await import(stub)`
+    // (esbuild: a promise of the stub's exports) adopts it, so the await gets the module itself.
+    b.onLoad({ filter: /.*/, namespace: 'lazy-esm' }, (args) => ({
+      contents:
+        `const file = require('node:path').join(__dirname, ${JSON.stringify(`${dir}${args.path}.mjs`)});\n` +
+        `module.exports = { then: (ok, no) => globalThis.__jitpImport(file).then(ok, no) };`,
+      loader: 'js',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'lazy-cjs' }, (args) => ({
-      contents: `module.exports = require(require('node:path').join(__dirname, ${JSON.stringify(
-        `${dir}${args.path}.cjs`,
-      )}));`,
+      // Through the front door's code-cache loader when it set one (src/hooks/runtime/code-cache.ts).
+      contents:
+        `const file = require('node:path').join(__dirname, ${JSON.stringify(`${dir}${args.path}.cjs`)});\n` +
+        `module.exports = (globalThis.__jitpRequireBundle || require)(file);`,
       loader: 'js',
     }));
   },

@@ -8,5 +8,7 @@ import { join } from 'node:path';
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'jitp-templates-'));
   process.env.JITP_TEST_TEMPLATES = dir;
+  // The hooks' V8 code cache (src/hooks/runtime/code-cache.ts): in this run's folder, not the user's.
+  process.env.JITP_CODE_CACHE_DIR = join(dir, 'v8-cache');
   return () => rmSync(dir, { recursive: true, force: true });
 }

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { IMPORT_KEY, LOADER_KEY, codeCacheDir, makeBundleLoader } from './code-cache.js';
 import { unloadableOutcome } from './failure.js';
 import { fastCheck, type FastAnswer } from './fast-path.js';
 import { BUILD_ID, BUILD_KEY, HANDOFF_KEY, NEEDS_LIVE } from './front-shared.js';
@@ -57,7 +58,12 @@ if (quiet) {
 } else if (event === 'pre-tool-use') {
   let pre: { build?: unknown; run?: (raw: string | undefined, fast?: FastAnswer) => Promise<void> } | undefined;
   try {
-    pre = require(join(__dirname, 'hook-pre.cjs')) as typeof pre;
+    // Through V8's code cache (code-cache.ts), for the lazy bundles too (their stubs look it up).
+    const dir = codeCacheDir(process.env);
+    const load = dir ? makeBundleLoader(dir, BUILD_ID) : require;
+    (globalThis as Record<string, unknown>)[LOADER_KEY] = load;
+    (globalThis as Record<string, unknown>)[IMPORT_KEY] = (file: string) => import(pathToFileURL(file).href);
+    pre = load(join(__dirname, 'hook-pre.cjs')) as typeof pre;
     if (pre?.build !== BUILD_ID || typeof pre.run !== 'function')
       throw new Error(
         `dist/hook-pre.cjs is from another build (${String(pre?.build)}, expected ${BUILD_ID}); reinstall the plugin`,

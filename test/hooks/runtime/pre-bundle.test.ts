@@ -383,11 +383,15 @@ test('dist/hook-pre.cjs carries no heavy dependency (YAML, schema, shell parser,
   // (-8 KB: a sub-agent's `jitp claim` checks and their word splitter moved to the lazy bundle its Bash call
   // loads anyway, dist/lazy/protected-reads.cjs; +1.4 KB: the tiny glob matcher, core/glob-simple.ts, so that
   // picomatch loads only for a glob it cannot decide; +0.2 KB: answers written with writeSync, run.ts writeOut.)
-  expect(text.length).toBeLessThan(64_500);
+  // (+0.6 KB: its ES module imports are stubs that ask the front door to import, so that it can be compiled from
+  // V8's code cache, src/hooks/runtime/code-cache.ts.)
+  expect(text.length).toBeLessThan(65_200);
   for (const heavy of ['mvdan', 'ZodError', 'YAMLParseError', 'picomatch', 'simple-git', 'execa'])
     expect(text, heavy).not.toContain(heavy);
   // (12.2 KB: the front door hands its read of state.json to the handler, one read per call.)
   // (+0.8 KB: layout 2's header check, which replaced the whole-file checksum: about 10 ms less per call
   // at 1,000 leases.)
-  expect(readFileSync(join(ROOT, 'dist', 'hook.cjs'), 'utf8').length).toBeLessThan(13_000);
+  // (+3.3 KB: the V8 code-cache loader, code-cache.ts, through which it loads hook-pre.cjs and the lazy bundles:
+  // 5-15 ms less per live call at 1,000 leases; its functions are compiled only on that path.)
+  expect(readFileSync(join(ROOT, 'dist', 'hook.cjs'), 'utf8').length).toBeLessThan(16_500);
 });
