@@ -11,6 +11,7 @@ import type { Lease } from '../../core/model.js';
 import { STATE_SCHEMA_VERSION, corrupt, type StateFile } from './snapshot-read.js';
 import { expiryBounds, scan, type Need } from './state-splice.js';
 import { serializeDelta, type Delta } from './state-delta.js';
+import type { Bloom } from './state-bloom.js';
 
 interface Entry {
   lease: Lease;
@@ -47,8 +48,9 @@ export function planDelta(
   nowMs: number,
   delta: Delta | undefined,
   gen: number,
+  bloom?: Bloom,
 ): ({ ok: true } & DeltaWrite) | { ok: false; why: string } {
-  const sc = scan(buf, file, need, nowMs, delta && { count: delta.count, nextExpiry: delta.nextExpiry });
+  const sc = scan(buf, file, need, nowMs, delta && { count: delta.count, nextExpiry: delta.nextExpiry }, bloom);
   if (!sc.ok) return sc;
   const { h, bodyStart, end, cands } = sc;
   const { index } = h.header;

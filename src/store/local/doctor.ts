@@ -37,7 +37,7 @@ export interface DoctorReport {
 }
 
 const REPAIR = 'jitp doctor --repair';
-const TEMP_RE = /^\.(state\.json|state\.delta\.json|lock|lock\.recover)\.(\d+)\.[0-9a-f]+\.tmp$/;
+const TEMP_RE = /^\.(state\.json|state\.delta\.json|state\.bloom|lock|lock\.recover)\.(\d+)\.[0-9a-f]+\.tmp$/;
 /** Whether the store's delta writes are on (local-store.ts): a rebuilt snapshot is then marked. */
 const MARK = process.env.JITP_STORE_DELTA !== '0';
 

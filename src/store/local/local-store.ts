@@ -25,7 +25,8 @@ import {
 import { planSplice, readStateForWriter, type Need } from './state-splice.js';
 import { planDelta } from './delta-write.js';
 import { DELTA_FILE, DELTA_MAX_BYTES, parseDelta, readDeltaBytes } from './state-delta.js';
-import { readHeader } from './state-format.js';
+import { SUM2_END, readHeader } from './state-format.js';
+import { readBloom } from './state-bloom.js';
 import { syncDirIfEnabled, writeDeltaBytes, writeStateBytes, writeStateFile } from './state-write.js';
 
 export interface LocalStoreOptions {
@@ -158,7 +159,11 @@ export class LocalLeaseStore implements LeaseStore {
       else if (this.useDelta && h?.kind === 'ok' && !h.marked) why = 'first marked snapshot';
       else if (this.useDelta && delta && dbuf!.length > this.deltaMax) why = 'delta full: a new snapshot';
       else if (!this.useDelta && delta) why = 'a delta to fold in';
-      const dplan = !why && this.useDelta ? planDelta(buf!, file, dfile, need!, nowMs, delta, gen) : undefined;
+      const bloom =
+        !why && this.useDelta
+          ? readBloom(this.storeDir, gen, buf!.toString('latin1', SUM2_END - 9, SUM2_END - 1))
+          : undefined;
+      const dplan = !why && this.useDelta ? planDelta(buf!, file, dfile, need!, nowMs, delta, gen, bloom) : undefined;
       const plan = !why && !this.useDelta ? planSplice(buf!, file, need!, nowMs, gen + 1) : undefined;
       const splice = plan?.ok ? plan : undefined;
       const dsplice = dplan?.ok ? dplan : undefined;

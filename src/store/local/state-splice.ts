@@ -24,6 +24,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lease } from '../../core/model.js';
 import { isPlainPath } from '../../core/lease-rules.js';
+import type { Bloom } from './state-bloom.js';
 import {
   STATE_FILE,
   STATE_SCHEMA_VERSION,
@@ -143,6 +144,7 @@ export function scan(
   need: Need,
   nowMs: number,
   bound?: { count: number; nextExpiry: number },
+  bloom?: Bloom,
 ): ({ ok: true } & Scan) | { ok: false; why: string } {
   const h = readHeader(buf);
   if (h.kind !== 'ok') return { ok: false, why: h.kind === 'bad' ? `header: ${h.why}` : 'no index' };
@@ -189,8 +191,10 @@ export function scan(
     }
   };
   const bear: Array<(a: string) => boolean> = [];
-  for (const id of need.issueIds ?? []) search(`"issueId":${JSON.stringify(id)}`);
-  for (const id of need.leaseIds ?? []) search(`"id":${JSON.stringify(id)}`);
+  // A string the snapshot's filter (state-bloom.ts) has never seen is in no line: no scan.
+  const may = (s: string) => !bloom || bloom.mayHave(s);
+  for (const id of need.issueIds ?? []) if (may(id)) search(`"issueId":${JSON.stringify(id)}`);
+  for (const id of need.leaseIds ?? []) if (may(id)) search(`"id":${JSON.stringify(id)}`);
   for (const w of need.paths ?? []) {
     if (GLOB.test(w)) {
       // Every path the glob matches starts with its anchor (or is the anchor's folder itself:
@@ -202,7 +206,7 @@ export function scan(
       search(JSON.stringify(a.slice(0, -1)));
       bear.push((x) => x.startsWith(a) || a.startsWith(x));
     } else if (isPlainPath(w)) {
-      search(JSON.stringify(w));
+      if (may(w)) search(JSON.stringify(w));
       bear.push((x) => `${w}/`.startsWith(x));
     } else return { ok: false, why: `path ${JSON.stringify(w)} has an empty, . or .. segment` };
   }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fsyncDir, writeFileAtomic } from '../../platform/atomic-write.js';
 import { crashPoint } from './crash.js';
 import { STATE_FILE, type StateFile } from './snapshot-read.js';
-import { serializeIndexed, type SnapshotForm, type SourceLines } from './state-format.js';
+import { SUM2_END, serializeIndexed, type SnapshotForm, type SourceLines } from './state-format.js';
+import { writeBloom } from './state-bloom.js';
 import { DELTA_FILE } from './state-delta.js';
 
 /**
@@ -29,7 +30,10 @@ export function writeStateFile(
   st: StateFile,
   opts: { dirFsync?: boolean; lines?: SourceLines } & SnapshotForm = {},
 ): void {
-  writeFileAtomic(join(storeDir, STATE_FILE), serializeState(st, opts.lines, opts), {
+  const bytes = serializeState(st, opts.lines, opts);
+  // The writers' filter of the snapshot's strings (state-bloom.ts), named after it: before its rename.
+  if (opts.marked) writeBloom(storeDir, opts.gen ?? 0, bytes.toString('latin1', SUM2_END - 9, SUM2_END - 1), st.leases);
+  writeFileAtomic(join(storeDir, STATE_FILE), bytes, {
     fsync: true,
     beforeRename: () => crashPoint('temp-written'),
   });
