@@ -1,8 +1,9 @@
 // npm run bench:scale: what one lease change costs as the local store grows. Builds a store of
 // 1,000 live leases one acquire at a time (each lease 8 files in its own package; every tenth a
 // glob `pkgN/**` instead) and, when it holds 10, 100 and 1,000 leases, times 40 acquire+release
-// pairs of one more issue (so the size stays put) through the incremental path (state-splice.ts),
-// 40 through the full path (every change reads, checks and rewrites the whole file: the writer
+// pairs of one more issue (so the size stays put) through the incremental path (a change commits a
+// small delta beside the snapshot, state-delta.ts; JITP_STORE_DELTA=0: it splices the snapshot,
+// state-splice.ts), 40 through the full path (every change reads, checks and rewrites the whole file: the writer
 // before it) and 80 floor samples, all interleaved so they see the same load. The floor is what
 // any change of a store kept in files pays: lock, a small temp file written with fsync, rename,
 // unlock. Prints medians in ms, each path's ratio to the floor, "flat?": the incremental path's
@@ -27,6 +28,8 @@ const store = new LocalLeaseStore({ storeDir });
 const full = new LocalLeaseStore({ storeDir, incremental: false });
 let spliced = 0;
 let changes = 0;
+/** Changes that wrote a new snapshot because the delta had grown past its bound (state-delta.ts). */
+let compactions = 0;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const pathsOf = (i: number) =>
   i % 10 === 0 ? [`pkg${i}/**`] : Array.from({ length: PATHS }, (_, j) => `pkg${i}/src/mod${j}/file${j}.ts`);
@@ -105,7 +108,9 @@ function pairsAt(size: number): At {
 
 function count(): void {
   changes++;
-  if (store.lastPath === 'splice') spliced++;
+  const p = store.lastPath;
+  if (p === 'splice' || p === 'delta') spliced++;
+  else if (p?.full.startsWith('delta full')) compactions++;
 }
 
 console.log(
@@ -153,6 +158,8 @@ for (const size of SIZES) {
 console.log(
   `built ${built} leases one acquire at a time (plus ${SIZES.length * PAIRS} probe pairs each way) in ` +
     `${((performance.now() - t0) / 1000).toFixed(1)} s; ${spliced} of ${changes} changes through the ` +
-    `incremental path (state-splice.ts), the rest through the full path (a new store, an expired lease)`,
+    `incremental path (${process.env.JITP_STORE_DELTA === '0' ? 'state-splice.ts' : 'state-delta.ts'}), ` +
+    `${compactions} wrote a new snapshot because the delta was full, the rest went through the full path ` +
+    `(a new store, an expired lease)`,
 );
 rmSync(base, { recursive: true, force: true });

@@ -151,6 +151,8 @@ const LIVE_EDIT = [
   'src/remote/mirror-read.ts',
   'src/remote/view-read.ts',
   'src/store/local/snapshot-read.ts',
+  'src/store/local/state-check.ts',
+  'src/store/local/state-delta.ts',
   'src/store/local/state-format.ts',
   'src/workspace/config-file.ts',
   'src/workspace/config.ts',

@@ -39,6 +39,7 @@ import {
 } from '../support/model-server.js';
 import { DIST_JITP, NO_CLIENT, ROOT } from '../support/paths.js';
 import { endOnScriptError, jsonOf, toolOutput } from '../support/skill-script.js';
+import { readSnapshotSync } from '../../src/store/local/snapshot-read.js';
 
 const test = testAlways.skipIf(NO_CLIENT);
 // 17-30 s measured on a loaded 2-core machine (load 3-4); the client's own limit is scaled again by
@@ -107,7 +108,7 @@ const read = (rel: string) => readFileSync(abs(rel), 'utf8');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const storeLeases = (): Array<{ issueId: string; waiting?: unknown }> => {
   const f = abs('.git/jit-parallel/state.json');
-  return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')).leases : [];
+  return existsSync(f) ? readSnapshotSync(abs('.git/jit-parallel')).leases : [];
 };
 
 function report(id: Id, files: string[]): string {

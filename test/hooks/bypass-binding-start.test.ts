@@ -14,6 +14,7 @@ import { LocalLeaseStore } from '../../src/store/local/local-store.js';
 import { makeRepo, tempDir, type TempRepo } from '../support/git.js';
 import { DIST_HOOK, ROOT } from '../support/paths.js';
 import { writeSubagentTranscript } from '../support/transcript.js';
+import { stateText } from '../support/state-edit.js';
 
 let repo: TempRepo;
 let home: string;
@@ -115,7 +116,7 @@ describe('the gap: started while a lease was live, every call while none was, a 
     expect(r.reason).toContain('`jitp prompt issue-c`');
     expect(r.reason).toMatch(/dispatches a NEW sub-agent/);
     // Nothing reached the store, and the refusal is its binding for good.
-    expect(readFileSync(join(storeDir, 'state.json'), 'utf8')).not.toContain(SUB);
+    expect(stateText(storeDir)).not.toContain(SUB);
     expect(bindRecord(SUB).lease).toBeNull();
     expect(write(file('src/c.ts'), SUB).decision).toBe('deny');
   });
@@ -127,7 +128,7 @@ describe('the gap: started while a lease was live, every call while none was, a 
     transcript(SUB, `${formatBindingLine(A.id, A.bindSecret!)}\nwork on issue-a`);
     expect(write(file('src/a.ts'), SUB).json).toBeUndefined();
     expect(bindRecord(SUB).lease).toBe(A.id);
-    expect(readFileSync(join(storeDir, 'state.json'), 'utf8')).toContain(SUB);
+    expect(stateText(storeDir)).toContain(SUB);
   });
 
   test('no store folder before: SubagentStart makes it and the record; a later lease cannot bind', async () => {
@@ -140,7 +141,7 @@ describe('the gap: started while a lease was live, every call while none was, a 
     const C = await store.acquire({ issueId: 'issue-c', agentId: 'agent:claude', paths: ['src/c.ts'] });
     forge(SUB, C);
     expect(write(file('src/c.ts'), SUB).decision).toBe('deny');
-    expect(readFileSync(join(storeDir, 'state.json'), 'utf8')).not.toContain(SUB);
+    expect(stateText(storeDir)).not.toContain(SUB);
   });
 });
 

@@ -12,6 +12,7 @@ import type { Lease } from '../../src/core/model.js';
 import { makeRepo, tempDir, type TempRepo } from '../support/git.js';
 import { DIST_HOOK } from '../support/paths.js';
 import { writeSubagentTranscript } from '../support/transcript.js';
+import { stateText } from '../support/state-edit.js';
 
 let repo: TempRepo;
 let home: string;
@@ -80,7 +81,7 @@ describe('2a: a binding is fixed at the first call', () => {
     expect(r.decision).toBe('deny');
     expect(r.reason).toContain(`lease ${B.id} of issue issue-b`);
     // And it never became B's: the store does not list it.
-    const state = readFileSync(join(storeDir, 'state.json'), 'utf8');
+    const state = stateText(storeDir);
     expect(state).not.toContain(SUB_X);
     expect(JSON.parse(readFileSync(join(storeDir, 'agents', `${SUB_X}.json`), 'utf8')).lease).toBeNull();
   });
@@ -350,6 +351,6 @@ describe('10: advice once a sub-agent finished, and a free file added to a lease
       `jit-parallel: src/c.ts was free and is now part of your lease ${A.id} (issue issue-a); no other agent ` +
         `may change it until your lease ends.`,
     );
-    expect(readFileSync(join(storeDir, 'state.json'), 'utf8')).toContain('src/c.ts');
+    expect(stateText(storeDir)).toContain('src/c.ts');
   });
 });

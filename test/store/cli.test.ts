@@ -273,7 +273,7 @@ describe('jitp claim (CLI)', () => {
     expect(rep.code).toBe(0);
     expect(rep.stdout).toContain('removed stale lock');
     expect(rep.stdout).toContain('removed temp file');
-    expect(readdirSync(dir).sort()).toEqual(['events.jsonl', 'state.json']);
+    expect(readdirSync(dir).sort()).toEqual(['events.jsonl', 'state.bloom', 'state.json']);
   });
 
   it('outside a git repository: exit 7', async () => {
@@ -321,6 +321,6 @@ describe('jitp claim (CLI)', () => {
     expect(run2.stderr).toContain('lease store');
     expect(run2.stderr).toContain(dir);
     expect(run2.status).toBe(5);
-    expect(readdirSync(dir).sort()).toEqual(['events.jsonl', 'state.json']);
+    expect(readdirSync(dir).sort()).toEqual(['events.jsonl', 'state.bloom', 'state.json']);
   });
 });

@@ -16,6 +16,8 @@ let base: string;
 let golden: string;
 let goldenState: string;
 let goldenLog: Buffer;
+let goldenDelta: string;
+let goldenShape: ReturnType<typeof shape>;
 let n = 0;
 
 beforeAll(async () => {
@@ -30,7 +32,10 @@ beforeAll(async () => {
   s.bindSync(l.id, l.bindSecret!, 'sub-1');
   s.noteSync({ type: 'subagent-start', by: 'agent:a0' });
   goldenState = readFileSync(join(golden, 'state.json'), 'utf8');
+  // The snapshot holds the first lease; the delta (state-delta.ts) the rest of the changes.
+  goldenDelta = readFileSync(join(golden, 'state.delta.json'), 'utf8');
   goldenLog = readFileSync(join(golden, 'events.jsonl'));
+  goldenShape = shape(readSnapshotSync(golden));
 });
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
@@ -69,7 +74,7 @@ function mutate(buf: Buffer, m: Mutation): Buffer {
 function isNewerSchema(text: string): boolean {
   try {
     const o = JSON.parse(text) as { schemaVersion?: unknown };
-    return Number.isInteger(o?.schemaVersion) && (o.schemaVersion as number) > 1;
+    return Number.isInteger(o?.schemaVersion) && (o.schemaVersion as number) > 2;
   } catch {
     return false;
   }
@@ -101,13 +106,41 @@ describe('damaged state file', () => {
           const newer = isNewerSchema(bad.toString());
           if (!newer) {
             expect(rep.ok).toBe(true);
-            expect(shape(readSnapshotSync(d))).toEqual(shape(JSON.parse(goldenState)));
+            expect(shape(readSnapshotSync(d))).toEqual(goldenShape);
           } else expect(rep.ok).toBe(false);
         }
         rmSync(d, { recursive: true, force: true });
       }),
       // Found by a CI-like run: `"schemaVersion":10:` is damage, not a newer schema.
       { numRuns: 150, examples: [[{ kind: 'insert', at: 18, text: '0:' }]] },
+    );
+  });
+});
+
+describe('damaged delta file', () => {
+  it('readers throw only clear errors naming it; doctor never throws; repair restores the logged state', () => {
+    fc.assert(
+      fc.property(mutation, (m) => {
+        const d = fresh();
+        const bad = mutate(Buffer.from(goldenDelta), m);
+        writeFileSync(join(d, 'state.delta.json'), bad);
+        let read: unknown;
+        try {
+          read = readSnapshotSync(d);
+        } catch (e) {
+          expect(isJitpError(e)).toBe(true);
+          expect((e as { code: string }).code).toBe('E_STORE_CORRUPT');
+          expect((e as Error).message).toMatch(/state\.delta\.json is corrupt/);
+        }
+        expect(() => diagnose(d)).not.toThrow();
+        const rep = repair(d);
+        // Its checksum covers every byte after it: a changed delta is damage, never a silent change.
+        if (!bad.equals(Buffer.from(goldenDelta))) expect(read).toBeUndefined();
+        expect(rep.ok).toBe(true);
+        expect(shape(readSnapshotSync(d))).toEqual(goldenShape);
+        rmSync(d, { recursive: true, force: true });
+      }),
+      { numRuns: 100 },
     );
   });
 });

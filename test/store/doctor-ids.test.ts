@@ -4,6 +4,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
+import { readStateFile } from '../../src/store/local/snapshot-read.js';
 import { makeRepo, tempDir, type TempRepo } from '../support/git.js';
 
 const cleanups: Array<() => void> = [];
@@ -59,9 +60,10 @@ describe('jitp doctor', () => {
     expect(healthy.code, healthy.stdout).toBe(0);
     // A hand-edited (or merged) state: T-2 now also holds src/a.ts.
     const file = join(r.root, '.git', 'jit-parallel', 'state.json');
-    const state = JSON.parse(readFileSync(file, 'utf8'));
-    state.leases[1].paths = ['src/b.ts', 'src/*.ts'];
-    writeFileSync(file, JSON.stringify(state));
+    // Written whole (schema 1, no index), of a generation past the delta's, so that it alone counts.
+    const state = readStateFile(join(r.root, '.git', 'jit-parallel'))!;
+    const leases = state.leases.map((l, i) => (i === 1 ? { ...l, paths: ['src/b.ts', 'src/*.ts'] } : l));
+    writeFileSync(file, JSON.stringify({ ...state, schemaVersion: 1, gen: 99, marked: undefined, leases }));
     const d = await jitp(r.root, ['doctor', '--json']);
     expect(d.code).toBe(1);
     const rep = JSON.parse(d.stdout);

@@ -101,7 +101,7 @@ describe('local store', () => {
       expect(() => readSnapshotSync(s.storeDir)).toThrow(/corrupt/);
       expect(readFileSync(file, 'utf8')).toBe(bad);
     }
-    writeFileSync(file, '{"schemaVersion":2,"version":1,"logSize":0,"leases":[]}');
+    writeFileSync(file, '{"schemaVersion":3,"version":1,"logSize":0,"leases":[]}');
     await expect(s.read()).rejects.toMatchObject({ code: 'E_STORE_SCHEMA', hint: expect.stringContaining('update') });
   });
 

@@ -31,7 +31,7 @@ function storeDir(): string {
 
 /** 60 leases: files in packages, every seventh a glob, every eleventh bound to a worktree. */
 function filled(dir: string): Lease[] {
-  const s = new LocalLeaseStore({ storeDir: dir });
+  const s = new LocalLeaseStore({ delta: false, storeDir: dir });
   const out: Lease[] = [];
   for (let i = 0; i < 60; i++) {
     const paths =
@@ -96,7 +96,7 @@ describe('indexed state layout', () => {
   it('a bound sub-agent is found by its id; expired leases are never selected', () => {
     let now = Date.now();
     const dir = storeDir();
-    const s = new LocalLeaseStore({ storeDir: dir, now: () => now });
+    const s = new LocalLeaseStore({ delta: false, storeDir: dir, now: () => now });
     const a = s.acquireSync({ issueId: 'a', agentId: 'agent:x', paths: ['a.ts'], ttlSecs: 60 });
     s.acquireSync({ issueId: 'b', agentId: 'agent:x', paths: ['b.ts'], ttlSecs: 600 });
     s.bindSync(a.id, a.bindSecret!, 'a0123456789abcdef');
@@ -119,7 +119,11 @@ describe('indexed state layout', () => {
     expect(old.source).toBe('legacy');
     expect(ids(old.all())).toEqual(ids(leases));
     expect(ids(old.select({ files: ['pkg5/src/a.ts'] }, Date.now()))).toEqual(ids(leases));
-    new LocalLeaseStore({ storeDir: dir }).acquireSync({ issueId: 'new', agentId: 'agent:x', paths: ['n.ts'] });
+    new LocalLeaseStore({ delta: false, storeDir: dir }).acquireSync({
+      issueId: 'new',
+      agentId: 'agent:x',
+      paths: ['n.ts'],
+    });
     expect(readStateView(dir)!.source).toBe('indexed');
     expect(readStateFile(dir)!.leases).toHaveLength(61);
   });
@@ -197,12 +201,16 @@ describe('indexed state layout', () => {
     expect(
       ids(buildLeaseIndex(v.select({ files: ['pkg14/deep/x.ts'] }, now), now).holdersOf('pkg14/deep/x.ts')),
     ).toEqual([leases[14]!.id]);
-    expect(readStateFile(dir)).toEqual(st);
+    expect(readStateFile(dir)).toEqual({ ...st, gen: 0, marked: false }); // layout 1 has no generation
     // Layout 1's whole-file checksum still catches a damaged line.
     writeFileSync(file, readFileSync(file, 'utf8').replace('"pkg14/**"', '"pkg14/*"'));
     expect(readHeader(readFileSync(file)).kind).toBe('bad');
     writeFileSync(file, serializeLayout1(st));
-    new LocalLeaseStore({ storeDir: dir }).acquireSync({ issueId: 'next', agentId: 'agent:x', paths: ['new/f.ts'] });
+    new LocalLeaseStore({ delta: false, storeDir: dir }).acquireSync({
+      issueId: 'next',
+      agentId: 'agent:x',
+      paths: ['new/f.ts'],
+    });
     expect(readFileSync(file, 'latin1').startsWith(LAYOUT2_PREFIX)).toBe(true);
     expect(ids(readStateFile(dir)!.leases)).toEqual([...ids(leases), expect.any(String)]);
   });
@@ -262,7 +270,7 @@ describe('selection by search groups and anchor folders', () => {
 
   it('a first folder named by more places than one search keeps (src/ everywhere) answers the same', () => {
     const dir = storeDir();
-    const s = new LocalLeaseStore({ storeDir: dir });
+    const s = new LocalLeaseStore({ delta: false, storeDir: dir });
     const leases: Lease[] = [];
     for (let i = 0; i < 120; i++)
       leases.push(
@@ -328,7 +336,7 @@ describe('the shipped hook on a damaged index', () => {
     const r = makeRepo({ 'src/a.ts': 'a\n' });
     try {
       const dir = join(r.root, '.git', 'jit-parallel');
-      const s = new LocalLeaseStore({ storeDir: dir });
+      const s = new LocalLeaseStore({ delta: false, storeDir: dir });
       for (let i = 0; i < 30; i++) s.acquireSync({ issueId: `i${i}`, agentId: 'agent:orch', paths: [`p${i}/x.ts`] });
       s.acquireSync({ issueId: 'held', agentId: 'agent:other', paths: ['src/a.ts'] });
       const edit = (file: string) =>

@@ -11,6 +11,7 @@ import { INDEX_REF, issueIdFromKey } from '../../src/remote/layout.js';
 import { git } from '../support/git.js';
 import { DIST_JITP } from '../support/paths.js';
 import { makeWorld, remoteState, type World } from '../remote/world.js';
+import { readSnapshotSync } from '../../src/store/local/snapshot-read.js';
 
 let w: World;
 let a: string;
@@ -51,7 +52,7 @@ const remoteLeaseRefs = () =>
     .map(issueIdFromKey);
 const localState = (clone: string) => join(clone, '.git/jit-parallel/state.json');
 const localLeases = (clone: string): unknown[] =>
-  existsSync(localState(clone)) ? JSON.parse(readFileSync(localState(clone), 'utf8')).leases : [];
+  existsSync(localState(clone)) ? readSnapshotSync(join(clone, '.git/jit-parallel')).leases : [];
 
 test('remote: origin — acquire, verify sees the lease, issue done releases it on the remote', () => {
   const got = jitp(a, 'claim', 'acquire', 'T1', '--paths', 'src/a.ts', '--json');

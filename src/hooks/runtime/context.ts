@@ -67,7 +67,7 @@ export function liveContext(cwd: string, nowMs = Date.now()): LiveContext | unde
   if (!mirrors.length) {
     const st = readLocalState(storeDir);
     if (!st || 'leases' in st) return anyLive(st, nowMs) ? { loc, storeDir, snap: st!, nowMs, remoteOf } : undefined;
-    if (!(st.header.header.index.liveUntil > nowMs)) return undefined;
+    if (!((st.delta ?? st.header.header.index).liveUntil > nowMs)) return undefined;
     let snap: StoreSnapshot | undefined;
     return {
       loc,

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { findRepo, storeDirOf, type RepoLocation } from '../../workspace/repo.js';
 import { quickConfigValue } from './config-cache.js';
-import { STATE_HANDOFF, readHeader, type StateHandoff } from '../../store/local/state-format.js';
+import { DELTA_FILE, STATE_HANDOFF, deltaDoc, readHeader, type StateHandoff } from '../../store/local/state-format.js';
 
 export interface FastAnswer {
   /** False only when it is certain that nothing is live. */
@@ -60,8 +60,16 @@ export function fastCheck(cwd: string, nowMs = Date.now(), env: NodeJS.ProcessEn
       const buf = readFileSync(file);
       const h = readHeader(buf);
       (globalThis as Record<symbol, StateHandoff>)[STATE_HANDOFF] = { file, buf, header: h };
-      if (h.kind === 'ok') out.live = h.header.index.liveUntil > nowMs;
-      else if (h.kind === 'bad') out.live = true;
+      if (h.kind === 'ok') {
+        out.live = h.header.index.liveUntil > nowMs;
+        // A delta of this snapshot's generation holds the store's liveUntil (state-delta.ts); an
+        // older one is stale; a newer or damaged one: the handler reads both again and decides.
+        if (names.includes(DELTA_FILE)) {
+          const d = deltaDoc(readFileSync(join(storeDir, DELTA_FILE)));
+          if (typeof d === 'string' || !((d.gen as number) <= h.header.gen)) out.live = true;
+          else if (d.gen === h.header.gen) out.live = !((d.liveUntil as number) <= nowMs);
+        }
+      } else if (h.kind === 'bad') out.live = true;
       else if (anyLiveIn((JSON.parse(buf.toString('utf8')) as { leases?: unknown })?.leases, nowMs)) out.live = true;
     } catch {
       out.live = true; // unreadable or unparsable: let the handler report it

@@ -25,7 +25,7 @@ export async function largeStoreIndex(
   all: () => readonly Lease[],
   globEngine: (mayNeed: boolean) => Promise<GlobEngine | undefined>,
 ): Promise<LargeIndex> {
-  const view = viewOfBytes(st.buf, st.file, st.header);
+  const view = viewOfBytes(st.buf, st.file, st.header, st.delta);
   // The header says whether any lease may name a glob (no lease parsed for that).
   const engine = await globEngine(view.mayHaveGlobs());
   const live = (now: number) => all().filter((l) => Date.parse(l.expiresAt) > now);

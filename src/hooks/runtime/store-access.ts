@@ -2,8 +2,9 @@
 // one-file, no-lock snapshot reader: the hot path of every edit); writes (bind, extend, renew,
 // note) go through the LeaseStore interface, loaded only when a hook must write.
 import { isJitpError } from '../../platform/errors.js';
-import { STATE_FILE, parseState, readStateBytes } from '../../store/local/snapshot-read.js';
+import { STATE_FILE, applyDelta, parseState, readStateBytes } from '../../store/local/snapshot-read.js';
 import { STATE_HANDOFF, readHeader, type HeaderRead, type StateHandoff } from '../../store/local/state-format.js';
+import { withDelta, type Delta } from '../../store/local/state-delta.js';
 import { join } from 'node:path';
 import type { Lease, LeaseStore, StoreSnapshot } from '../../core/model.js';
 import type { RepoLocation } from '../../workspace/repo.js';
@@ -17,10 +18,14 @@ export class StoreUnreadable extends Error {}
  */
 export const readSnapshotSync = (storeDir: string): StoreSnapshot | undefined =>
   // A whole parse, as before layout 2 (its line checksums are checked by writers, doctor and a large
-  // store's partial reader): the line-by-line reader would not fit the hook's byte budget.
+  // store's partial reader): the line-by-line reader would not fit the hook's byte budget. With the
+  // delta of its generation applied (state-delta.ts).
   unreadable(() => {
-    const buf = readStateBytes(storeDir);
-    return buf && parseState(buf.toString('utf8'), join(storeDir, STATE_FILE));
+    const r = withDelta(storeDir, () => {
+      const buf = readStateBytes(storeDir);
+      return buf && parseState(buf.toString('utf8'), join(storeDir, STATE_FILE));
+    });
+    return r && applyDelta(r.snap, r.delta);
   });
 
 /**
@@ -34,6 +39,8 @@ export interface LargeState {
   buf: Buffer;
   file: string;
   header: Extract<HeaderRead, { kind: 'ok' }>;
+  /** The delta of the snapshot's generation (state-delta.ts): the store's liveUntil and newest leases. */
+  delta?: Delta;
 }
 
 /**
@@ -47,15 +54,24 @@ export function readLocalState(storeDir: string): StoreSnapshot | LargeState | u
   const handed = g[STATE_HANDOFF]?.file === file ? g[STATE_HANDOFF] : undefined;
   g[STATE_HANDOFF] = undefined;
   return unreadable(() => {
-    const buf = handed?.buf ?? readStateBytes(storeDir);
-    if (!buf) return undefined;
-    const header = buf.length < VIEW_MIN_BYTES ? undefined : (handed?.header ?? readHeader(buf));
-    return header?.kind === 'ok' ? { buf, file, header } : parseState(buf.toString('utf8'), file);
+    // The snapshot (the front door's bytes, unless a delta newer than them makes it read again),
+    // then the delta of its generation (state-delta.ts).
+    const r = withDelta(storeDir, (again) => {
+      const buf = (!again && handed?.buf) || readStateBytes(storeDir);
+      if (!buf) return undefined;
+      const header = buf.length < VIEW_MIN_BYTES ? undefined : (!again && handed?.header) || readHeader(buf);
+      return header?.kind === 'ok'
+        ? { buf, file, header, gen: header.header.gen }
+        : parseState(buf.toString('utf8'), file);
+    });
+    if (!r) return undefined;
+    return 'leases' in r.snap ? applyDelta(r.snap, r.delta) : { ...r.snap, ...(r.delta ? { delta: r.delta } : {}) };
   });
 }
 
 /** Every lease of a large state file, parsed and checked (for the rare questions about all). */
-export const parseAll = (s: LargeState): StoreSnapshot => unreadable(() => parseState(s.buf.toString('utf8'), s.file));
+export const parseAll = (s: LargeState): StoreSnapshot =>
+  unreadable(() => applyDelta(parseState(s.buf.toString('utf8'), s.file), s.delta));
 
 function unreadable<T>(f: () => T): T {
   try {

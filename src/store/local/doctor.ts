@@ -9,9 +9,17 @@ import { jitpCommand, shellQuote } from '../../core/shell-quote.js';
 import { EVENTS_FILE, readLog, type LogRead } from './event-log.js';
 import { pidAlive } from '../../platform/pid.js';
 import { LOCK_FILE, RECOVER_FILE, acquireLock, readHolder, recoverStale, staleReason } from './lock.js';
-import { STATE_FILE, STATE_SCHEMA_VERSION, readStateBytes, readStateFile, type StateFile } from './snapshot-read.js';
+import {
+  STATE_FILE,
+  STATE_SCHEMA_VERSION,
+  readStateBytes,
+  readStateFile,
+  readStateForWrite,
+  type StateFile,
+} from './snapshot-read.js';
 import { readHeader } from './state-format.js';
 import { indexMismatch } from './state-splice.js';
+import { DELTA_FILE, deltaMismatch, parseDelta, readDeltaBytes } from './state-delta.js';
 import { writeStateFile } from './state-write.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'problem';
@@ -29,7 +37,9 @@ export interface DoctorReport {
 }
 
 const REPAIR = 'jitp doctor --repair';
-const TEMP_RE = /^\.(state\.json|lock|lock\.recover)\.(\d+)\.[0-9a-f]+\.tmp$/;
+const TEMP_RE = /^\.(state\.json|state\.delta\.json|state\.bloom|lock|lock\.recover)\.(\d+)\.[0-9a-f]+\.tmp$/;
+/** Whether the store's delta writes are on (local-store.ts): a rebuilt snapshot is then marked. */
+const MARK = process.env.JITP_STORE_DELTA !== '0';
 
 interface Inspection {
   checks: Check[];
@@ -98,9 +108,37 @@ function inspect(dir: string, nowMs: number): Inspection {
     } else checks.push({ name: 'state', status: 'ok', message: 'no state file yet (empty store)' });
     const bytes = out.state ? readStateBytes(dir) : undefined;
     const h = bytes ? readHeader(bytes) : undefined;
-    // A header that checks out but says something else than the leases (a writer's bug: the
-    // hooks and the incremental writers trust it) is as untrusted as a damaged one.
-    const why = h?.kind === 'bad' ? h.why : bytes && out.state ? indexMismatch(bytes, out.state) : undefined;
+    // The snapshot alone (its index describes its own lines), and the delta, if any (state-delta.ts).
+    const snap = bytes ? readStateForWrite(dir) : undefined;
+    const dbytes = bytes ? readDeltaBytes(dir) : undefined;
+    const delta = dbytes && parseDelta(dbytes, join(dir, DELTA_FILE));
+    const gen = snap?.st.gen ?? 0;
+    if (delta)
+      checks.push({
+        name: 'delta',
+        status: 'ok',
+        message:
+          delta.gen === gen
+            ? `${join(dir, DELTA_FILE)}: ${delta.leases.length} lease(s) and ${delta.drop.length} removal(s) since ` +
+              `the snapshot (generation ${gen})`
+            : `${join(dir, DELTA_FILE)}: stale (generation ${delta.gen}, the snapshot is ${gen}): ignored, the ` +
+              `next change replaces it`,
+      });
+    // A header (or delta) that checks out but says something else than the leases (a writer's bug:
+    // the hooks and the incremental writers trust it) is as untrusted as a damaged one.
+    const why = h?.kind === 'bad' ? h.why : bytes && snap ? indexMismatch(bytes, snap.st) : undefined;
+    const deltaWhy = bytes && snap && delta && delta.gen === gen ? deltaMismatch(bytes, snap, delta) : undefined;
+    if (deltaWhy) {
+      out.badIndex = deltaWhy;
+      checks.push({
+        name: 'delta',
+        status: 'problem',
+        message:
+          `${join(dir, DELTA_FILE)} does not fit ${STATE_FILE} (${deltaWhy}; edited by hand?): the hooks read ` +
+          `it by lease id, a change that needs the lines it names refuses`,
+        fix: `${REPAIR} (writes a new snapshot of the leases as the hooks see them)`,
+      });
+    }
     if (why) {
       out.badIndex = why;
       checks.push({
@@ -270,8 +308,20 @@ export function repair(dir: string, nowMs = Date.now()): DoctorReport {
     try {
       const bytes = readStateBytes(dir);
       const st = readStateFile(dir);
-      if (bytes && st && (readHeader(bytes).kind === 'bad' || indexMismatch(bytes, st))) {
-        writeStateFile(dir, st);
+      const snap = readStateForWrite(dir);
+      const dbytes = readDeltaBytes(dir);
+      const delta = dbytes && parseDelta(dbytes, join(dir, DELTA_FILE));
+      const gen = snap?.st.gen ?? 0;
+      if (
+        bytes &&
+        st &&
+        snap &&
+        (readHeader(bytes).kind === 'bad' ||
+          indexMismatch(bytes, snap.st) ||
+          (delta && delta.gen === gen && deltaMismatch(bytes, snap, delta)))
+      ) {
+        // A new snapshot of the next generation: any delta is stale from then on.
+        writeStateFile(dir, st, { gen: Math.max(gen, delta ? delta.gen : 0) + 1, marked: !!st.marked || MARK });
         repaired.push(`rewrote the lease index of ${STATE_FILE} from its ${st.leases.length} lease(s)`);
       }
     } finally {
@@ -291,18 +341,26 @@ export function repair(dir: string, nowMs = Date.now()): DoctorReport {
       if (stillBad) {
         const log = readLog(join(dir, EVENTS_FILE));
         const rebuilt = replay(log.events);
-        const stateFile = join(dir, STATE_FILE);
-        if (existsSync(stateFile)) {
-          const aside = `${stateFile}.corrupt-${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}`;
-          renameSync(stateFile, aside);
-          repaired.push(`moved the damaged state file to ${aside}`);
+        // Both files are moved aside: the log holds everything either held, and a delta left
+        // beside the rebuilt snapshot could be taken for its own.
+        const time = new Date(nowMs).toISOString().replace(/[:.]/g, '-');
+        for (const f of [STATE_FILE, DELTA_FILE]) {
+          const path = join(dir, f);
+          if (!existsSync(path)) continue;
+          const aside = `${path}.corrupt-${time}`;
+          renameSync(path, aside);
+          repaired.push(`moved the ${f === STATE_FILE ? 'damaged state file' : 'delta'} to ${aside}`);
         }
-        writeStateFile(dir, {
-          schemaVersion: STATE_SCHEMA_VERSION,
-          version: rebuilt.version,
-          leases: rebuilt.leases,
-          logSize: log.completeBytes,
-        });
+        writeStateFile(
+          dir,
+          {
+            schemaVersion: STATE_SCHEMA_VERSION,
+            version: rebuilt.version,
+            leases: rebuilt.leases,
+            logSize: log.completeBytes,
+          },
+          { gen: 1, marked: MARK },
+        );
         repaired.push(
           `rebuilt ${STATE_FILE} from ${log.events.length} event(s) of ${EVENTS_FILE}: version ${rebuilt.version}, ` +
             `${rebuilt.leases.filter((l) => isLiveAt(l, nowMs)).length} live ` +

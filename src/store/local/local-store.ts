@@ -15,12 +15,19 @@ import { EVENTS_FILE, appendEvents, closeSync, openLog } from './event-log.js';
 import {
   STATE_FILE,
   STATE_SCHEMA_VERSION,
+  applyDelta,
+  corrupt,
   readSnapshotSync,
   stateForWriteOf,
   type StateFile,
+  type StateForWrite,
 } from './snapshot-read.js';
 import { planSplice, readStateForWriter, type Need } from './state-splice.js';
-import { syncDirIfEnabled, writeStateBytes, writeStateFile } from './state-write.js';
+import { planDelta } from './delta-write.js';
+import { DELTA_FILE, DELTA_MAX_BYTES, parseDelta, readDeltaBytes } from './state-delta.js';
+import { SUM2_END, readHeader } from './state-format.js';
+import { readBloom } from './state-bloom.js';
+import { syncDirIfEnabled, writeDeltaBytes, writeStateBytes, writeStateFile } from './state-write.js';
 
 export interface LocalStoreOptions {
   storeDir: string;
@@ -35,6 +42,15 @@ export interface LocalStoreOptions {
    * incremental path ever need one (`JITP_STORE_FULL_WRITES=1`).
    */
   incremental?: boolean;
+  /**
+   * true: a change that can take the incremental path commits a small delta beside the snapshot
+   * (state-delta.ts) instead of a new state.json; false: the snapshot is spliced (state-splice.ts).
+   * Default on; `JITP_STORE_DELTA=0` turns it off. Off, a store that has a delta is still read whole
+   * (its delta applied) and its next change writes a new snapshot.
+   */
+  delta?: boolean;
+  /** Past this size (bytes) the delta is folded into a new snapshot by the next change (state-delta.ts). */
+  deltaMaxBytes?: number;
   /** Test-only control for the race tests: runs transactions WITHOUT the lock (must lose updates). */
   unsafeNoLockForTests?: boolean;
 }
@@ -78,9 +94,11 @@ export class LocalLeaseStore implements LeaseStore {
   private readonly now: () => number;
   private readonly noLock: boolean;
   private readonly incremental: boolean;
+  private readonly useDelta: boolean;
+  private readonly deltaMax: number;
   private dirReady = false;
   /** How the last transaction read and wrote the state (tests and the benchmark look). */
-  lastPath: 'splice' | { full: string } | undefined;
+  lastPath: 'splice' | 'delta' | { full: string } | undefined;
 
   constructor(opts: LocalStoreOptions) {
     this.storeDir = opts.storeDir;
@@ -89,6 +107,10 @@ export class LocalLeaseStore implements LeaseStore {
     this.now = opts.now ?? Date.now;
     this.noLock = opts.unsafeNoLockForTests === true;
     this.incremental = opts.incremental ?? process.env.JITP_STORE_FULL_WRITES !== '1';
+    this.useDelta = this.incremental && (opts.delta ?? process.env.JITP_STORE_DELTA !== '0');
+    // JITP_STORE_DELTA_MAX: a test knob (0: every change after a delta write folds it in).
+    const max = process.env.JITP_STORE_DELTA_MAX;
+    this.deltaMax = opts.deltaMaxBytes ?? (max && /^\d+$/.test(max) ? Number(max) : DELTA_MAX_BYTES);
   }
 
   /**
@@ -111,26 +133,56 @@ export class LocalLeaseStore implements LeaseStore {
       crashPoint('locked');
       const nowMs = this.now();
       const file = join(this.storeDir, STATE_FILE);
+      const dfile = join(this.storeDir, DELTA_FILE);
       const buf = readStateForWriter(this.storeDir);
-      // The incremental path when the change says what it needs and the file allows it
-      // (state-splice.ts); otherwise the whole file is read and checked.
-      const plan = buf && need && this.incremental ? planSplice(buf, file, need, nowMs) : undefined;
+      const dbuf = readDeltaBytes(this.storeDir);
+      // A damaged delta is E_STORE_CORRUPT (nothing written), stale or not: its generation is unknown.
+      let delta = dbuf && parseDelta(dbuf, dfile);
+      const h = buf && readHeader(buf);
+      let read: StateForWrite | undefined;
+      let gen: number;
+      if (!buf) gen = delta ? delta.gen : 0;
+      else if (h && h.kind === 'ok') gen = h.header.gen;
+      else gen = (read = stateForWriteOf(buf, file)).st.gen ?? 0;
+      // The delta of this snapshot's generation applies; an older one is stale (the snapshot has it
+      // all). Under the lock no new snapshot can appear, so a newer one is damage.
+      if (delta && buf && delta.gen > gen)
+        throw corrupt(dfile, `it belongs to snapshot generation ${delta.gen}, state.json is generation ${gen}`);
+      if (delta && (!buf || delta.gen < gen)) delta = undefined;
+      const marked = this.useDelta || (h?.kind === 'ok' ? h.marked : !!read?.st.marked);
+      // The delta path when the change says what it needs, the snapshot is marked (readers that do
+      // not know the delta refuse it) and the delta is small; else the splice (no delta to apply);
+      // else the whole file, read and checked, with the delta applied, into a new snapshot.
+      let why: string | undefined;
+      if (!buf) why = 'new store';
+      else if (!need || !this.incremental) why = !this.incremental ? 'off' : 'no need';
+      else if (this.useDelta && h?.kind === 'ok' && !h.marked) why = 'first marked snapshot';
+      else if (this.useDelta && delta && dbuf!.length > this.deltaMax) why = 'delta full: a new snapshot';
+      else if (!this.useDelta && delta) why = 'a delta to fold in';
+      const bloom =
+        !why && this.useDelta
+          ? readBloom(this.storeDir, gen, buf!.toString('latin1', SUM2_END - 9, SUM2_END - 1))
+          : undefined;
+      const dplan = !why && this.useDelta ? planDelta(buf!, file, dfile, need!, nowMs, delta, gen, bloom) : undefined;
+      const plan = !why && !this.useDelta ? planSplice(buf!, file, need!, nowMs, gen + 1) : undefined;
       const splice = plan?.ok ? plan : undefined;
-      this.lastPath = splice
-        ? 'splice'
-        : { full: plan && !plan.ok ? plan.why : !this.incremental ? 'off' : need ? 'new store' : 'no need' };
-      const read = splice ? undefined : buf && stateForWriteOf(buf, file);
-      let st = splice ? splice.st : read?.st;
+      const dsplice = dplan?.ok ? dplan : undefined;
+      if (dplan && !dplan.ok) why = dplan.why;
+      if (plan && !plan.ok) why = plan.why;
+      this.lastPath = dsplice ? 'delta' : splice ? 'splice' : { full: why! };
+      if (!dsplice && !splice && buf) read ??= stateForWriteOf(buf, file);
+      let st = dsplice ? dsplice.st : splice ? splice.st : read && applyDelta(read.st, delta);
       if (!st) {
-        // A new store: the state file exists before the first log line (so a log without a
-        // state file can only mean the state was deleted; see snapshot-read.ts).
+        // A new store: the state file exists before the first log line (so a log without a state
+        // file can only mean the state was deleted; see snapshot-read.ts).
         st = { schemaVersion: STATE_SCHEMA_VERSION, version: 0, logSize: 0, leases: [] };
-        writeStateFile(this.storeDir, st);
+        writeStateFile(this.storeDir, st, { gen: ++gen, marked });
       }
       const res = fn({ schemaVersion: st.schemaVersion, version: st.version, leases: st.leases }, nowMs);
       if (!res.changed) return res;
       // Checked before the log is touched: a splice that cannot express the change throws here.
       const spliced = splice?.prepare(res.snapshot);
+      const delted = dsplice?.prepare(res.snapshot);
       const fd = openLog(join(this.storeDir, EVENTS_FILE));
       let logSize: number;
       try {
@@ -151,8 +203,15 @@ export class LocalLeaseStore implements LeaseStore {
           },
         );
       }
-      if (spliced) writeStateBytes(this.storeDir, spliced(logSize));
-      else writeStateFile(this.storeDir, next, { dirFsync: false, ...(read?.lines ? { lines: read.lines } : {}) });
+      if (delted) writeDeltaBytes(this.storeDir, delted(logSize));
+      else if (spliced) writeStateBytes(this.storeDir, spliced(logSize));
+      else
+        writeStateFile(this.storeDir, next, {
+          dirFsync: false,
+          gen: gen + 1,
+          marked,
+          ...(read?.lines ? { lines: read.lines } : {}),
+        });
       committed = true;
       return res;
     } catch (e) {

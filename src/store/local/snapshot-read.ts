@@ -6,46 +6,23 @@ import { join } from 'node:path';
 import { JitpError } from '../../platform/errors.js';
 import type { Lease, StoreSnapshot } from '../../core/model.js';
 import { CLOSE_LINE, parseLeaseLine, readHeader, stripLineSum, type SourceLines } from './state-format.js';
+import { corrupt, isInt, leaseProblem } from './state-check.js';
+import { mergeDelta, withDelta, type Delta } from './state-delta.js';
+
+export { corrupt, leaseProblem };
 
 export const STATE_FILE = 'state.json';
 export const STATE_SCHEMA_VERSION = 1;
+/** Schema 2: a marked snapshot (state-format.ts MARKED_PREFIX), its leases under `base`; a delta may apply. */
+export const MARKED_SCHEMA_VERSION = 2;
 
 /** The state file: a snapshot plus the number of event-log bytes it commits. */
 export interface StateFile extends StoreSnapshot {
   logSize: number;
-}
-
-const REPAIR =
-  'run `jitp doctor --repair` to rebuild it from the event log (the damaged file is kept as state.json.corrupt-<time>)';
-
-export function corrupt(file: string, why: string): JitpError {
-  return new JitpError('E_STORE_CORRUPT', `the lease store state ${file} is corrupt: ${why}`, {
-    hint: REPAIR,
-    details: { file },
-  });
-}
-
-const isStr = (x: unknown): x is string => typeof x === 'string';
-const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
-
-/** Validates a parsed lease; returns the reason it is invalid. */
-export function leaseProblem(l: unknown): string | undefined {
-  if (!l || typeof l !== 'object' || Array.isArray(l)) return 'not an object';
-  const x = l as Record<string, unknown>;
-  if (!isStr(x.id) || !x.id) return 'missing id';
-  if (!isStr(x.issueId) || !x.issueId) return 'missing issueId';
-  if (!isStr(x.agentId) || !x.agentId) return 'missing agentId';
-  if (!Array.isArray(x.paths) || !x.paths.every(isStr)) return 'paths is not a list of strings';
-  if (!isInt(x.ttlSecs)) return 'bad ttlSecs';
-  for (const k of ['acquiredAt', 'renewedAt', 'expiresAt'] as const)
-    if (!isStr(x[k]) || Number.isNaN(Date.parse(x[k] as string))) return `bad ${k}`;
-  if (!isInt(x.token)) return 'bad token';
-  if (x.worktree !== null && x.worktree !== undefined && !isStr(x.worktree)) return 'bad worktree';
-  if (x.branch !== null && x.branch !== undefined && !isStr(x.branch)) return 'bad branch';
-  if (x.bindSecret !== undefined && !isStr(x.bindSecret)) return 'bad bindSecret';
-  if (x.meta !== undefined && (typeof x.meta !== 'object' || x.meta === null || Array.isArray(x.meta)))
-    return 'bad meta';
-  return undefined;
+  /** The snapshot's generation (state-delta.ts); 0 in files of older jitp. */
+  gen?: number;
+  /** A marked snapshot (schema 2): the next snapshot is marked too. */
+  marked?: boolean;
 }
 
 /** Parses and validates the state file's text; throws a JitpError naming `file` and the fix. */
@@ -58,12 +35,13 @@ export function parseState(text: string, file: string): StateFile {
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw corrupt(file, 'not a JSON object');
   const o = v as Record<string, unknown>;
-  if (o.schemaVersion !== STATE_SCHEMA_VERSION) {
-    if (isInt(o.schemaVersion) && o.schemaVersion > STATE_SCHEMA_VERSION) {
+  const marked = o.schemaVersion === MARKED_SCHEMA_VERSION;
+  if (o.schemaVersion !== STATE_SCHEMA_VERSION && !marked) {
+    if (isInt(o.schemaVersion) && o.schemaVersion > MARKED_SCHEMA_VERSION) {
       throw new JitpError(
         'E_STORE_SCHEMA',
         `the lease store state ${file} has schema version ${o.schemaVersion}; this jitp understands ` +
-          `${STATE_SCHEMA_VERSION}`,
+          `${MARKED_SCHEMA_VERSION}`,
         {
           hint:
             'a newer jit-parallel wrote it: update the plugin (`claude plugin update jit-parallel`) in every ' +
@@ -76,9 +54,11 @@ export function parseState(text: string, file: string): StateFile {
   }
   if (!isInt(o.version)) throw corrupt(file, 'missing or bad "version"');
   if (!isInt(o.logSize)) throw corrupt(file, 'missing or bad "logSize"');
-  if (!Array.isArray(o.leases)) throw corrupt(file, '"leases" is not a list');
+  if (o.gen !== undefined && !isInt(o.gen)) throw corrupt(file, 'bad "gen"');
+  const key = marked ? 'base' : 'leases';
+  const list = o[key];
+  if (!Array.isArray(list)) throw corrupt(file, `"${key}" is not a list`);
   // A layout 2 line's checksum is not part of the lease (state-format.ts).
-  const list: unknown[] = o.leases;
   for (const l of list) if (l && typeof l === 'object') delete (l as { lineSum?: unknown }).lineSum;
   const ids = new Set<string>();
   list.forEach((l, i) => {
@@ -88,7 +68,14 @@ export function parseState(text: string, file: string): StateFile {
     if (ids.has(id)) throw corrupt(file, `lease ${id} appears twice`);
     ids.add(id);
   });
-  return { schemaVersion: STATE_SCHEMA_VERSION, version: o.version, logSize: o.logSize, leases: list as Lease[] };
+  return {
+    schemaVersion: STATE_SCHEMA_VERSION,
+    version: o.version,
+    logSize: o.logSize,
+    leases: list as Lease[],
+    gen: (o.gen as number | undefined) ?? 0,
+    marked,
+  };
 }
 
 /** The state file's bytes; undefined when it does not exist (or the store folder does not). */
@@ -174,14 +161,23 @@ export function stateForWriteOf(buf: Buffer, file: string): StateForWrite {
   }
   if (leases.length !== h.header.index.count)
     throw corrupt(file, `${leases.length} lease lines, the header says ${h.header.index.count}`);
-  const { version, logSize } = h.header;
-  const st: StateFile = { schemaVersion: STATE_SCHEMA_VERSION, version, logSize, leases };
+  const { version, logSize, gen } = h.header;
+  const st: StateFile = { schemaVersion: STATE_SCHEMA_VERSION, version, logSize, leases, gen, marked: h.marked };
   return h.layout === 2 ? { st, lines: { src: buf, at } } : { st };
 }
 
-/** Reads the state file whole and checks all of it (every layout); undefined when it does not exist. */
+/** The store's state: the snapshot with its delta applied (its version, log size and leases). */
+export function applyDelta(st: StateFile, d: Delta | undefined): StateFile {
+  return d ? { ...st, version: d.version, logSize: d.logSize, leases: mergeDelta(st.leases, d) } : st;
+}
+
+/**
+ * Reads the state file whole and checks all of it (every layout), with the delta of its generation
+ * applied (state-delta.ts); undefined when it does not exist.
+ */
 export function readStateFile(storeDir: string): StateFile | undefined {
-  return readStateForWrite(storeDir)?.st;
+  const r = withDelta(storeDir, () => readStateForWrite(storeDir)?.st);
+  return r && applyDelta(r.snap, r.delta);
 }
 
 /** The last committed snapshot, never blocking; a missing store means no leases. */

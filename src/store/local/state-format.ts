@@ -22,6 +22,14 @@ export const CLOSE_LINE = ']}\n';
 /** Layout 2 (see serializeIndexed): the header's own checksum covers the rest of line 1. */
 export const LAYOUT2_PREFIX = '{"schemaVersion":1,"hsum":"';
 export const SUM2_END = LAYOUT2_PREFIX.length + 9;
+/**
+ * Layout 2 of a store that may have a delta (state-delta.ts): schema 2, and the leases under
+ * `base`, not `leases`. A jitp that does not know the delta would miss its leases: with schema 2 its
+ * readers and writers refuse the file (E_STORE_SCHEMA, "update the plugin"), and its hooks' fast
+ * check, which looks only at `leases`, finds no list there and goes on to the reader that refuses.
+ */
+export const MARKED_PREFIX = '{"schemaVersion":2,"hsum":"';
+const BASE_OPEN = ',"base":[\n';
 /** Each layout 2 lease line starts with its checksum, which covers the rest of the line. */
 const LINE_PREFIX = '{"lineSum":"';
 const LINE_SUM_END = LINE_PREFIX.length + 10;
@@ -55,6 +63,8 @@ export interface StateIndex {
 }
 
 export interface StateHeader {
+  /** The snapshot's generation: every snapshot write adds one; a delta applies to its generation only. */
+  gen: number;
   version: number;
   logSize: number;
   index: StateIndex;
@@ -168,6 +178,7 @@ export function globAnchor(p: string): string {
 export function serializeIndexed(
   st: { version: number; logSize: number; leases: readonly Lease[] },
   lines?: SourceLines,
+  form: SnapshotForm = {},
 ): Buffer {
   const parts: Uint8Array[] = [];
   const sep = Buffer.from(',\n');
@@ -211,10 +222,28 @@ export function serializeIndexed(
     anchors: ix.special.map((i) => anchorsOf(st.leases[i]!)),
   };
   const bodyLen = pos + (st.leases.length ? 1 : 0) + CLOSE_LINE.length;
-  const head = JSON.stringify({ bodyLen, version: st.version, logSize: st.logSize, index }).slice(1, -1);
-  const headBuf = Buffer.from(`${LAYOUT2_PREFIX}00000000",${head}${LEASES_OPEN}`, 'utf8');
-  headBuf.write(checksum(headBuf, SUM2_END), LAYOUT2_PREFIX.length, 'latin1');
-  return Buffer.concat([headBuf, ...parts]);
+  return Buffer.concat([layout2Header(bodyLen, st.version, st.logSize, index, form), ...parts]);
+}
+
+/** How a snapshot is written: its generation, and whether it is marked (schema 2: a delta may apply). */
+export interface SnapshotForm {
+  gen?: number;
+  marked?: boolean;
+}
+
+/** Layout 2's header line (the splice writes it too: both must be the same bytes). */
+export function layout2Header(
+  bodyLen: number,
+  version: number,
+  logSize: number,
+  index: StateIndex,
+  form: SnapshotForm,
+): Buffer {
+  const head = JSON.stringify({ bodyLen, gen: form.gen ?? 0, version, logSize, index }).slice(1, -1);
+  const prefix = form.marked ? MARKED_PREFIX : LAYOUT2_PREFIX;
+  const b = Buffer.from(`${prefix}00000000",${head}${form.marked ? BASE_OPEN : LEASES_OPEN}`, 'utf8');
+  b.write(checksum(b, SUM2_END), prefix.length, 'latin1');
+  return b;
 }
 
 /** null: a worktree-bound lease (found by folder, always read); else its globs' anchors. */
@@ -226,7 +255,7 @@ export function anchorsOf(l: Lease): string[] | null {
 export type HeaderRead =
   | { kind: 'legacy' }
   | { kind: 'bad'; why: string }
-  | { kind: 'ok'; layout: 1 | 2; header: StateHeader; bodyStart: number };
+  | { kind: 'ok'; layout: 1 | 2; header: StateHeader; bodyStart: number; marked: boolean };
 
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 
@@ -237,41 +266,41 @@ const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInt
  * damaged.
  */
 export function readHeader(buf: Buffer): HeaderRead {
-  if (buf.length >= SUM2_END && buf.toString('latin1', 0, LAYOUT2_PREFIX.length) === LAYOUT2_PREFIX)
-    return readHeader2(buf);
+  const p = buf.length >= SUM2_END ? buf.toString('latin1', 0, LAYOUT2_PREFIX.length) : '';
+  if (p === LAYOUT2_PREFIX || p === MARKED_PREFIX) return readHeader2(buf, p === MARKED_PREFIX);
   if (buf.length < SUM_END || buf.toString('latin1', 0, INDEXED_PREFIX.length) !== INDEXED_PREFIX)
     return { kind: 'legacy' };
   const sum = buf.toString('latin1', INDEXED_PREFIX.length, SUM_END - 1);
   if (checksum(buf, SUM_END) !== sum) return { kind: 'bad', why: 'checksum mismatch' };
   const nl = buf.indexOf(0x0a);
   const first = nl < 0 ? '' : buf.toString('utf8', SUM_END, nl);
-  const h = headerFields(first);
+  const h = headerFields(first, LEASES_OPEN);
   if (typeof h === 'string') return { kind: 'bad', why: h };
-  return { kind: 'ok', layout: 1, header: h, bodyStart: nl + 1 };
+  return { kind: 'ok', layout: 1, header: h, bodyStart: nl + 1, marked: false };
 }
 
 /**
  * Layout 2: only line 1 is checked here (its checksum, and the body's length, which catches a
  * cut file); each lease line is checked when it is read (parseLeaseLine).
  */
-function readHeader2(buf: Buffer): HeaderRead {
+function readHeader2(buf: Buffer, marked: boolean): HeaderRead {
   const nl = buf.indexOf(0x0a);
   if (nl < 0) return { kind: 'bad', why: 'header line' };
   const sum = buf.toString('latin1', LAYOUT2_PREFIX.length, SUM2_END - 1);
   if (checksum(buf, SUM2_END, nl + 1) !== sum) return { kind: 'bad', why: 'header checksum mismatch' };
-  const h = headerFields(buf.toString('utf8', SUM2_END, nl));
+  const h = headerFields(buf.toString('utf8', SUM2_END, nl), marked ? BASE_OPEN : LEASES_OPEN);
   if (typeof h === 'string') return { kind: 'bad', why: h };
   // A cut (or grown) file: its length is not the header's.
   if (h.bodyLen !== buf.length - nl - 1) return { kind: 'bad', why: 'file length' };
-  return { kind: 'ok', layout: 2, header: h, bodyStart: nl + 1 };
+  return { kind: 'ok', layout: 2, header: h, bodyStart: nl + 1, marked };
 }
 
 /** The header line's fields (after the checksum), or why they are wrong. */
-function headerFields(first: string): (StateHeader & { bodyLen?: number }) | string {
-  if (!first.endsWith(LEASES_OPEN.slice(0, -1))) return 'header line';
+function headerFields(first: string, open: string): (StateHeader & { bodyLen?: number }) | string {
+  if (!first.endsWith(open.slice(0, -1))) return 'header line';
   let h: Record<string, unknown>;
   try {
-    h = JSON.parse(`{${first.slice(1, -LEASES_OPEN.length + 1)}}`) as Record<string, unknown>;
+    h = JSON.parse(`{${first.slice(1, -open.length + 1)}}`) as Record<string, unknown>;
   } catch {
     return 'header line';
   }
@@ -279,6 +308,7 @@ function headerFields(first: string): (StateHeader & { bodyLen?: number }) | str
   if (
     !isInt(h.version) ||
     !isInt(h.logSize) ||
+    (h.gen !== undefined && !isInt(h.gen)) ||
     (h.bodyLen !== undefined && !isInt(h.bodyLen)) ||
     !ix ||
     !isInt(ix.count) ||
@@ -288,6 +318,7 @@ function headerFields(first: string): (StateHeader & { bodyLen?: number }) | str
   )
     return 'header fields';
   return {
+    gen: (h.gen as number | undefined) ?? 0,
     version: h.version,
     logSize: h.logSize,
     bodyLen: h.bodyLen as number | undefined,
@@ -300,6 +331,23 @@ function headerFields(first: string): (StateHeader & { bodyLen?: number }) | str
       anchors: ix.anchors as (string[] | null)[] | undefined,
     },
   };
+}
+
+// The delta beside the snapshot (state-delta.ts): its name and its checked JSON are here, for the
+// hooks' front door, which must not load the rest.
+export const DELTA_FILE = 'state.delta.json';
+export const DSUM_PREFIX = '{"dsum":"';
+export const DSUM_END = DSUM_PREFIX.length + 9;
+/** The delta's JSON, its checksum checked; or why it is damaged. Enough for the hooks' fast check. */
+export function deltaDoc(buf: Buffer): Record<string, unknown> | string {
+  if (buf.length < DSUM_END || buf.toString('latin1', 0, DSUM_PREFIX.length) !== DSUM_PREFIX) return 'no checksum';
+  if (checksum(buf, DSUM_END) !== buf.toString('latin1', DSUM_PREFIX.length, DSUM_END - 1)) return 'checksum mismatch';
+  try {
+    const v: unknown = JSON.parse(buf.toString('utf8'));
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : 'not a JSON object';
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 /**

@@ -24,6 +24,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lease } from '../../core/model.js';
 import { isPlainPath } from '../../core/lease-rules.js';
+import type { Bloom } from './state-bloom.js';
 import {
   STATE_FILE,
   STATE_SCHEMA_VERSION,
@@ -34,16 +35,16 @@ import {
 } from './snapshot-read.js';
 import {
   CLOSE_LINE,
-  LAYOUT2_PREFIX,
   SUM2_END,
   anchorsOf,
-  checksum,
   globAnchor,
   isSpecialLease,
+  layout2Header,
   leaseLine,
   parseLeaseLine,
   readHeader,
   serializeIndexed,
+  type HeaderRead,
   type StateIndex,
 } from './state-format.js';
 
@@ -107,7 +108,7 @@ const NL = 0x0a;
 const SEP = Buffer.from(',\n');
 const EXPIRES = Buffer.from('"expiresAt":"');
 
-interface Cand {
+export interface Cand {
   lease: Lease;
   /** Byte range of the line's JSON (no `,`), and the offset after its `\n`. */
   start: number;
@@ -118,16 +119,38 @@ interface Cand {
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 const increasing = (xs: readonly number[]) => xs.every((x, k) => k === 0 || x > xs[k - 1]!);
 
+/** What scan found: the snapshot's checked header and index, and the candidate lines, parsed and checked. */
+export interface Scan {
+  h: Extract<HeaderRead, { kind: 'ok' }>;
+  bodyStart: number;
+  /** Where the close line starts. */
+  end: number;
+  /** The header's nextExpiry (writers' bound). */
+  nextExpiry: number;
+  /** Absolute line start -> k in the index's special/at/anchors. */
+  specialAt: Map<number, number>;
+  cands: Cand[];
+}
+
 /**
- * The splice for `need` on state.json's bytes `buf`, or why the full path must be taken. Throws
- * E_STORE_CORRUPT when a line it reads is damaged (its checksum, its JSON, its lease).
+ * The lines of state.json (bytes `buf`) a change with `need` can need, checked and parsed; or why the
+ * full path must be taken. `bound`: the store's count and nextExpiry when a delta holds them
+ * (state-delta.ts). Throws E_STORE_CORRUPT when a line it reads is damaged (its checksum, its JSON,
+ * its lease).
  */
-export function planSplice(buf: Buffer, file: string, need: Need, nowMs: number): SplicePlan {
+export function scan(
+  buf: Buffer,
+  file: string,
+  need: Need,
+  nowMs: number,
+  bound?: { count: number; nextExpiry: number },
+  bloom?: Bloom,
+): ({ ok: true } & Scan) | { ok: false; why: string } {
   const h = readHeader(buf);
   if (h.kind !== 'ok') return { ok: false, why: h.kind === 'bad' ? `header: ${h.why}` : 'no index' };
   if (h.layout !== 2) return { ok: false, why: 'layout 1' };
   const { bodyStart } = h;
-  const { index, version, logSize } = h.header;
+  const { index } = h.header;
   const { count, special } = index;
   const at = index.at;
   const anchors = index.anchors;
@@ -135,7 +158,9 @@ export function planSplice(buf: Buffer, file: string, need: Need, nowMs: number)
   const nx = /"nextExpiry":(\d+)[,}]/.exec(buf.toString('latin1', SUM2_END, bodyStart));
   if (!nx) return { ok: false, why: 'no nextExpiry (written by an older jitp)' };
   const nextExpiry = Number(nx[1]);
-  if (count > 0 && !(nowMs < nextExpiry)) return { ok: false, why: 'nextExpiry passed: a lease may have expired' };
+  const live = bound ?? { count, nextExpiry };
+  if (live.count > 0 && !(nowMs < live.nextExpiry))
+    return { ok: false, why: 'nextExpiry passed: a lease may have expired' };
   const end = buf.length - CLOSE_LINE.length;
   if (
     end < bodyStart ||
@@ -166,8 +191,10 @@ export function planSplice(buf: Buffer, file: string, need: Need, nowMs: number)
     }
   };
   const bear: Array<(a: string) => boolean> = [];
-  for (const id of need.issueIds ?? []) search(`"issueId":${JSON.stringify(id)}`);
-  for (const id of need.leaseIds ?? []) search(`"id":${JSON.stringify(id)}`);
+  // A string the snapshot's filter (state-bloom.ts) has never seen is in no line: no scan.
+  const may = (s: string) => !bloom || bloom.mayHave(s);
+  for (const id of need.issueIds ?? []) if (may(id)) search(`"issueId":${JSON.stringify(id)}`);
+  for (const id of need.leaseIds ?? []) if (may(id)) search(`"id":${JSON.stringify(id)}`);
   for (const w of need.paths ?? []) {
     if (GLOB.test(w)) {
       // Every path the glob matches starts with its anchor (or is the anchor's folder itself:
@@ -179,7 +206,7 @@ export function planSplice(buf: Buffer, file: string, need: Need, nowMs: number)
       search(JSON.stringify(a.slice(0, -1)));
       bear.push((x) => x.startsWith(a) || a.startsWith(x));
     } else if (isPlainPath(w)) {
-      search(JSON.stringify(w));
+      if (may(w)) search(JSON.stringify(w));
       bear.push((x) => `${w}/`.startsWith(x));
     } else return { ok: false, why: `path ${JSON.stringify(w)} has an empty, . or .. segment` };
   }
@@ -208,6 +235,21 @@ export function planSplice(buf: Buffer, file: string, need: Need, nowMs: number)
     if (l.meta) Object.freeze(l.meta);
     cands.push({ lease: Object.freeze(l), start, stop, next: nl + 1 });
   }
+  return { ok: true, h, bodyStart, end, nextExpiry, specialAt, cands };
+}
+
+/**
+ * The splice for `need` on state.json's bytes `buf` (a new snapshot of generation `gen`), or why the
+ * full path must be taken. Throws E_STORE_CORRUPT as scan does.
+ */
+export function planSplice(buf: Buffer, file: string, need: Need, nowMs: number, gen = 0): SplicePlan {
+  const sc = scan(buf, file, need, nowMs);
+  if (!sc.ok) return sc;
+  const { h, bodyStart, end, nextExpiry, specialAt, cands } = sc;
+  const { index, version, logSize } = h.header;
+  const { count, special } = index;
+  const at = index.at!;
+  const anchors = index.anchors!;
 
   const st: StateFile = {
     schemaVersion: STATE_SCHEMA_VERSION,
@@ -328,17 +370,9 @@ export function planSplice(buf: Buffer, file: string, need: Need, nowMs: number)
       at: newAt,
       anchors: newAnchors,
     };
-    return [headerLine(bodyLen, nextVersion, newLogSize, ix), ...parts];
+    return [layout2Header(bodyLen, nextVersion, newLogSize, ix, { gen, marked: h.marked }), ...parts];
   };
   return { ok: true, st, prepare };
-}
-
-/** Layout 2's header line, exactly as serializeIndexed (state-format.ts) writes it. */
-function headerLine(bodyLen: number, version: number, logSize: number, index: StateIndex): Buffer {
-  const head = JSON.stringify({ bodyLen, version, logSize, index }).slice(1, -1);
-  const b = Buffer.from(`${LAYOUT2_PREFIX}00000000",${head},"leases":[\n`, 'utf8');
-  b.write(checksum(b, SUM2_END), LAYOUT2_PREFIX.length, 'latin1');
-  return b;
 }
 
 /** 0-based line number of the line starting at `start` (rare: a lease that becomes special). */
@@ -353,7 +387,7 @@ function lineNumber(buf: Buffer, bodyStart: number, start: number): number {
  * single lines). Each line's first expiresAt is its own: a lease is serialised with its fields
  * before `meta` and the wait records, the only places another could hide.
  */
-function expiryBounds(items: readonly Buffer[], file: string): { liveUntil: number; nextExp: number } {
+export function expiryBounds(items: readonly Buffer[], file: string): { liveUntil: number; nextExp: number } {
   let liveUntil = 0;
   let nextExp = Infinity;
   for (const b of items)

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Lease } from '../../core/model.js';
 import { STATE_FILE, corrupt, leaseProblem, parseState, readStateBytes } from './snapshot-read.js';
 import { CLOSE_LINE, parseLeaseLine, readHeader, stripLineSum, type HeaderRead } from './state-format.js';
+import { mergeDelta, withDelta, type Delta } from './state-delta.js';
 
 export interface LeaseQuery {
   /** Repo-relative files: leases naming the file or a folder above it (and every glob lease). */
@@ -107,8 +108,18 @@ function needles(q: LeaseQuery): { whole: boolean; groups: Map<string, Set<strin
  */
 const GROUP_CAP = 256;
 
-function indexedView(buf: Buffer, file: string, h: Extract<ReturnType<typeof readHeader>, { kind: 'ok' }>): StateView {
+function indexedView(
+  buf: Buffer,
+  file: string,
+  h: Extract<ReturnType<typeof readHeader>, { kind: 'ok' }>,
+  delta: Delta | undefined,
+): StateView {
   const { index } = h.header;
+  // With a delta (state-delta.ts): its liveUntil is the store's; a snapshot line whose lease it drops
+  // or replaces is skipped, and its own leases (few: it is kept small) are always candidates.
+  const liveUntil = delta ? delta.liveUntil : index.liveUntil;
+  const over = new Set(delta ? [...delta.drop.map((d) => d[1]), ...delta.leases.map((l) => l.id)] : []);
+  const current = (l: Lease) => !over.has(l.id);
   const end = buf.length - CLOSE_LINE.length;
   const parsed = new Map<number, Lease>();
   const leaseAt = (start: number): Lease => {
@@ -211,16 +222,17 @@ function indexedView(buf: Buffer, file: string, h: Extract<ReturnType<typeof rea
       throw corrupt(file, `${starts.length} lease lines, the header says ${index.count}`);
     return starts;
   };
-  const all = () => lineStarts().map(leaseAt);
+  const all = () => mergeDelta(lineStarts().map(leaseAt), delta);
   return {
-    version: h.header.version,
+    version: delta ? delta.version : h.header.version,
     source: 'indexed',
-    anyLive: (nowMs) => index.liveUntil > nowMs,
+    anyLive: (nowMs) => liveUntil > nowMs,
     all,
     // A worktree-bound lease is special too and may name globs: any special one may.
-    mayHaveGlobs: () => index.special.length > 0,
+    mayHaveGlobs: () =>
+      index.special.length > 0 || !!delta?.leases.some((l) => l.paths.some((p) => GLOB_SYNTAX.test(p))),
     select(q, nowMs) {
-      if (!(index.liveUntil > nowMs)) return [];
+      if (!(liveUntil > nowMs)) return [];
       const { whole, groups } = needles(q);
       if (whole) return all().filter((l) => live(l, nowMs));
       const found = new Set<number>();
@@ -240,14 +252,15 @@ function indexedView(buf: Buffer, file: string, h: Extract<ReturnType<typeof rea
       let out = [...found]
         .sort((a, b) => a - b)
         .map(leaseAt)
-        .filter((l) => live(l, nowMs));
+        .filter((l) => live(l, nowMs) && current(l));
+      if (delta) out.push(...delta.leases.filter((l) => live(l, nowMs)));
       if (!out.length) {
         // Some lease is live (liveUntil says so) but none is relevant: hand over one, so that
         // "no lease is live" is never concluded from a selection.
-        const latest = Buffer.from(`"expiresAt":${JSON.stringify(new Date(index.liveUntil).toISOString())}`);
+        const latest = Buffer.from(`"expiresAt":${JSON.stringify(new Date(liveUntil).toISOString())}`);
         const at = buf.indexOf(latest, h.bodyStart);
         const hit = at >= 0 && at < end ? leaseAt(buf.lastIndexOf(0x0a, at) + 1) : undefined;
-        const one = hit && live(hit, nowMs) ? hit : all().find((l) => live(l, nowMs));
+        const one = hit && live(hit, nowMs) && current(hit) ? hit : all().find((l) => live(l, nowMs));
         if (one) out = [one];
       }
       return out;
@@ -255,18 +268,32 @@ function indexedView(buf: Buffer, file: string, h: Extract<ReturnType<typeof rea
   };
 }
 
-/** The store's state as a view; undefined when the store has never been written. */
+/** The store's state as a view (the snapshot and its delta); undefined when the store has never been written. */
 export function readStateView(storeDir: string): StateView | undefined {
-  const buf = readStateBytes(storeDir);
-  return buf && viewOfBytes(buf, join(storeDir, STATE_FILE));
+  const file = join(storeDir, STATE_FILE);
+  const r = withDelta(storeDir, () => {
+    const buf = readStateBytes(storeDir);
+    return buf && genOf(buf, file);
+  });
+  return r && viewOfBytes(r.snap.buf, file, r.snap.header, r.delta);
 }
 
-/** A view of state.json's bytes, already read (and its header, when already checked). */
-export function viewOfBytes(buf: Buffer, file: string, header?: HeaderRead): StateView {
+/** state.json's bytes with their header and generation (a file without a checked header is parsed for it). */
+export function genOf(buf: Buffer, file: string): { buf: Buffer; header: HeaderRead; gen: number } {
+  const header = readHeader(buf);
+  const gen = header.kind === 'ok' ? header.header.gen : (parseState(buf.toString('utf8'), file).gen ?? 0);
+  return { buf, header, gen };
+}
+
+/**
+ * A view of state.json's bytes, already read (and its header, when already checked), with the delta
+ * of the same generation, if any (state-delta.ts).
+ */
+export function viewOfBytes(buf: Buffer, file: string, header?: HeaderRead, delta?: Delta): StateView {
   const h = header ?? readHeader(buf);
-  if (h.kind === 'ok') return indexedView(buf, file, h);
+  if (h.kind === 'ok') return indexedView(buf, file, h, delta);
   const st = parseState(buf.toString('utf8'), file);
-  return h.kind === 'legacy'
-    ? arrayView(st.leases, st.version, 'legacy')
-    : arrayView(st.leases, st.version, 'rebuilt', h.why);
+  const leases = mergeDelta(st.leases, delta);
+  const version = delta ? delta.version : st.version;
+  return h.kind === 'legacy' ? arrayView(leases, version, 'legacy') : arrayView(leases, version, 'rebuilt', h.why);
 }

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { fsyncDir, writeFileAtomic } from '../../platform/atomic-write.js';
 import { crashPoint } from './crash.js';
 import { STATE_FILE, type StateFile } from './snapshot-read.js';
-import { serializeIndexed, type SourceLines } from './state-format.js';
+import { SUM2_END, serializeIndexed, type SnapshotForm, type SourceLines } from './state-format.js';
+import { writeBloom } from './state-bloom.js';
+import { DELTA_FILE } from './state-delta.js';
 
 /**
  * Folder fsync after the rename: on only with `JITP_STRICT_DURABILITY=1`. Without it a crash of
@@ -19,14 +21,19 @@ import { serializeIndexed, type SourceLines } from './state-format.js';
 const DIR_FSYNC = process.env.JITP_STRICT_DURABILITY === '1';
 
 /** The indexed layout (state-format.ts): one JSON document, a lease per line, checksummed. */
-export const serializeState = (st: StateFile, lines?: SourceLines): Buffer => serializeIndexed(st, lines);
+export const serializeState = (st: StateFile, lines?: SourceLines, form?: SnapshotForm): Buffer =>
+  serializeIndexed(st, lines, form);
 
+/** `gen`, `marked`: the new snapshot's generation (state-delta.ts) and schema (state-format.ts MARKED_PREFIX). */
 export function writeStateFile(
   storeDir: string,
   st: StateFile,
-  opts: { dirFsync?: boolean; lines?: SourceLines } = {},
+  opts: { dirFsync?: boolean; lines?: SourceLines } & SnapshotForm = {},
 ): void {
-  writeFileAtomic(join(storeDir, STATE_FILE), serializeState(st, opts.lines), {
+  const bytes = serializeState(st, opts.lines, opts);
+  // The writers' filter of the snapshot's strings (state-bloom.ts), named after it: before its rename.
+  if (opts.marked) writeBloom(storeDir, opts.gen ?? 0, bytes.toString('latin1', SUM2_END - 9, SUM2_END - 1), st.leases);
+  writeFileAtomic(join(storeDir, STATE_FILE), bytes, {
     fsync: true,
     beforeRename: () => crashPoint('temp-written'),
   });
@@ -37,6 +44,12 @@ export function writeStateFile(
 /** Commits state bytes made elsewhere (state-splice.ts), exactly as writeStateFile commits its own. */
 export function writeStateBytes(storeDir: string, bytes: Uint8Array | readonly Uint8Array[]): void {
   writeFileAtomic(join(storeDir, STATE_FILE), bytes, { fsync: true, beforeRename: () => crashPoint('temp-written') });
+  crashPoint('renamed');
+}
+
+/** Commits a new delta (state-delta.ts): the same temp file + fsync + rename, and the same crash points. */
+export function writeDeltaBytes(storeDir: string, bytes: Uint8Array): void {
+  writeFileAtomic(join(storeDir, DELTA_FILE), bytes, { fsync: true, beforeRename: () => crashPoint('temp-written') });
   crashPoint('renamed');
 }
 

@@ -12,6 +12,7 @@ import type { Lease, StoreSnapshot } from '../../../src/core/model.js';
 import { makeRepo, tempDir, type TempRepo } from '../../support/git.js';
 import { DIST_HOOK, DIST_JITP } from '../../support/paths.js';
 import { writeSubagentTranscript } from '../../support/transcript.js';
+import { readSnapshotSync } from '../../../src/store/local/snapshot-read.js';
 
 let repo: TempRepo;
 let transcripts: string;
@@ -48,8 +49,7 @@ function hook(command: string, extra: Record<string, unknown> = {}, env: Record<
   };
 }
 
-const snapshot = (): StoreSnapshot =>
-  JSON.parse(readFileSync(join(repo.root, '.git', 'jit-parallel', 'state.json'), 'utf8'));
+const snapshot = (): StoreSnapshot => readSnapshotSync(join(repo.root, '.git', 'jit-parallel'));
 
 beforeEach(async () => {
   repo = makeRepo({ 'src/a.ts': 'a\n', 'src/c.ts': 'c\n', 'docs/b.md': 'b\n', 'docs/a.ts': 'd\n' });

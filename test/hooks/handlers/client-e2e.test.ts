@@ -19,6 +19,7 @@ import {
   type ModelServer,
 } from '../../support/model-server.js';
 import { ROOT, NO_CLIENT } from '../../support/paths.js';
+import { readSnapshotSync } from '../../../src/store/local/snapshot-read.js';
 
 // The real client is opt-in (npm run setup:client): without it these tests skip.
 const describe = describeAlways.skipIf(NO_CLIENT);
@@ -37,7 +38,7 @@ afterEach(async () => {
   repo.cleanup();
 });
 
-const snapshot = (): StoreSnapshot => JSON.parse(readFileSync(join(storeDir, 'state.json'), 'utf8'));
+const snapshot = (): StoreSnapshot => readSnapshotSync(storeDir);
 const run = (prompt: string) => runClaude({ cwd: repo.root, prompt, server, pluginDir: ROOT, timeoutMs: 90_000 });
 const read = (rel: string) => readFileSync(join(repo.root, rel), 'utf8');
 

@@ -10,6 +10,7 @@ import { expectOk, runClaude } from '../../support/claude.js';
 import { makeRepo, type TempRepo } from '../../support/git.js';
 import { agent, firstUserIncludes, startModelServer, writeFile, type ModelServer } from '../../support/model-server.js';
 import { ROOT, NO_CLIENT } from '../../support/paths.js';
+import { stateText } from '../../support/state-edit.js';
 
 const describe = describeAlways.skipIf(NO_CLIENT);
 const test = testAlways.skipIf(NO_CLIENT);
@@ -49,7 +50,7 @@ describe('real client: the extend note', () => {
     ]);
     expectOk(await runClaude({ cwd: repo.root, prompt: 'E2E-EXTEND go', server, pluginDir: ROOT, timeoutMs: 90_000 }));
     expect(readFileSync(free, 'utf8')).toBe('new\n'); // the write went ahead
-    const state = readFileSync(join(storeDir, 'state.json'), 'utf8');
+    const state = stateText(storeDir);
     expect(state).toContain('src/new-free.ts'); // and the file joined the lease
     // Everything the sub-agent's model was sent after its Write.
     const after = server

@@ -22,6 +22,7 @@ import {
   type OutBlock,
 } from '../../support/model-server.js';
 import { DIST_JITP, NO_CLIENT, ROOT } from '../../support/paths.js';
+import { readSnapshotSync } from '../../../src/store/local/snapshot-read.js';
 
 const describe = describeAlways.skipIf(NO_CLIENT);
 const test = testAlways.skipIf(NO_CLIENT);
@@ -47,7 +48,7 @@ afterEach(async () => {
   repo.cleanup();
 });
 
-const snapshot = (): StoreSnapshot => JSON.parse(readFileSync(join(storeDir, 'state.json'), 'utf8'));
+const snapshot = (): StoreSnapshot => readSnapshotSync(storeDir);
 const read = (rel: string) => readFileSync(join(repo.root, rel), 'utf8');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The sub-agent prompt exactly as the skill gets it: `jitp prompt <id>`. */

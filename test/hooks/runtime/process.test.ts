@@ -11,6 +11,8 @@ import type { Lease, StoreSnapshot } from '../../../src/core/model.js';
 import { makeRepo, tempDir, type TempRepo } from '../../support/git.js';
 import { DIST_HOOK, DIST_JITP } from '../../support/paths.js';
 import { writeSubagentTranscript } from '../../support/transcript.js';
+import { readSnapshotSync } from '../../../src/store/local/snapshot-read.js';
+import { editState } from '../../support/state-edit.js';
 
 let repo: TempRepo;
 let storeDir: string;
@@ -61,7 +63,7 @@ function runHookAsync(event: string, payload: unknown): Promise<{ status: number
   });
 }
 
-const snapshot = (): StoreSnapshot => JSON.parse(readFileSync(join(storeDir, 'state.json'), 'utf8'));
+const snapshot = (): StoreSnapshot => readSnapshotSync(storeDir);
 const leaseOf = (id: string): Lease => snapshot().leases.find((l) => l.id === id)!;
 const isDeny = (r: ReturnType<typeof runHook>) => r.json?.hookSpecificOutput?.permissionDecision === 'deny';
 const reason = (r: ReturnType<typeof runHook>): string => r.json?.hookSpecificOutput?.permissionDecisionReason ?? '';
@@ -301,10 +303,8 @@ describe('leases live', () => {
     const v1 = snapshot().version;
     runHook('pre-tool-use', write(join(repo.root, 'src/a.ts'), sub('agentA')));
     expect(snapshot().version).toBe(v1); // renewed less than TTL/3 ago: no write
-    const s = snapshot();
     const old = new Date(Date.now() - 20 * 60_000).toISOString();
-    s.leases = s.leases.map((l) => (l.id === A.id ? { ...l, renewedAt: old } : l));
-    writeFileSync(join(storeDir, 'state.json'), JSON.stringify(s));
+    editState(storeDir, (ls) => ls.map((l) => (l.id === A.id ? { ...l, renewedAt: old } : l)));
     runHook('pre-tool-use', write(join(repo.root, 'src/a.ts'), sub('agentA')));
     expect(Date.parse(leaseOf(A.id).renewedAt)).toBeGreaterThan(Date.now() - 60_000);
   });

@@ -3,6 +3,7 @@
 // state before or after the killed change. `npm test` runs every step for one acquire and one
 // release (test/store/crash.test.ts); `npm run test:stress` runs every step 20 times.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { makeRepo, type TempRepo } from '../../support/git.js';
@@ -37,16 +38,28 @@ export const COMMITTED: Record<CrashStep, boolean> = {
   'recover-locked': false,
 };
 
-export function crashSweep(step: CrashStep, rounds: number, repos: TempRepo[]): void {
+/**
+ * `crashEnv`: for the killed process only; `{ JITP_STORE_FULL_WRITES: '1' }` kills it while it writes
+ * a new snapshot with a delta in use (the delta's fold), the default while it writes a delta.
+ */
+export function crashSweep(
+  step: CrashStep,
+  rounds: number,
+  repos: TempRepo[],
+  crashEnv: Record<string, string> = {},
+): void {
   const repo = makeRepo();
   repos.push(repo);
   const dir = join(repo.root, '.git', 'jit-parallel');
   expect(jitp(repo.root, ['claim', 'acquire', 'base', '--paths', 'base/**']).status).toBe(0);
+  // A second lease goes to the delta (state-delta.ts): the killed changes find one in use.
+  expect(jitp(repo.root, ['claim', 'acquire', 'base2', '--paths', 'base2/a.ts']).status).toBe(0);
+  expect(existsSync(join(dir, 'state.delta.json'))).toBe(true);
   for (let k = 0; k < rounds; k++) {
     const issue = `iss-${k >> 1}`;
     const args = k % 2 === 0 ? ['claim', 'acquire', issue, '--paths', `dir${k >> 1}/**`] : ['claim', 'release', issue];
     const before = readSnapshotSync(dir);
-    const crashed = jitp(repo.root, args, { JITP_CRASH_AT: step });
+    const crashed = jitp(repo.root, args, { ...crashEnv, JITP_CRASH_AT: step });
     expect(crashed.signal).toBe('SIGKILL');
     const after = readSnapshotSync(dir);
     const expectedAfter = {

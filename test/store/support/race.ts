@@ -104,13 +104,18 @@ export async function raceRun(
   procs: number,
   iters: number,
   issues: string[],
+  env: NodeJS.ProcessEnv = {},
 ) {
   const dir = join(base, `${mode}-${procs}x${iters}-${Math.random().toString(36).slice(2)}`);
   const storeDir = join(dir, 'store');
   mkdirSync(storeDir, { recursive: true });
   const go = join(dir, 'go');
   const runs = Array.from({ length: procs }, (_, i) =>
-    runWorker(worker, [mode, storeDir, `agent:p${i}`, String(iters), issues.join(','), join(dir, `side-${i}.txt`), go]),
+    runWorker(
+      worker,
+      [mode, storeDir, `agent:p${i}`, String(iters), issues.join(','), join(dir, `side-${i}.txt`), go],
+      env,
+    ),
   );
   await startWhenReady(go, procs);
   const results = await Promise.all(runs);
