@@ -8,7 +8,7 @@ import { parseBindingLine } from '../../src/core/binding.js';
 import { claudeEnv } from '../support/claude-env.js';
 import { makeRepo, type TempRepo } from '../support/git.js';
 import { firstUserIncludes, startModelServer, writeFile, type TurnContext } from '../support/model-server.js';
-import { CLAUDE_BIN, NO_CLIENT } from '../support/paths.js';
+import { CLAUDE_BIN, DIST_JITP, NO_CLIENT } from '../support/paths.js';
 import { jitp } from '../worktree/helpers.js';
 
 let repo: TempRepo;
@@ -124,10 +124,11 @@ describe('spawn with a scripted agent command', () => {
     const store = openLocalStore(discoverRepo(repo.root)!);
     const before = (await store.read()).leases[0]!;
     // Runs for 5 s: longer than the 3 s TTL; the lease must still be live at its end.
+    // Read through jitp: the store's leases are its snapshot and its delta (store/local/state-delta.ts).
     const probe =
-      `sleep 5; node -e 'const s=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));const ` +
-      `l=s.leases[0];console.log(Date.parse(l.expiresAt)>Date.now()?"live":"expired")' ` +
-      `${JSON.stringify(join(repo.root, '.git', 'jit-parallel', 'state.json'))}`;
+      `sleep 5; node ${JSON.stringify(DIST_JITP)} claim list --json | node -e 'let t="";process.stdin.on("data",` +
+      `(d)=>t+=d).on("end",()=>{const l=JSON.parse(t).leases[0];` +
+      `console.log(Date.parse(l.expiresAt)>Date.now()?"live":"expired")})'`;
     const r = await jitp(repo.root, ['spawn', '--agent-cmd', probe, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(r.json.agents[0].result, 'utf8').trim()).toBe('live');
