@@ -3,14 +3,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { tempDir } from '../support/git.js';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { bundleWorker, raceRun } from './support/race.js';
 
 let base: string;
 let worker: string;
+let reader: string;
 beforeAll(async () => {
   base = tempDir('jitp-race-');
   worker = await bundleWorker(base);
+  reader = await bundleWorker(base, 'test/store/support/delta-reader.ts');
 });
+
+interface ReaderResult {
+  reads: number;
+  errors: string[];
+  backwards: number;
+  twice: number;
+}
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 // Default: 8 processes x 50 rounds, still contended (asserted below); `npm run test:stress`
@@ -18,6 +30,25 @@ afterAll(() => rmSync(base, { recursive: true, force: true }));
 const [PROCS, ITERS] = (process.env.JITP_STORE_RACE ?? '8,50').split(',').map(Number) as [number, number];
 const race = (mode: 'store' | 'nolock', procs: number, iters: number, issues: string[], env?: NodeJS.ProcessEnv) =>
   raceRun(base, worker, mode, procs, iters, issues, env);
+
+/** A reader process on `storeDir` (support/delta-reader.ts) until `stop` is written. */
+function readerRun(storeDir: string, stop: string, env: NodeJS.ProcessEnv): Promise<ReaderResult> {
+  return new Promise((done) => {
+    const p = spawn(process.execPath, [reader, storeDir, stop], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.on('close', () => {
+      try {
+        done(JSON.parse(out) as ReaderResult);
+      } catch {
+        done({ reads: 0, errors: [`reader died: ${out}`], backwards: 0, twice: 0 });
+      }
+    });
+  });
+}
 
 // Each store change commits a delta beside the snapshot (state-delta.ts). DELTA_MAX 0: every change
 // that finds a delta folds it into a new snapshot, so writers alternate between the two commits;
@@ -28,7 +59,19 @@ describe.each([
   ['no delta', { JITP_STORE_DELTA: '0' }],
 ])('races between real processes (%s)', (_name, env: NodeJS.ProcessEnv) => {
   it(`${PROCS} processes x ${ITERS} acquire/release on 3 issues: one holder at a time, no lost update`, async () => {
-    const r = await race('store', PROCS, ITERS, ['i1', 'i2', 'i3'], env);
+    // Two readers race the writers: each read is a whole committed state (snapshot + its delta).
+    const stop = join(base, `stop-${Math.random().toString(36).slice(2)}`);
+    let readers: Promise<ReaderResult>[] = [];
+    const r = await raceRun(base, worker, 'store', PROCS, ITERS, ['i1', 'i2', 'i3'], env, (dir) => {
+      readers = [readerRun(dir, stop, env), readerRun(dir, stop, env)];
+    });
+    writeFileSync(stop, '');
+    for (const rd of await Promise.all(readers)) {
+      expect(rd.errors).toEqual([]);
+      expect(rd.backwards).toBe(0);
+      expect(rd.twice).toBe(0);
+      expect(rd.reads).toBeGreaterThan(10);
+    }
     for (const w of r.results) {
       expect(w.signal).toBeNull();
       expect(w.errors).toEqual([]);

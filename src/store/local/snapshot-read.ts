@@ -94,7 +94,15 @@ export function readStateBytes(storeDir: string): Buffer | undefined {
       } catch {
         logBytes = 0;
       }
-      if (logBytes > 0) throw corrupt(file, `the file is missing but the event log has ${logBytes} bytes`);
+      if (logBytes > 0) {
+        // Read again: the first writer of a new store may have created both between our read and
+        // the stat (seen by a reader racing the writers). Missing now, with a log: deleted.
+        try {
+          return readFileSync(file);
+        } catch {
+          throw corrupt(file, `the file is missing but the event log has ${logBytes} bytes`);
+        }
+      }
       return undefined;
     }
     throw new JitpError('E_STORE', `cannot read the lease store state ${file}: ${(e as Error).message}`, {

@@ -3,19 +3,18 @@
 // search is a scan of the whole body: about 150 us at 1,000 leases (530 KB; the needles' characters,
 // `"`, `/`, `.`, letters, are everywhere in JSON, so the search skips little), three of them for an
 // acquire of two files. Most needles of a new acquire are in no line at all. The filter says so
-// without the scan: every string value of every lease of the snapshot is in it, so "not in the
-// filter" means no line holds the needle as a string, which is all a search finds that matters (a
-// lease holding the path, the issue's lease, the lease by id). "Maybe" means: search, as before.
+// without the scan: every lease id, issue id and path of the snapshot is in it, so "not in the
+// filter" means no lease holds that path, has that issue or that id, which is all a search finds
+// that matters. "Maybe" means: search, as before.
 //
 // It is derived data and optional. It is written just before its snapshot's rename (temp + rename,
 // not fsynced) and names that snapshot: its generation and its header checksum. A filter that does
-// not name the snapshot on disk (a crash between the two renames, a snapshot written by the splice or
-// by doctor, a damaged file) is not used: the writer searches every needle. Hooks never read it.
+// not name the snapshot on disk (a crash between the two renames, a snapshot written by the splice,
+// a damaged file) is not used: the writer searches every needle. Hooks never read it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lease } from '../../core/model.js';
 import { writeFileAtomic } from '../../platform/atomic-write.js';
-import { checksum } from './state-format.js';
 
 export const BLOOM_FILE = 'state.bloom';
 /** About 1% false "maybe" at 10 bits per string, 7 hashes. */
@@ -39,17 +38,35 @@ function hashes(s: string): [number, number] {
   return [a >>> 0, (b >>> 0) | 1];
 }
 
-function strings(v: unknown, out: string[]): void {
-  if (typeof v === 'string') out.push(v);
-  else if (Array.isArray(v)) for (const x of v) strings(x, out);
-  else if (v && typeof v === 'object') for (const x of Object.values(v)) strings(x, out);
+/**
+ * The strings a writer searches a snapshot for (state-splice.ts scan): lease ids, issue ids and
+ * paths. A search may also find a line through another field holding the same string (an agent id,
+ * a hand-off record), but such a line matters to no rule: they decide on the issue's lease, the
+ * lease by id and the leases whose paths overlap.
+ */
+function needles(l: Lease, out: string[]): void {
+  out.push(l.id, l.issueId);
+  for (const p of l.paths) out.push(p);
+}
+
+/** FNV-1a over 32-bit words (a quarter of the steps of the byte-wise checksum): the filter's integrity. */
+function wordSum(b: Buffer): string {
+  const n = b.length >> 2;
+  const w =
+    b.byteOffset % 4 === 0
+      ? new Uint32Array(b.buffer, b.byteOffset, n)
+      : new Uint32Array(Uint8Array.from(b).buffer, 0, n);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ w[i]!, 0x01000193);
+  for (let i = n * 4; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 function bitsOf(leases: readonly Lease[]): Buffer {
   const all: string[] = [];
-  for (const l of leases) strings(l, all);
+  for (const l of leases) needles(l, all);
   const m = Math.max(64, all.length * BITS_PER);
-  const bits = Buffer.alloc((m + 7) >> 3);
+  const bits = Buffer.alloc(((m + 31) >> 5) * 4);
   const n = bits.length * 8;
   for (const s of all) {
     const [a, b] = hashes(s);
@@ -65,8 +82,10 @@ function bitsOf(leases: readonly Lease[]): Buffer {
 /** The file: a JSON line naming its snapshot (generation, header checksum) and its bits' checksum, then the bits. */
 export function serializeBloom(gen: number, snapshotSum: string, leases: readonly Lease[]): Buffer {
   const bits = bitsOf(leases);
-  const head = Buffer.from(`${JSON.stringify({ gen, snapshotSum, sum: checksum(bits, 0) })}\n`, 'latin1');
-  return Buffer.concat([head, bits]);
+  // The bits start at a multiple of 4 bytes (spaces pad the head line), so a reader sums them as words.
+  let head = JSON.stringify({ gen, snapshotSum, sum: wordSum(bits) });
+  head = head.padEnd(head.length + ((4 - ((head.length + 1) % 4)) % 4));
+  return Buffer.concat([Buffer.from(`${head}\n`, 'latin1'), bits]);
 }
 
 /** Writes the filter of the snapshot about to be renamed into place (see the top of this file). */
@@ -95,7 +114,7 @@ export function bloomOf(buf: Buffer, gen: number, snapshotSum: string): Bloom | 
     return undefined;
   }
   const bits = buf.subarray(nl + 1);
-  if (h.gen !== gen || h.snapshotSum !== snapshotSum || !bits.length || h.sum !== checksum(bits, 0)) return undefined;
+  if (h.gen !== gen || h.snapshotSum !== snapshotSum || !bits.length || h.sum !== wordSum(bits)) return undefined;
   const n = bits.length * 8;
   return {
     mayHave(s) {

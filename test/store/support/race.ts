@@ -105,10 +105,13 @@ export async function raceRun(
   iters: number,
   issues: string[],
   env: NodeJS.ProcessEnv = {},
+  /** Called with the store folder before the writers start (readers racing them start here). */
+  beside?: (storeDir: string) => void,
 ) {
   const dir = join(base, `${mode}-${procs}x${iters}-${Math.random().toString(36).slice(2)}`);
   const storeDir = join(dir, 'store');
   mkdirSync(storeDir, { recursive: true });
+  beside?.(storeDir);
   const go = join(dir, 'go');
   const runs = Array.from({ length: procs }, (_, i) =>
     runWorker(
