@@ -133,7 +133,7 @@ export function readDeltaBytes(storeDir: string): Buffer | undefined {
 }
 
 /** How often a reader reads the snapshot again when the delta is newer (a new snapshot each time). */
-const RETRIES = 5;
+const RETRIES = 10;
 
 /**
  * A snapshot and the delta that applies to it, read in that order. `readSnap(again)`: the snapshot
