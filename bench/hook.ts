@@ -361,8 +361,10 @@ try {
   }
 
   // 1,000 live leases (issue 13: hook cost flat to 1,000): each lease 8 files in its own package,
-  // every tenth a glob `pkgN/**`, as bench:scale builds them. Written in one go (the rules run in
-  // memory, one state file written): the hook reads the same file an acquire-built store has.
+  // every tenth a glob `pkgN/**`, as bench:scale builds them. 970 written in one go (the rules run
+  // in memory, one state file written: the file an acquire-built store has), the last 30 acquired
+  // through the store, which keeps them in its delta (state.delta.json, about 15 KB of its 16 KB
+  // bound): the hook reads both files, as it does in a store that is in use.
   const krepo = makeRepo({ 'src/index.ts': 'export {}\n', 'src/free.ts': 'x\n' });
   let kRatios: number[] = [];
   let kPaired: number[] = [];
@@ -371,16 +373,22 @@ try {
     mkdirSync(kdir, { recursive: true });
     let snap = rules.emptySnapshot();
     const now = Date.now();
-    for (let i = 0; i < 1000; i++) {
-      const paths =
-        i % 10 === 0 ? [`pkg${i}/**`] : Array.from({ length: 8 }, (_, j) => `pkg${i}/src/mod${j}/file${j}.ts`);
+    const kpaths = (i: number) =>
+      i % 10 === 0 ? [`pkg${i}/**`] : Array.from({ length: 8 }, (_, j) => `pkg${i}/src/mod${j}/file${j}.ts`);
+    for (let i = 0; i < 970; i++) {
       snap = rules.acquire(
         snap,
-        { issueId: `k-${i}`, agentId: 'agent:orch', paths, ttlSecs: 3600 },
+        { issueId: `k-${i}`, agentId: 'agent:orch', paths: kpaths(i), ttlSecs: 3600 },
         { nowMs: now },
       ).snapshot;
     }
     writeStateFile(kdir, { ...snap, logSize: 0 });
+    const kstore = new LocalLeaseStore({ storeDir: kdir });
+    for (let i = 970; i < 1000; i++)
+      kstore.acquireSync({ issueId: `k-${i}`, agentId: 'agent:orch', paths: kpaths(i), ttlSecs: 3600 });
+    const deltaFile = join(kdir, 'state.delta.json');
+    const deltaKb = existsSync(deltaFile) ? readFileSync(deltaFile).length / 1024 : 0;
+    console.log(`${'(d) store: 970 leases in state.json, 30 in its delta'.padEnd(44)} delta ${deltaKb.toFixed(1)} KB`);
     const kmine = snap.leases[417]!;
     const kt = join(krepo.root, '.bench-transcripts', 'bench-session', 'subagents');
     mkdirSync(kt, { recursive: true });
@@ -416,6 +424,9 @@ try {
     const kres = [
       kcase('(d) 1,000 leases: Edit own file', kedit('pkg417/src/mod3/file3.ts'), (o) => o === ''),
       kcase('(d) 1,000 leases: Edit of a held file (deny)', kedit('pkg3/src/mod1/file1.ts'), (o) =>
+        o.includes('"deny"'),
+      ),
+      kcase('(d) 1,000 leases: Edit of a file its delta holds (deny)', kedit('pkg985/src/mod1/file1.ts'), (o) =>
         o.includes('"deny"'),
       ),
       kcase('(d) 1,000 leases: Bash read-only', kbash('git status && ls src'), (o) => o === ''),
