@@ -18,8 +18,9 @@ describe('SIGKILL at each step of a state change', () => {
   );
   // The other commit: a new snapshot written while a delta is in use (what folds the delta in). The
   // old delta is stale from the snapshot's rename on: there is no second step to crash between.
+  // One acquire per step: a release writes that snapshot through the same path (test:stress: 20).
   it.each(CRASH_STEPS)(
     'step %s of a new snapshot with a delta in use: state exactly before or after; next op succeeds',
-    (step) => crashSweep(step, 2, repos, { JITP_STORE_FULL_WRITES: '1' }),
+    (step) => crashSweep(step, 1, repos, { JITP_STORE_FULL_WRITES: '1' }),
   );
 });

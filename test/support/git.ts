@@ -35,8 +35,13 @@ export function git(cwd: string, ...args: string[]): string {
 }
 
 export function tempDir(prefix = 'jitp-'): string {
-  // realpath: macOS /var -> /private/var would otherwise differ from what git prints.
-  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  // Under vitest, inside the run's folder (test/support/templates-dir.ts), which the run removes at
+  // its end: a worker is stopped without running its exit handlers, and folders made straight in
+  // the system's temp folder were left there, hundreds per run. realpath: macOS /var ->
+  // /private/var would otherwise differ from what git prints.
+  const runDir = process.env.JITP_TEST_TEMPLATES;
+  const parent = runDir && existsSync(runDir) ? runDir : tmpdir();
+  return realpathSync(mkdtempSync(join(parent, prefix)));
 }
 
 export interface TempRepo {
@@ -90,11 +95,8 @@ process.once('exit', () => {
   for (const t of templates.values()) rmSync(dirname(t), { recursive: true, force: true });
 });
 
-/** A new folder for a template: in the run's templates folder when vitest made one. */
-export function templateDir(prefix: string): string {
-  const runDir = process.env.JITP_TEST_TEMPLATES;
-  return runDir && existsSync(runDir) ? realpathSync(mkdtempSync(join(runDir, prefix))) : tempDir(prefix);
-}
+/** A new folder for a template: in the run's templates folder when vitest made one (as tempDir). */
+export const templateDir = (prefix: string): string => tempDir(prefix);
 
 function repoAt(base: string): TempRepo {
   const root = join(base, 'repo');

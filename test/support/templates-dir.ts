@@ -1,5 +1,5 @@
 // Vitest global setup: one temp folder per run for the repositories test/support/git.ts and
-// test/remote/world.ts build once and copy. Worker processes are stopped without their `exit`
+// test/remote/world.ts build once and copy, and for every tempDir() of the tests. Worker processes are stopped without their `exit`
 // handlers running, so the folder is removed here, when the run ends.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
