@@ -1,6 +1,7 @@
 // Vitest global setup: one temp folder per run for the repositories test/support/git.ts and
-// test/remote/world.ts build once and copy, and for every tempDir() of the tests. Worker processes are stopped without their `exit`
-// handlers running, so the folder is removed here, when the run ends.
+// test/remote/world.ts build once and copy, and for every tempDir() of the tests. Worker
+// processes are stopped without their `exit` handlers running, so the folder is removed here,
+// when the run ends.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
