@@ -15,6 +15,7 @@ import { makeRepo, tempDir, type TempRepo } from '../support/git.js';
 import { DIST_HOOK, ROOT } from '../support/paths.js';
 import { writeSubagentTranscript } from '../support/transcript.js';
 import { stateText } from '../support/state-edit.js';
+import { preToolUse } from '../support/hook-input.js';
 
 let repo: TempRepo;
 let home: string;
@@ -41,17 +42,8 @@ function run(event: string, payload: unknown, cwd = repo.root, hookFile = DIST_H
     reason: (json?.hookSpecificOutput?.permissionDecisionReason ?? '') as string,
   };
 }
-const pre = (tool: string, tool_input: Record<string, unknown>, agent: string | undefined, cwd = repo.root) => ({
-  session_id: SESSION,
-  transcript_path: join(transcripts, `${SESSION}.jsonl`),
-  cwd,
-  permission_mode: 'acceptEdits',
-  hook_event_name: 'PreToolUse',
-  tool_name: tool,
-  tool_input,
-  tool_use_id: 'toolu_1',
-  ...(agent ? { agent_id: agent, agent_type: 'general-purpose' } : {}),
-});
+const pre = (tool: string, tool_input: Record<string, unknown>, agent: string | undefined, cwd = repo.root) =>
+  preToolUse(tool, tool_input, { session: SESSION, transcripts, cwd, agent });
 const write = (file: string, agent: string | undefined, cwd = repo.root) =>
   run('pre-tool-use', pre('Write', { file_path: file, content: 'x' }, agent, cwd), cwd);
 const bash = (command: string, agent: string) => run('pre-tool-use', pre('Bash', { command }, agent));

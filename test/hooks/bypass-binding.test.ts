@@ -13,6 +13,7 @@ import { makeRepo, tempDir, type TempRepo } from '../support/git.js';
 import { DIST_HOOK } from '../support/paths.js';
 import { writeSubagentTranscript } from '../support/transcript.js';
 import { stateText } from '../support/state-edit.js';
+import { preToolUse } from '../support/hook-input.js';
 
 let repo: TempRepo;
 let home: string;
@@ -41,17 +42,8 @@ function run(event: string, payload: unknown, cwd = repo.root, extraEnv: Record<
   };
 }
 const hook = (payload: unknown, cwd?: string, env?: Record<string, string>) => run('pre-tool-use', payload, cwd, env);
-const pre = (tool: string, tool_input: Record<string, unknown>, agent?: string, cwd = repo.root) => ({
-  session_id: SESSION,
-  transcript_path: join(transcripts, `${SESSION}.jsonl`),
-  cwd,
-  permission_mode: 'acceptEdits',
-  hook_event_name: 'PreToolUse',
-  tool_name: tool,
-  tool_input,
-  tool_use_id: 'toolu_1',
-  ...(agent ? { agent_id: agent, agent_type: 'general-purpose' } : {}),
-});
+const pre = (tool: string, tool_input: Record<string, unknown>, agent?: string, cwd = repo.root) =>
+  preToolUse(tool, tool_input, { session: SESSION, transcripts, cwd, agent });
 const bash = (command: string, agent?: string) => pre('Bash', { command, description: 'x' }, agent);
 const write = (rel: string, agent?: string) => pre('Write', { file_path: join(repo.root, rel), content: 'x' }, agent);
 const transcriptOf = (agent: string) => join(transcripts, SESSION, 'subagents', `agent-${agent}.jsonl`);

@@ -10,6 +10,7 @@ import type { Lease } from '../../src/core/model.js';
 import { makeRepo, tempDir, type TempRepo } from '../support/git.js';
 import { DIST_HOOK } from '../support/paths.js';
 import { writeSubagentTranscript } from '../support/transcript.js';
+import { preToolUse } from '../support/hook-input.js';
 
 let repo: TempRepo;
 let transcripts: string;
@@ -28,17 +29,8 @@ function hook(payload: unknown) {
   const json = out ? JSON.parse(out) : undefined;
   return { status: r.status, json, reason: (json?.hookSpecificOutput?.permissionDecisionReason ?? '') as string };
 }
-const pre = (tool: string, tool_input: Record<string, unknown>, agent?: string) => ({
-  session_id: SESSION,
-  transcript_path: join(transcripts, `${SESSION}.jsonl`),
-  cwd: repo.root,
-  permission_mode: 'acceptEdits',
-  hook_event_name: 'PreToolUse',
-  tool_name: tool,
-  tool_input,
-  tool_use_id: 'toolu_1',
-  ...(agent ? { agent_id: agent, agent_type: 'general-purpose' } : {}),
-});
+const pre = (tool: string, tool_input: Record<string, unknown>, agent?: string) =>
+  preToolUse(tool, tool_input, { session: SESSION, transcripts, cwd: repo.root, agent });
 const bash = (command: string, agent?: string) => pre('Bash', { command, description: 'x' }, agent);
 
 const subTranscript = (agentId: string, prompt: string) =>

@@ -4,7 +4,6 @@
 // paths, a lease since released that held a file the cases edit) and the delta holds the truth:
 // small (whole parse), large (the partial reader) and an empty snapshot (the fast check must count
 // the delta's leases). The answers must be the same.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -16,8 +15,8 @@ import { readStateFile, readStateForWrite } from '../../../src/store/local/snaps
 import { DELTA_FILE, serializeDelta } from '../../../src/store/local/state-delta.js';
 import { writeStateFile } from '../../../src/store/local/state-write.js';
 import { makeRepo, tempDir, type TempRepo } from '../../support/git.js';
-import { DIST_HOOK } from '../../support/paths.js';
 import { writeSubagentTranscript } from '../../support/transcript.js';
+import { preToolUse, preToolUseOut } from '../../support/hook-input.js';
 
 let repo: TempRepo;
 let transcripts: string;
@@ -88,28 +87,10 @@ function writeSplit(base: Lease[]): void {
   );
 }
 
-function hook(payload: object): string {
-  const r = spawnSync(process.execPath, [DIST_HOOK, 'pre-tool-use'], {
-    input: JSON.stringify(payload),
-    encoding: 'utf8',
-    cwd: repo.root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-  });
-  expect(r.status, r.stderr).toBe(0);
-  return r.stdout.trim();
-}
+const hook = (payload: object): string => preToolUseOut(repo.root, payload);
 
-const pre = (tool: string, tool_input: Record<string, unknown>, agent?: string) => ({
-  session_id: SESSION,
-  transcript_path: join(transcripts, `${SESSION}.jsonl`),
-  cwd: repo.root,
-  permission_mode: 'acceptEdits',
-  hook_event_name: 'PreToolUse',
-  tool_name: tool,
-  tool_input,
-  tool_use_id: 'toolu_1',
-  ...(agent ? { agent_id: agent, agent_type: 'general-purpose' } : {}),
-});
+const pre = (tool: string, tool_input: Record<string, unknown>, agent?: string) =>
+  preToolUse(tool, tool_input, { session: SESSION, transcripts, cwd: repo.root, agent });
 const edit = (file: string, agent?: string) =>
   pre('Edit', { file_path: join(repo.root, file), old_string: 'a', new_string: 'b' }, agent);
 const bash = (command: string, agent?: string) => pre('Bash', { command, description: 'x' }, agent);

@@ -2,7 +2,6 @@
 // leases a question needs (hooks/runtime/large-store.ts). Its answers must be the small store's:
 // every case runs through the real bundle twice, on the same leases alone and with 400 more
 // leases of other packages around them, and the two answers must be the same.
-import { spawnSync } from 'node:child_process';
 import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -14,8 +13,8 @@ import { readStateFile } from '../../../src/store/local/snapshot-read.js';
 import { readHeader } from '../../../src/store/local/state-format.js';
 import { writeStateFile } from '../../../src/store/local/state-write.js';
 import { makeRepo, tempDir, type TempRepo } from '../../support/git.js';
-import { DIST_HOOK } from '../../support/paths.js';
 import { writeSubagentTranscript } from '../../support/transcript.js';
+import { preToolUse, preToolUseOut } from '../../support/hook-input.js';
 
 let repo: TempRepo;
 let transcripts: string;
@@ -53,28 +52,10 @@ beforeAll(() => {
 });
 afterAll(() => repo.cleanup());
 
-function hook(payload: object): string {
-  const r = spawnSync(process.execPath, [DIST_HOOK, 'pre-tool-use'], {
-    input: JSON.stringify(payload),
-    encoding: 'utf8',
-    cwd: repo.root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-  });
-  expect(r.status, r.stderr).toBe(0);
-  return r.stdout.trim();
-}
+const hook = (payload: object): string => preToolUseOut(repo.root, payload);
 
-const pre = (tool: string, tool_input: Record<string, unknown>, agent?: string) => ({
-  session_id: SESSION,
-  transcript_path: join(transcripts, `${SESSION}.jsonl`),
-  cwd: repo.root,
-  permission_mode: 'acceptEdits',
-  hook_event_name: 'PreToolUse',
-  tool_name: tool,
-  tool_input,
-  tool_use_id: 'toolu_1',
-  ...(agent ? { agent_id: agent, agent_type: 'general-purpose' } : {}),
-});
+const pre = (tool: string, tool_input: Record<string, unknown>, agent?: string) =>
+  preToolUse(tool, tool_input, { session: SESSION, transcripts, cwd: repo.root, agent });
 const edit = (file: string, agent?: string) =>
   pre('Edit', { file_path: join(repo.root, file), old_string: 'a', new_string: 'b' }, agent);
 const bash = (command: string, agent?: string) => pre('Bash', { command, description: 'x' }, agent);

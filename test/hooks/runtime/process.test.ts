@@ -13,6 +13,7 @@ import { DIST_HOOK, DIST_JITP } from '../../support/paths.js';
 import { writeSubagentTranscript } from '../../support/transcript.js';
 import { readSnapshotSync } from '../../../src/store/local/snapshot-read.js';
 import { editState } from '../../support/state-edit.js';
+import { preToolUse } from '../../support/hook-input.js';
 
 let repo: TempRepo;
 let storeDir: string;
@@ -30,17 +31,8 @@ function runHook(event: string, payload: unknown, env: Record<string, string> = 
   return { status: r.status, stdout: out, json: out ? JSON.parse(out) : undefined, stderr: r.stderr };
 }
 
-const pre = (tool: string, tool_input: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  session_id: SESSION,
-  transcript_path: join(transcripts, `${SESSION}.jsonl`),
-  cwd: repo.root,
-  permission_mode: 'acceptEdits',
-  hook_event_name: 'PreToolUse',
-  tool_name: tool,
-  tool_input,
-  tool_use_id: 'toolu_1',
-  ...extra,
-});
+const pre = (tool: string, tool_input: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  preToolUse(tool, tool_input, { session: SESSION, transcripts, cwd: repo.root, extra });
 const write = (file: string, extra: Record<string, unknown> = {}) =>
   pre('Write', { file_path: file, content: 'x' }, extra);
 const sub = (id: string) => ({ agent_id: id, agent_type: 'general-purpose' });
