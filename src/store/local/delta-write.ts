@@ -9,7 +9,7 @@
 // same holder.
 import type { Lease } from '../../core/model.js';
 import { STATE_SCHEMA_VERSION, corrupt, type StateFile } from './snapshot-read.js';
-import { expiryBounds, scan, type Need } from './state-splice.js';
+import { expiryBounds, matchChanges, scan, type Need } from './state-splice.js';
 import { serializeDelta, type Delta } from './state-delta.js';
 import type { Bloom } from './state-bloom.js';
 
@@ -99,26 +99,7 @@ export function planDelta(
 
   const prepare: DeltaWrite['prepare'] = (next) => {
     const pos = new Map(entries.map((e, k) => [e, k]));
-    const byLease = new Map(entries.map((e) => [e.lease, e]));
-    const byId = new Map(entries.map((e) => [e.lease.id, e]));
-    const put = new Map<Entry, Lease | null>(); // replaced (Lease) or kept (null); absent: removed
-    const added: Lease[] = [];
-    let last = -1;
-    for (const l of next.leases) {
-      let e = byLease.get(l);
-      if (!e) {
-        const r = byId.get(l.id);
-        if (r && !put.has(r)) e = r;
-      }
-      if (!e) {
-        added.push(l);
-        continue;
-      }
-      // A whole rewrite writes the rule's order; the delta keeps the store's order and appends.
-      if (added.length || pos.get(e)! < last || put.has(e)) throw new Error('delta: the rule reordered leases');
-      last = pos.get(e)!;
-      put.set(e, e.lease === l ? null : l);
-    }
+    const { put, added } = matchChanges(entries, (e) => pos.get(e)!, next.leases, 'delta');
     const newOver = new Map(over);
     const newFresh = [...fresh];
     const gone: number[] = [];

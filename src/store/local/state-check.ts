@@ -1,6 +1,7 @@
 // The checks every reader of the store's files shares (state.json, state.delta.json): what a
 // valid lease is, and the error a damaged file gets. Imports nothing heavy: it is on the hooks' path.
 import { JitpError } from '../../platform/errors.js';
+import { isInt } from './state-format.js';
 
 export function corrupt(file: string, why: string): JitpError {
   const name = file.slice(file.lastIndexOf('/') + 1) || 'state.json';
@@ -13,7 +14,7 @@ export function corrupt(file: string, why: string): JitpError {
 }
 
 export const isStr = (x: unknown): x is string => typeof x === 'string';
-export const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+export { isInt };
 
 /** Validates a parsed lease; returns the reason it is invalid. */
 export function leaseProblem(l: unknown): string | undefined {

@@ -257,7 +257,7 @@ export type HeaderRead =
   | { kind: 'bad'; why: string }
   | { kind: 'ok'; layout: 1 | 2; header: StateHeader; bodyStart: number; marked: boolean };
 
-const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+export const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 
 /**
  * Checks the checksum and reads the header line. `legacy`: a state file written before the

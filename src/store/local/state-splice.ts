@@ -38,6 +38,7 @@ import {
   SUM2_END,
   anchorsOf,
   globAnchor,
+  isInt,
   isSpecialLease,
   layout2Header,
   leaseLine,
@@ -108,6 +109,40 @@ const NL = 0x0a;
 const SEP = Buffer.from(',\n');
 const EXPIRES = Buffer.from('"expiresAt":"');
 
+/**
+ * How the rule's new leases map onto the entries it was shown (the splice's lines, the delta's
+ * entries): each entry kept (null) or replaced (the new lease of its id); an entry missing from
+ * `put` is removed; a lease of no entry is `added`. A whole rewrite writes the rule's order; these
+ * writers keep the store's order (`order`) and append, so a rule that reorders (none does) throws.
+ */
+export function matchChanges<E extends { lease: Lease }>(
+  entries: readonly E[],
+  order: (e: E) => number,
+  next: readonly Lease[],
+  writer: string,
+): { put: Map<E, Lease | null>; added: Lease[] } {
+  const byLease = new Map(entries.map((e) => [e.lease, e]));
+  const byId = new Map(entries.map((e) => [e.lease.id, e]));
+  const put = new Map<E, Lease | null>();
+  const added: Lease[] = [];
+  let last = -1;
+  for (const l of next) {
+    let e = byLease.get(l);
+    if (!e) {
+      const r = byId.get(l.id);
+      if (r && !put.has(r)) e = r;
+    }
+    if (!e) {
+      added.push(l);
+      continue;
+    }
+    if (added.length || order(e) < last || put.has(e)) throw new Error(`${writer}: the rule reordered leases`);
+    last = order(e);
+    put.set(e, e.lease === l ? null : l);
+  }
+  return { put, added };
+}
+
 export interface Cand {
   lease: Lease;
   /** Byte range of the line's JSON (no `,`), and the offset after its `\n`. */
@@ -116,7 +151,6 @@ export interface Cand {
   next: number;
 }
 
-const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 const increasing = (xs: readonly number[]) => xs.every((x, k) => k === 0 || x > xs[k - 1]!);
 
 /** What scan found: the snapshot's checked header and index, and the candidate lines, parsed and checked. */
@@ -258,27 +292,7 @@ export function planSplice(buf: Buffer, file: string, need: Need, nowMs: number,
     leases: cands.map((c) => c.lease),
   };
   const prepare: Splice['prepare'] = (next) => {
-    const byLease = new Map(cands.map((c) => [c.lease, c]));
-    const byId = new Map(cands.map((c) => [c.lease.id, c]));
-    const put = new Map<Cand, Lease | null>(); // replaced (Lease) or kept (null)
-    const added: Lease[] = [];
-    let lastStart = -1;
-    for (const l of next.leases) {
-      let c = byLease.get(l);
-      if (!c) {
-        const r = byId.get(l.id);
-        if (r && !put.has(r)) c = r;
-      }
-      if (!c) {
-        added.push(l);
-        continue;
-      }
-      // The full path writes leases in the rule's order: a splice can only keep the file's order
-      // and append, so a rule that reorders (none does) must not be spliced.
-      if (added.length || c.start < lastStart || put.has(c)) throw new Error('splice: the rule reordered leases');
-      lastStart = c.start;
-      put.set(c, c.lease === l ? null : l);
-    }
+    const { put, added } = matchChanges(cands, (c) => c.start, next.leases, 'splice');
     return (newLogSize) => build(next.version, newLogSize, put, added);
   };
 
