@@ -1,10 +1,10 @@
 // Small pure pieces: the heartbeat's write budget and the failure-mode scan of the config.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { renewDue } from '../../../src/hooks/runtime/heartbeat.js';
 import { failureModeOf, failureOutcome } from '../../../src/hooks/runtime/failure.js';
+import { tempDir } from '../../support/git.js';
 
 describe('heartbeat', () => {
   test.each([60, 600, 1800])(
@@ -28,7 +28,7 @@ describe('heartbeat', () => {
 });
 
 describe('failure mode scan', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jitp-fail-'));
+  const dir = tempDir('jitp-fail-');
   const mode = (yaml: string | null, env: Record<string, string> = {}) => {
     if (yaml === null) rmSync(join(dir, '.jit-parallel.yaml'), { force: true });
     else writeFileSync(join(dir, '.jit-parallel.yaml'), yaml);
